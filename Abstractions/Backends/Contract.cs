@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meta.Backends;
+
+/// <summary>The version of the backend contract. A plugin built against another version is refused by the host.</summary>
+public static class Contract
+{
+    /// <summary>
+    /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
+    /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
+    /// </summary>
+    public const int Version = 1;
+}
+
+/// <summary>
+/// The entry point of a plugin assembly: a public class with a parameterless constructor that registers its
+/// backends (<see cref="IBackend"/> singletons) into the host's service collection.
+/// </summary>
+public interface IMetaPlugin
+{
+    /// <summary>Registers this plugin's services, typically <c>services.AddSingleton&lt;IBackend, MyBackend&gt;()</c>.</summary>
+    void ConfigureServices(IServiceCollection services);
+}
+
+/// <summary>Floating-point precision of a backend's state and arithmetic.</summary>
+public enum Precision
+{
+    /// <summary>Double precision (the default on CPU).</summary>
+    Float64,
+    /// <summary>Single precision (the usual choice on GPUs).</summary>
+    Float32,
+}
+
+/// <summary>What a backend provides. Asking for anything else fails with <see cref="NotSupportedByBackendException"/>.</summary>
+public sealed record BackendCapabilities
+{
+    /// <summary>Standard cell types by PyNN name.</summary>
+    public IReadOnlySet<string> CellTypes { get; init; } = new HashSet<string>();
+    /// <summary>Whether user-defined neuron models (any valid <see cref="Models.ModelDefinition"/>) are compiled.</summary>
+    public bool UserDefinedModels { get; init; }
+    /// <summary>Spike generator kinds (<see cref="Models.SpikeSourceKinds"/>).</summary>
+    public IReadOnlySet<string> SpikeSources { get; init; } = new HashSet<string>();
+    /// <summary>Current source class names.</summary>
+    public IReadOnlySet<string> CurrentSources { get; init; } = new HashSet<string>();
+    /// <summary>Synapse type class names.</summary>
+    public IReadOnlySet<string> SynapseTypes { get; init; } = new HashSet<string>();
+    /// <summary>Supported precisions.</summary>
+    public IReadOnlySet<Precision> Precisions { get; init; } = new HashSet<Precision>();
+
+    /// <summary>A one-line summary for listings.</summary>
+    public override string ToString() =>
+        $"cells: {string.Join(", ", CellTypes.Order())}{(UserDefinedModels ? " + user-defined" : "")}; " +
+        $"sources: {string.Join(", ", SpikeSources.Order())}; currents: {string.Join(", ", CurrentSources.Order())}; " +
+        $"synapses: {string.Join(", ", SynapseTypes.Order())}; precision: {string.Join(", ", Precisions.Order())}";
+}
+
+/// <summary>Identifies a backend.</summary>
+/// <param name="Name">The short name users select it by (<c>cpu</c>, <c>ilgpu</c>, <c>torch</c>).</param>
+/// <param name="Version">The backend's version.</param>
+/// <param name="ContractVersion">The <see cref="Contract.Version"/> it was built against.</param>
+/// <param name="Description">A one-line description.</param>
+/// <param name="Capabilities">What it supports.</param>
+public sealed record BackendDescriptor(string Name, string Version, int ContractVersion, string Description, BackendCapabilities Capabilities);
+
+/// <summary>Options for one engine instance.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>The arithmetic precision.</summary>
+    public Precision Precision { get; init; } = Precision.Float64;
+    /// <summary>A device name from <see cref="IBackend.Devices"/>, or null for the backend's default.</summary>
+    public string? Device { get; init; }
+    /// <summary>Worker threads; 0 lets the backend decide.</summary>
+    public int Threads { get; init; }
+}
+
+/// <summary>A simulation backend: the factory of engines, registered by a plugin.</summary>
+public interface IBackend
+{
+    /// <summary>Name, version and capabilities.</summary>
+    BackendDescriptor Descriptor { get; }
+    /// <summary>The devices this backend can run on here (e.g. <c>cpu (8 threads)</c>, <c>cuda:0 NVIDIA H100</c>).</summary>
+    IReadOnlyList<string> Devices { get; }
+    /// <summary>Creates an engine; throws <see cref="NotSupportedByBackendException"/> for unsupported options.</summary>
+    ISimulationEngine CreateEngine(EngineOptions options);
+}

@@ -1,0 +1,48 @@
+namespace Meta;
+
+/// <summary>The base of Meta's errors, mirroring PyNN's <c>pyNN.errors</c>.</summary>
+public class MetaException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>An unknown parameter name (PyNN's <c>NonExistentParameterError</c>); the message lists the valid names.</summary>
+public sealed class NonExistentParameterException(string parameterName, string modelName, IEnumerable<string> validNames)
+    : MetaException($"{parameterName} (valid parameters for {modelName} are: {string.Join(", ", validNames)})")
+{
+    /// <summary>The unknown name.</summary>
+    public string ParameterName { get; } = parameterName;
+    /// <summary>The model or object the name was looked up in.</summary>
+    public string ModelName { get; } = modelName;
+}
+
+/// <summary>A value of the wrong kind or out of range (PyNN's <c>InvalidParameterValueError</c>).</summary>
+public sealed class InvalidParameterValueException(string message) : MetaException(message);
+
+/// <summary>An array of the wrong shape (PyNN's <c>InvalidDimensionsError</c>).</summary>
+public sealed class InvalidDimensionsException(string message) : MetaException(message);
+
+/// <summary>A connection that cannot be made: bad receptor, weight sign, index out of range (PyNN's <c>ConnectionError</c>).</summary>
+public sealed class ConnectionException(string message) : MetaException(message);
+
+/// <summary>A variable that the cell type cannot record (PyNN's <c>RecordingError</c>).</summary>
+public sealed class RecordingException(string variable, string cellType, IEnumerable<string> available)
+    : MetaException($"Cannot record {variable} from cell type {cellType}. Available variables are {string.Join(", ", available)}.")
+{
+    /// <summary>The variable asked for.</summary>
+    public string Variable { get; } = variable;
+}
+
+/// <summary>A model definition that is inconsistent (PyNN's <c>InvalidModelError</c>).</summary>
+public sealed class InvalidModelException(string message) : MetaException(message);
+
+/// <summary>A feature that the chosen backend does not provide; the message names the backend and the feature.</summary>
+public sealed class NotSupportedByBackendException(string backend, string feature)
+    : MetaException($"{feature} is not supported by backend '{backend}'.")
+{
+    /// <summary>The backend's name.</summary>
+    public string Backend { get; } = backend;
+    /// <summary>What was asked for.</summary>
+    public string Feature { get; } = feature;
+}
+
+/// <summary>A backend name that no loaded plugin provides.</summary>
+public sealed class BackendNotFoundException(string name, IEnumerable<string> available)
+    : MetaException($"No backend named '{name}' is loaded (available: {(available.Any() ? string.Join(", ", available) : "none")}).");

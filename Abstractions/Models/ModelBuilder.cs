@@ -1,0 +1,123 @@
+using Meta.Models.Expressions;
+
+namespace Meta.Models;
+
+/// <summary>
+/// Fluent construction of a <see cref="ModelDefinition"/> from text equations, as NESTML or Brian2 users
+/// write models. Call <see cref="Build"/> to validate and obtain the definition.
+/// </summary>
+/// <example>
+/// <code>
+/// var lif = new ModelBuilder("MyLIF")
+///     .Parameter("tau_m", 20, "ms").Parameter("v_rest", -65, "mV").Parameter("v_thresh", -50, "mV")
+///     .Parameter("v_reset", -65, "mV").Parameter("cm", 1, "nF").Parameter("tau_syn", 5, "ms")
+///     .State("v", "v_rest", "mV").State("isyn", 0, "nA")
+///     .Ode("v", "(v_rest - v)/tau_m + (isyn + i_inj)/cm")
+///     .Ode("isyn", "-isyn/tau_syn")
+///     .Threshold("v >= v_thresh").Reset("v = v_reset")
+///     .Receptor("excitatory", "isyn", ReceptorKind.Current)
+///     .Build();
+/// </code>
+/// </example>
+public sealed class ModelBuilder(string name)
+{
+    private readonly List<ParameterDefinition> _parameters = [];
+    private readonly List<StateDefinition> _states = [];
+    private readonly List<AliasDefinition> _aliases = [];
+    private readonly List<OdeDefinition> _odes = [];
+    private readonly List<AssignmentDefinition> _reset = [];
+    private readonly List<ReceptorDefinition> _receptors = [];
+    private Expr? _threshold;
+    private RefractoryDefinition? _refractory;
+    private string _description = "";
+    private bool _conductanceBased;
+    private IntegrationScheme _scheme = IntegrationScheme.Automatic;
+
+    /// <summary>Sets the description.</summary>
+    public ModelBuilder Describe(string description) { _description = description; return this; }
+
+    /// <summary>Adds a scalar parameter.</summary>
+    public ModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "")
+    {
+        _parameters.Add(new(parameterName, defaultValue, unit, description));
+        return this;
+    }
+
+    /// <summary>Adds a state variable whose initial value is a constant.</summary>
+    public ModelBuilder State(string stateName, double initial, string unit, bool recordable = true)
+    {
+        _states.Add(new(stateName, initial, unit, recordable));
+        return this;
+    }
+
+    /// <summary>Adds a state variable whose initial value is an expression of parameters.</summary>
+    public ModelBuilder State(string stateName, string initial, string unit, bool recordable = true)
+    {
+        _states.Add(new(stateName, Expr.Parse(initial), unit, recordable));
+        return this;
+    }
+
+    /// <summary>Adds a named sub-expression.</summary>
+    public ModelBuilder Alias(string aliasName, string expression)
+    {
+        _aliases.Add(new(aliasName, Expr.Parse(expression)));
+        return this;
+    }
+
+    /// <summary>Adds <c>d(state)/dt = rhs</c>.</summary>
+    public ModelBuilder Ode(string state, string rightHandSide)
+    {
+        _odes.Add(new(state, Expr.Parse(rightHandSide)));
+        return this;
+    }
+
+    /// <summary>Sets the spike condition.</summary>
+    public ModelBuilder Threshold(string condition) { _threshold = Expr.Parse(condition); return this; }
+
+    /// <summary>Adds reset assignments (<c>v = v_reset</c>, <c>w += b</c>), applied in order.</summary>
+    public ModelBuilder Reset(params string[] assignments)
+    {
+        _reset.AddRange(assignments.Select(AssignmentDefinition.Parse));
+        return this;
+    }
+
+    /// <summary>Sets the refractory period parameter and the assignments that clamp state during it.</summary>
+    public ModelBuilder Refractory(string periodParameter, params string[] clamp)
+    {
+        _refractory = new(periodParameter, clamp.Select(AssignmentDefinition.Parse).ToArray());
+        return this;
+    }
+
+    /// <summary>Adds a receptor: arriving weights are added to <paramref name="target"/> (times <paramref name="scale"/>).</summary>
+    public ModelBuilder Receptor(string receptorName, string target, ReceptorKind kind, string scale = "1")
+    {
+        _receptors.Add(new(receptorName, target, kind, Expr.Parse(scale)));
+        if (kind == ReceptorKind.Conductance) _conductanceBased = true;
+        return this;
+    }
+
+    /// <summary>Overrides the automatic choice of integration scheme.</summary>
+    public ModelBuilder Integrate(IntegrationScheme scheme) { _scheme = scheme; return this; }
+
+    /// <summary>Validates and returns the definition.</summary>
+    public ModelDefinition Build()
+    {
+        var model = new ModelDefinition
+        {
+            Name = name,
+            Description = _description,
+            Parameters = _parameters.ToArray(),
+            States = _states.ToArray(),
+            Aliases = _aliases.ToArray(),
+            Odes = _odes.ToArray(),
+            Threshold = _threshold,
+            Reset = _reset.ToArray(),
+            Refractory = _refractory,
+            Receptors = _receptors.ToArray(),
+            ConductanceBased = _conductanceBased,
+            Scheme = _scheme,
+        };
+        ModelValidator.Validate(model);
+        return model;
+    }
+}

@@ -1,0 +1,186 @@
+using Meta.Models.Expressions;
+
+namespace Meta.Models;
+
+/// <summary>What kind of cell a model describes.</summary>
+public enum ModelKind
+{
+    /// <summary>A neuron whose state evolves by ODEs, with threshold, reset and receptors.</summary>
+    Neuron,
+    /// <summary>A source of spikes with no state equations (Poisson, spike array, ...).</summary>
+    SpikeSource,
+}
+
+/// <summary>Whether a parameter holds one number per cell or a sequence per cell (spike times).</summary>
+public enum ParameterShape
+{
+    /// <summary>One number per cell.</summary>
+    Scalar,
+    /// <summary>A sequence of numbers per cell, e.g. <c>spike_times</c>.</summary>
+    Sequence,
+}
+
+/// <summary>A model parameter: name, default value, unit.</summary>
+/// <param name="Name">PyNN's name, e.g. <c>tau_m</c>.</param>
+/// <param name="Default">The default value in the model's unit.</param>
+/// <param name="Unit">The unit (mV, ms, nF, nA, uS, Hz, ...).</param>
+/// <param name="Description">What the parameter means.</param>
+/// <param name="Shape">Scalar or sequence.</param>
+public sealed record ParameterDefinition(string Name, double Default, string Unit, string Description = "", ParameterShape Shape = ParameterShape.Scalar);
+
+/// <summary>A state variable: name, initial value (an expression of parameters), unit.</summary>
+/// <param name="Name">The name, e.g. <c>v</c>.</param>
+/// <param name="Initial">Its default initial value, a constant or an expression of parameters.</param>
+/// <param name="Unit">The unit.</param>
+/// <param name="Recordable">Whether users may record it.</param>
+public sealed record StateDefinition(string Name, Expr Initial, string Unit, bool Recordable = true);
+
+/// <summary>An ordinary differential equation <c>d(State)/dt = RightHandSide</c>, in the model's units per ms.</summary>
+/// <param name="State">The state variable.</param>
+/// <param name="RightHandSide">The time derivative.</param>
+public sealed record OdeDefinition(string State, Expr RightHandSide);
+
+/// <summary>A named sub-expression (Brian2's "subexpression"); substituted wherever its name is used.</summary>
+/// <param name="Name">The alias name.</param>
+/// <param name="Value">The expression it stands for.</param>
+public sealed record AliasDefinition(string Name, Expr Value);
+
+/// <summary>An assignment <c>Target = Value</c> or <c>Target += Value</c> run on an event (reset, spike arrival).</summary>
+/// <param name="Target">The state variable assigned.</param>
+/// <param name="Value">The value (for increments, the amount added).</param>
+/// <param name="Increment">True for <c>+=</c>.</param>
+public sealed record AssignmentDefinition(string Target, Expr Value, bool Increment = false)
+{
+    /// <summary>Parses <c>x = expr</c> or <c>x += expr</c>.</summary>
+    public static AssignmentDefinition Parse(string text)
+    {
+        int plus = text.IndexOf("+=", StringComparison.Ordinal);
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        if (plus > 0) return new(text[..plus].Trim(), Expr.Parse(text[(plus + 2)..]), true);
+        if (eq > 0) return new(text[..eq].Trim(), Expr.Parse(text[(eq + 1)..]));
+        throw new ExpressionSyntaxException($"Expected 'x = value' or 'x += value', got '{text}'.");
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Target} {(Increment ? "+=" : "=")} {Value}";
+}
+
+/// <summary>How a receptor turns a weight into an effect on the cell.</summary>
+public enum ReceptorKind
+{
+    /// <summary>Weight in nA; a current-based synapse.</summary>
+    Current,
+    /// <summary>Weight in µS; a conductance-based synapse.</summary>
+    Conductance,
+    /// <summary>Weight in mV; a jump of the membrane potential.</summary>
+    VoltageJump,
+}
+
+/// <summary>
+/// A synaptic receptor: a spike arriving with weight w adds <c>w * Scale</c> to <c>Target</c>.
+/// </summary>
+/// <param name="Name">The receptor type name, e.g. <c>excitatory</c>.</param>
+/// <param name="Target">The state variable that receives the weight.</param>
+/// <param name="Kind">Current, conductance or voltage jump; fixes the weight unit and sign rule.</param>
+/// <param name="Scale">A factor applied to the weight (an expression of parameters; 1 for most models).</param>
+public sealed record ReceptorDefinition(string Name, string Target, ReceptorKind Kind, Expr Scale)
+{
+    /// <summary>The unit of weights onto this receptor.</summary>
+    public string WeightUnit => Kind switch { ReceptorKind.Current => "nA", ReceptorKind.Conductance => "uS", _ => "mV" };
+}
+
+/// <summary>The refractory period: after a spike, for <c>PeriodParameter</c> ms, the clamp assignments replace integration of their targets.</summary>
+/// <param name="PeriodParameter">The parameter holding the period in ms, e.g. <c>tau_refrac</c>.</param>
+/// <param name="Clamp">Assignments applied every refractory step, e.g. <c>v = v_reset</c>.</param>
+public sealed record RefractoryDefinition(string PeriodParameter, IReadOnlyList<AssignmentDefinition> Clamp);
+
+/// <summary>How a model's ODEs are integrated over one step (docs/semantics.md).</summary>
+public enum IntegrationScheme
+{
+    /// <summary>Chosen from the equations: exact propagators for linear parts, exponential Euler where each remaining state is linear in itself, else RK4.</summary>
+    Automatic,
+    /// <summary>Exponential Euler for every state outside the linear subsystem.</summary>
+    ExponentialEuler,
+    /// <summary>Classical 4th-order Runge–Kutta for every state outside the linear subsystem.</summary>
+    RungeKutta4,
+}
+
+/// <summary>
+/// A cell model as data: parameters, states, equations, threshold, reset, refractoriness and receptors.
+/// Backends compile definitions; no backend hand-codes a model. The reserved input symbol
+/// <c>i_inj</c> is the current injected by current sources (nA); <c>t</c> is the time (ms).
+/// </summary>
+public sealed class ModelDefinition
+{
+    /// <summary>The input symbol for injected current (nA), summed over current sources.</summary>
+    public const string InjectedCurrent = "i_inj";
+
+    /// <summary>The model name, e.g. <c>IF_cond_exp</c>.</summary>
+    public required string Name { get; init; }
+    /// <summary>A one-line description.</summary>
+    public string Description { get; init; } = "";
+    /// <summary>Neuron or spike source.</summary>
+    public ModelKind Kind { get; init; } = ModelKind.Neuron;
+    /// <summary>For spike sources, the generator that backends implement (see <see cref="SpikeSourceKinds"/>).</summary>
+    public string? SourceKind { get; init; }
+    /// <summary>Parameters in declaration order.</summary>
+    public IReadOnlyList<ParameterDefinition> Parameters { get; init; } = [];
+    /// <summary>State variables in declaration order.</summary>
+    public IReadOnlyList<StateDefinition> States { get; init; } = [];
+    /// <summary>Named sub-expressions.</summary>
+    public IReadOnlyList<AliasDefinition> Aliases { get; init; } = [];
+    /// <summary>One ODE per integrated state variable.</summary>
+    public IReadOnlyList<OdeDefinition> Odes { get; init; } = [];
+    /// <summary>The spike condition, tested after each step's update; null for models that never spike.</summary>
+    public Expr? Threshold { get; init; }
+    /// <summary>Assignments applied, in order, when the cell spikes.</summary>
+    public IReadOnlyList<AssignmentDefinition> Reset { get; init; } = [];
+    /// <summary>The refractory period, or null for none.</summary>
+    public RefractoryDefinition? Refractory { get; init; }
+    /// <summary>Receptor types in PyNN's order (the first is the default for non-negative weights).</summary>
+    public IReadOnlyList<ReceptorDefinition> Receptors { get; init; } = [];
+    /// <summary>Whether synapses are conductance based (PyNN's <c>conductance_based</c>).</summary>
+    public bool ConductanceBased { get; init; }
+    /// <summary>Whether current sources can be injected (false for spike sources).</summary>
+    public bool Injectable { get; init; } = true;
+    /// <summary>The integration scheme; <see cref="IntegrationScheme.Automatic"/> chooses from the equations.</summary>
+    public IntegrationScheme Scheme { get; init; } = IntegrationScheme.Automatic;
+
+    /// <summary>Names users may record: <c>spikes</c> plus the recordable state variables.</summary>
+    public IEnumerable<string> Recordables =>
+        new[] { "spikes" }.Concat(States.Where(s => s.Recordable).Select(s => s.Name));
+
+    /// <summary>Finds a parameter by name.</summary>
+    public ParameterDefinition? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Finds a state variable by name.</summary>
+    public StateDefinition? FindState(string name) => States.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Finds a receptor by name.</summary>
+    public ReceptorDefinition? FindReceptor(string name) => Receptors.FirstOrDefault(r => r.Name == name);
+
+    /// <summary>The unit of a parameter, state or <c>spikes</c>.</summary>
+    public string UnitOf(string name) =>
+        FindState(name)?.Unit ?? FindParameter(name)?.Unit ?? (name == "spikes" ? "ms" : "");
+
+    /// <summary>The ODE right-hand sides with aliases substituted.</summary>
+    public Expr ExpandAliases(Expr expr)
+    {
+        for (int depth = 0; depth < 16; depth++)
+        {
+            var names = expr.Symbols();
+            if (!Aliases.Any(a => names.Contains(a.Name))) return expr;
+            expr = expr.Substitute(n => Aliases.FirstOrDefault(a => a.Name == n)?.Value);
+        }
+        throw new InvalidModelException($"Model '{Name}': aliases refer to each other in a cycle.");
+    }
+}
+
+/// <summary>The spike generators a backend may implement for <see cref="ModelKind.SpikeSource"/> models.</summary>
+public static class SpikeSourceKinds
+{
+    /// <summary>A homogeneous Poisson process (rate Hz, start ms, duration ms).</summary>
+    public const string Poisson = "poisson";
+    /// <summary>Spikes at given times (<c>spike_times</c>).</summary>
+    public const string Array = "array";
+}

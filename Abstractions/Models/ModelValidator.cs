@@ -1,0 +1,60 @@
+using Meta.Models.Expressions;
+
+namespace Meta.Models;
+
+/// <summary>Checks that a model definition is self-consistent before any backend sees it.</summary>
+public static class ModelValidator
+{
+    /// <summary>Throws <see cref="InvalidModelException"/> naming the first problem found.</summary>
+    public static void Validate(ModelDefinition model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var parameters = model.Parameters.Select(p => p.Name).ToHashSet();
+        var states = model.States.Select(s => s.Name).ToHashSet();
+        var aliases = model.Aliases.Select(a => a.Name).ToHashSet();
+        var known = new HashSet<string>(parameters.Concat(states).Concat(aliases)) { ModelDefinition.InjectedCurrent, "t" };
+
+        void Fail(string what) => throw new InvalidModelException($"Model '{model.Name}': {what}");
+        void CheckNames(Expr e, string where)
+        {
+            foreach (var s in e.Symbols().Where(s => !known.Contains(s)))
+                Fail($"{where} uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
+        }
+
+        foreach (var dup in model.Parameters.Select(p => p.Name).Concat(model.States.Select(s => s.Name)).Concat(aliases)
+                     .GroupBy(n => n).Where(g => g.Count() > 1))
+            Fail($"the name '{dup.Key}' is declared twice.");
+        foreach (var s in model.States)
+            foreach (var sym in s.Initial.Symbols().Where(n => !parameters.Contains(n)))
+                Fail($"the initial value of '{s.Name}' uses '{sym}', which is not a parameter.");
+        foreach (var a in model.Aliases) CheckNames(a.Value, $"alias '{a.Name}'");
+        foreach (var ode in model.Odes)
+        {
+            if (!states.Contains(ode.State)) Fail($"ODE for '{ode.State}', which is not a state variable.");
+            CheckNames(ode.RightHandSide, $"the ODE of '{ode.State}'");
+        }
+        foreach (var g in model.Odes.GroupBy(o => o.State).Where(g => g.Count() > 1)) Fail($"two ODEs for '{g.Key}'.");
+        if (model.Threshold is not null) CheckNames(model.Threshold, "the threshold");
+        foreach (var r in model.Reset)
+        {
+            if (!states.Contains(r.Target)) Fail($"reset assigns '{r.Target}', which is not a state variable.");
+            CheckNames(r.Value, "the reset");
+        }
+        if (model.Refractory is { } refr)
+        {
+            if (!parameters.Contains(refr.PeriodParameter)) Fail($"refractory period '{refr.PeriodParameter}' is not a parameter.");
+            foreach (var c in refr.Clamp)
+            {
+                if (!states.Contains(c.Target)) Fail($"refractory clamp assigns '{c.Target}', which is not a state variable.");
+                CheckNames(c.Value, "the refractory clamp");
+            }
+        }
+        foreach (var r in model.Receptors)
+        {
+            if (!states.Contains(r.Target)) Fail($"receptor '{r.Name}' targets '{r.Target}', which is not a state variable.");
+            foreach (var sym in r.Scale.Symbols().Where(n => !parameters.Contains(n)))
+                Fail($"receptor '{r.Name}' scale uses '{sym}', which is not a parameter.");
+        }
+        if (model.Kind == ModelKind.SpikeSource && model.SourceKind is null) Fail("a spike source must name its SourceKind.");
+    }
+}

@@ -1,0 +1,52 @@
+using Meta.Random;
+
+namespace Meta.Projections.Connectors;
+
+/// <summary>
+/// Decides which pre–post pairs a projection connects (PyNN's connectors). Connectors run once, on the host,
+/// before any backend sees the network, so every backend gets the same connections for the same seed.
+/// Pairs are positions in the projection's pre and post collections, in PyNN's order (by post cell, then pre).
+/// </summary>
+public abstract class Connector
+{
+    /// <summary>The connector's own random stream, or null to use the projection's stream from the simulation seed.</summary>
+    public RandomStream? Rng { get; init; }
+
+    /// <summary>Returns the connections to make.</summary>
+    public abstract IEnumerable<ConnectionPair> Connect(ConnectionContext context);
+
+    /// <summary>A short description, e.g. <c>FixedProbabilityConnector(p_connect=0.02)</c>.</summary>
+    public abstract override string ToString();
+}
+
+/// <summary>One connection to make, with optional explicit attribute values (FromListConnector).</summary>
+/// <param name="Pre">The position in the pre collection.</param>
+/// <param name="Post">The position in the post collection.</param>
+/// <param name="Weight">An explicit weight, or null for the synapse type's.</param>
+/// <param name="Delay">An explicit delay (ms), or null for the synapse type's.</param>
+public readonly record struct ConnectionPair(int Pre, int Post, double? Weight = null, double? Delay = null);
+
+/// <summary>What a connector may know about the projection it connects.</summary>
+public sealed class ConnectionContext
+{
+    /// <summary>Creates a context.</summary>
+    public ConnectionContext(int preSize, int postSize, Func<int, int, bool> isSameCell, Func<int, int, double> distance, RandomStream rng)
+    {
+        PreSize = preSize;
+        PostSize = postSize;
+        IsSameCell = isSameCell;
+        Distance = distance;
+        Rng = rng;
+    }
+
+    /// <summary>The number of pre cells.</summary>
+    public int PreSize { get; }
+    /// <summary>The number of post cells.</summary>
+    public int PostSize { get; }
+    /// <summary>Whether pre position i and post position j are the same cell (for <c>allow_self_connections</c>).</summary>
+    public Func<int, int, bool> IsSameCell { get; }
+    /// <summary>The distance between pre position i and post position j.</summary>
+    public Func<int, int, double> Distance { get; }
+    /// <summary>The random stream to draw from.</summary>
+    public RandomStream Rng { get; }
+}

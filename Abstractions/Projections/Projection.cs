@@ -1,0 +1,212 @@
+using Meta.Models;
+using Meta.Populations;
+using Meta.Projections.Connectors;
+
+namespace Meta.Projections;
+
+/// <summary>
+/// Connections from one group of cells to another (PyNN's <c>Projection</c>). Connections are made when the
+/// projection is created, from the connector and the simulation's seed, identically for every backend.
+/// </summary>
+public sealed class Projection
+{
+    private readonly int[] _pre;
+    private readonly int[] _post;
+    private readonly double[] _weight;
+    private readonly double[] _delay;
+
+    /// <summary>
+    /// Connects <paramref name="pre"/> to <paramref name="post"/>. <paramref name="receptorType"/> null guesses from the weight's sign
+    /// (PyNN's rule). Throws <see cref="ConnectionException"/> for an unknown receptor, a weight of the wrong sign or
+    /// a delay out of range.
+    /// </summary>
+    public Projection(CellCollection pre, CellCollection post, Connector connector, StaticSynapse? synapse = null,
+        string? receptorType = null, string? label = null)
+    {
+        ArgumentNullException.ThrowIfNull(pre);
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(connector);
+        if (pre.Simulation != post.Simulation) throw new ConnectionException("Pre and post belong to different simulations.");
+        if (post.Parts.Any(p => p.Population.CellType.Model.Kind == ModelKind.SpikeSource))
+            throw new ConnectionException($"'{post.Label}' contains spike sources, which cannot receive connections.");
+        Simulation = pre.Simulation;
+        Pre = pre;
+        Post = post;
+        Connector = connector;
+        Synapse = synapse ?? new StaticSynapse();
+        Simulation.CheckCanAddStructure("a projection");
+        Index = Simulation.NextProjectionIndex();
+        Label = label ?? $"{pre.Label}→{post.Label}";
+
+        var preCells = pre.Cells.ToArray();
+        var postCells = post.Cells.ToArray();
+        var rng = Simulation.ProjectionRandom(Index);
+        var context = new ConnectionContext(preCells.Length, postCells.Length,
+            (i, j) => preCells[i] == postCells[j], (i, j) => Distance(preCells[i], postCells[j]), rng);
+        var pairs = connector.Connect(context).ToArray();
+        _pre = pairs.Select(p => p.Pre).ToArray();
+        _post = pairs.Select(p => p.Post).ToArray();
+
+        var weights = (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
+        var delays = Synapse.Delay is { } d
+            ? d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
+            : Enumerable.Repeat(Simulation.MinDelay, pairs.Length).ToArray();
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Weight is { } w) weights[k] = w;
+            if (pairs[k].Delay is { } dl) delays[k] = dl;
+        }
+
+        var receptors = post.ReceptorTypes;
+        if (receptorType is null or "default")
+        {
+            if (receptors.Count == 0) throw new ConnectionException($"'{post.Label}' has no receptor types.");
+            receptorType = weights.Length > 0 && weights[^1] < 0 && receptors.Count > 1 ? receptors[1] : receptors[0];
+        }
+        if (!receptors.Contains(receptorType))
+            throw new ConnectionException($"Invalid receptor type '{receptorType}' for '{post.Label}' (valid receptor types: {string.Join(", ", receptors)}).");
+        ReceptorType = receptorType;
+        CheckWeights(weights);
+        _weight = weights;
+        _delay = RoundDelays(delays);
+        Simulation.AddProjection(this);
+    }
+
+    /// <summary>The simulation.</summary>
+    public Simulation Simulation { get; }
+    /// <summary>The position of this projection in the simulation.</summary>
+    public int Index { get; }
+    /// <summary>The presynaptic cells.</summary>
+    public CellCollection Pre { get; }
+    /// <summary>The postsynaptic cells.</summary>
+    public CellCollection Post { get; }
+    /// <summary>The connector used.</summary>
+    public Connector Connector { get; }
+    /// <summary>The synapse type.</summary>
+    public StaticSynapse Synapse { get; }
+    /// <summary>The receptor type on the post cells.</summary>
+    public string ReceptorType { get; }
+    /// <summary>The label.</summary>
+    public string Label { get; }
+    /// <summary>The number of connections (PyNN's <c>size()</c>).</summary>
+    public int Size => _pre.Length;
+    /// <summary>(pre size, post size).</summary>
+    public (int Pre, int Post) Shape => (Pre.Size, Post.Size);
+
+    /// <summary>Pre positions per connection, in connection order.</summary>
+    public IReadOnlyList<int> PreIndices => _pre;
+    /// <summary>Post positions per connection.</summary>
+    public IReadOnlyList<int> PostIndices => _post;
+    /// <summary>Weights per connection.</summary>
+    public IReadOnlyList<double> Weights => _weight;
+    /// <summary>Delays per connection (ms, rounded to the time step).</summary>
+    public IReadOnlyList<double> Delays => _delay;
+
+    /// <summary>
+    /// PyNN's <c>get(names, format='list')</c>: one row per connection, (pre, post, values...) in connection order.
+    /// </summary>
+    public IReadOnlyList<(int Pre, int Post, double[] Values)> GetList(params string[] attributes)
+    {
+        var columns = attributes.Select(Column).ToArray();
+        return Enumerable.Range(0, Size).Select(k => (_pre[k], _post[k], columns.Select(c => c[k]).ToArray())).ToArray();
+    }
+
+    /// <summary>
+    /// PyNN's <c>get(name, format='array')</c>: a pre × post array, NaN where unconnected. Multiple synapses between one pair
+    /// are combined by <paramref name="multipleSynapses"/>: <c>sum</c> (default), <c>first</c>, <c>last</c>, <c>min</c> or <c>max</c>.
+    /// </summary>
+    public double[,] GetArray(string attribute, string multipleSynapses = "sum")
+    {
+        var column = Column(attribute);
+        Func<double, double, double> combine = multipleSynapses switch
+        {
+            "sum" => (a, b) => a + b,
+            "first" => (a, _) => a,
+            "last" => (_, b) => b,
+            "min" => Math.Min,
+            "max" => Math.Max,
+            _ => throw new InvalidParameterValueException($"multiple_synapses must be one of sum, first, last, min, max; got '{multipleSynapses}'."),
+        };
+        var result = new double[Pre.Size, Post.Size];
+        for (int i = 0; i < Pre.Size; i++) for (int j = 0; j < Post.Size; j++) result[i, j] = double.NaN;
+        for (int k = 0; k < Size; k++)
+        {
+            ref double cell = ref result[_pre[k], _post[k]];
+            cell = double.IsNaN(cell) ? column[k] : combine(cell, column[k]);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// PyNN's <c>set(weight=..., delay=...)</c>: a scalar, distribution, function of distance, pre × post array or
+    /// per-connection list. All synapses between one pair receive the same array value.
+    /// </summary>
+    public void Set(string attribute, SynapseValue value)
+    {
+        var preCells = Pre.Cells.ToArray();
+        var postCells = Post.Cells.ToArray();
+        var values = value.Evaluate(attribute, _pre, _post, (i, j) => Distance(preCells[i], postCells[j]),
+            Pre.Size, Post.Size, Simulation.ProjectionRandom(Index));
+        switch (attribute)
+        {
+            case "weight":
+                CheckWeights(values);
+                values.CopyTo(_weight, 0);
+                break;
+            case "delay":
+                RoundDelays(values).CopyTo(_delay, 0);
+                break;
+            default:
+                throw new NonExistentParameterException(attribute, StaticSynapse.TypeName, ["weight", "delay"]);
+        }
+        Simulation.MarkSynapseChanged(this, attribute);
+    }
+
+    private double[] Column(string attribute) => attribute switch
+    {
+        "weight" => _weight,
+        "delay" => _delay,
+        _ => throw new NonExistentParameterException(attribute, StaticSynapse.TypeName, ["weight", "delay"]),
+    };
+
+    private static double Distance((Population Population, int Index) a, (Population Population, int Index) b)
+    {
+        var pa = a.Population.Positions;
+        var pb = b.Population.Positions;
+        double dx = pa[0, a.Index] - pb[0, b.Index], dy = pa[1, a.Index] - pb[1, b.Index], dz = pa[2, a.Index] - pb[2, b.Index];
+        return Math.Sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    private void CheckWeights(double[] weights)
+    {
+        var receptors = Post.Parts.Select(p => p.Population.CellType.Model.FindReceptor(ReceptorType)!).ToArray();
+        bool mustBeNegative = receptors.Any(r => r.Kind != ReceptorKind.Conductance && ReceptorType == "inhibitory");
+        foreach (var w in weights)
+        {
+            if (double.IsNaN(w) || double.IsInfinity(w))
+                throw new ConnectionException($"Projection '{Label}': weight {w} is not a finite number.");
+            if (mustBeNegative ? w > 0 : w < 0)
+                throw new ConnectionException(
+                    $"Projection '{Label}': weights onto the '{ReceptorType}' receptor of {(Post.ConductanceBased ? "conductance" : "current")}-based cells must be " +
+                    $"{(mustBeNegative ? "≤ 0" : "≥ 0")}; got {w}.");
+        }
+    }
+
+    private double[] RoundDelays(double[] delays)
+    {
+        double dt = Simulation.Timestep, min = Simulation.MinDelay, max = Simulation.MaxDelay ?? double.PositiveInfinity;
+        var result = new double[delays.Length];
+        for (int k = 0; k < delays.Length; k++)
+        {
+            double d = delays[k];
+            if (double.IsNaN(d) || d < min - dt / 2 || d > max + dt / 2)
+                throw new ConnectionException(
+                    $"Projection '{Label}': delay {d} ms is out of range [{min}, {(double.IsInfinity(max) ? "∞" : max)}] ms (min_delay, max_delay).");
+            result[k] = Math.Max(1, Math.Round(d / dt)) * dt;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Projection '{Label}' ({Size} connections, {Connector}, receptor {ReceptorType})";
+}

@@ -1,0 +1,218 @@
+using Meta.Backends;
+using Meta.Network;
+using Meta.Populations;
+
+namespace Meta.Recording;
+
+/// <summary>
+/// What is recorded, and the data recorded so far, for one simulation. Data are kept per population and
+/// segment; backends deliver them in blocks after each run.
+/// </summary>
+public sealed class RecorderRegistry
+{
+    private readonly Simulation _simulation;
+    private readonly List<Entry> _entries = [];
+    private readonly Dictionary<Population, List<SegmentData>> _data = [];
+
+    internal RecorderRegistry(Simulation simulation) => _simulation = simulation;
+
+    internal bool Changed { get; set; }
+
+    private sealed class Entry(Population population, string variable, int intervalSteps)
+    {
+        public Population Population { get; } = population;
+        public string Variable { get; } = variable;
+        public SortedSet<int> Cells { get; } = [];
+        public int IntervalSteps { get; set; } = intervalSteps;
+    }
+
+    private sealed class SegmentData(double tStart)
+    {
+        public double TStart { get; set; } = tStart;
+        public Dictionary<int, List<double>> Spikes { get; } = [];
+        public Dictionary<string, AnalogBuffer> Analog { get; } = [];
+    }
+
+    private sealed class AnalogBuffer(int[] cells, int intervalSteps, long firstStep)
+    {
+        public int[] Cells { get; } = cells;
+        public int IntervalSteps { get; } = intervalSteps;
+        public long FirstStep { get; set; } = firstStep;
+        public List<double> Values { get; } = [];
+        public int Count { get; set; }
+    }
+
+    internal void Add(Population population, string variable, int[] indices, double? samplingInterval)
+    {
+        var model = population.CellType.Model;
+        if (!model.Recordables.Contains(variable))
+            throw new RecordingException(variable, model.Name, model.Recordables);
+        double dt = _simulation.Timestep;
+        int interval = 1;
+        if (samplingInterval is { } si && variable != "spikes")
+        {
+            double ratio = si / dt;
+            interval = (int)Math.Round(ratio);
+            if (interval < 1 || Math.Abs(ratio - interval) > 1e-9 * Math.Max(1, ratio))
+                throw new InvalidParameterValueException($"sampling_interval {si} ms must be a positive multiple of the timestep {dt} ms.");
+        }
+        var entry = _entries.FirstOrDefault(e => e.Population == population && e.Variable == variable);
+        if (entry is null)
+        {
+            entry = new Entry(population, variable, interval);
+            _entries.Add(entry);
+        }
+        else if (entry.IntervalSteps != interval && samplingInterval is not null && entry.Cells.Count > 0)
+            throw new InvalidParameterValueException("All neurons in a population must be recorded with the same sampling interval.");
+        else if (samplingInterval is not null) entry.IntervalSteps = interval;
+        var current = Current(population);
+        if (variable != "spikes" && current.Analog.TryGetValue(variable, out var buffer) && buffer.Count > 0
+            && indices.Any(i => !entry.Cells.Contains(i)))
+            throw new InvalidOperationException(
+                $"Cannot add cells to the recording of '{variable}' in '{population.Label}' in the middle of a segment; call Reset() first.");
+        foreach (var i in indices) entry.Cells.Add(i);
+        Changed = true;
+    }
+
+    internal void Remove(Population population, int[] indices)
+    {
+        foreach (var e in _entries.Where(e => e.Population == population))
+            foreach (var i in indices) e.Cells.Remove(i);
+        Changed = true;
+    }
+
+    internal IReadOnlyList<RecorderSpec> Specs() =>
+        _entries.Select((e, i) => new RecorderSpec
+        {
+            Index = i,
+            Population = e.Population.Index,
+            Variable = e.Variable,
+            Cells = e.Cells.ToArray(),
+            IntervalSteps = e.IntervalSteps,
+        }).ToArray();
+
+    private SegmentData Current(Population population)
+    {
+        if (!_data.TryGetValue(population, out var segments))
+            _data[population] = segments = [new SegmentData(0)];
+        return segments[^1];
+    }
+
+    internal void Append(RunResult result)
+    {
+        double dt = _simulation.Timestep;
+        foreach (var block in result.Spikes)
+        {
+            var entry = _entries[block.Recorder];
+            var seg = Current(entry.Population);
+            for (int i = 0; i < block.Cells.Length; i++)
+            {
+                if (!seg.Spikes.TryGetValue(block.Cells[i], out var list)) seg.Spikes[block.Cells[i]] = list = [];
+                list.Add(block.Steps[i] * dt);
+            }
+        }
+        foreach (var block in result.Samples)
+        {
+            var entry = _entries[block.Recorder];
+            var seg = Current(entry.Population);
+            if (!seg.Analog.TryGetValue(entry.Variable, out var buffer) || buffer.Count == 0)
+                seg.Analog[entry.Variable] = buffer = new AnalogBuffer(entry.Cells.ToArray(), entry.IntervalSteps, block.FirstStep);
+            buffer.Values.AddRange(block.Values);
+            buffer.Count += block.Count;
+        }
+    }
+
+    internal void NewSegment()
+    {
+        foreach (var segments in _data.Values) segments.Add(new SegmentData(0));
+    }
+
+    internal void Clear(Population population)
+    {
+        Current(population);
+        var segments = _data[population];
+        segments.Clear();
+        segments.Add(new SegmentData(_simulation.Time));
+    }
+
+    internal Block GetData(CellCollection cells, ISet<string>? variables)
+    {
+        double dt = _simulation.Timestep;
+        int segmentCount = cells.Parts.Max(p => _data.TryGetValue(p.Population, out var s) ? s.Count : 1);
+        var segments = new List<Segment>();
+        for (int s = 0; s < segmentCount; s++)
+        {
+            bool last = s == segmentCount - 1;
+            double tStop = last ? _simulation.Time : double.NaN;
+            var trains = new List<SpikeTrain>();
+            var signals = new List<AnalogSignal>();
+            foreach (var part in cells.Parts)
+            {
+                var pop = part.Population;
+                var segs = _data.TryGetValue(pop, out var list) ? list : [new SegmentData(0)];
+                var seg = s < segs.Count ? segs[s] : new SegmentData(0);
+                var spikeEntry = _entries.FirstOrDefault(e => e.Population == pop && e.Variable == "spikes");
+                if (spikeEntry is not null && (variables is null || variables.Contains("spikes")))
+                {
+                    foreach (var i in part.Indices.Where(spikeEntry.Cells.Contains))
+                    {
+                        var times = seg.Spikes.TryGetValue(i, out var l) ? l.ToArray() : [];
+                        trains.Add(new SpikeTrain(times, seg.TStart, last ? tStop : times.LastOrDefault(seg.TStart), pop.Label, i));
+                    }
+                }
+                foreach (var (name, buffer) in seg.Analog)
+                {
+                    if (variables is not null && !variables.Contains(name)) continue;
+                    var columns = part.Indices.Select(i => Array.BinarySearch(buffer.Cells, i)).Where(c => c >= 0).ToArray();
+                    if (columns.Length == 0) continue;
+                    var data = new double[buffer.Count * columns.Length];
+                    int width = buffer.Cells.Length;
+                    for (int r = 0; r < buffer.Count; r++)
+                        for (int c = 0; c < columns.Length; c++)
+                            data[r * columns.Length + c] = buffer.Values[r * width + columns[c]];
+                    signals.Add(new AnalogSignal
+                    {
+                        Name = name,
+                        Units = pop.CellType.Model.UnitOf(name),
+                        SamplingPeriod = buffer.IntervalSteps * dt,
+                        TStart = buffer.FirstStep * dt,
+                        SampleCount = buffer.Count,
+                        ChannelIndex = columns.Select(c => buffer.Cells[c]).ToArray(),
+                        SourcePopulation = pop.Label,
+                        Data = data,
+                    });
+                }
+            }
+            segments.Add(new Segment($"segment{s:000}", trains, MergeSignals(signals)));
+        }
+        return new Block(cells.Label, segments);
+    }
+
+    /// <summary>Signals of the same variable and shape from several parts are merged column-wise (assemblies).</summary>
+    private static List<AnalogSignal> MergeSignals(List<AnalogSignal> signals)
+    {
+        var merged = new List<AnalogSignal>();
+        foreach (var group in signals.GroupBy(s => (s.Name, s.SampleCount, s.SamplingPeriod, s.TStart)))
+        {
+            var parts = group.ToList();
+            if (parts.Count == 1) { merged.Add(parts[0]); continue; }
+            int width = parts.Sum(p => p.ChannelCount);
+            int rows = group.Key.SampleCount;
+            var data = new double[rows * width];
+            int offset = 0;
+            foreach (var p in parts)
+            {
+                for (int r = 0; r < rows; r++)
+                    Array.Copy(p.Data, r * p.ChannelCount, data, r * width + offset, p.ChannelCount);
+                offset += p.ChannelCount;
+            }
+            merged.Add(parts[0] with
+            {
+                ChannelIndex = parts.SelectMany(p => p.ChannelIndex).ToArray(),
+                SourcePopulation = string.Join("+", parts.Select(p => p.SourcePopulation).Distinct()),
+                Data = data,
+            });
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,297 @@
+using Meta.Models;
+using Meta.Network;
+
+namespace Meta.Backends.Cpu;
+
+/// <summary>
+/// Runs one network on the CPU following docs/semantics.md. Per step k (from t = k·dt to (k+1)·dt):
+/// current sources for step k, queued input of step k into the receptors, neuron updates (compiled kernels,
+/// in parallel chunks), then spikes stamped at index s = k+1 are queued for arrival at s + delay and recorded,
+/// and samples of index s are taken.
+/// </summary>
+internal sealed class CpuEngine : ISimulationEngine
+{
+    private readonly WorkerPool _pool;
+    private NetworkSpec _network = null!;
+    private CellGroup[] _groups = [];
+    private InputRing[][] _rings = [];
+    private SynapseTable[] _tables = [];
+    private List<SynapseTable>[] _outgoing = [];
+    private CurrentSourceSpec[] _sources = [];
+    private double[] _sourceAmplitude = [];
+    private int[] _sourceNext = [];
+    private RecorderSpec[] _recorders = [];
+    private readonly List<int> _emitted = new(1024);
+    private long _step;
+    private bool _initialEmitted;
+    private double _dt;
+    private NeuronGroup? _current;
+    private int _chunkSize;
+    private Action<int>? _chunkBody;
+
+    public CpuEngine(int threads) => _pool = new WorkerPool(threads);
+
+    public long CurrentStep => _step;
+
+    public void Load(NetworkSpec network)
+    {
+        _network = network;
+        _dt = network.Timestep;
+        _groups = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron
+            ? (CellGroup)new NeuronGroup(p, _dt)
+            : new SourceGroup(p, _dt, network.Seed)).ToArray();
+        int slots = network.MaxDelaySteps + 1;
+        _rings = _groups.Select(g => g is NeuronGroup n
+            ? n.Receptors.Select(_ => new InputRing(g.Size, slots)).ToArray()
+            : []).ToArray();
+        _tables = network.Projections.Select(p =>
+        {
+            var post = _groups[p.PostPopulation] as NeuronGroup
+                ?? throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
+            int r = Array.FindIndex(post.Receptors, x => x.Definition.Name == p.Receptor);
+            if (r < 0) throw new ConnectionException($"Projection '{p.Label}': {post.Spec.Model.Name} has no receptor '{p.Receptor}'.");
+            return new SynapseTable(p, _groups[p.PrePopulation].Size, _rings[p.PostPopulation][r]);
+        }).ToArray();
+        _outgoing = _groups.Select(g => _tables.Where(t => t.Spec.PrePopulation == g.Spec.Index).ToList()).ToArray();
+        SetSources(network.CurrentSources);
+        SetRecorders(network.Recorders);
+        _chunkBody = RunChunk;
+        _step = 0;
+        _initialEmitted = false;
+    }
+
+    public RunResult Run(long steps, Action<double>? progress = null)
+    {
+        long start = _step, end = _step + steps;
+        var recorders = _recorders;
+        var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, start, end), _groups[r.Population])).ToArray();
+        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeCollector(r, _groups[r.Population].Size) : null).ToArray();
+        RecomputeInjected(start);
+
+        if (!_initialEmitted)
+        {
+            foreach (var c in samples) c?.Take(0);
+            EmitAndDeliver(0, spikes);
+            _initialEmitted = true;
+        }
+        long reportEvery = Math.Max(1, steps / 100);
+        for (long k = start; k < end; k++)
+        {
+            ApplySourceChanges(k);
+            DeliverInput(k);
+            UpdateNeurons(k * _dt);
+            long s = k + 1;
+            EmitAndDeliver(s, spikes);
+            foreach (var c in samples) c?.Take(s);
+            _step = s;
+            if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+        }
+        return new RunResult
+        {
+            StartStep = start,
+            EndStep = end,
+            Spikes = spikes.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+            Samples = samples.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+        };
+    }
+
+    private long CountSamples(RecorderSpec r, long start, long end)
+    {
+        long count = 0;
+        for (long s = _initialEmitted ? start + 1 : start; s <= end; s++) if (s % r.IntervalSteps == 0) count++;
+        return count;
+    }
+
+    private void DeliverInput(long k)
+    {
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            if (_groups[g] is not NeuronGroup n) continue;
+            var rings = _rings[g];
+            for (int r = 0; r < rings.Length; r++)
+            {
+                var slot = rings[r].Slot(k);
+                var target = n.State[n.Receptors[r].StateIndex];
+                var rec = n.Receptors[r];
+                if (rec.UnitScale) for (int i = 0; i < slot.Length; i++) target[i] += slot[i];
+                else for (int i = 0; i < slot.Length; i++) target[i] += slot[i] * rec.Scale[i];
+                slot.Clear();
+            }
+        }
+    }
+
+    private void UpdateNeurons(double t)
+    {
+        foreach (var g in _groups)
+        {
+            if (g is not NeuronGroup n) continue;
+            if (_pool.Workers == 1 || n.Size < 512) { n.Update(0, n.Size, t); continue; }
+            _current = n;
+            _currentTime = t;
+            _chunkSize = (n.Size + _pool.Workers - 1) / _pool.Workers;
+            _pool.Run(_chunkBody!);
+        }
+    }
+
+    private double _currentTime;
+
+    private void RunChunk(int chunk)
+    {
+        var n = _current!;
+        int begin = chunk * _chunkSize, end = Math.Min(n.Size, begin + _chunkSize);
+        if (begin < end) n.Update(begin, end, _currentTime);
+    }
+
+    private void EmitAndDeliver(long s, SpikeCollector?[] spikes)
+    {
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            _emitted.Clear();
+            var group = _groups[g];
+            if (group is SourceGroup src) src.Emit(s, _emitted);
+            else if (s > 0)
+            {
+                var flags = group.Spiked;
+                for (int i = 0; i < flags.Length; i++) if (flags[i] != 0) _emitted.Add(i);
+            }
+            if (_emitted.Count == 0) continue;
+            foreach (var table in _outgoing[g])
+                foreach (var i in _emitted) table.Deliver(i, s);
+            foreach (var c in spikes)
+                if (c is not null && c.Population == g) c.Add(_emitted, s);
+        }
+    }
+
+    private void SetSources(IReadOnlyList<CurrentSourceSpec> sources)
+    {
+        foreach (var s in sources)
+            if (_groups[s.Population] is not NeuronGroup)
+                throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_groups[s.Population].Spec.Label}', which is not injectable.");
+        _sources = sources.ToArray();
+        _sourceAmplitude = new double[_sources.Length];
+        _sourceNext = new int[_sources.Length];
+    }
+
+    private void RecomputeInjected(long k)
+    {
+        foreach (var g in _groups) if (g is NeuronGroup n) Array.Clear(n.Injected);
+        for (int j = 0; j < _sources.Length; j++)
+        {
+            var s = _sources[j];
+            int next = 0;
+            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= k) next++;
+            _sourceNext[j] = next;
+            _sourceAmplitude[j] = s.AmplitudeAt(k);
+            var inj = ((NeuronGroup)_groups[s.Population]).Injected;
+            foreach (var c in s.Cells) inj[c] += _sourceAmplitude[j];
+        }
+    }
+
+    private void ApplySourceChanges(long k)
+    {
+        for (int j = 0; j < _sources.Length; j++)
+        {
+            var s = _sources[j];
+            int next = _sourceNext[j];
+            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != k) continue;
+            double delta = s.Amplitudes[next] - _sourceAmplitude[j];
+            _sourceAmplitude[j] = s.Amplitudes[next];
+            _sourceNext[j] = next + 1;
+            var inj = ((NeuronGroup)_groups[s.Population]).Injected;
+            foreach (var c in s.Cells) inj[c] += delta;
+        }
+    }
+
+    private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
+    {
+        foreach (var r in recorders)
+        {
+            var model = _groups[r.Population].Spec.Model;
+            if (!r.IsSpikes) _groups[r.Population].StateArray(r.Variable);
+            else if (!model.Recordables.Contains("spikes")) throw new RecordingException(r.Variable, model.Name, model.Recordables);
+        }
+        _recorders = recorders.ToArray();
+    }
+
+    public void Update(NetworkUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        foreach (var (pop, name, values) in update.Parameters) _groups[pop].SetParameter(name, values);
+        foreach (var (pop, name, values) in update.Sequences)
+        {
+            _groups[pop].SetSequence(name, values, _step);
+            if (_initialEmitted && _groups[pop] is SourceGroup sg) sg.SkipThrough(_step);
+        }
+        foreach (var (proj, name, values) in update.Synapses)
+        {
+            if (name == "weight") _tables[proj].SetWeights(values);
+            else if (name == "delay") _tables[proj].SetDelays(values);
+            else throw new NonExistentParameterException(name, "StaticSynapse", ["weight", "delay"]);
+        }
+        if (update.CurrentSources is { } cs) SetSources(cs);
+        if (update.Recorders is { } rs) SetRecorders(rs);
+    }
+
+    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    {
+        for (int g = 0; g < _groups.Length; g++) _groups[g].Reset(initialValues[g]);
+        foreach (var rings in _rings) foreach (var r in rings) r.Clear();
+        _step = 0;
+        _initialEmitted = false;
+    }
+
+    public void Dispose() => _pool.Dispose();
+
+    /// <summary>Samples of one analog recorder for one run, preallocated.</summary>
+    private sealed class SampleCollector(RecorderSpec spec, long count, CellGroup group)
+    {
+        private readonly double[] _values = new double[checked(count * spec.Cells.Length)];
+        private readonly double[] _source = group.StateArray(spec.Variable);
+        private int _rows;
+        private long _first = -1;
+
+        public void Take(long s)
+        {
+            if (s % spec.IntervalSteps != 0) return;
+            if (_first < 0) _first = s;
+            int offset = _rows * spec.Cells.Length;
+            var cells = spec.Cells;
+            for (int c = 0; c < cells.Length; c++) _values[offset + c] = _source[cells[c]];
+            _rows++;
+        }
+
+        public SampleBlock ToBlock() => new()
+        {
+            Recorder = spec.Index,
+            FirstStep = _first < 0 ? 0 : _first,
+            Count = _rows,
+            Values = _rows * spec.Cells.Length == _values.Length ? _values : _values[..(_rows * spec.Cells.Length)],
+        };
+    }
+
+    /// <summary>Spikes of one spike recorder for one run.</summary>
+    private sealed class SpikeCollector
+    {
+        private readonly RecorderSpec _spec;
+        private readonly bool[] _recorded;
+        private readonly List<int> _cells = new(4096);
+        private readonly List<long> _steps = new(4096);
+
+        public SpikeCollector(RecorderSpec spec, int size)
+        {
+            _spec = spec;
+            _recorded = new bool[size];
+            foreach (var c in spec.Cells) _recorded[c] = true;
+        }
+
+        public int Population => _spec.Population;
+
+        public void Add(List<int> cells, long s)
+        {
+            foreach (var c in cells)
+                if (_recorded[c]) { _cells.Add(c); _steps.Add(s); }
+        }
+
+        public SpikeBlock ToBlock() => new() { Recorder = _spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
+    }
+}

@@ -1,0 +1,193 @@
+using Meta.Backends.Cpu.Codegen;
+using Meta.Models;
+using Meta.Models.Expressions;
+using Meta.Models.Integration;
+using Meta.Network;
+using Meta.Random;
+
+namespace Meta.Backends.Cpu;
+
+/// <summary>The cells of one population on the CPU: a neuron group or a spike source group.</summary>
+internal abstract class CellGroup(PopulationSpec spec)
+{
+    public PopulationSpec Spec { get; } = spec;
+    public int Size => Spec.Size;
+    /// <summary>1 where the cell spiked at the end of the last step.</summary>
+    public byte[] Spiked { get; } = new byte[spec.Size];
+    public abstract void SetParameter(string name, double[] values);
+    public abstract void SetSequence(string name, double[][] values, long currentStep);
+    public abstract void Reset(IReadOnlyDictionary<string, double[]> initial);
+    public abstract double[] StateArray(string name);
+}
+
+/// <summary>A population of model neurons updated by a compiled kernel.</summary>
+internal sealed class NeuronGroup : CellGroup
+{
+    private readonly NeuronKernel _kernel;
+    private readonly IntegrationPlan _plan;
+    private readonly string[] _stateNames;
+    private readonly string[] _parameterNames;
+    private readonly double _dt;
+
+    public NeuronGroup(PopulationSpec spec, double dt) : base(spec)
+    {
+        _dt = dt;
+        var model = spec.Model;
+        _kernel = KernelCompiler.Compile(model);
+        _plan = IntegrationPlan.For(model);
+        _stateNames = model.States.Select(s => s.Name).ToArray();
+        _parameterNames = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
+        State = _stateNames.Select(n => (double[])spec.InitialValues[n].Clone()).ToArray();
+        Parameters = _parameterNames.Select(n => (double[])spec.Parameters[n].Clone()).ToArray();
+        Coefficients = _plan.Coefficients.Select(_ => new double[Size]).ToArray();
+        Refractory = new int[Size];
+        RefractorySteps = new int[Size];
+        Injected = new double[Size];
+        Receptors = model.Receptors.Select(r => new Receptor(r, Array.IndexOf(_stateNames, r.Target), new double[Size])).ToArray();
+        Recompute();
+    }
+
+    public double[][] State { get; }
+    public double[][] Parameters { get; }
+    public double[][] Coefficients { get; }
+    public int[] Refractory { get; }
+    public int[] RefractorySteps { get; }
+    public double[] Injected { get; }
+    public Receptor[] Receptors { get; }
+
+    /// <summary>A receptor: incoming weights (times its per-cell scale) are added to one state variable.</summary>
+    internal sealed record Receptor(ReceptorDefinition Definition, int StateIndex, double[] Scale)
+    {
+        public bool UnitScale { get; set; }
+    }
+
+    public void Update(int begin, int end, double t) =>
+        _kernel(begin, end, State, Parameters, Coefficients, Injected, Refractory, RefractorySteps, Spiked, _dt, t);
+
+    public override void SetParameter(string name, double[] values)
+    {
+        int k = Array.IndexOf(_parameterNames, name);
+        if (k < 0) throw new NonExistentParameterException(name, Spec.Model.Name, _parameterNames);
+        values.CopyTo(Parameters[k], 0);
+        Recompute();
+    }
+
+    public override void SetSequence(string name, double[][] values, long currentStep) =>
+        throw new NonExistentParameterException(name, Spec.Model.Name, _parameterNames);
+
+    public override void Reset(IReadOnlyDictionary<string, double[]> initial)
+    {
+        for (int k = 0; k < _stateNames.Length; k++) initial[_stateNames[k]].CopyTo(State[k], 0);
+        Array.Clear(Refractory);
+        Array.Clear(Spiked);
+    }
+
+    public override double[] StateArray(string name)
+    {
+        int k = Array.IndexOf(_stateNames, name);
+        return k >= 0 ? State[k] : throw new NonExistentParameterException(name, Spec.Model.Name, _stateNames);
+    }
+
+    /// <summary>Per-cell coefficients, refractory step counts and receptor scales from the current parameters.</summary>
+    private void Recompute()
+    {
+        var model = Spec.Model;
+        for (int i = 0; i < Size; i++)
+        {
+            int cell = i;
+            double Lookup(string n) => Parameters[Array.IndexOf(_parameterNames, n)][cell];
+            var c = _plan.ComputeCoefficients(Lookup, _dt);
+            for (int k = 0; k < c.Length; k++) Coefficients[k][i] = c[k];
+            if (model.Refractory is { } r)
+            {
+                double period = Lookup(r.PeriodParameter);
+                if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
+                RefractorySteps[i] = (int)Math.Round(period / _dt);
+            }
+            foreach (var rec in Receptors) rec.Scale[i] = rec.Definition.Scale.Evaluate(Lookup);
+        }
+        foreach (var rec in Receptors) rec.UnitScale = rec.Scale.All(s => s == 1.0);
+    }
+}
+
+/// <summary>Spike sources: Poisson (counter-based draws) or spike arrays.</summary>
+internal sealed class SourceGroup : CellGroup
+{
+    private readonly string _kind;
+    private readonly double _dt;
+    private readonly ulong _seed;
+    private double[] _rate, _start, _duration;
+    private long[][] _arraySteps = [];
+    private int[] _next = [];
+
+    public SourceGroup(PopulationSpec spec, double dt, ulong seed) : base(spec)
+    {
+        _kind = spec.Model.SourceKind!;
+        _dt = dt;
+        _seed = seed;
+        _rate = spec.Parameters.GetValueOrDefault("rate") ?? [];
+        _start = spec.Parameters.GetValueOrDefault("start") ?? [];
+        _duration = spec.Parameters.GetValueOrDefault("duration") ?? [];
+        if (_kind == SpikeSourceKinds.Array) SetSequence("spike_times", spec.Sequences["spike_times"], 0);
+    }
+
+    /// <summary>Number of spikes cell i emits at time index s (0 or more for arrays, 0 or 1 for Poisson).</summary>
+    public void Emit(long s, List<int> cells)
+    {
+        if (_kind == SpikeSourceKinds.Poisson)
+        {
+            double t = s * _dt;
+            for (int i = 0; i < Size; i++)
+            {
+                if (t < _start[i] || t >= _start[i] + _duration[i] || _rate[i] <= 0) continue;
+                double p = -double.ExpM1(-_rate[i] * _dt / 1000.0);
+                double u = Philox.Uniform(_seed, RandomStreams.PoissonCell(Spec.FirstGlobalIndex + i), (ulong)s);
+                if (u < p) cells.Add(i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < Size; i++)
+            {
+                var steps = _arraySteps[i];
+                while (_next[i] < steps.Length && steps[_next[i]] < s) _next[i]++;
+                while (_next[i] < steps.Length && steps[_next[i]] == s) { cells.Add(i); _next[i]++; }
+            }
+        }
+    }
+
+    public override void SetParameter(string name, double[] values)
+    {
+        switch (name)
+        {
+            case "rate": _rate = (double[])values.Clone(); break;
+            case "start": _start = (double[])values.Clone(); break;
+            case "duration": _duration = (double[])values.Clone(); break;
+            default: throw new NonExistentParameterException(name, Spec.Model.Name, Spec.Model.Parameters.Select(p => p.Name));
+        }
+    }
+
+    public override void SetSequence(string name, double[][] values, long currentStep)
+    {
+        if (name != "spike_times") throw new NonExistentParameterException(name, Spec.Model.Name, ["spike_times"]);
+        _arraySteps = values.Select(times => times.Select(t => (long)Math.Round(t / _dt)).ToArray()).ToArray();
+        _next = new int[Size];
+        for (int i = 0; i < Size; i++)
+            while (_next[i] < _arraySteps[i].Length && _arraySteps[i][_next[i]] < currentStep) _next[i]++;
+    }
+
+    /// <summary>Skips spikes at or before <paramref name="s"/> (already emitted).</summary>
+    public void SkipThrough(long s)
+    {
+        for (int i = 0; i < _next.Length; i++)
+            while (_next[i] < _arraySteps[i].Length && _arraySteps[i][_next[i]] <= s) _next[i]++;
+    }
+
+    public override void Reset(IReadOnlyDictionary<string, double[]> initial)
+    {
+        if (_kind == SpikeSourceKinds.Array) Array.Clear(_next);
+    }
+
+    public override double[] StateArray(string name) =>
+        throw new RecordingException(name, Spec.Model.Name, Spec.Model.Recordables);
+}
