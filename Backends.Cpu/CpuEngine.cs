@@ -25,8 +25,6 @@ internal sealed class CpuEngine : ISimulationEngine
     private long _step;
     private bool _initialEmitted;
     private double _dt;
-    private NeuronGroup? _current;
-    private int _chunkSize;
     private Action<int>? _chunkBody;
 
     public CpuEngine(int threads) => _pool = new WorkerPool(threads);
@@ -44,6 +42,9 @@ internal sealed class CpuEngine : ISimulationEngine
         _rings = _groups.Select(g => g is NeuronGroup n
             ? n.Receptors.Select(_ => new InputRing(g.Size, slots)).ToArray()
             : []).ToArray();
+        for (int g = 0; g < _groups.Length; g++)
+            if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
+        _work = BuildWork();
         _tables = network.Projections.Select(p =>
         {
             var post = _groups[p.PostPopulation] as NeuronGroup
@@ -78,8 +79,7 @@ internal sealed class CpuEngine : ISimulationEngine
         for (long k = start; k < end; k++)
         {
             ApplySourceChanges(k);
-            DeliverInput(k);
-            UpdateNeurons(k * _dt);
+            UpdateNeurons(k);
             long s = k + 1;
             EmitAndDeliver(s, spikes);
             foreach (var c in samples) c?.Take(s);
@@ -102,44 +102,37 @@ internal sealed class CpuEngine : ISimulationEngine
         return count;
     }
 
-    private void DeliverInput(long k)
+    /// <summary>
+    /// Updates every neuron for step k in one parallel dispatch: each worker takes the same share of every group.
+    /// The kernels add the input queued for step k (ring slot k mod slots) and clear it.
+    /// </summary>
+    private void UpdateNeurons(long k)
     {
-        for (int g = 0; g < _groups.Length; g++)
-        {
-            if (_groups[g] is not NeuronGroup n) continue;
-            var rings = _rings[g];
-            for (int r = 0; r < rings.Length; r++)
-            {
-                var slot = rings[r].Slot(k);
-                var target = n.State[n.Receptors[r].StateIndex];
-                var rec = n.Receptors[r];
-                if (rec.UnitScale) for (int i = 0; i < slot.Length; i++) target[i] += slot[i];
-                else for (int i = 0; i < slot.Length; i++) target[i] += slot[i] * rec.Scale[i];
-                slot.Clear();
-            }
-        }
+        _stepSlot = (int)(k % (_network.MaxDelaySteps + 1));
+        _stepTime = k * _dt;
+        if (_pool.Workers == 1 || _work.Sum(w => w.Group.Size) < 1024) { RunChunk(-1); return; }
+        _pool.Run(_chunkBody!);
     }
 
-    private void UpdateNeurons(double t)
+    private (NeuronGroup Group, int[] Bounds)[] BuildWork()
     {
-        foreach (var g in _groups)
-        {
-            if (g is not NeuronGroup n) continue;
-            if (_pool.Workers == 1 || n.Size < 512) { n.Update(0, n.Size, t); continue; }
-            _current = n;
-            _currentTime = t;
-            _chunkSize = (n.Size + _pool.Workers - 1) / _pool.Workers;
-            _pool.Run(_chunkBody!);
-        }
+        int workers = _pool.Workers;
+        return _groups.OfType<NeuronGroup>().Select(g =>
+            (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)g.Size * w / workers)).ToArray())).ToArray();
     }
 
-    private double _currentTime;
+    private (NeuronGroup Group, int[] Bounds)[] _work = [];
+    private int _stepSlot;
+    private double _stepTime;
 
     private void RunChunk(int chunk)
     {
-        var n = _current!;
-        int begin = chunk * _chunkSize, end = Math.Min(n.Size, begin + _chunkSize);
-        if (begin < end) n.Update(begin, end, _currentTime);
+        foreach (var (group, bounds) in _work)
+        {
+            int slotOffset = _stepSlot * group.Size;
+            if (chunk < 0) group.Update(0, group.Size, slotOffset, _stepTime);
+            else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepTime);
+        }
     }
 
     private void EmitAndDeliver(long s, SpikeCollector?[] spikes)

@@ -23,7 +23,7 @@ internal abstract class CellGroup(PopulationSpec spec)
 /// <summary>A population of model neurons updated by a compiled kernel.</summary>
 internal sealed class NeuronGroup : CellGroup
 {
-    private readonly NeuronKernel _kernel;
+    private NeuronKernel _kernel = null!;
     private readonly IntegrationPlan _plan;
     private readonly string[] _stateNames;
     private readonly string[] _parameterNames;
@@ -33,7 +33,6 @@ internal sealed class NeuronGroup : CellGroup
     {
         _dt = dt;
         var model = spec.Model;
-        _kernel = KernelCompiler.Compile(model);
         _plan = IntegrationPlan.For(model);
         _stateNames = model.States.Select(s => s.Name).ToArray();
         _parameterNames = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
@@ -54,15 +53,16 @@ internal sealed class NeuronGroup : CellGroup
     public int[] RefractorySteps { get; }
     public double[] Injected { get; }
     public Receptor[] Receptors { get; }
+    /// <summary>The delay ring of each receptor; set by the engine.</summary>
+    public double[][] Rings { get; set; } = [];
+    private double[][] _ringScales = [];
 
     /// <summary>A receptor: incoming weights (times its per-cell scale) are added to one state variable.</summary>
-    internal sealed record Receptor(ReceptorDefinition Definition, int StateIndex, double[] Scale)
-    {
-        public bool UnitScale { get; set; }
-    }
+    internal sealed record Receptor(ReceptorDefinition Definition, int StateIndex, double[] Scale);
 
-    public void Update(int begin, int end, double t) =>
-        _kernel(begin, end, State, Parameters, Coefficients, Injected, Refractory, RefractorySteps, Spiked, _dt, t);
+    /// <summary>Advances cells [begin, end) by one step; <paramref name="slotOffset"/> locates this step's input in the rings.</summary>
+    public void Update(int begin, int end, int slotOffset, double t) =>
+        _kernel(begin, end, State, Parameters, Coefficients, Injected, Refractory, RefractorySteps, Spiked, Rings, _ringScales, slotOffset, _dt, t);
 
     public override void SetParameter(string name, double[] values)
     {
@@ -106,7 +106,18 @@ internal sealed class NeuronGroup : CellGroup
             }
             foreach (var rec in Receptors) rec.Scale[i] = rec.Definition.Scale.Evaluate(Lookup);
         }
-        foreach (var rec in Receptors) rec.UnitScale = rec.Scale.All(s => s == 1.0);
+        _ringScales = Receptors.Select(r => r.Scale).ToArray();
+
+        // Values equal for every cell become literals in the kernel (the compiler folds them).
+        var constants = new Dictionary<string, double>(StringComparer.Ordinal);
+        void AddIfHomogeneous(string name, double[] values)
+        {
+            if (values.Length > 0 && values.All(v => v.Equals(values[0]))) constants[name] = values[0];
+        }
+        for (int k = 0; k < _parameterNames.Length; k++) AddIfHomogeneous(_parameterNames[k], Parameters[k]);
+        for (int k = 0; k < _plan.Coefficients.Count; k++) AddIfHomogeneous(_plan.Coefficients[k].Name, Coefficients[k]);
+        foreach (var rec in Receptors) AddIfHomogeneous(KernelGenerator.ScaleName(rec.Definition.Name), rec.Scale);
+        _kernel = KernelCompiler.Compile(model, constants);
     }
 }
 

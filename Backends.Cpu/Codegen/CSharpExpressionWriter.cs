@@ -3,30 +3,41 @@ using Meta.Models.Expressions;
 
 namespace Meta.Backends.Cpu.Codegen;
 
-/// <summary>Writes an expression tree as C# source over doubles; symbols are mapped to C# names by the caller.</summary>
-internal sealed class CSharpExpressionWriter(Func<string, string> symbol)
+/// <summary>
+/// Writes an expression tree as C# source over doubles; symbols are mapped to C# names by the caller.
+/// Symbols with a value in <c>constants</c> are substituted first and constant subtrees folded; a division by a
+/// constant becomes a multiplication by its reciprocal.
+/// </summary>
+internal sealed class CSharpExpressionWriter(IReadOnlyDictionary<string, double> constants, Func<string, string> symbol)
 {
     /// <summary>The expression as a C# double expression.</summary>
-    public string Number(Expr expr) => expr switch
+    public string Number(Expr expr) => Write(Fold(expr));
+
+    /// <summary>The expression as a C# bool expression (non-zero is true).</summary>
+    public string Bool(Expr expr) => WriteBool(Fold(expr));
+
+    private Expr Fold(Expr expr) =>
+        constants.Count == 0 ? expr : expr.Substitute(n => constants.TryGetValue(n, out double v) ? Expr.Const(v) : null).Simplify();
+
+    private string Write(Expr expr) => expr switch
     {
         NumberExpr n => Literal(n.Value),
         SymbolExpr s => symbol(s.Name),
-        NegateExpr u => $"(-{Number(u.Operand)})",
-        NotExpr or BinaryExpr { Operator: >= BinaryOperator.Less } => $"({Bool(expr)} ? 1.0 : 0.0)",
+        NegateExpr u => $"(-{Write(u.Operand)})",
+        NotExpr or BinaryExpr { Operator: >= BinaryOperator.Less } => $"({WriteBool(expr)} ? 1.0 : 0.0)",
         BinaryExpr b => Arithmetic(b),
         CallExpr c => Call(c),
-        ConditionalExpr c => $"({Bool(c.Condition)} ? {Number(c.Then)} : {Number(c.Else)})",
+        ConditionalExpr c => $"({WriteBool(c.Condition)} ? {Write(c.Then)} : {Write(c.Else)})",
         _ => throw new NotSupportedException(expr.GetType().Name),
     };
 
-    /// <summary>The expression as a C# bool expression (non-zero is true).</summary>
-    public string Bool(Expr expr) => expr switch
+    private string WriteBool(Expr expr) => expr switch
     {
-        NotExpr u => $"(!{Bool(u.Operand)})",
-        BinaryExpr { Operator: BinaryOperator.And } b => $"({Bool(b.Left)} && {Bool(b.Right)})",
-        BinaryExpr { Operator: BinaryOperator.Or } b => $"({Bool(b.Left)} || {Bool(b.Right)})",
-        BinaryExpr { Operator: >= BinaryOperator.Less } b => $"({Number(b.Left)} {ExpressionPrinter.Symbol(b.Operator)} {Number(b.Right)})",
-        _ => $"({Number(expr)} != 0.0)",
+        NotExpr u => $"(!{WriteBool(u.Operand)})",
+        BinaryExpr { Operator: BinaryOperator.And } b => $"({WriteBool(b.Left)} && {WriteBool(b.Right)})",
+        BinaryExpr { Operator: BinaryOperator.Or } b => $"({WriteBool(b.Left)} || {WriteBool(b.Right)})",
+        BinaryExpr { Operator: >= BinaryOperator.Less } b => $"({Write(b.Left)} {ExpressionPrinter.Symbol(b.Operator)} {Write(b.Right)})",
+        _ => $"({Write(expr)} != 0.0)",
     };
 
     private string Arithmetic(BinaryExpr b)
@@ -36,11 +47,13 @@ internal sealed class CSharpExpressionWriter(Func<string, string> symbol)
             // Small integer powers as products: exact and much faster than Math.Pow.
             if (b.Right is NumberExpr { Value: var p } && p == Math.Floor(p) && p >= 1 && p <= 4)
             {
-                string x = Number(b.Left);
+                string x = Write(b.Left);
                 return "(" + string.Join(" * ", Enumerable.Repeat(x, (int)p)) + ")";
             }
-            return $"Math.Pow({Number(b.Left)}, {Number(b.Right)})";
+            return $"Math.Pow({Write(b.Left)}, {Write(b.Right)})";
         }
+        if (b.Operator == BinaryOperator.Divide && b.Right is NumberExpr { Value: var divisor } && divisor != 0)
+            return $"({Write(b.Left)} * {Literal(1.0 / divisor)})";
         string op = b.Operator switch
         {
             BinaryOperator.Add => "+",
@@ -49,12 +62,12 @@ internal sealed class CSharpExpressionWriter(Func<string, string> symbol)
             BinaryOperator.Divide => "/",
             _ => throw new NotSupportedException(b.Operator.ToString()),
         };
-        return $"({Number(b.Left)} {op} {Number(b.Right)})";
+        return $"({Write(b.Left)} {op} {Write(b.Right)})";
     }
 
     private string Call(CallExpr c)
     {
-        var a = c.Arguments.Select(Number).ToArray();
+        var a = c.Arguments.Select(Write).ToArray();
         return c.Function switch
         {
             "exp" => $"Math.Exp({a[0]})",

@@ -11,22 +11,22 @@ namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>The compiled step kernel of one neuron model.</summary>
 internal delegate void NeuronKernel(int begin, int end, double[][] state, double[][] parameters, double[][] coefficients,
-    double[] injected, int[] refractory, int[] refractorySteps, byte[] spiked, double dt, double t);
+    double[] injected, int[] refractory, int[] refractorySteps, byte[] spiked, double[][] ring, double[][] ringScale, int slotOffset, double dt, double t);
 
 /// <summary>Compiles generated kernels with Roslyn; identical sources are compiled once per process.</summary>
 internal static class KernelCompiler
 {
     private static readonly ConcurrentDictionary<string, Lazy<NeuronKernel>> s_cache = new();
 
-    public static NeuronKernel Compile(ModelDefinition model)
+    public static NeuronKernel Compile(ModelDefinition model, IReadOnlyDictionary<string, double> constants)
     {
         string className = "Kernel_" + new string(model.Name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
-        string source = KernelGenerator.Generate(model, className);
+        string source = KernelGenerator.Generate(model, className, constants);
         return s_cache.GetOrAdd(source, s => new Lazy<NeuronKernel>(() => Build(s, className, model.Name))).Value;
     }
 
     /// <summary>The generated source for a model (for inspection and docs).</summary>
-    public static string SourceOf(ModelDefinition model) => KernelGenerator.Generate(model, "Kernel");
+    public static string SourceOf(ModelDefinition model) => KernelGenerator.Generate(model, "Kernel", new Dictionary<string, double>());
 
     private static NeuronKernel Build(string source, string className, string modelName)
     {

@@ -94,7 +94,7 @@ public sealed class PluginHostTests : IDisposable
     public void Garbage_assembly_is_reported()
     {
         var folder = _temp.Folder("garbage");
-        var random = new Random(42);
+        var random = new System.Random(42);
         var bytes = new byte[4096];
         random.NextBytes(bytes);
         File.WriteAllBytes(Path.Combine(folder, "x.dll"), bytes);
@@ -116,7 +116,7 @@ public sealed class PluginHostTests : IDisposable
     {
         var folder = _temp.Folder("garbage");
         var bytes = new byte[4096];
-        new Random(7).NextBytes(bytes);
+        new System.Random(7).NextBytes(bytes);
         File.WriteAllBytes(Path.Combine(folder, "x.dll"), bytes);
         File.WriteAllText(Path.Combine(folder, "x.deps.json"), """{ "runtimeTarget": { "name": "t" }, "targets": { "t": {} }, "libraries": {} }""");
 

@@ -1,0 +1,138 @@
+using Meta.Backends;
+
+namespace Meta.Cli.Networks;
+
+/// <summary>
+/// A network file, parsed and checked (<see cref="NetworkParser"/>), ready to be built (<see cref="NetworkBuilder"/>).
+/// Every element keeps the JSON path it came from, so errors found later still name the field.
+/// </summary>
+public sealed record NetworkDocument
+{
+    /// <summary>The network's name (the file name when the file has none).</summary>
+    public required string Name { get; init; }
+    /// <summary>Free text.</summary>
+    public string? Description { get; init; }
+    /// <summary>The <c>simulation</c> section.</summary>
+    public required SimulationSection Simulation { get; init; }
+    /// <summary>The populations, in file order (which is creation order).</summary>
+    public required IReadOnlyList<PopulationSection> Populations { get; init; }
+    /// <summary>The population views.</summary>
+    public IReadOnlyList<ViewSection> Views { get; init; } = [];
+    /// <summary>The assemblies.</summary>
+    public IReadOnlyList<AssemblySection> Assemblies { get; init; } = [];
+    /// <summary>The projections, in creation order.</summary>
+    public IReadOnlyList<ProjectionSection> Projections { get; init; } = [];
+    /// <summary>The current sources.</summary>
+    public IReadOnlyList<CurrentSourceSection> CurrentSources { get; init; } = [];
+    /// <summary>The top-level <c>record</c> entries.</summary>
+    public IReadOnlyList<RecordSection> Records { get; init; } = [];
+}
+
+/// <summary>A name (a label, a variable) and the JSON path it was read from.</summary>
+public sealed record Ref(string Name, string Path);
+
+/// <summary>PyNN's <c>setup()</c> arguments plus the seed and run duration.</summary>
+public sealed record SimulationSection
+{
+    /// <summary>The JSON path (<c>simulation</c>).</summary>
+    public string Path { get; init; } = "simulation";
+    /// <summary>The time step in ms.</summary>
+    public double Timestep { get; init; } = 0.1;
+    /// <summary>min_delay in ms, or null for "auto".</summary>
+    public double? MinDelay { get; init; }
+    /// <summary>max_delay in ms, or null for "auto".</summary>
+    public double? MaxDelay { get; init; }
+    /// <summary>The seed, or null for Meta's default.</summary>
+    public ulong? Seed { get; init; }
+    /// <summary>The run duration in ms, or null when the command line must give it.</summary>
+    public double? Duration { get; init; }
+    /// <summary>The arithmetic precision.</summary>
+    public Precision Precision { get; init; } = Precision.Float64;
+}
+
+/// <summary>One population: PyNN's <c>Population(size, cell_type(**parameters), label=label)</c>.</summary>
+public sealed record PopulationSection(string Path, string Label, int Size, string CellType,
+    IReadOnlyList<NamedValue> Parameters, IReadOnlyList<NamedValue> InitialValues, IReadOnlyList<Ref> Record);
+
+/// <summary>A parameter or initial value by name.</summary>
+public sealed record NamedValue(string Name, ValueSpec Value);
+
+/// <summary>A view: some cells of a population, view or assembly (PyNN's <c>PopulationView</c>).</summary>
+public sealed record ViewSection(string Path, string Label, Ref Parent, ViewSelector Selector);
+
+/// <summary>How a view selects cells.</summary>
+public abstract record ViewSelector(string Path);
+
+/// <summary>Cells by position in the parent.</summary>
+public sealed record IndexSelector(string Path, int[] Indices) : ViewSelector(Path);
+
+/// <summary>A Python slice <c>[start:stop:step]</c>; null bounds mean "from the start" / "to the end".</summary>
+public sealed record SliceSelector(string Path, int? Start, int? Stop, int Step) : ViewSelector(Path)
+{
+    /// <summary>The positions the slice selects from a collection of <paramref name="size"/> cells (Python's semantics).</summary>
+    public int[] Positions(int size)
+    {
+        int lower = Step > 0 ? 0 : -1, upper = Step > 0 ? size : size - 1;
+        int Bound(int? v, int whenNull)
+        {
+            if (v is not { } x) return whenNull;
+            if (x < 0) x += size;
+            return Math.Clamp(x, lower, upper);
+        }
+        int start = Bound(Start, Step > 0 ? lower : upper);
+        int stop = Bound(Stop, Step > 0 ? upper : lower);
+        var result = new List<int>();
+        for (int i = start; Step > 0 ? i < stop : i > stop; i += Step) result.Add(i);
+        return result.ToArray();
+    }
+}
+
+/// <summary>A boolean mask with one entry per parent cell.</summary>
+public sealed record MaskSelector(string Path, bool[] Mask) : ViewSelector(Path);
+
+/// <summary>An assembly of populations, views or assemblies (PyNN's <c>Assembly</c>, <c>p1 + p2</c>).</summary>
+public sealed record AssemblySection(string Path, string Label, IReadOnlyList<Ref> Members);
+
+/// <summary>A projection: PyNN's <c>Projection(pre, post, connector, synapse_type, receptor_type=...)</c>.</summary>
+public sealed record ProjectionSection(string Path, string? Label, Ref Pre, Ref Post, ConnectorSpec Connector,
+    SynapseSpec Synapse, Ref? ReceptorType);
+
+/// <summary>A connector by PyNN name with its parameters (only those of its type are set).</summary>
+public sealed record ConnectorSpec(string Path, string Type)
+{
+    /// <summary><c>allow_self_connections</c>.</summary>
+    public bool AllowSelfConnections { get; init; } = true;
+    /// <summary><c>p_connect</c> (FixedProbabilityConnector).</summary>
+    public double PConnect { get; init; }
+    /// <summary><c>n</c> (FixedNumberPre/PostConnector): a <see cref="NumberSpec"/> or <see cref="DistributionSpec"/>.</summary>
+    public ValueSpec? N { get; init; }
+    /// <summary><c>with_replacement</c> (FixedNumberPre/PostConnector).</summary>
+    public bool WithReplacement { get; init; }
+    /// <summary><c>conn_list</c> rows (FromListConnector), 2 to 4 values each.</summary>
+    public IReadOnlyList<double[]> ConnList { get; init; } = [];
+    /// <summary>The JSON path of each <c>conn_list</c> row.</summary>
+    public IReadOnlyList<string> ConnListPaths { get; init; } = [];
+    /// <summary>A seed giving the connector its own random stream, or null to use the projection's.</summary>
+    public ulong? Seed { get; init; }
+}
+
+/// <summary>The synapse type (StaticSynapse) with weight and delay, each null for the default.</summary>
+public sealed record SynapseSpec(string Path, string Type, ValueSpec? Weight, ValueSpec? Delay);
+
+/// <summary>A current source and the cells it injects into.</summary>
+public sealed record CurrentSourceSection(string Path, string Type, IReadOnlyList<Ref> InjectInto)
+{
+    /// <summary>DCSource amplitude (nA).</summary>
+    public double Amplitude { get; init; } = 1.0;
+    /// <summary>DCSource start (ms).</summary>
+    public double Start { get; init; }
+    /// <summary>DCSource stop (ms).</summary>
+    public double Stop { get; init; } = 1e12;
+    /// <summary>StepCurrentSource times (ms).</summary>
+    public double[] Times { get; init; } = [];
+    /// <summary>StepCurrentSource amplitudes (nA).</summary>
+    public double[] Amplitudes { get; init; } = [];
+}
+
+/// <summary>A recording request: variables of some cells, with an optional sampling interval for analog variables.</summary>
+public sealed record RecordSection(string Path, Ref Cells, IReadOnlyList<Ref> Variables, double? SamplingInterval);
