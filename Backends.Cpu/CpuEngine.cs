@@ -40,7 +40,7 @@ internal sealed class CpuEngine : ISimulationEngine
             : new SourceGroup(p, _dt, network.Seed)).ToArray();
         int slots = network.MaxDelaySteps + 1;
         _rings = _groups.Select(g => g is NeuronGroup n
-            ? n.Receptors.Select(_ => new InputRing(g.Size, slots)).ToArray()
+            ? n.Receptors.Select(_ => new InputRing(n.PaddedSize, slots)).ToArray()
             : []).ToArray();
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
@@ -76,15 +76,23 @@ internal sealed class CpuEngine : ISimulationEngine
             _initialEmitted = true;
         }
         long reportEvery = Math.Max(1, steps / 100);
-        for (long k = start; k < end; k++)
+        _pool.Hot = true;
+        try
         {
-            ApplySourceChanges(k);
-            UpdateNeurons(k);
-            long s = k + 1;
-            EmitAndDeliver(s, spikes);
-            foreach (var c in samples) c?.Take(s);
-            _step = s;
-            if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+            for (long k = start; k < end; k++)
+            {
+                ApplySourceChanges(k);
+                UpdateNeurons(k);
+                long s = k + 1;
+                EmitAndDeliver(s, spikes);
+                foreach (var c in samples) c?.Take(s);
+                _step = s;
+                if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+            }
+        }
+        finally
+        {
+            _pool.Hot = false;
         }
         return new RunResult
         {
@@ -110,16 +118,23 @@ internal sealed class CpuEngine : ISimulationEngine
     {
         _stepSlot = (int)(k % (_network.MaxDelaySteps + 1));
         _stepTime = k * _dt;
-        if (_pool.Workers == 1 || _work.Sum(w => w.Group.Size) < 1024) { RunChunk(-1); return; }
+        if (_pool.Workers == 1 || _smallNetwork) { RunChunk(-1); return; }
         _pool.Run(_chunkBody!);
     }
 
+    /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
     private (NeuronGroup Group, int[] Bounds)[] BuildWork()
     {
-        int workers = _pool.Workers;
+        int workers = _pool.Workers, width = Codegen.KernelGenerator.Width;
+        _smallNetwork = _groups.OfType<NeuronGroup>().Sum(g => g.Size) < 1024;
         return _groups.OfType<NeuronGroup>().Select(g =>
-            (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)g.Size * w / workers)).ToArray())).ToArray();
+        {
+            int vectors = g.PaddedSize / width;
+            return (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)vectors * w / workers) * width).ToArray());
+        }).ToArray();
     }
+
+    private bool _smallNetwork;
 
     private (NeuronGroup Group, int[] Bounds)[] _work = [];
     private int _stepSlot;
@@ -129,8 +144,8 @@ internal sealed class CpuEngine : ISimulationEngine
     {
         foreach (var (group, bounds) in _work)
         {
-            int slotOffset = _stepSlot * group.Size;
-            if (chunk < 0) group.Update(0, group.Size, slotOffset, _stepTime);
+            int slotOffset = _stepSlot * group.PaddedSize;
+            if (chunk < 0) group.Update(0, group.PaddedSize, slotOffset, _stepTime);
             else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepTime);
         }
     }
@@ -144,8 +159,8 @@ internal sealed class CpuEngine : ISimulationEngine
             if (group is SourceGroup src) src.Emit(s, _emitted);
             else if (s > 0)
             {
-                var flags = group.Spiked;
-                for (int i = 0; i < flags.Length; i++) if (flags[i] != 0) _emitted.Add(i);
+                var flags = ((NeuronGroup)group).Spiked;
+                for (int i = 0; i < group.Size; i++) if (flags[i] != 0) _emitted.Add(i);
             }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])

@@ -12,8 +12,6 @@ internal abstract class CellGroup(PopulationSpec spec)
 {
     public PopulationSpec Spec { get; } = spec;
     public int Size => Spec.Size;
-    /// <summary>1 where the cell spiked at the end of the last step.</summary>
-    public byte[] Spiked { get; } = new byte[spec.Size];
     public abstract void SetParameter(string name, double[] values);
     public abstract void SetSequence(string name, double[][] values, long currentStep);
     public abstract void Reset(IReadOnlyDictionary<string, double[]> initial);
@@ -36,22 +34,40 @@ internal sealed class NeuronGroup : CellGroup
         _plan = IntegrationPlan.For(model);
         _stateNames = model.States.Select(s => s.Name).ToArray();
         _parameterNames = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
-        State = _stateNames.Select(n => (double[])spec.InitialValues[n].Clone()).ToArray();
-        Parameters = _parameterNames.Select(n => (double[])spec.Parameters[n].Clone()).ToArray();
-        Coefficients = _plan.Coefficients.Select(_ => new double[Size]).ToArray();
-        Refractory = new int[Size];
-        RefractorySteps = new int[Size];
-        Injected = new double[Size];
-        Receptors = model.Receptors.Select(r => new Receptor(r, Array.IndexOf(_stateNames, r.Target), new double[Size])).ToArray();
+        int w = KernelGenerator.Width;
+        PaddedSize = (Size + w - 1) / w * w;
+        State = _stateNames.Select(n => Pad(spec.InitialValues[n])).ToArray();
+        Parameters = _parameterNames.Select(n => Pad(spec.Parameters[n])).ToArray();
+        Coefficients = _plan.Coefficients.Select(_ => new double[PaddedSize]).ToArray();
+        Refractory = new double[PaddedSize];
+        RefractorySteps = new double[PaddedSize];
+        Injected = new double[PaddedSize];
+        Spiked = new double[PaddedSize];
+        Receptors = model.Receptors.Select(r => new Receptor(r, Array.IndexOf(_stateNames, r.Target), new double[PaddedSize])).ToArray();
         Recompute();
     }
 
+    /// <summary>The size rounded up to the SIMD width; padding lanes copy the last cell and are never read.</summary>
+    public int PaddedSize { get; }
     public double[][] State { get; }
     public double[][] Parameters { get; }
     public double[][] Coefficients { get; }
-    public int[] Refractory { get; }
-    public int[] RefractorySteps { get; }
+    /// <summary>Remaining refractory steps per cell.</summary>
+    public double[] Refractory { get; }
+    /// <summary>The refractory period in steps per cell.</summary>
+    public double[] RefractorySteps { get; }
     public double[] Injected { get; }
+    /// <summary>1 where the cell spiked at the end of the last step.</summary>
+    public double[] Spiked { get; }
+
+    /// <summary>A copy of per-cell values padded to <see cref="PaddedSize"/> by repeating the last cell.</summary>
+    private double[] Pad(double[] values)
+    {
+        var padded = new double[PaddedSize];
+        values.CopyTo(padded, 0);
+        for (int i = values.Length; i < PaddedSize; i++) padded[i] = values[^1];
+        return padded;
+    }
     public Receptor[] Receptors { get; }
     /// <summary>The delay ring of each receptor; set by the engine.</summary>
     public double[][] Rings { get; set; } = [];
@@ -68,7 +84,7 @@ internal sealed class NeuronGroup : CellGroup
     {
         int k = Array.IndexOf(_parameterNames, name);
         if (k < 0) throw new NonExistentParameterException(name, Spec.Model.Name, _parameterNames);
-        values.CopyTo(Parameters[k], 0);
+        Pad(values).CopyTo(Parameters[k], 0);
         Recompute();
     }
 
@@ -77,7 +93,7 @@ internal sealed class NeuronGroup : CellGroup
 
     public override void Reset(IReadOnlyDictionary<string, double[]> initial)
     {
-        for (int k = 0; k < _stateNames.Length; k++) initial[_stateNames[k]].CopyTo(State[k], 0);
+        for (int k = 0; k < _stateNames.Length; k++) Pad(initial[_stateNames[k]]).CopyTo(State[k], 0);
         Array.Clear(Refractory);
         Array.Clear(Spiked);
     }
@@ -92,7 +108,7 @@ internal sealed class NeuronGroup : CellGroup
     private void Recompute()
     {
         var model = Spec.Model;
-        for (int i = 0; i < Size; i++)
+        for (int i = 0; i < PaddedSize; i++)
         {
             int cell = i;
             double Lookup(string n) => Parameters[Array.IndexOf(_parameterNames, n)][cell];
@@ -102,7 +118,7 @@ internal sealed class NeuronGroup : CellGroup
             {
                 double period = Lookup(r.PeriodParameter);
                 if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
-                RefractorySteps[i] = (int)Math.Round(period / _dt);
+                RefractorySteps[i] = Math.Round(period / _dt);
             }
             foreach (var rec in Receptors) rec.Scale[i] = rec.Definition.Scale.Evaluate(Lookup);
         }
@@ -116,6 +132,7 @@ internal sealed class NeuronGroup : CellGroup
         }
         for (int k = 0; k < _parameterNames.Length; k++) AddIfHomogeneous(_parameterNames[k], Parameters[k]);
         for (int k = 0; k < _plan.Coefficients.Count; k++) AddIfHomogeneous(_plan.Coefficients[k].Name, Coefficients[k]);
+        AddIfHomogeneous(KernelGenerator.RefractoryStepsName, RefractorySteps);
         foreach (var rec in Receptors) AddIfHomogeneous(KernelGenerator.ScaleName(rec.Definition.Name), rec.Scale);
         _kernel = KernelCompiler.Compile(model, constants);
     }

@@ -60,9 +60,13 @@ internal sealed class SynapseTable
     public void Deliver(int pre, long s)
     {
         var buffer = Target.Buffer;
-        int cells = Target.Cells, slots = Target.Slots;
+        int cells = Target.Cells, slots = Target.Slots, now = (int)(s % slots);
         for (int k = RowStart[pre], end = RowStart[pre + 1]; k < end; k++)
-            buffer[(int)((s + Delay[k]) % slots) * cells + Post[k]] += Weight[k];
+        {
+            int slot = now + Delay[k];
+            if (slot >= slots) slot -= slots;
+            buffer[slot * cells + Post[k]] += Weight[k];
+        }
     }
 
     public void SetWeights(double[] specOrder)

@@ -12,6 +12,7 @@ internal sealed class WorkerPool : IDisposable
     private int _generation;
     private int _pending;
     private volatile bool _stopping;
+    private volatile bool _hot;
     private Exception? _failure;
 
     public WorkerPool(int workers)
@@ -28,6 +29,20 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>Number of chunks a dispatch runs (the calling thread runs chunk 0).</summary>
     public int Workers { get; }
+
+    /// <summary>
+    /// While true, idle workers spin instead of blocking, so each dispatch starts at once. Set it for the length of a
+    /// run and clear it afterwards, so an idle engine costs no CPU.
+    /// </summary>
+    public bool Hot
+    {
+        get => _hot;
+        set
+        {
+            _hot = value;
+            if (!value) lock (_gate) Monitor.PulseAll(_gate);
+        }
+    }
 
     /// <summary>Runs <paramref name="body"/>(c) for c in 0..Workers-1 in parallel and waits for all.</summary>
     public void Run(Action<int> body)
@@ -58,7 +73,8 @@ internal sealed class WorkerPool : IDisposable
             var spin = new SpinWait();
             while (Volatile.Read(ref _generation) == seen && !_stopping)
             {
-                if (spin.Count < 400) spin.SpinOnce(-1);
+                // While a run is in progress (Hot) workers keep spinning: waking a blocked thread costs more than a step.
+                if (_hot || spin.Count < 400) spin.SpinOnce(-1);
                 else lock (_gate) { while (_generation == seen && !_stopping) Monitor.Wait(_gate); }
             }
             if (_stopping) return;

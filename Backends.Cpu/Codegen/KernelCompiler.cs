@@ -11,7 +11,7 @@ namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>The compiled step kernel of one neuron model.</summary>
 internal delegate void NeuronKernel(int begin, int end, double[][] state, double[][] parameters, double[][] coefficients,
-    double[] injected, int[] refractory, int[] refractorySteps, byte[] spiked, double[][] ring, double[][] ringScale, int slotOffset, double dt, double t);
+    double[] injected, double[] refractory, double[] refractorySteps, double[] spiked, double[][] ring, double[][] ringScale, int slotOffset, double dt, double t);
 
 /// <summary>Compiles generated kernels with Roslyn; identical sources are compiled once per process.</summary>
 internal static class KernelCompiler
@@ -22,6 +22,12 @@ internal static class KernelCompiler
     {
         string className = "Kernel_" + new string(model.Name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
         string source = KernelGenerator.Generate(model, className, constants);
+        // META_CPU_KERNEL_DIR=<folder> writes every generated kernel there, for inspection.
+        if (Environment.GetEnvironmentVariable("META_CPU_KERNEL_DIR") is { Length: > 0 } dumpDir)
+        {
+            Directory.CreateDirectory(dumpDir);
+            File.WriteAllText(Path.Combine(dumpDir, $"{className}_{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..8]}.cs"), source);
+        }
         return s_cache.GetOrAdd(source, s => new Lazy<NeuronKernel>(() => Build(s, className, model.Name))).Value;
     }
 
@@ -51,7 +57,8 @@ internal static class KernelCompiler
     private static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        string[] wanted = ["System.Runtime.dll", "System.Private.CoreLib.dll", "netstandard.dll"];
+        string[] wanted = ["System.Runtime.dll", "System.Private.CoreLib.dll", "netstandard.dll", "System.Numerics.Vectors.dll",
+            "System.Memory.dll", "System.Runtime.Intrinsics.dll", "System.Runtime.InteropServices.dll"];
         var refs = tpa.Where(p => wanted.Contains(Path.GetFileName(p))).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         if (refs.Count == 0) refs.Add(MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
         return refs.ToArray();

@@ -26,6 +26,28 @@ public static class Vocabulary
         ["StepCurrentSource"] = ["times", "amplitudes"],
     };
 
+    /// <summary>PyNN class names that Meta does not provide (yet): named as such in errors instead of "unknown".</summary>
+    public static IReadOnlySet<string> PyNNOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "IF_cond_exp_gsfa_grr", "IF_facets_hardware1", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
+        "Izhikevich", "GIF_cond_exp", "LIF", "AdExp", "PointNeuron", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
+        "SpikeSourceInhGamma",
+        "DistanceDependentProbabilityConnector", "IndexBasedProbabilityConnector", "DisplacementDependentProbabilityConnector",
+        "FromFileConnector", "FixedTotalNumberConnector", "SmallWorldConnector", "CSAConnector", "CloneConnector", "ArrayConnector",
+        "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
+        "MultiQuantalSynapse", "STDPMechanism",
+        "ACSource", "NoisyCurrentSource",
+    };
+
+    /// <summary>"unknown X 'name' (valid: ...)", or "X 'name' is a PyNN class that Meta does not provide" for PyNN-only names.</summary>
+    public static string Unknown(string what, string name, IEnumerable<string> valid)
+    {
+        var list = valid.ToList();
+        return PyNNOnly.Contains(name)
+            ? $"{what} '{name}' exists in PyNN but Meta does not provide it (valid: {JsonFields.List(list)})"
+            : $"unknown {what} '{name}' (valid: {JsonFields.List(list)}){JsonFields.DidYouMean(name, list)}";
+    }
+
     /// <summary>The standard cell type names, sorted.</summary>
     public static IReadOnlyList<string> CellTypes { get; } = StandardModels.All.Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
 }

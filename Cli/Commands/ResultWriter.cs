@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Meta.Cli.Networks;
+using Meta.Cli.Output;
+using Meta.Recording;
+
+namespace Meta.Cli.Commands;
+
+/// <summary>Writes the results of a run: one <c>.npz</c> per recording label, plots, and <c>summary.json</c>.</summary>
+internal sealed class ResultWriter(string folder)
+{
+    /// <summary>Traces per trace plot at most.</summary>
+    public const int MaxTracesPerPlot = 5;
+
+    private readonly List<string> _written = [];
+
+    /// <summary>Writes everything; returns the paths written, in order.</summary>
+    public IReadOnlyList<string> WriteAll(RunOutcome outcome, bool plots)
+    {
+        Directory.CreateDirectory(folder);
+        var populationIndex = outcome.Network.Populations.ToDictionary(p => p.Label, p => p.Index, StringComparer.Ordinal);
+        var blocks = outcome.Network.Recordings
+            .Select(t => (Target: t, Segment: t.Cells.GetData(t.Variables).Segments[^1]))
+            .ToList();
+        foreach (var (target, segment) in blocks) WriteNpz(target, segment, populationIndex);
+        if (plots)
+        {
+            WriteRaster(outcome);
+            foreach (var (target, segment) in blocks) WriteTraces(target, segment);
+            WriteRates(outcome);
+        }
+        WriteSummary(outcome);
+        return _written;
+    }
+
+    /// <summary>A file name made of the label's letters, digits, '-', '_' and '.', other characters replaced by '_'.</summary>
+    public static string SafeName(string label)
+    {
+        var sb = new StringBuilder(label.Length);
+        foreach (char c in label) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        var s = sb.ToString().Trim('.');
+        return s.Length == 0 ? "_" : s;
+    }
+
+    private string PathOf(string fileName) => Path.Combine(folder, fileName);
+
+    private void WriteNpz(RecordingTarget target, Segment segment, IReadOnlyDictionary<string, int> populationIndex)
+    {
+        string path = PathOf(SafeName(target.Label) + ".npz");
+        using (var npz = new NpzWriter(path))
+        {
+            if (target.Variables.Contains("spikes"))
+            {
+                var trains = segment.SpikeTrains;
+                bool several = trains.Select(t => t.SourcePopulation).Distinct().Count() > 1;
+                var events = new List<(double Time, int Order)>();
+                for (int k = 0; k < trains.Count; k++)
+                    foreach (var t in trains[k].Times) events.Add((t, k));
+                events.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order.CompareTo(b.Order));
+                npz.Add("spike_times", events.Select(e => e.Time).ToArray());
+                npz.Add("spike_cells", events.Select(e => trains[e.Order].SourceIndex).ToArray());
+                npz.Add("recorded_cells", trains.Select(t => t.SourceIndex).ToArray());
+                if (several)
+                {
+                    npz.Add("spike_population", events.Select(e => populationIndex[trains[e.Order].SourcePopulation]).ToArray());
+                    npz.Add("recorded_population", trains.Select(t => populationIndex[t.SourcePopulation]).ToArray());
+                }
+            }
+            foreach (var (name, signal) in NamedSignals(segment))
+            {
+                npz.Add(name, signal.Data, signal.SampleCount, signal.ChannelCount);
+                npz.Add(name + "_times", signal.Times());
+                npz.Add(name + "_channels", signal.ChannelIndex);
+            }
+        }
+        _written.Add(path);
+    }
+
+    /// <summary>The analog signals with their array names: the variable, or variable_population when a variable has several signals.</summary>
+    private static IEnumerable<(string Name, AnalogSignal Signal)> NamedSignals(Segment segment) =>
+        segment.AnalogSignals.GroupBy(s => s.Name).SelectMany(g => g.Count() == 1
+            ? g.Select(s => (g.Key, s))
+            : g.Select(s => ($"{g.Key}_{SafeName(s.SourcePopulation)}", s)));
+
+    private void WriteRaster(RunOutcome outcome)
+    {
+        var groups = outcome.Populations.Where(p => p.RecordsSpikes)
+            .Select((p, i) => new RasterGroup(p.Population.Label, Rgb.PaletteColor(i), p.SpikeTrains))
+            .ToList();
+        if (groups.Count == 0) return;
+        string path = PathOf("raster.png");
+        Plots.SpikeRaster(path, $"{outcome.Name}: spikes", groups, 0, outcome.DurationMs);
+        _written.Add(path);
+    }
+
+    private void WriteTraces(RecordingTarget target, Segment segment)
+    {
+        foreach (var (name, signal) in NamedSignals(segment))
+        {
+            if (signal.SampleCount == 0 || signal.ChannelCount == 0) continue;
+            var times = signal.Times();
+            var traces = Enumerable.Range(0, Math.Min(MaxTracesPerPlot, signal.ChannelCount))
+                .Select(c => new Trace($"{signal.SourcePopulation} #{signal.ChannelIndex[c]}", Rgb.PaletteColor(c), times, signal.Column(c)))
+                .ToList();
+            string shown = signal.ChannelCount > MaxTracesPerPlot ? $" (first {MaxTracesPerPlot} of {signal.ChannelCount} cells)" : "";
+            string path = PathOf($"{SafeName(target.Label)}_{SafeName(name)}.png");
+            Plots.Traces(path, $"{target.Label}: {signal.Name}{shown}", $"{signal.Name} ({signal.Units})", traces);
+            _written.Add(path);
+        }
+    }
+
+    private void WriteRates(RunOutcome outcome)
+    {
+        double seconds = outcome.DurationMs / 1000.0;
+        var rates = outcome.Populations.Where(p => p.RecordsSpikes)
+            .SelectMany(p => p.SpikeTrains.Select(t => t.Length / seconds)).ToArray();
+        if (rates.Length == 0) return;
+        // Rates are whole spike counts / duration: bins span a whole number of counts, centred on them, so that
+        // no bin gets more count values than its neighbours.
+        double quantum = 1.0 / seconds, max = rates.Max();
+        int countsPerBin = Math.Max(1, (int)Math.Ceiling((max / quantum + 1) / 50));
+        double width = countsPerBin * quantum;
+        int bins = (int)Math.Floor(max / width) + 1;
+        double lo = -quantum / 2;
+        string path = PathOf("rates.png");
+        Plots.Histogram(path, $"{outcome.Name}: firing rates of the recorded cells", "firing rate (Hz)", rates, bins, Rgb.Blue, "cells",
+            min: lo, max: lo + bins * width);
+        _written.Add(path);
+    }
+
+    private void WriteSummary(RunOutcome outcome)
+    {
+        string path = PathOf("summary.json");
+        var sim = outcome.Simulation;
+        using (var stream = File.Create(path))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", outcome.Name);
+            w.WriteString("network_file", Path.GetFullPath(outcome.NetworkFile));
+            w.WriteStartObject("backend");
+            w.WriteString("name", outcome.BackendName);
+            w.WriteString("version", outcome.BackendVersion);
+            w.WriteEndObject();
+            w.WriteNumber("dt_ms", sim.Timestep);
+            w.WriteNumber("duration_ms", outcome.DurationMs);
+            w.WriteNumber("seed", sim.Options.Seed);
+            w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
+            w.WriteNumber("connections", outcome.Network.ConnectionCount);
+            w.WriteStartObject("timings_s");
+            w.WriteNumber("build", Round(outcome.Timings.Build));
+            w.WriteNumber("load", Round(outcome.Timings.Load));
+            w.WriteNumber("simulate", Round(outcome.Timings.Simulate));
+            w.WriteNumber("total", Round(outcome.Timings.Total));
+            w.WriteEndObject();
+            w.WriteStartArray("populations");
+            foreach (var p in outcome.Populations)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", p.Population.Label);
+                w.WriteString("cell_type", p.Population.CellType.Name);
+                w.WriteNumber("size", p.Population.Size);
+                w.WriteNumber("recorded_cells", p.RecordedCells);
+                if (p.RecordsSpikes)
+                {
+                    w.WriteNumber("spikes", p.Spikes);
+                    w.WriteNumber("mean_rate_hz", p.MeanRateHz);
+                }
+                else
+                {
+                    w.WriteNull("spikes");
+                    w.WriteNull("mean_rate_hz");
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("projections");
+            foreach (var prj in sim.Projections)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", prj.Label);
+                w.WriteString("connector", prj.Connector.ToString());
+                w.WriteString("receptor_type", prj.ReceptorType);
+                w.WriteNumber("connections", prj.Size);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("recordings");
+            foreach (var r in outcome.Network.Recordings)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", r.Label);
+                w.WriteString("file", SafeName(r.Label) + ".npz");
+                w.WriteNumber("cells", r.Cells.Size);
+                w.WriteStartArray("variables");
+                foreach (var v in r.Variables) w.WriteStringValue(v);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("files");
+            foreach (var f in _written) w.WriteStringValue(Path.GetFileName(f));
+            w.WriteStringValue("summary.json");
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        _written.Add(path);
+    }
+
+    private static double Round(double seconds) => Math.Round(seconds, 4);
+
+    /// <summary>A time in seconds for messages.</summary>
+    public static string Seconds(double s) => s.ToString(s < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Meta.Cli.Networks;
+using Meta.Populations;
+
+namespace Meta.Cli.Commands;
+
+/// <summary>The spikes of one population after a run.</summary>
+/// <param name="Population">The population.</param>
+/// <param name="RecordedCells">The number of cells whose spikes were recorded (0: spikes not recorded).</param>
+/// <param name="Spikes">The number of spikes recorded.</param>
+/// <param name="MeanRateHz">Spikes / recorded cells / duration in s (NaN when nothing was recorded).</param>
+/// <param name="SpikeTrains">The spike times (ms) of each recorded cell.</param>
+internal sealed record PopulationSummary(Population Population, int RecordedCells, long Spikes, double MeanRateHz, IReadOnlyList<double[]> SpikeTrains)
+{
+    /// <summary>Whether spikes of this population were recorded.</summary>
+    public bool RecordsSpikes => RecordedCells > 0;
+}
+
+/// <summary>Wall-clock seconds of the phases of a run.</summary>
+/// <param name="Build">Network construction, connectivity included (and reading the file).</param>
+/// <param name="Load">Compiling the network in the backend (<see cref="Simulation.LoadSeconds"/>).</param>
+/// <param name="Simulate">Running the time steps.</param>
+internal sealed record RunTimings(double Build, double Load, double Simulate)
+{
+    public double Total => Build + Load + Simulate;
+}
+
+/// <summary>Everything the summary and the output files need about a finished run.</summary>
+internal sealed class RunOutcome
+{
+    public required BuiltNetwork Network { get; init; }
+    public required string NetworkFile { get; init; }
+    public required string BackendName { get; init; }
+    public required string BackendVersion { get; init; }
+    public required double DurationMs { get; init; }
+    public required RunTimings Timings { get; init; }
+    public required IReadOnlyList<PopulationSummary> Populations { get; init; }
+
+    public string Name => Network.Document.Name;
+    public Simulation Simulation => Network.Simulation;
+
+    /// <summary>Reads the recorded spikes of every population.</summary>
+    public static IReadOnlyList<PopulationSummary> Summarize(BuiltNetwork network, double durationMs)
+    {
+        var result = new List<PopulationSummary>();
+        foreach (var p in network.Populations)
+        {
+            var trains = p.GetData(["spikes"]).Segments[^1].SpikeTrains.Select(t => t.Times).ToArray();
+            long spikes = trains.Sum(t => (long)t.Length);
+            double rate = trains.Length == 0 ? double.NaN : spikes / (double)trains.Length / (durationMs / 1000.0);
+            result.Add(new PopulationSummary(p, trains.Length, spikes, rate, trains));
+        }
+        return result;
+    }
+
+    /// <summary>The summary table, one row per population.</summary>
+    public string FormatTable()
+    {
+        var rows = new List<string[]> { new[] { "population", "cell type", "cells", "recorded", "spikes", "rate (Hz)" } };
+        foreach (var p in Populations)
+        {
+            rows.Add(
+            [
+                p.Population.Label,
+                p.Population.CellType.Name,
+                Int(p.Population.Size),
+                p.RecordsSpikes ? Int(p.RecordedCells) : "-",
+                p.RecordsSpikes ? Int(p.Spikes) : "-",
+                p.RecordsSpikes ? p.MeanRateHz.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+            ]);
+        }
+        int columns = rows[0].Length;
+        var widths = Enumerable.Range(0, columns).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        bool[] right = [false, false, true, true, true, true];
+        var sb = new System.Text.StringBuilder();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var cells = rows[r].Select((text, c) => right[c] ? text.PadLeft(widths[c]) : text.PadRight(widths[c]));
+            sb.Append("  ").AppendLine(string.Join("  ", cells).TrimEnd());
+            if (r == 0) sb.Append("  ").AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        }
+        return sb.ToString();
+    }
+
+    private static string Int(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+}

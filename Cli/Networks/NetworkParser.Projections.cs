@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Meta.CurrentSources;
+
+namespace Meta.Cli.Networks;
+
+public static partial class NetworkParser
+{
+    private static readonly string[] ProjectionKeys = ["label", "pre", "post", "connector", "synapse", "receptor_type"];
+    private static readonly string[] SynapseKeys = ["type", "weight", "delay"];
+
+    private sealed partial class Reader
+    {
+        private ProjectionSection Projection(JsonElement e, string path)
+        {
+            var o = ObjectReader.Open(e, path, "a projection", ProjectionKeys);
+            string? label = o.OptionalString("label");
+            var pre = RequiredLabel(o, "pre");
+            var post = RequiredLabel(o, "post");
+            var ce = o.Required("connector", $"a connector object such as {{\"type\": \"AllToAllConnector\"}}; types: {JsonFields.List(Vocabulary.Connectors.Keys)}", out var cp);
+            var connector = Connector(ce, cp);
+            var synapse = o.TryGet("synapse", out var se, out var sp) ? Synapse(se, sp) : new SynapseSpec(o.PathOf("synapse"), "StaticSynapse", null, null);
+            Ref? receptor = o.OptionalString("receptor_type", "a receptor type such as \"excitatory\" or \"inhibitory\"") is { } r
+                ? new Ref(r, o.PathOf("receptor_type"))
+                : null;
+            return new ProjectionSection(path, label, pre, post, connector, synapse, receptor);
+        }
+
+        private static ConnectorSpec Connector(JsonElement e, string path)
+        {
+            var types = Vocabulary.Connectors.Keys;
+            if (e.ValueKind != JsonValueKind.Object) throw JsonFields.TypeError(path, "a connector object such as {\"type\": \"AllToAllConnector\"}", e);
+            string typePath = JsonFields.Child(path, "type");
+            if (!e.TryGetProperty("type", out var typeElement))
+                throw new NetworkFormatException(typePath, $"missing required field 'type' (valid: {JsonFields.List(types)})");
+            string type = JsonFields.String(typeElement, typePath, $"a connector name (valid: {JsonFields.List(types)})");
+            if (!Vocabulary.Connectors.TryGetValue(type, out var keys))
+                throw new NetworkFormatException(typePath, Vocabulary.Unknown("connector", type, types));
+            var o = ObjectReader.Open(e, path, type, ["type", .. keys]);
+            var spec = new ConnectorSpec(path, type)
+            {
+                AllowSelfConnections = o.OptionalBool("allow_self_connections", true),
+                WithReplacement = o.OptionalBool("with_replacement", false),
+                Seed = o.OptionalUnsigned("seed", "a non-negative integer seed"),
+            };
+            switch (type)
+            {
+                case "FixedProbabilityConnector":
+                    double p = o.RequiredNumber("p_connect", "the connection probability, a number in [0, 1]");
+                    if (!(p >= 0 && p <= 1))
+                        throw new NetworkFormatException(o.PathOf("p_connect"), $"expected the connection probability, a number in [0, 1], got {JsonFields.Format(p)}");
+                    spec = spec with { PConnect = p };
+                    break;
+                case "FixedNumberPreConnector" or "FixedNumberPostConnector":
+                    var ne = o.Required("n", "the number of connections per cell: a non-negative integer or a distribution", out var np);
+                    spec = spec with { N = ValueParser.Count(ne, np) };
+                    break;
+                case "FromListConnector":
+                    var le = o.Required("conn_list", "an array of [i, j] or [i, j, weight, delay] rows", out var lp);
+                    var rows = new List<double[]>();
+                    var paths = new List<string>();
+                    foreach (var (row, rp) in JsonFields.Items(le, lp, "an array of [i, j] or [i, j, weight, delay] rows"))
+                    {
+                        var values = JsonFields.NumberArray(row, rp, "a row [i, j] or [i, j, weight, delay]");
+                        if (values.Length is not (2 or 3 or 4))
+                            throw new NetworkFormatException(rp, $"expected a row [i, j], [i, j, weight] or [i, j, weight, delay], got {values.Length} values");
+                        for (int k = 0; k < 2; k++)
+                            if (values[k] < 0 || values[k] != Math.Floor(values[k]))
+                                throw new NetworkFormatException(JsonFields.Item(rp, k), $"expected a cell position (a non-negative integer), got {JsonFields.Format(values[k])}");
+                        rows.Add(values);
+                        paths.Add(rp);
+                    }
+                    spec = spec with { ConnList = rows, ConnListPaths = paths };
+                    break;
+            }
+            return spec;
+        }
+
+        private static SynapseSpec Synapse(JsonElement e, string path)
+        {
+            var o = ObjectReader.Open(e, path, "a synapse", SynapseKeys, "a synapse object such as {\"type\": \"StaticSynapse\", \"weight\": 0.1, \"delay\": 1.0}");
+            string type = o.OptionalString("type", $"a synapse type (valid: {JsonFields.List(Vocabulary.SynapseTypes)})") ?? "StaticSynapse";
+            if (!Vocabulary.SynapseTypes.Contains(type))
+                throw new NetworkFormatException(o.PathOf("type"), Vocabulary.Unknown("synapse type", type, Vocabulary.SynapseTypes));
+            var weight = o.TryGet("weight", out var we, out var wp) ? ValueParser.SynapseValue(we, wp) : null;
+            var delay = o.TryGet("delay", out var de, out var dp) ? ValueParser.SynapseValue(de, dp) : null;
+            return new SynapseSpec(path, type, weight, delay);
+        }
+
+        private CurrentSourceSection CurrentSource(JsonElement e, string path)
+        {
+            var types = Vocabulary.CurrentSources.Keys;
+            if (e.ValueKind != JsonValueKind.Object) throw JsonFields.TypeError(path, "a current source object such as {\"type\": \"DCSource\", ...}", e);
+            string typePath = JsonFields.Child(path, "type");
+            if (!e.TryGetProperty("type", out var typeElement))
+                throw new NetworkFormatException(typePath, $"missing required field 'type' (valid: {JsonFields.List(types)})");
+            string type = JsonFields.String(typeElement, typePath, $"a current source name (valid: {JsonFields.List(types)})");
+            if (!Vocabulary.CurrentSources.TryGetValue(type, out var keys))
+                throw new NetworkFormatException(typePath, Vocabulary.Unknown("current source", type, types));
+            var o = ObjectReader.Open(e, path, type, ["type", "inject_into", .. keys]);
+            var targetsElement = o.Required("inject_into", "the label of a population, view or assembly, or an array of labels", out var tp);
+            var targets = JsonFields.StringOrStrings(targetsElement, tp, "the label of a population, view or assembly, or an array of labels")
+                .Select(t => Label(t.Value, t.Path)).ToList();
+            if (targets.Count == 0) throw new NetworkFormatException(tp, "name at least one population, view or assembly");
+            var section = new CurrentSourceSection(path, type, targets);
+            if (type == "DCSource")
+            {
+                section = section with
+                {
+                    Amplitude = o.OptionalNumber("amplitude", "a current in nA") ?? 1.0,
+                    Start = o.OptionalNumber("start", "a time in ms") ?? 0.0,
+                    Stop = o.OptionalNumber("stop", "a time in ms") ?? 1e12,
+                };
+            }
+            else
+            {
+                var te = o.Required("times", "an array of increasing times in ms", out var timesPath);
+                var ae = o.Required("amplitudes", "an array of currents in nA, one per time", out var ampPath);
+                var times = JsonFields.NumberArray(te, timesPath, "an array of increasing times in ms");
+                var amplitudes = JsonFields.NumberArray(ae, ampPath, "an array of currents in nA, one per time");
+                try { _ = new StepCurrentSource(times, amplitudes); }
+                catch (InvalidParameterValueException ex) { throw new NetworkFormatException(path, ex.Message, ex); }
+                section = section with { Times = times, Amplitudes = amplitudes };
+            }
+            return section;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Meta.Cli.Commands;
+
+return new CliApp { ErrorIsTerminal = !Console.IsErrorRedirected }.Execute(args, Console.Out, Console.Error);
