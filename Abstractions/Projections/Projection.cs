@@ -103,12 +103,14 @@ public sealed class Projection
     public IReadOnlyList<double> Delays => _delay;
 
     /// <summary>
-    /// PyNN's <c>get(names, format='list')</c>: one row per connection, (pre, post, values...) in connection order.
+    /// PyNN's <c>get(names, format='list')</c>: one row per connection, (pre, post, values...), sorted by (pre, post)
+    /// (several synapses between one pair in creation order). This is the order in which <see cref="Set"/> applies a list,
+    /// so the values read here can be set back unchanged.
     /// </summary>
     public IReadOnlyList<(int Pre, int Post, double[] Values)> GetList(params string[] attributes)
     {
         var columns = attributes.Select(Column).ToArray();
-        return Enumerable.Range(0, Size).Select(k => (_pre[k], _post[k], columns.Select(c => c[k]).ToArray())).ToArray();
+        return SynapseValue.ListOrder(_pre, _post).Select(k => (_pre[k], _post[k], columns.Select(c => c[k]).ToArray())).ToArray();
     }
 
     /// <summary>

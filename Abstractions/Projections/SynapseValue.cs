@@ -7,7 +7,8 @@ namespace Meta.Projections;
 /// A value for a synapse attribute (weight, delay) in any of PyNN's forms: a scalar, a
 /// <see cref="RandomDistribution"/>, a function of the pre–post distance <c>d</c> (a C# function or a
 /// string expression such as <c>"0.2 + 0.3*d"</c>), a pre × post array (NaN where unconnected is ignored)
-/// or a list with one value per connection in connection order.
+/// or a list with one value per connection in PyNN's list order: sorted by (pre, post), which is the order of the
+/// non-NaN entries of the pre × post array read row by row; several synapses between one pair keep their creation order.
 /// </summary>
 public sealed class SynapseValue
 {
@@ -51,7 +52,10 @@ public sealed class SynapseValue
     }
     /// <summary>A pre × post array; entries for unconnected pairs are ignored.</summary>
     public static SynapseValue Matrix(double[,] values) => new(matrix: values);
-    /// <summary>One value per connection in connection order.</summary>
+    /// <summary>
+    /// One value per connection, in PyNN's list order: connections sorted by (pre, post), the order of
+    /// <see cref="Projection.GetList"/> (several synapses between one pair in creation order).
+    /// </summary>
     public static SynapseValue List(double[] values) => new(list: values);
 
     /// <summary>Implicit conversion from a scalar.</summary>
@@ -89,7 +93,8 @@ public sealed class SynapseValue
         else if (_list is not null)
         {
             if (_list.Length != n) throw new InvalidDimensionsException($"'{name}': {_list.Length} values were given for {n} connections.");
-            _list.CopyTo(result, 0);
+            var order = ListOrder(pre, post);
+            for (int m = 0; m < n; m++) result[order[m]] = _list[m];
         }
         else if (_matrix is not null)
         {
@@ -108,6 +113,13 @@ public sealed class SynapseValue
         }
         return result;
     }
+
+    /// <summary>
+    /// The connections sorted by (pre, post), stably: PyNN maps a list of values through the non-NaN mask of the
+    /// pre × post array, row by row, so its k-th value belongs to the k-th connection in this order.
+    /// </summary>
+    internal static int[] ListOrder(IReadOnlyList<int> pre, IReadOnlyList<int> post) =>
+        Enumerable.Range(0, pre.Count).OrderBy(k => pre[k]).ThenBy(k => post[k]).ToArray();
 
     /// <inheritdoc />
     public override string ToString() =>

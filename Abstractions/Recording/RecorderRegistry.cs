@@ -13,6 +13,9 @@ public sealed class RecorderRegistry
     private readonly Simulation _simulation;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<Population, List<SegmentData>> _data = [];
+    // PyNN's state.running: true once a run has happened since the last reset. While false, the current (empty)
+    // segment opened by the reset is not part of the data.
+    private bool _running;
 
     internal RecorderRegistry(Simulation simulation) => _simulation = simulation;
 
@@ -29,6 +32,10 @@ public sealed class RecorderRegistry
     private sealed class SegmentData(double tStart)
     {
         public double TStart { get; set; } = tStart;
+        /// <summary>The time the last run that recorded into this segment ended.</summary>
+        public double TStop { get; set; } = tStart;
+        /// <summary>Whether a run has recorded into this segment since it was opened (or cleared).</summary>
+        public bool Ran { get; set; }
         public Dictionary<int, List<double>> Spikes { get; } = [];
         public Dictionary<string, AnalogBuffer> Analog { get; } = [];
     }
@@ -120,11 +127,37 @@ public sealed class RecorderRegistry
             buffer.Values.AddRange(block.Values);
             buffer.Count += block.Count;
         }
+        foreach (var entry in _entries)
+        {
+            var seg = Current(entry.Population);
+            seg.Ran = true;
+            seg.TStop = result.EndStep * dt;
+        }
+        _running = true;
     }
 
+    /// <summary>
+    /// Closes the current segment at a reset and opens a new one. A segment no run has recorded into since it was opened
+    /// or cleared (a second reset in a row, or a reset after <c>GetData(clear: true)</c>) is not kept, as in PyNN.
+    /// </summary>
     internal void NewSegment()
     {
-        foreach (var segments in _data.Values) segments.Add(new SegmentData(0));
+        foreach (var segments in _data.Values)
+        {
+            if (segments[^1].Ran) segments.Add(new SegmentData(0));
+            else segments[^1] = new SegmentData(0);
+        }
+        _running = false;
+    }
+
+    /// <summary>
+    /// The segments of a population that are part of its data: after a reset, until the next run, the new empty segment is
+    /// left out (PyNN returns only the stored segments then); at least one segment is always returned.
+    /// </summary>
+    private List<SegmentData> VisibleSegments(Population population)
+    {
+        if (!_data.TryGetValue(population, out var segments)) return [new SegmentData(0)];
+        return !_running && segments.Count > 1 && !segments[^1].Ran ? segments.GetRange(0, segments.Count - 1) : segments;
     }
 
     internal void Clear(Population population)
@@ -138,26 +171,27 @@ public sealed class RecorderRegistry
     internal Block GetData(CellCollection cells, ISet<string>? variables)
     {
         double dt = _simulation.Timestep;
-        int segmentCount = cells.Parts.Max(p => _data.TryGetValue(p.Population, out var s) ? s.Count : 1);
+        var visible = cells.Parts.Select(p => p.Population).Distinct().ToDictionary(p => p, VisibleSegments);
+        int segmentCount = visible.Values.Max(s => s.Count);
         var segments = new List<Segment>();
         for (int s = 0; s < segmentCount; s++)
         {
             bool last = s == segmentCount - 1;
-            double tStop = last ? _simulation.Time : double.NaN;
             var trains = new List<SpikeTrain>();
             var signals = new List<AnalogSignal>();
             foreach (var part in cells.Parts)
             {
                 var pop = part.Population;
-                var segs = _data.TryGetValue(pop, out var list) ? list : [new SegmentData(0)];
+                var segs = visible[pop];
                 var seg = s < segs.Count ? segs[s] : new SegmentData(0);
+                double tStop = last && _running ? _simulation.Time : seg.TStop;
                 var spikeEntry = _entries.FirstOrDefault(e => e.Population == pop && e.Variable == "spikes");
                 if (spikeEntry is not null && (variables is null || variables.Contains("spikes")))
                 {
                     foreach (var i in part.Indices.Where(spikeEntry.Cells.Contains))
                     {
                         var times = seg.Spikes.TryGetValue(i, out var l) ? l.ToArray() : [];
-                        trains.Add(new SpikeTrain(times, seg.TStart, last ? tStop : times.LastOrDefault(seg.TStart), pop.Label, i));
+                        trains.Add(new SpikeTrain(times, seg.TStart, tStop, pop.Label, i));
                     }
                 }
                 foreach (var (name, buffer) in seg.Analog)

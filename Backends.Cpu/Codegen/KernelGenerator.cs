@@ -54,7 +54,7 @@ internal static class KernelGenerator
         sb.AppendLine($"public static class {className}");
         sb.AppendLine("{");
         sb.AppendLine($"    // Generated from model '{model.Name}'. Scheme: {plan.Scheme}; exactly integrated: {string.Join(", ", linear)}.");
-        sb.AppendLine("    // (exp(b*dt) - 1)/b per lane: its Taylor series where |b*dt| < 0.25 (relative error < 1e-13), else exp.");
+        sb.AppendLine("    // (exp(b*dt) - 1)/b per lane: its Taylor series where |b*dt| < 0.6 (relative error < 1e-11), else exp.");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
         sb.AppendLine("    private static Vector<double> Phi(Vector<double> b, Vector<double> dt)");
         sb.AppendLine("    {");
@@ -102,14 +102,16 @@ internal static class KernelGenerator
         foreach (var s in states) sb.AppendLine($"            var s_{Id(s)} = S_{Id(s)}[j];");
         sb.AppendLine("            var i_inj = I_INJ[j];");
 
-        // 1. Input arriving in this step: added to the receptors' targets, then cleared from the ring.
+        // 1. Input arriving in this step, cleared from the ring. Synaptic receptors add it to their target now, at the
+        //    start of the step; voltage jumps are added after the integration (step 4b), so the jump is not decayed.
         for (int r = 0; r < model.Receptors.Count; r++)
         {
             var rec = model.Receptors[r];
             string scale = constants.TryGetValue(ScaleName(rec.Name), out double sc)
                 ? (sc == 1.0 ? "" : $" * {VectorExpressionWriter.Literal(sc)}")
                 : $" * RS_{r}[j]";
-            sb.AppendLine($"            s_{Id(rec.Target)} += R_{r}[j]{scale};");
+            if (rec.Kind == ReceptorKind.VoltageJump) sb.AppendLine($"            var jump_{r} = R_{r}[j]{scale};");
+            else sb.AppendLine($"            s_{Id(rec.Target)} += R_{r}[j]{scale};");
             sb.AppendLine($"            R_{r}[j] = ZERO;");
         }
 
@@ -142,6 +144,14 @@ internal static class KernelGenerator
         // 4. The other states.
         EmitIntegration(sb, plan, linear, Writer);
         foreach (var x in clamped) sb.AppendLine($"            s_{Id(x)} = Vector.ConditionalSelect(inRef, clamp_{Id(x)}, s_{Id(x)});");
+        // 4b. Voltage jumps, except in refractory lanes (a clamped membrane ignores input, as in NEST).
+        for (int r = 0; r < model.Receptors.Count; r++)
+        {
+            var rec = model.Receptors[r];
+            if (rec.Kind != ReceptorKind.VoltageJump) continue;
+            string jump = refractory && clamped.Contains(rec.Target) ? $"Vector.ConditionalSelect(inRef, ZERO, jump_{r})" : $"jump_{r}";
+            sb.AppendLine($"            s_{Id(rec.Target)} += {jump};");
+        }
 
         // 5. Threshold and reset (not in refractory lanes).
         foreach (var x in linear.Where(resetTargets.Contains)) sb.AppendLine($"            s_{Id(x)} = s_{Id(x)}__end;");

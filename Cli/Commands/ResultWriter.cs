@@ -138,6 +138,7 @@ internal sealed class ResultWriter(string folder)
         {
             w.WriteStartObject();
             w.WriteString("name", outcome.Name);
+            if (outcome.Network.Document.Description is { } description) w.WriteString("description", description);
             w.WriteString("network_file", Path.GetFullPath(outcome.NetworkFile));
             w.WriteStartObject("backend");
             w.WriteString("name", outcome.BackendName);

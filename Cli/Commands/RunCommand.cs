@@ -90,7 +90,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         var written = new ResultWriter(folder).WriteAll(outcome, plots: !a.Flag("--no-plots"));
         output.WriteLine();
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
-        foreach (var path in written) output.WriteLine($"  {path}");
+        foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
         output.Flush();
         return CliApp.Success;
     }

@@ -87,9 +87,11 @@ public static partial class NetworkParser
             var sources = Section(o, "current_sources", "an array of current sources").Select(i => CurrentSource(i.Value, i.Path)).ToList();
             var records = Section(o, "record", "an array of recording requests").Select(i => Record(i.Value, i.Path)).ToList();
 
+            string? description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             return new NetworkDocument
             {
                 Name = name,
+                Description = description,
                 Simulation = simulation,
                 Populations = populations,
                 Views = views,

@@ -129,7 +129,7 @@ public static class MathFunctions
     /// <summary>Constants the parser knows by name.</summary>
     public static IReadOnlyDictionary<string, double> Constants { get; } = new Dictionary<string, double>
     {
-        ["pi"] = Math.PI, ["e"] = Math.E,
+        ["pi"] = Math.PI,
     };
 
     /// <summary>Evaluates a built-in function.</summary>

@@ -51,7 +51,11 @@ public readonly record struct FixedNumber(int Value, RandomDistribution? Distrib
     public override string ToString() => Distribution?.ToString() ?? Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Each post cell receives exactly n connections from randomly chosen pre cells (PyNN's <c>FixedNumberPreConnector</c>).</summary>
+/// <summary>
+/// Each post cell receives exactly n connections from randomly chosen pre cells (PyNN's <c>FixedNumberPreConnector</c>).
+/// Without replacement, n larger than the number of candidates gives n / N connections from every candidate plus n mod N
+/// distinct others, as in PyNN.
+/// </summary>
 public sealed class FixedNumberPreConnector(FixedNumber n, bool allowSelfConnections = true, bool withReplacement = false) : Connector
 {
     /// <summary>The number of inputs per post cell.</summary>
@@ -71,8 +75,6 @@ public sealed class FixedNumberPreConnector(FixedNumber n, bool allowSelfConnect
             int post = j;
             var candidates = Enumerable.Range(0, context.PreSize).Where(i => AllowSelfConnections || !context.IsSameCell(i, post)).ToArray();
             int n = FixedNumberChoice.Count(N, rng);
-            if (!WithReplacement && n > candidates.Length)
-                throw new ConnectionException($"FixedNumberPreConnector: cannot choose {n} distinct pre cells out of {candidates.Length} without replacement.");
             foreach (var i in FixedNumberChoice.Choose(n, candidates, WithReplacement, rng, nameof(FixedNumberPreConnector)))
                 result.Add(new ConnectionPair(i, j));
         }
@@ -83,7 +85,11 @@ public sealed class FixedNumberPreConnector(FixedNumber n, bool allowSelfConnect
     public override string ToString() => $"FixedNumberPreConnector(n={N}, allow_self_connections={AllowSelfConnections}, with_replacement={WithReplacement})";
 }
 
-/// <summary>Each pre cell makes exactly n connections onto randomly chosen post cells (PyNN's <c>FixedNumberPostConnector</c>).</summary>
+/// <summary>
+/// Each pre cell makes exactly n connections onto randomly chosen post cells (PyNN's <c>FixedNumberPostConnector</c>).
+/// Without replacement, n larger than the number of candidates gives n / N connections to every candidate plus n mod N
+/// distinct others, as in PyNN.
+/// </summary>
 public sealed class FixedNumberPostConnector(FixedNumber n, bool allowSelfConnections = true, bool withReplacement = false) : Connector
 {
     /// <summary>The number of targets per pre cell.</summary>
@@ -103,8 +109,6 @@ public sealed class FixedNumberPostConnector(FixedNumber n, bool allowSelfConnec
             int pre = i;
             var candidates = Enumerable.Range(0, context.PostSize).Where(j => AllowSelfConnections || !context.IsSameCell(pre, j)).ToArray();
             int n = FixedNumberChoice.Count(N, rng);
-            if (!WithReplacement && n > candidates.Length)
-                throw new ConnectionException($"FixedNumberPostConnector: cannot choose {n} distinct post cells out of {candidates.Length} without replacement.");
             foreach (var j in FixedNumberChoice.Choose(n, candidates, WithReplacement, rng, nameof(FixedNumberPostConnector)))
                 pairs.Add(new ConnectionPair(i, j));
         }

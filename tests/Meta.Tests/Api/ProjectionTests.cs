@@ -245,7 +245,7 @@ public class ProjectionTests
         var p = sim.CreatePopulation(5, new CellType("IF_cond_exp"));
         var prj = new Projection(p, p, new FixedNumberPostConnector(9, withReplacement: true), new StaticSynapse(0.5));
         prj.Size.Should().Be(9 * 5);
-        Pairs(prj).Should().NotOnlyHaveUniqueItems("9 targets out of 5 must repeat");
+        Pairs(prj).Distinct().Count().Should().BeLessThan(prj.Size, "9 targets out of 5 must repeat");
         var sum = prj.GetArray("weight", "sum");
         var min = prj.GetArray("weight", "min");
         for (int i = 0; i < 5; i++)

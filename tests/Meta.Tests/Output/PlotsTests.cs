@@ -9,7 +9,7 @@ public class PlotsTests
 
     private static List<RasterGroup> SyntheticRaster(int excitatory, int inhibitory, int spikesPerCell, double tStop)
     {
-        var rng = new Random(1234);
+        var rng = new System.Random(1234);
         double[][] Cells(int n) => Enumerable.Range(0, n)
             .Select(_ => Enumerable.Range(0, spikesPerCell).Select(_ => rng.NextDouble() * tStop).Order().ToArray())
             .ToArray();
@@ -114,7 +114,7 @@ public class PlotsTests
     [Fact]
     public void Histogram_draws_bars_in_the_given_colour()
     {
-        var rng = new Random(7);
+        var rng = new System.Random(7);
         double[] rates = Enumerable.Range(0, 2000).Select(_ => Math.Abs(rng.NextDouble() + rng.NextDouble()) * 10).ToArray();
         var canvas = Plots.RenderHistogram("Firing rates", "rate (Hz)", rates, 30, Rgb.Purple);
         int purple = 0;

@@ -1,0 +1,215 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Meta.Cli.Commands;
+using Meta.Plugins;
+using static Meta.Tests.Cli.CliTestSupport;
+
+namespace Meta.Tests.Cli;
+
+public class CliAppTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public void Help_goes_to_stdout_with_exit_code_0(string flag)
+    {
+        var (exit, stdout, stderr) = Run(new CliApp(), flag);
+        exit.Should().Be(0);
+        stdout.Should().Contain("usage:").And.Contain("meta run NETWORK.json").And.Contain("meta backends");
+        stderr.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Run_help_lists_the_options()
+    {
+        var (exit, stdout, _) = Run(new CliApp(), "run", "--help");
+        exit.Should().Be(0);
+        foreach (var option in new[] { "--backend", "--duration", "--out", "--plugins", "--seed", "--no-plots", "--quiet" })
+            stdout.Should().Contain(option);
+        Run(new CliApp(), "help", "run").Out.Should().Be(stdout);
+        Run(new CliApp(), "backends", "-h").Out.Should().Contain("usage: meta backends");
+    }
+
+    [Theory]
+    [InlineData(new string[0], "error: no command given")]
+    [InlineData(new[] { "frob" }, "error: unknown command 'frob'")]
+    [InlineData(new[] { "rnu" }, "error: unknown command 'rnu' (did you mean 'run'?)")]
+    [InlineData(new[] { "run" }, "error: missing the network file")]
+    [InlineData(new[] { "run", "a.json", "b.json" }, "error: unexpected argument 'b.json'")]
+    [InlineData(new[] { "run", "a.json", "--bogus" }, "error: unknown option '--bogus'")]
+    [InlineData(new[] { "run", "a.json", "--out" }, "error: option --out needs a value")]
+    [InlineData(new[] { "run", "a.json", "--duration", "soon" }, "error: option --duration needs a number, got 'soon'")]
+    [InlineData(new[] { "run", "a.json", "--duration", "-5" }, "error: option --duration needs a positive number")]
+    [InlineData(new[] { "run", "a.json", "--seed", "-1" }, "error: option --seed needs a non-negative integer")]
+    [InlineData(new[] { "run", "a.json", "--quiet=yes" }, "error: option --quiet takes no value")]
+    [InlineData(new[] { "backends", "extra" }, "error: unexpected argument 'extra'")]
+    public void Usage_errors_exit_with_2_and_show_the_help(string[] args, string message)
+    {
+        var (exit, stdout, stderr) = Run(AppWithCpu(), args);
+        exit.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().StartWith(message).And.Contain("usage:");
+    }
+
+    [Fact]
+    public void Run_writes_data_plots_and_summary()
+    {
+        using var temp = new TempFolder();
+        string outDir = Path.Combine(temp.Path, "out");
+        var (exit, stdout, stderr) = Run(AppWithCpu(), "run", Example("small-network.json"), "--out", outDir);
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("network 'small-network': 5 cells in 2 populations, 6 connections in 1 projection");
+        stdout.Should().MatchRegex(@"population\s+cell type\s+cells\s+recorded\s+spikes\s+rate \(Hz\)");
+        stdout.Should().MatchRegex(@"input\s+SpikeSourceArray\s+2\s+2\s+8\s+40\.00");
+        stdout.Should().MatchRegex(@"cells\s+IF_curr_alpha\s+3\s+3\s+\d+\s+\d+\.\d\d");
+        stdout.Should().MatchRegex(@"wall time: build [\d.]+ s, load [\d.]+ s, simulate [\d.]+ s .*total [\d.]+ s");
+
+        string[] expected = ["input.npz", "cells.npz", "raster.png", "cells_v.png", "rates.png", "summary.json"];
+        foreach (var file in expected)
+        {
+            string path = Path.Combine(outDir, file);
+            File.Exists(path).Should().BeTrue(file);
+            stdout.Should().Contain(path, "the paths written are printed");
+        }
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(expected);
+
+        using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "cells.npz")))
+            zip.Entries.Select(e => e.FullName).Should().Equal(
+                "spike_times.npy", "spike_cells.npy", "recorded_cells.npy", "v.npy", "v_times.npy", "v_channels.npy");
+        using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "input.npz")))
+            zip.Entries.Select(e => e.FullName).Should().Equal("spike_times.npy", "spike_cells.npy", "recorded_cells.npy");
+        foreach (var png in expected.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
+            File.ReadAllBytes(Path.Combine(outDir, png)).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = summary.RootElement;
+        root.GetProperty("name").GetString().Should().Be("small-network");
+        root.GetProperty("backend").GetProperty("name").GetString().Should().Be("cpu");
+        root.GetProperty("dt_ms").GetDouble().Should().Be(0.1);
+        root.GetProperty("duration_ms").GetDouble().Should().Be(100);
+        root.GetProperty("seed").GetUInt64().Should().Be(42);
+        root.GetProperty("connections").GetInt64().Should().Be(6);
+        root.GetProperty("timings_s").GetProperty("load").GetDouble().Should().BePositive();
+        var input = root.GetProperty("populations")[0];
+        input.GetProperty("spikes").GetInt64().Should().Be(8);
+        input.GetProperty("mean_rate_hz").GetDouble().Should().BeApproximately(40.0, 1e-9);
+    }
+
+    [Fact]
+    public void Options_override_the_file()
+    {
+        using var temp = new TempFolder();
+        var (exit, stdout, stderr) = Run(AppWithCpu(), "run", Example("small-network.json"), "-o", temp.Path,
+            "--duration", "20", "--seed", "7", "--no-plots", "--threads", "1");
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("running 20 ms on backend 'cpu'").And.Contain("seed 7");
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().BeEquivalentTo("input.npz", "cells.npz", "summary.json");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "summary.json")));
+        summary.RootElement.GetProperty("duration_ms").GetDouble().Should().Be(20);
+        summary.RootElement.GetProperty("seed").GetUInt64().Should().Be(7);
+    }
+
+    [Fact]
+    public void Quiet_prints_nothing()
+    {
+        using var temp = new TempFolder();
+        var (exit, stdout, stderr) = Run(AppWithCpu(), "run", Example("small-network.json"), "--out", temp.Path, "--quiet", "--no-plots");
+        exit.Should().Be(0, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().BeEmpty();
+        File.Exists(Path.Combine(temp.Path, "summary.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_bad_file_gives_exit_code_1_and_one_error_line_naming_the_field()
+    {
+        using var temp = new TempFolder();
+        string file = temp.File("bad.json", """
+            {"simulation": {"duration": 10},
+             "populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "parameters": {"tau_mm": 10}}]}
+            """);
+        var (exit, stdout, stderr) = Run(AppWithCpu(), "run", file, "--out", Path.Combine(temp.Path, "out"));
+        exit.Should().Be(1);
+        stdout.Should().BeEmpty();
+        stderr.Should().StartWith("error: populations[0].parameters.tau_mm: unknown parameter 'tau_mm' (valid parameters for IF_cond_exp are: ");
+        stderr.TrimEnd().Split('\n').Should().ContainSingle("the error is one line, with no stack trace");
+        Directory.Exists(Path.Combine(temp.Path, "out")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Errors_of_the_api_while_building_are_prefixed_with_the_path()
+    {
+        using var temp = new TempFolder();
+        string file = temp.File("bad.json", """
+            {"simulation": {"duration": 10},
+             "populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "record": ["v"]}],
+             "record": [{"cells": "exc", "variables": ["v"], "sampling_interval": 0.25}]}
+            """);
+        var (exit, _, stderr) = Run(AppWithCpu(), "run", file, "--verbose");
+        exit.Should().Be(1);
+        stderr.Should().StartWith("error: record[0].sampling_interval: ");
+        stderr.Should().Contain("at Meta.", "--verbose prints the stack trace");
+    }
+
+    [Fact]
+    public void Missing_file_duration_and_backend_are_errors()
+    {
+        using var temp = new TempFolder();
+        var missing = Run(AppWithCpu(), "run", Path.Combine(temp.Path, "nope.json"));
+        missing.Exit.Should().Be(1);
+        missing.Err.Should().StartWith("error: cannot read network file");
+
+        string noDuration = temp.File("n.json", """{"populations": [{"label": "a", "size": 1, "cell_type": "IF_cond_exp"}]}""");
+        var duration = Run(AppWithCpu(), "run", noDuration);
+        duration.Exit.Should().Be(1);
+        duration.Err.Should().Contain("simulation.duration is not set").And.Contain("--duration");
+
+        var backend = Run(AppWithCpu(), "run", Example("small-network.json"), "--backend", "gpu");
+        backend.Exit.Should().Be(1);
+        backend.Err.Should().StartWith("error: no backend named 'gpu' is loaded (available: cpu)");
+    }
+
+    [Fact]
+    public void Backends_lists_the_cpu_backend_loaded_from_the_cli_plugins_folder()
+    {
+        Directory.Exists(Path.Combine(CliPluginsFolder, "cpu")).Should().BeTrue(
+            $"building the tests builds Cli, which deploys the CPU plugin to {CliPluginsFolder}");
+        var (exit, stdout, stderr) = Run(new CliApp(), "backends", "--plugins", CliPluginsFolder);
+        exit.Should().Be(0, stderr);
+        stdout.Should().MatchRegex(@"(?m)^cpu \S+ \(contract version 1\)");
+        stdout.Should().Contain("devices:").And.Contain("cell types:").And.Contain("IF_cond_exp").And.Contain("StaticSynapse");
+        stdout.Should().Contain("loaded from:").And.Contain(Path.Combine(CliPluginsFolder, "cpu"));
+    }
+
+    [Fact]
+    public void Backends_reports_plugin_problems_and_still_exits_0()
+    {
+        // The test output's own plugins folder holds the test plugins, one good, others refused.
+        var (exit, stdout, _) = Run(new CliApp(), "backends");
+        exit.Should().Be(0);
+        stdout.Should().Contain("test-good 1.0.0 (contract version 1)");
+        stdout.Should().Contain("plugin problems").And.Contain("test-incompatible");
+    }
+
+    [Fact]
+    public void Backends_exits_1_when_no_backend_loads()
+    {
+        var app = new CliApp { LoadPlugins = _ => new PluginCatalog([], [new PluginProblem("/plugins/broken", null, "no plugin assembly")], ["/plugins"]) };
+        var (exit, stdout, stderr) = Run(app, "backends");
+        exit.Should().Be(1);
+        stdout.Should().Contain("/plugins/broken").And.Contain("no plugin assembly");
+        stderr.Should().StartWith("error: no backend loaded (searched: /plugins)");
+    }
+
+    [Fact]
+    public void Run_loads_the_backend_through_the_plugin_host()
+    {
+        using var temp = new TempFolder();
+        var (exit, stdout, stderr) = Run(new CliApp(), "run", Example("small-network.json"), "--plugins", CliPluginsFolder,
+            "--out", temp.Path, "--no-plots", "--duration", "10");
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("on backend 'cpu'");
+    }
+}
