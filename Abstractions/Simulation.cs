@@ -112,6 +112,12 @@ public sealed class Simulation : IDisposable
         Recorders.NewSegment();
     }
 
+    /// <summary>
+    /// Resolves the network and compiles it in the backend now, instead of at the first run (the time it takes is
+    /// <see cref="LoadSeconds"/>). After this, populations and projections can no longer be added.
+    /// </summary>
+    public void Load() => EnsureLoaded();
+
     /// <summary>The network as the backend receives it (resolving it if needed).</summary>
     public NetworkSpec Resolve() => new()
     {

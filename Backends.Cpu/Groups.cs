@@ -168,7 +168,7 @@ internal sealed class SourceGroup : CellGroup
             for (int i = 0; i < Size; i++)
             {
                 if (t < _start[i] || t >= _start[i] + _duration[i] || _rate[i] <= 0) continue;
-                double p = -double.ExpM1(-_rate[i] * _dt / 1000.0);
+                double p = 1.0 - Math.Exp(-_rate[i] * _dt / 1000.0);
                 double u = Philox.Uniform(_seed, RandomStreams.PoissonCell(Spec.FirstGlobalIndex + i), (ulong)s);
                 if (u < p) cells.Add(i);
             }

@@ -37,7 +37,7 @@ for (int r = 0; r < repeat; r++)
     var net = VogelsAbbott.Build(sim, coba, n);
     net.All.Record("spikes");
     double build = clock.Elapsed.TotalSeconds;
-    sim.Run(0); // loads (compiles) the network in the backend
+    sim.Load(); // resolves the network and compiles it in the backend
     double load = sim.LoadSeconds;
     clock.Restart();
     sim.Run(tstop);
