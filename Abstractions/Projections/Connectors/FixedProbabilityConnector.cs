@@ -1,8 +1,10 @@
 namespace Meta.Projections.Connectors;
 
 /// <summary>
-/// Connects each pair with probability <c>p_connect</c> (PyNN's <c>FixedProbabilityConnector</c>). For each post
-/// cell in order, one uniform number is drawn per pre cell, in order; the pair connects when it is below p.
+/// Connects each pair independently with probability <c>p_connect</c> (PyNN's <c>FixedProbabilityConnector</c>).
+/// For each post cell in order, the pre cells are visited in order by geometric skips: the gap to the next connected
+/// pre cell is <c>floor(log(1 − u) / log(1 − p))</c> for a uniform u, which gives exactly the Bernoulli(p) pattern
+/// with about p·N draws per post cell instead of N (a 32 000-cell network needs 2·10⁷ draws, not 10⁹).
 /// </summary>
 public sealed class FixedProbabilityConnector : Connector
 {
@@ -24,14 +26,19 @@ public sealed class FixedProbabilityConnector : Connector
     public override IEnumerable<ConnectionPair> Connect(ConnectionContext context)
     {
         var rng = Rng ?? context.Rng;
-        var result = new List<ConnectionPair>();
+        var result = new List<ConnectionPair>((int)Math.Min(int.MaxValue / 2, PConnect * context.PreSize * (double)context.PostSize * 1.05 + 16));
+        if (PConnect <= 0) return result;
+        double logMiss = Math.Log(1 - PConnect); // −∞ for p = 1: every gap is 0
         for (int j = 0; j < context.PostSize; j++)
-            for (int i = 0; i < context.PreSize; i++)
+        {
+            for (long i = -1; ;)
             {
-                double u = rng.NextDouble();
-                if (u < PConnect && (AllowSelfConnections || !context.IsSameCell(i, j)))
-                    result.Add(new ConnectionPair(i, j));
+                double gap = Math.Floor(Math.Log(1 - rng.NextDouble()) / logMiss);
+                i += 1 + (double.IsNaN(gap) ? 0 : (long)Math.Min(gap, context.PreSize));
+                if (i >= context.PreSize) break;
+                if (AllowSelfConnections || !context.IsSameCell((int)i, j)) result.Add(new ConnectionPair((int)i, j));
             }
+        }
         return result;
     }
 
