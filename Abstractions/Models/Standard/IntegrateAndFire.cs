@@ -35,60 +35,68 @@ public static class IntegrateAndFire
             .Refractory("tau_refrac", "v = v_reset");
     }
 
+    private const string CurrentMembrane = "(v_rest - v)/tau_m + (isyn_exc + isyn_inh + i_offset + i_inj)/cm";
+    private const string ConductanceMembrane = "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) + i_offset + i_inj)/cm";
+
+    /// <summary>
+    /// Exponentially decaying synaptic variables <c>{prefix}_exc</c> and <c>{prefix}_inh</c>: a weight w adds w, then
+    /// <c>dx/dt = -x/tau_syn_X</c>.
+    /// </summary>
+    private static ModelBuilder ExpSynapses(this ModelBuilder b, string prefix, string unit, ReceptorKind kind, bool recordable)
+    {
+        foreach (var (receptor, suffix, tau) in Receptors)
+        {
+            string x = $"{prefix}_{suffix}";
+            b.State(x, 0.0, unit, recordable).Ode(x, $"-{x}/{tau}").Receptor(receptor, x, kind);
+        }
+        return b;
+    }
+
+    /// <summary>
+    /// Alpha-shaped synaptic variables: a weight w adds w to the auxiliary <c>y</c>, and
+    /// <c>dx/dt = (e·y - x)/tau</c>, <c>dy/dt = -y/tau</c>, so x peaks at w at t = tau.
+    /// </summary>
+    private static ModelBuilder AlphaSynapses(this ModelBuilder b, string prefix, string unit, ReceptorKind kind, bool recordable)
+    {
+        foreach (var (receptor, suffix, tau) in Receptors)
+        {
+            string x = $"{prefix}_{suffix}", y = $"ysyn_{suffix}";
+            b.State(x, 0.0, unit, recordable).State(y, 0.0, unit, recordable: false)
+             .Ode(x, $"(exp(1)*{y} - {x})/{tau}").Ode(y, $"-{y}/{tau}")
+             .Receptor(receptor, y, kind);
+        }
+        return b;
+    }
+
+    private static readonly (string Receptor, string Suffix, string Tau)[] Receptors =
+        [("excitatory", "exc", "tau_syn_E"), ("inhibitory", "inh", "tau_syn_I")];
+
     /// <summary><c>IF_curr_exp</c>: LIF with exponentially decaying synaptic currents.</summary>
     public static ModelDefinition IF_curr_exp { get; } =
         Membrane("IF_curr_exp", "Leaky integrate-and-fire with exponentially decaying post-synaptic currents.", 5.0, 5.0, conductance: false)
-            .State("isyn_exc", 0.0, "nA", recordable: false)
-            .State("isyn_inh", 0.0, "nA", recordable: false)
-            .Ode("v", "(v_rest - v)/tau_m + (isyn_exc + isyn_inh + i_offset + i_inj)/cm")
-            .Ode("isyn_exc", "-isyn_exc/tau_syn_E")
-            .Ode("isyn_inh", "-isyn_inh/tau_syn_I")
-            .Receptor("excitatory", "isyn_exc", ReceptorKind.Current)
-            .Receptor("inhibitory", "isyn_inh", ReceptorKind.Current)
+            .Ode("v", CurrentMembrane)
+            .ExpSynapses("isyn", "nA", ReceptorKind.Current, recordable: false)
             .Build();
 
     /// <summary><c>IF_curr_alpha</c>: LIF with alpha-shaped synaptic currents (peak = weight at t = tau).</summary>
     public static ModelDefinition IF_curr_alpha { get; } =
         Membrane("IF_curr_alpha", "Leaky integrate-and-fire with alpha-function post-synaptic currents.", 0.5, 0.5, conductance: false)
-            .State("isyn_exc", 0.0, "nA", recordable: false)
-            .State("isyn_inh", 0.0, "nA", recordable: false)
-            .State("ysyn_exc", 0.0, "nA", recordable: false)
-            .State("ysyn_inh", 0.0, "nA", recordable: false)
-            .Ode("v", "(v_rest - v)/tau_m + (isyn_exc + isyn_inh + i_offset + i_inj)/cm")
-            .Ode("isyn_exc", "(exp(1)*ysyn_exc - isyn_exc)/tau_syn_E")
-            .Ode("ysyn_exc", "-ysyn_exc/tau_syn_E")
-            .Ode("isyn_inh", "(exp(1)*ysyn_inh - isyn_inh)/tau_syn_I")
-            .Ode("ysyn_inh", "-ysyn_inh/tau_syn_I")
-            .Receptor("excitatory", "ysyn_exc", ReceptorKind.Current)
-            .Receptor("inhibitory", "ysyn_inh", ReceptorKind.Current)
+            .Ode("v", CurrentMembrane)
+            .AlphaSynapses("isyn", "nA", ReceptorKind.Current, recordable: false)
             .Build();
 
     /// <summary><c>IF_cond_exp</c>: LIF with exponentially decaying synaptic conductances.</summary>
     public static ModelDefinition IF_cond_exp { get; } =
         Membrane("IF_cond_exp", "Leaky integrate-and-fire with exponentially decaying synaptic conductances.", 5.0, 5.0, conductance: true)
-            .State("gsyn_exc", 0.0, "uS")
-            .State("gsyn_inh", 0.0, "uS")
-            .Ode("v", "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) + i_offset + i_inj)/cm")
-            .Ode("gsyn_exc", "-gsyn_exc/tau_syn_E")
-            .Ode("gsyn_inh", "-gsyn_inh/tau_syn_I")
-            .Receptor("excitatory", "gsyn_exc", ReceptorKind.Conductance)
-            .Receptor("inhibitory", "gsyn_inh", ReceptorKind.Conductance)
+            .Ode("v", ConductanceMembrane)
+            .ExpSynapses("gsyn", "uS", ReceptorKind.Conductance, recordable: true)
             .Build();
 
     /// <summary><c>IF_cond_alpha</c>: LIF with alpha-shaped synaptic conductances (peak = weight at t = tau).</summary>
     public static ModelDefinition IF_cond_alpha { get; } =
         Membrane("IF_cond_alpha", "Leaky integrate-and-fire with alpha-function synaptic conductances.", 0.3, 0.5, conductance: true)
-            .State("gsyn_exc", 0.0, "uS")
-            .State("gsyn_inh", 0.0, "uS")
-            .State("ysyn_exc", 0.0, "uS", recordable: false)
-            .State("ysyn_inh", 0.0, "uS", recordable: false)
-            .Ode("v", "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) + i_offset + i_inj)/cm")
-            .Ode("gsyn_exc", "(exp(1)*ysyn_exc - gsyn_exc)/tau_syn_E")
-            .Ode("ysyn_exc", "-ysyn_exc/tau_syn_E")
-            .Ode("gsyn_inh", "(exp(1)*ysyn_inh - gsyn_inh)/tau_syn_I")
-            .Ode("ysyn_inh", "-ysyn_inh/tau_syn_I")
-            .Receptor("excitatory", "ysyn_exc", ReceptorKind.Conductance)
-            .Receptor("inhibitory", "ysyn_inh", ReceptorKind.Conductance)
+            .Ode("v", ConductanceMembrane)
+            .AlphaSynapses("gsyn", "uS", ReceptorKind.Conductance, recordable: true)
             .Build();
 
     /// <summary><c>IF_curr_delta</c>: LIF whose synapses make the membrane potential jump by the weight (mV).</summary>
