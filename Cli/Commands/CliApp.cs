@@ -57,8 +57,10 @@ public sealed class CliApp
                     return new RunCommand(this, stdout, stderr).Execute(rest);
                 case "backends":
                     return new BackendsCommand(this, stdout, stderr).Execute(rest);
+                case "conformance":
+                    return new ConformanceCommand(this, stdout, stderr).Execute(rest);
                 default:
-                    string hint = JsonFields.Suggest(args[0], ["run", "backends", "help"]) is { } s ? $" (did you mean '{s}'?)" : "";
+                    string hint = JsonFields.Suggest(args[0], ["run", "backends", "conformance", "help"]) is { } s ? $" (did you mean '{s}'?)" : "";
                     throw new UsageException($"unknown command '{args[0]}'{hint}", Usage.Main);
             }
         }
@@ -91,6 +93,7 @@ public sealed class CliApp
     {
         "run" => Usage.Run,
         "backends" => Usage.Backends,
+        "conformance" => Usage.Conformance,
         _ => throw new UsageException($"unknown command '{command}'", Usage.Main),
     };
 

@@ -10,6 +10,7 @@ internal static class Usage
         usage:
           meta run NETWORK.json [options]    build a network from a JSON file, simulate it, write data and plots
           meta backends [--plugins DIR]...   list the backends that load, their capabilities and any plugin problems
+          meta conformance --plugin DIR      certify the backend plugin(s) in DIR with the conformance suite
           meta help [COMMAND]                show this text, or the help of a command
           meta --version                     show the version
 
@@ -70,6 +71,30 @@ internal static class Usage
           --plugins DIR      a further folder to search for backend plugins (repeatable)
           --verbose          print the stack trace of an error
           --help, -h         show this text
+
+        """;
+
+    public const string Conformance =
+        """
+        usage: meta conformance --plugin DIR [options]
+
+        The conformance kit: loads the backend plugin(s) in DIR as a host would, runs every conformance scenario on
+        each (single cells against NEURON and Brian2 reference traces, timing contracts, sources, recording, run/reset,
+        networks cross-checked with a reference backend, bad input), prints a table (scenario, result, measured error,
+        tolerance) and writes the same as JSON. Exits 0 when no scenario failed; features the backend declares
+        unsupported are reported as such.
+
+        options:
+          --plugin DIR         the plugin folder to certify (repeatable)
+          --backend NAME       only this backend of the folder
+          --reference NAME     the backend to cross-check with, from meta's own plugins (default: cpu; 'none' for none)
+          --precision P        float64 (default) or float32
+          --filter TEXT        only scenarios whose name contains TEXT
+          --out FILE, -o FILE  the JSON report (default: conformance-report.json)
+          --verbose            print the stack trace of an error
+          --help, -h           show this text
+
+        Reference traces are read from ../shared/reference or META_REFERENCE_DIR.
 
         """;
 }

@@ -212,4 +212,22 @@ public class CliAppTests
         exit.Should().Be(0, stderr);
         stdout.Should().Contain("on backend 'cpu'");
     }
+
+    [Fact]
+    public void Conformance_certifies_a_plugin_folder_and_writes_the_report()
+    {
+        using var temp = new TempFolder();
+        string report = Path.Combine(temp.Path, "report.json");
+        var app = new CliApp { LoadPlugins = _ => PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] }) };
+        var (exit, stdout, stderr) = Run(app, "conformance", "--plugin", Path.Combine(CliPluginsFolder, "cpu"), "--filter", "dynamics/", "--out", report);
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("dynamics/delays").And.Contain("pass").And.MatchRegex(@"conformance: \d+ passed, 0 failed");
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        json.RootElement.GetProperty("backend").GetString().Should().Be("cpu");
+        json.RootElement.GetProperty("failed").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public void Conformance_needs_a_plugin_folder() =>
+        Run(new CliApp(), "conformance").Err.Should().Contain("give the plugin folder to certify with --plugin DIR");
 }

@@ -1,0 +1,21 @@
+using Meta.Conformance.References;
+
+namespace Meta.Conformance.Scenarios;
+
+/// <summary>Every conformance scenario, in report order.</summary>
+public static class ConformanceCatalog
+{
+    /// <summary>All scenarios; reference-trace ones only when the reference directory is found.</summary>
+    public static IReadOnlyList<Scenario> All(string? referenceDirectory = null) =>
+    [
+        .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
+        .. SingleCellScenarios.All(),
+        .. SourceAndRecordingScenarios.All(),
+        .. NetworkScenarios.All(),
+        .. ErrorScenarios.All(),
+    ];
+
+    /// <summary>The scenario with the given name.</summary>
+    public static Scenario Get(string name) =>
+        All().FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"No conformance scenario named '{name}'.");
+}
