@@ -23,6 +23,7 @@ internal sealed class CpuEngine : ISimulationEngine
     private RecorderSpec[] _recorders = [];
     private readonly List<int> _emitted = new(1024);
     private long _step;
+    private int _slots;
     private bool _initialEmitted;
     private double _dt;
     private Action<int>? _chunkBody;
@@ -38,7 +39,7 @@ internal sealed class CpuEngine : ISimulationEngine
         _groups = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron
             ? (CellGroup)new NeuronGroup(p, _dt)
             : new SourceGroup(p, _dt, network.Seed)).ToArray();
-        int slots = network.MaxDelaySteps + 1;
+        int slots = _slots = network.MaxDelaySteps + 1;
         _rings = _groups.Select(g => g is NeuronGroup n
             ? n.Receptors.Select(_ => new InputRing(n.PaddedSize, slots)).ToArray()
             : []).ToArray();
@@ -116,7 +117,7 @@ internal sealed class CpuEngine : ISimulationEngine
     /// </summary>
     private void UpdateNeurons(long k)
     {
-        _stepSlot = (int)(k % (_network.MaxDelaySteps + 1));
+        _stepSlot = (int)(k % _slots);
         _stepTime = k * _dt;
         if (_pool.Workers == 1 || _smallNetwork) { RunChunk(-1); return; }
         _pool.Run(_chunkBody!);

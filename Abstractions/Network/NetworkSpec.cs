@@ -20,8 +20,11 @@ public sealed class NetworkSpec
     public required IReadOnlyList<CurrentSourceSpec> CurrentSources { get; init; }
     /// <summary>The recording requests.</summary>
     public required IReadOnlyList<RecorderSpec> Recorders { get; init; }
-    /// <summary>The largest delay in steps over all projections (at least 1).</summary>
-    public int MaxDelaySteps => Projections.Count == 0 ? 1 : Math.Max(1, Projections.Max(p => p.DelaySteps.Length == 0 ? 1 : p.DelaySteps.Max()));
+    /// <summary>The largest delay in steps over all projections (at least 1); computed once.</summary>
+    public int MaxDelaySteps => _maxDelaySteps ??=
+        Projections.Count == 0 ? 1 : Math.Max(1, Projections.Max(p => p.DelaySteps.Length == 0 ? 1 : p.DelaySteps.Max()));
+
+    private int? _maxDelaySteps;
     /// <summary>Total number of cells.</summary>
     public int TotalCells => Populations.Sum(p => p.Size);
     /// <summary>Total number of synapses.</summary>
