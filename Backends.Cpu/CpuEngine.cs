@@ -127,7 +127,8 @@ internal sealed class CpuEngine : ISimulationEngine
     private (NeuronGroup Group, int[] Bounds)[] BuildWork()
     {
         int workers = _pool.Workers, width = Codegen.KernelGenerator.Width;
-        _smallNetwork = _groups.OfType<NeuronGroup>().Sum(g => g.Size) < 1024;
+        // Below ~16k cells a step is too short (tens of µs) for a second thread to pay for the hand-off.
+        _smallNetwork = _groups.OfType<NeuronGroup>().Sum(g => g.Size) < ParallelThreshold;
         return _groups.OfType<NeuronGroup>().Select(g =>
         {
             int vectors = g.PaddedSize / width;
@@ -136,6 +137,9 @@ internal sealed class CpuEngine : ISimulationEngine
     }
 
     private bool _smallNetwork;
+
+    /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
+    internal const int ParallelThreshold = 16_384;
 
     private (NeuronGroup Group, int[] Bounds)[] _work = [];
     private int _stepSlot;
@@ -160,8 +164,16 @@ internal sealed class CpuEngine : ISimulationEngine
             if (group is SourceGroup src) src.Emit(s, _emitted);
             else if (s > 0)
             {
+                // Scan the spike flags a vector at a time: almost every vector is all zero.
                 var flags = ((NeuronGroup)group).Spiked;
-                for (int i = 0; i < group.Size; i++) if (flags[i] != 0) _emitted.Add(i);
+                var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(flags.AsSpan());
+                int width = System.Numerics.Vector<double>.Count;
+                for (int j = 0; j < vectors.Length; j++)
+                {
+                    if (System.Numerics.Vector.EqualsAll(vectors[j], System.Numerics.Vector<double>.Zero)) continue;
+                    for (int i = j * width, last = Math.Min(group.Size, i + width); i < last; i++)
+                        if (flags[i] != 0) _emitted.Add(i);
+                }
             }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
