@@ -1,16 +1,20 @@
 namespace Meta.Backends.Cpu;
 
 /// <summary>
-/// A fixed set of worker threads that run one body per chunk index and wait in between, with no allocation
-/// per dispatch. Workers spin briefly for the next step, then block, so an idle engine costs no CPU.
+/// A fixed set of worker threads that share the chunks of one step's work with the calling thread, without allocating
+/// per dispatch. Chunks are claimed from a shared counter (tagged with the dispatch's generation), so the caller simply
+/// does every chunk itself when a worker is late: on a busy machine a step never waits for a thread that is not running.
+/// Idle workers spin briefly, then yield, then block, so an idle engine costs no CPU.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly object _gate = new();
     private Action<int>? _body;
+    private int _chunks;
+    private int _completed;
+    private long _state; // generation << 32 | next chunk to claim
     private int _generation;
-    private int _pending;
     private volatile bool _stopping;
     private volatile bool _hot;
     private Exception? _failure;
@@ -21,18 +25,17 @@ internal sealed class WorkerPool : IDisposable
         _threads = new Thread[Workers - 1];
         for (int w = 0; w < _threads.Length; w++)
         {
-            int index = w + 1;
-            _threads[w] = new Thread(() => Loop(index)) { IsBackground = true, Name = $"meta-cpu-{index}" };
+            _threads[w] = new Thread(Loop) { IsBackground = true, Name = $"meta-cpu-{w + 1}" };
             _threads[w].Start();
         }
     }
 
-    /// <summary>Number of chunks a dispatch runs (the calling thread runs chunk 0).</summary>
+    /// <summary>Number of chunks a dispatch is split into.</summary>
     public int Workers { get; }
 
     /// <summary>
-    /// While true, idle workers spin instead of blocking, so each dispatch starts at once. Set it for the length of a
-    /// run and clear it afterwards, so an idle engine costs no CPU.
+    /// While true, idle workers keep polling for the next dispatch instead of blocking. Set it for the length of a run and
+    /// clear it afterwards.
     /// </summary>
     public bool Hot
     {
@@ -44,20 +47,23 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(c) for c in 0..Workers-1 in parallel and waits for all.</summary>
+    /// <summary>Runs <paramref name="body"/>(c) for c in 0..Workers-1, in parallel where workers are free, and waits for all.</summary>
     public void Run(Action<int> body)
     {
         if (Workers == 1) { body(0); return; }
         _body = body;
-        Volatile.Write(ref _pending, Workers - 1);
+        _chunks = Workers;
+        Volatile.Write(ref _completed, 0);
+        int generation;
         lock (_gate)
         {
-            _generation++;
+            generation = ++_generation;
+            Volatile.Write(ref _state, (long)generation << 32);
             Monitor.PulseAll(_gate);
         }
-        body(0);
+        Participate(generation);
         var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(-1);
+        while (Volatile.Read(ref _completed) != _chunks) spin.SpinOnce();
         if (_failure is { } f)
         {
             _failure = null;
@@ -65,7 +71,21 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    private void Loop(int index)
+    /// <summary>Claims and runs chunks of dispatch <paramref name="generation"/> until none is left.</summary>
+    private void Participate(int generation)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref _state);
+            if ((int)(state >> 32) != generation || (int)state >= _chunks) return;
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
+            try { _body!((int)state); }
+            catch (Exception e) { _failure = e; }
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    private void Loop()
     {
         int seen = 0;
         while (true)
@@ -73,15 +93,12 @@ internal sealed class WorkerPool : IDisposable
             var spin = new SpinWait();
             while (Volatile.Read(ref _generation) == seen && !_stopping)
             {
-                // While a run is in progress (Hot) workers keep spinning: waking a blocked thread costs more than a step.
-                if (_hot || spin.Count < 400) spin.SpinOnce(-1);
-                else lock (_gate) { while (_generation == seen && !_stopping) Monitor.Wait(_gate); }
+                if (_hot || spin.Count < 50) spin.SpinOnce();
+                else lock (_gate) { while (_generation == seen && !_stopping && !_hot) Monitor.Wait(_gate); }
             }
             if (_stopping) return;
             seen = Volatile.Read(ref _generation);
-            try { _body!(index); }
-            catch (Exception e) { _failure = e; }
-            Interlocked.Decrement(ref _pending);
+            Participate(seen);
         }
     }
 

@@ -41,8 +41,13 @@ public sealed class Projection
         var preCells = pre.Cells.ToArray();
         var postCells = post.Cells.ToArray();
         var rng = Simulation.ProjectionRandom(Index);
+        var prePosition = new Dictionary<(Population, int), int>(preCells.Length);
+        for (int i = 0; i < preCells.Length; i++) prePosition.TryAdd(preCells[i], i);
+        var postPosition = new Dictionary<(Population, int), int>(postCells.Length);
+        for (int j = 0; j < postCells.Length; j++) postPosition.TryAdd(postCells[j], j);
         var context = new ConnectionContext(preCells.Length, postCells.Length,
-            (i, j) => preCells[i] == postCells[j], (i, j) => Distance(preCells[i], postCells[j]), rng);
+            (i, j) => preCells[i] == postCells[j], (i, j) => Distance(preCells[i], postCells[j]), rng,
+            j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1));
         var pairs = connector.Connect(context).ToArray();
         _pre = pairs.Select(p => p.Pre).ToArray();
         _post = pairs.Select(p => p.Post).ToArray();

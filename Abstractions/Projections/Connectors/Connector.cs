@@ -30,14 +30,23 @@ public readonly record struct ConnectionPair(int Pre, int Post, double? Weight =
 public sealed class ConnectionContext
 {
     /// <summary>Creates a context.</summary>
-    public ConnectionContext(int preSize, int postSize, Func<int, int, bool> isSameCell, Func<int, int, double> distance, RandomStream rng)
+    public ConnectionContext(int preSize, int postSize, Func<int, int, bool> isSameCell, Func<int, int, double> distance, RandomStream rng,
+        Func<int, int>? samePreIndex = null, Func<int, int>? samePostIndex = null)
     {
         PreSize = preSize;
         PostSize = postSize;
         IsSameCell = isSameCell;
         Distance = distance;
         Rng = rng;
+        SamePreIndex = samePreIndex ?? (j => Enumerable.Range(0, preSize).FirstOrDefault(i => isSameCell(i, j), -1));
+        SamePostIndex = samePostIndex ?? (i => Enumerable.Range(0, postSize).FirstOrDefault(j => isSameCell(i, j), -1));
     }
+
+    /// <summary>The pre position holding the same cell as post position j, or −1.</summary>
+    public Func<int, int> SamePreIndex { get; }
+
+    /// <summary>The post position holding the same cell as pre position i, or −1.</summary>
+    public Func<int, int> SamePostIndex { get; }
 
     /// <summary>The number of pre cells.</summary>
     public int PreSize { get; }

@@ -2,36 +2,46 @@ using Meta.Random;
 
 namespace Meta.Projections.Connectors;
 
-/// <summary>The shared choice of n partners out of N candidates for the fixed-number connectors.</summary>
+/// <summary>The shared choice of n partners out of the candidates [0, size) minus one excluded index, for the fixed-number connectors.</summary>
 internal static class FixedNumberChoice
 {
     /// <summary>
-    /// Chooses <paramref name="n"/> of <paramref name="candidates"/>. With replacement: n uniform draws.
-    /// Without: n / N full copies of all candidates plus the first n mod N of a random permutation (PyNN's rule).
-    /// Returned sorted.
+    /// Chooses <paramref name="n"/> of the candidates [0, <paramref name="size"/>) without <paramref name="excluded"/> (−1 for none).
+    /// With replacement: n uniform draws. Without: n / M full copies of all M candidates plus n mod M distinct others
+    /// (PyNN's rule), drawn by Floyd's algorithm, so the cost is O(n), not O(M). Returned sorted.
     /// </summary>
-    public static int[] Choose(int n, int[] candidates, bool withReplacement, RandomStream rng, string connector)
+    public static int[] Choose(int n, int size, int excluded, bool withReplacement, RandomStream rng, string connector)
     {
         if (n < 0) throw new InvalidParameterValueException($"{connector}: n must be ≥ 0, got {n}.");
-        if (n > 0 && candidates.Length == 0)
+        int m = excluded >= 0 ? size - 1 : size;
+        if (n > 0 && m <= 0)
             throw new ConnectionException($"{connector}: cannot choose {n} connections from no candidates.");
+        int Map(int v) => excluded >= 0 && v >= excluded ? v + 1 : v;
         var chosen = new int[n];
         if (withReplacement)
         {
-            for (int k = 0; k < n; k++) chosen[k] = candidates[rng.NextInt(candidates.Length)];
+            for (int k = 0; k < n; k++) chosen[k] = Map(rng.NextInt(m));
         }
         else
         {
-            int full = n / candidates.Length, rest = n % candidates.Length, at = 0;
-            for (int f = 0; f < full; f++) foreach (var c in candidates) chosen[at++] = c;
-            if (rest > 0)
+            int full = n / m, rest = n % m, at = 0;
+            for (int f = 0; f < full; f++) for (int v = 0; v < m; v++) chosen[at++] = Map(v);
+            // Floyd: for j = m − rest .. m − 1, take t uniform in [0, j]; add t, or j if t is taken.
+            var taken = new HashSet<int>(rest);
+            for (int j = m - rest; j < m; j++)
             {
-                var perm = rng.Permutation(candidates.Length);
-                for (int k = 0; k < rest; k++) chosen[at++] = candidates[perm[k]];
+                int t = rng.NextInt(j + 1);
+                chosen[at++] = Map(taken.Add(t) ? t : AddAndReturn(taken, j));
             }
         }
         Array.Sort(chosen);
         return chosen;
+    }
+
+    private static int AddAndReturn(HashSet<int> set, int value)
+    {
+        set.Add(value);
+        return value;
     }
 
     public static int Count(FixedNumber n, RandomStream rng) =>
@@ -73,9 +83,9 @@ public sealed class FixedNumberPreConnector(FixedNumber n, bool allowSelfConnect
         for (int j = 0; j < context.PostSize; j++)
         {
             int post = j;
-            var candidates = Enumerable.Range(0, context.PreSize).Where(i => AllowSelfConnections || !context.IsSameCell(i, post)).ToArray();
+            int excluded = AllowSelfConnections ? -1 : context.SamePreIndex(post);
             int n = FixedNumberChoice.Count(N, rng);
-            foreach (var i in FixedNumberChoice.Choose(n, candidates, WithReplacement, rng, nameof(FixedNumberPreConnector)))
+            foreach (var i in FixedNumberChoice.Choose(n, context.PreSize, excluded, WithReplacement, rng, nameof(FixedNumberPreConnector)))
                 result.Add(new ConnectionPair(i, j));
         }
         return result;
@@ -107,9 +117,9 @@ public sealed class FixedNumberPostConnector(FixedNumber n, bool allowSelfConnec
         for (int i = 0; i < context.PreSize; i++)
         {
             int pre = i;
-            var candidates = Enumerable.Range(0, context.PostSize).Where(j => AllowSelfConnections || !context.IsSameCell(pre, j)).ToArray();
+            int excluded = AllowSelfConnections ? -1 : context.SamePostIndex(pre);
             int n = FixedNumberChoice.Count(N, rng);
-            foreach (var j in FixedNumberChoice.Choose(n, candidates, WithReplacement, rng, nameof(FixedNumberPostConnector)))
+            foreach (var j in FixedNumberChoice.Choose(n, context.PostSize, excluded, WithReplacement, rng, nameof(FixedNumberPostConnector)))
                 pairs.Add(new ConnectionPair(i, j));
         }
         // PyNN's order: by post cell, then pre cell (stable, so duplicates keep their order).

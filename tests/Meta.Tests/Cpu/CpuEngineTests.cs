@@ -1,0 +1,54 @@
+using Meta.Backends.Cpu;
+using Meta.Projections;
+using Meta.Projections.Connectors;
+using Meta.Random;
+
+namespace Meta.Tests.Cpu;
+
+public class CpuEngineTests
+{
+    private static (Simulation Sim, Populations.Population Cells) Network(int threads, int size = 500)
+    {
+        var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1, MinDelay = 0.1, MaxDelay = 2.0, Seed = 5, Threads = threads });
+        var cells = sim.CreatePopulation(size, new CellType("IF_cond_exp").With("i_offset", new RandomDistribution("uniform", 0.5, 1.2)).With("tau_refrac", 2.0));
+        cells.Initialize("v", new RandomDistribution("uniform", -65.0, -50.0));
+        _ = new Projection(cells, cells, new FixedNumberPreConnector(20), new StaticSynapse(new RandomDistribution("uniform", 0.0, 0.01), 1.0), "excitatory");
+        return (sim, cells);
+    }
+
+    [Fact]
+    public void The_step_loop_does_not_allocate()
+    {
+        var (sim, cells) = Network(threads: 1);
+        using var _ = sim;
+        sim.Run(100); // compile and warm up
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        sim.Run(100);
+        long shortRun = GC.GetTotalAllocatedBytes(precise: true) - before;
+        before = GC.GetTotalAllocatedBytes(precise: true);
+        sim.Run(2000);
+        long longRun = GC.GetTotalAllocatedBytes(precise: true) - before;
+        cells.Get("i_offset").Should().OnlyContain(x => x >= 0.5 && x < 1.2);
+        // 19 000 more steps: one allocation of even 24 B per step would add 456 kB. Allow 64 kB for the runtime's own
+        // background work (tiered JIT, thread pool) counted by GetTotalAllocatedBytes.
+        (longRun - shortRun).Should().BeLessThan(64 * 1024, $"a 100 ms run allocated {shortRun} B and a 2000 ms run {longRun} B");
+    }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_number_of_threads()
+    {
+        // Above CpuEngine.ParallelThreshold cells, so the two-thread run really splits the work.
+        double[][] Spikes(int threads)
+        {
+            var (sim, cells) = Network(threads, CpuEngine.ParallelThreshold + 1001);
+            using var _ = sim;
+            cells.Record("spikes");
+            sim.Run(200);
+            return cells.GetData().Segments[0].SpikeTrains.Select(t => t.Times).ToArray();
+        }
+        var one = Spikes(1);
+        var two = Spikes(2);
+        one.Sum(t => t.Length).Should().BeGreaterThan(100);
+        two.Should().BeEquivalentTo(one, o => o.WithStrictOrdering());
+    }
+}
