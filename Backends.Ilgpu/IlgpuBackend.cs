@@ -1,0 +1,61 @@
+using Meta.Models.Standard;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meta.Backends.Ilgpu;
+
+/// <summary>The ILGPU backend's plugin entry point: registers <see cref="IlgpuBackend"/>.</summary>
+public sealed class IlgpuPlugin : IMetaPlugin
+{
+    /// <inheritdoc />
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<IBackend, IlgpuBackend>();
+}
+
+/// <summary>
+/// The GPU backend: model kernels generated from the model definitions and compiled with Roslyn and ILGPU, CSR
+/// connection tables and delay rings on the device, parallel spike delivery with atomic adds, recordings kept on the
+/// device and copied back in blocks. Runs on CUDA devices and, for tests, on ILGPU's CPU accelerator; float64 or float32.
+/// </summary>
+public sealed class IlgpuBackend : IBackend
+{
+    /// <summary>The backend's name.</summary>
+    public const string BackendName = "ilgpu";
+
+    /// <inheritdoc />
+    public BackendDescriptor Descriptor { get; } = new(
+        BackendName,
+        typeof(IlgpuBackend).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+        Contract.Version,
+        "GPU backend through ILGPU: generated kernels, device-resident synapses and recordings; CUDA, or ILGPU's CPU accelerator for tests.",
+        new BackendCapabilities
+        {
+            CellTypes = StandardModels.All.Where(m => m.Kind == Models.ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
+            UserDefinedModels = true,
+            SpikeSources = new HashSet<string> { Models.SpikeSourceKinds.Poisson, Models.SpikeSourceKinds.Array },
+            CurrentSources = new HashSet<string> { "DCSource", "StepCurrentSource" },
+            SynapseTypes = new HashSet<string> { "StaticSynapse" },
+            Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
+        });
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Devices => DeviceCatalog.All;
+
+    /// <inheritdoc />
+    public ISimulationEngine CreateEngine(EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Precision is not (Precision.Float64 or Precision.Float32))
+            throw new NotSupportedByBackendException(BackendName, $"Precision {options.Precision}");
+        var device = DeviceCatalog.Open(options.Device, options.Threads);
+        try
+        {
+            return options.Precision == Precision.Float32
+                ? new IlgpuEngine<float>(device)
+                : new IlgpuEngine<double>(device);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Runtime.InteropServices;
+using ILGPU;
+
+namespace Meta.Backends.Ilgpu.Kernels;
+
+/// <summary>
+/// Where a population's spikes of one time index go on the device: the step's spike list (read by the delivery
+/// kernels) and, when the population records spikes, the run's spike log (copied back in blocks).
+/// <para>
+/// The list's length lives in <c>Count[Parity]</c>, with <c>Parity = s mod 2</c> for time index s. The emitting kernel
+/// clears the other entry, the one used for index s − 1, whose delivery kernels have already run; so no launch is
+/// needed to reset the counter.
+/// </para>
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct SpikeOutput
+{
+    /// <summary>The cells (population indices) that spiked at this index, in no particular order.</summary>
+    public ArrayView<int> List;
+    /// <summary>Two counters; <c>Count[Parity]</c> is this index's list length.</summary>
+    public ArrayView<int> Count;
+    /// <summary>The time index modulo 2.</summary>
+    public int Parity;
+    /// <summary>Whether spikes are logged for recording (1) or not (0).</summary>
+    public int LogEnabled;
+    /// <summary>The log: global cell index per entry.</summary>
+    public ArrayView<int> LogCells;
+    /// <summary>The log: time index minus <see cref="LogOrigin"/> per entry (kept as int).</summary>
+    public ArrayView<int> LogSteps;
+    /// <summary>The log's length (one counter).</summary>
+    public ArrayView<int> LogCount;
+    /// <summary>The global index of the population's first cell.</summary>
+    public int LogCellBase;
+    /// <summary>The value written to <see cref="LogSteps"/> for this index.</summary>
+    public int LogStep;
+
+    /// <summary>Clears the counter of the previous index (once per launch).</summary>
+    public readonly void Begin()
+    {
+        if (Grid.GlobalIndex.X == 0) Count[1 - Parity] = 0;
+    }
+
+    /// <summary>Appends a spike of <paramref name="cell"/>.</summary>
+    public readonly void Emit(int cell)
+    {
+        int at = Atomic.Add(ref Count[Parity], 1);
+        List[at] = cell;
+        if (LogEnabled != 0)
+        {
+            int l = Atomic.Add(ref LogCount[0], 1);
+            LogCells[l] = LogCellBase + cell;
+            LogSteps[l] = LogStep;
+        }
+    }
+}
+
+/// <summary>
+/// The arguments of a generated neuron kernel (one population, one step). Per-cell arrays are flattened with the cell
+/// index fastest: element (k, j) of an array of K rows is at <c>k·N + j</c>.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+[StructLayout(LayoutKind.Sequential)]
+public struct NeuronArgs<T> where T : unmanaged
+{
+    /// <summary>The number of cells.</summary>
+    public int N;
+    /// <summary>The time step in ms.</summary>
+    public T Dt;
+    /// <summary>The time at the start of the step, ms.</summary>
+    public T Time;
+    /// <summary>State variables, one row per state in declaration order.</summary>
+    public ArrayView<T> State;
+    /// <summary>Scalar parameters, one row per parameter in declaration order.</summary>
+    public ArrayView<T> Parameters;
+    /// <summary>Per-cell coefficients of the integration plan, one row each.</summary>
+    public ArrayView<T> Coefficients;
+    /// <summary>Receptor weight scales, one row per receptor.</summary>
+    public ArrayView<T> Scales;
+    /// <summary>The injected current of the step (nA).</summary>
+    public ArrayView<T> Injected;
+    /// <summary>Remaining refractory steps.</summary>
+    public ArrayView<int> Refractory;
+    /// <summary>The refractory period in steps.</summary>
+    public ArrayView<int> RefractorySteps;
+    /// <summary>The delay rings: receptor r, slot q, cell j at <c>r·RingStride + q·N + j</c>.</summary>
+    public ArrayView<T> Ring;
+    /// <summary>Slots × N.</summary>
+    public int RingStride;
+    /// <summary>The slot of this step times N.</summary>
+    public int RingOffset;
+    /// <summary>Where spikes go.</summary>
+    public SpikeOutput Output;
+}
+
+/// <summary>Arguments of the Poisson source kernel (one population, one time index).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct PoissonArgs
+{
+    /// <summary>The number of cells.</summary>
+    public int N;
+    /// <summary>The time index s.</summary>
+    public long Step;
+    /// <summary>The simulation seed (Philox key).</summary>
+    public ulong Seed;
+    /// <summary>The global index of the first cell (its Philox stream is 2^32 + global index).</summary>
+    public int FirstGlobalIndex;
+    /// <summary>
+    /// Per cell, ⌈p·2^53⌉ with p = 1 − exp(−rate·dt/1000): the 53-bit draw b spikes when b &lt; threshold, which is
+    /// exactly <c>Philox.Uniform(...) &lt; p</c>. Zero where the rate is not positive.
+    /// </summary>
+    public ArrayView<ulong> Threshold;
+    /// <summary>Per cell, the first index with start ≤ s·dt.</summary>
+    public ArrayView<long> FirstStep;
+    /// <summary>Per cell, the first index with s·dt ≥ start + duration.</summary>
+    public ArrayView<long> EndStep;
+    /// <summary>Where spikes go.</summary>
+    public SpikeOutput Output;
+}
+
+/// <summary>Arguments of the spike delivery kernel (one projection, one time index).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+[StructLayout(LayoutKind.Sequential)]
+public struct DeliveryArgs<T> where T : unmanaged
+{
+    /// <summary>The presynaptic cells that spiked.</summary>
+    public ArrayView<int> Spikes;
+    /// <summary>The device counters of <see cref="SpikeOutput"/> (read when <see cref="HostCount"/> &lt; 0).</summary>
+    public ArrayView<int> Count;
+    /// <summary>Which counter.</summary>
+    public int Parity;
+    /// <summary>The number of spikes when the host knows it (spike arrays), else −1.</summary>
+    public int HostCount;
+    /// <summary>CSR rows by presynaptic cell.</summary>
+    public ArrayView<int> RowStart;
+    /// <summary>Postsynaptic cell per synapse.</summary>
+    public ArrayView<int> Post;
+    /// <summary>Delay in steps per synapse.</summary>
+    public ArrayView<int> Delay;
+    /// <summary>Weight per synapse.</summary>
+    public ArrayView<T> Weight;
+    /// <summary>The receptor's ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
+    public ArrayView<T> Ring;
+    /// <summary>The postsynaptic population size.</summary>
+    public int PostSize;
+    /// <summary>The number of ring slots.</summary>
+    public int Slots;
+    /// <summary>s mod Slots.</summary>
+    public int Now;
+}
+
+/// <summary>
+/// Arguments of the sampling kernel: one entry per recorded (recorder, cell); all analog recorders of the network at
+/// once. Recorder r's rows of the current block start at <c>Base[r]</c>; row i holds the sample of index
+/// <c>(⌈BlockStart/m⌉ + i)·m</c>, m its interval.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+[StructLayout(LayoutKind.Sequential)]
+public struct RecordArgs<T> where T : unmanaged
+{
+    /// <summary>The time index sampled.</summary>
+    public long Step;
+    /// <summary>The first time index of the block.</summary>
+    public long BlockStart;
+    /// <summary>The number of entries.</summary>
+    public int Entries;
+    /// <summary>Recorder per entry.</summary>
+    public ArrayView<int> Recorder;
+    /// <summary>Index into the network's state buffer per entry.</summary>
+    public ArrayView<int> Source;
+    /// <summary>Column (position among the recorder's cells) per entry.</summary>
+    public ArrayView<int> Column;
+    /// <summary>Sampling interval in steps per recorder.</summary>
+    public ArrayView<int> Interval;
+    /// <summary>Number of recorded cells per recorder.</summary>
+    public ArrayView<int> Width;
+    /// <summary>Offset of the block's first row per recorder.</summary>
+    public ArrayView<long> Base;
+    /// <summary>The state of every neuron population.</summary>
+    public ArrayView<T> State;
+    /// <summary>The block's samples.</summary>
+    public ArrayView<T> Output;
+}

@@ -1,0 +1,90 @@
+using ILGPU;
+using Meta.Random;
+
+namespace Meta.Backends.Ilgpu.Kernels;
+
+/// <summary>
+/// The model-independent kernels: Poisson sources, spike delivery and sampling. All are explicitly grouped and loop
+/// over their work with a grid stride, so any launch configuration is correct (the engine picks one per device).
+/// </summary>
+public static class StaticKernels
+{
+    /// <summary>
+    /// Poisson sources at time index <c>Step</c>: the draw of cell i is Philox4x32-10 at key = seed,
+    /// counter = (index, stream = 2^32 + global cell index), the top 53 bits of words 0 and 1, exactly as
+    /// <see cref="Philox.Uniform"/> (docs/semantics.md).
+    /// </summary>
+    public static void Poisson(PoissonArgs a)
+    {
+        a.Output.Begin();
+        int stride = Grid.DimX * Group.DimX;
+        ulong index = (ulong)a.Step;
+        for (int i = Grid.GlobalIndex.X; i < a.N; i += stride)
+        {
+            if (a.Step < a.FirstStep[i] || a.Step >= a.EndStep[i]) continue;
+            ulong threshold = a.Threshold[i];
+            if (threshold == 0) continue;
+            ulong stream = RandomStreams.PoissonCell(a.FirstGlobalIndex + i);
+            Philox.Generate((uint)a.Seed, (uint)(a.Seed >> 32), (uint)index, (uint)(index >> 32), (uint)stream, (uint)(stream >> 32),
+                out uint r0, out uint r1, out _, out _);
+            ulong bits53 = ((ulong)r0 << 21) | (r1 >> 11);
+            if (bits53 < threshold) a.Output.Emit(i);
+        }
+    }
+
+    /// <summary>
+    /// Queues the synapses of the spiking presynaptic cells: group g takes spikes g, g + groups, ...; the threads of a
+    /// group share the synapses of one spike. Weights are added atomically to ring slot (s + delay) mod slots.
+    /// </summary>
+    public static void DeliverFloat64(DeliveryArgs<double> a)
+    {
+        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        for (int i = Grid.IdxX; i < n; i += Grid.DimX)
+        {
+            int pre = a.Spikes[i];
+            int end = a.RowStart[pre + 1];
+            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            {
+                int slot = a.Now + a.Delay[k];
+                if (slot >= a.Slots) slot -= a.Slots;
+                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], a.Weight[k]);
+            }
+        }
+    }
+
+    /// <summary>The float32 form of <see cref="DeliverFloat64"/>.</summary>
+    public static void DeliverFloat32(DeliveryArgs<float> a)
+    {
+        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        for (int i = Grid.IdxX; i < n; i += Grid.DimX)
+        {
+            int pre = a.Spikes[i];
+            int end = a.RowStart[pre + 1];
+            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            {
+                int slot = a.Now + a.Delay[k];
+                if (slot >= a.Slots) slot -= a.Slots;
+                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], a.Weight[k]);
+            }
+        }
+    }
+
+    /// <summary>Takes the samples of time index <c>Step</c> of every analog recorder whose interval divides it.</summary>
+    public static void RecordFloat64(RecordArgs<double> a) => Record(a);
+
+    /// <summary>The float32 form of <see cref="RecordFloat64"/>.</summary>
+    public static void RecordFloat32(RecordArgs<float> a) => Record(a);
+
+    private static void Record<T>(RecordArgs<T> a) where T : unmanaged
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int e = Grid.GlobalIndex.X; e < a.Entries; e += stride)
+        {
+            int r = a.Recorder[e];
+            long m = a.Interval[r];
+            if (a.Step % m != 0) continue;
+            long row = a.Step / m - (a.BlockStart + m - 1) / m;
+            a.Output[a.Base[r] + row * a.Width[r] + a.Column[e]] = a.State[a.Source[e]];
+        }
+    }
+}

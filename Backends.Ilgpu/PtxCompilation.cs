@@ -1,0 +1,80 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using Meta.Backends.Ilgpu.Codegen;
+using Meta.Backends.Ilgpu.Kernels;
+using Meta.Models;
+using Meta.Models.Standard;
+
+namespace Meta.Backends.Ilgpu;
+
+/// <summary>
+/// Compiles every kernel of this backend to PTX (NVIDIA's GPU assembly) with ILGPU's PTX backend, with no GPU and no
+/// CUDA driver needed. The CPU accelerator runs kernels as .NET code, so it cannot reveal a construct that ILGPU's GPU
+/// compiler refuses (ILGPU's PTX backend has no double-precision exp, for instance); this check can, on any machine.
+/// The conformance tests call it through reflection (the backend is loaded as a plugin there).
+/// </summary>
+public static class PtxCompilation
+{
+    /// <summary>
+    /// Compiles the model-independent kernels and the generated kernel of every standard neuron model (plus
+    /// <paramref name="extraModels"/>), in float64 and float32, for compute capability
+    /// <paramref name="major"/>.<paramref name="minor"/>. Returns one line per kernel (name and PTX size); throws on the
+    /// first kernel that does not compile. <paramref name="dumpFolder"/>, if given, receives the PTX files.
+    /// </summary>
+    public static IReadOnlyList<string> CompileAll(int major, int minor, IEnumerable<ModelDefinition>? extraModels = null, string? dumpFolder = null)
+    {
+        var architecture = new CudaArchitecture(major, minor);
+        var isa = major >= 9 ? CudaInstructionSet.ISA_78 : major >= 8 ? CudaInstructionSet.ISA_70 : CudaInstructionSet.ISA_60;
+        using var context = Context.Create(b => b.CPU());
+        using var backend = new PTXBackend(context, architecture, isa, null!);
+        var kernels = new List<(string Name, MethodInfo Method)>
+        {
+            ("Poisson", Method(nameof(StaticKernels.Poisson))),
+            ("DeliverFloat64", Method(nameof(StaticKernels.DeliverFloat64))),
+            ("DeliverFloat32", Method(nameof(StaticKernels.DeliverFloat32))),
+            ("RecordFloat64", Method(nameof(StaticKernels.RecordFloat64))),
+            ("RecordFloat32", Method(nameof(StaticKernels.RecordFloat32))),
+        };
+        var models = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Concat(extraModels ?? []);
+        foreach (var model in models)
+        {
+            // With per-cell parameters (nothing folded) and with the defaults folded into literals, as engines compile them.
+            var defaults = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).ToDictionary(p => p.Name, p => p.Default);
+            foreach (bool single in new[] { false, true })
+            {
+                string suffix = single ? "float32" : "float64";
+                kernels.Add(($"{model.Name} ({suffix}, per-cell)", KernelCompiler.Compile(model, new Dictionary<string, double>(), single)));
+                kernels.Add(($"{model.Name} ({suffix}, folded)", KernelCompiler.Compile(model, defaults, single)));
+            }
+        }
+        var report = new List<string>();
+        foreach (var (name, method) in kernels)
+        {
+            var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+            // ILGPU declares what it cannot lower (e.g. Math.FusedMultiplyAdd) as an external function, which only fails
+            // when the driver links the module on a GPU: refuse it here.
+            int external = compiled.PTXAssembly.IndexOf(".extern .func", StringComparison.Ordinal);
+            if (external >= 0)
+            {
+                string declaration = compiled.PTXAssembly[external..].Split('\n')[0];
+                throw new InvalidOperationException($"Kernel {name} needs an external function the GPU cannot link: {declaration}");
+            }
+            report.Add($"{name}: {compiled.PTXAssembly.Length} characters of PTX for sm_{major}{minor}");
+            if (dumpFolder is not null)
+            {
+                Directory.CreateDirectory(dumpFolder);
+                string file = new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()) + $"_sm{major}{minor}.ptx";
+                File.WriteAllText(Path.Combine(dumpFolder, file), compiled.PTXAssembly);
+            }
+        }
+        return report;
+    }
+
+    private static MethodInfo Method(string name) =>
+        typeof(StaticKernels).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+}

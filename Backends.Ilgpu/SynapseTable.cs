@@ -1,0 +1,110 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Meta.Backends.Ilgpu.Kernels;
+using Meta.Network;
+
+namespace Meta.Backends.Ilgpu;
+
+/// <summary>
+/// One projection on the device in compressed sparse row form by presynaptic cell: for pre cell i, synapses
+/// <c>RowStart[i] .. RowStart[i+1]</c> hold post index, weight and delay (steps), in the order of the specification.
+/// A host copy of the weights and delays takes updates between runs.
+/// </summary>
+internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
+{
+    private readonly EngineContext<T> _ctx;
+    private readonly double[] _weight;
+    private readonly int[] _delay;
+    private readonly int[] _specToRow;
+    private readonly DeviceArray<int> _rowStart, _post, _delayDevice;
+    private readonly DeviceArray<T> _weightDevice;
+    private readonly Action<KernelConfig, DeliveryArgs<T>> _kernel;
+
+    public SynapseTable(ProjectionSpec spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
+        Action<KernelConfig, DeliveryArgs<T>> kernel)
+    {
+        Spec = spec;
+        Target = target;
+        Receptor = receptor;
+        PreSize = preSize;
+        _ctx = ctx;
+        _kernel = kernel;
+        int n = spec.Count;
+        var rowStart = new int[preSize + 1];
+        foreach (var p in spec.PreIndices) rowStart[p + 1]++;
+        for (int i = 0; i < preSize; i++) rowStart[i + 1] += rowStart[i];
+        var fill = (int[])rowStart.Clone();
+        var post = new int[n];
+        _weight = new double[n];
+        _delay = new int[n];
+        _specToRow = new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            int at = fill[spec.PreIndices[k]]++;
+            _specToRow[k] = at;
+            post[at] = spec.PostIndices[k];
+            _weight[at] = spec.Weights[k];
+            _delay[at] = spec.DelaySteps[k];
+        }
+        _rowStart = ctx.Upload(rowStart);
+        _post = ctx.Upload(post);
+        _delayDevice = ctx.Upload(_delay);
+        _weightDevice = ctx.Upload(Num<T>.Array(_weight));
+    }
+
+    public ProjectionSpec Spec { get; }
+    public NeuronGroup<T> Target { get; }
+    public int Receptor { get; }
+    public int PreSize { get; }
+
+    /// <summary>
+    /// Queues the synapses of the cells in <paramref name="spikes"/>, which spiked at index <paramref name="s"/>:
+    /// <paramref name="hostCount"/> of them, or (when negative) as many as the device counter <c>count[parity]</c> says.
+    /// </summary>
+    public void Deliver(ArrayView<int> spikes, ArrayView<int> count, int parity, int hostCount, long s)
+    {
+        if (Spec.Count == 0) return;
+        var args = new DeliveryArgs<T>
+        {
+            Spikes = spikes,
+            Count = count,
+            Parity = parity,
+            HostCount = hostCount,
+            RowStart = _rowStart.View,
+            Post = _post.View,
+            Delay = _delayDevice.View,
+            Weight = _weightDevice.View,
+            Ring = Target.Ring(Receptor),
+            PostSize = Target.Size,
+            Slots = _ctx.Slots,
+            Now = (int)(s % _ctx.Slots),
+        };
+        _kernel(_ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize), args);
+    }
+
+    public void SetWeights(double[] specOrder)
+    {
+        for (int k = 0; k < specOrder.Length; k++) _weight[_specToRow[k]] = specOrder[k];
+        _weightDevice.Upload(_ctx.Accelerator, Num<T>.Array(_weight));
+    }
+
+    public void SetDelays(double[] specOrderSteps)
+    {
+        for (int k = 0; k < specOrderSteps.Length; k++)
+        {
+            int d = (int)specOrderSteps[k];
+            if (d < 1 || d >= _ctx.Slots)
+                throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"A delay of {d} steps after the first run (the delay buffers hold up to {_ctx.Slots - 1} steps)");
+            _delay[_specToRow[k]] = d;
+        }
+        _delayDevice.Upload(_ctx.Accelerator, _delay);
+    }
+
+    public void Dispose()
+    {
+        _rowStart.Dispose();
+        _post.Dispose();
+        _delayDevice.Dispose();
+        _weightDevice.Dispose();
+    }
+}
