@@ -1,7 +1,7 @@
 // Times the Vogels–Abbott networks on a Meta backend: network construction (connectivity included), backend load
 // (model compilation) and simulation, separately. Usage:
 //   dotnet run --project benchmarks/Meta.Benchmarks -c Release -- [--backend cpu] [--bench COBA|CUBA] [--n 4000]
-//       [--tstop 1000] [--repeat 3] [--threads 0]
+//       [--tstop 1000] [--repeat 3] [--threads 0] [--precision float64|float32] [--device NAME]
 // Prints one JSON line per repetition (the same fields as shared/peers/va_*.py) and a summary.
 using System.Diagnostics;
 using System.Globalization;
@@ -13,6 +13,7 @@ using Meta.Plugins;
 var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
+    ["precision"] = "float64", ["device"] = "",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -26,6 +27,8 @@ int n = int.Parse(options["n"], CultureInfo.InvariantCulture);
 double tstop = double.Parse(options["tstop"], CultureInfo.InvariantCulture);
 int repeat = int.Parse(options["repeat"], CultureInfo.InvariantCulture);
 int threads = int.Parse(options["threads"], CultureInfo.InvariantCulture);
+var precision = options["precision"] == "float32" ? Meta.Backends.Precision.Float32 : Meta.Backends.Precision.Float64;
+string? device = options["device"].Length > 0 ? options["device"] : null;
 
 using var plugins = PluginHost.Load();
 var backend = plugins.Get(backendName);
@@ -33,7 +36,7 @@ var results = new List<(double Build, double Load, double Sim, double Exc, doubl
 for (int r = 0; r < repeat; r++)
 {
     var clock = Stopwatch.StartNew();
-    using var sim = new Simulation(backend, VogelsAbbott.Options(threads));
+    using var sim = new Simulation(backend, VogelsAbbott.Options(threads) with { Precision = precision, Device = device });
     var net = VogelsAbbott.Build(sim, coba, n);
     net.All.Record("spikes");
     double build = clock.Elapsed.TotalSeconds;
@@ -46,7 +49,7 @@ for (int r = 0; r < repeat; r++)
     results.Add((build, load, simulate, exc, inh));
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        peer = $"meta-{backendName}", bench = coba ? "COBA" : "CUBA", n, tstop_ms = tstop, repetition = r + 1,
+        peer = $"meta-{backendName}", precision = precision.ToString(), device = sim.Backend.Devices.FirstOrDefault(), bench = coba ? "COBA" : "CUBA", n, tstop_ms = tstop, repetition = r + 1,
         exc_hz = Math.Round(exc, 3), inh_hz = Math.Round(inh, 3), build_s = Math.Round(build, 4), load_s = Math.Round(load, 4),
         sim_s = Math.Round(simulate, 4), synapses = sim.Projections.Sum(p => p.Size),
     }));
