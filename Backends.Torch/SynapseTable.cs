@@ -1,0 +1,170 @@
+using Meta.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Meta.Backends.Torch;
+
+/// <summary>
+/// The synapses from one emitting unit (a neuron group or a spike source population) onto one neuron group, in
+/// compressed sparse rows by presynaptic cell, as tensors: row start and length per presynaptic cell, and per synapse
+/// the flat ring position of its target (receptor·size + cell), its weight and delay. Delivery gathers the synapses of the
+/// cells that spiked with tensor operations and adds their weights into the target's delay ring with one
+/// <c>index_add_</c>. Within a row the synapses of several projections follow in projection order, each in the order of
+/// its specification (the CPU backend's order), so float64 sums are the CPU's.
+/// </summary>
+internal sealed class SynapseTable : IDisposable
+{
+    /// <summary>One projection in the table: its spec, where its pre cells start in the unit, where its post cells start in the group.</summary>
+    public sealed record Member(ProjectionSpec Spec, int PreOffset, int PostOffset, int Receptor);
+
+    private readonly TorchContext _ctx;
+    private readonly NeuronGroup _post;
+    private readonly long _slotSize;
+    private readonly int _slots;
+    private readonly long[] _postFlat;
+    private readonly double[] _weights;
+    private readonly int[] _delays;
+    private readonly Tensor _rowStart;
+    private readonly Tensor _rowLength;
+    private readonly Tensor _postIndex;
+    private readonly Tensor _weight;
+    private readonly Tensor _ringFlat;
+    private readonly Scalar _one = 1;
+    private readonly Scalar _ringLength;
+    private Tensor? _target0;
+    private Tensor? _arange;
+    private int _uniformDelay;
+
+    public SynapseTable(IReadOnlyList<Member> members, int preSize, NeuronGroup post, TorchContext ctx)
+    {
+        Members = members;
+        _ctx = ctx;
+        _post = post;
+        _slots = post.Slots;
+        _slotSize = post.Ring.shape[1];
+        _ringLength = _slots * _slotSize;
+        var rowStart = new long[preSize + 1];
+        foreach (var m in members) foreach (var p in m.Spec.PreIndices) rowStart[m.PreOffset + p + 1]++;
+        for (int i = 0; i < preSize; i++) rowStart[i + 1] += rowStart[i];
+        var fill = (long[])rowStart.Clone();
+        long n = rowStart[preSize];
+        _postFlat = new long[n];
+        _weights = new double[n];
+        _delays = new int[n];
+        Positions = new int[members.Count][];
+        for (int j = 0; j < members.Count; j++)
+        {
+            var m = members[j];
+            var positions = Positions[j] = new int[m.Spec.Count];
+            for (int k = 0; k < m.Spec.Count; k++)
+            {
+                long at = fill[m.PreOffset + m.Spec.PreIndices[k]]++;
+                positions[k] = checked((int)at);
+                _postFlat[at] = (long)m.Receptor * post.Size + m.PostOffset + m.Spec.PostIndices[k];
+                _weights[at] = m.Spec.Weights[k];
+                _delays[at] = m.Spec.DelaySteps[k];
+            }
+        }
+        Count = n;
+        var length = new long[preSize];
+        for (int i = 0; i < preSize; i++) length[i] = rowStart[i + 1] - rowStart[i];
+        _rowStart = ctx.Indices(rowStart[..preSize]);
+        _rowLength = ctx.Indices(length);
+        _postIndex = ctx.Indices(_postFlat);
+        _weight = ctx.Values(_weights);
+        _ringFlat = TorchContext.Keep(post.Ring.view(-1));
+        SetDelayTensors();
+    }
+
+    public IReadOnlyList<Member> Members { get; }
+    /// <summary>The table position of each connection of each member, in spec order.</summary>
+    public int[][] Positions { get; }
+    public long Count { get; }
+    public NeuronGroup Post => _post;
+
+    /// <summary>Queues the synapses of the unit cells <paramref name="cells"/> (int64, in emission order), which spiked at time index <paramref name="s"/>.</summary>
+    public void Deliver(Tensor cells, long s)
+    {
+        if (Count == 0) return;
+        using var starts = _rowStart.index_select(0, cells);
+        using var lengths = _rowLength.index_select(0, cells);
+        long total;
+        using (var sum = lengths.sum()) total = sum.item<long>();
+        if (total == 0) return;
+        // Synapse ids: for spiking row i, start_i + (0 .. length_i - 1), rows in emission order:
+        // repeat (start_i - synapses gathered before row i) length_i times, then add 0 .. total - 1.
+        using (var before = lengths.cumsum(0)) starts.sub_(before).add_(lengths);
+        using var synapses = starts.repeat_interleave(lengths, 0, total);
+        using (var count = Arange(total)) synapses.add_(count);
+        using var weights = _weight.index_select(0, synapses);
+        if (_uniformDelay > 0)
+        {
+            using var targets = _postIndex.index_select(0, synapses);
+            _post.SlotView((int)((s + _uniformDelay) % _slots)).index_add_(0, targets, weights, _one);
+        }
+        else
+        {
+            using var targets = _target0!.index_select(0, synapses);
+            using (Scalar offset = s % _slots * _slotSize) targets.add_(offset);
+            targets.remainder_(_ringLength);
+            _ringFlat.index_add_(0, targets, weights, _one);
+        }
+    }
+
+    /// <summary>0, 1, …, n − 1 as a view of a cached tensor.</summary>
+    private Tensor Arange(long n)
+    {
+        if (_arange is null || _arange.shape[0] < n)
+        {
+            long size = Math.Min(Count, Math.Max(n, Math.Max(1024, 2 * (_arange?.shape[0] ?? 0))));
+            _arange?.Dispose();
+            _arange = TorchContext.Keep(torch.arange(size, ScalarType.Int64, _ctx.Device));
+        }
+        return _arange.narrow(0, 0, n);
+    }
+
+    public void SetWeights(int member, double[] specOrder)
+    {
+        var positions = Positions[member];
+        for (int k = 0; k < specOrder.Length; k++) _weights[positions[k]] = specOrder[k];
+        TorchContext.CopyInto(_weight, _weights);
+    }
+
+    public void SetDelays(int member, double[] specOrderSteps)
+    {
+        var positions = Positions[member];
+        foreach (var value in specOrderSteps)
+        {
+            int d = (int)value;
+            if (d < 1 || d >= _slots)
+                throw new NotSupportedByBackendException(TorchBackend.BackendName, $"A delay of {d} steps after the first run (the delay buffers hold up to {_slots - 1} steps)");
+        }
+        for (int k = 0; k < specOrderSteps.Length; k++) _delays[positions[k]] = (int)specOrderSteps[k];
+        SetDelayTensors();
+    }
+
+    /// <summary>One delay for the whole table (a host number), or per synapse the ring position at slot 0 (delay·slot size + target).</summary>
+    private void SetDelayTensors()
+    {
+        _target0?.Dispose();
+        _target0 = null;
+        _uniformDelay = _delays.Length > 0 && _delays.All(d => d == _delays[0]) ? _delays[0] : 0;
+        if (_uniformDelay > 0 || _delays.Length == 0) return;
+        var target0 = new long[_delays.Length];
+        for (int i = 0; i < target0.Length; i++) target0[i] = _delays[i] * _slotSize + _postFlat[i];
+        _target0 = _ctx.Indices(target0);
+    }
+
+    public void Dispose()
+    {
+        _one.Dispose();
+        _ringLength.Dispose();
+        _rowStart.Dispose();
+        _rowLength.Dispose();
+        _postIndex.Dispose();
+        _weight.Dispose();
+        _ringFlat.Dispose();
+        _target0?.Dispose();
+        _arange?.Dispose();
+    }
+}
