@@ -63,7 +63,8 @@ internal sealed class WorkerPool : IDisposable
         }
         Participate(generation);
         var spin = new SpinWait();
-        while (Volatile.Read(ref _completed) != _chunks) spin.SpinOnce();
+        // Never Sleep(1) here: a chunk takes tens of µs, and a 1 ms sleep would cost more than the whole step.
+        while (Volatile.Read(ref _completed) != _chunks) spin.SpinOnce(sleep1Threshold: -1);
         if (_failure is { } f)
         {
             _failure = null;
@@ -93,7 +94,7 @@ internal sealed class WorkerPool : IDisposable
             var spin = new SpinWait();
             while (Volatile.Read(ref _generation) == seen && !_stopping)
             {
-                if (_hot || spin.Count < 50) spin.SpinOnce();
+                if (_hot || spin.Count < 50) spin.SpinOnce(sleep1Threshold: -1);
                 else lock (_gate) { while (_generation == seen && !_stopping && !_hot) Monitor.Wait(_gate); }
             }
             if (_stopping) return;
