@@ -183,7 +183,8 @@ public sealed class Simulation : IDisposable
             if (!caps.CurrentSources.Contains(c.Kind)) throw new NotSupportedByBackendException(name, $"Current source {c.Kind}");
         foreach (var pr in spec.Projections)
             if (!caps.SynapseTypes.Contains(pr.SynapseType)) throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType}");
-        if (!caps.Precisions.Contains(Options.Precision)) throw new NotSupportedByBackendException(name, $"Precision {Options.Precision}");
+        if (Options.Precision is { } precision && !caps.Precisions.Contains(precision))
+            throw new NotSupportedByBackendException(name, $"Precision {precision}");
     }
 
     private void SyncChanges()

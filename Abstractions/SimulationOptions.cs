@@ -16,8 +16,11 @@ public sealed record SimulationOptions
     public double? MaxDelay { get; init; }
     /// <summary>The seed for connectivity, random parameters and Poisson sources.</summary>
     public ulong Seed { get; init; } = 151985012;
-    /// <summary>Arithmetic precision of the backend.</summary>
-    public Precision Precision { get; init; } = Precision.Float64;
+    /// <summary>
+    /// Arithmetic precision of the backend, or null for the backend's default on its device: float64 on CPUs, float32
+    /// on GPUs (docs/semantics.md, Precision).
+    /// </summary>
+    public Precision? Precision { get; init; }
     /// <summary>The backend's name (used by hosts that choose the backend; <c>cpu</c> by default).</summary>
     public string Backend { get; init; } = "cpu";
     /// <summary>A backend device, or null for its default.</summary>

@@ -42,7 +42,8 @@ public sealed class CpuBackend : IBackend
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Precision != Precision.Float64) throw new NotSupportedByBackendException(BackendName, $"Precision {options.Precision}");
+        if (options.Precision is { } precision && precision != Precision.Float64)
+            throw new NotSupportedByBackendException(BackendName, $"Precision {precision}");
         if (options.Device is not null && !options.Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase))
             throw new NotSupportedByBackendException(BackendName, $"Device '{options.Device}' (available: cpu)");
         return new CpuEngine(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);

@@ -43,12 +43,14 @@ public sealed class IlgpuBackend : IBackend
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Precision is not (Precision.Float64 or Precision.Float32))
-            throw new NotSupportedByBackendException(BackendName, $"Precision {options.Precision}");
+        if (options.Precision is { } asked && asked is not (Precision.Float64 or Precision.Float32))
+            throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
         var device = DeviceCatalog.Open(options.Device, options.Threads);
         try
         {
-            return options.Precision == Precision.Float32
+            // Unless asked, the precision follows the device: float32 on a GPU, float64 on the CPU accelerator.
+            var precision = options.Precision ?? (device.IsCpu ? Precision.Float64 : Precision.Float32);
+            return precision == Precision.Float32
                 ? new IlgpuEngine<float>(device)
                 : new IlgpuEngine<double>(device);
         }

@@ -51,14 +51,16 @@ public sealed class TorchBackend : IBackend
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Precision is not (Precision.Float64 or Precision.Float32))
-            throw new NotSupportedByBackendException(BackendName, $"Precision {options.Precision}");
+        if (options.Precision is { } asked && asked is not (Precision.Float64 or Precision.Float32))
+            throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
         var (device, name) = ResolveDevice(options.Device);
+        // Unless asked, the precision follows the device: float32 on CUDA, float64 on the CPU.
+        var precision = options.Precision ?? (device.type == DeviceType.CUDA ? Precision.Float32 : Precision.Float64);
         // libtorch's intra-op threads are set explicitly (process-wide). By default one: the per-step operations act on a
         // population at a time, mostly below libtorch's parallel grain, and OpenMP barriers on busy cores cost far more
         // than they gain (left at libtorch's default, a COBA 4k step was up to 40 times slower on a loaded 2-core machine).
         torch.set_num_threads(options.Threads > 0 ? options.Threads : DefaultThreads);
-        var dtype = options.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
+        var dtype = precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
         return new TorchEngine(new TorchContext(device, dtype), name);
     }
 

@@ -9,7 +9,7 @@ public static class Contract
     /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 }
 
 /// <summary>
@@ -65,8 +65,8 @@ public sealed record BackendDescriptor(string Name, string Version, int Contract
 /// <summary>Options for one engine instance.</summary>
 public sealed record EngineOptions
 {
-    /// <summary>The arithmetic precision.</summary>
-    public Precision Precision { get; init; } = Precision.Float64;
+    /// <summary>The arithmetic precision, or null for the backend's default on the chosen device (float64 on CPUs, float32 on GPUs).</summary>
+    public Precision? Precision { get; init; }
     /// <summary>A device name from <see cref="IBackend.Devices"/>, or null for the backend's default.</summary>
     public string? Device { get; init; }
     /// <summary>Worker threads; 0 lets the backend decide.</summary>

@@ -83,7 +83,7 @@ public static class NetworkBuilder
 
         public BuiltNetwork Build()
         {
-            if (!Capabilities.Precisions.Contains(document.Simulation.Precision))
+            if (document.Simulation.Precision is { } precision && !Capabilities.Precisions.Contains(precision))
                 throw new NetworkFormatException(JsonFields.Child(document.Simulation.Path, "precision"),
                     $"precision {document.Simulation.Precision} is not supported by backend '{BackendName}' (supported: {JsonFields.List(Capabilities.Precisions.Select(p => p.ToString()))})");
             foreach (var p in document.Populations) CreatePopulation(p);

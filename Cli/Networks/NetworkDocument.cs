@@ -46,8 +46,8 @@ public sealed record SimulationSection
     public ulong? Seed { get; init; }
     /// <summary>The run duration in ms, or null when the command line must give it.</summary>
     public double? Duration { get; init; }
-    /// <summary>The arithmetic precision.</summary>
-    public Precision Precision { get; init; } = Precision.Float64;
+    /// <summary>The arithmetic precision, or null for the backend's default on its device.</summary>
+    public Precision? Precision { get; init; }
 }
 
 /// <summary>One population: PyNN's <c>Population(size, cell_type(**parameters), label=label)</c>.</summary>

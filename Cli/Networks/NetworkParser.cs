@@ -112,7 +112,7 @@ public static partial class NetworkParser
             if (!(timestep > 0)) throw new NetworkFormatException(o.PathOf("timestep"), $"expected a positive number of ms, got {JsonFields.Format(timestep)}");
             double? duration = o.OptionalNumber("duration", "a positive number of ms");
             if (duration is { } d && !(d > 0)) throw new NetworkFormatException(o.PathOf("duration"), $"expected a positive number of ms, got {JsonFields.Format(d)}");
-            var precision = Precision.Float64;
+            Precision? precision = null;
             if (o.OptionalString("precision", "\"float64\" or \"float32\"") is { } p)
             {
                 precision = p switch
