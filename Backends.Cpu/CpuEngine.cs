@@ -17,9 +17,7 @@ internal sealed class CpuEngine : ISimulationEngine
     private InputRing[][] _rings = [];
     private SynapseTable[] _tables = [];
     private List<SynapseTable>[] _outgoing = [];
-    private CurrentSourceSpec[] _sources = [];
-    private double[] _sourceAmplitude = [];
-    private int[] _sourceNext = [];
+    private CurrentSchedule _currents = new([]);
     private RecorderSpec[] _recorders = [];
     private readonly List<int> _emitted = new(1024);
     private long _step;
@@ -67,7 +65,7 @@ internal sealed class CpuEngine : ISimulationEngine
         long start = _step, end = _step + steps;
         var recorders = _recorders;
         var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, start, end), _groups[r.Population])).ToArray();
-        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeCollector(r, _groups[r.Population].Size) : null).ToArray();
+        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
         RecomputeInjected(start);
 
         if (!_initialEmitted)
@@ -155,7 +153,7 @@ internal sealed class CpuEngine : ISimulationEngine
         }
     }
 
-    private void EmitAndDeliver(long s, SpikeCollector?[] spikes)
+    private void EmitAndDeliver(long s, SpikeBlockBuilder?[] spikes)
     {
         for (int g = 0; g < _groups.Length; g++)
         {
@@ -179,7 +177,7 @@ internal sealed class CpuEngine : ISimulationEngine
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
             foreach (var c in spikes)
-                if (c is not null && c.Population == g) c.Add(_emitted, s);
+                if (c is not null && c.Population == g) c.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_emitted), s);
         }
     }
 
@@ -188,39 +186,26 @@ internal sealed class CpuEngine : ISimulationEngine
         foreach (var s in sources)
             if (_groups[s.Population] is not NeuronGroup)
                 throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_groups[s.Population].Spec.Label}', which is not injectable.");
-        _sources = sources.ToArray();
-        _sourceAmplitude = new double[_sources.Length];
-        _sourceNext = new int[_sources.Length];
+        _currents = new CurrentSchedule(sources);
     }
 
     private void RecomputeInjected(long k)
     {
         foreach (var g in _groups) if (g is NeuronGroup n) Array.Clear(n.Injected);
-        for (int j = 0; j < _sources.Length; j++)
-        {
-            var s = _sources[j];
-            int next = 0;
-            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= k) next++;
-            _sourceNext[j] = next;
-            _sourceAmplitude[j] = s.AmplitudeAt(k);
-            var inj = ((NeuronGroup)_groups[s.Population]).Injected;
-            foreach (var c in s.Cells) inj[c] += _sourceAmplitude[j];
-        }
+        _currents.Seek(k);
+        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
     }
 
     private void ApplySourceChanges(long k)
     {
-        for (int j = 0; j < _sources.Length; j++)
-        {
-            var s = _sources[j];
-            int next = _sourceNext[j];
-            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != k) continue;
-            double delta = s.Amplitudes[next] - _sourceAmplitude[j];
-            _sourceAmplitude[j] = s.Amplitudes[next];
-            _sourceNext[j] = next + 1;
-            var inj = ((NeuronGroup)_groups[s.Population]).Injected;
-            foreach (var c in s.Cells) inj[c] += delta;
-        }
+        foreach (var (source, delta) in _currents.Advance(k)) AddCurrent(source, delta);
+    }
+
+    private void AddCurrent(int source, double amplitude)
+    {
+        var s = _currents.Sources[source];
+        var injected = ((NeuronGroup)_groups[s.Population]).Injected;
+        foreach (var c in s.Cells) injected[c] += amplitude;
     }
 
     private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
@@ -288,31 +273,5 @@ internal sealed class CpuEngine : ISimulationEngine
             Count = _rows,
             Values = _rows * spec.Cells.Length == _values.Length ? _values : _values[..(_rows * spec.Cells.Length)],
         };
-    }
-
-    /// <summary>Spikes of one spike recorder for one run.</summary>
-    private sealed class SpikeCollector
-    {
-        private readonly RecorderSpec _spec;
-        private readonly bool[] _recorded;
-        private readonly List<int> _cells = new(4096);
-        private readonly List<long> _steps = new(4096);
-
-        public SpikeCollector(RecorderSpec spec, int size)
-        {
-            _spec = spec;
-            _recorded = new bool[size];
-            foreach (var c in spec.Cells) _recorded[c] = true;
-        }
-
-        public int Population => _spec.Population;
-
-        public void Add(List<int> cells, long s)
-        {
-            foreach (var c in cells)
-                if (_recorded[c]) { _cells.Add(c); _steps.Add(s); }
-        }
-
-        public SpikeBlock ToBlock() => new() { Recorder = _spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
     }
 }

@@ -31,9 +31,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     private DeviceArray<T>? _state;
     private SynapseTable<T>[] _tables = [];
     private List<SynapseTable<T>>[] _outgoing = [];
-    private CurrentSourceSpec[] _sources = [];
-    private double[] _sourceAmplitude = [];
-    private int[] _sourceNext = [];
+    private CurrentSchedule _currents = new([]);
     private RecorderSpec[] _recorders = [];
     private long _step;
     private bool _initialEmitted;
@@ -117,7 +115,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         long firstSample = _initialEmitted ? start + 1 : start;
         var recorders = _recorders;
         var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, firstSample, end))).ToArray();
-        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeCollector(r, _groups[r.Population].Size) : null).ToArray();
+        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
         RecomputeInjected(start);
         PlanBlocks(firstSample, end);
         BeginBlock(firstSample, end);
@@ -182,7 +180,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     }
 
     /// <summary>Index s of every source is emitted and every spike of index s is queued, population by population.</summary>
-    private void EmitAndDeliver(long s, SpikeCollector?[] spikes)
+    private void EmitAndDeliver(long s, SpikeBlockBuilder?[] spikes)
     {
         int parity = (int)(s & 1);
         foreach (var group in _groups)
@@ -217,43 +215,30 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         foreach (var s in sources)
             if (_groups[s.Population] is not NeuronGroup<T>)
                 throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_groups[s.Population].Spec.Label}', which is not injectable.");
-        _sources = sources.ToArray();
-        _sourceAmplitude = new double[_sources.Length];
-        _sourceNext = new int[_sources.Length];
+        _currents = new CurrentSchedule(sources);
     }
 
     private void RecomputeInjected(long k)
     {
         foreach (var g in _groups) if (g is NeuronGroup<T> n) Array.Clear(n.Injected);
-        for (int j = 0; j < _sources.Length; j++)
-        {
-            var s = _sources[j];
-            int next = 0;
-            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= k) next++;
-            _sourceNext[j] = next;
-            _sourceAmplitude[j] = s.AmplitudeAt(k);
-            var inj = ((NeuronGroup<T>)_groups[s.Population]).Injected;
-            foreach (var c in s.Cells) inj[c] += _sourceAmplitude[j];
-        }
+        _currents.Seek(k);
+        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
         foreach (var g in _groups) if (g is NeuronGroup<T> n) n.UploadInjected();
     }
 
     private void ApplySourceChanges(long k)
     {
         HashSet<NeuronGroup<T>>? changed = null;
-        for (int j = 0; j < _sources.Length; j++)
-        {
-            var s = _sources[j];
-            int next = _sourceNext[j];
-            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != k) continue;
-            double delta = s.Amplitudes[next] - _sourceAmplitude[j];
-            _sourceAmplitude[j] = s.Amplitudes[next];
-            _sourceNext[j] = next + 1;
-            var group = (NeuronGroup<T>)_groups[s.Population];
-            foreach (var c in s.Cells) group.Injected[c] += delta;
-            (changed ??= []).Add(group);
-        }
+        foreach (var (source, delta) in _currents.Advance(k)) (changed ??= []).Add(AddCurrent(source, delta));
         if (changed is not null) foreach (var g in changed) g.UploadInjected();
+    }
+
+    private NeuronGroup<T> AddCurrent(int source, double amplitude)
+    {
+        var s = _currents.Sources[source];
+        var group = (NeuronGroup<T>)_groups[s.Population];
+        foreach (var c in s.Cells) group.Injected[c] += amplitude;
+        return group;
     }
 
     // ---- Recording ----
@@ -375,7 +360,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     }
 
     /// <summary>Copies the block's samples and spike log to the host (the only waits of a run).</summary>
-    private void Flush(SampleCollector?[] samples, SpikeCollector?[] spikes)
+    private void Flush(SampleCollector?[] samples, SpikeBlockBuilder?[] spikes)
     {
         _acc.Synchronize();
         int a = -1;
@@ -485,37 +470,5 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
             Count = _rows,
             Values = _rows * spec.Cells.Length == _values.Length ? _values : _values[..(_rows * spec.Cells.Length)],
         };
-    }
-
-    /// <summary>Spikes of one spike recorder for one run.</summary>
-    private sealed class SpikeCollector
-    {
-        private readonly RecorderSpec _spec;
-        private readonly bool[] _recorded;
-        private readonly List<int> _cells = new(4096);
-        private readonly List<long> _steps = new(4096);
-
-        public SpikeCollector(RecorderSpec spec, int size)
-        {
-            _spec = spec;
-            _recorded = new bool[size];
-            foreach (var c in spec.Cells) _recorded[c] = true;
-        }
-
-        public int Population => _spec.Population;
-
-        public void Add(ReadOnlySpan<int> cells, long s)
-        {
-            foreach (var c in cells) Add(c, s);
-        }
-
-        public void Add(int cell, long s)
-        {
-            if (!_recorded[cell]) return;
-            _cells.Add(cell);
-            _steps.Add(s);
-        }
-
-        public SpikeBlock ToBlock() => new() { Recorder = _spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
     }
 }

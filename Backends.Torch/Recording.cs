@@ -4,32 +4,6 @@ using static TorchSharp.torch;
 
 namespace Meta.Backends.Torch;
 
-/// <summary>The spikes of one spike recorder during one run, in time order (cells ascending within a step).</summary>
-internal sealed class SpikeCollector
-{
-    private readonly bool[] _recorded;
-    private readonly List<int> _cells = new(4096);
-    private readonly List<long> _steps = new(4096);
-
-    public SpikeCollector(RecorderSpec spec, int size)
-    {
-        Spec = spec;
-        _recorded = new bool[size];
-        foreach (var c in spec.Cells) _recorded[c] = true;
-    }
-
-    public RecorderSpec Spec { get; }
-
-    public void Add(int cell, long step)
-    {
-        if (!_recorded[cell]) return;
-        _cells.Add(cell);
-        _steps.Add(step);
-    }
-
-    public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
-}
-
 /// <summary>
 /// The spikes a unit emits during one run, appended on the device into a preallocated index buffer (one copy per step
 /// with spikes) and copied to the host in blocks when the buffer is full and at the end of the run, where they are
@@ -39,18 +13,18 @@ internal sealed class SpikeLog : IDisposable
 {
     private readonly ISpikeUnit _unit;
     private readonly Device _device;
-    private readonly List<SpikeCollector>[] _byPopulation;
+    private readonly List<SpikeBlockBuilder>[] _byPopulation;
     private readonly int[] _populationOf;
     private readonly List<(long Step, int Count)> _entries = [];
     private Tensor _buffer;
     private long _used;
 
-    public SpikeLog(ISpikeUnit unit, IEnumerable<SpikeCollector> collectors, Device device, long capacity = 1 << 16)
+    public SpikeLog(ISpikeUnit unit, IEnumerable<SpikeBlockBuilder> collectors, Device device, long capacity = 1 << 16)
     {
         _unit = unit;
         _device = device;
         var populations = unit.Populations.Select(p => p.Index).ToList();
-        _byPopulation = populations.Select(_ => new List<SpikeCollector>()).ToArray();
+        _byPopulation = populations.Select(_ => new List<SpikeBlockBuilder>()).ToArray();
         foreach (var c in collectors) _byPopulation[populations.IndexOf(c.Spec.Population)].Add(c);
         _populationOf = new int[unit.Size];
         for (int p = 0; p < populations.Count; p++)

@@ -21,9 +21,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];
     private SynapseTable[] _tables = [];
     private (SynapseTable Table, int Member)[] _tableOf = [];
-    private CurrentSourceSpec[] _sources = [];
-    private double[] _sourceAmplitude = [];
-    private int[] _sourceNext = [];
+    private CurrentSchedule _currents = new([]);
     private RecorderSpec[] _recorders = [];
     private long _step;
     private bool _initialEmitted;
@@ -141,7 +139,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
     {
         using var inference = torch.inference_mode();
         long start = _step, end = _step + steps;
-        var spikeCollectors = new List<SpikeCollector>();
+        var spikeCollectors = new List<SpikeBlockBuilder>();
         var sampleCollectors = new List<SampleCollector>();
         var logs = new SpikeLog?[_units.Length];
         try
@@ -151,7 +149,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
                 foreach (var r in _recorders)
                 {
                     var (unit, member) = _unitOf[r.Population];
-                    if (r.IsSpikes) spikeCollectors.Add(new SpikeCollector(r, unit.Populations[member].Size));
+                    if (r.IsSpikes) spikeCollectors.Add(new SpikeBlockBuilder(r, unit.Populations[member].Size));
                     else sampleCollectors.Add(new SampleCollector(r, CountSamples(r, start, end), (NeuronGroup)unit, unit.PopulationOffsets[member], ctx));
                 }
                 for (int u = 0; u < _units.Length; u++)
@@ -229,51 +227,40 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
         foreach (var s in sources)
             if (_unitOf[s.Population].Unit is not NeuronGroup)
                 throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_network.Populations[s.Population].Label}', which is not injectable.");
-        _sources = sources.ToArray();
-        _sourceAmplitude = new double[_sources.Length];
-        _sourceNext = new int[_sources.Length];
+        _currents = new CurrentSchedule(sources);
         foreach (var g in _groups)
-            g.SetHasInjection(_sources.Any(s => ReferenceEquals(_unitOf[s.Population].Unit, g)));
+            g.SetHasInjection(sources.Any(s => ReferenceEquals(_unitOf[s.Population].Unit, g)));
     }
 
     /// <summary>The injected currents at step k, summed on the host in the CPU backend's order, then uploaded.</summary>
     private void RecomputeInjected(long k)
     {
         foreach (var g in _groups) Array.Clear(g.Injected);
-        for (int j = 0; j < _sources.Length; j++)
-        {
-            var s = _sources[j];
-            int next = 0;
-            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= k) next++;
-            _sourceNext[j] = next;
-            _sourceAmplitude[j] = s.AmplitudeAt(k);
-            var (unit, member) = _unitOf[s.Population];
-            var group = (NeuronGroup)unit;
-            int offset = group.Offsets[member];
-            foreach (var c in s.Cells) group.Injected[offset + c] += _sourceAmplitude[j];
-        }
+        _currents.Seek(k);
+        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
         foreach (var g in _groups) if (g.HasInjection) g.UploadInjected();
     }
 
     private void ApplySourceChanges(long k)
     {
         List<NeuronGroup>? changed = null;
-        for (int j = 0; j < _sources.Length; j++)
+        foreach (var (source, delta) in _currents.Advance(k))
         {
-            var s = _sources[j];
-            int next = _sourceNext[j];
-            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != k) continue;
-            double delta = s.Amplitudes[next] - _sourceAmplitude[j];
-            _sourceAmplitude[j] = s.Amplitudes[next];
-            _sourceNext[j] = next + 1;
-            var (unit, member) = _unitOf[s.Population];
-            var group = (NeuronGroup)unit;
-            int offset = group.Offsets[member];
-            foreach (var c in s.Cells) group.Injected[offset + c] += delta;
+            var group = AddCurrent(source, delta);
             changed ??= [];
             if (!changed.Contains(group)) changed.Add(group);
         }
         if (changed is not null) foreach (var g in changed) g.UploadInjected();
+    }
+
+    private NeuronGroup AddCurrent(int source, double amplitude)
+    {
+        var s = _currents.Sources[source];
+        var (unit, member) = _unitOf[s.Population];
+        var group = (NeuronGroup)unit;
+        int offset = group.Offsets[member];
+        foreach (var c in s.Cells) group.Injected[offset + c] += amplitude;
+        return group;
     }
 
     // ------------------------------------------------------------------ recorders, updates, reset

@@ -1,0 +1,63 @@
+namespace Meta.Network;
+
+/// <summary>
+/// Follows the amplitudes of a set of current sources step by step, as every backend must (docs/semantics.md: the
+/// current of step k is each source's amplitude at t_k). <see cref="Seek"/> sets the amplitudes for any step;
+/// <see cref="Advance"/> then reports, without allocating, the sources whose amplitude changes at the next step and by how much.
+/// </summary>
+public sealed class CurrentSchedule
+{
+    private readonly CurrentSourceSpec[] _sources;
+    private readonly double[] _amplitude;
+    private readonly int[] _next;
+    private readonly (int Source, double Delta)[] _changes;
+
+    /// <summary>Creates the schedule of <paramref name="sources"/>, at step 0.</summary>
+    public CurrentSchedule(IReadOnlyList<CurrentSourceSpec> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        _sources = sources.ToArray();
+        _amplitude = new double[_sources.Length];
+        _next = new int[_sources.Length];
+        _changes = new (int, double)[_sources.Length];
+        Seek(0);
+    }
+
+    /// <summary>The sources.</summary>
+    public IReadOnlyList<CurrentSourceSpec> Sources => _sources;
+
+    /// <summary>The amplitude (nA) of source <paramref name="source"/> at the current step.</summary>
+    public double Amplitude(int source) => _amplitude[source];
+
+    /// <summary>Sets every amplitude to its value at <paramref name="step"/>.</summary>
+    public void Seek(long step)
+    {
+        for (int j = 0; j < _sources.Length; j++)
+        {
+            var s = _sources[j];
+            int next = 0;
+            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= step) next++;
+            _next[j] = next;
+            _amplitude[j] = next == 0 ? 0 : s.Amplitudes[next - 1];
+        }
+    }
+
+    /// <summary>
+    /// Moves to <paramref name="step"/> (the step after the last one seen) and returns the sources whose amplitude
+    /// changes there, with the change in nA. The span is valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<(int Source, double Delta)> Advance(long step)
+    {
+        int count = 0;
+        for (int j = 0; j < _sources.Length; j++)
+        {
+            var s = _sources[j];
+            int next = _next[j];
+            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != step) continue;
+            _changes[count++] = (j, s.Amplitudes[next] - _amplitude[j]);
+            _amplitude[j] = s.Amplitudes[next];
+            _next[j] = next + 1;
+        }
+        return _changes.AsSpan(0, count);
+    }
+}
