@@ -134,7 +134,7 @@ public sealed class Simulation : IDisposable
             InitialValues = p.AllInitialValues(),
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
         }).ToArray(),
-        Projections = ProjectionSpecs().ToArray(),
+        Projections = ProjectionParts().Select(p => p.Spec).ToArray(),
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
     };
@@ -192,12 +192,12 @@ public sealed class Simulation : IDisposable
         if (_engine is null) return;
         if (_changedParameters.Count == 0 && _changedSequences.Count == 0 && _changedSynapses.Count == 0
             && !_currentSourcesChanged && !Recorders.Changed) return;
-        var specs = ProjectionSpecs().ToArray();
+        var parts = ProjectionParts().ToArray();
         var update = new NetworkUpdate
         {
             Parameters = _changedParameters.Select(c => (c.Item1.Index, c.Item2, (double[])c.Item1.ParameterArrays[c.Item2].Clone())).ToArray(),
             Sequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
-            Synapses = _changedSynapses.SelectMany(c => specs.Where(s => _specOwner[s.Index] == c.Item1.Index)
+            Synapses = _changedSynapses.SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
                 .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
             Recorders = Recorders.Changed ? Recorders.Specs() : null,
@@ -210,12 +210,9 @@ public sealed class Simulation : IDisposable
         Recorders.Changed = false;
     }
 
-    private readonly List<int> _specOwner = [];
-
-    /// <summary>Splits each projection into one spec per (pre population, post population) pair.</summary>
-    private IEnumerable<ProjectionSpec> ProjectionSpecs()
+    /// <summary>Splits each projection into one spec per (pre population, post population) pair, with the projection it came from.</summary>
+    private IEnumerable<(ProjectionSpec Spec, Projection Owner)> ProjectionParts()
     {
-        _specOwner.Clear();
         int index = 0;
         foreach (var prj in _projections)
         {
@@ -227,8 +224,7 @@ public sealed class Simulation : IDisposable
             foreach (var g in groups)
             {
                 var ks = g.ToArray();
-                _specOwner.Add(prj.Index);
-                yield return new ProjectionSpec
+                yield return (new ProjectionSpec
                 {
                     Index = index++,
                     Label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]",
@@ -239,7 +235,7 @@ public sealed class Simulation : IDisposable
                     PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
                     Weights = ks.Select(k => prj.Weights[k]).ToArray(),
                     DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
-                };
+                }, prj);
             }
         }
     }

@@ -101,14 +101,6 @@ public sealed class CurrentSourceSpec
     public required long[] ChangeSteps { get; init; }
     /// <summary>The amplitude (nA) from each change on.</summary>
     public required double[] Amplitudes { get; init; }
-
-    /// <summary>The amplitude in force during step <paramref name="step"/>.</summary>
-    public double AmplitudeAt(long step)
-    {
-        double a = 0;
-        for (int j = 0; j < ChangeSteps.Length && ChangeSteps[j] <= step; j++) a = Amplitudes[j];
-        return a;
-    }
 }
 
 /// <summary>A request to record one variable of some cells of one population.</summary>
