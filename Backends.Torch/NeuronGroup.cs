@@ -22,7 +22,7 @@ internal sealed class NeuronPopulationData
     {
         Spec = spec;
         Plan = IntegrationPlan.For(spec.Model);
-        ParameterNames = spec.Model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
+        ParameterNames = spec.Model.KernelParameters.ToArray();
         Parameters = ParameterNames.ToDictionary(n => n, n => (double[])spec.Parameters[n].Clone(), StringComparer.Ordinal);
         Recompute(dt);
     }
@@ -60,8 +60,8 @@ internal sealed class NeuronPopulationData
             for (int k = 0; k < c.Length; k++) coefficients[k][i] = c[k];
             if (model.Refractory is { } r)
             {
-                double period = Lookup(r.PeriodParameter);
-                if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
+                double period = r.Period.Evaluate(Lookup);
+                if (!(period >= 0)) throw new InvalidParameterValueException($"The refractory period {r.Period} must be ≥ 0 ms, got {period} (cell {i} of '{Spec.Label}').");
                 refractory[i] = Math.Round(period / dt);
             }
             for (int k = 0; k < scales.Length; k++) scales[k][i] = model.Receptors[k].Scale.Evaluate(Lookup);

@@ -35,7 +35,7 @@ internal static class KernelGenerator
     {
         var plan = IntegrationPlan.For(model);
         var states = model.States.Select(s => s.Name).ToList();
-        var parameters = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToList();
+        var parameters = model.KernelParameters.ToList();
         var coefficients = plan.Coefficients.Select(c => c.Name).ToList();
         var linear = plan.Linear.SelectMany(c => c.States).ToHashSet();
         var resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
