@@ -201,8 +201,8 @@ internal static class KernelGenerator
         }
         if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
         {
-            // Predictor: an exponential Euler half step of every state from the start values.
-            var start = writer(n => $"s_{Id(n)}", "t");
+            // Predictor: an exponential Euler half step of every state from the start values (linear states at mid-step).
+            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t");
             foreach (var x in targets)
                 sb.AppendLine($"            var h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, new Vector<double>(0.5) * dt);");
             // Corrector: each state's full exponential step, its coefficients A and B taken at mid-step (its own start value).
