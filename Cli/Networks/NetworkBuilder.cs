@@ -100,18 +100,18 @@ public static class NetworkBuilder
 
         private void CreatePopulation(PopulationSection section)
         {
-            var model = Models.Standard.StandardModels.Get(section.CellType);
+            var model = section.Model;
             CheckSupported(model, JsonFields.Child(section.Path, "cell_type"));
             var cellType = new CellType(model);
             // Plain numbers go into the cell type (PyNN's IF_cond_exp(tau_m=...)); other forms are set per cell below.
             foreach (var p in section.Parameters)
-                if (p.Value is NumberSpec n && model.FindParameter(p.Name)!.Shape == ParameterShape.Scalar)
+                if (p.Value is NumberSpec n && (model.FindParameter(p.Name)?.Shape ?? ParameterShape.Scalar) == ParameterShape.Scalar)
                     At(p.Value.Path, () => { cellType[p.Name] = n.Value; });
             var population = At(section.Path, () => simulation.CreatePopulation(section.Size, cellType, section.Label));
             _collections[section.Label] = population;
             foreach (var p in section.Parameters)
             {
-                bool sequence = model.FindParameter(p.Name)!.Shape == ParameterShape.Sequence;
+                bool sequence = model.FindParameter(p.Name)?.Shape == ParameterShape.Sequence;
                 if (sequence)
                 {
                     if (p.Value is MatrixSpec) CheckLength(p.Value, section.Size, $"population '{section.Label}'");

@@ -52,7 +52,11 @@ public sealed record SimulationSection
 
 /// <summary>One population: PyNN's <c>Population(size, cell_type(**parameters), label=label)</c>.</summary>
 public sealed record PopulationSection(string Path, string Label, int Size, string CellType,
-    IReadOnlyList<NamedValue> Parameters, IReadOnlyList<NamedValue> InitialValues, IReadOnlyList<Ref> Record);
+    IReadOnlyList<NamedValue> Parameters, IReadOnlyList<NamedValue> InitialValues, IReadOnlyList<Ref> Record)
+{
+    /// <summary>The resolved model: a standard one by <see cref="CellType"/>, or a composed PointNeuron.</summary>
+    public required Meta.Models.ModelDefinition Model { get; init; }
+}
 
 /// <summary>A parameter or initial value by name.</summary>
 public sealed record NamedValue(string Name, ValueSpec Value);

@@ -15,7 +15,7 @@ public static partial class NetworkParser
     private static readonly string[] TopKeys =
         ["name", "simulation", "populations", "views", "assemblies", "projections", "current_sources", "record"];
     private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
-    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "parameters", "initial_values", "record"];
+    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "parameters", "initial_values", "record"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
     private static readonly string[] AssemblyKeys = ["label", "members"];
     private static readonly string[] RecordKeys = ["cells", "variables", "sampling_interval"];
@@ -185,9 +185,13 @@ public static partial class NetworkParser
             int size = JsonFields.Integer(sizeElement, sizePath, "a positive integer: the number of cells");
             if (size <= 0) throw new NetworkFormatException(sizePath, $"expected a positive integer: the number of cells, got {size}");
             string cellType = o.RequiredString("cell_type", $"a cell type: {JsonFields.List(Vocabulary.CellTypes)}");
-            if (!StandardModels.TryGet(cellType, out var model))
+            ModelDefinition model;
+            if (cellType == Vocabulary.PointNeuron) model = ComposedModel(o);
+            else if (!StandardModels.TryGet(cellType, out model!))
                 throw new NetworkFormatException(o.PathOf("cell_type"),
                     Vocabulary.Unknown("cell type", cellType, Vocabulary.CellTypes));
+            else if (o.TryGet("neuron", out _, out var np) || o.TryGet("receptors", out _, out np))
+                throw new NetworkFormatException(np, $"'neuron' and 'receptors' belong to cell_type \"{Vocabulary.PointNeuron}\", not {cellType}");
             _models[label] = model;
 
             var parameters = new List<NamedValue>();
@@ -196,8 +200,23 @@ public static partial class NetworkParser
                 var valid = model.Parameters.Select(p => p.Name).ToArray();
                 foreach (var (name, value, vp) in JsonFields.Members(pe, pp, "an object of parameter values"))
                 {
+                    if (model.KernelParameters.Contains(name) && model.FindParameter(name) is null)
+                    {
+                        parameters.Add(new NamedValue(name, ValueParser.CellValue(value, vp))); // an array element, e.g. tau_eta__0
+                        continue;
+                    }
                     var def = model.FindParameter(name) ?? throw new NetworkFormatException(vp,
                         $"unknown parameter '{name}' (valid parameters for {model.Name} are: {JsonFields.List(valid)}){JsonFields.DidYouMean(name, valid)}");
+                    if (def.Shape == ParameterShape.Array)
+                    {
+                        // PyNN's ArrayParameter: one array of def.Length numbers for every cell; its elements become scalars.
+                        var elements = value.ValueKind == JsonValueKind.Array ? JsonFields.NumberArray(value, vp) : [];
+                        if (elements.Length != def.Length)
+                            throw new NetworkFormatException(vp, $"expected an array of {def.Length} numbers for the array parameter '{name}' of {model.Name}");
+                        for (int i = 0; i < elements.Length; i++)
+                            parameters.Add(new NamedValue(ParameterDefinition.ElementName(name, i), new NumberSpec(vp, elements[i])));
+                        continue;
+                    }
                     parameters.Add(new NamedValue(name, def.Shape == ParameterShape.Sequence
                         ? ValueParser.Sequence(value, vp, name)
                         : ValueParser.CellValue(value, vp)));
@@ -229,7 +248,46 @@ public static partial class NetworkParser
                     record.Add(new Ref(variable, vp));
                 }
             }
-            return new PopulationSection(path, label, size, cellType, parameters, initial, record);
+            return new PopulationSection(path, label, size, cellType, parameters, initial, record) { Model = model };
+        }
+
+        /// <summary>
+        /// PyNN's composed <c>PointNeuron</c>: <c>"neuron": "LIF" | "AdExp"</c> and <c>"receptors": {"AMPA": {"type":
+        /// "CondAlphaPostSynapticResponse", "tau_syn": 1.0}, ...}</c>.
+        /// </summary>
+        private static ModelDefinition ComposedModel(ObjectReader o)
+        {
+            var cores = NeuronCore.ByName.Keys.ToArray();
+            string coreName = o.RequiredString("neuron", $"the neuron core of the PointNeuron: {JsonFields.List(cores)}");
+            if (!NeuronCore.ByName.TryGetValue(coreName, out var core))
+                throw new NetworkFormatException(o.PathOf("neuron"), Vocabulary.Unknown("neuron core", coreName, cores));
+            var re = o.Required("receptors", "an object of named post-synaptic responses, e.g. {\"AMPA\": {\"type\": \"AlphaPSR\"}}", out var rp);
+            var receptors = new Dictionary<string, PostSynapticResponse>(StringComparer.Ordinal);
+            foreach (var (name, value, vp) in JsonFields.Members(re, rp, "an object of named post-synaptic responses"))
+            {
+                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+                    throw new NetworkFormatException(vp, $"expected an object with a \"type\": one of {JsonFields.List(PostSynapticResponse.Types)}");
+                string type = typeElement.GetString()!;
+                if (!PostSynapticResponse.Types.Contains(type))
+                    throw new NetworkFormatException(JsonFields.Child(vp, "type"), Vocabulary.Unknown("post-synaptic response", type, PostSynapticResponse.Types));
+                var response = PostSynapticResponse.Create(type);
+                foreach (var (key, number, kp) in JsonFields.Members(value, vp, "a post-synaptic response object"))
+                {
+                    if (key == "type") continue;
+                    if (!response.Defaults.ContainsKey(key))
+                        throw new NetworkFormatException(kp, $"unknown parameter '{key}' of {response.Type} (valid: {JsonFields.List(response.Defaults.Keys)})");
+                    response[key] = JsonFields.Number(number, kp);
+                }
+                receptors[name] = response;
+            }
+            try
+            {
+                return PointNeuron.Create(core, receptors);
+            }
+            catch (InvalidModelException e)
+            {
+                throw new NetworkFormatException(rp, e.Message);
+            }
         }
 
         private ViewSection View(JsonElement e, string path)

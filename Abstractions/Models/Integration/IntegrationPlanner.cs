@@ -12,7 +12,7 @@ internal static class IntegrationPlanner
 
     private static IntegrationPlan Build(ModelDefinition model)
     {
-        var parameters = model.Parameters.Select(p => p.Name).ToHashSet();
+        var parameters = model.KernelParameters.ToHashSet();
         var stateNames = model.States.Select(s => s.Name).ToList();
         var states = stateNames.ToHashSet();
         var rhs = model.Odes.ToDictionary(o => o.State, o => model.ExpandAliases(o.RightHandSide).Simplify());
