@@ -344,6 +344,7 @@ public class NetworkParserTests
     [InlineData("vogels-abbott-coba.json", 3, 3)]
     [InlineData("vogels-abbott-cuba.json", 2, 2)]
     [InlineData("small-network.json", 2, 1)]
+    [InlineData("current-sources.json", 1, 0)]
     public void The_examples_parse(string file, int populations, int projections)
     {
         var doc = NetworkParser.ParseFile(CliTestSupport.Example(file));
