@@ -110,6 +110,7 @@ public sealed class Simulation : IDisposable
         }
         _step = 0;
         Recorders.NewSegment();
+        foreach (var source in _currentSources) source.Recording.NewSegment();
     }
 
     /// <summary>
@@ -144,9 +145,11 @@ public sealed class Simulation : IDisposable
         EnsureLoaded();
         SyncChanges();
         if (steps == 0 && _step > 0) return;
+        long from = _step;
         var result = _engine!.Run(steps, progress);
         _step = result.EndStep;
         Recorders.Append(result);
+        RecordCurrents(from, _step);
     }
 
     private void EnsureLoaded()
@@ -243,8 +246,19 @@ public sealed class Simulation : IDisposable
     private CurrentSourceSpec[] CurrentSourceSpecs()
     {
         var list = new List<CurrentSourceSpec>();
-        foreach (var s in _currentSources) list.AddRange(s.ToSpecs(list.Count, Timestep));
+        for (int i = 0; i < _currentSources.Count; i++) list.AddRange(_currentSources[i].ToSpecs(list.Count, i, Timestep, Options.Seed));
         return list.ToArray();
+    }
+
+    /// <summary>Records the current of each recording source over a run, from the schedule the backend followed.</summary>
+    private void RecordCurrents(long from, long to)
+    {
+        for (int i = 0; i < _currentSources.Count; i++)
+        {
+            var source = _currentSources[i];
+            int index = i;
+            source.Recording.Append(from, to, () => new CurrentSchedule([source.ToSpecs(0, index, Timestep, Options.Seed).First()]));
+        }
     }
 
     internal void CheckCanAddStructure(string what)
@@ -292,4 +306,7 @@ public static class RandomStreams
     /// <paramref name="globalCell"/> (stochastic neurons such as GIF); draw k is for step k.
     /// </summary>
     public static ulong NeuronDraw(int globalCell, int draw) => 0x2_0000_0000UL + ((ulong)globalCell << 4) + (ulong)draw;
+    /// <summary>The stream of the <see cref="CurrentSources.NoisyCurrentSource"/> that was injected <paramref name="sourceIndex"/>-th
+    /// (its position in <see cref="Simulation.CurrentSources"/>); draw j is its j-th noise value.</summary>
+    public static ulong NoisyCurrent(int sourceIndex) => 0x10_0000_0000UL + (ulong)sourceIndex;
 }

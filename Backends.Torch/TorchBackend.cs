@@ -39,7 +39,7 @@ public sealed class TorchBackend : IBackend
             CellTypes = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
             SpikeSources = new HashSet<string> { SpikeSourceKinds.Poisson, SpikeSourceKinds.Array },
-            CurrentSources = new HashSet<string> { "DCSource", "StepCurrentSource" },
+            CurrentSources = new HashSet<string> { "DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource" },
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

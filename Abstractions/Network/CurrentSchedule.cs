@@ -4,12 +4,16 @@ namespace Meta.Network;
 /// Follows the amplitudes of a set of current sources step by step, as every backend must (docs/semantics.md: the
 /// current of step k is each source's amplitude at t_k). <see cref="Seek"/> sets the amplitudes for any step;
 /// <see cref="Advance"/> then reports, without allocating, the sources whose amplitude changes at the next step and by how much.
+/// Piecewise-constant sources cost one comparison per step; waveforms (<see cref="CurrentSourceSpec.Waveform"/>) are
+/// evaluated only at the steps where they may change.
 /// </summary>
 public sealed class CurrentSchedule
 {
     private readonly CurrentSourceSpec[] _sources;
     private readonly double[] _amplitude;
+    private readonly double[] _piecewise;
     private readonly int[] _next;
+    private readonly long[] _nextWave;
     private readonly (int Source, double Delta)[] _changes;
 
     /// <summary>Creates the schedule of <paramref name="sources"/>, at step 0.</summary>
@@ -17,8 +21,13 @@ public sealed class CurrentSchedule
     {
         ArgumentNullException.ThrowIfNull(sources);
         _sources = sources.ToArray();
+        foreach (var s in _sources)
+            if (s.ChangeSteps.Length != s.Amplitudes.Length)
+                throw new ArgumentException($"Current source {s.Index} ({s.Kind}) has {s.ChangeSteps.Length} change steps but {s.Amplitudes.Length} amplitudes.", nameof(sources));
         _amplitude = new double[_sources.Length];
+        _piecewise = new double[_sources.Length];
         _next = new int[_sources.Length];
+        _nextWave = new long[_sources.Length];
         _changes = new (int, double)[_sources.Length];
         Seek(0);
     }
@@ -38,7 +47,17 @@ public sealed class CurrentSchedule
             int next = 0;
             while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= step) next++;
             _next[j] = next;
-            _amplitude[j] = next == 0 ? 0 : s.Amplitudes[next - 1];
+            _piecewise[j] = next == 0 ? 0 : s.Amplitudes[next - 1];
+            if (s.Waveform is { } w)
+            {
+                _nextWave[j] = w.NextChange(step);
+                _amplitude[j] = _piecewise[j] + w.AmplitudeAt(step);
+            }
+            else
+            {
+                _nextWave[j] = long.MaxValue;
+                _amplitude[j] = _piecewise[j];
+            }
         }
     }
 
@@ -53,10 +72,25 @@ public sealed class CurrentSchedule
         {
             var s = _sources[j];
             int next = _next[j];
-            if (next >= s.ChangeSteps.Length || s.ChangeSteps[next] != step) continue;
-            _changes[count++] = (j, s.Amplitudes[next] - _amplitude[j]);
-            _amplitude[j] = s.Amplitudes[next];
-            _next[j] = next + 1;
+            bool moved = false;
+            while (next < s.ChangeSteps.Length && s.ChangeSteps[next] <= step)
+            {
+                _piecewise[j] = s.Amplitudes[next++];
+                moved = true;
+            }
+            if (moved) _next[j] = next;
+            double amplitude;
+            if (_nextWave[j] <= step)
+            {
+                var w = s.Waveform!;
+                _nextWave[j] = w.NextChange(step);
+                amplitude = _piecewise[j] + w.AmplitudeAt(step);
+            }
+            else if (moved) amplitude = s.Waveform is null ? _piecewise[j] : _piecewise[j] + s.Waveform.AmplitudeAt(step);
+            else continue;
+            if (amplitude == _amplitude[j]) continue;
+            _changes[count++] = (j, amplitude - _amplitude[j]);
+            _amplitude[j] = amplitude;
         }
         return _changes.AsSpan(0, count);
     }

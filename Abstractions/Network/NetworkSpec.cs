@@ -83,24 +83,28 @@ public sealed class ProjectionSpec
 }
 
 /// <summary>
-/// A current source as a piecewise-constant schedule: from step <c>ChangeSteps[j]</c> on, the source
-/// injects <c>Amplitudes[j]</c> nA into every target cell (0 before the first change).
-/// A step k covers the interval [k·dt, (k+1)·dt).
+/// A current source: the current of step k (covering [k·dt, (k+1)·dt)), injected into every target cell, is the value of a
+/// piecewise-constant schedule (from step <c>ChangeSteps[j]</c> on, <c>Amplitudes[j]</c> nA; 0 before the first change)
+/// plus, when <see cref="Waveform"/> is set, the waveform's value at step k. DC and step sources use the schedule only;
+/// AC and noise sources use a waveform only, because they change at every step and may never end.
+/// <see cref="CurrentSchedule"/> evaluates both; backends follow it rather than reading these fields.
 /// </summary>
 public sealed class CurrentSourceSpec
 {
     /// <summary>Position in <see cref="NetworkSpec.CurrentSources"/>.</summary>
     public required int Index { get; init; }
-    /// <summary>The PyNN class name (DCSource, StepCurrentSource).</summary>
+    /// <summary>The PyNN class name (DCSource, StepCurrentSource, ACSource, NoisyCurrentSource).</summary>
     public required string Kind { get; init; }
     /// <summary>The target population index.</summary>
     public required int Population { get; init; }
     /// <summary>Target cell indices within the population.</summary>
     public required int[] Cells { get; init; }
-    /// <summary>Steps at which the amplitude changes, increasing.</summary>
-    public required long[] ChangeSteps { get; init; }
-    /// <summary>The amplitude (nA) from each change on.</summary>
-    public required double[] Amplitudes { get; init; }
+    /// <summary>Steps at which the piecewise-constant part changes, increasing (empty for none).</summary>
+    public long[] ChangeSteps { get; init; } = [];
+    /// <summary>The amplitude (nA) of the piecewise-constant part from each change on.</summary>
+    public double[] Amplitudes { get; init; } = [];
+    /// <summary>A lazily evaluated waveform added to the piecewise-constant part, or null.</summary>
+    public CurrentWaveform? Waveform { get; init; }
 }
 
 /// <summary>A request to record one variable of some cells of one population.</summary>

@@ -24,10 +24,13 @@ internal sealed class ResultWriter(string folder)
             .Select(t => (Target: t, Segment: t.Cells.GetData(t.Variables).Segments[^1]))
             .ToList();
         foreach (var (target, segment) in blocks) WriteNpz(target, segment, populationIndex);
+        var currents = outcome.Network.RecordedCurrentSources.Select(c => (Label: c.Label!, Signal: c.GetData().Segments[^1].Signal("i"))).ToList();
+        foreach (var (label, signal) in currents) WriteCurrentNpz(label, signal);
         if (plots)
         {
             WriteRaster(outcome);
             foreach (var (target, segment) in blocks) WriteTraces(target, segment);
+            foreach (var (label, signal) in currents) WriteCurrentTrace(label, signal);
             WriteRates(outcome);
         }
         WriteSummary(outcome);
@@ -74,6 +77,26 @@ internal sealed class ResultWriter(string folder)
                 npz.Add(name + "_channels", signal.ChannelIndex);
             }
         }
+        _written.Add(path);
+    }
+
+    /// <summary>A recorded current source: <c>i</c> (samples × 1, nA) and <c>i_times</c> (ms).</summary>
+    private void WriteCurrentNpz(string label, AnalogSignal signal)
+    {
+        string path = PathOf(SafeName(label) + ".npz");
+        using (var npz = new NpzWriter(path))
+        {
+            npz.Add("i", signal.Data, signal.SampleCount, signal.ChannelCount);
+            npz.Add("i_times", signal.Times());
+        }
+        _written.Add(path);
+    }
+
+    private void WriteCurrentTrace(string label, AnalogSignal signal)
+    {
+        if (signal.SampleCount == 0) return;
+        string path = PathOf($"{SafeName(label)}_i.png");
+        Plots.Traces(path, $"{label}: injected current", "i (nA)", [new Trace(label, Rgb.PaletteColor(0), signal.Times(), signal.Column(0))]);
         _written.Add(path);
     }
 
@@ -197,6 +220,16 @@ internal sealed class ResultWriter(string folder)
                 w.WriteStartArray("variables");
                 foreach (var v in r.Variables) w.WriteStringValue(v);
                 w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("recorded_currents");
+            foreach (var c in outcome.Network.RecordedCurrentSources)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", c.Label);
+                w.WriteString("type", c.Kind);
+                w.WriteString("file", SafeName(c.Label!) + ".npz");
                 w.WriteEndObject();
             }
             w.WriteEndArray();

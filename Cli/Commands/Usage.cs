@@ -41,10 +41,11 @@ internal static class Usage
         output (in DIR):
           <label>.npz              for each population, view or assembly that records: spike_times (ms, float64),
                                    spike_cells (index in the population, int32), recorded_cells; for each analog
-                                   variable <var>: <var> (samples x cells), <var>_times (ms), <var>_channels
+                                   variable <var>: <var> (samples x cells), <var>_times (ms), <var>_channels;
+                                   for each current source with "record": true: i (samples x 1, nA), i_times (ms)
           summary.json             rates, spike counts, connection counts, timings, backend, dt, duration, seed
           raster.png               spikes of every spike-recording population
-          <label>_<var>.png        traces of up to 5 recorded cells
+          <label>_<var>.png        traces of up to 5 recorded cells (<label>_i.png: a recorded source's current)
           rates.png                histogram of the cells' firing rates
 
         network file (JSON, PyNN's names; "description" and "comment" keys are allowed anywhere):
@@ -52,7 +53,8 @@ internal static class Usage
           populations [{label, size, cell_type, parameters, initial_values, record}],
           views [{label, population, indices | slice | mask}], assemblies [{label, members}],
           projections [{label, pre, post, connector {type, ...}, synapse {type, weight, delay}, receptor_type}],
-          current_sources [{type, inject_into, ...}], record [{cells, variables, sampling_interval}]
+          current_sources [{type, inject_into, label, record, PARAM: value, ...}] (DCSource, StepCurrentSource,
+            ACSource, NoisyCurrentSource), record [{cells, variables, sampling_interval}]
           Values: a number, an array (one per cell), or {"distribution": NAME, PARAM: value, ..., "seed": N}.
 
         exit codes: 0 success, 1 error, 2 wrong command line

@@ -38,6 +38,9 @@ public sealed class BuiltNetwork : IDisposable
     /// <summary>What is recorded, by label, in file order.</summary>
     public IReadOnlyList<RecordingTarget> Recordings { get; }
 
+    /// <summary>The current sources whose current is recorded (<c>"record": true</c>), in file order; each has its label.</summary>
+    public IReadOnlyList<CurrentSources.CurrentSource> RecordedCurrentSources { get; init; } = [];
+
     /// <summary>The populations in creation order.</summary>
     public IReadOnlyList<Population> Populations => Simulation.Populations;
 

@@ -78,6 +78,7 @@ public static class NetworkBuilder
         private readonly Dictionary<string, CellCollection> _collections = new(StringComparer.Ordinal);
         private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
         private readonly List<(string Label, CellCollection Cells, List<string> Variables)> _recordings = [];
+        private readonly List<CurrentSource> _recordedSources = [];
         private BackendCapabilities Capabilities => simulation.Backend.Descriptor.Capabilities;
         private string BackendName => simulation.Backend.Descriptor.Name;
 
@@ -95,7 +96,10 @@ public static class NetworkBuilder
                 if (p.Record.Count > 0) Record(p.Label, _collections[p.Label], p.Record, null, p.Path);
             foreach (var r in document.Records) Record(r.Cells.Name, Resolve(r.Cells), r.Variables, r.SamplingInterval, r.Path);
             return new BuiltNetwork(document, simulation, _collections,
-                _recordings.Select(r => new RecordingTarget(r.Label, r.Cells, r.Variables)).ToList());
+                _recordings.Select(r => new RecordingTarget(r.Label, r.Cells, r.Variables)).ToList())
+            {
+                RecordedCurrentSources = _recordedSources,
+            };
         }
 
         private void CreatePopulation(PopulationSection section)
@@ -290,9 +294,22 @@ public static class NetworkBuilder
             if (!Capabilities.CurrentSources.Contains(c.Type))
                 throw new NetworkFormatException(JsonFields.Child(c.Path, "type"),
                     $"{c.Type} is not supported by backend '{BackendName}' (supported: {JsonFields.List(Capabilities.CurrentSources.Order(StringComparer.Ordinal))})");
-            CurrentSource source = At<CurrentSource>(c.Path, () => c.Type == "DCSource"
-                ? new DCSource { Amplitude = c.Amplitude, Start = c.Start, Stop = c.Stop }
-                : new StepCurrentSource(c.Times, c.Amplitudes));
+            CurrentSource source = At<CurrentSource>(c.Path, () => c.Type switch
+            {
+                "DCSource" => new DCSource { Amplitude = c.Amplitude, Start = c.Start, Stop = c.Stop },
+                "ACSource" => new ACSource
+                {
+                    Amplitude = c.Amplitude, Start = c.Start, Stop = c.Stop, Frequency = c.Frequency, Offset = c.Offset, Phase = c.Phase,
+                },
+                "NoisyCurrentSource" => new NoisyCurrentSource { Mean = c.Mean, Stdev = c.Stdev, Start = c.Start, Stop = c.Stop, Dt = c.NoiseDt },
+                _ => new StepCurrentSource(c.Times, c.Amplitudes),
+            });
+            source.Label = c.Label;
+            if (c.Record)
+            {
+                source.Record();
+                _recordedSources.Add(source);
+            }
             foreach (var target in c.InjectInto)
             {
                 var cells = Resolve(target);

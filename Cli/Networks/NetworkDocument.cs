@@ -123,19 +123,35 @@ public sealed record ConnectorSpec(string Path, string Type)
 /// <summary>The synapse type (StaticSynapse) with weight and delay, each null for the default.</summary>
 public sealed record SynapseSpec(string Path, string Type, ValueSpec? Weight, ValueSpec? Delay);
 
-/// <summary>A current source and the cells it injects into.</summary>
+/// <summary>A current source and the cells it injects into, with its PyNN parameters (each at PyNN's default when absent).</summary>
 public sealed record CurrentSourceSection(string Path, string Type, IReadOnlyList<Ref> InjectInto)
 {
-    /// <summary>DCSource amplitude (nA).</summary>
+    /// <summary>The label naming the recorded current's output file (<c>current_source_N</c> for the N-th entry when absent).</summary>
+    public string Label { get; init; } = "";
+    /// <summary>Whether the source's current is recorded (<c>"record": true</c>).</summary>
+    public bool Record { get; init; }
+    /// <summary>DCSource and ACSource amplitude (nA).</summary>
     public double Amplitude { get; init; } = 1.0;
-    /// <summary>DCSource start (ms).</summary>
+    /// <summary>DCSource, ACSource and NoisyCurrentSource start (ms).</summary>
     public double Start { get; init; }
-    /// <summary>DCSource stop (ms).</summary>
+    /// <summary>DCSource, ACSource and NoisyCurrentSource stop (ms).</summary>
     public double Stop { get; init; } = 1e12;
     /// <summary>StepCurrentSource times (ms).</summary>
     public double[] Times { get; init; } = [];
     /// <summary>StepCurrentSource amplitudes (nA).</summary>
     public double[] Amplitudes { get; init; } = [];
+    /// <summary>ACSource frequency (Hz).</summary>
+    public double Frequency { get; init; } = 10.0;
+    /// <summary>ACSource offset (nA).</summary>
+    public double Offset { get; init; }
+    /// <summary>ACSource phase (degrees).</summary>
+    public double Phase { get; init; }
+    /// <summary>NoisyCurrentSource mean (nA).</summary>
+    public double Mean { get; init; }
+    /// <summary>NoisyCurrentSource standard deviation (nA).</summary>
+    public double Stdev { get; init; } = 1.0;
+    /// <summary>NoisyCurrentSource interval between draws (ms; PyNN's <c>dt</c>).</summary>
+    public double NoiseDt { get; init; } = 0.1;
 }
 
 /// <summary>A recording request: variables of some cells, with an optional sampling interval for analog variables.</summary>

@@ -96,30 +96,67 @@ public static partial class NetworkParser
             string type = JsonFields.String(typeElement, typePath, $"a current source name (valid: {JsonFields.List(types)})");
             if (!Vocabulary.CurrentSources.TryGetValue(type, out var keys))
                 throw new NetworkFormatException(typePath, Vocabulary.Unknown("current source", type, types));
-            var o = ObjectReader.Open(e, path, type, ["type", "inject_into", .. keys]);
+            var o = ObjectReader.Open(e, path, type, ["type", "inject_into", .. keys, .. Vocabulary.CurrentSourceKeys]);
             var targetsElement = o.Required("inject_into", "the label of a population, view or assembly, or an array of labels", out var tp);
             var targets = JsonFields.StringOrStrings(targetsElement, tp, "the label of a population, view or assembly, or an array of labels")
                 .Select(t => Label(t.Value, t.Path)).ToList();
             if (targets.Count == 0) throw new NetworkFormatException(tp, "name at least one population, view or assembly");
-            var section = new CurrentSourceSection(path, type, targets);
-            if (type == "DCSource")
+            string label = o.OptionalString("label", "a label for the source's output") ?? $"current_source_{_sourceLabels.Count}";
+            if (label.Trim().Length == 0) throw new NetworkFormatException(o.PathOf("label"), "the label must not be empty");
+            if (_labels.TryGetValue(label, out var other) || _sourceLabels.TryGetValue(label, out other))
+                throw new NetworkFormatException(o.Has("label") ? o.PathOf("label") : path, $"the label '{label}' is already used by {other} (labels of current sources name their output files and must be unique)");
+            _sourceLabels[label] = path;
+            var section = new CurrentSourceSection(path, type, targets) { Label = label, Record = o.OptionalBool("record", false) };
+            double Number(string key, string expected, double defaultValue) => o.OptionalNumber(key, expected) ?? defaultValue;
+            double Positive(string key, string expected, double defaultValue, bool allowZero)
             {
-                section = section with
-                {
-                    Amplitude = o.OptionalNumber("amplitude", "a current in nA") ?? 1.0,
-                    Start = o.OptionalNumber("start", "a time in ms") ?? 0.0,
-                    Stop = o.OptionalNumber("stop", "a time in ms") ?? 1e12,
-                };
+                double v = Number(key, expected, defaultValue);
+                if (!double.IsFinite(v) || v < 0 || (v == 0 && !allowZero))
+                    throw new NetworkFormatException(o.PathOf(key), $"expected {expected}, got {JsonFields.Format(v)}");
+                return v;
             }
-            else
+            switch (type)
             {
-                var te = o.Required("times", "an array of increasing times in ms", out var timesPath);
-                var ae = o.Required("amplitudes", "an array of currents in nA, one per time", out var ampPath);
-                var times = JsonFields.NumberArray(te, timesPath, "an array of increasing times in ms");
-                var amplitudes = JsonFields.NumberArray(ae, ampPath, "an array of currents in nA, one per time");
-                try { _ = new StepCurrentSource(times, amplitudes); }
-                catch (InvalidParameterValueException ex) { throw new NetworkFormatException(path, ex.Message, ex); }
-                section = section with { Times = times, Amplitudes = amplitudes };
+                case "DCSource":
+                    section = section with
+                    {
+                        Amplitude = Number("amplitude", "a current in nA", 1.0),
+                        Start = Number("start", "a time in ms", 0.0),
+                        Stop = Number("stop", "a time in ms", 1e12),
+                    };
+                    break;
+                case "ACSource":
+                    section = section with
+                    {
+                        Amplitude = Number("amplitude", "a current in nA", 1.0),
+                        Start = Number("start", "a time in ms", 0.0),
+                        Stop = Number("stop", "a time in ms", 1e12),
+                        Frequency = Positive("frequency", "a frequency in Hz, ≥ 0", 10.0, allowZero: true),
+                        Offset = Number("offset", "a current in nA", 0.0),
+                        Phase = Number("phase", "a phase in degrees", 0.0),
+                    };
+                    break;
+                case "NoisyCurrentSource":
+                    section = section with
+                    {
+                        Mean = Number("mean", "a current in nA", 0.0),
+                        Stdev = Positive("stdev", "a standard deviation in nA, ≥ 0", 1.0, allowZero: true),
+                        Start = Number("start", "a time in ms", 0.0),
+                        Stop = Number("stop", "a time in ms", 1e12),
+                        NoiseDt = Positive("dt", "a positive interval in ms", 0.1, allowZero: false),
+                    };
+                    break;
+                default:
+                {
+                    var te = o.Required("times", "an array of increasing times in ms", out var timesPath);
+                    var ae = o.Required("amplitudes", "an array of currents in nA, one per time", out var ampPath);
+                    var times = JsonFields.NumberArray(te, timesPath, "an array of increasing times in ms");
+                    var amplitudes = JsonFields.NumberArray(ae, ampPath, "an array of currents in nA, one per time");
+                    try { _ = new StepCurrentSource(times, amplitudes); }
+                    catch (InvalidParameterValueException ex) { throw new NetworkFormatException(path, ex.Message, ex); }
+                    section = section with { Times = times, Amplitudes = amplitudes };
+                    break;
+                }
             }
             return section;
         }

@@ -59,6 +59,8 @@ public static partial class NetworkParser
     {
         /// <summary>Every population, view and assembly label, with the path that defined it.</summary>
         private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+        /// <summary>The label of each current source, with the path that defined it.</summary>
+        private readonly Dictionary<string, string> _sourceLabels = new(StringComparer.Ordinal);
         /// <summary>The cell type of each population label.</summary>
         private readonly Dictionary<string, ModelDefinition> _models = new(StringComparer.Ordinal);
 

@@ -19,12 +19,20 @@ public static class Vocabulary
     /// <summary>Synapse type names.</summary>
     public static IReadOnlyList<string> SynapseTypes { get; } = ["StaticSynapse"];
 
-    /// <summary>Current source class names mapped to their parameter names (besides <c>type</c> and <c>inject_into</c>).</summary>
+    /// <summary>
+    /// Current source class names mapped to their parameter names (besides <c>type</c>, <c>inject_into</c> and the
+    /// <see cref="CurrentSourceKeys"/>).
+    /// </summary>
     public static IReadOnlyDictionary<string, string[]> CurrentSources { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["DCSource"] = ["amplitude", "start", "stop"],
         ["StepCurrentSource"] = ["times", "amplitudes"],
+        ["ACSource"] = ["amplitude", "start", "stop", "frequency", "offset", "phase"],
+        ["NoisyCurrentSource"] = ["mean", "stdev", "start", "stop", "dt"],
     };
+
+    /// <summary>Keys every current source takes: <c>label</c> (names its output) and <c>record</c> (records its current).</summary>
+    public static IReadOnlyList<string> CurrentSourceKeys { get; } = ["label", "record"];
 
     /// <summary>PyNN class names that Meta does not provide (yet): named as such in errors instead of "unknown".</summary>
     public static IReadOnlySet<string> PyNNOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -36,7 +44,6 @@ public static class Vocabulary
         "FromFileConnector", "FixedTotalNumberConnector", "SmallWorldConnector", "CSAConnector", "CloneConnector", "ArrayConnector",
         "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
         "MultiQuantalSynapse", "STDPMechanism",
-        "ACSource", "NoisyCurrentSource",
     };
 
     /// <summary>"unknown X 'name' (valid: ...)", or "X 'name' is a PyNN class that Meta does not provide" for PyNN-only names.</summary>

@@ -12,6 +12,7 @@ public static class ConformanceCatalog
         .. SingleCellScenarios.All(),
         .. StandardCellScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
+        .. CurrentSourceScenarios.All(),
         .. NetworkScenarios.All(),
         .. ErrorScenarios.All(),
     ];

@@ -98,6 +98,47 @@ public class CliAppTests
     }
 
     [Fact]
+    public void Run_writes_the_current_of_recorded_sources()
+    {
+        using var temp = new TempFolder();
+        string file = Path.Combine(temp.Path, "currents.json");
+        File.WriteAllText(file, """
+            {"simulation": {"duration": 20, "seed": 3},
+             "populations": [{"label": "cells", "size": 2, "cell_type": "IF_curr_exp", "record": ["v"]}],
+             "current_sources": [
+               {"type": "ACSource", "amplitude": 0.5, "offset": 0.1, "frequency": 100, "start": 5, "stop": 15, "inject_into": "cells", "label": "ac", "record": true},
+               {"type": "NoisyCurrentSource", "mean": 0.2, "stdev": 0.1, "inject_into": "cells", "record": true},
+               {"type": "DCSource", "amplitude": 0.1, "inject_into": "cells"}]}
+            """);
+        string outDir = Path.Combine(temp.Path, "out");
+        var (exit, _, stderr) = Run(AppWithCpu(), "run", file, "--out", outDir, "--threads", "1");
+        exit.Should().Be(0, stderr);
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(
+            "cells.npz", "cells_v.png", "ac.npz", "ac_i.png", "current_source_1.npz", "current_source_1_i.png", "summary.json");
+        using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "ac.npz")))
+        {
+            zip.Entries.Select(e => e.FullName).Should().Equal("i.npy", "i_times.npy");
+            using var stream = zip.GetEntry("i.npy")!.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            System.Text.Encoding.ASCII.GetString(bytes).Should().Contain("'shape': (201, 1)");
+            // The data follow the header: 201 little-endian float64 values; sample 50 (t = 5 ms) is the offset, sin(0) = 0.
+            var values = new double[201];
+            Buffer.BlockCopy(bytes, bytes.Length - 201 * 8, values, 0, 201 * 8);
+            values[49].Should().Be(0);
+            values[50].Should().BeApproximately(0.1, 1e-12);
+            values[150].Should().Be(0);
+        }
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var currents = summary.RootElement.GetProperty("recorded_currents");
+        currents.GetArrayLength().Should().Be(2);
+        currents[0].GetProperty("label").GetString().Should().Be("ac");
+        currents[1].GetProperty("type").GetString().Should().Be("NoisyCurrentSource");
+        currents[1].GetProperty("file").GetString().Should().Be("current_source_1.npz");
+    }
+
+    [Fact]
     public void Options_override_the_file()
     {
         using var temp = new TempFolder();

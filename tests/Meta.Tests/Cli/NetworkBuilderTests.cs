@@ -180,6 +180,22 @@ public class NetworkBuilderTests
         v.Column(0)[^1].Should().BeGreaterThan(v.Column(0)[0], "the DC current depolarises the cell");
     }
 
+    [Fact]
+    public void AC_and_noise_sources_are_built_with_their_parameters_label_and_recording()
+    {
+        using var net = Build($$$"""
+            {"populations": [{{{Pops}}}],
+             "current_sources": [{"type": "ACSource", "amplitude": 0.5, "frequency": 100, "offset": 0.1, "phase": 30, "start": 2, "stop": 8,
+                                  "inject_into": "exc", "label": "ac", "record": true},
+                                 {"type": "NoisyCurrentSource", "mean": 0.5, "stdev": 0.25, "dt": 1.0, "inject_into": "inh"}]}
+            """);
+        var ac = net.Simulation.CurrentSources[0].Should().BeOfType<Meta.CurrentSources.ACSource>().Subject;
+        (ac.Amplitude, ac.Frequency, ac.Offset, ac.Phase, ac.Start, ac.Stop, ac.Label, ac.IsRecording).Should().Be((0.5, 100.0, 0.1, 30.0, 2.0, 8.0, "ac", true));
+        var noise = net.Simulation.CurrentSources[1].Should().BeOfType<Meta.CurrentSources.NoisyCurrentSource>().Subject;
+        (noise.Mean, noise.Stdev, noise.Dt, noise.Label, noise.IsRecording).Should().Be((0.5, 0.25, 1.0, "current_source_1", false));
+        net.RecordedCurrentSources.Should().Equal(ac);
+    }
+
     [Theory]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "parameters": {"tau_m": [1, 2, 3]}}]}""",
         "populations[0].parameters.tau_m: 3 values were given for the 2 cells of population 'exc'")]

@@ -184,6 +184,56 @@ public class NetworkParserTests
         (c[2].Amplitude, c[2].Start, c[2].Stop).Should().Be((1.0, 0.0, 1e12));
     }
 
+    [Fact]
+    public void Reads_AC_and_noisy_current_sources_with_PyNN_defaults_labels_and_record()
+    {
+        var doc = Parse($$$$"""
+            {"populations": [{{{{Pops}}}}],
+             "current_sources": [{"type": "ACSource", "amplitude": 0.5, "start": 22.5, "stop": 122.5, "frequency": 100, "offset": 0.1,
+                                  "phase": 45, "inject_into": "exc", "label": "ac", "record": true},
+                                 {"type": "NoisyCurrentSource", "mean": 0.5, "stdev": 0.25, "start": 25, "stop": 150, "dt": 1.0, "inject_into": "inh"},
+                                 {"type": "ACSource", "inject_into": "exc"},
+                                 {"type": "NoisyCurrentSource", "inject_into": "exc", "record": false}]}
+            """);
+        var c = doc.CurrentSources;
+        (c[0].Type, c[0].Amplitude, c[0].Start, c[0].Stop, c[0].Frequency, c[0].Offset, c[0].Phase).Should().Be(("ACSource", 0.5, 22.5, 122.5, 100.0, 0.1, 45.0));
+        (c[0].Label, c[0].Record).Should().Be(("ac", true));
+        (c[1].Mean, c[1].Stdev, c[1].Start, c[1].Stop, c[1].NoiseDt).Should().Be((0.5, 0.25, 25.0, 150.0, 1.0));
+        (c[1].Label, c[1].Record).Should().Be(("current_source_1", false));
+        (c[2].Amplitude, c[2].Start, c[2].Stop, c[2].Frequency, c[2].Offset, c[2].Phase).Should().Be((1.0, 0.0, 1e12, 10.0, 0.0, 0.0));
+        (c[3].Mean, c[3].Stdev, c[3].Start, c[3].Stop, c[3].NoiseDt).Should().Be((0.0, 1.0, 0.0, 1e12, 0.1));
+    }
+
+    [Theory]
+    [InlineData("""{"type": "ACSource", "frequncy": 10, "inject_into": "exc"}""",
+        "current_sources[0].frequncy: unknown key 'frequncy' in ACSource", "frequency", "offset", "phase", "label", "record", "did you mean 'frequency'")]
+    [InlineData("""{"type": "NoisyCurrentSource", "sd": 1, "inject_into": "exc"}""",
+        "current_sources[0].sd: unknown key 'sd' in NoisyCurrentSource", "mean, stdev, start, stop, dt")]
+    [InlineData("""{"type": "DCSource", "frequency": 10, "inject_into": "exc"}""", "current_sources[0].frequency: unknown key 'frequency' in DCSource")]
+    [InlineData("""{"type": "NoisyCurrentSource", "stdev": -1, "inject_into": "exc"}""",
+        "current_sources[0].stdev: expected a standard deviation in nA, ≥ 0, got -1")]
+    [InlineData("""{"type": "NoisyCurrentSource", "dt": 0, "inject_into": "exc"}""", "current_sources[0].dt: expected a positive interval in ms, got 0")]
+    [InlineData("""{"type": "ACSource", "frequency": -5, "inject_into": "exc"}""", "current_sources[0].frequency: expected a frequency in Hz, ≥ 0, got -5")]
+    [InlineData("""{"type": "ACSource", "phase": "90", "inject_into": "exc"}""", "current_sources[0].phase: expected a phase in degrees")]
+    [InlineData("""{"type": "ACSource", "record": "yes", "inject_into": "exc"}""", "current_sources[0].record: expected true or false")]
+    [InlineData("""{"type": "ACSource", "label": "exc", "inject_into": "exc"}""", "current_sources[0].label: the label 'exc' is already used by populations[0]")]
+    [InlineData("""{"type": "ACSource", "label": "", "inject_into": "exc"}""", "current_sources[0].label: the label must not be empty")]
+    public void Bad_AC_and_noise_entries_name_the_field(string source, params string[] fragments)
+    {
+        var e = Error($$$$"""{"populations": [{{{{Pops}}}}], "current_sources": [{{{{source}}}}]}""");
+        foreach (var f in fragments) e.Message.Should().Contain(f);
+    }
+
+    [Fact]
+    public void Current_source_labels_must_be_unique()
+    {
+        var e = Error($$$$"""
+            {"populations": [{{{{Pops}}}}],
+             "current_sources": [{"type": "DCSource", "inject_into": "exc", "label": "a"}, {"type": "ACSource", "inject_into": "exc", "label": "a"}]}
+            """);
+        e.Message.Should().StartWith("current_sources[1].label: the label 'a' is already used by current_sources[0]");
+    }
+
     [Theory]
     // Unknown names: the path and the valid options.
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "parameters": {"tau_mm": 1}}]}""",
@@ -294,6 +344,7 @@ public class NetworkParserTests
     [InlineData("vogels-abbott-coba.json", 3, 3)]
     [InlineData("vogels-abbott-cuba.json", 2, 2)]
     [InlineData("small-network.json", 2, 1)]
+    [InlineData("current-sources.json", 1, 0)]
     public void The_examples_parse(string file, int populations, int projections)
     {
         var doc = NetworkParser.ParseFile(CliTestSupport.Example(file));
