@@ -259,4 +259,45 @@ public class NetworkBuilderTests
         BuildError("""{"simulation": {"precision": "float32"}, "populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}]}""", limited)
             .Message.Should().StartWith("simulation.precision: precision Float32 is not supported by backend 'limited'");
     }
+
+    [Fact]
+    public void PointNeuron_and_array_parameters_come_from_the_network_file()
+    {
+        const string json = """
+            {"simulation": {"timestep": 0.1},
+             "populations": [
+               {"label": "gif", "size": 2, "cell_type": "GIF_cond_exp", "parameters": {"tau_eta": [2.0, 20.0, 200.0], "a_gamma__1": 3.0}},
+               {"label": "pn", "size": 2, "cell_type": "PointNeuron", "neuron": "AdExp",
+                "receptors": {"AMPA": {"type": "AlphaPSR", "tau_syn": 1.5}, "GABA": {"type": "ExpPSR", "e_syn": -70}},
+                "record": ["AMPA.gsyn"]}]}
+            """;
+        using var net = Build(json);
+        var gif = (Population)net.Collections["gif"];
+        gif.Get("tau_eta__2").Should().Equal(200.0, 200.0);
+        gif.Get("a_gamma__1").Should().Equal(3.0, 3.0);
+        var pn = (Population)net.Collections["pn"];
+        pn.Get("AMPA.tau_syn").Should().Equal(1.5, 1.5);
+        pn.ReceptorTypes.Should().Equal("AMPA", "GABA");
+        net.Simulation.Run(10);
+    }
+
+    [Fact]
+    public void PointNeuron_errors_name_the_field_and_the_options()
+    {
+        const string badType = """
+            {"populations": [{"label": "pn", "size": 1, "cell_type": "PointNeuron", "neuron": "LIF", "receptors": {"AMPA": {"type": "GammaPSR"}}}]}
+            """;
+        var act = () => NetworkParser.Parse(badType, "test");
+        act.Should().Throw<NetworkFormatException>().WithMessage("*receptors.AMPA.type*AlphaPSR*");
+        const string badCore = """
+            {"populations": [{"label": "pn", "size": 1, "cell_type": "PointNeuron", "neuron": "Hodgkin", "receptors": {}}]}
+            """;
+        act = () => NetworkParser.Parse(badCore, "test");
+        act.Should().Throw<NetworkFormatException>().WithMessage("*neuron*Hodgkin*LIF, AdExp*");
+        const string badArray = """
+            {"populations": [{"label": "g", "size": 1, "cell_type": "GIF_cond_exp", "parameters": {"tau_eta": [1.0, 2.0]}}]}
+            """;
+        act = () => NetworkParser.Parse(badArray, "test");
+        act.Should().Throw<NetworkFormatException>().WithMessage("*3 numbers*tau_eta*");
+    }
 }
