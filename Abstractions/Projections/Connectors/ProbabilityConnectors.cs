@@ -99,7 +99,7 @@ public sealed class DistanceDependentProbabilityConnector : Connector
             double p = _probability(d);
             if (!(p >= 0))
                 throw new InvalidParameterValueException(
-                    $"DistanceDependentProbabilityConnector: the probability must be ≥ 0 at d = 0 and d = 1e12, but {DExpression ?? "the function"} gives {ProbabilityDraw.Format(p)} at d = {ProbabilityDraw.Format(d)}.");
+                    $"DistanceDependentProbabilityConnector: the probability must be ≥ 0 at d = 0 and d = 1e12, but {DExpression ?? "the function"} gives {ProbabilityDraw.Format(p)} at d = {(d == 0 ? "0" : "1e12")}.");
         }
     }
 
