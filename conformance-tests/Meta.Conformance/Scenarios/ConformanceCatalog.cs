@@ -12,6 +12,7 @@ public static class ConformanceCatalog
         .. SingleCellScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. NetworkScenarios.All(),
+        .. SpaceAndConnectorScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 

@@ -25,6 +25,7 @@ public abstract class ConformanceSuite(ITestOutputHelper output)
     /// <summary>The scenario names.</summary>
     public static IEnumerable<object[]> ScenarioNames() =>
         SingleCellScenarios.All().Concat(SourceAndRecordingScenarios.All()).Concat(NetworkScenarios.All()).Concat(ErrorScenarios.All())
+            .Concat(SpaceAndConnectorScenarios.All())
             .Select(s => new object[] { s.Name });
 
     /// <summary>Runs one scenario.</summary>
