@@ -192,4 +192,20 @@ public class SpatialNetworkTests
             """));
         net.Simulation.Projections[1].PreIndices.Should().Equal(net.Simulation.Projections[0].PreIndices);
     }
+
+    [Fact]
+    public void The_spatial_example_parses_and_builds()
+    {
+        var doc = NetworkParser.ParseFile(CliTestSupport.Example("spatial-grid.json"));
+        doc.Populations.Should().HaveCount(2);
+        doc.Projections.Select(p => p.Connector.Type).Should().Equal(
+            "DistanceDependentProbabilityConnector", "DistanceDependentProbabilityConnector", "FixedTotalNumberConnector");
+        using var net = NetworkBuilder.Build(doc, new CpuBackend());
+        var sheet = (Population)net.Collections["sheet"];
+        sheet.Structure.Should().BeOfType<Grid2D>();
+        (sheet.Positions[0, 399], sheet.Positions[1, 399]).Should().Be((190.0, 190.0));
+        var p = net.Simulation.Projections;
+        p[2].Size.Should().Be(2000);
+        p[1].Delays.Should().AllSatisfy(d => d.Should().BeInRange(0.2, 0.2 + Math.Sqrt(2) * 200 / 50 + 0.05));
+    }
 }
