@@ -13,6 +13,7 @@ public sealed class CellType
 {
     private readonly Dictionary<string, ParameterValue> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SequenceValue> _sequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double[]> _arrays = new(StringComparer.Ordinal);
 
     /// <summary>A standard cell type by PyNN name (e.g. <c>IF_cond_exp</c>).</summary>
     public CellType(string standardName) : this(StandardModels.Get(standardName)) { }
@@ -29,7 +30,7 @@ public sealed class CellType
     /// <summary>Sets or gets a scalar parameter's value (defaults come from the model).</summary>
     public ParameterValue this[string name]
     {
-        get => _values.TryGetValue(CheckScalar(name), out var v) ? v : Model.FindParameter(name)!.Default;
+        get => _values.TryGetValue(CheckScalar(name), out var v) ? v : DefaultOf(name);
         set => _values[CheckScalar(name)] = value ?? throw new ArgumentNullException(nameof(value));
     }
 
@@ -40,6 +41,23 @@ public sealed class CellType
         if (p.Shape != ParameterShape.Sequence)
             throw new InvalidParameterValueException($"'{name}' of {Name} is a scalar parameter, not a sequence.");
         _sequences[name] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets an array parameter (PyNN's <c>ArrayParameter</c>, e.g. GIF's <c>tau_eta=[1, 10, 100]</c>) for every cell.
+    /// Its elements are also scalar parameters, <c>tau_eta__0</c>, ..., which can be set per cell.
+    /// </summary>
+    public CellType WithArray(string name, params double[] elements)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        var p = Model.FindParameter(name) ?? throw Unknown(name);
+        if (p.Shape != ParameterShape.Array)
+            throw new InvalidParameterValueException($"'{name}' of {Name} is not an array parameter.");
+        if (elements.Length != p.Length)
+            throw new InvalidParameterValueException($"'{name}' of {Name} takes exactly {p.Length} values, got {elements.Length}.");
+        _arrays[name] = (double[])elements.Clone();
+        for (int i = 0; i < elements.Length; i++) _values[ParameterDefinition.ElementName(name, i)] = elements[i];
         return this;
     }
 
@@ -57,10 +75,21 @@ public sealed class CellType
 
     private string CheckScalar(string name)
     {
+        if (Model.KernelParameters.Contains(name) && Model.FindParameter(name) is null) return name; // an array element
         var p = Model.FindParameter(name) ?? throw Unknown(name);
+        if (p.Shape == ParameterShape.Array)
+            throw new InvalidParameterValueException($"'{name}' of {Name} is an array parameter: use WithArray.");
         if (p.Shape != ParameterShape.Scalar)
             throw new InvalidParameterValueException($"'{name}' of {Name} is a sequence parameter: use WithSequence.");
         return name;
+    }
+
+    /// <summary>The model's default of a scalar parameter or array element.</summary>
+    internal double DefaultOf(string kernelName)
+    {
+        if (Model.FindParameter(kernelName) is { } p) return p.Default;
+        var array = Model.Parameters.First(a => a.KernelNames.Contains(kernelName));
+        return array.ArrayDefault![int.Parse(kernelName[(array.Name.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)];
     }
 
     private NonExistentParameterException Unknown(string name) =>

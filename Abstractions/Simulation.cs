@@ -299,6 +299,14 @@ public static class RandomStreams
     public static ulong Projection(int index) => 0x1000UL + (ulong)index;
     /// <summary>The stream of Poisson spikes of the cell with global index <paramref name="globalCell"/>; draw k is for step k.</summary>
     public static ulong PoissonCell(int globalCell) => 0x1_0000_0000UL + (ulong)globalCell;
-    /// <summary>The stream of population <paramref name="index"/>'s random structure (random positions, random grid fill order).</summary>
-    public static ulong Structure(int index) => 0x2_0000_0000UL + (ulong)index;
+    /// <summary>
+    /// The stream of the <paramref name="draw"/>-th <c>uniform()</c> of a model's equations for the cell with global index
+    /// <paramref name="globalCell"/> (stochastic neurons such as GIF); draw k is for step k.
+    /// </summary>
+    public static ulong NeuronDraw(int globalCell, int draw) => 0x2_0000_0000UL + ((ulong)globalCell << 4) + (ulong)draw;
+    /// <summary>
+    /// The stream of population <paramref name="index"/>'s random structure (random positions, random grid fill order):
+    /// 2^48 + index, above every <see cref="NeuronDraw"/> stream.
+    /// </summary>
+    public static ulong Structure(int index) => 0x1_0000_0000_0000UL + (ulong)index;
 }

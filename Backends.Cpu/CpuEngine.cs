@@ -35,7 +35,7 @@ internal sealed class CpuEngine : ISimulationEngine
         _network = network;
         _dt = network.Timestep;
         _groups = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron
-            ? (CellGroup)new NeuronGroup(p, _dt)
+            ? (CellGroup)new NeuronGroup(p, _dt, network.Seed)
             : new SourceGroup(p, _dt, network.Seed)).ToArray();
         int slots = _slots = network.MaxDelaySteps + 1;
         _rings = _groups.Select(g => g is NeuronGroup n
@@ -116,7 +116,7 @@ internal sealed class CpuEngine : ISimulationEngine
     private void UpdateNeurons(long k)
     {
         _stepSlot = (int)(k % _slots);
-        _stepTime = k * _dt;
+        _stepIndex = k;
         if (_pool.Workers == 1 || _smallNetwork) { RunChunk(-1); return; }
         _pool.Run(_chunkBody!);
     }
@@ -141,15 +141,15 @@ internal sealed class CpuEngine : ISimulationEngine
 
     private (NeuronGroup Group, int[] Bounds)[] _work = [];
     private int _stepSlot;
-    private double _stepTime;
+    private long _stepIndex;
 
     private void RunChunk(int chunk)
     {
         foreach (var (group, bounds) in _work)
         {
             int slotOffset = _stepSlot * group.PaddedSize;
-            if (chunk < 0) group.Update(0, group.PaddedSize, slotOffset, _stepTime);
-            else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepTime);
+            if (chunk < 0) group.Update(0, group.PaddedSize, slotOffset, _stepIndex);
+            else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepIndex);
         }
     }
 

@@ -26,14 +26,17 @@ internal sealed class NeuronGroup : CellGroup
     private readonly string[] _stateNames;
     private readonly string[] _parameterNames;
     private readonly double _dt;
+    private readonly ulong _seed;
+    private readonly ulong[][] _drawStreams;
 
-    public NeuronGroup(PopulationSpec spec, double dt) : base(spec)
+    public NeuronGroup(PopulationSpec spec, double dt, ulong seed) : base(spec)
     {
         _dt = dt;
+        _seed = seed;
         var model = spec.Model;
         _plan = IntegrationPlan.For(model);
         _stateNames = model.States.Select(s => s.Name).ToArray();
-        _parameterNames = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
+        _parameterNames = model.KernelParameters.ToArray();
         int w = KernelGenerator.Width;
         PaddedSize = (Size + w - 1) / w * w;
         State = _stateNames.Select(n => Pad(spec.InitialValues[n])).ToArray();
@@ -44,6 +47,10 @@ internal sealed class NeuronGroup : CellGroup
         Injected = new double[PaddedSize];
         Spiked = new double[PaddedSize];
         Receptors = model.Receptors.Select(r => new Receptor(r, Array.IndexOf(_stateNames, r.Target), new double[PaddedSize])).ToArray();
+        Draws = Enumerable.Range(0, model.RandomDraws).Select(_ => new double[PaddedSize]).ToArray();
+        _drawStreams = Enumerable.Range(0, model.RandomDraws)
+            .Select(d => Enumerable.Range(0, PaddedSize).Select(i => RandomStreams.NeuronDraw(spec.FirstGlobalIndex + Math.Min(i, Size - 1), d)).ToArray())
+            .ToArray();
         Recompute();
     }
 
@@ -76,9 +83,23 @@ internal sealed class NeuronGroup : CellGroup
     /// <summary>A receptor: incoming weights (times its per-cell scale) are added to one state variable.</summary>
     internal sealed record Receptor(ReceptorDefinition Definition, int StateIndex, double[] Scale);
 
-    /// <summary>Advances cells [begin, end) by one step; <paramref name="slotOffset"/> locates this step's input in the rings.</summary>
-    public void Update(int begin, int end, int slotOffset, double t) =>
-        _kernel(begin, end, State, Parameters, Coefficients, Injected, Refractory, RefractorySteps, Spiked, Rings, _ringScales, slotOffset, _dt, t);
+    /// <summary>This step's <c>uniform()</c> draws per cell, one array per draw of the model.</summary>
+    public double[][] Draws { get; }
+
+    /// <summary>
+    /// Advances cells [begin, end) by step <paramref name="step"/>; <paramref name="slotOffset"/> locates this step's input
+    /// in the rings. The model's random draws of the step are made first (docs/semantics.md).
+    /// </summary>
+    public void Update(int begin, int end, int slotOffset, long step)
+    {
+        for (int d = 0; d < Draws.Length; d++)
+        {
+            var draws = Draws[d];
+            var streams = _drawStreams[d];
+            for (int i = begin; i < end; i++) draws[i] = Philox.Uniform(_seed, streams[i], (ulong)step);
+        }
+        _kernel(begin, end, State, Parameters, Coefficients, Injected, Refractory, RefractorySteps, Spiked, Rings, _ringScales, Draws, slotOffset, _dt, step * _dt);
+    }
 
     public override void SetParameter(string name, double[] values)
     {
@@ -116,8 +137,8 @@ internal sealed class NeuronGroup : CellGroup
             for (int k = 0; k < c.Length; k++) Coefficients[k][i] = c[k];
             if (model.Refractory is { } r)
             {
-                double period = Lookup(r.PeriodParameter);
-                if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
+                double period = r.Period.Evaluate(Lookup);
+                if (!(period >= 0)) throw new InvalidParameterValueException($"The refractory period {r.Period} must be ≥ 0 ms, got {period} (cell {i} of '{Spec.Label}').");
                 RefractorySteps[i] = Math.Round(period / _dt);
             }
             foreach (var rec in Receptors) rec.Scale[i] = rec.Definition.Scale.Evaluate(Lookup);

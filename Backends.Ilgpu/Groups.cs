@@ -81,7 +81,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
         var model = spec.Model;
         _plan = IntegrationPlan.For(model);
         _stateNames = model.States.Select(s => s.Name).ToArray();
-        _parameterNames = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
+        _parameterNames = model.KernelParameters.ToArray();
         _parameters = _parameterNames.Select(n => (double[])spec.Parameters[n].Clone()).ToArray();
         State = state;
         StateBase = stateBase;
@@ -197,8 +197,8 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
             for (int k = 0; k < c.Length; k++) coefficients[k * n + i] = c[k];
             if (model.Refractory is { } r)
             {
-                double period = Lookup(r.PeriodParameter);
-                if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
+                double period = r.Period.Evaluate(Lookup);
+                if (!(period >= 0)) throw new InvalidParameterValueException($"The refractory period {r.Period} must be ≥ 0 ms, got {period} (cell {i} of '{Spec.Label}').");
                 refractorySteps[i] = (int)Math.Round(period / _ctx.Dt);
             }
             for (int k = 0; k < Receptors.Length; k++) scales[k * n + i] = Receptors[k].Scale.Evaluate(Lookup);

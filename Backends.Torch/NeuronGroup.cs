@@ -22,7 +22,7 @@ internal sealed class NeuronPopulationData
     {
         Spec = spec;
         Plan = IntegrationPlan.For(spec.Model);
-        ParameterNames = spec.Model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToArray();
+        ParameterNames = spec.Model.KernelParameters.ToArray();
         Parameters = ParameterNames.ToDictionary(n => n, n => (double[])spec.Parameters[n].Clone(), StringComparer.Ordinal);
         Recompute(dt);
     }
@@ -60,8 +60,8 @@ internal sealed class NeuronPopulationData
             for (int k = 0; k < c.Length; k++) coefficients[k][i] = c[k];
             if (model.Refractory is { } r)
             {
-                double period = Lookup(r.PeriodParameter);
-                if (period < 0) throw new InvalidParameterValueException($"{r.PeriodParameter} must be ≥ 0, got {period} (cell {i} of '{Spec.Label}').");
+                double period = r.Period.Evaluate(Lookup);
+                if (!(period >= 0)) throw new InvalidParameterValueException($"The refractory period {r.Period} must be ≥ 0 ms, got {period} (cell {i} of '{Spec.Label}').");
                 refractory[i] = Math.Round(period / dt);
             }
             for (int k = 0; k < scales.Length; k++) scales[k][i] = model.Receptors[k].Scale.Evaluate(Lookup);
@@ -243,6 +243,8 @@ internal sealed class NeuronGroup : ISpikeUnit
         public bool PreClamp;
         public int[] PostClamp = [];
         public (int State, Node Increment)[] Euler = [];
+        /// <summary>Exponential midpoint: per state the half-step predictor (into its stage register) and the corrector's increment.</summary>
+        public (int State, Node Predictor, int StageRegister, Node Increment)[] Midpoint = [];
         public (int State, Node[] Stages, int StageRegister)[] RungeKutta = [];
         public Node? Threshold;
         public (int State, Node Value, bool Increment)[] Reset = [];
@@ -364,7 +366,25 @@ internal sealed class NeuronGroup : ISpikeUnit
         }
 
         // 4. Integration of the other states.
-        if (!rk4)
+        if (plan.Scheme == IntegrationScheme.ExponentialMidpoint && plan.Nonlinear.Count > 0)
+        {
+            // As the CPU: a half exponential Euler step of every state (linear states at mid-step), then each state's full
+            // step with A and B at mid-step and its own start value.
+            Operand Predict(string n) => linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix]) : Base(n, program.TStart);
+            program.Midpoint = plan.Nonlinear.Select(x =>
+            {
+                var predictor = c.Multiply(c.Number(Folded(x.RightHandSide), Predict), c.Phi(c.Number(Folded(x.SelfCoefficient!), Predict), 0.5 * _dt));
+                Operand Mid(string n) =>
+                    n == x.Name ? Base(n, program.TMid)
+                    : linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix])
+                    : nonlinear.Contains(n) ? Operand.At(index[n + "__stage"])
+                    : Base(n, program.TMid);
+                var f = c.Number(Folded(x.RightHandSide), Mid);
+                var factor = x.Factor is SymbolExpr ? c.Number(Folded(x.Factor), Mid) : c.Phi(c.Number(Folded(x.SelfCoefficient!), Mid), _dt);
+                return (State(x.Name), predictor, index[x.Name + "__stage"], c.Multiply(f, factor));
+            }).ToArray();
+        }
+        else if (!rk4)
         {
             Operand Euler(string n) => linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix]) : Base(n, program.TMid);
             program.Euler = plan.Nonlinear.Select(x =>
@@ -501,7 +521,18 @@ internal sealed class NeuronGroup : ISpikeUnit
         }
 
         // 4. The other states.
-        if (!rk4)
+        if (p.Midpoint.Length > 0)
+        {
+            foreach (var (state, predictor, register, _) in p.Midpoint)
+            {
+                var h = predictor.Eval(regs);
+                regs[register] = TValue.Temporary(h.IsConstant ? _states[state].add(c.ScalarFor(h)) : h.Tensor!.add(_states[state]));
+            }
+            var increments = new TValue[p.Midpoint.Length];
+            for (int k = 0; k < p.Midpoint.Length; k++) increments[k] = p.Midpoint[k].Increment.Eval(regs);
+            for (int k = 0; k < p.Midpoint.Length; k++) AddTo(_states[p.Midpoint[k].State], increments[k], c);
+        }
+        else if (!rk4)
         {
             var increments = new TValue[p.Euler.Length];
             for (int k = 0; k < p.Euler.Length; k++) increments[k] = p.Euler[k].Increment.Eval(regs);

@@ -302,7 +302,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
             var (unit, _) = _unitOf[pop];
             var model = _network.Populations[pop].Model;
             if (unit is ArrayUnit array) array.SetSequence(name, values);
-            else throw new NonExistentParameterException(name, model.Name, model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name));
+            else throw new NonExistentParameterException(name, model.Name, model.KernelParameters);
         }
         foreach (var (proj, name, values) in update.Synapses)
         {

@@ -31,6 +31,7 @@ public sealed class ModelBuilder(string name)
     private RefractoryDefinition? _refractory;
     private string _description = "";
     private bool _conductanceBased;
+    private bool _thresholdCrossing;
     private IntegrationScheme _scheme = IntegrationScheme.Automatic;
 
     /// <summary>Sets the description.</summary>
@@ -40,6 +41,17 @@ public sealed class ModelBuilder(string name)
     public ModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "")
     {
         _parameters.Add(new(parameterName, defaultValue, unit, description));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds an array parameter of fixed length (PyNN's <c>ArrayParameter</c>); equations use its elements as
+    /// <c>NAME__0</c>, <c>NAME__1</c>, ... (<see cref="ParameterDefinition.ElementName"/>).
+    /// </summary>
+    public ModelBuilder ArrayParameter(string parameterName, double[] defaults, string unit, string description = "")
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        _parameters.Add(new(parameterName, double.NaN, unit, description, ParameterShape.Array, defaults.ToArray()));
         return this;
     }
 
@@ -74,6 +86,17 @@ public sealed class ModelBuilder(string name)
     /// <summary>Sets the spike condition.</summary>
     public ModelBuilder Threshold(string condition) { _threshold = Expr.Parse(condition); return this; }
 
+    /// <summary>
+    /// Sets a spike condition that fires only when it becomes true during a step (an upward crossing; see
+    /// <see cref="ModelDefinition.ThresholdCrossing"/>), for models without a reset.
+    /// </summary>
+    public ModelBuilder ThresholdCrossing(string condition)
+    {
+        _threshold = Expr.Parse(condition);
+        _thresholdCrossing = true;
+        return this;
+    }
+
     /// <summary>Adds reset assignments (<c>v = v_reset</c>, <c>w += b</c>), applied in order.</summary>
     public ModelBuilder Reset(params string[] assignments)
     {
@@ -81,10 +104,13 @@ public sealed class ModelBuilder(string name)
         return this;
     }
 
-    /// <summary>Sets the refractory period parameter and the assignments that clamp state during it.</summary>
-    public ModelBuilder Refractory(string periodParameter, params string[] clamp)
+    /// <summary>
+    /// Sets the refractory period (ms; a parameter name such as <c>tau_refrac</c>, or any expression of parameters) and
+    /// the assignments that clamp state during it.
+    /// </summary>
+    public ModelBuilder Refractory(string period, params string[] clamp)
     {
-        _refractory = new(periodParameter, clamp.Select(AssignmentDefinition.Parse).ToArray());
+        _refractory = new(Expr.Parse(period), clamp.Select(AssignmentDefinition.Parse).ToArray());
         return this;
     }
 
@@ -99,19 +125,25 @@ public sealed class ModelBuilder(string name)
     /// <summary>Overrides the automatic choice of integration scheme.</summary>
     public ModelBuilder Integrate(IntegrationScheme scheme) { _scheme = scheme; return this; }
 
-    /// <summary>Validates and returns the definition.</summary>
+    /// <summary>
+    /// Validates and returns the definition. Each <c>uniform()</c> call in the aliases, ODEs, threshold and reset
+    /// (in that order) becomes its own draw, <see cref="ModelDefinition.RandomDrawSymbol"/>.
+    /// </summary>
     public ModelDefinition Build()
     {
+        var draws = new RandomDrawNumbering();
         var model = new ModelDefinition
         {
             Name = name,
             Description = _description,
             Parameters = _parameters.ToArray(),
             States = _states.ToArray(),
-            Aliases = _aliases.ToArray(),
-            Odes = _odes.ToArray(),
-            Threshold = _threshold,
-            Reset = _reset.ToArray(),
+            Aliases = _aliases.Select(a => a with { Value = draws.Number(a.Value) }).ToArray(),
+            Odes = _odes.Select(o => o with { RightHandSide = draws.Number(o.RightHandSide) }).ToArray(),
+            Threshold = _threshold is null ? null : draws.Number(_threshold),
+            ThresholdCrossing = _thresholdCrossing,
+            Reset = _reset.Select(r => r with { Value = draws.Number(r.Value) }).ToArray(),
+            RandomDraws = draws.Count,
             Refractory = _refractory,
             Receptors = _receptors.ToArray(),
             ConductanceBased = _conductanceBased,

@@ -1,5 +1,6 @@
 using Meta.Models.Expressions;
 
+
 namespace Meta.Models;
 
 /// <summary>What kind of cell a model describes.</summary>
@@ -18,6 +19,12 @@ public enum ParameterShape
     Scalar,
     /// <summary>A sequence of numbers per cell, e.g. <c>spike_times</c>.</summary>
     Sequence,
+    /// <summary>
+    /// A fixed-length array of numbers per cell (PyNN's <c>ArrayParameter</c>, e.g. GIF's <c>tau_eta</c>). Equations
+    /// refer to its elements by <see cref="ParameterDefinition.ElementName"/> (<c>tau_eta__0</c>, <c>tau_eta__1</c>, ...),
+    /// and backends see each element as a scalar parameter.
+    /// </summary>
+    Array,
 }
 
 /// <summary>A model parameter: name, default value, unit.</summary>
@@ -26,7 +33,24 @@ public enum ParameterShape
 /// <param name="Unit">The unit (mV, ms, nF, nA, uS, Hz, ...).</param>
 /// <param name="Description">What the parameter means.</param>
 /// <param name="Shape">Scalar or sequence.</param>
-public sealed record ParameterDefinition(string Name, double Default, string Unit, string Description = "", ParameterShape Shape = ParameterShape.Scalar);
+/// <param name="ArrayDefault">For <see cref="ParameterShape.Array"/> parameters, the default elements (their count is the array's length).</param>
+public sealed record ParameterDefinition(string Name, double Default, string Unit, string Description = "", ParameterShape Shape = ParameterShape.Scalar,
+    IReadOnlyList<double>? ArrayDefault = null)
+{
+    /// <summary>The number of elements of an array parameter (0 for scalars and sequences).</summary>
+    public int Length => Shape == ParameterShape.Array ? ArrayDefault?.Count ?? 0 : 0;
+
+    /// <summary>The scalar symbol of element <paramref name="index"/> of array parameter <paramref name="name"/>.</summary>
+    public static string ElementName(string name, int index) => $"{name}__{index}";
+
+    /// <summary>The scalar symbols this parameter contributes to kernels: its own name, its elements, or none (sequences).</summary>
+    public IEnumerable<string> KernelNames => Shape switch
+    {
+        ParameterShape.Scalar => [Name],
+        ParameterShape.Array => Enumerable.Range(0, Length).Select(i => ElementName(Name, i)),
+        _ => [],
+    };
+}
 
 /// <summary>A state variable: name, initial value (an expression of parameters), unit.</summary>
 /// <param name="Name">The name, e.g. <c>v</c>.</param>
@@ -89,10 +113,10 @@ public sealed record ReceptorDefinition(string Name, string Target, ReceptorKind
     public string WeightUnit => Kind switch { ReceptorKind.Current => "nA", ReceptorKind.Conductance => "uS", _ => "mV" };
 }
 
-/// <summary>The refractory period: after a spike, for <c>PeriodParameter</c> ms, the clamp assignments replace integration of their targets.</summary>
-/// <param name="PeriodParameter">The parameter holding the period in ms, e.g. <c>tau_refrac</c>.</param>
+/// <summary>The refractory period: after a spike, for <c>Period</c> ms, the clamp assignments replace integration of their targets.</summary>
+/// <param name="Period">The period in ms, an expression of parameters: usually a parameter such as <c>tau_refrac</c>, or a constant.</param>
 /// <param name="Clamp">Assignments applied every refractory step, e.g. <c>v = v_reset</c>.</param>
-public sealed record RefractoryDefinition(string PeriodParameter, IReadOnlyList<AssignmentDefinition> Clamp);
+public sealed record RefractoryDefinition(Expr Period, IReadOnlyList<AssignmentDefinition> Clamp);
 
 /// <summary>How a model's ODEs are integrated over one step (docs/semantics.md).</summary>
 public enum IntegrationScheme
@@ -103,6 +127,13 @@ public enum IntegrationScheme
     ExponentialEuler,
     /// <summary>Classical 4th-order Runge–Kutta for every state outside the linear subsystem.</summary>
     RungeKutta4,
+    /// <summary>
+    /// Second-order exponential integration (exponential midpoint, the second-order Rush–Larsen scheme) for states that
+    /// are each linear in themselves but coupled to one another, such as Hodgkin–Huxley gating variables: an exponential
+    /// Euler half step predicts every state at mid-step, then each state takes a full exponential step with its
+    /// coefficients evaluated there.
+    /// </summary>
+    ExponentialMidpoint,
 }
 
 /// <summary>
@@ -114,6 +145,16 @@ public sealed class ModelDefinition
 {
     /// <summary>The input symbol for injected current (nA), summed over current sources.</summary>
     public const string InjectedCurrent = "i_inj";
+
+    /// <summary>The most <c>uniform()</c> draws one model may make per cell and step.</summary>
+    public const int MaxRandomDraws = 16;
+
+    /// <summary>
+    /// The symbol that stands for the <paramref name="index"/>-th <c>uniform()</c> call of a model (in the order of
+    /// ODEs, threshold, reset). Its value for the cell with global index g in step k is
+    /// <c>Philox.Uniform(seed, RandomStreams.NeuronDraw(g, index), k)</c> on every backend (docs/semantics.md).
+    /// </summary>
+    public static string RandomDrawSymbol(int index) => $"__uniform{index}";
 
     /// <summary>The model name, e.g. <c>IF_cond_exp</c>.</summary>
     public required string Name { get; init; }
@@ -133,6 +174,17 @@ public sealed class ModelDefinition
     public IReadOnlyList<OdeDefinition> Odes { get; init; } = [];
     /// <summary>The spike condition, tested after each step's update; null for models that never spike.</summary>
     public Expr? Threshold { get; init; }
+    /// <summary>
+    /// When true, a cell spikes only in a step where the threshold condition becomes true: false on the state at the
+    /// start of the step, true at its end (an upward crossing, as NEURON's <c>NetCon</c> threshold). For models without
+    /// a reset, such as <c>HH_cond_exp</c>, whose potential stays above threshold for several steps per action potential.
+    /// </summary>
+    public bool ThresholdCrossing { get; init; }
+    /// <summary>
+    /// The number of <c>uniform()</c> draws the equations make per cell and step; they appear in the expressions as
+    /// <see cref="RandomDrawSymbol"/> symbols (stochastic models such as <c>GIF_cond_exp</c>).
+    /// </summary>
+    public int RandomDraws { get; init; }
     /// <summary>Assignments applied, in order, when the cell spikes.</summary>
     public IReadOnlyList<AssignmentDefinition> Reset { get; init; } = [];
     /// <summary>The refractory period, or null for none.</summary>
@@ -149,6 +201,14 @@ public sealed class ModelDefinition
     /// <summary>Names users may record: <c>spikes</c> plus the recordable state variables.</summary>
     public IEnumerable<string> Recordables =>
         new[] { "spikes" }.Concat(States.Where(s => s.Recordable).Select(s => s.Name));
+
+    /// <summary>
+    /// The scalar parameter symbols kernels read, in declaration order: every scalar parameter and every element of the
+    /// array parameters (sequences are not kernel parameters). <see cref="Network.PopulationSpec.Parameters"/> holds one array per name.
+    /// </summary>
+    public IReadOnlyList<string> KernelParameters => _kernelParameters ??= Parameters.SelectMany(p => p.KernelNames).ToArray();
+
+    private IReadOnlyList<string>? _kernelParameters;
 
     /// <summary>Finds a parameter by name.</summary>
     public ParameterDefinition? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);

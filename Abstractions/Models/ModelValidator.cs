@@ -9,16 +9,19 @@ public static class ModelValidator
     public static void Validate(ModelDefinition model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var parameters = model.Parameters.Select(p => p.Name).ToHashSet();
+        var parameters = model.KernelParameters.ToHashSet();
         var states = model.States.Select(s => s.Name).ToHashSet();
         var aliases = model.Aliases.Select(a => a.Name).ToHashSet();
-        var known = new HashSet<string>(parameters.Concat(states).Concat(aliases)) { ModelDefinition.InjectedCurrent, "t" };
+        var known = new HashSet<string>(parameters.Concat(states).Concat(aliases)) { ModelDefinition.InjectedCurrent, "t", "dt" };
+        for (int d = 0; d < model.RandomDraws; d++) known.Add(ModelDefinition.RandomDrawSymbol(d));
 
         void Fail(string what) => throw new InvalidModelException($"Model '{model.Name}': {what}");
         void CheckNames(Expr e, string where)
         {
             foreach (var s in e.Symbols().Where(s => !known.Contains(s)))
                 Fail($"{where} uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
+            if (e.ToString().Contains(RandomDrawNumbering.Function + "(", StringComparison.Ordinal))
+                Fail($"{where} calls uniform() directly; build the model with ModelBuilder, which numbers the draws.");
         }
 
         foreach (var dup in model.Parameters.Select(p => p.Name).Concat(model.States.Select(s => s.Name)).Concat(aliases)
@@ -42,7 +45,8 @@ public static class ModelValidator
         }
         if (model.Refractory is { } refr)
         {
-            if (!parameters.Contains(refr.PeriodParameter)) Fail($"refractory period '{refr.PeriodParameter}' is not a parameter.");
+            foreach (var sym in refr.Period.Symbols().Where(n => !parameters.Contains(n)))
+                Fail($"the refractory period uses '{sym}', which is not a parameter.");
             foreach (var c in refr.Clamp)
             {
                 if (!states.Contains(c.Target)) Fail($"refractory clamp assigns '{c.Target}', which is not a state variable.");
@@ -56,5 +60,9 @@ public static class ModelValidator
                 Fail($"receptor '{r.Name}' scale uses '{sym}', which is not a parameter.");
         }
         if (model.Kind == ModelKind.SpikeSource && model.SourceKind is null) Fail("a spike source must name its SourceKind.");
+        if (model.ThresholdCrossing && model.Threshold is null) Fail("ThresholdCrossing needs a threshold.");
+        if (model.RandomDraws is < 0 or > ModelDefinition.MaxRandomDraws) Fail($"RandomDraws must be 0 to {ModelDefinition.MaxRandomDraws}.");
+        foreach (var p in model.Parameters.Where(p => p.Shape == ParameterShape.Array && p.Length == 0))
+            Fail($"array parameter '{p.Name}' needs at least one default element.");
     }
 }

@@ -1,3 +1,4 @@
+using Meta.Models;
 using Meta.Parameters;
 using Meta.Recording;
 
@@ -77,6 +78,21 @@ public abstract class CellCollection
             part.Population.SetParameterAt(name, part.Indices, values.AsSpan(at, part.Indices.Length));
             at += part.Indices.Length;
         }
+    }
+
+    /// <summary>Sets an array parameter (e.g. GIF's <c>tau_eta</c>) to the same elements on every cell.</summary>
+    public void SetArray(string name, params double[] elements)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        foreach (var part in Parts)
+        {
+            var model = part.Population.CellType.Model;
+            var p = model.FindParameter(name) ?? throw new NonExistentParameterException(name, model.Name, model.Parameters.Select(q => q.Name));
+            if (p.Shape != ParameterShape.Array) throw new InvalidParameterValueException($"'{name}' of {model.Name} is not an array parameter.");
+            if (p.Length != elements.Length)
+                throw new InvalidParameterValueException($"'{name}' of {model.Name} takes exactly {p.Length} values, got {elements.Length}.");
+        }
+        for (int i = 0; i < elements.Length; i++) Set(ParameterDefinition.ElementName(name, i), elements[i]);
     }
 
     /// <summary>Sets several parameters.</summary>
@@ -211,8 +227,14 @@ public abstract class CellCollection
                 if (model.FindState(name) is null)
                     throw new NonExistentParameterException(name, model.Name, model.States.Select(s => s.Name));
             }
-            else if (model.FindParameter(name) is null)
-                throw new NonExistentParameterException(name, model.Name, model.Parameters.Select(p => p.Name));
+            else if (!model.KernelParameters.Contains(name))
+            {
+                if (model.FindParameter(name) is { Shape: ParameterShape.Array } array)
+                    throw new InvalidParameterValueException(
+                        $"'{name}' of {model.Name} is an array parameter: use SetArray, or set its elements {string.Join(", ", array.KernelNames)}.");
+                if (model.FindParameter(name) is null)
+                    throw new NonExistentParameterException(name, model.Name, model.Parameters.Select(p => p.Name));
+            }
         }
         return value.Evaluate(name, Enumerable.Range(0, Size).ToArray(), Simulation.ParameterRandom);
     }

@@ -33,10 +33,13 @@ public sealed class Population : CellCollection
         var model = cellType.Model;
         foreach (var p in model.Parameters)
         {
-            if (p.Shape == ParameterShape.Scalar)
+            if (p.Shape != ParameterShape.Sequence)
             {
-                var value = cellType.Values.TryGetValue(p.Name, out var v) ? v : ParameterValue.Scalar(p.Default);
-                _parameters[p.Name] = value.Evaluate(p.Name, all, simulation.ParameterRandom);
+                foreach (var name in p.KernelNames)
+                {
+                    var value = cellType.Values.TryGetValue(name, out var v) ? v : ParameterValue.Scalar(cellType.DefaultOf(name));
+                    _parameters[name] = value.Evaluate(name, all, simulation.ParameterRandom);
+                }
             }
             else
             {

@@ -11,7 +11,7 @@ namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>The compiled step kernel of one neuron model.</summary>
 internal delegate void NeuronKernel(int begin, int end, double[][] state, double[][] parameters, double[][] coefficients,
-    double[] injected, double[] refractory, double[] refractorySteps, double[] spiked, double[][] ring, double[][] ringScale, int slotOffset, double dt, double t);
+    double[] injected, double[] refractory, double[] refractorySteps, double[] spiked, double[][] ring, double[][] ringScale, double[][] draws, int slotOffset, double dt, double t);
 
 /// <summary>Compiles generated kernels with Roslyn; identical sources are compiled once per process.</summary>
 internal static class KernelCompiler

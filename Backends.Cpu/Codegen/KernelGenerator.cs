@@ -28,7 +28,8 @@ internal static class KernelGenerator
     {
         var plan = IntegrationPlan.For(model);
         var states = model.States.Select(s => s.Name).ToList();
-        var parameters = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToList();
+        var parameters = model.KernelParameters.ToList();
+        var draws = Enumerable.Range(0, model.RandomDraws).Select(ModelDefinition.RandomDrawSymbol).ToList();
         var coefficients = plan.Coefficients.Select(c => c.Name).ToList();
         var linear = plan.Linear.SelectMany(c => c.States).ToHashSet();
         var resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
@@ -42,6 +43,7 @@ internal static class KernelGenerator
             : name == ModelDefinition.InjectedCurrent ? "i_inj"
             : coefficients.Contains(name) ? $"C_{Id(name)}[j]"
             : parameters.Contains(name) ? $"P_{Id(name)}[j]"
+            : draws.Contains(name) ? $"U_{draws.IndexOf(name)}[j]"
             : state(name));
         // After the linear update, linear states are read at the end of the step (unless a reset assigns them).
         string AtEnd(string n) => linear.Contains(n) && !resetTargets.Contains(n) ? $"s_{Id(n)}__end" : $"s_{Id(n)}";
@@ -75,7 +77,7 @@ internal static class KernelGenerator
         sb.AppendLine("        public static Vector<double> Pow(Vector<double> a, Vector<double> b) { Span<double> r = stackalloc double[Vector<double>.Count]; for (int k = 0; k < r.Length; k++) r[k] = Math.Pow(a[k], b[k]); return new Vector<double>(r); }");
         sb.AppendLine("    }");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        sb.AppendLine($"    public static void {MethodName}(int begin, int end, double[][] S, double[][] P, double[][] C, double[] IINJ, double[] REFR, double[] NREF, double[] SPIKED, double[][] RING, double[][] RSCALE, int slot, double dtValue, double tValue)");
+        sb.AppendLine($"    public static void {MethodName}(int begin, int end, double[][] S, double[][] P, double[][] C, double[] IINJ, double[] REFR, double[] NREF, double[] SPIKED, double[][] RING, double[][] RSCALE, double[][] RAND, int slot, double dtValue, double tValue)");
         sb.AppendLine("    {");
         sb.AppendLine("        var ZERO = Vector<double>.Zero; var ONE = Vector<double>.One;");
         sb.AppendLine("        var ALL = Vector<long>.AllBitsSet; var NONE = Vector<long>.Zero;");
@@ -92,6 +94,7 @@ internal static class KernelGenerator
             if (!constants.ContainsKey(ScaleName(model.Receptors[r].Name))) sb.AppendLine($"        var RS_{r} = {Cast($"RSCALE[{r}].AsSpan()")};");
         }
         sb.AppendLine($"        var I_INJ = {Cast("IINJ.AsSpan()")};");
+        for (int d = 0; d < draws.Count; d++) sb.AppendLine($"        var U_{d} = {Cast($"RAND[{d}].AsSpan()")};");
         sb.AppendLine($"        var SP = {Cast("SPIKED.AsSpan()")};");
         if (refractory)
         {
@@ -119,6 +122,8 @@ internal static class KernelGenerator
 
         // 2. Linear subsystem: mid-step values (if read) and end-of-step values, from start values.
         var startWriter = Writer(n => $"s_{Id(n)}");
+        // A crossing threshold fires only where the condition was false at the start of the step.
+        if (model.ThresholdCrossing) sb.AppendLine($"            var wasAbove = {startWriter.Mask(model.Threshold!)};");
         foreach (var c in plan.Linear)
         {
             for (int i = 0; i < c.States.Count; i++)
@@ -159,7 +164,7 @@ internal static class KernelGenerator
         foreach (var x in linear.Where(resetTargets.Contains)) sb.AppendLine($"            s_{Id(x)} = s_{Id(x)}__end;");
         var endWriter = Writer(AtEnd);
         if (model.Threshold is null) sb.AppendLine("            var spike = NONE;");
-        else sb.AppendLine($"            var spike = {endWriter.Mask(model.Threshold)}{(refractory ? " & ~inRef" : "")};");
+        else sb.AppendLine($"            var spike = {endWriter.Mask(model.Threshold)}{(refractory ? " & ~inRef" : "")}{(model.ThresholdCrossing ? " & ~wasAbove" : "")};");
         foreach (var a in model.Reset)
         {
             string value = a.Increment ? $"(s_{Id(a.Target)} + {endWriter.Number(a.Value)})" : endWriter.Number(a.Value);
@@ -190,6 +195,23 @@ internal static class KernelGenerator
                 // The factor is a per-cell coefficient when B depends on parameters only, else phi(B) evaluated here.
                 string factor = x.Factor is SymbolExpr ? w.Number(x.Factor) : $"Phi({w.Number(x.SelfCoefficient!)}, dt)";
                 sb.AppendLine($"            var d_{Id(x.Name)} = {w.Number(x.RightHandSide)} * {factor};");
+            }
+            foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
+            return;
+        }
+        if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
+        {
+            // Predictor: an exponential Euler half step of every state from the start values (linear states at mid-step).
+            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t");
+            foreach (var x in targets)
+                sb.AppendLine($"            var h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, new Vector<double>(0.5) * dt);");
+            // Corrector: each state's full exponential step, its coefficients A and B taken at mid-step (its own start value).
+            foreach (var x in targets)
+            {
+                string own = x.Name;
+                var mid = writer(n => n == own ? $"s_{Id(n)}" : linear.Contains(n) ? $"s_{Id(n)}__mid" : targetNames.Contains(n) ? $"h_{Id(n)}" : $"s_{Id(n)}", "(t + 0.5 * dt)");
+                string factor = x.Factor is SymbolExpr ? mid.Number(x.Factor) : $"Phi({mid.Number(x.SelfCoefficient!)}, dt)";
+                sb.AppendLine($"            var d_{Id(x.Name)} = {mid.Number(x.RightHandSide)} * {factor};");
             }
             foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
             return;

@@ -35,7 +35,7 @@ internal static class KernelGenerator
     {
         var plan = IntegrationPlan.For(model);
         var states = model.States.Select(s => s.Name).ToList();
-        var parameters = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).Select(p => p.Name).ToList();
+        var parameters = model.KernelParameters.ToList();
         var coefficients = plan.Coefficients.Select(c => c.Name).ToList();
         var linear = plan.Linear.SelectMany(c => c.States).ToHashSet();
         var resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
@@ -191,6 +191,23 @@ internal static class KernelGenerator
                 // The factor is a per-cell coefficient when B depends on parameters only, else phi(B) evaluated here.
                 string factor = x.Factor is SymbolExpr ? w.Number(x.Factor) : $"Phi({w.Number(x.SelfCoefficient!)}, dt)";
                 sb.AppendLine($"            {T} d_{Id(x.Name)} = {w.Number(x.RightHandSide)} * {factor};");
+            }
+            foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
+            return;
+        }
+        if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
+        {
+            // Predictor: an exponential Euler half step of every state from the start values, linear states at mid-step (as the CPU backend).
+            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t");
+            foreach (var x in targets)
+                sb.AppendLine($"            {T} h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, {half} * dt);");
+            // Corrector: each state's full exponential step with A and B at mid-step (its own start value).
+            foreach (var x in targets)
+            {
+                string own = x.Name;
+                var mid = writer(n => n == own ? $"s_{Id(n)}" : linear.Contains(n) ? $"s_{Id(n)}__mid" : targetNames.Contains(n) ? $"h_{Id(n)}" : $"s_{Id(n)}", $"(t + {half} * dt)");
+                string factor = x.Factor is SymbolExpr ? mid.Number(x.Factor) : $"Phi({mid.Number(x.SelfCoefficient!)}, dt)";
+                sb.AppendLine($"            {T} d_{Id(x.Name)} = {mid.Number(x.RightHandSide)} * {factor};");
             }
             foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
             return;

@@ -108,7 +108,7 @@ public static class ExpressionAlgebra
             case CallExpr c:
             {
                 var args = c.Arguments.Select(Simplify).ToImmutableArray();
-                if (args.All(a => a is NumberExpr))
+                if (args.Length > 0 && args.All(a => a is NumberExpr))
                     return new NumberExpr(MathFunctions.Apply(c.Function, args.Select(a => ((NumberExpr)a).Value).ToArray()));
                 return new CallExpr(c.Function, args);
             }

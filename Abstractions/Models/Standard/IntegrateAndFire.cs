@@ -38,39 +38,6 @@ public static class IntegrateAndFire
     private const string CurrentMembrane = "(v_rest - v)/tau_m + (isyn_exc + isyn_inh + i_offset + i_inj)/cm";
     private const string ConductanceMembrane = "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) + i_offset + i_inj)/cm";
 
-    /// <summary>
-    /// Exponentially decaying synaptic variables <c>{prefix}_exc</c> and <c>{prefix}_inh</c>: a weight w adds w, then
-    /// <c>dx/dt = -x/tau_syn_X</c>.
-    /// </summary>
-    private static ModelBuilder ExpSynapses(this ModelBuilder b, string prefix, string unit, ReceptorKind kind, bool recordable)
-    {
-        foreach (var (receptor, suffix, tau) in Receptors)
-        {
-            string x = $"{prefix}_{suffix}";
-            b.State(x, 0.0, unit, recordable).Ode(x, $"-{x}/{tau}").Receptor(receptor, x, kind);
-        }
-        return b;
-    }
-
-    /// <summary>
-    /// Alpha-shaped synaptic variables: a weight w adds w to the auxiliary <c>y</c>, and
-    /// <c>dx/dt = (e·y - x)/tau</c>, <c>dy/dt = -y/tau</c>, so x peaks at w at t = tau.
-    /// </summary>
-    private static ModelBuilder AlphaSynapses(this ModelBuilder b, string prefix, string unit, ReceptorKind kind, bool recordable)
-    {
-        foreach (var (receptor, suffix, tau) in Receptors)
-        {
-            string x = $"{prefix}_{suffix}", y = $"ysyn_{suffix}";
-            b.State(x, 0.0, unit, recordable).State(y, 0.0, unit, recordable: false)
-             .Ode(x, $"(exp(1)*{y} - {x})/{tau}").Ode(y, $"-{y}/{tau}")
-             .Receptor(receptor, y, kind);
-        }
-        return b;
-    }
-
-    private static readonly (string Receptor, string Suffix, string Tau)[] Receptors =
-        [("excitatory", "exc", "tau_syn_E"), ("inhibitory", "inh", "tau_syn_I")];
-
     /// <summary><c>IF_curr_exp</c>: LIF with exponentially decaying synaptic currents.</summary>
     public static ModelDefinition IF_curr_exp { get; } =
         Membrane("IF_curr_exp", "Leaky integrate-and-fire with exponentially decaying post-synaptic currents.", 5.0, 5.0, conductance: false)
@@ -105,5 +72,45 @@ public static class IntegrateAndFire
             .Ode("v", "(v_rest - v)/tau_m + (i_offset + i_inj)/cm")
             .Receptor("excitatory", "v", ReceptorKind.VoltageJump)
             .Receptor("inhibitory", "v", ReceptorKind.VoltageJump)
+            .Build();
+
+    /// <summary>
+    /// <c>IF_cond_exp_gsfa_grr</c> (Muller et al. 2007): IF_cond_exp with a spike-frequency adaptation conductance
+    /// <c>g_s</c> and a relative refractory conductance <c>g_r</c> (both in nS), each increased by <c>q_sfa</c> and
+    /// <c>q_rr</c> at a spike and decaying with <c>tau_sfa</c> and <c>tau_rr</c>.
+    /// </summary>
+    public static ModelDefinition IF_cond_exp_gsfa_grr { get; } =
+        Membrane("IF_cond_exp_gsfa_grr", "Conductance-based LIF with spike-frequency adaptation and relative refractoriness.", 5.0, 5.0, conductance: true)
+            .Parameter("tau_sfa", 100.0, "ms", "Decay time of the adaptation conductance.")
+            .Parameter("e_rev_sfa", -75.0, "mV", "Reversal potential of the adaptation conductance.")
+            .Parameter("q_sfa", 15.0, "nS", "Increase of the adaptation conductance at a spike.")
+            .Parameter("tau_rr", 2.0, "ms", "Decay time of the relative refractory conductance.")
+            .Parameter("e_rev_rr", -75.0, "mV", "Reversal potential of the relative refractory conductance.")
+            .Parameter("q_rr", 3000.0, "nS", "Increase of the relative refractory conductance at a spike.")
+            .State("g_r", 0.0, "nS").State("g_s", 0.0, "nS")
+            .Ode("v", "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) - 0.001*g_s*(v - e_rev_sfa) - 0.001*g_r*(v - e_rev_rr) + i_offset + i_inj)/cm")
+            .Ode("g_s", "-g_s/tau_sfa").Ode("g_r", "-g_r/tau_rr")
+            .Reset("g_s += q_sfa", "g_r += q_rr")
+            .ExpSynapses("gsyn", "uS", ReceptorKind.Conductance, recordable: true)
+            .Build();
+
+    /// <summary>
+    /// <c>IF_facets_hardware1</c>: the conductance-based LIF of the FACETS wafer-scale hardware, with exponential
+    /// conductances. Its capacitance (0.2 nF), refractory period (1 ms), excitatory reversal (0 mV) and offset current
+    /// (0) are fixed, so <c>tau_m = cm/g_leak</c> (5 ms by default).
+    /// </summary>
+    public static ModelDefinition IF_facets_hardware1 { get; } =
+        new ModelBuilder("IF_facets_hardware1").Describe("Conductance-based LIF of the FACETS hardware (fixed cm 0.2 nF, tau_refrac 1 ms).")
+            .Parameter("g_leak", 40.0, "nS", "Leak conductance.")
+            .Parameter("tau_syn_E", 30.0, "ms", "Decay time of the excitatory synaptic conductance.")
+            .Parameter("tau_syn_I", 30.0, "ms", "Decay time of the inhibitory synaptic conductance.")
+            .Parameter("v_reset", -80.0, "mV", "Reset potential after a spike.")
+            .Parameter("e_rev_I", -80.0, "mV", "Inhibitory reversal potential.")
+            .Parameter("v_rest", -65.0, "mV", "Resting membrane potential.")
+            .Parameter("v_thresh", -55.0, "mV", "Spike threshold.")
+            .State("v", -65.0, "mV")
+            .Ode("v", "(0.001*g_leak*(v_rest - v) + gsyn_exc*(0 - v) + gsyn_inh*(e_rev_I - v) + i_inj)/0.2")
+            .ExpSynapses("gsyn", "uS", ReceptorKind.Conductance, recordable: true)
+            .Threshold("v >= v_thresh").Reset("v = v_reset").Refractory("1.0", "v = v_reset")
             .Build();
 }

@@ -6,7 +6,9 @@ public static class StandardModels
     private static readonly Dictionary<string, ModelDefinition> s_models = new[]
     {
         IntegrateAndFire.IF_curr_exp, IntegrateAndFire.IF_curr_alpha, IntegrateAndFire.IF_cond_exp,
-        IntegrateAndFire.IF_cond_alpha, IntegrateAndFire.IF_curr_delta,
+        IntegrateAndFire.IF_cond_alpha, IntegrateAndFire.IF_curr_delta, IntegrateAndFire.IF_cond_exp_gsfa_grr,
+        IntegrateAndFire.IF_facets_hardware1, HodgkinHuxley.HH_cond_exp, AdaptiveExponential.EIF_cond_alpha_isfa_ista,
+        AdaptiveExponential.EIF_cond_exp_isfa_ista, IzhikevichModels.Izhikevich, GeneralizedIntegrateAndFire.GIF_cond_exp,
         SpikeSources.SpikeSourcePoisson, SpikeSources.SpikeSourceArray,
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
