@@ -133,6 +133,23 @@ public sealed class Projection
     }
 
     /// <summary>
+    /// PyNN's <c>save(attributes, file, format='list')</c>: writes the header <c># columns = ["i", "j", ...]</c> and one line per
+    /// connection, <c>i j values...</c>, in <see cref="GetList"/> order, with round-trip number formatting. The file can be read
+    /// back with <see cref="FromFileConnector"/>. No attributes means weight and delay.
+    /// </summary>
+    public void Save(string file, params string[] attributes)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (attributes.Length == 0) attributes = ["weight", "delay"];
+        var rows = GetList(attributes);
+        using var writer = new StreamWriter(file);
+        writer.WriteLine($"# columns = [{string.Join(", ", new[] { "i", "j" }.Concat(attributes).Select(a => $"\"{a}\""))}]");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var (pre, post, values) in rows)
+            writer.WriteLine(string.Join(" ", new[] { pre.ToString(invariant), post.ToString(invariant) }.Concat(values.Select(v => v.ToString("R", invariant)))));
+    }
+
+    /// <summary>
     /// PyNN's <c>get(name, format='array')</c>: a pre × post array, NaN where unconnected. Multiple synapses between one pair
     /// are combined by <paramref name="multipleSynapses"/>: <c>sum</c> (default), <c>first</c>, <c>last</c>, <c>min</c> or <c>max</c>.
     /// </summary>

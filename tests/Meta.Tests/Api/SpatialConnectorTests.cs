@@ -263,6 +263,28 @@ public class SpatialConnectorTests
         finally { File.Delete(file); }
     }
 
+    [Fact]
+    public void Projection_save_and_FromFileConnector_round_trip()
+    {
+        using var sim = NewSimulation(timestep: 0.1);
+        var a = Cells(sim, 12);
+        var b = Cells(sim, 9);
+        var original = new Projection(a, b, new FixedTotalNumberConnector(40),
+            new StaticSynapse(new RandomDistribution("uniform", 0.001, 0.01), new RandomDistribution("uniform", 0.5, 3.0)));
+        var file = Path.GetTempFileName();
+        try
+        {
+            original.Save(file);
+            File.ReadLines(file).First().Should().Be("# columns = [\"i\", \"j\", \"weight\", \"delay\"]");
+            var copy = new Projection(a, b, new FromFileConnector(file));
+            copy.GetList("weight", "delay").Select(r => (r.Pre, r.Post, r.Values[0], r.Values[1]))
+                .Should().Equal(original.GetList("weight", "delay").Select(r => (r.Pre, r.Post, r.Values[0], r.Values[1])));
+            original.Save(file, "delay");
+            new FromFileConnector(file).ColumnNames.Should().Equal("i", "j", "delay");
+        }
+        finally { File.Delete(file); }
+    }
+
     [Theory]
     [InlineData("0 1\n1 x\n", "*line 2*'x' is not a finite number*")]
     [InlineData("0 1\n1 2 3 4 5\n", "*line 2*expected 2 (i j)*got 5*")]
