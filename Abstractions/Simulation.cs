@@ -73,10 +73,22 @@ public sealed class Simulation : IDisposable
         return p;
     }
 
-    /// <summary>Creates a projection (same as <c>new Projection(...)</c>).</summary>
+    /// <summary>
+    /// Creates a population of <paramref name="size"/> cells placed by <paramref name="structure"/>
+    /// (PyNN's <c>Population(size, cell_type, structure=...)</c>).
+    /// </summary>
+    public Population CreatePopulation(int size, CellType cellType, Spatial.Structure structure, string? label = null)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        var p = CreatePopulation(size, cellType, label);
+        p.Structure = structure;
+        return p;
+    }
+
+    /// <summary>Creates a projection (same as <c>new Projection(...)</c>); a null space is the default <see cref="Spatial.Space"/>.</summary>
     public Projection Connect(CellCollection pre, CellCollection post, Projections.Connectors.Connector connector,
-        StaticSynapse? synapse = null, string? receptorType = null, string? label = null) =>
-        new(pre, post, connector, synapse, receptorType, label);
+        StaticSynapse? synapse = null, string? receptorType = null, string? label = null, Spatial.Space? space = null) =>
+        new(pre, post, connector, synapse, receptorType, label, space);
 
     /// <summary>Advances the simulation by <paramref name="milliseconds"/> (PyNN's <c>run</c>); returns the new time.</summary>
     public double Run(double milliseconds, Action<double>? progress = null)
@@ -309,4 +321,9 @@ public static class RandomStreams
     /// <summary>The stream of the <see cref="CurrentSources.NoisyCurrentSource"/> that was injected <paramref name="sourceIndex"/>-th
     /// (its position in <see cref="Simulation.CurrentSources"/>); draw j is its j-th noise value.</summary>
     public static ulong NoisyCurrent(int sourceIndex) => 0x10_0000_0000UL + (ulong)sourceIndex;
+    /// <summary>
+    /// The stream of population <paramref name="index"/>'s random structure (random positions, random grid fill order):
+    /// 2^48 + index, above every <see cref="NeuronDraw"/> stream.
+    /// </summary>
+    public static ulong Structure(int index) => 0x1_0000_0000_0000UL + (ulong)index;
 }

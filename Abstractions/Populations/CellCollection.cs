@@ -20,6 +20,42 @@ public abstract class CellCollection
     /// <summary>The cells as (population, indices within it), in this collection's order.</summary>
     public abstract IReadOnlyList<PopulationPart> Parts { get; }
 
+    /// <summary>
+    /// The positions of these cells, 3 × <see cref="Size"/> (x, y, z per cell, in this collection's order), from their
+    /// populations. For views and assemblies the getter returns a copy; setting it sets the positions of these cells in
+    /// their populations (which then no longer follow a structure).
+    /// </summary>
+    public virtual double[,] Positions
+    {
+        get
+        {
+            var result = new double[3, Size];
+            int at = 0;
+            foreach (var part in Parts)
+            {
+                var source = part.Population.Positions;
+                foreach (var i in part.Indices)
+                {
+                    for (int a = 0; a < 3; a++) result[a, at] = source[a, i];
+                    at++;
+                }
+            }
+            return result;
+        }
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.GetLength(0) != 3 || value.GetLength(1) != Size)
+                throw new InvalidDimensionsException($"Positions must be 3 × {Size}, got {value.GetLength(0)} × {value.GetLength(1)}.");
+            int at = 0;
+            foreach (var part in Parts)
+            {
+                part.Population.SetPositionsAt(part.Indices, value, at);
+                at += part.Indices.Length;
+            }
+        }
+    }
+
     /// <summary>Whether every cell's type is conductance based.</summary>
     public bool ConductanceBased => Parts.All(p => p.Population.CellType.Model.ConductanceBased);
 

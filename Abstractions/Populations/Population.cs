@@ -1,12 +1,14 @@
 using Meta.Models;
 using Meta.Models.Expressions;
 using Meta.Parameters;
+using Meta.Random;
+using Meta.Spatial;
 
 namespace Meta.Populations;
 
 /// <summary>
 /// A group of cells of one cell type (PyNN's <c>Population</c>). Parameters are stored per cell; defaults
-/// come from the cell type. Create one with <see cref="Simulation.CreatePopulation"/>.
+/// come from the cell type. Create one with <see cref="Simulation.CreatePopulation(int, CellType, string?)"/>.
 /// </summary>
 public sealed class Population : CellCollection
 {
@@ -16,6 +18,7 @@ public sealed class Population : CellCollection
     private readonly Dictionary<string, bool[]> _initialSet = new(StringComparer.Ordinal);
     private readonly PopulationPart[] _parts;
     private double[,]? _positions;
+    private Structure? _structure = new Line();
 
     internal Population(Simulation simulation, int index, int size, CellType cellType, string? label)
     {
@@ -67,25 +70,47 @@ public sealed class Population : CellCollection
     public override IReadOnlyList<PopulationPart> Parts => _parts;
 
     /// <summary>
-    /// Cell positions, 3 × Size (PyNN's default <c>Line</c> structure: x = index, y = z = 0). Settable.
+    /// How the cells are placed (PyNN's <c>structure</c>; default <see cref="Line"/>, so x = index, y = z = 0). Setting a
+    /// structure generates new positions at once (so a grid that does not fit fails here, with a clear message). Setting
+    /// <see cref="Positions"/> explicitly makes this null (the positions no longer follow a structure).
+    /// Random structures without their own stream draw from <see cref="RandomStreams.Structure"/>(<see cref="Index"/>).
     /// </summary>
-    public double[,] Positions
+    public Structure? Structure
     {
-        get
-        {
-            if (_positions is null)
-            {
-                _positions = new double[3, Size];
-                for (int i = 0; i < Size; i++) _positions[0, i] = i;
-            }
-            return _positions;
-        }
+        get => _structure;
         set
         {
+            ArgumentNullException.ThrowIfNull(value);
+            _positions = value.GeneratePositions(Size, StructureStream());
+            _structure = value;
+        }
+    }
+
+    /// <summary>
+    /// Cell positions, 3 × Size (x, y, z per cell), generated from <see cref="Structure"/> on first use. The array returned
+    /// is the population's own. Setting it copies the array and drops the structure (PyNN's semantics).
+    /// </summary>
+    public override double[,] Positions
+    {
+        get => _positions ??= _structure!.GeneratePositions(Size, StructureStream());
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
             if (value.GetLength(0) != 3 || value.GetLength(1) != Size)
                 throw new InvalidDimensionsException($"Positions must be 3 × {Size}, got {value.GetLength(0)} × {value.GetLength(1)}.");
             _positions = (double[,])value.Clone();
+            _structure = null;
         }
+    }
+
+    private RandomStream StructureStream() => new(Simulation.Options.Seed, RandomStreams.Structure(Index));
+
+    internal void SetPositionsAt(int[] indices, double[,] values, int offset)
+    {
+        var positions = Positions;
+        for (int k = 0; k < indices.Length; k++)
+            for (int a = 0; a < 3; a++) positions[a, indices[k]] = values[a, offset + k];
+        _structure = null;
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using Meta.Models;
 using Meta.Populations;
 using Meta.Projections.Connectors;
+using Meta.Spatial;
 
 namespace Meta.Projections;
 
@@ -18,10 +19,11 @@ public sealed class Projection
     /// <summary>
     /// Connects <paramref name="pre"/> to <paramref name="post"/>. <paramref name="receptorType"/> null guesses from the weight's sign
     /// (PyNN's rule). Throws <see cref="ConnectionException"/> for an unknown receptor, a weight of the wrong sign or
-    /// a delay out of range.
+    /// a delay out of range. <paramref name="space"/> measures the distances that distance-dependent connectors and
+    /// synapse values use (null: the default <see cref="Spatial.Space"/>, Euclidean over x, y, z).
     /// </summary>
     public Projection(CellCollection pre, CellCollection post, Connector connector, StaticSynapse? synapse = null,
-        string? receptorType = null, string? label = null)
+        string? receptorType = null, string? label = null, Space? space = null)
     {
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(post);
@@ -34,6 +36,7 @@ public sealed class Projection
         Post = post;
         Connector = connector;
         Synapse = synapse ?? new StaticSynapse();
+        Space = space ?? new Space();
         Simulation.CheckCanAddStructure("a projection");
         Index = Simulation.NextProjectionIndex();
         Label = label ?? $"{pre.Label}→{post.Label}";
@@ -45,9 +48,18 @@ public sealed class Projection
         for (int i = 0; i < preCells.Length; i++) prePosition.TryAdd(preCells[i], i);
         var postPosition = new Dictionary<(Population, int), int>(postCells.Length);
         for (int j = 0; j < postCells.Length; j++) postPosition.TryAdd(postCells[j], j);
+        var prePositions = pre.Positions;
+        var postPositions = post.Positions;
+        var measure = Space;
         var context = new ConnectionContext(preCells.Length, postCells.Length,
-            (i, j) => preCells[i] == postCells[j], (i, j) => Distance(preCells[i], postCells[j]), rng,
-            j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1));
+            (i, j) => preCells[i] == postCells[j], Distance(prePositions, postPositions), rng,
+            j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1))
+        {
+            Displacement = (i, j) => measure.Displacement(prePositions[0, i], prePositions[1, i], prePositions[2, i],
+                postPositions[0, j], postPositions[1, j], postPositions[2, j]),
+            Pre = pre,
+            Post = post,
+        };
         var pairs = connector.Connect(context).ToArray();
         _pre = pairs.Select(p => p.Pre).ToArray();
         _post = pairs.Select(p => p.Post).ToArray();
@@ -89,6 +101,8 @@ public sealed class Projection
     public Connector Connector { get; }
     /// <summary>The synapse type.</summary>
     public StaticSynapse Synapse { get; }
+    /// <summary>The space in which distances between pre and post cells are measured.</summary>
+    public Space Space { get; }
     /// <summary>The receptor type on the post cells.</summary>
     public string ReceptorType { get; }
     /// <summary>The label.</summary>
@@ -116,6 +130,23 @@ public sealed class Projection
     {
         var columns = attributes.Select(Column).ToArray();
         return SynapseValue.ListOrder(_pre, _post).Select(k => (_pre[k], _post[k], columns.Select(c => c[k]).ToArray())).ToArray();
+    }
+
+    /// <summary>
+    /// PyNN's <c>save(attributes, file, format='list')</c>: writes the header <c># columns = ["i", "j", ...]</c> and one line per
+    /// connection, <c>i j values...</c>, in <see cref="GetList"/> order, with round-trip number formatting. The file can be read
+    /// back with <see cref="FromFileConnector"/>. No attributes means weight and delay.
+    /// </summary>
+    public void Save(string file, params string[] attributes)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (attributes.Length == 0) attributes = ["weight", "delay"];
+        var rows = GetList(attributes);
+        using var writer = new StreamWriter(file);
+        writer.WriteLine($"# columns = [{string.Join(", ", new[] { "i", "j" }.Concat(attributes).Select(a => $"\"{a}\""))}]");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var (pre, post, values) in rows)
+            writer.WriteLine(string.Join(" ", new[] { pre.ToString(invariant), post.ToString(invariant) }.Concat(values.Select(v => v.ToString("R", invariant)))));
     }
 
     /// <summary>
@@ -150,9 +181,7 @@ public sealed class Projection
     /// </summary>
     public void Set(string attribute, SynapseValue value)
     {
-        var preCells = Pre.Cells.ToArray();
-        var postCells = Post.Cells.ToArray();
-        var values = value.Evaluate(attribute, _pre, _post, (i, j) => Distance(preCells[i], postCells[j]),
+        var values = value.Evaluate(attribute, _pre, _post, Distance(Pre.Positions, Post.Positions),
             Pre.Size, Post.Size, Simulation.ProjectionRandom(Index));
         switch (attribute)
         {
@@ -176,12 +205,11 @@ public sealed class Projection
         _ => throw new NonExistentParameterException(attribute, StaticSynapse.TypeName, ["weight", "delay"]),
     };
 
-    private static double Distance((Population Population, int Index) a, (Population Population, int Index) b)
+    /// <summary>The distance function over pre and post positions in this projection's space.</summary>
+    private Func<int, int, double> Distance(double[,] pre, double[,] post)
     {
-        var pa = a.Population.Positions;
-        var pb = b.Population.Positions;
-        double dx = pa[0, a.Index] - pb[0, b.Index], dy = pa[1, a.Index] - pb[1, b.Index], dz = pa[2, a.Index] - pb[2, b.Index];
-        return Math.Sqrt(dx * dx + dy * dy + dz * dz);
+        var space = Space;
+        return (i, j) => space.Distance(pre[0, i], pre[1, i], pre[2, i], post[0, j], post[1, j], post[2, j]);
     }
 
     private void CheckWeights(double[] weights)

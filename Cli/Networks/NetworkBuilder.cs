@@ -77,6 +77,7 @@ public static class NetworkBuilder
     {
         private readonly Dictionary<string, CellCollection> _collections = new(StringComparer.Ordinal);
         private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Projection> _projections = new(StringComparer.Ordinal);
         private readonly List<(string Label, CellCollection Cells, List<string> Variables)> _recordings = [];
         private readonly List<CurrentSource> _recordedSources = [];
         private BackendCapabilities Capabilities => simulation.Backend.Descriptor.Capabilities;
@@ -113,6 +114,15 @@ public static class NetworkBuilder
                     At(p.Value.Path, () => { cellType[p.Name] = n.Value; });
             var population = At(section.Path, () => simulation.CreatePopulation(section.Size, cellType, section.Label));
             _collections[section.Label] = population;
+            if (section.Structure is { } structure)
+                At(structure.Path, () => { population.Structure = structure.Create(); });
+            if (section.Positions is { } positions)
+            {
+                var array = new double[3, section.Size];
+                for (int a = 0; a < 3; a++)
+                    for (int k = 0; k < section.Size; k++) array[a, k] = positions[a][k];
+                At(section.PositionsPath!, () => { population.Positions = array; });
+            }
             foreach (var p in section.Parameters)
             {
                 bool sequence = model.FindParameter(p.Name)?.Shape == ParameterShape.Sequence;
@@ -215,14 +225,17 @@ public static class NetworkBuilder
                 throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"),
                     $"{p.Synapse.Type} is not supported by backend '{BackendName}' (supported: {JsonFields.List(Capabilities.SynapseTypes)})");
             var connector = CreateConnector(p.Connector, pre.Size, post.Size);
+            var space = p.Space?.Create();
             CheckSynapseValue(p.Synapse.Weight, pre.Size, post.Size);
             CheckSynapseValue(p.Synapse.Delay, pre.Size, post.Size);
             if (p.Synapse.Delay is NumberSpec d) CheckDelay(d.Value, d.Path);
             if (p.Synapse.Weight is NumberSpec w) CheckWeightSign(w, post, p.Post.Name, p.ReceptorType?.Name);
             var synapse = At(p.Synapse.Path, () => new StaticSynapse(p.Synapse.Weight?.ToSynapseValue(), p.Synapse.Delay?.ToSynapseValue()));
             // Errors from connecting (e.g. "FixedNumberPreConnector: cannot choose ...") belong to the connector.
-            At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, p.Label ?? $"{p.Pre.Name}→{p.Post.Name}"),
+            string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
+            var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, label, space),
                 e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path : null);
+            _projections[label] = projection;
         }
 
         /// <summary>PyNN's weight sign rule for a scalar weight, with the receptor given or guessed from the sign.</summary>
@@ -258,6 +271,9 @@ public static class NetworkBuilder
                     if (row.Length >= 4) CheckDelay(row[3], JsonFields.Item(c.ConnListPaths[k], 3));
                 }
             }
+            if (c.Type == "ArrayConnector" && (c.Array!.Length != preSize || c.Array.Any(r => r.Length != postSize)))
+                throw new NetworkFormatException(JsonFields.Child(c.Path, "array"),
+                    $"the array must have {preSize} rows (one per pre cell) of {postSize} values (one per post cell), got {c.Array.Length} rows of {(c.Array.Length == 0 ? 0 : c.Array[0].Length)}");
             if (c.Type == "OneToOneConnector" && preSize != postSize)
                 throw new NetworkFormatException(JsonFields.Child(c.Path, "type"), $"OneToOneConnector needs pre and post of equal size, got {preSize} and {postSize}");
             return At<Connector>(c.Path, () => c.Type switch
@@ -268,8 +284,24 @@ public static class NetworkBuilder
                 "FixedNumberPreConnector" => new FixedNumberPreConnector(c.N!.ToFixedNumber(), c.AllowSelfConnections, c.WithReplacement) { Rng = rng },
                 "FixedNumberPostConnector" => new FixedNumberPostConnector(c.N!.ToFixedNumber(), c.AllowSelfConnections, c.WithReplacement) { Rng = rng },
                 "FromListConnector" => new FromListConnector(c.ConnList.Select(r => (double[])r.Clone())),
+                "DistanceDependentProbabilityConnector" => new DistanceDependentProbabilityConnector(c.DExpression!, c.AllowSelfConnections) { Rng = rng },
+                "IndexBasedProbabilityConnector" => new IndexBasedProbabilityConnector(IndexBasedExpression.Parse(c.IndexExpression!), c.AllowSelfConnections) { Rng = rng },
+                "DisplacementDependentProbabilityConnector" => new DisplacementDependentProbabilityConnector(c.DispFunction!, c.AllowSelfConnections) { Rng = rng },
+                "FixedTotalNumberConnector" => new FixedTotalNumberConnector((int)((NumberSpec)c.N!).Value, c.AllowSelfConnections, c.WithReplacement) { Rng = rng },
+                "FromFileConnector" => new FromFileConnector(c.File!),
+                "CloneConnector" => new CloneConnector(_projections[c.ReferenceProjection!.Name]),
+                "ArrayConnector" => new ArrayConnector(ToArray(c.Array!, preSize, postSize)),
+                "SmallWorldConnector" => new SmallWorldConnector(c.Degree, c.Rewiring, c.AllowSelfConnections, c.NConnections) { Rng = rng },
                 _ => throw new NetworkFormatException(JsonFields.Child(c.Path, "type"), $"unknown connector '{c.Type}'"),
             });
+        }
+
+        private static bool[,] ToArray(bool[][] rows, int preSize, int postSize)
+        {
+            var result = new bool[preSize, postSize];
+            for (int i = 0; i < preSize; i++)
+                for (int j = 0; j < postSize; j++) result[i, j] = rows[i][j];
+            return result;
         }
 
         private static void CheckSynapseValue(ValueSpec? value, int preSize, int postSize)

@@ -56,6 +56,30 @@ public sealed record PopulationSection(string Path, string Label, int Size, stri
 {
     /// <summary>The resolved model: a standard one by <see cref="CellType"/>, or a composed PointNeuron.</summary>
     public required Meta.Models.ModelDefinition Model { get; init; }
+    /// <summary>The <c>structure</c> (null: PyNN's default Line).</summary>
+    public StructureSpec? Structure { get; init; }
+    /// <summary>Explicit <c>positions</c>, 3 arrays (x, y, z) of one number per cell, or null.</summary>
+    public double[][]? Positions { get; init; }
+    /// <summary>The JSON path of <see cref="Positions"/>.</summary>
+    public string? PositionsPath { get; init; }
+}
+
+/// <summary>A population's structure (Line, Grid2D, Grid3D or RandomStructure), checked; <see cref="Create"/> makes a fresh one.</summary>
+/// <param name="Path">The JSON path.</param>
+/// <param name="Type">The structure's PyNN name.</param>
+/// <param name="Create">Makes the structure (a fresh random stream each time when it has a seed).</param>
+public sealed record StructureSpec(string Path, string Type, Func<Spatial.Structure> Create);
+
+/// <summary>A projection's space (PyNN's <c>Space</c>), checked.</summary>
+/// <param name="Path">The JSON path.</param>
+/// <param name="Axes">The axes, or null for all three.</param>
+/// <param name="ScaleFactor">The scale factor.</param>
+/// <param name="Offset">The offset.</param>
+/// <param name="PeriodicBoundaries">Three entries (null or (min, max)), or null.</param>
+public sealed record SpaceSpec(string Path, string? Axes, double ScaleFactor, double Offset, IReadOnlyList<(double Min, double Max)?>? PeriodicBoundaries)
+{
+    /// <summary>Makes the space.</summary>
+    public Spatial.Space Create() => new(Axes, ScaleFactor, Offset, PeriodicBoundaries);
 }
 
 /// <summary>A parameter or initial value by name.</summary>
@@ -99,7 +123,11 @@ public sealed record AssemblySection(string Path, string Label, IReadOnlyList<Re
 
 /// <summary>A projection: PyNN's <c>Projection(pre, post, connector, synapse_type, receptor_type=...)</c>.</summary>
 public sealed record ProjectionSection(string Path, string? Label, Ref Pre, Ref Post, ConnectorSpec Connector,
-    SynapseSpec Synapse, Ref? ReceptorType);
+    SynapseSpec Synapse, Ref? ReceptorType)
+{
+    /// <summary>The <c>space</c> (null: the default Space).</summary>
+    public SpaceSpec? Space { get; init; }
+}
 
 /// <summary>A connector by PyNN name with its parameters (only those of its type are set).</summary>
 public sealed record ConnectorSpec(string Path, string Type)
@@ -118,6 +146,24 @@ public sealed record ConnectorSpec(string Path, string Type)
     public IReadOnlyList<string> ConnListPaths { get; init; } = [];
     /// <summary>A seed giving the connector its own random stream, or null to use the projection's.</summary>
     public ulong? Seed { get; init; }
+    /// <summary><c>d_expression</c> (DistanceDependentProbabilityConnector), an expression in d.</summary>
+    public string? DExpression { get; init; }
+    /// <summary><c>index_expression</c> (IndexBasedProbabilityConnector), an expression in i and j.</summary>
+    public string? IndexExpression { get; init; }
+    /// <summary><c>disp_function</c> (DisplacementDependentProbabilityConnector), an expression in dx, dy and dz.</summary>
+    public string? DispFunction { get; init; }
+    /// <summary><c>file</c> (FromFileConnector), resolved against the network file's folder.</summary>
+    public string? File { get; init; }
+    /// <summary><c>reference_projection</c> (CloneConnector): the label of an earlier projection.</summary>
+    public Ref? ReferenceProjection { get; init; }
+    /// <summary><c>array</c> (ArrayConnector): rows (pre) of booleans (post).</summary>
+    public bool[][]? Array { get; init; }
+    /// <summary><c>degree</c> (SmallWorldConnector).</summary>
+    public double Degree { get; init; }
+    /// <summary><c>rewiring</c> (SmallWorldConnector).</summary>
+    public double Rewiring { get; init; }
+    /// <summary><c>n_connections</c> (SmallWorldConnector), or null.</summary>
+    public int? NConnections { get; init; }
 }
 
 /// <summary>The synapse type (StaticSynapse) with weight and delay, each null for the default.</summary>

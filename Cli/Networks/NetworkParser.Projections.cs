@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Meta.CurrentSources;
+using Meta.Projections.Connectors;
 
 namespace Meta.Cli.Networks;
 
 public static partial class NetworkParser
 {
-    private static readonly string[] ProjectionKeys = ["label", "pre", "post", "connector", "synapse", "receptor_type"];
+    private static readonly string[] ProjectionKeys = ["label", "pre", "post", "connector", "synapse", "receptor_type", "space"];
     private static readonly string[] SynapseKeys = ["type", "weight", "delay"];
 
     private sealed partial class Reader
@@ -22,10 +23,17 @@ public static partial class NetworkParser
             Ref? receptor = o.OptionalString("receptor_type", "a receptor type such as \"excitatory\" or \"inhibitory\"") is { } r
                 ? new Ref(r, o.PathOf("receptor_type"))
                 : null;
-            return new ProjectionSection(path, label, pre, post, connector, synapse, receptor);
+            var space = o.TryGet("space", out var spe, out var spp) ? SpaceObject(spe, spp) : null;
+            // Projection labels (explicit, or PyNN's default "pre→post") that CloneConnector may refer to; a repeated one is ambiguous.
+            string effective = label ?? $"{pre.Name}→{post.Name}";
+            _projectionLabels[effective] = _projectionLabels.ContainsKey(effective) ? null : path;
+            return new ProjectionSection(path, label, pre, post, connector, synapse, receptor) { Space = space };
         }
 
-        private static ConnectorSpec Connector(JsonElement e, string path)
+        /// <summary>Projection labels seen so far, with the defining path (null when the label is used more than once).</summary>
+        private readonly Dictionary<string, string?> _projectionLabels = new(StringComparer.Ordinal);
+
+        private ConnectorSpec Connector(JsonElement e, string path)
         {
             var types = Vocabulary.Connectors.Keys;
             if (e.ValueKind != JsonValueKind.Object) throw JsonFields.TypeError(path, "a connector object such as {\"type\": \"AllToAllConnector\"}", e);
@@ -39,7 +47,7 @@ public static partial class NetworkParser
             var spec = new ConnectorSpec(path, type)
             {
                 AllowSelfConnections = o.OptionalBool("allow_self_connections", true),
-                WithReplacement = o.OptionalBool("with_replacement", false),
+                WithReplacement = o.OptionalBool("with_replacement", type == "FixedTotalNumberConnector"),
                 Seed = o.OptionalUnsigned("seed", "a non-negative integer seed"),
             };
             switch (type)
@@ -49,6 +57,71 @@ public static partial class NetworkParser
                     if (!(p >= 0 && p <= 1))
                         throw new NetworkFormatException(o.PathOf("p_connect"), $"expected the connection probability, a number in [0, 1], got {JsonFields.Format(p)}");
                     spec = spec with { PConnect = p };
+                    break;
+                case "DistanceDependentProbabilityConnector":
+                    var dx = o.RequiredString("d_expression", "the connection probability as an expression in d (the distance), such as \"0.5*exp(-d/100)\"");
+                    Check(() => new DistanceDependentProbabilityConnector(dx), o.PathOf("d_expression"));
+                    spec = spec with { DExpression = dx };
+                    break;
+                case "IndexBasedProbabilityConnector":
+                    var ix = o.RequiredString("index_expression", "the connection probability as an expression in i and j (pre and post positions), such as \"exp(-abs(i-j)/5)\"");
+                    Check(() => IndexBasedExpression.Parse(ix), o.PathOf("index_expression"));
+                    spec = spec with { IndexExpression = ix };
+                    break;
+                case "DisplacementDependentProbabilityConnector":
+                    var fx = o.RequiredString("disp_function", "the connection probability as an expression in dx, dy and dz (post − pre), such as \"exp(-(dx*dx + dy*dy)/50)\"");
+                    Check(() => new DisplacementDependentProbabilityConnector(fx), o.PathOf("disp_function"));
+                    spec = spec with { DispFunction = fx };
+                    break;
+                case "FixedTotalNumberConnector":
+                    var te = o.Required("n", "the total number of connections, a non-negative integer", out var tp);
+                    int total = JsonFields.Integer(te, tp, "the total number of connections, a non-negative integer");
+                    if (total < 0) throw new NetworkFormatException(tp, $"expected the total number of connections, a non-negative integer, got {total}");
+                    spec = spec with { N = new NumberSpec(tp, total) };
+                    break;
+                case "FromFileConnector":
+                    var file = o.RequiredString("file", "the name of a connection file (PyNN's text format), relative to the network file's folder");
+                    string full = System.IO.Path.GetFullPath(file, BaseDirectory);
+                    Check(() => new FromFileConnector(full), o.PathOf("file"));
+                    spec = spec with { File = full };
+                    break;
+                case "CloneConnector":
+                    var refName = o.RequiredString("reference_projection", "the label of an earlier projection");
+                    string refPath = o.PathOf("reference_projection");
+                    if (!_projectionLabels.TryGetValue(refName, out var defined))
+                        throw new NetworkFormatException(refPath,
+                            $"no earlier projection labelled '{refName}' (known: {JsonFields.List(_projectionLabels.Keys)}){JsonFields.DidYouMean(refName, _projectionLabels.Keys)}");
+                    if (defined is null)
+                        throw new NetworkFormatException(refPath, $"the projection label '{refName}' is used more than once; give the reference projection a unique label");
+                    spec = spec with { ReferenceProjection = new Ref(refName, refPath) };
+                    break;
+                case "ArrayConnector":
+                    const string arrayExpected = "an array of rows (one per pre cell) of true/false or 1/0 (one per post cell)";
+                    var ae = o.Required("array", arrayExpected, out var ap);
+                    var rowsOfBools = JsonFields.Items(ae, ap, arrayExpected).Select(r =>
+                        JsonFields.Items(r.Value, r.Path, "a row of true/false or 1/0, one per post cell").Select(x => x.Value.ValueKind switch
+                        {
+                            JsonValueKind.True => true,
+                            JsonValueKind.False => false,
+                            JsonValueKind.Number when x.Value.TryGetDouble(out var v) && v is 0 or 1 => v == 1,
+                            _ => throw JsonFields.TypeError(x.Path, "true/false or 1/0", x.Value),
+                        }).ToArray()).ToArray();
+                    for (int k = 1; k < rowsOfBools.Length; k++)
+                        if (rowsOfBools[k].Length != rowsOfBools[0].Length)
+                            throw new NetworkFormatException(JsonFields.Item(ap, k), $"all rows must have the same length ({rowsOfBools[0].Length}), got {rowsOfBools[k].Length}");
+                    spec = spec with { Array = rowsOfBools };
+                    break;
+                case "SmallWorldConnector":
+                    double degree = o.RequiredNumber("degree", "the distance within which cells connect locally, a number ≥ 0");
+                    double rewiring = o.RequiredNumber("rewiring", "the rewiring probability, a number in [0, 1]");
+                    int? nConnections = null;
+                    if (o.TryGet("n_connections", out var nce, out var ncp))
+                    {
+                        nConnections = JsonFields.Integer(nce, ncp, "the number of connections per pre cell, a non-negative integer");
+                        if (nConnections < 0) throw new NetworkFormatException(ncp, $"expected the number of connections per pre cell, a non-negative integer, got {nConnections}");
+                    }
+                    Check(() => new SmallWorldConnector(degree, rewiring, true, nConnections), path);
+                    spec = spec with { Degree = degree, Rewiring = rewiring, NConnections = nConnections };
                     break;
                 case "FixedNumberPreConnector" or "FixedNumberPostConnector":
                     var ne = o.Required("n", "the number of connections per cell: a non-negative integer or a distribution", out var np);

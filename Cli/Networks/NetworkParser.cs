@@ -15,7 +15,7 @@ public static partial class NetworkParser
     private static readonly string[] TopKeys =
         ["name", "simulation", "populations", "views", "assemblies", "projections", "current_sources", "record"];
     private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
-    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "parameters", "initial_values", "record"];
+    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "parameters", "initial_values", "record", "structure", "positions"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
     private static readonly string[] AssemblyKeys = ["label", "members"];
     private static readonly string[] RecordKeys = ["cells", "variables", "sampling_interval"];
@@ -31,12 +31,15 @@ public static partial class NetworkParser
         {
             throw new IOException($"cannot read network file '{path}': {e.Message}", e);
         }
-        return Parse(text, System.IO.Path.GetFileNameWithoutExtension(path));
+        return Parse(text, System.IO.Path.GetFileNameWithoutExtension(path), System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
-    /// <summary>Parses network JSON. Comments and trailing commas are allowed.</summary>
+    /// <summary>
+    /// Parses network JSON. Comments and trailing commas are allowed. Relative file names in the network (FromFileConnector's
+    /// <c>file</c>) are resolved against <paramref name="baseDirectory"/> (null: the current directory).
+    /// </summary>
     /// <exception cref="NetworkFormatException">The text is not a valid network.</exception>
-    public static NetworkDocument Parse(string json, string defaultName = "network")
+    public static NetworkDocument Parse(string json, string defaultName = "network", string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonDocument document;
@@ -51,12 +54,15 @@ public static partial class NetworkParser
             if (cut > 0) message = message[..cut];
             throw new NetworkFormatException("", $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {message}", e);
         }
-        using (document) return new Reader().Read(document.RootElement, defaultName);
+        using (document) return new Reader(baseDirectory ?? Directory.GetCurrentDirectory()).Read(document.RootElement, defaultName);
     }
 
     /// <summary>The state of one parse: the labels seen so far.</summary>
-    private sealed partial class Reader
+    private sealed partial class Reader(string baseDirectory)
     {
+        /// <summary>The folder relative file names are resolved against.</summary>
+        private string BaseDirectory { get; } = baseDirectory;
+
         /// <summary>Every population, view and assembly label, with the path that defined it.</summary>
         private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
         /// <summary>The label of each current source, with the path that defined it.</summary>
@@ -250,7 +256,17 @@ public static partial class NetworkParser
                     record.Add(new Ref(variable, vp));
                 }
             }
-            return new PopulationSection(path, label, size, cellType, parameters, initial, record) { Model = model };
+            var structure = o.TryGet("structure", out var ste, out var stp) ? Structure(ste, stp, size) : null;
+            var positions = o.TryGet("positions", out var poe, out var pop) ? Positions(poe, pop, size) : null;
+            if (structure is not null && positions is not null)
+                throw new NetworkFormatException(pop, "give either 'structure' or 'positions', not both (explicit positions replace the structure)");
+            return new PopulationSection(path, label, size, cellType, parameters, initial, record)
+            {
+                Structure = structure,
+                Positions = positions,
+                PositionsPath = positions is null ? null : pop,
+                Model = model,
+            };
         }
 
         /// <summary>

@@ -14,6 +14,14 @@ public static class Vocabulary
         ["FixedNumberPreConnector"] = ["n", "allow_self_connections", "with_replacement", "seed"],
         ["FixedNumberPostConnector"] = ["n", "allow_self_connections", "with_replacement", "seed"],
         ["FromListConnector"] = ["conn_list"],
+        ["DistanceDependentProbabilityConnector"] = ["d_expression", "allow_self_connections", "seed"],
+        ["IndexBasedProbabilityConnector"] = ["index_expression", "allow_self_connections", "seed"],
+        ["DisplacementDependentProbabilityConnector"] = ["disp_function", "allow_self_connections", "seed"],
+        ["FixedTotalNumberConnector"] = ["n", "allow_self_connections", "with_replacement", "seed"],
+        ["FromFileConnector"] = ["file"],
+        ["CloneConnector"] = ["reference_projection"],
+        ["ArrayConnector"] = ["array"],
+        ["SmallWorldConnector"] = ["degree", "rewiring", "allow_self_connections", "n_connections", "seed"],
     };
 
     /// <summary>Synapse type names.</summary>
@@ -40,8 +48,7 @@ public static class Vocabulary
         "IF_cond_exp_gsfa_grr", "IF_facets_hardware1", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
         "Izhikevich", "GIF_cond_exp", "LIF", "AdExp", "PointNeuron", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
         "SpikeSourceInhGamma",
-        "DistanceDependentProbabilityConnector", "IndexBasedProbabilityConnector", "DisplacementDependentProbabilityConnector",
-        "FromFileConnector", "FixedTotalNumberConnector", "SmallWorldConnector", "CSAConnector", "CloneConnector", "ArrayConnector",
+        "CSAConnector",
         "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
         "MultiQuantalSynapse", "STDPMechanism",
     };

@@ -58,4 +58,16 @@ public sealed class ConnectionContext
     public Func<int, int, double> Distance { get; }
     /// <summary>The random stream to draw from.</summary>
     public RandomStream Rng { get; }
+
+    /// <summary>
+    /// The displacement (dx, dy, dz) from pre position i to post position j in the projection's space (with the default
+    /// space, post position − pre position). Null when the caller gives no positions.
+    /// </summary>
+    public Func<int, int, (double Dx, double Dy, double Dz)>? Displacement { get; init; }
+
+    /// <summary>The projection's presynaptic cells, when known (<see cref="CloneConnector"/> compares them).</summary>
+    public Populations.CellCollection? Pre { get; init; }
+
+    /// <summary>The projection's postsynaptic cells, when known.</summary>
+    public Populations.CellCollection? Post { get; init; }
 }

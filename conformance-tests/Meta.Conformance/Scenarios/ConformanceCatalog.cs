@@ -14,6 +14,7 @@ public static class ConformanceCatalog
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
         .. NetworkScenarios.All(),
+        .. SpaceAndConnectorScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 
