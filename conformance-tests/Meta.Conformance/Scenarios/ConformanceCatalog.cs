@@ -11,6 +11,7 @@ public static class ConformanceCatalog
         .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
         .. SingleCellScenarios.All(),
         .. StandardCellScenarios.All(),
+        .. SystemScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
         .. NetworkScenarios.All(),
