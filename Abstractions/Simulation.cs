@@ -153,6 +153,7 @@ public sealed class Simulation : IDisposable
     {
         if (_engine is not null) return;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var p in _populations) p.ValidateParameters();
         _spec = Resolve();
         CheckCapabilities(_spec);
         _engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
@@ -192,6 +193,8 @@ public sealed class Simulation : IDisposable
         if (_engine is null) return;
         if (_changedParameters.Count == 0 && _changedSequences.Count == 0 && _changedSynapses.Count == 0
             && !_currentSourcesChanged && !Recorders.Changed) return;
+        foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
+            changed.ValidateParameters();
         var parts = ProjectionParts().ToArray();
         var update = new NetworkUpdate
         {
@@ -287,4 +290,9 @@ public static class RandomStreams
     public static ulong Projection(int index) => 0x1000UL + (ulong)index;
     /// <summary>The stream of Poisson spikes of the cell with global index <paramref name="globalCell"/>; draw k is for step k.</summary>
     public static ulong PoissonCell(int globalCell) => 0x1_0000_0000UL + (ulong)globalCell;
+    /// <summary>
+    /// The sequential stream of the host-generated spike train (gamma, Poisson with dead time, inhomogeneous gamma) of the cell
+    /// with global index <paramref name="globalCell"/>: its intervals are drawn from it in order (docs/semantics.md).
+    /// </summary>
+    public static ulong SpikeTrainCell(int globalCell) => 0x2_0000_0000UL + (ulong)globalCell;
 }

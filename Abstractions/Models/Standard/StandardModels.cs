@@ -8,6 +8,7 @@ public static class StandardModels
         IntegrateAndFire.IF_curr_exp, IntegrateAndFire.IF_curr_alpha, IntegrateAndFire.IF_cond_exp,
         IntegrateAndFire.IF_cond_alpha, IntegrateAndFire.IF_curr_delta,
         SpikeSources.SpikeSourcePoisson, SpikeSources.SpikeSourceArray,
+        SpikeSources.SpikeSourceGamma, SpikeSources.SpikeSourcePoissonRefractory, SpikeSources.SpikeSourceInhGamma,
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>All standard models.</summary>
