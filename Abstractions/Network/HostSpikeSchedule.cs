@@ -109,6 +109,7 @@ public sealed class HostSpikeSchedule
         _dirty = new bool[n];
         _next = new double[n];
         _arrayCursor = new int[n];
+        SpikeSources.Validate(population.Model, population.Label, _parameters, _sequences);
         Reset();
     }
 

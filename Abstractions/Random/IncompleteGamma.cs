@@ -78,9 +78,11 @@ public static class IncompleteGamma
     }
 
     /// <summary>
-    /// The x ≥ 0 with <c>log Q(a, x) = logQ</c> (Q is strictly decreasing from 1 at x = 0): Newton steps on
-    /// <c>log Q</c>, whose derivative is <c>−x^(a−1) e^(−x) / (Γ(a) Q)</c>, kept inside a bisection bracket. The result is
-    /// within a relative 1e-13 of the exact root (or of the smallest representable scale near 0).
+    /// The x ≥ 0 with <c>log Q(a, x) = logQ</c> (Q is strictly decreasing from 1 at x = 0). It solves
+    /// <c>log(−log Q(a, eʸ)) = log(−logQ)</c> for y = log x, which is close to linear in y both where Q ≈ 1
+    /// (<c>−log Q ≈ P ∝ xᵃ</c>) and in the tail (<c>−log Q ≈ x</c>), by Newton steps kept inside a bisection bracket; the
+    /// derivative is <c>x·h(x)/(−log Q)</c> with the hazard <c>h = x^(a−1) e^(−x) / (Γ(a) Q)</c>. The result is within a
+    /// relative 1e-12 of the exact root.
     /// </summary>
     /// <param name="a">The shape, finite and &gt; 0.</param>
     /// <param name="logQ">The target, ≤ 0 (0 gives 0, −∞ gives +∞).</param>
@@ -91,26 +93,55 @@ public static class IncompleteGamma
         if (double.IsNaN(logQ) || logQ > 0) throw new ArgumentOutOfRangeException(nameof(logQ), logQ, "logQ must be ≤ 0.");
         if (logQ == 0) return 0.0;
         if (double.IsNegativeInfinity(logQ)) return double.PositiveInfinity;
-        double lo = 0, hi = Math.Max(1.0, a);
-        while (LogQ(a, hi) > logQ)
-        {
-            lo = hi;
-            hi *= 2;
-            if (double.IsInfinity(hi)) return double.PositiveInfinity;
-        }
+        double target = Math.Log(-logQ);
         double logGammaA = LogGamma(a);
-        double x = 0.5 * (lo + hi);
+        // G(y) = log(−log Q(a, e^y)) − target, increasing in y; −∞ where Q rounds to 1.
+        double G(double y)
+        {
+            double l = LogQ(a, Math.Exp(y));
+            return l == 0 ? double.NegativeInfinity : Math.Log(-l) - target;
+        }
+
+        double y0 = Math.Log(Math.Max(a, 1.0)), lo, hi, step = 1;
+        if (G(y0) < 0)
+        {
+            lo = y0;
+            hi = y0 + step;
+            while (G(hi) < 0)
+            {
+                lo = hi;
+                step *= 2;
+                hi = y0 + step;
+                if (hi > 710) return double.PositiveInfinity;
+            }
+        }
+        else
+        {
+            hi = y0;
+            lo = y0 - step;
+            while (G(lo) >= 0)
+            {
+                hi = lo;
+                step *= 2;
+                lo = y0 - step;
+                if (lo < -745) return 0.0;
+            }
+        }
+        double y = 0.5 * (lo + hi);
         for (int iteration = 0; iteration < 200; iteration++)
         {
-            double f = LogQ(a, x) - logQ;
-            if (f == 0) return x;
-            if (f > 0) lo = x; else hi = x;
-            double derivative = -Math.Exp((a - 1.0) * Math.Log(x) - x - logGammaA - (f + logQ));
-            double next = x - f / derivative;
-            if (!(next > lo && next < hi) || double.IsNaN(next)) next = 0.5 * (lo + hi);
-            if (Math.Abs(next - x) <= 1e-14 * Math.Abs(next) || hi - lo <= 1e-14 * hi) return next;
-            x = next;
+            double x = Math.Exp(y);
+            double l = LogQ(a, x);
+            double g = l == 0 ? double.NegativeInfinity : Math.Log(-l) - target;
+            if (g == 0) return x;
+            if (g < 0) lo = y; else hi = y;
+            double derivative = x * Math.Exp((a - 1.0) * y - x - logGammaA - l) / -l;
+            double next = y - g / derivative;
+            if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+            if (Math.Abs(next - y) <= 1e-14 * Math.Max(1.0, Math.Abs(y)) || hi - lo <= 1e-14 * Math.Max(1.0, Math.Abs(y)))
+                return Math.Exp(next);
+            y = next;
         }
-        return x;
+        return Math.Exp(y);
     }
 }
