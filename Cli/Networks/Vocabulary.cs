@@ -30,8 +30,7 @@ public static class Vocabulary
     public static IReadOnlySet<string> PyNNOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "IF_cond_exp_gsfa_grr", "IF_facets_hardware1", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
-        "Izhikevich", "GIF_cond_exp", "LIF", "AdExp", "PointNeuron", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
-        "SpikeSourceInhGamma",
+        "Izhikevich", "GIF_cond_exp", "LIF", "AdExp", "PointNeuron",
         "DistanceDependentProbabilityConnector", "IndexBasedProbabilityConnector", "DisplacementDependentProbabilityConnector",
         "FromFileConnector", "FixedTotalNumberConnector", "SmallWorldConnector", "CSAConnector", "CloneConnector", "ArrayConnector",
         "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
