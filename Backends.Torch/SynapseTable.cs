@@ -116,7 +116,8 @@ internal sealed class SynapseTable : IDisposable
     {
         if (_arange is null || _arange.shape[0] < n)
         {
-            long size = Math.Min(Count, Math.Max(n, Math.Max(1024, 2 * (_arange?.shape[0] ?? 0))));
+            // n may exceed Count when a source cell spikes several times in one step (each spike is delivered).
+            long size = Math.Max(n, Math.Min(Count, Math.Max(1024, 2 * (_arange?.shape[0] ?? 0))));
             _arange?.Dispose();
             _arange = TorchContext.Keep(torch.arange(size, ScalarType.Int64, _ctx.Device));
         }

@@ -11,6 +11,7 @@ public static class ConformanceCatalog
         .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
         .. SingleCellScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
+        .. SpikeSourceScenarios.All(),
         .. NetworkScenarios.All(),
         .. ErrorScenarios.All(),
     ];
