@@ -294,5 +294,5 @@ public static class RandomStreams
     /// The sequential stream of the host-generated spike train (gamma, Poisson with dead time, inhomogeneous gamma) of the cell
     /// with global index <paramref name="globalCell"/>: its intervals are drawn from it in order (docs/semantics.md).
     /// </summary>
-    public static ulong SpikeTrainCell(int globalCell) => 0x2_0000_0000UL + (ulong)globalCell;
+    public static ulong SpikeTrainCell(int globalCell) => 0x100_0000_0000UL + (ulong)globalCell;
 }
