@@ -93,9 +93,10 @@ internal sealed class SynapseTable : IDisposable
         if (total == 0) return;
         // Synapse ids: for spiking row i, start_i + (0 .. length_i - 1), rows in emission order:
         // repeat (start_i - synapses gathered before row i) length_i times, then add 0 .. total - 1.
-        using (var before = lengths.cumsum(0)) starts.sub_(before).add_(lengths);
+        // Explicit, long-lived alpha scalars: an implicit temporary one may be finalized while libtorch still reads it.
+        using (var before = lengths.cumsum(0)) starts.sub_(before).add_(lengths, _one);
         using var synapses = starts.repeat_interleave(lengths, 0, total);
-        using (var count = Arange(total)) synapses.add_(count);
+        using (var count = Arange(total)) synapses.add_(count, _one);
         using var weights = _weight.index_select(0, synapses);
         if (_uniformDelay > 0)
         {
