@@ -168,6 +168,7 @@ public sealed class Simulation : IDisposable
     {
         if (_engine is not null) return;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var p in _populations) p.ValidateParameters();
         _spec = Resolve();
         CheckCapabilities(_spec);
         _engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
@@ -207,6 +208,8 @@ public sealed class Simulation : IDisposable
         if (_engine is null) return;
         if (_changedParameters.Count == 0 && _changedSequences.Count == 0 && _changedSynapses.Count == 0
             && !_currentSourcesChanged && !Recorders.Changed) return;
+        foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
+            changed.ValidateParameters();
         var parts = ProjectionParts().ToArray();
         var update = new NetworkUpdate
         {
@@ -326,4 +329,9 @@ public static class RandomStreams
     /// 2^48 + index, above every <see cref="NeuronDraw"/> stream.
     /// </summary>
     public static ulong Structure(int index) => 0x1_0000_0000_0000UL + (ulong)index;
+    /// <summary>
+    /// The sequential stream of the host-generated spike train (gamma, Poisson with dead time, inhomogeneous gamma) of the cell
+    /// with global index <paramref name="globalCell"/>: its intervals are drawn from it in order (docs/semantics.md).
+    /// </summary>
+    public static ulong SpikeTrainCell(int globalCell) => 0x100_0000_0000UL + (ulong)globalCell;
 }

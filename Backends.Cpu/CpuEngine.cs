@@ -21,6 +21,7 @@ internal sealed class CpuEngine : ISimulationEngine
     private RecorderSpec[] _recorders = [];
     private readonly List<int> _emitted = new(1024);
     private long _step;
+    private long _runEnd;
     private int _slots;
     private bool _initialEmitted;
     private double _dt;
@@ -63,6 +64,7 @@ internal sealed class CpuEngine : ISimulationEngine
     public RunResult Run(long steps, Action<double>? progress = null)
     {
         long start = _step, end = _step + steps;
+        _runEnd = end;
         var recorders = _recorders;
         var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, start, end), _groups[r.Population])).ToArray();
         var spikes = recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
@@ -159,7 +161,7 @@ internal sealed class CpuEngine : ISimulationEngine
         {
             _emitted.Clear();
             var group = _groups[g];
-            if (group is SourceGroup src) src.Emit(s, _emitted);
+            if (group is SourceGroup src) src.Emit(s, _runEnd, _emitted);
             else if (s > 0)
             {
                 // Scan the spike flags a vector at a time: almost every vector is all zero.
@@ -223,11 +225,7 @@ internal sealed class CpuEngine : ISimulationEngine
     {
         ArgumentNullException.ThrowIfNull(update);
         foreach (var (pop, name, values) in update.Parameters) _groups[pop].SetParameter(name, values);
-        foreach (var (pop, name, values) in update.Sequences)
-        {
-            _groups[pop].SetSequence(name, values, _step);
-            if (_initialEmitted && _groups[pop] is SourceGroup sg) sg.SkipThrough(_step);
-        }
+        foreach (var (pop, name, values) in update.Sequences) _groups[pop].SetSequence(name, values, _step);
         foreach (var (proj, name, values) in update.Synapses)
         {
             if (name == "weight") _tables[proj].SetWeights(values);

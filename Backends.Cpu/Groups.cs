@@ -159,15 +159,17 @@ internal sealed class NeuronGroup : CellGroup
     }
 }
 
-/// <summary>Spike sources: Poisson (counter-based draws) or spike arrays.</summary>
+/// <summary>
+/// Spike sources: Poisson (counter-based draws per step), or a host-scheduled source (arrays, gamma, Poisson with dead time,
+/// inhomogeneous gamma) produced by the backend-neutral <see cref="HostSpikeSchedule"/>.
+/// </summary>
 internal sealed class SourceGroup : CellGroup
 {
     private readonly string _kind;
     private readonly double _dt;
     private readonly ulong _seed;
     private double[] _rate, _start, _duration;
-    private long[][] _arraySteps = [];
-    private int[] _next = [];
+    private readonly HostSpikeSchedule? _schedule;
 
     public SourceGroup(PopulationSpec spec, double dt, ulong seed) : base(spec)
     {
@@ -177,36 +179,35 @@ internal sealed class SourceGroup : CellGroup
         _rate = spec.Parameters.GetValueOrDefault("rate") ?? [];
         _start = spec.Parameters.GetValueOrDefault("start") ?? [];
         _duration = spec.Parameters.GetValueOrDefault("duration") ?? [];
-        if (_kind == SpikeSourceKinds.Array) SetSequence("spike_times", spec.Sequences["spike_times"], 0);
+        if (HostSpikeSchedule.Handles(_kind)) _schedule = new HostSpikeSchedule(spec, dt, seed);
+        else if (_kind != SpikeSourceKinds.Poisson) throw new NotSupportedByBackendException(CpuBackend.BackendName, $"Spike source {spec.Model.Name}");
     }
 
-    /// <summary>Number of spikes cell i emits at time index s (0 or more for arrays, 0 or 1 for Poisson).</summary>
-    public void Emit(long s, List<int> cells)
+    /// <summary>Adds the cells that emit at time index s (a cell once per spike); <paramref name="lastIndex"/> is the run's last index.</summary>
+    public void Emit(long s, long lastIndex, List<int> cells)
     {
-        if (_kind == SpikeSourceKinds.Poisson)
+        if (_schedule is not null)
         {
-            double t = s * _dt;
-            for (int i = 0; i < Size; i++)
-            {
-                if (t < _start[i] || t >= _start[i] + _duration[i] || _rate[i] <= 0) continue;
-                double p = 1.0 - Math.Exp(-_rate[i] * _dt / 1000.0);
-                double u = Philox.Uniform(_seed, RandomStreams.PoissonCell(Spec.FirstGlobalIndex + i), (ulong)s);
-                if (u < p) cells.Add(i);
-            }
+            foreach (int i in _schedule.WindowAt(s, lastIndex).CellsAt(s)) cells.Add(i);
+            return;
         }
-        else
+        double t = s * _dt;
+        for (int i = 0; i < Size; i++)
         {
-            for (int i = 0; i < Size; i++)
-            {
-                var steps = _arraySteps[i];
-                while (_next[i] < steps.Length && steps[_next[i]] < s) _next[i]++;
-                while (_next[i] < steps.Length && steps[_next[i]] == s) { cells.Add(i); _next[i]++; }
-            }
+            if (t < _start[i] || t >= _start[i] + _duration[i] || _rate[i] <= 0) continue;
+            double p = 1.0 - Math.Exp(-_rate[i] * _dt / 1000.0);
+            double u = Philox.Uniform(_seed, RandomStreams.PoissonCell(Spec.FirstGlobalIndex + i), (ulong)s);
+            if (u < p) cells.Add(i);
         }
     }
 
     public override void SetParameter(string name, double[] values)
     {
+        if (_schedule is not null)
+        {
+            _schedule.SetParameter(name, values);
+            return;
+        }
         switch (name)
         {
             case "rate": _rate = (double[])values.Clone(); break;
@@ -218,24 +219,11 @@ internal sealed class SourceGroup : CellGroup
 
     public override void SetSequence(string name, double[][] values, long currentStep)
     {
-        if (name != "spike_times") throw new NonExistentParameterException(name, Spec.Model.Name, ["spike_times"]);
-        _arraySteps = values.Select(times => times.Select(t => (long)Math.Round(t / _dt)).ToArray()).ToArray();
-        _next = new int[Size];
-        for (int i = 0; i < Size; i++)
-            while (_next[i] < _arraySteps[i].Length && _arraySteps[i][_next[i]] < currentStep) _next[i]++;
+        if (_schedule is null) throw new NonExistentParameterException(name, Spec.Model.Name, Spec.Model.Parameters.Select(p => p.Name));
+        _schedule.SetSequence(name, values);
     }
 
-    /// <summary>Skips spikes at or before <paramref name="s"/> (already emitted).</summary>
-    public void SkipThrough(long s)
-    {
-        for (int i = 0; i < _next.Length; i++)
-            while (_next[i] < _arraySteps[i].Length && _arraySteps[i][_next[i]] <= s) _next[i]++;
-    }
-
-    public override void Reset(IReadOnlyDictionary<string, double[]> initial)
-    {
-        if (_kind == SpikeSourceKinds.Array) Array.Clear(_next);
-    }
+    public override void Reset(IReadOnlyDictionary<string, double[]> initial) => _schedule?.Reset();
 
     public override double[] StateArray(string name) =>
         throw new RecordingException(name, Spec.Model.Name, Spec.Model.Recordables);

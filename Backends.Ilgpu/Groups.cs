@@ -359,67 +359,55 @@ internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unman
 }
 
 /// <summary>
-/// <c>SpikeSourceArray</c> cells. Their spikes are known in advance, so the whole schedule (sorted by index, then cell)
-/// lives on the device and the host only keeps a cursor: a delivery reads the index's slice of the schedule, and
-/// recording needs no device work at all.
+/// Host-scheduled spike sources (arrays, gamma, Poisson with dead time, inhomogeneous gamma): the backend-neutral
+/// <see cref="HostSpikeSchedule"/> produces a window of indices at a time (never beyond the current run), whose cells
+/// (sorted by index, then cell) are uploaded once; a delivery reads the index's slice of it, and recording needs no device
+/// work at all.
 /// </summary>
-internal sealed class ArrayGroup<T> : CellGroup where T : unmanaged
+internal sealed class HostScheduleGroup<T> : CellGroup where T : unmanaged
 {
     private readonly EngineContext<T> _ctx;
-    private long[] _steps = [];
-    private int[] _cells = [];
+    private readonly HostSpikeSchedule _schedule;
+    private SpikeWindow? _uploaded;
     private DeviceArray<int>? _device;
-    private int _next;
 
-    public ArrayGroup(PopulationSpec spec, EngineContext<T> ctx) : base(spec)
+    public HostScheduleGroup(PopulationSpec spec, EngineContext<T> ctx, ulong seed) : base(spec)
     {
         _ctx = ctx;
-        SetSequence("spike_times", spec.Sequences["spike_times"], 0);
+        _schedule = new HostSpikeSchedule(spec, ctx.Dt, seed);
     }
 
-    /// <summary>The schedule's cells on the device.</summary>
-    public ArrayView<int> Schedule => _device!.View;
-
-    /// <summary>The cells (host copy) of the schedule.</summary>
-    public int[] Cells => _cells;
-
-    /// <summary>The slice of the schedule emitted at index <paramref name="s"/> (several spikes of one cell all count).</summary>
-    public (int Offset, int Count) Emit(long s)
+    /// <summary>
+    /// The spikes of index <paramref name="s"/> (<paramref name="lastIndex"/> is the run's last index): the window's cells on
+    /// the host and on the device, and the slice of index s in both.
+    /// </summary>
+    public (int[] Cells, ArrayView<int> Device, int Offset, int Count) Emit(long s, long lastIndex)
     {
-        while (_next < _steps.Length && _steps[_next] < s) _next++;
-        int start = _next;
-        while (_next < _steps.Length && _steps[_next] == s) _next++;
-        return (start, _next - start);
-    }
-
-    public override void SetParameter(string name, double[] values) =>
-        throw new NonExistentParameterException(name, Spec.Model.Name, ["spike_times"]);
-
-    public override void SetSequence(string name, double[][] values, long currentStep)
-    {
-        if (name != "spike_times") throw new NonExistentParameterException(name, Spec.Model.Name, ["spike_times"]);
-        var entries = new List<(long Step, int Cell, int Order)>();
-        for (int i = 0; i < Size; i++)
+        var window = _schedule.WindowAt(s, lastIndex);
+        var (offset, count) = window.Slice(s);
+        if (count > 0 && !ReferenceEquals(window, _uploaded))
         {
-            var times = values[i];
-            for (int k = 0; k < times.Length; k++) entries.Add(((long)Math.Round(times[k] / _ctx.Dt), i, k));
+            if (_device is null || _device.Length < window.Count)
+            {
+                if (_device is not null)
+                {
+                    _ctx.Accelerator.Synchronize(); // deliveries queued on the old buffer finish first
+                    _device.Dispose();
+                }
+                _device = _ctx.Allocate<int>(Math.Max(window.Count, 2 * (_device?.Length ?? 0)));
+            }
+            // Ordered on the default stream after the deliveries that read the previous window.
+            _device.Upload(_ctx.Accelerator, window.Cells);
+            _uploaded = window;
         }
-        entries.Sort();
-        _steps = entries.Select(e => e.Step).ToArray();
-        _cells = entries.Select(e => e.Cell).ToArray();
-        _device?.Dispose();
-        _device = _ctx.Upload(_cells);
-        _next = 0;
-        while (_next < _steps.Length && _steps[_next] < currentStep) _next++;
+        return (window.Cells, count > 0 ? _device!.View : default, offset, count);
     }
 
-    /// <summary>Skips spikes at or before <paramref name="s"/> (already emitted).</summary>
-    public void SkipThrough(long s)
-    {
-        while (_next < _steps.Length && _steps[_next] <= s) _next++;
-    }
+    public override void SetParameter(string name, double[] values) => _schedule.SetParameter(name, values);
 
-    public override void Reset(IReadOnlyDictionary<string, double[]> initial) => _next = 0;
+    public override void SetSequence(string name, double[][] values, long currentStep) => _schedule.SetSequence(name, values);
+
+    public override void Reset(IReadOnlyDictionary<string, double[]> initial) => _schedule.Reset();
 
     public override void Dispose() => _device?.Dispose();
 }

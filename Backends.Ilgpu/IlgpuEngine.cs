@@ -11,7 +11,7 @@ namespace Meta.Backends.Ilgpu;
 /// Per step k: injected currents change on the host only at a current source's change step (then the affected
 /// populations' arrays are uploaded); one generated kernel per neuron population takes the ring input of step k,
 /// integrates, applies threshold, reset and refractoriness and appends the spikes of index s = k+1 to the population's
-/// spike list; Poisson kernels draw index s; one delivery kernel per projection queues every spike's synapses into the
+/// spike list; Poisson kernels draw index s and host-scheduled sources hand over their cells of index s; one delivery kernel per projection queues every spike's synapses into the
 /// delay rings with atomic adds; one sampling kernel takes the samples of index s. Everything is queued on one stream:
 /// the host never waits within a block. Recorded spikes (a log) and samples stay on the device and are copied back
 /// when a block is full and at the end of the run.
@@ -34,6 +34,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     private CurrentSchedule _currents = new([]);
     private RecorderSpec[] _recorders = [];
     private long _step;
+    private long _runEnd;
     private bool _initialEmitted;
     private double _dt;
     private Action<KernelConfig, DeliveryArgs<T>> _deliver = null!;
@@ -90,7 +91,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
                 stateBase += length;
             }
             else if (p.Model.SourceKind == SpikeSourceKinds.Poisson) _groups[p.Index] = new PoissonGroup<T>(p, _ctx, network.Seed);
-            else if (p.Model.SourceKind == SpikeSourceKinds.Array) _groups[p.Index] = new ArrayGroup<T>(p, _ctx);
+            else if (HostSpikeSchedule.Handles(p.Model.SourceKind)) _groups[p.Index] = new HostScheduleGroup<T>(p, _ctx, network.Seed);
             else throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Spike source {p.Model.Name}");
         }
         _tables = network.Projections.Select(p =>
@@ -112,6 +113,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     public RunResult Run(long steps, Action<double>? progress = null)
     {
         long start = _step, end = _step + steps;
+        _runEnd = end;
         long firstSample = _initialEmitted ? start + 1 : start;
         var recorders = _recorders;
         var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, firstSample, end))).ToArray();
@@ -187,13 +189,13 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         {
             switch (group)
             {
-                case ArrayGroup<T> array:
+                case HostScheduleGroup<T> host:
                 {
-                    var (offset, count) = array.Emit(s);
+                    var (cells, device, offset, count) = host.Emit(s, _runEnd);
                     if (count == 0) continue;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == group.Spec.Index) c.Add(array.Cells.AsSpan(offset, count), s);
-                    var list = array.Schedule.SubView(offset, count);
+                        if (c is not null && c.Population == group.Spec.Index) c.Add(cells.AsSpan(offset, count), s);
+                    var list = device.SubView(offset, count);
                     foreach (var table in _outgoing[group.Spec.Index]) table.Deliver(list, list, parity, count, s);
                     break;
                 }
@@ -410,11 +412,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(update);
         foreach (var (pop, name, values) in update.Parameters) _groups[pop].SetParameter(name, values);
-        foreach (var (pop, name, values) in update.Sequences)
-        {
-            _groups[pop].SetSequence(name, values, _step);
-            if (_initialEmitted && _groups[pop] is ArrayGroup<T> sg) sg.SkipThrough(_step);
-        }
+        foreach (var (pop, name, values) in update.Sequences) _groups[pop].SetSequence(name, values, _step);
         foreach (var (proj, name, values) in update.Synapses)
         {
             if (name == "weight") _tables[proj].SetWeights(values);

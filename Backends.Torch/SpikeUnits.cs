@@ -130,20 +130,22 @@ internal sealed class PoissonUnit : ISpikeUnit
     }
 }
 
-/// <summary><c>SpikeSourceArray</c> cells: the spikes of each time index, from the host (docs/semantics.md).</summary>
-internal sealed class ArrayUnit : ISpikeUnit
+/// <summary>
+/// Host-scheduled spike sources (arrays, gamma, Poisson with dead time, inhomogeneous gamma): the spikes of each time index
+/// come from the backend-neutral <see cref="HostSpikeSchedule"/>, a window of indices at a time, never beyond the current
+/// run's last index (<see cref="LastIndex"/>), so that changes between runs apply from the next index on (docs/semantics.md).
+/// </summary>
+internal sealed class HostScheduleUnit : ISpikeUnit
 {
-    private readonly double _dt;
     private readonly TorchContext _ctx;
-    private Dictionary<long, long[]> _events = [];
+    private readonly HostSpikeSchedule _schedule;
 
-    public ArrayUnit(PopulationSpec spec, double dt, TorchContext ctx)
+    public HostScheduleUnit(PopulationSpec spec, double dt, ulong seed, TorchContext ctx)
     {
         Populations = [spec];
         Size = spec.Size;
-        _dt = dt;
         _ctx = ctx;
-        SetSequence("spike_times", spec.Sequences["spike_times"]);
+        _schedule = new HostSpikeSchedule(spec, dt, seed);
     }
 
     public int Size { get; }
@@ -151,29 +153,23 @@ internal sealed class ArrayUnit : ISpikeUnit
     public int[] PopulationOffsets { get; } = [0];
     public List<SynapseTable> Outgoing { get; } = [];
 
-    /// <summary>
-    /// New spike times. Spikes are emitted at index round(t/dt), cells in ascending order and a cell once per spike; only
-    /// indices not yet emitted are ever asked for, so times in the past are skipped, as on the CPU.
-    /// </summary>
-    public void SetSequence(string name, double[][] values)
-    {
-        if (name != "spike_times") throw new NonExistentParameterException(name, Populations[0].Model.Name, ["spike_times"]);
-        var events = new SortedDictionary<long, List<long>>();
-        for (int i = 0; i < values.Length; i++)
-        {
-            foreach (var t in values[i])
-            {
-                long step = (long)Math.Round(t / _dt);
-                if (step < 0) continue;
-                if (!events.TryGetValue(step, out var cells)) events[step] = cells = [];
-                cells.Add(i);
-            }
-        }
-        _events = events.ToDictionary(e => e.Key, e => e.Value.ToArray());
-    }
+    /// <summary>The last index of the current run; the engine sets it before emitting.</summary>
+    public long LastIndex { get; set; }
 
-    public Tensor? Emit(long s) =>
-        _events.TryGetValue(s, out var cells) ? torch.tensor(cells, ScalarType.Int64, _ctx.Device) : null;
+    public void SetParameter(string name, double[] values) => _schedule.SetParameter(name, values);
+
+    public void SetSequence(string name, double[][] values) => _schedule.SetSequence(name, values);
+
+    public void Reset() => _schedule.Reset();
+
+    public Tensor? Emit(long s)
+    {
+        var cells = _schedule.WindowAt(s, Math.Max(s, LastIndex)).CellsAt(s);
+        if (cells.Length == 0) return null;
+        var indices = new long[cells.Length];
+        for (int k = 0; k < cells.Length; k++) indices[k] = cells[k];
+        return torch.tensor(indices, ScalarType.Int64, _ctx.Device);
+    }
 
     public void Dispose()
     {

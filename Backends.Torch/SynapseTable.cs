@@ -93,9 +93,10 @@ internal sealed class SynapseTable : IDisposable
         if (total == 0) return;
         // Synapse ids: for spiking row i, start_i + (0 .. length_i - 1), rows in emission order:
         // repeat (start_i - synapses gathered before row i) length_i times, then add 0 .. total - 1.
-        using (var before = lengths.cumsum(0)) starts.sub_(before).add_(lengths);
+        // Explicit, long-lived alpha scalars: an implicit temporary one may be finalized while libtorch still reads it.
+        using (var before = lengths.cumsum(0)) starts.sub_(before).add_(lengths, _one);
         using var synapses = starts.repeat_interleave(lengths, 0, total);
-        using (var count = Arange(total)) synapses.add_(count);
+        using (var count = Arange(total)) synapses.add_(count, _one);
         using var weights = _weight.index_select(0, synapses);
         if (_uniformDelay > 0)
         {
@@ -116,7 +117,8 @@ internal sealed class SynapseTable : IDisposable
     {
         if (_arange is null || _arange.shape[0] < n)
         {
-            long size = Math.Min(Count, Math.Max(n, Math.Max(1024, 2 * (_arange?.shape[0] ?? 0))));
+            // n may exceed Count when a source cell spikes several times in one step (each spike is delivered).
+            long size = Math.Max(n, Math.Min(Count, Math.Max(1024, 2 * (_arange?.shape[0] ?? 0))));
             _arange?.Dispose();
             _arange = TorchContext.Keep(torch.arange(size, ScalarType.Int64, _ctx.Device));
         }

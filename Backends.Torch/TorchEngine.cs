@@ -66,7 +66,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
             ISpikeUnit source = p.Model.SourceKind switch
             {
                 SpikeSourceKinds.Poisson => new PoissonUnit(p, _dt, network.Seed, ctx),
-                SpikeSourceKinds.Array => new ArrayUnit(p, _dt, ctx),
+                _ when HostSpikeSchedule.Handles(p.Model.SourceKind) => new HostScheduleUnit(p, _dt, network.Seed, ctx),
                 _ => throw new NotSupportedByBackendException(TorchBackend.BackendName, $"Spike source kind '{p.Model.SourceKind}' ({p.Model.Name})"),
             };
             unitOf[p.Index] = (source, 0);
@@ -139,6 +139,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
     {
         using var inference = torch.inference_mode();
         long start = _step, end = _step + steps;
+        foreach (var u in _units) if (u is HostScheduleUnit host) host.LastIndex = end;
         var spikeCollectors = new List<SpikeBlockBuilder>();
         var sampleCollectors = new List<SampleCollector>();
         var logs = new SpikeLog?[_units.Length];
@@ -294,6 +295,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
             {
                 case NeuronGroup g: g.SetParameter(member, name, values); break;
                 case PoissonUnit poisson: poisson.SetParameter(name, values); break;
+                case HostScheduleUnit host: host.SetParameter(name, values); break;
                 default: throw new NonExistentParameterException(name, model.Name, model.Parameters.Select(p => p.Name));
             }
         }
@@ -301,7 +303,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
         {
             var (unit, _) = _unitOf[pop];
             var model = _network.Populations[pop].Model;
-            if (unit is ArrayUnit array) array.SetSequence(name, values);
+            if (unit is HostScheduleUnit host) host.SetSequence(name, values);
             else throw new NonExistentParameterException(name, model.Name, model.KernelParameters);
         }
         foreach (var (proj, name, values) in update.Synapses)
@@ -321,6 +323,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
         foreach (var g in _groups) g.Reset(g.Members.Select(m => initialValues[m.Spec.Index]).ToArray());
+        foreach (var u in _units) if (u is HostScheduleUnit host) host.Reset();
         _step = 0;
         _initialEmitted = false;
     }

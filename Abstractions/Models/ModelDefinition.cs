@@ -50,6 +50,9 @@ public sealed record ParameterDefinition(string Name, double Default, string Uni
         ParameterShape.Array => Enumerable.Range(0, Length).Select(i => ElementName(Name, i)),
         _ => [],
     };
+
+    /// <summary>For sequence parameters, the default sequence of every cell (empty when null, as for <c>spike_times</c>).</summary>
+    public IReadOnlyList<double>? DefaultSequence { get; init; }
 }
 
 /// <summary>A state variable: name, initial value (an expression of parameters), unit.</summary>
@@ -243,4 +246,10 @@ public static class SpikeSourceKinds
     public const string Poisson = "poisson";
     /// <summary>Spikes at given times (<c>spike_times</c>).</summary>
     public const string Array = "array";
+    /// <summary>A gamma renewal process (alpha shape, beta Hz, start ms, duration ms).</summary>
+    public const string Gamma = "gamma";
+    /// <summary>A Poisson process with a dead time (rate Hz, tau_refrac ms, start ms, duration ms).</summary>
+    public const string PoissonRefractory = "poisson_refractory";
+    /// <summary>An inhomogeneous gamma process, piecewise constant over bins (a, b seconds, tbins ms, start ms, duration ms).</summary>
+    public const string InhomogeneousGamma = "inh_gamma";
 }

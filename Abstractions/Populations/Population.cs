@@ -1,5 +1,6 @@
 using Meta.Models;
 using Meta.Models.Expressions;
+using Meta.Models.Standard;
 using Meta.Parameters;
 using Meta.Random;
 using Meta.Spatial;
@@ -43,12 +44,13 @@ public sealed class Population : CellCollection
             }
             else
             {
-                var seq = cellType.Sequences.TryGetValue(p.Name, out var s) ? s : SequenceValue.Shared();
+                var seq = cellType.Sequences.TryGetValue(p.Name, out var s) ? s : SequenceValue.Shared(p.DefaultSequence?.ToArray() ?? []);
                 var values = seq.Evaluate(p.Name, all);
                 foreach (var cell in values) CheckSequence(p.Name, cell);
                 _sequences[p.Name] = values;
             }
         }
+        SpikeSources.Validate(model, Label, _parameters, _sequences);
         foreach (var s in model.States)
         {
             _initial[s.Name] = new double[size];
@@ -122,6 +124,8 @@ public sealed class Population : CellCollection
     internal void SetParameterAt(string name, int[] indices, ReadOnlySpan<double> values)
     {
         var target = _parameters[name];
+        if (CellType.Model.Kind == ModelKind.SpikeSource)
+            for (int i = 0; i < indices.Length; i++) SpikeSources.CheckValue(CellType.Model, name, values[i], $"in '{Label}' (cell {indices[i]})");
         for (int i = 0; i < indices.Length; i++) target[indices[i]] = values[i];
         Simulation.MarkParameterChanged(this, name);
     }
@@ -198,8 +202,19 @@ public sealed class Population : CellCollection
     internal Dictionary<string, double[]> AllInitialValues() =>
         CellType.Model.States.ToDictionary(s => s.Name, s => InitialValues(s.Name));
 
+    /// <summary>
+    /// Checks the rules that tie a spike source's parameters together (<see cref="SpikeSources.Validate"/>); called at
+    /// creation and before a run that follows changes, so that related parameters may be set one at a time.
+    /// </summary>
+    internal void ValidateParameters() => SpikeSources.Validate(CellType.Model, Label, _parameters, _sequences);
+
     private void CheckSequence(string name, double[] values)
     {
+        if (CellType.Model.Kind == ModelKind.SpikeSource && name != "spike_times")
+        {
+            SpikeSources.CheckSequence(CellType.Model, name, values, $"in '{Label}'");
+            return;
+        }
         for (int i = 1; i < values.Length; i++)
             if (values[i] < values[i - 1])
                 throw new InvalidParameterValueException(

@@ -137,6 +137,13 @@ public static class NetworkBuilder
                     At(p.Value.Path, () => population.Set(p.Name, p.Value.ToParameterValue()));
                 }
             }
+            if (model.Kind == ModelKind.SpikeSource)
+            {
+                // Rules that tie parameters together (e.g. a, b and tbins of equal length), once all are set.
+                At(section.Path, () => Models.Standard.SpikeSources.Validate(model, section.Label,
+                    model.Parameters.Where(d => d.Shape == ParameterShape.Scalar).ToDictionary(d => d.Name, d => population.Get(d.Name)),
+                    model.Parameters.Where(d => d.Shape == ParameterShape.Sequence).ToDictionary(d => d.Name, d => population.GetSequence(d.Name))));
+            }
             foreach (var v in section.InitialValues)
             {
                 CheckLength(v.Value, section.Size, $"population '{section.Label}'");

@@ -22,10 +22,13 @@ internal static class ValueParser
         };
     }
 
-    /// <summary>A sequence parameter (e.g. spike_times): one array for all cells, or an array of arrays, one per cell.</summary>
+    /// <summary>
+    /// A sequence parameter (spike_times, or a, b and tbins of SpikeSourceInhGamma): one array for all cells, or an array of
+    /// arrays, one per cell. spike_times are checked here (times ≥ 0, non-decreasing); the other sequences by the population.
+    /// </summary>
     public static ValueSpec Sequence(JsonElement e, string path, string name)
     {
-        const string expected = "an array of times shared by all cells, or an array of arrays (one per cell)";
+        const string expected = "an array of numbers shared by all cells, or an array of arrays (one per cell)";
         if (e.ValueKind != JsonValueKind.Array) throw JsonFields.TypeError(path, expected, e);
         var items = JsonFields.Items(e, path).ToList();
         if (items.Count > 0 && items.All(i => i.Value.ValueKind == JsonValueKind.Array))
@@ -123,6 +126,7 @@ internal static class ValueParser
 
     private static double[] CheckSequence(double[] values, string path, string name)
     {
+        if (name != "spike_times") return values;
         for (int i = 0; i < values.Length; i++)
         {
             if (values[i] < 0)

@@ -45,8 +45,7 @@ public static class Vocabulary
     /// <summary>PyNN class names that Meta does not provide (yet): named as such in errors instead of "unknown".</summary>
     public static IReadOnlySet<string> PyNNOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "MultiCompartmentNeuron", "LIF", "AdExp", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
-        "SpikeSourceInhGamma",
+        "MultiCompartmentNeuron", "LIF", "AdExp",
         "CSAConnector",
         "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
         "MultiQuantalSynapse", "STDPMechanism",

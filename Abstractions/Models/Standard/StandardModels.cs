@@ -10,6 +10,7 @@ public static class StandardModels
         IntegrateAndFire.IF_facets_hardware1, HodgkinHuxley.HH_cond_exp, AdaptiveExponential.EIF_cond_alpha_isfa_ista,
         AdaptiveExponential.EIF_cond_exp_isfa_ista, IzhikevichModels.Izhikevich, GeneralizedIntegrateAndFire.GIF_cond_exp,
         SpikeSources.SpikeSourcePoisson, SpikeSources.SpikeSourceArray,
+        SpikeSources.SpikeSourceGamma, SpikeSources.SpikeSourcePoissonRefractory, SpikeSources.SpikeSourceInhGamma,
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>All standard models.</summary>

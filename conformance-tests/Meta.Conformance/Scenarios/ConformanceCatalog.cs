@@ -14,6 +14,7 @@ public static class ConformanceCatalog
         .. SystemScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
+        .. SpikeSourceScenarios.All(),
         .. NetworkScenarios.All(),
         .. SpaceAndConnectorScenarios.All(),
         .. ErrorScenarios.All(),
