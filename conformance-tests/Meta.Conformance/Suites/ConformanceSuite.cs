@@ -24,7 +24,7 @@ public abstract class ConformanceSuite(ITestOutputHelper output)
 
     /// <summary>The scenario names.</summary>
     public static IEnumerable<object[]> ScenarioNames() =>
-        SingleCellScenarios.All().Concat(SourceAndRecordingScenarios.All()).Concat(NetworkScenarios.All()).Concat(ErrorScenarios.All())
+        SingleCellScenarios.All().Concat(CellTypeScenarios.All()).Concat(SourceAndRecordingScenarios.All()).Concat(NetworkScenarios.All()).Concat(ErrorScenarios.All())
             .Select(s => new object[] { s.Name });
 
     /// <summary>Runs one scenario.</summary>
