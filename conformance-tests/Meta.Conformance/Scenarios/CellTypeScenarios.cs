@@ -61,14 +61,15 @@ public static class CellTypeScenarios
         double[]? offsets, double step, double excitatory, double inhibitory, Action<Population>? perCell = null)
     {
         using var sim = new Simulation(backend, new SimulationOptions { Timestep = Dt, MinDelay = Dt, MaxDelay = 2.0, Seed = seed, Precision = precision });
+        var poisson = sim.CreatePopulation(3, new CellType("SpikeSourcePoisson").With("rate", 120.0).With("start", 5.0), "poisson");
+        var arrays = sim.CreatePopulation(2, new CellType("SpikeSourceArray").WithSequence("spike_times",
+            Parameters.SequenceValue.Function(i => Enumerable.Range(0, 12).Select(k => 10.0 + 11.3 * k + 2.7 * i).ToArray())), "arrays");
+        // The cells come after the sources, so their global indices (the streams of their draws) do not start at 0.
         var cells = sim.CreatePopulation(Cells, configure(new CellType(cellType)), cellType);
         if (offsets is not null) cells.Set("i_offset", offsets);
         else cells.Set("g_leak", Enumerable.Range(0, Cells).Select(i => 40.0 + 5.0 * i).ToArray());
         perCell?.Invoke(cells);
         new StepCurrentSource([20.0, 110.0], [step, 0.0]).InjectInto(cells[0..(Cells / 2)]);
-        var poisson = sim.CreatePopulation(3, new CellType("SpikeSourcePoisson").With("rate", 120.0).With("start", 5.0), "poisson");
-        var arrays = sim.CreatePopulation(2, new CellType("SpikeSourceArray").WithSequence("spike_times",
-            Parameters.SequenceValue.Function(i => Enumerable.Range(0, 12).Select(k => 10.0 + 11.3 * k + 2.7 * i).ToArray())), "arrays");
         _ = new Projection(poisson, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), "excitatory");
         _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), "inhibitory");
         cells.Record(["spikes", "v"]);
