@@ -253,6 +253,8 @@ internal sealed class NeuronGroup : ISpikeUnit
         public bool PreClamp;
         public int[] PostClamp = [];
         public (int State, Node Increment)[] Euler = [];
+        /// <summary>Exponential midpoint: per state the half-step predictor (into its stage register) and the corrector's increment.</summary>
+        public (int State, Node Predictor, int StageRegister, Node Increment)[] Midpoint = [];
         public (int State, Node[] Stages, int StageRegister)[] RungeKutta = [];
         public Node? Threshold;
         /// <summary>For a crossing threshold: the condition on the start-of-step state (after the input).</summary>
@@ -379,7 +381,25 @@ internal sealed class NeuronGroup : ISpikeUnit
         }
 
         // 4. Integration of the other states.
-        if (!rk4)
+        if (plan.Scheme == IntegrationScheme.ExponentialMidpoint && plan.Nonlinear.Count > 0)
+        {
+            // As the CPU: a half exponential Euler step of every state (linear states at mid-step), then each state's full
+            // step with A and B at mid-step and its own start value.
+            Operand Predict(string n) => linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix]) : Base(n, program.TStart);
+            program.Midpoint = plan.Nonlinear.Select(x =>
+            {
+                var predictor = c.Multiply(c.Number(Folded(x.RightHandSide), Predict), c.Phi(c.Number(Folded(x.SelfCoefficient!), Predict), 0.5 * _dt));
+                Operand Mid(string n) =>
+                    n == x.Name ? Base(n, program.TMid)
+                    : linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix])
+                    : nonlinear.Contains(n) ? Operand.At(index[n + "__stage"])
+                    : Base(n, program.TMid);
+                var f = c.Number(Folded(x.RightHandSide), Mid);
+                var factor = x.Factor is SymbolExpr ? c.Number(Folded(x.Factor), Mid) : c.Phi(c.Number(Folded(x.SelfCoefficient!), Mid), _dt);
+                return (State(x.Name), predictor, index[x.Name + "__stage"], c.Multiply(f, factor));
+            }).ToArray();
+        }
+        else if (!rk4)
         {
             Operand Euler(string n) => linear.Contains(n) ? Operand.At(index[n + IntegrationPlan.MidSuffix]) : Base(n, program.TMid);
             program.Euler = plan.Nonlinear.Select(x =>
@@ -531,7 +551,18 @@ internal sealed class NeuronGroup : ISpikeUnit
         }
 
         // 4. The other states.
-        if (!rk4)
+        if (p.Midpoint.Length > 0)
+        {
+            foreach (var (state, predictor, register, _) in p.Midpoint)
+            {
+                var h = predictor.Eval(regs);
+                regs[register] = TValue.Temporary(h.IsConstant ? _states[state].add(c.ScalarFor(h)) : h.Tensor!.add(_states[state]));
+            }
+            var increments = new TValue[p.Midpoint.Length];
+            for (int k = 0; k < p.Midpoint.Length; k++) increments[k] = p.Midpoint[k].Increment.Eval(regs);
+            for (int k = 0; k < p.Midpoint.Length; k++) AddTo(_states[p.Midpoint[k].State], increments[k], c);
+        }
+        else if (!rk4)
         {
             var increments = new TValue[p.Euler.Length];
             for (int k = 0; k < p.Euler.Length; k++) increments[k] = p.Euler[k].Increment.Eval(regs);

@@ -127,6 +127,13 @@ public enum IntegrationScheme
     ExponentialEuler,
     /// <summary>Classical 4th-order Runge–Kutta for every state outside the linear subsystem.</summary>
     RungeKutta4,
+    /// <summary>
+    /// Second-order exponential integration (exponential midpoint, the second-order Rush–Larsen scheme) for states that
+    /// are each linear in themselves but coupled to one another, such as Hodgkin–Huxley gating variables: an exponential
+    /// Euler half step predicts every state at mid-step, then each state takes a full exponential step with its
+    /// coefficients evaluated there.
+    /// </summary>
+    ExponentialMidpoint,
 }
 
 /// <summary>

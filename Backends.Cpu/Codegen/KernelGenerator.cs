@@ -199,6 +199,23 @@ internal static class KernelGenerator
             foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
             return;
         }
+        if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
+        {
+            // Predictor: an exponential Euler half step of every state from the start values (linear states at mid-step).
+            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t");
+            foreach (var x in targets)
+                sb.AppendLine($"            var h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, new Vector<double>(0.5) * dt);");
+            // Corrector: each state's full exponential step, its coefficients A and B taken at mid-step (its own start value).
+            foreach (var x in targets)
+            {
+                string own = x.Name;
+                var mid = writer(n => n == own ? $"s_{Id(n)}" : linear.Contains(n) ? $"s_{Id(n)}__mid" : targetNames.Contains(n) ? $"h_{Id(n)}" : $"s_{Id(n)}", "(t + 0.5 * dt)");
+                string factor = x.Factor is SymbolExpr ? mid.Number(x.Factor) : $"Phi({mid.Number(x.SelfCoefficient!)}, dt)";
+                sb.AppendLine($"            var d_{Id(x.Name)} = {mid.Number(x.RightHandSide)} * {factor};");
+            }
+            foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
+            return;
+        }
         // Classical RK4 over the nonlinear states; linear states at start, mid and end of step.
         string[] linearSuffix = ["", "__mid", "__mid", "__end"];
         string[] time = ["t", "(t + 0.5 * dt)", "(t + 0.5 * dt)", "(t + dt)"];

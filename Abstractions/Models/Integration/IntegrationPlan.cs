@@ -41,7 +41,7 @@ public sealed class IntegrationPlan
     public IReadOnlyList<LinearComponent> Linear { get; }
     /// <summary>The other integrated states, in declaration order.</summary>
     public IReadOnlyList<NonlinearState> Nonlinear { get; }
-    /// <summary>The scheme for <see cref="Nonlinear"/>: exponential Euler or RK4.</summary>
+    /// <summary>The scheme for <see cref="Nonlinear"/>: exponential Euler, exponential midpoint or RK4.</summary>
     public IntegrationScheme Scheme { get; }
     /// <summary>Per-cell numbers computed once from the parameters and dt (propagators and factors).</summary>
     public IReadOnlyList<CoefficientDefinition> Coefficients { get; }

@@ -63,17 +63,20 @@ internal static class IntegrationPlanner
         if (scheme == IntegrationScheme.Automatic)
         {
             bool allSelfLinear = nonlinearNames.All(x => !rhs[x].Derivative(x).Symbols().Contains(x));
-            scheme = allSelfLinear ? IntegrationScheme.ExponentialEuler : IntegrationScheme.RungeKutta4;
+            // Coupled self-linear states need the midpoint variant to stay second order; a single one (the LIF family's v) does not.
+            bool coupled = nonlinearNames.Any(x => rhs[x].Symbols().Any(y => y != x && nonlinearNames.Contains(y)));
+            scheme = !allSelfLinear ? IntegrationScheme.RungeKutta4
+                : coupled ? IntegrationScheme.ExponentialMidpoint : IntegrationScheme.ExponentialEuler;
         }
         var nonlinear = new List<NonlinearState>();
         foreach (var x in nonlinearNames)
         {
             var f = rhs[x];
-            if (scheme == IntegrationScheme.ExponentialEuler)
+            if (scheme is IntegrationScheme.ExponentialEuler or IntegrationScheme.ExponentialMidpoint)
             {
                 var b = f.Derivative(x);
                 if (b.Symbols().Contains(x))
-                    throw new InvalidModelException($"Model '{model.Name}': exponential Euler needs d({x})/dt linear in {x}; use RK4.");
+                    throw new InvalidModelException($"Model '{model.Name}': exponential integration needs d({x})/dt linear in {x}; use RK4.");
                 Expr factor;
                 var phi = Phi(b);
                 if (b.Symbols().All(parameters.Contains))

@@ -10,6 +10,7 @@ public static class ConformanceCatalog
     [
         .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
         .. SingleCellScenarios.All(),
+        .. StandardCellScenarios.All(),
         .. CellTypeScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. NetworkScenarios.All(),

@@ -88,6 +88,9 @@ public abstract class Scenario
         }
     }
 
+    /// <summary>The requirement that the backend compiles any model definition (composed and user-defined models).</summary>
+    public const string UserDefinedModels = "user-defined-models";
+
     /// <summary>Runs the checks.</summary>
     protected abstract ScenarioResult Execute(ScenarioContext context);
 
@@ -100,6 +103,7 @@ public abstract class Scenario
 
     private static bool Declared(BackendCapabilities caps, string requirement)
     {
+        if (requirement == UserDefinedModels) return caps.UserDefinedModels;
         if (requirement.StartsWith("source:", StringComparison.Ordinal)) return caps.SpikeSources.Contains(requirement[7..]);
         if (requirement.StartsWith("current:", StringComparison.Ordinal)) return caps.CurrentSources.Contains(requirement[8..]);
         return caps.CellTypes.Contains(requirement);
