@@ -29,8 +29,7 @@ public static class Vocabulary
     /// <summary>PyNN class names that Meta does not provide (yet): named as such in errors instead of "unknown".</summary>
     public static IReadOnlySet<string> PyNNOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "IF_cond_exp_gsfa_grr", "IF_facets_hardware1", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
-        "Izhikevich", "GIF_cond_exp", "LIF", "AdExp", "PointNeuron", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
+        "LIF", "AdExp", "PointNeuron", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
         "SpikeSourceInhGamma",
         "DistanceDependentProbabilityConnector", "IndexBasedProbabilityConnector", "DisplacementDependentProbabilityConnector",
         "FromFileConnector", "FixedTotalNumberConnector", "SmallWorldConnector", "CSAConnector", "CloneConnector", "ArrayConnector",

@@ -216,10 +216,10 @@ public sealed class TorchCrossBackendTests(ITestOutputHelper output)
     /// the quadratic blow-up (Izhikevich).
     /// </summary>
     [Theory]
-    [InlineData("cells/HH_cond_exp")]
-    [InlineData("cells/GIF_cond_exp")]
-    [InlineData("cells/EIF_cond_alpha_isfa_ista")]
-    [InlineData("cells/Izhikevich")]
+    [InlineData("cells/HH_cond_exp-vs-reference")]
+    [InlineData("cells/GIF_cond_exp-vs-reference")]
+    [InlineData("cells/EIF_cond_alpha_isfa_ista-vs-reference")]
+    [InlineData("cells/Izhikevich-vs-reference")]
     public void New_cell_types_in_float32_stay_within_the_stated_tolerance(string scenario)
     {
         var result = Conformance.Scenarios.ConformanceCatalog.Get(scenario).Run(new Conformance.Scenarios.ScenarioContext(Torch, Cpu, Precision.Float32));

@@ -109,7 +109,7 @@ public static class CellTypeScenarios
     /// <summary>The backend under test against the reference on the script, for one cell type.</summary>
     private static Scenario CrossCheck(string cellType, Func<CellType, CellType> configure, double[]? offsets, double step, double excitatory, double inhibitory) =>
         new CheckScenario(
-            $"cells/{cellType}",
+            $"cells/{cellType}-vs-reference",
             $"float64: identical spike trains, v within {Float64Tolerance:E0} mV of the reference backend; float32: counts within 1, spikes within 2 steps, v RMS ≤ 0.5 mV",
             [cellType, "source:poisson", "source:array", "current:StepCurrentSource"],
             ctx =>
@@ -126,7 +126,7 @@ public static class CellTypeScenarios
     /// a spike at s·dt (its receptors act on conductances, not on v, so the recorded v is the start-of-step v).
     /// </summary>
     private static Scenario Hh() => new CheckScenario(
-        "cells/HH_cond_exp",
+        "cells/HH_cond_exp-vs-reference",
         $"float64: identical spike trains, v within {Float64Tolerance:E0} mV of the reference backend; float32: counts within 1, spikes within 2 steps, " +
         "v RMS ≤ 2 mV; exact in both: the spikes are the upward crossings of 10 mV of the recorded v, one per action potential",
         ["HH_cond_exp", "source:poisson", "source:array", "current:StepCurrentSource"],
@@ -163,7 +163,7 @@ public static class CellTypeScenarios
     /// reference backend's trains, and another seed different trains (also equal to the reference's for that seed).
     /// </summary>
     private static Scenario Gif() => new CheckScenario(
-        "cells/GIF_cond_exp",
+        "cells/GIF_cond_exp-vs-reference",
         $"float64: identical spike trains and v within {Float64Tolerance:E0} mV of the reference backend for two seeds, and the two seeds' trains differ; " +
         "float32: 90 % of the reference spikes matched within 2 steps for each seed, the seeds' trains differ",
         ["GIF_cond_exp", "source:poisson", "source:array", "current:StepCurrentSource"],

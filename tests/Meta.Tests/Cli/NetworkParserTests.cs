@@ -190,8 +190,8 @@ public class NetworkParserTests
         "populations[0].parameters.tau_mm: unknown parameter 'tau_mm'", "valid parameters for IF_cond_exp are:", "tau_m", "did you mean 'tau_m'")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exx"}]}""",
         "populations[0].cell_type: unknown cell type 'IF_cond_exx'", "IF_curr_exp", "SpikeSourcePoisson")]
-    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "Izhikevich"}]}""",
-        "populations[0].cell_type: cell type 'Izhikevich' exists in PyNN but Meta does not provide it", "IF_cond_exp")]
+    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "SpikeSourceGamma"}]}""",
+        "populations[0].cell_type: cell type 'SpikeSourceGamma' exists in PyNN but Meta does not provide it", "IF_cond_exp")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "initial_values": {"u": 1}}]}""",
         "populations[0].initial_values.u: unknown state variable 'u'", "valid initial values for IF_cond_exp are: v, gsyn_exc, gsyn_inh")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_curr_exp", "record": ["spikes", "gsyn_exc"]}]}""",
