@@ -74,10 +74,12 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
     private readonly DeviceArray<T> _parametersDevice, _coefficientsDevice, _scalesDevice, _injectedDevice, _ring;
     private readonly DeviceArray<int> _refractory, _refractoryStepsDevice, _spikeList, _spikeCount;
     private Action<KernelConfig, NeuronArgs<T>> _kernel = null!;
+    private readonly ulong _seed;
 
-    public NeuronGroup(PopulationSpec spec, EngineContext<T> ctx, ArrayView<T> state, int stateBase) : base(spec)
+    public NeuronGroup(PopulationSpec spec, EngineContext<T> ctx, ArrayView<T> state, int stateBase, ulong seed) : base(spec)
     {
         _ctx = ctx;
+        _seed = seed;
         var model = spec.Model;
         _plan = IntegrationPlan.For(model);
         _stateNames = model.States.Select(s => s.Name).ToArray();
@@ -125,7 +127,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
 
     public void UploadInjected() => _injectedDevice.Upload(_ctx.Accelerator, Num<T>.Array(Injected));
 
-    /// <summary>Launches step k; spikes are stamped with the output's index.</summary>
+    /// <summary>Launches step k; spikes are stamped with the output's index. The kernel draws the model's <c>uniform()</c> numbers of step k itself.</summary>
     public void Update(long k, SpikeOutput output)
     {
         int n = Size;
@@ -145,6 +147,9 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
             RingStride = _ctx.Slots * n,
             RingOffset = (int)(k % _ctx.Slots) * n,
             Output = output,
+            Step = k,
+            Seed = _seed,
+            FirstGlobalIndex = Spec.FirstGlobalIndex,
         };
         _kernel(_ctx.PerItem(n), args);
     }

@@ -87,7 +87,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
             {
                 int length = p.Size * p.Model.States.Count;
                 var view = length > 0 ? _state.View.SubView(stateBase, length) : _state.View.SubView(0, 1);
-                _groups[p.Index] = new NeuronGroup<T>(p, _ctx, view, stateBase);
+                _groups[p.Index] = new NeuronGroup<T>(p, _ctx, view, stateBase, network.Seed);
                 stateBase += length;
             }
             else if (p.Model.SourceKind == SpikeSourceKinds.Poisson) _groups[p.Index] = new PoissonGroup<T>(p, _ctx, network.Seed);

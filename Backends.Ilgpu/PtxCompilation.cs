@@ -44,7 +44,15 @@ public static class PtxCompilation
         foreach (var model in models)
         {
             // With per-cell parameters (nothing folded) and with the defaults folded into literals, as engines compile them.
-            var defaults = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).ToDictionary(p => p.Name, p => p.Default);
+            // Array parameters contribute one kernel parameter per element (ModelDefinition.KernelParameters).
+            var defaults = model.Parameters
+                .SelectMany(p => p.Shape switch
+                {
+                    ParameterShape.Scalar => [(p.Name, p.Default)],
+                    ParameterShape.Array => (p.ArrayDefault ?? []).Select((v, i) => (ParameterDefinition.ElementName(p.Name, i), v)),
+                    _ => Enumerable.Empty<(string, double)>(),
+                })
+                .ToDictionary(x => x.Item1, x => x.Item2);
             foreach (bool single in new[] { false, true })
             {
                 string suffix = single ? "float32" : "float64";

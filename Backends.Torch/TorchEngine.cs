@@ -48,7 +48,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
         void CloseRun()
         {
             if (run.Count == 0) return;
-            var group = new NeuronGroup(run.ToArray(), units.Count, _slots, _dt, ctx);
+            var group = new NeuronGroup(run.ToArray(), units.Count, _slots, _dt, network.Seed, ctx);
             for (int m = 0; m < run.Count; m++) unitOf[run[m].Spec.Index] = (group, m);
             units.Add(group);
             run.Clear();
@@ -173,8 +173,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
                 using var scope = torch.NewDisposeScope();
                 ApplySourceChanges(k);
                 int slot = (int)(k % _slots);
-                double t = k * _dt;
-                foreach (var g in _groups) g.Step(slot, t);
+                foreach (var g in _groups) g.Step(slot, k);
                 long s = k + 1;
                 EmitAndDeliver(s, logs);
                 foreach (var c in sampleCollectors) c.Take(s);

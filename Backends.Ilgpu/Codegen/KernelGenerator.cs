@@ -10,8 +10,10 @@ namespace Meta.Backends.Ilgpu.Codegen;
 /// (docs/semantics.md). It is the scalar twin of the CPU backend's generator and follows it statement by statement:
 /// receptor input of the step, linear states by propagators (mid-step and end-of-step values from start values), the
 /// refractory clamp, the other states by exponential Euler (φ by its degree-10 Taylor series where |B·dt| &lt; 0.6, else
-/// by exp) or RK4, voltage jumps, then threshold, reset and the refractory counter. One thread takes one cell (with a
-/// grid stride); a spiking cell appends itself to the step's spike list.
+/// by exp) or RK4, voltage jumps, then threshold, reset and the refractory counter. A crossing threshold also needs the
+/// condition false on the start-of-step state (after the input); the model's <c>uniform()</c> draws are made in the kernel
+/// with <see cref="Kernels.DeviceRandom"/>, keyed by the step index. One thread takes one cell (with a grid stride); a
+/// spiking cell appends itself to the step's spike list.
 /// </summary>
 internal static class KernelGenerator
 {
@@ -36,6 +38,7 @@ internal static class KernelGenerator
         var plan = IntegrationPlan.For(model);
         var states = model.States.Select(s => s.Name).ToList();
         var parameters = model.KernelParameters.ToList();
+        var draws = Enumerable.Range(0, model.RandomDraws).Select(ModelDefinition.RandomDrawSymbol).ToList();
         var coefficients = plan.Coefficients.Select(c => c.Name).ToList();
         var linear = plan.Linear.SelectMany(c => c.States).ToHashSet();
         var resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
@@ -51,6 +54,7 @@ internal static class KernelGenerator
             : name == ModelDefinition.InjectedCurrent ? "i_inj"
             : coefficients.Contains(name) ? $"C[{coefficients.IndexOf(name)} * N + j]"
             : parameters.Contains(name) ? $"P[{parameters.IndexOf(name)} * N + j]"
+            : draws.Contains(name) ? $"u_{draws.IndexOf(name)}"
             : state(name), single);
         // After the linear update, linear states are read at the end of the step (unless a reset assigns them).
         string AtEnd(string n) => linear.Contains(n) && !resetTargets.Contains(n) ? $"s_{Id(n)}__end" : $"s_{Id(n)}";
@@ -92,6 +96,13 @@ internal static class KernelGenerator
         sb.AppendLine("        {");
         for (int k = 0; k < states.Count; k++) sb.AppendLine($"            {T} s_{Id(states[k])} = S[{k} * N + j];");
         sb.AppendLine($"            {T} i_inj = a.Injected[j];");
+        // The model's uniform() draws of this step: Philox.Uniform(seed, NeuronDraw(g, d), k), bit for bit the CPU's
+        // float64 numbers; a float32 kernel rounds each once to float (as the Torch backend does).
+        for (int d = 0; d < draws.Count; d++)
+        {
+            string draw = $"DeviceRandom.NeuronDraw(a.Seed, a.FirstGlobalIndex + j, {d}, a.Step)";
+            sb.AppendLine($"            {T} u_{d} = {(single ? $"(float){draw}" : draw)};");
+        }
 
         // 1. Input arriving in this step, cleared from the ring. Synaptic receptors add it to their target now, at the
         //    start of the step; voltage jumps are added after the integration (step 4b), so the jump is not decayed.
@@ -109,6 +120,8 @@ internal static class KernelGenerator
 
         // 2. Linear subsystem: mid-step values (if read) and end-of-step values, from start values.
         var startWriter = Writer(n => $"s_{Id(n)}");
+        // A crossing threshold fires only where the condition was false at the start of the step (after the input).
+        if (model.ThresholdCrossing) sb.AppendLine($"            bool wasAbove = {startWriter.Condition(model.Threshold!)};");
         foreach (var component in plan.Linear)
         {
             for (int i = 0; i < component.States.Count; i++)
@@ -149,7 +162,7 @@ internal static class KernelGenerator
         foreach (var x in linear.Where(resetTargets.Contains)) sb.AppendLine($"            s_{Id(x)} = s_{Id(x)}__end;");
         var endWriter = Writer(AtEnd);
         if (model.Threshold is null) sb.AppendLine("            bool spike = false;");
-        else sb.AppendLine($"            bool spike = {endWriter.Condition(model.Threshold)}{(refractory ? " & !inRef" : "")};");
+        else sb.AppendLine($"            bool spike = {endWriter.Condition(model.Threshold)}{(refractory ? " & !inRef" : "")}{(model.ThresholdCrossing ? " & !wasAbove" : "")};");
         if (model.Reset.Count > 0)
         {
             sb.AppendLine("            if (spike)");

@@ -90,6 +90,12 @@ public struct NeuronArgs<T> where T : unmanaged
     public int RingOffset;
     /// <summary>Where spikes go.</summary>
     public SpikeOutput Output;
+    /// <summary>The step index k (the counter of the model's <c>uniform()</c> draws).</summary>
+    public long Step;
+    /// <summary>The simulation seed (the Philox key of the draws).</summary>
+    public ulong Seed;
+    /// <summary>The global index of the population's first cell (the draws' streams are per global cell).</summary>
+    public int FirstGlobalIndex;
 }
 
 /// <summary>Arguments of the Poisson source kernel (one population, one time index).</summary>

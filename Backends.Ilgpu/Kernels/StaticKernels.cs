@@ -10,9 +10,8 @@ namespace Meta.Backends.Ilgpu.Kernels;
 public static class StaticKernels
 {
     /// <summary>
-    /// Poisson sources at time index <c>Step</c>: the draw of cell i is Philox4x32-10 at key = seed,
-    /// counter = (index, stream = 2^32 + global cell index), the top 53 bits of words 0 and 1, exactly as
-    /// <see cref="Philox.Uniform"/> (docs/semantics.md).
+    /// Poisson sources at time index <c>Step</c>: the draw of cell i is <see cref="DeviceRandom.Bits53"/> at
+    /// stream = 2^32 + global cell index, the 53 bits of <see cref="Philox.Uniform"/> (docs/semantics.md).
     /// </summary>
     public static void Poisson(PoissonArgs a)
     {
@@ -24,11 +23,7 @@ public static class StaticKernels
             if (a.Step < a.FirstStep[i] || a.Step >= a.EndStep[i]) continue;
             ulong threshold = a.Threshold[i];
             if (threshold == 0) continue;
-            ulong stream = RandomStreams.PoissonCell(a.FirstGlobalIndex + i);
-            Philox.Generate((uint)a.Seed, (uint)(a.Seed >> 32), (uint)index, (uint)(index >> 32), (uint)stream, (uint)(stream >> 32),
-                out uint r0, out uint r1, out _, out _);
-            ulong bits53 = ((ulong)r0 << 21) | (r1 >> 11);
-            if (bits53 < threshold) a.Output.Emit(i);
+            if (DeviceRandom.Bits53(a.Seed, RandomStreams.PoissonCell(a.FirstGlobalIndex + i), index) < threshold) a.Output.Emit(i);
         }
     }
 

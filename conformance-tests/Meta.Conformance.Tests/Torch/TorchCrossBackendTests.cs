@@ -210,6 +210,54 @@ public sealed class TorchCrossBackendTests(ITestOutputHelper output)
         Assert.Equal(a.Segments[0].Signal("v").Data[..6], a.Segments[1].Signal("v").Data[..6]);
     }
 
+    /// <summary>
+    /// The new standard cell types in float32 against the CPU backend's float64, with the float32 tolerances that the
+    /// scenarios state (float64 runs in the conformance suite): crossings (HH), draws rounded to float (GIF), RK4 (EIF),
+    /// the quadratic blow-up (Izhikevich).
+    /// </summary>
+    [Theory]
+    [InlineData("cells/HH_cond_exp-vs-reference")]
+    [InlineData("cells/GIF_cond_exp-vs-reference")]
+    [InlineData("cells/EIF_cond_alpha_isfa_ista-vs-reference")]
+    [InlineData("cells/Izhikevich-vs-reference")]
+    public void New_cell_types_in_float32_stay_within_the_stated_tolerance(string scenario)
+    {
+        var result = Conformance.Scenarios.ConformanceCatalog.Get(scenario).Run(new Conformance.Scenarios.ScenarioContext(Torch, Cpu, Precision.Float32));
+        output.WriteLine($"{result.Scenario} (float32): {result.Status}; measured: {result.Measured}; tolerance: {result.Tolerance}");
+        Assert.True(result.Status == Conformance.Scenarios.ScenarioStatus.Passed, $"{result.Details} (measured: {result.Measured})");
+    }
+
+    /// <summary>
+    /// Two consecutive GIF_cond_exp populations share one torch group: each cell's uniform() draws must follow its own
+    /// global index (the populations start after a source), so the group's trains are the CPU backend's.
+    /// </summary>
+    [Fact]
+    public void Stochastic_cells_sharing_a_torch_group_draw_by_global_index()
+    {
+        Block[] Script(IBackend backend)
+        {
+            using var sim = NewSimulation(backend, seed: 77);
+            var source = sim.CreatePopulation(2, new CellType("SpikeSourcePoisson").With("rate", 50.0), "source");
+            var cell = new CellType("GIF_cond_exp").With("delta_v", 2.0).With("lambda0", 100.0).With("i_offset", 1.2)
+                .WithArray("a_eta", 0.2, 0.1, 0.05).WithArray("a_gamma", 2.0, 1.0, 0.5);
+            var a = sim.CreatePopulation(3, cell, "a");
+            var b = sim.CreatePopulation(3, cell, "b");
+            _ = new Projection(source, a + b, new AllToAllConnector(), new StaticSynapse(0.01, 1.0), "excitatory");
+            (a + b).Record("spikes");
+            a.Record("v");
+            sim.Run(60);
+            sim.Run(40);
+            return [(a + b).GetData(), a.GetData()];
+        }
+        var cpu = Script(Cpu);
+        var torch = Script(Torch);
+        var trains = torch[0].Segments[0].SpikeTrains;
+        Assert.True(trains.Sum(t => t.Times.Length) >= 10, $"too few spikes to compare ({trains.Sum(t => t.Times.Length)})");
+        // Identical cells with identical input differ only by their draws: their trains must differ.
+        Assert.NotEqual(trains[0].Times, trains[3].Times);
+        AssertSame(cpu, torch);
+    }
+
     [Fact]
     public void Poisson_trains_are_the_CPU_backend_trains() => AssertSame(Poisson(Cpu, Precision.Float64), Poisson(Torch, Precision.Float64));
 

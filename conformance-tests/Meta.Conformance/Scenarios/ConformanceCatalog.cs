@@ -12,6 +12,7 @@ public static class ConformanceCatalog
         .. SingleCellScenarios.All(),
         .. StandardCellScenarios.All(),
         .. SystemScenarios.All(),
+        .. CellTypeScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
         .. SpikeSourceScenarios.All(),
