@@ -463,8 +463,8 @@ internal sealed class NeuronGroup : ISpikeUnit
 
     private static void AddTo(Tensor target, TValue value, TensorExpressionCompiler c)
     {
-        if (value.IsConstant) { if (value.Constant != 0) target.add_(c.ScalarFor(value)); }
-        else target.add_(value.Tensor!);
+        if (value.IsConstant) { if (value.Constant != 0) target.Plus_(c.ScalarFor(value)); }
+        else target.Plus_(value.Tensor!);
     }
 
     /// <summary><c>target = where(mask, value, target)</c>, in place.</summary>
@@ -475,7 +475,7 @@ internal sealed class NeuronGroup : ISpikeUnit
     }
 
     private TValue Sum(Tensor state, TValue value, TensorExpressionCompiler c) =>
-        value.IsConstant ? TValue.Temporary(state.add(c.ScalarFor(value))) : TValue.Temporary(state.add(value.Tensor!));
+        value.IsConstant ? TValue.Temporary(state.Plus(c.ScalarFor(value))) : TValue.Temporary(state.Plus(value.Tensor!));
 
     /// <summary>
     /// Advances every cell of the group by step <paramref name="step"/> (time step·dt), reading ring slot <paramref name="slot"/>.
@@ -498,9 +498,9 @@ internal sealed class NeuronGroup : ISpikeUnit
         {
             if (jump) continue;
             var s = scale.Eval(regs);
-            if (s.IsConstant && s.Constant == 1.0) _states[state].add_(input[r]);
-            else if (s.IsConstant) _states[state].add_(input[r].mul(c.ScalarFor(s)));
-            else _states[state].add_(input[r].mul(s.Tensor!));
+            if (s.IsConstant && s.Constant == 1.0) _states[state].Plus_(input[r]);
+            else if (s.IsConstant) _states[state].Plus_(input[r].mul(c.ScalarFor(s)));
+            else _states[state].Plus_(input[r].mul(s.Tensor!));
         }
 
         // A crossing threshold: where the condition holds already at the start of the step, no spike.
@@ -556,7 +556,7 @@ internal sealed class NeuronGroup : ISpikeUnit
             foreach (var (state, predictor, register, _) in p.Midpoint)
             {
                 var h = predictor.Eval(regs);
-                regs[register] = TValue.Temporary(h.IsConstant ? _states[state].add(c.ScalarFor(h)) : h.Tensor!.add(_states[state]));
+                regs[register] = TValue.Temporary(h.IsConstant ? _states[state].Plus(c.ScalarFor(h)) : h.Tensor!.Plus(_states[state]));
             }
             var increments = new TValue[p.Midpoint.Length];
             for (int k = 0; k < p.Midpoint.Length; k++) increments[k] = p.Midpoint[k].Increment.Eval(regs);
@@ -581,7 +581,7 @@ internal sealed class NeuronGroup : ISpikeUnit
             var s = scale.Eval(regs);
             var amount = s.IsConstant && s.Constant == 1.0 ? input[r] : s.IsConstant ? input[r].mul(c.ScalarFor(s)) : input[r].mul(s.Tensor!);
             if (p.JumpsMasked && inRef is not null && p.PostClamp.Contains(state)) amount = amount.masked_fill(inRef, c.ScalarOf(0));
-            _states[state].add_(amount);
+            _states[state].Plus_(amount);
         }
         if (rk4) WriteBack(ends, c);
 
@@ -669,7 +669,7 @@ internal sealed class NeuronGroup : ISpikeUnit
                 for (int j = 0; j < n; j++)
                 {
                     var (state, _, register) = p.RungeKutta[j];
-                    regs[register] = TValue.Temporary(k[stage - 1, j].mul(c.ScalarOf(scale[stage])).add_(_states[state]));
+                    regs[register] = TValue.Temporary(k[stage - 1, j].mul(c.ScalarOf(scale[stage])).Plus_(_states[state]));
                 }
             }
             for (int j = 0; j < n; j++)
@@ -682,9 +682,9 @@ internal sealed class NeuronGroup : ISpikeUnit
         for (int j = 0; j < n; j++)
         {
             // dt/6 · (((k1 + 2·k2) + 2·k3) + k4)
-            var sum = k[1, j].mul(c.ScalarOf(2.0)).add_(k[0, j]);
-            sum.add_(k[2, j].mul(c.ScalarOf(2.0))).add_(k[3, j]).mul_(c.ScalarOf(sixth));
-            _states[p.RungeKutta[j].State].add_(sum);
+            var sum = k[1, j].mul(c.ScalarOf(2.0)).Plus_(k[0, j]);
+            sum.Plus_(k[2, j].mul(c.ScalarOf(2.0))).Plus_(k[3, j]).mul_(c.ScalarOf(sixth));
+            _states[p.RungeKutta[j].State].Plus_(sum);
         }
     }
 

@@ -106,7 +106,7 @@ internal sealed class SynapseTable : IDisposable
         else
         {
             using var targets = _target0!.index_select(0, synapses);
-            using (Scalar offset = s % _slots * _slotSize) targets.add_(offset);
+            using (Scalar offset = s % _slots * _slotSize) targets.Plus_(offset);
             targets.remainder_(_ringLength);
             _ringFlat.index_add_(0, targets, weights, _one);
         }

@@ -101,7 +101,7 @@ internal sealed class TensorExpressionCompiler(ScalarType dtype, Device device) 
             var r = x.mul(c.ScalarOf(PhiTaylor[^1]));
             for (int k = PhiTaylor.Length - 2; k >= 0; k--)
             {
-                r.add_(c.ScalarOf(PhiTaylor[k]));
+                r.Plus_(c.ScalarOf(PhiTaylor[k]));
                 if (k > 0) r.mul_(x);
             }
             r.mul_(c.ScalarOf(dt));
@@ -410,9 +410,9 @@ internal sealed class TensorExpressionCompiler(ScalarType dtype, Device device) 
                 if (r.IsConstant)
                 {
                     var s = ScalarFor(r);
-                    return TValue.Temporary(l.Owned ? (add ? t.add_(s) : t.mul_(s)) : (add ? t.add(s) : t.mul(s)));
+                    return TValue.Temporary(l.Owned ? (add ? t.Plus_(s) : t.mul_(s)) : (add ? t.Plus(s) : t.mul(s)));
                 }
-                return TValue.Temporary(l.Owned ? (add ? t.add_(r.Tensor!) : t.mul_(r.Tensor!)) : (add ? t.add(r.Tensor!) : t.mul(r.Tensor!)));
+                return TValue.Temporary(l.Owned ? (add ? t.Plus_(r.Tensor!) : t.mul_(r.Tensor!)) : (add ? t.Plus(r.Tensor!) : t.mul(r.Tensor!)));
             }
             case BinaryOperator.Subtract:
             {
