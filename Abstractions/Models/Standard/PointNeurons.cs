@@ -8,9 +8,9 @@ namespace Meta.Models.Standard;
 /// </summary>
 public sealed class NeuronCore
 {
-    private readonly Func<string, ModelBuilder> _builder;
+    private readonly Func<string, string, ModelBuilder> _builder;
 
-    private NeuronCore(string name, Func<string, ModelBuilder> builder)
+    private NeuronCore(string name, Func<string, string, ModelBuilder> builder)
     {
         Name = name;
         _builder = builder;
@@ -20,15 +20,13 @@ public sealed class NeuronCore
     public string Name { get; }
 
     /// <summary>A builder for a model named <paramref name="modelName"/> with this core and <paramref name="synapticCurrent"/> (nA) in its membrane equation.</summary>
-    internal ModelBuilder Build(string modelName, string synapticCurrent) => _builder(modelName + "\n" + synapticCurrent);
+    internal ModelBuilder Build(string modelName, string synapticCurrent) => _builder(modelName, synapticCurrent);
 
     /// <summary>
     /// <c>LIF</c>: cm 1 nF, tau_refrac 0.1 ms, v_reset −65 mV, v_rest −65 mV, tau_m 20 ms, i_offset 0 nA, v_thresh −50 mV.
     /// </summary>
-    public static NeuronCore LIF { get; } = new("LIF", key =>
-    {
-        var (name, current) = Split(key);
-        return new ModelBuilder(name).Describe("Composed point neuron with a leaky integrate-and-fire core.")
+    public static NeuronCore LIF { get; } = new("LIF", (name, current) =>
+        new ModelBuilder(name).Describe("Composed point neuron with a leaky integrate-and-fire core.")
             .Parameter("cm", 1.0, "nF", "Membrane capacitance.")
             .Parameter("tau_refrac", 0.1, "ms", "Refractory period.")
             .Parameter("v_reset", -65.0, "mV", "Reset potential after a spike.")
@@ -38,25 +36,15 @@ public sealed class NeuronCore
             .Parameter("v_thresh", -50.0, "mV", "Spike threshold.")
             .State("v", -65.0, "mV")
             .Ode("v", $"(v_rest - v)/tau_m + ({current} + i_offset + i_inj)/cm")
-            .Threshold("v >= v_thresh").Reset("v = v_reset").Refractory("tau_refrac", "v = v_reset");
-    });
+            .Threshold("v >= v_thresh").Reset("v = v_reset").Refractory("tau_refrac", "v = v_reset"));
 
     /// <summary><c>AdExp</c>: the adaptive exponential core of <c>EIF_cond_exp_isfa_ista</c> without its synapses.</summary>
-    public static NeuronCore AdExp { get; } = new("AdExp", key =>
-    {
-        var (name, current) = Split(key);
-        return AdaptiveExponential.Core(name, "Composed point neuron with an adaptive exponential integrate-and-fire core.", current);
-    });
+    public static NeuronCore AdExp { get; } = new("AdExp", (name, current) =>
+        AdaptiveExponential.Core(name, "Composed point neuron with an adaptive exponential integrate-and-fire core.", current));
 
     /// <summary>The cores by PyNN name.</summary>
     public static IReadOnlyDictionary<string, NeuronCore> ByName { get; } =
         new Dictionary<string, NeuronCore>(StringComparer.Ordinal) { ["LIF"] = LIF, ["AdExp"] = AdExp };
-
-    private static (string Name, string Current) Split(string key)
-    {
-        int at = key.IndexOf('\n', StringComparison.Ordinal);
-        return (key[..at], key[(at + 1)..]);
-    }
 }
 
 /// <summary>
