@@ -13,7 +13,7 @@ namespace Meta.Conformance.Scenarios;
 public static class SpaceAndConnectorScenarios
 {
     /// <summary>All of them.</summary>
-    public static IEnumerable<Scenario> All() => [DistanceDelays(), GridPeriodicEqualsFromList(), MultiplicityArrayClone()];
+    public static IEnumerable<Scenario> All() => [DistanceDelays(), GridPeriodicEqualsFromList(), MultiplicityArrayClone(), DeliveryMatchesConnections()];
 
     private static (bool, string) Check(bool ok, string failure) => (ok, failure);
 
@@ -177,5 +177,67 @@ public static class SpaceAndConnectorScenarios
                 Check(wrongInh == 0, $"{wrongInh} cells' inhibitory (cloned) peaks are not m_j × the single-synapse peak"),
                 Check(arrayWrong == 0, $"{arrayWrong} ArrayConnector targets respond at the wrong samples"),
             ]);
+        });
+
+    /// <summary>
+    /// IndexBasedProbabilityConnector, DisplacementDependentProbabilityConnector, FromFileConnector and SmallWorldConnector
+    /// each connect 8 sources (source i spikes once, at 2 + 4·i ms) to 8 cells; every cell's gsyn_exc must rise exactly
+    /// at the samples its incoming connections say (spike index + delay steps + 1) and nowhere else, so the backend
+    /// delivers exactly the connectivity the connector generated.
+    /// </summary>
+    public static Scenario DeliveryMatchesConnections() => new CheckScenario(
+        "connectors/delivery-matches-connections",
+        "exact samples: for each connector, every target's gsyn_exc rises at round(t_i/dt) + delay steps + 1 for each incoming (i, j) and nowhere else",
+        ["IF_cond_exp", "source:array"],
+        ctx =>
+        {
+            const double dt = 0.1, delay = 1.0;
+            const int n = 8;
+            using var sim = new Simulation(ctx.Backend, ctx.Options(dt, 0.1, 10.0, seed: 77));
+            string file = Path.Combine(Path.GetTempPath(), $"meta-fromfile-{Guid.NewGuid():N}.txt");
+            File.WriteAllLines(file, ["# columns = [\"i\", \"j\", \"weight\", \"delay\"]", "0 1 0.002 1.0", "3 3 0.002 1.0", "3 5 0.002 1.0", "7 0 0.002 1.0", "6 6 0.002 1.0"]);
+            try
+            {
+                var connectors = new (string Name, Connector Connector)[]
+                {
+                    ("IndexBased", new IndexBasedProbabilityConnector(IndexBasedExpression.Parse("1 if (i + 2*j) - 3*floor((i + 2*j)/3) == 0 else 0"))),
+                    ("DisplacementDependent", new DisplacementDependentProbabilityConnector("1 if abs(dx) <= 1.5 else 0")),
+                    ("FromFile", new FromFileConnector(file)),
+                    ("SmallWorld", new SmallWorldConnector(degree: 2.0, rewiring: 0.3) { Rng = new Random.RandomStream(5) }),
+                };
+                var results = new List<(string Name, Projection Projection, Populations.Population Targets)>();
+                foreach (var (name, connector) in connectors)
+                {
+                    var sources = sim.CreatePopulation(n, new CellType("SpikeSourceArray").WithSequence("spike_times", SequenceValue.Function(i => [2.0 + 4 * i])), $"{name}_sources");
+                    var targets = sim.CreatePopulation(n, new CellType("IF_cond_exp"), $"{name}_targets");
+                    var projection = new Projection(sources, targets, connector, new StaticSynapse(0.002, delay), "excitatory", name);
+                    targets.Record("gsyn_exc");
+                    results.Add((name, projection, targets));
+                }
+                sim.Run(40);
+                var wrong = new List<string>();
+                foreach (var (name, projection, targets) in results)
+                {
+                    var g = targets.GetData().Segments[0].Signal("gsyn_exc");
+                    for (int j = 0; j < n; j++)
+                    {
+                        var rises = Enumerable.Range(1, g.SampleCount - 1).Where(k => g[k, j] > g[k - 1, j]).ToArray();
+                        var expected = projection.PreIndices.Zip(projection.PostIndices).Where(c => c.Second == j)
+                            .Select(c => (int)Math.Round((2.0 + 4 * c.First) / dt) + (int)Math.Round(delay / dt) + 1).Distinct().Order().ToArray();
+                        if (!rises.SequenceEqual(expected)) wrong.Add($"{name} cell {j}");
+                    }
+                }
+                string sizes = string.Join(", ", results.Select(r => $"{r.Name} {r.Projection.Size}"));
+                return ($"connections: {sizes}; {wrong.Count} cells respond differently from their connections",
+                [
+                    Check(results.All(r => r.Projection.Size > 0), "a connector made no connections"),
+                    Check(results.Single(r => r.Name == "FromFile").Projection.Size == 5, "FromFileConnector did not read the 5 rows"),
+                    Check(wrong.Count == 0, $"responses differ from the connections at {string.Join(", ", wrong.Take(5))}"),
+                ]);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
         });
 }
