@@ -23,6 +23,12 @@ internal static class Num<T> where T : unmanaged
         return Unsafe.As<T, float>(ref v);
     }
 
+    /// <summary>Converts <paramref name="values"/> into <paramref name="target"/> (same length), without allocating.</summary>
+    public static void Convert(ReadOnlySpan<double> values, T[] target)
+    {
+        for (int i = 0; i < values.Length; i++) target[i] = From(values[i]);
+    }
+
     public static T[] Array(ReadOnlySpan<double> values)
     {
         var result = new T[values.Length];

@@ -72,6 +72,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
     private readonly string[] _parameterNames;
     private readonly double[][] _parameters;
     private readonly DeviceArray<T> _parametersDevice, _coefficientsDevice, _scalesDevice, _injectedDevice, _ring;
+    private readonly T[] _injectedStaging;
     private readonly DeviceArray<int> _refractory, _refractoryStepsDevice, _spikeList, _spikeCount;
     private Action<KernelConfig, NeuronArgs<T>> _kernel = null!;
     private readonly ulong _seed;
@@ -101,6 +102,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
         _spikeList = ctx.Allocate<int>(n);
         _spikeCount = ctx.Allocate<int>(2);
         Injected = new double[n];
+        _injectedStaging = new T[n];
         SetState(spec.InitialValues);
         Recompute();
     }
@@ -125,7 +127,12 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
     /// <summary>The ring of receptor <paramref name="r"/>: Slots × Size.</summary>
     public ArrayView<T> Ring(int r) => _ring.View.SubView((long)r * _ctx.Slots * Size, (long)_ctx.Slots * Size);
 
-    public void UploadInjected() => _injectedDevice.Upload(_ctx.Accelerator, Num<T>.Array(Injected));
+    public void UploadInjected()
+    {
+        // Sources such as ACSource change every step: convert into a buffer kept for the purpose, not a new array.
+        Num<T>.Convert(Injected, _injectedStaging);
+        _injectedDevice.Upload(_ctx.Accelerator, _injectedStaging);
+    }
 
     /// <summary>Launches step k; spikes are stamped with the output's index. The kernel draws the model's <c>uniform()</c> numbers of step k itself.</summary>
     public void Update(long k, SpikeOutput output)

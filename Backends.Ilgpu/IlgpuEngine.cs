@@ -230,10 +230,19 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
 
     private void ApplySourceChanges(long k)
     {
-        HashSet<NeuronGroup<T>>? changed = null;
-        foreach (var (source, delta) in _currents.Advance(k)) (changed ??= []).Add(AddCurrent(source, delta));
-        if (changed is not null) foreach (var g in changed) g.UploadInjected();
+        var changes = _currents.Advance(k);
+        if (changes.IsEmpty) return;
+        _changedGroups.Clear();
+        foreach (var (source, delta) in changes)
+        {
+            var group = AddCurrent(source, delta);
+            if (!_changedGroups.Contains(group)) _changedGroups.Add(group);
+        }
+        foreach (var g in _changedGroups) g.UploadInjected();
     }
+
+    /// <summary>The groups whose injected current changed in this step (reused: no allocation per step).</summary>
+    private readonly List<NeuronGroup<T>> _changedGroups = [];
 
     private NeuronGroup<T> AddCurrent(int source, double amplitude)
     {

@@ -243,15 +243,19 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
 
     private void ApplySourceChanges(long k)
     {
-        List<NeuronGroup>? changed = null;
-        foreach (var (source, delta) in _currents.Advance(k))
+        var changes = _currents.Advance(k);
+        if (changes.IsEmpty) return;
+        _changedGroups.Clear();
+        foreach (var (source, delta) in changes)
         {
             var group = AddCurrent(source, delta);
-            changed ??= [];
-            if (!changed.Contains(group)) changed.Add(group);
+            if (!_changedGroups.Contains(group)) _changedGroups.Add(group);
         }
-        if (changed is not null) foreach (var g in changed) g.UploadInjected();
+        foreach (var g in _changedGroups) g.UploadInjected();
     }
+
+    /// <summary>The groups whose injected current changed in this step (reused: no allocation per step).</summary>
+    private readonly List<NeuronGroup> _changedGroups = [];
 
     private NeuronGroup AddCurrent(int source, double amplitude)
     {
