@@ -37,14 +37,14 @@ internal static class KernelGenerator
         var clamped = clamp.Select(a => a.Target).ToHashSet();
         bool refractory = model.Refractory is not null;
 
-        VectorExpressionWriter Writer(Func<string, string> state, string time = "t") => new(constants, name =>
+        VectorExpressionWriter Writer(Func<string, string> state, string time = "t", CommonSubexpressions? shared = null) => new(constants, name =>
             name == "dt" ? "dt"
             : name == "t" ? time
             : name == ModelDefinition.InjectedCurrent ? "i_inj"
             : coefficients.Contains(name) ? $"C_{Id(name)}[j]"
             : parameters.Contains(name) ? $"P_{Id(name)}[j]"
             : draws.Contains(name) ? $"U_{draws.IndexOf(name)}[j]"
-            : state(name));
+            : state(name), shared);
         // After the linear update, linear states are read at the end of the step (unless a reset assigns them).
         string AtEnd(string n) => linear.Contains(n) && !resetTargets.Contains(n) ? $"s_{Id(n)}__end" : $"s_{Id(n)}";
 
@@ -182,19 +182,22 @@ internal static class KernelGenerator
     }
 
     private static void EmitIntegration(StringBuilder sb, IntegrationPlan plan, HashSet<string> linear,
-        Func<Func<string, string>, string, VectorExpressionWriter> writer)
+        Func<Func<string, string>, string, CommonSubexpressions?, VectorExpressionWriter> writer)
     {
         var targets = plan.Nonlinear;
         if (targets.Count == 0) return;
         var targetNames = targets.Select(t => t.Name).ToHashSet();
+        // Each block below only declares locals, so expensive calls can be shared within it.
+        var counter = new CommonSubexpressions.Counter();
         if (plan.Scheme == IntegrationScheme.ExponentialEuler)
         {
-            var w = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "(t + 0.5 * dt)");
+            var block = new CommonSubexpressions(counter);
+            var w = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "(t + 0.5 * dt)", block);
             foreach (var x in targets)
             {
                 // The factor is a per-cell coefficient when B depends on parameters only, else phi(B) evaluated here.
                 string factor = x.Factor is SymbolExpr ? w.Number(x.Factor) : $"Phi({w.Number(x.SelfCoefficient!)}, dt)";
-                sb.AppendLine($"            var d_{Id(x.Name)} = {w.Number(x.RightHandSide)} * {factor};");
+                block.Emit(sb, $"            var d_{Id(x.Name)} = {w.Number(x.RightHandSide)} * {factor};");
             }
             foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
             return;
@@ -202,16 +205,18 @@ internal static class KernelGenerator
         if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
         {
             // Predictor: an exponential Euler half step of every state from the start values (linear states at mid-step).
-            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t");
+            var predictor = new CommonSubexpressions(counter);
+            var start = writer(n => linear.Contains(n) ? $"s_{Id(n)}__mid" : $"s_{Id(n)}", "t", predictor);
             foreach (var x in targets)
-                sb.AppendLine($"            var h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, new Vector<double>(0.5) * dt);");
+                predictor.Emit(sb, $"            var h_{Id(x.Name)} = s_{Id(x.Name)} + {start.Number(x.RightHandSide)} * Phi({start.Number(x.SelfCoefficient!)}, new Vector<double>(0.5) * dt);");
             // Corrector: each state's full exponential step, its coefficients A and B taken at mid-step (its own start value).
+            var corrector = new CommonSubexpressions(counter);
             foreach (var x in targets)
             {
                 string own = x.Name;
-                var mid = writer(n => n == own ? $"s_{Id(n)}" : linear.Contains(n) ? $"s_{Id(n)}__mid" : targetNames.Contains(n) ? $"h_{Id(n)}" : $"s_{Id(n)}", "(t + 0.5 * dt)");
+                var mid = writer(n => n == own ? $"s_{Id(n)}" : linear.Contains(n) ? $"s_{Id(n)}__mid" : targetNames.Contains(n) ? $"h_{Id(n)}" : $"s_{Id(n)}", "(t + 0.5 * dt)", corrector);
                 string factor = x.Factor is SymbolExpr ? mid.Number(x.Factor) : $"Phi({mid.Number(x.SelfCoefficient!)}, dt)";
-                sb.AppendLine($"            var d_{Id(x.Name)} = {mid.Number(x.RightHandSide)} * {factor};");
+                corrector.Emit(sb, $"            var d_{Id(x.Name)} = {mid.Number(x.RightHandSide)} * {factor};");
             }
             foreach (var x in targets) sb.AppendLine($"            s_{Id(x.Name)} += d_{Id(x.Name)};");
             return;
@@ -223,12 +228,13 @@ internal static class KernelGenerator
         for (int stage = 0; stage < 4; stage++)
         {
             int st = stage;
+            var block = new CommonSubexpressions(counter);
             var w = writer(n =>
                 linear.Contains(n) ? $"s_{Id(n)}{linearSuffix[st]}"
                 : targetNames.Contains(n) && st > 0 ? $"(s_{Id(n)} + {scale[st]} * k{st}_{Id(n)})"
-                : $"s_{Id(n)}", time[st]);
+                : $"s_{Id(n)}", time[st], block);
             foreach (var x in targets)
-                sb.AppendLine($"            var k{stage + 1}_{Id(x.Name)} = {w.Number(x.RightHandSide)};");
+                block.Emit(sb, $"            var k{stage + 1}_{Id(x.Name)} = {w.Number(x.RightHandSide)};");
         }
         foreach (var x in targets)
         {

@@ -9,7 +9,8 @@ namespace Meta.Backends.Cpu.Codegen;
 /// subtrees folded first; a division by a constant becomes a multiplication by its reciprocal. Functions without
 /// a vector form are applied lane by lane.
 /// </summary>
-internal sealed class VectorExpressionWriter(IReadOnlyDictionary<string, double> constants, Func<string, string> symbol)
+internal sealed class VectorExpressionWriter(IReadOnlyDictionary<string, double> constants, Func<string, string> symbol,
+    CommonSubexpressions? shared = null)
 {
     /// <summary>The expression as a <c>Vector&lt;double&gt;</c> expression.</summary>
     public string Number(Expr expr) => Write(Fold(expr));
@@ -57,7 +58,7 @@ internal sealed class VectorExpressionWriter(IReadOnlyDictionary<string, double>
                 string x = Write(b.Left);
                 return "(" + string.Join(" * ", Enumerable.Repeat(x, (int)p)) + ")";
             }
-            return $"VMath.Pow({Write(b.Left)}, {Write(b.Right)})";
+            return Expensive($"VMath.Pow({Write(b.Left)}, {Write(b.Right)})");
         }
         if (b.Operator == BinaryOperator.Divide && b.Right is NumberExpr { Value: var divisor } && divisor != 0)
             return $"({Write(b.Left)} * {Literal(1.0 / divisor)})";
@@ -77,22 +78,25 @@ internal sealed class VectorExpressionWriter(IReadOnlyDictionary<string, double>
         var a = c.Arguments.Select(Write).ToArray();
         return c.Function switch
         {
-            "exp" => $"Vector.Exp({a[0]})",
-            "log" => $"Vector.Log({a[0]})",
-            "sqrt" => $"Vector.SquareRoot({a[0]})",
+            "exp" => Expensive($"Vector.Exp({a[0]})"),
+            "log" => Expensive($"Vector.Log({a[0]})"),
+            "sqrt" => Expensive($"Vector.SquareRoot({a[0]})"),
             "abs" => $"Vector.Abs({a[0]})",
             "floor" => $"Vector.Floor({a[0]})",
             "ceil" => $"Vector.Ceiling({a[0]})",
             "min" => $"Vector.Min({a[0]}, {a[1]})",
             "max" => $"Vector.Max({a[0]}, {a[1]})",
-            "sin" => $"VMath.Sin({a[0]})",
-            "cos" => $"VMath.Cos({a[0]})",
-            "tan" => $"VMath.Tan({a[0]})",
-            "tanh" => $"VMath.Tanh({a[0]})",
-            "pow" => $"VMath.Pow({a[0]}, {a[1]})",
+            "sin" => Expensive($"VMath.Sin({a[0]})"),
+            "cos" => Expensive($"VMath.Cos({a[0]})"),
+            "tan" => Expensive($"VMath.Tan({a[0]})"),
+            "tanh" => Expensive($"VMath.Tanh({a[0]})"),
+            "pow" => Expensive($"VMath.Pow({a[0]}, {a[1]})"),
             _ => throw new NotSupportedException($"Function '{c.Function}'."),
         };
     }
+
+    /// <summary>An expensive call, shared with the block's other statements when a sharing scope is given.</summary>
+    private string Expensive(string code) => shared is null ? code : shared.Share(code);
 
     /// <summary>A broadcast constant.</summary>
     public static string Literal(double v)

@@ -3,6 +3,8 @@
 //   dotnet run --project benchmarks/Meta.Benchmarks -c Release -- [--backend cpu] [--bench COBA|CUBA] [--n 4000]
 //       [--tstop 1000] [--repeat 3] [--threads 0] [--precision float64|float32] [--device NAME]
 // Prints one JSON line per repetition (the same fields as shared/peers/va_*.py) and a summary.
+// With --bench cell --cell NAME it times N unconnected cells of one standard type under a DC step instead (the cost
+// of a cell type's update per cell and step).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -13,7 +15,7 @@ using Meta.Plugins;
 var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
-    ["precision"] = "float64", ["device"] = "",
+    ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -22,6 +24,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
     options[key] = args[i + 1];
 }
 string backendName = options["backend"];
+if (options["bench"].Equals("cell", StringComparison.OrdinalIgnoreCase)) return CellBenchmark.Run(options);
 bool coba = options["bench"].Equals("COBA", StringComparison.OrdinalIgnoreCase);
 int n = int.Parse(options["n"], CultureInfo.InvariantCulture);
 double tstop = double.Parse(options["tstop"], CultureInfo.InvariantCulture);
