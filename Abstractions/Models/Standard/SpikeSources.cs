@@ -10,20 +10,11 @@ namespace Meta.Models.Standard;
 public static class SpikeSources
 {
     /// <summary><c>SpikeSourcePoisson</c>: a homogeneous Poisson process of <c>rate</c> Hz on [start, start + duration).</summary>
-    public static ModelDefinition SpikeSourcePoisson { get; } = Validated(new ModelDefinition
-    {
-        Name = "SpikeSourcePoisson",
-        Description = "Spike source firing as a homogeneous Poisson process.",
-        Kind = ModelKind.SpikeSource,
-        SourceKind = SpikeSourceKinds.Poisson,
-        Injectable = false,
-        Parameters =
+    public static ModelDefinition SpikeSourcePoisson { get; } = Source("SpikeSourcePoisson",
+        "Spike source firing as a homogeneous Poisson process.", SpikeSourceKinds.Poisson,
         [
-            new("rate", 1.0, "Hz", "Mean firing rate."),
-            new("start", 0.0, "ms", "Time of the first possible spike."),
-            new("duration", 1e10, "ms", "Length of the firing window."),
-        ],
-    });
+            new("rate", 1.0, "Hz", "Mean firing rate.")
+        ]);
 
     /// <summary><c>SpikeSourceArray</c>: emits spikes at exactly the given times (ms, non-decreasing).</summary>
     public static ModelDefinition SpikeSourceArray { get; } = Validated(new ModelDefinition
@@ -36,66 +27,56 @@ public static class SpikeSources
         Parameters = [new("spike_times", 0.0, "ms", "Spike times, non-decreasing.", ParameterShape.Sequence)],
     });
 
+    /// <summary>A spike source of <paramref name="kind"/> with <paramref name="parameters"/> followed by PyNN's firing window (start, duration).</summary>
+    private static ModelDefinition Source(string name, string description, string kind, ParameterDefinition[] parameters) =>
+        Validated(new ModelDefinition
+        {
+            Name = name,
+            Description = description,
+            Kind = ModelKind.SpikeSource,
+            SourceKind = kind,
+            Injectable = false,
+            Parameters =
+            [
+                .. parameters,
+                new("start", 0.0, "ms", "Time from which the process runs."),
+                new("duration", 1e10, "ms", "Length of the firing window."),
+            ],
+        });
+
     /// <summary>
     /// <c>SpikeSourceGamma</c>: a gamma renewal process; the intervals are gamma distributed with shape <c>alpha</c> and
     /// scale <c>1/beta</c> s, so the mean rate is <c>beta/alpha</c> Hz.
     /// </summary>
-    public static ModelDefinition SpikeSourceGamma { get; } = Validated(new ModelDefinition
-    {
-        Name = "SpikeSourceGamma",
-        Description = "Spike source firing as a gamma renewal process.",
-        Kind = ModelKind.SpikeSource,
-        SourceKind = SpikeSourceKinds.Gamma,
-        Injectable = false,
-        Parameters =
+    public static ModelDefinition SpikeSourceGamma { get; } = Source("SpikeSourceGamma",
+        "Spike source firing as a gamma renewal process.", SpikeSourceKinds.Gamma,
         [
             new("alpha", 2.0, "", "Shape of the gamma distribution of the intervals (dimensionless, > 0)."),
-            new("beta", 1.0, "Hz", "Rate parameter: the intervals have scale 1/beta s; the mean rate is beta/alpha."),
-            new("start", 0.0, "ms", "Time from which the process runs."),
-            new("duration", 1e10, "ms", "Length of the firing window."),
-        ],
-    });
+            new("beta", 1.0, "Hz", "Rate parameter: the intervals have scale 1/beta s; the mean rate is beta/alpha.")
+        ]);
 
     /// <summary>
     /// <c>SpikeSourcePoissonRefractory</c>: a Poisson process with a dead time; the intervals are
     /// <c>tau_refrac + Exp(mean 1000/rate − tau_refrac)</c> ms, so the mean rate stays <c>rate</c>.
     /// </summary>
-    public static ModelDefinition SpikeSourcePoissonRefractory { get; } = Validated(new ModelDefinition
-    {
-        Name = "SpikeSourcePoissonRefractory",
-        Description = "Spike source firing as a Poisson process with a dead time.",
-        Kind = ModelKind.SpikeSource,
-        SourceKind = SpikeSourceKinds.PoissonRefractory,
-        Injectable = false,
-        Parameters =
+    public static ModelDefinition SpikeSourcePoissonRefractory { get; } = Source("SpikeSourcePoissonRefractory",
+        "Spike source firing as a Poisson process with a dead time.", SpikeSourceKinds.PoissonRefractory,
         [
             new("rate", 1.0, "Hz", "Mean firing rate (1000/rate must be at least tau_refrac)."),
-            new("tau_refrac", 0.0, "ms", "Dead time after each spike."),
-            new("start", 0.0, "ms", "Time from which the process runs."),
-            new("duration", 1e10, "ms", "Length of the firing window."),
-        ],
-    });
+            new("tau_refrac", 0.0, "ms", "Dead time after each spike.")
+        ]);
 
     /// <summary>
     /// <c>SpikeSourceInhGamma</c>: an inhomogeneous gamma process whose shape <c>a</c> and scale <c>b</c> (seconds) are
     /// constant over bins that start at <c>tbins</c> (ms); in a bin the stationary rate is <c>1/(a·b)</c> Hz.
     /// </summary>
-    public static ModelDefinition SpikeSourceInhGamma { get; } = Validated(new ModelDefinition
-    {
-        Name = "SpikeSourceInhGamma",
-        Description = "Spike source firing as an inhomogeneous gamma process.",
-        Kind = ModelKind.SpikeSource,
-        SourceKind = SpikeSourceKinds.InhomogeneousGamma,
-        Injectable = false,
-        Parameters =
+    public static ModelDefinition SpikeSourceInhGamma { get; } = Source("SpikeSourceInhGamma",
+        "Spike source firing as an inhomogeneous gamma process.", SpikeSourceKinds.InhomogeneousGamma,
         [
             new("a", 1.0, "", "Shape of the gamma process in each bin (dimensionless, > 0).", ParameterShape.Sequence) { DefaultSequence = [1.0] },
             new("b", 1.0, "s", "Scale of the gamma process in each bin, in seconds (> 0).", ParameterShape.Sequence) { DefaultSequence = [1.0] },
-            new("tbins", 0.0, "ms", "Start of each bin, strictly increasing.", ParameterShape.Sequence) { DefaultSequence = [0.0] },
-            new("start", 0.0, "ms", "Time from which the process runs."),
-            new("duration", 1e10, "ms", "Length of the firing window."),
-        ],
-    });
+            new("tbins", 0.0, "ms", "Start of each bin, strictly increasing.", ParameterShape.Sequence) { DefaultSequence = [0.0] }
+        ]);
 
     /// <summary>
     /// Checks one scalar parameter value of a spike source: rates and beta finite and ≥ 0, alpha finite and &gt; 0,
