@@ -230,19 +230,13 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
 
     private void ApplySourceChanges(long k)
     {
-        var changes = _currents.Advance(k);
-        if (changes.IsEmpty) return;
-        _changedGroups.Clear();
-        foreach (var (source, delta) in changes)
-        {
-            var group = AddCurrent(source, delta);
-            if (!_changedGroups.Contains(group)) _changedGroups.Add(group);
-        }
+        _currents.Advance(k, _addCurrent ??= AddCurrent, _changedGroups);
         foreach (var g in _changedGroups) g.UploadInjected();
     }
 
-    /// <summary>The groups whose injected current changed in this step (reused: no allocation per step).</summary>
+    /// <summary>The groups whose injected current changed in this step, and the cached delegate that changes it (no allocation per step).</summary>
     private readonly List<NeuronGroup<T>> _changedGroups = [];
+    private Func<int, double, NeuronGroup<T>>? _addCurrent;
 
     private NeuronGroup<T> AddCurrent(int source, double amplitude)
     {

@@ -243,19 +243,13 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
 
     private void ApplySourceChanges(long k)
     {
-        var changes = _currents.Advance(k);
-        if (changes.IsEmpty) return;
-        _changedGroups.Clear();
-        foreach (var (source, delta) in changes)
-        {
-            var group = AddCurrent(source, delta);
-            if (!_changedGroups.Contains(group)) _changedGroups.Add(group);
-        }
+        _currents.Advance(k, _addCurrent ??= AddCurrent, _changedGroups);
         foreach (var g in _changedGroups) g.UploadInjected();
     }
 
-    /// <summary>The groups whose injected current changed in this step (reused: no allocation per step).</summary>
+    /// <summary>The groups whose injected current changed in this step, and the cached delegate that changes it (no allocation per step).</summary>
     private readonly List<NeuronGroup> _changedGroups = [];
+    private Func<int, double, NeuronGroup>? _addCurrent;
 
     private NeuronGroup AddCurrent(int source, double amplitude)
     {

@@ -62,6 +62,25 @@ public sealed class CurrentSchedule
     }
 
     /// <summary>
+    /// Moves to <paramref name="step"/> and applies each change: <paramref name="apply"/> adds the change to the source's
+    /// targets and returns the group of cells it touched; <paramref name="changed"/> is refilled with those groups, each
+    /// once, so a backend can upload each changed group once. Allocates nothing when <paramref name="apply"/> is a
+    /// cached delegate.
+    /// </summary>
+    /// <typeparam name="TGroup">The backend's cell group type.</typeparam>
+    public void Advance<TGroup>(long step, Func<int, double, TGroup> apply, List<TGroup> changed) where TGroup : class
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(changed);
+        changed.Clear();
+        foreach (var (source, delta) in Advance(step))
+        {
+            var group = apply(source, delta);
+            if (!changed.Contains(group)) changed.Add(group);
+        }
+    }
+
+    /// <summary>
     /// Moves to <paramref name="step"/> (the step after the last one seen) and returns the sources whose amplitude
     /// changes there, with the change in nA. The span is valid until the next call.
     /// </summary>
