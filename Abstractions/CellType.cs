@@ -13,7 +13,6 @@ public sealed class CellType
 {
     private readonly Dictionary<string, ParameterValue> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SequenceValue> _sequences = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double[]> _arrays = new(StringComparer.Ordinal);
 
     /// <summary>A standard cell type by PyNN name (e.g. <c>IF_cond_exp</c>).</summary>
     public CellType(string standardName) : this(StandardModels.Get(standardName)) { }
@@ -56,7 +55,6 @@ public sealed class CellType
             throw new InvalidParameterValueException($"'{name}' of {Name} is not an array parameter.");
         if (elements.Length != p.Length)
             throw new InvalidParameterValueException($"'{name}' of {Name} takes exactly {p.Length} values, got {elements.Length}.");
-        _arrays[name] = (double[])elements.Clone();
         for (int i = 0; i < elements.Length; i++) _values[ParameterDefinition.ElementName(name, i)] = elements[i];
         return this;
     }
@@ -85,12 +83,7 @@ public sealed class CellType
     }
 
     /// <summary>The model's default of a scalar parameter or array element.</summary>
-    internal double DefaultOf(string kernelName)
-    {
-        if (Model.FindParameter(kernelName) is { } p) return p.Default;
-        var array = Model.Parameters.First(a => a.KernelNames.Contains(kernelName));
-        return array.ArrayDefault![int.Parse(kernelName[(array.Name.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)];
-    }
+    internal double DefaultOf(string kernelName) => Model.KernelParameterDefaults[kernelName];
 
     private NonExistentParameterException Unknown(string name) =>
         new(name, Name, Model.Parameters.Select(p => p.Name));

@@ -30,12 +30,8 @@ public sealed class IlgpuBackend : IBackend
         {
             CellTypes = StandardModels.All.Where(m => m.Kind == Models.ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>
-            {
-                Models.SpikeSourceKinds.Poisson, Models.SpikeSourceKinds.Array, Models.SpikeSourceKinds.Gamma,
-                Models.SpikeSourceKinds.PoissonRefractory, Models.SpikeSourceKinds.InhomogeneousGamma,
-            },
-            CurrentSources = new HashSet<string> { "DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource" },
+            SpikeSources = new HashSet<string>(Network.HostSpikeSchedule.Kinds) { Models.SpikeSourceKinds.Poisson },
+            CurrentSources = Network.CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

@@ -45,14 +45,7 @@ public static class PtxCompilation
         {
             // With per-cell parameters (nothing folded) and with the defaults folded into literals, as engines compile them.
             // Array parameters contribute one kernel parameter per element (ModelDefinition.KernelParameters).
-            var defaults = model.Parameters
-                .SelectMany(p => p.Shape switch
-                {
-                    ParameterShape.Scalar => [(p.Name, p.Default)],
-                    ParameterShape.Array => (p.ArrayDefault ?? []).Select((v, i) => (ParameterDefinition.ElementName(p.Name, i), v)),
-                    _ => Enumerable.Empty<(string, double)>(),
-                })
-                .ToDictionary(x => x.Item1, x => x.Item2);
+            var defaults = model.KernelParameterDefaults;
             foreach (bool single in new[] { false, true })
             {
                 string suffix = single ? "float32" : "float64";

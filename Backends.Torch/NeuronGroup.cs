@@ -217,8 +217,18 @@ internal sealed class NeuronGroup : ISpikeUnit
         Recompile();
     }
 
-    /// <summary>Uploads the host's injected currents.</summary>
-    public void UploadInjected() => TorchContext.CopyInto(_injected, Injected);
+    /// <summary>
+    /// Uploads the host's injected currents through a host tensor kept for the purpose (AC and noise sources change them
+    /// every step; no tensor is created per upload).
+    /// </summary>
+    public void UploadInjected()
+    {
+        _injectedHost ??= TorchContext.Keep(torch.zeros(Injected.Length, ScalarType.Float64));
+        using (var accessor = _injectedHost.data<double>()) accessor.CopyFrom(Injected);
+        _injected.copy_(_injectedHost);
+    }
+
+    private Tensor? _injectedHost;
 
     /// <summary>New parameter values for member <paramref name="member"/>; coefficients and the program follow.</summary>
     public void SetParameter(int member, string name, double[] values)
@@ -255,6 +265,8 @@ internal sealed class NeuronGroup : ISpikeUnit
         public (int State, Node Increment)[] Euler = [];
         /// <summary>Exponential midpoint: per state the half-step predictor (into its stage register) and the corrector's increment.</summary>
         public (int State, Node Predictor, int StageRegister, Node Increment)[] Midpoint = [];
+        /// <summary>Scratch for the increments of one step (exponential Euler or midpoint), allocated once.</summary>
+        public TValue[] Increments = [];
         public (int State, Node[] Stages, int StageRegister)[] RungeKutta = [];
         public Node? Threshold;
         /// <summary>For a crossing threshold: the condition on the start-of-step state (after the input).</summary>
@@ -436,6 +448,7 @@ internal sealed class NeuronGroup : ISpikeUnit
         program.Reset = model.Reset.Select(a => (State(a.Target), c.Number(Folded(a.Value), AfterWriteBack), a.Increment)).ToArray();
 
         program.Registers = registers.ToArray();
+        program.Increments = new TValue[Math.Max(program.Euler.Length, program.Midpoint.Length)];
         _program = program;
     }
 
@@ -558,13 +571,13 @@ internal sealed class NeuronGroup : ISpikeUnit
                 var h = predictor.Eval(regs);
                 regs[register] = TValue.Temporary(h.IsConstant ? _states[state].Plus(c.ScalarFor(h)) : h.Tensor!.Plus(_states[state]));
             }
-            var increments = new TValue[p.Midpoint.Length];
+            var increments = p.Increments;
             for (int k = 0; k < p.Midpoint.Length; k++) increments[k] = p.Midpoint[k].Increment.Eval(regs);
             for (int k = 0; k < p.Midpoint.Length; k++) AddTo(_states[p.Midpoint[k].State], increments[k], c);
         }
         else if (!rk4)
         {
-            var increments = new TValue[p.Euler.Length];
+            var increments = p.Increments;
             for (int k = 0; k < p.Euler.Length; k++) increments[k] = p.Euler[k].Increment.Eval(regs);
             for (int k = 0; k < p.Euler.Length; k++) AddTo(_states[p.Euler[k].State], increments[k], c);
         }
@@ -692,6 +705,8 @@ internal sealed class NeuronGroup : ISpikeUnit
     {
         _drawBlock?.Dispose();
         _drawBlock = null;
+        _injectedHost?.Dispose();
+        _injectedHost = null;
         _intZero.Dispose();
         _intOne.Dispose();
         foreach (var t in _parameterTensors) t.Dispose();

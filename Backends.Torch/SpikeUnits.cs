@@ -162,17 +162,30 @@ internal sealed class HostScheduleUnit : ISpikeUnit
 
     public void Reset() => _schedule.Reset();
 
+    /// <summary>
+    /// The cells spiking at index s: a view of the current window's cells, which are uploaded once per window (up to
+    /// thousands of steps), not once per step.
+    /// </summary>
     public Tensor? Emit(long s)
     {
-        var cells = _schedule.WindowAt(s, Math.Max(s, LastIndex)).CellsAt(s);
-        if (cells.Length == 0) return null;
-        var indices = new long[cells.Length];
-        for (int k = 0; k < cells.Length; k++) indices[k] = cells[k];
-        return torch.tensor(indices, ScalarType.Int64, _ctx.Device);
+        var window = _schedule.WindowAt(s, Math.Max(s, LastIndex));
+        if (!ReferenceEquals(window, _window))
+        {
+            _windowCells?.Dispose();
+            _windowCells = window.Count == 0 ? null : TorchContext.Keep(torch.tensor(window.Cells.Select(c => (long)c).ToArray(), ScalarType.Int64, _ctx.Device));
+            _window = window;
+        }
+        var (offset, count) = window.Slice(s);
+        return count == 0 ? null : _windowCells!.narrow(0, offset, count);
     }
+
+    private SpikeWindow? _window;
+    private Tensor? _windowCells;
 
     public void Dispose()
     {
+        _windowCells?.Dispose();
+        _windowCells = null;
     }
 }
 

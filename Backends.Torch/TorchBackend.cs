@@ -38,12 +38,8 @@ public sealed class TorchBackend : IBackend
         {
             CellTypes = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>
-            {
-                SpikeSourceKinds.Poisson, SpikeSourceKinds.Array, SpikeSourceKinds.Gamma,
-                SpikeSourceKinds.PoissonRefractory, SpikeSourceKinds.InhomogeneousGamma,
-            },
-            CurrentSources = new HashSet<string> { "DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource" },
+            SpikeSources = new HashSet<string>(Network.HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
+            CurrentSources = Network.CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

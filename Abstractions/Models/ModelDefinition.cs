@@ -32,7 +32,7 @@ public enum ParameterShape
 /// <param name="Default">The default value in the model's unit.</param>
 /// <param name="Unit">The unit (mV, ms, nF, nA, uS, Hz, ...).</param>
 /// <param name="Description">What the parameter means.</param>
-/// <param name="Shape">Scalar or sequence.</param>
+/// <param name="Shape">Scalar, sequence, or fixed-length array (with <paramref name="ArrayDefault"/>).</param>
 /// <param name="ArrayDefault">For <see cref="ParameterShape.Array"/> parameters, the default elements (their count is the array's length).</param>
 public sealed record ParameterDefinition(string Name, double Default, string Unit, string Description = "", ParameterShape Shape = ParameterShape.Scalar,
     IReadOnlyList<double>? ArrayDefault = null)
@@ -154,7 +154,7 @@ public sealed class ModelDefinition
 
     /// <summary>
     /// The symbol that stands for the <paramref name="index"/>-th <c>uniform()</c> call of a model (in the order of
-    /// ODEs, threshold, reset). Its value for the cell with global index g in step k is
+    /// aliases, ODEs, threshold, reset). Its value for the cell with global index g in step k is
     /// <c>Philox.Uniform(seed, RandomStreams.NeuronDraw(g, index), k)</c> on every backend (docs/semantics.md).
     /// </summary>
     public static string RandomDrawSymbol(int index) => $"__uniform{index}";
@@ -212,6 +212,18 @@ public sealed class ModelDefinition
     public IReadOnlyList<string> KernelParameters => _kernelParameters ??= Parameters.SelectMany(p => p.KernelNames).ToArray();
 
     private IReadOnlyList<string>? _kernelParameters;
+
+    /// <summary>The default of every <see cref="KernelParameters"/> entry: scalar defaults and array elements' defaults.</summary>
+    public IReadOnlyDictionary<string, double> KernelParameterDefaults => _kernelDefaults ??= Parameters
+        .SelectMany(p => p.Shape switch
+        {
+            ParameterShape.Scalar => [(p.Name, p.Default)],
+            ParameterShape.Array => p.ArrayDefault!.Select((v, i) => (ParameterDefinition.ElementName(p.Name, i), v)),
+            _ => Enumerable.Empty<(string, double)>(),
+        })
+        .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+
+    private IReadOnlyDictionary<string, double>? _kernelDefaults;
 
     /// <summary>Finds a parameter by name.</summary>
     public ParameterDefinition? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);

@@ -20,7 +20,7 @@ public static class ModelValidator
         {
             foreach (var s in e.Symbols().Where(s => !known.Contains(s)))
                 Fail($"{where} uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
-            if (e.ToString().Contains(RandomDrawNumbering.Function + "(", StringComparison.Ordinal))
+            if (RandomDrawNumbering.Calls(e))
                 Fail($"{where} calls uniform() directly; build the model with ModelBuilder, which numbers the draws.");
         }
 

@@ -26,6 +26,18 @@ internal sealed class RandomDrawNumbering
         _ => expr,
     };
 
+    /// <summary>Whether <paramref name="expr"/> still contains a raw <c>uniform()</c> call.</summary>
+    public static bool Calls(Expr expr) => expr switch
+    {
+        CallExpr { Function: Function } => true,
+        CallExpr c => c.Arguments.Any(Calls),
+        BinaryExpr b => Calls(b.Left) || Calls(b.Right),
+        NegateExpr n => Calls(n.Operand),
+        NotExpr n => Calls(n.Operand),
+        ConditionalExpr c => Calls(c.Condition) || Calls(c.Then) || Calls(c.Else),
+        _ => false,
+    };
+
     private int Next()
     {
         if (Count >= ModelDefinition.MaxRandomDraws)

@@ -16,6 +16,12 @@ public sealed class CurrentSchedule
     private readonly long[] _nextWave;
     private readonly (int Source, double Delta)[] _changes;
 
+    /// <summary>The current source classes this schedule follows: a backend that uses it supports them all.</summary>
+    public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource",
+    };
+
     /// <summary>Creates the schedule of <paramref name="sources"/>, at step 0.</summary>
     public CurrentSchedule(IReadOnlyList<CurrentSourceSpec> sources)
     {

@@ -8,7 +8,7 @@ namespace Meta.Models.Standard;
 /// </summary>
 public static class IntegrateAndFire
 {
-    private static ModelBuilder Membrane(string name, string description, double tauSynE, double tauSynI, bool conductance, bool hasSynapticTaus = true)
+    internal static ModelBuilder Membrane(string name, string description, double tauSynE, double tauSynI, bool conductance, bool hasSynapticTaus = true)
     {
         var b = new ModelBuilder(name).Describe(description)
             .Parameter("v_rest", -65.0, "mV", "Resting membrane potential.")

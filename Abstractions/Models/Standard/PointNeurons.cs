@@ -26,17 +26,8 @@ public sealed class NeuronCore
     /// <c>LIF</c>: cm 1 nF, tau_refrac 0.1 ms, v_reset −65 mV, v_rest −65 mV, tau_m 20 ms, i_offset 0 nA, v_thresh −50 mV.
     /// </summary>
     public static NeuronCore LIF { get; } = new("LIF", (name, current) =>
-        new ModelBuilder(name).Describe("Composed point neuron with a leaky integrate-and-fire core.")
-            .Parameter("cm", 1.0, "nF", "Membrane capacitance.")
-            .Parameter("tau_refrac", 0.1, "ms", "Refractory period.")
-            .Parameter("v_reset", -65.0, "mV", "Reset potential after a spike.")
-            .Parameter("v_rest", -65.0, "mV", "Resting membrane potential.")
-            .Parameter("tau_m", 20.0, "ms", "Membrane time constant.")
-            .Parameter("i_offset", 0.0, "nA", "Offset current.")
-            .Parameter("v_thresh", -50.0, "mV", "Spike threshold.")
-            .State("v", -65.0, "mV")
-            .Ode("v", $"(v_rest - v)/tau_m + ({current} + i_offset + i_inj)/cm")
-            .Threshold("v >= v_thresh").Reset("v = v_reset").Refractory("tau_refrac", "v = v_reset"));
+        IntegrateAndFire.Membrane(name, "Composed point neuron with a leaky integrate-and-fire core.", 0, 0, conductance: false, hasSynapticTaus: false)
+            .Ode("v", $"(v_rest - v)/tau_m + ({current} + i_offset + i_inj)/cm"));
 
     /// <summary><c>AdExp</c>: the adaptive exponential core of <c>EIF_cond_exp_isfa_ista</c> without its synapses.</summary>
     public static NeuronCore AdExp { get; } = new("AdExp", (name, current) =>

@@ -78,6 +78,9 @@ public abstract class Scenario
         }
         if (NeedsReference && context.Reference is null)
             return new(Name, ScenarioStatus.Unsupported, "-", Tolerance, "needs a reference backend to compare with");
+        // Comparing a backend with itself proves nothing: the scenario does not apply to the reference backend.
+        if (NeedsReference && ReferenceEquals(context.Reference, context.Backend))
+            return new(Name, ScenarioStatus.Unsupported, "-", Tolerance, "the backend under test is the reference backend: nothing to compare with");
         try
         {
             return Execute(context);
