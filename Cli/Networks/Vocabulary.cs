@@ -31,13 +31,9 @@ public static class Vocabulary
     /// Current source class names mapped to their parameter names (besides <c>type</c>, <c>inject_into</c> and the
     /// <see cref="CurrentSourceKeys"/>).
     /// </summary>
-    public static IReadOnlyDictionary<string, string[]> CurrentSources { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["DCSource"] = ["amplitude", "start", "stop"],
-        ["StepCurrentSource"] = ["times", "amplitudes"],
-        ["ACSource"] = ["amplitude", "start", "stop", "frequency", "offset", "phase"],
-        ["NoisyCurrentSource"] = ["mean", "stdev", "start", "stop", "dt"],
-    };
+    public static IReadOnlyDictionary<string, string[]> CurrentSources { get; } =
+        new Meta.CurrentSources.CurrentSource[] { new Meta.CurrentSources.DCSource(), new Meta.CurrentSources.StepCurrentSource([], []), new Meta.CurrentSources.ACSource(), new Meta.CurrentSources.NoisyCurrentSource() }
+            .ToDictionary(s => s.Kind, s => s.ParameterNames.ToArray(), StringComparer.Ordinal);
 
     /// <summary>Keys every current source takes: <c>label</c> (names its output) and <c>record</c> (records its current).</summary>
     public static IReadOnlyList<string> CurrentSourceKeys { get; } = ["label", "record"];
