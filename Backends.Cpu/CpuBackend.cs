@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta.Models.Standard;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,8 +30,8 @@ public sealed class CpuBackend : IBackend
         {
             CellTypes = StandardModels.All.Where(m => m.Kind == Models.ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>(Network.HostSpikeSchedule.Kinds) { Models.SpikeSourceKinds.Poisson },
-            CurrentSources = Network.CurrentSchedule.Kinds,
+            SpikeSources = new HashSet<string>(Runtime.HostSpikeSchedule.Kinds) { Models.SpikeSourceKinds.Poisson },
+            CurrentSources = Runtime.CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64 },
         });

@@ -1,7 +1,8 @@
+using Meta.Backends.Runtime;
 using Meta.Backends.Cpu.Codegen;
 using Meta.Models;
-using Meta.Models.Expressions;
-using Meta.Models.Integration;
+using Meta.Expressions;
+using Meta.Lowering;
 using Meta.Network;
 using Meta.Random;
 

@@ -1,10 +1,11 @@
+using Meta.Backends.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Codegen;
 using Meta.Backends.Ilgpu.Kernels;
 using Meta.Models;
-using Meta.Models.Expressions;
-using Meta.Models.Integration;
+using Meta.Expressions;
+using Meta.Lowering;
 using Meta.Network;
 
 namespace Meta.Backends.Ilgpu;

@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Kernels;

@@ -1,6 +1,6 @@
 using Meta.Models;
-using Meta.Models.Expressions;
-using Meta.Models.Integration;
+using Meta.Expressions;
+using Meta.Lowering;
 using Meta.Network;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta.Network;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using Meta.Models.Expressions;
+using Meta.Expressions;
 using TorchSharp;
 using static TorchSharp.torch;
 

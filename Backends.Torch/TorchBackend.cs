@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta.Models;
 using Meta.Models.Standard;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,8 +39,8 @@ public sealed class TorchBackend : IBackend
         {
             CellTypes = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>(Network.HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
-            CurrentSources = Network.CurrentSchedule.Kinds,
+            SpikeSources = new HashSet<string>(Runtime.HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
+            CurrentSources = Runtime.CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

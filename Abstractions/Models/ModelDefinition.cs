@@ -1,4 +1,4 @@
-using Meta.Models.Expressions;
+using Meta.Expressions;
 
 
 namespace Meta.Models;
@@ -207,7 +207,7 @@ public sealed class ModelDefinition
 
     /// <summary>
     /// The scalar parameter symbols kernels read, in declaration order: every scalar parameter and every element of the
-    /// array parameters (sequences are not kernel parameters). <see cref="Network.PopulationSpec.Parameters"/> holds one array per name.
+    /// array parameters (sequences are not kernel parameters). The resolved network holds one array per name.
     /// </summary>
     public IReadOnlyList<string> KernelParameters => _kernelParameters ??= Parameters.SelectMany(p => p.KernelNames).ToArray();
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Meta.Models;
-using Meta.Models.Expressions;
-using Meta.Models.Integration;
+using Meta.Expressions;
+using Meta.Lowering;
 
 namespace Meta.Backends.Ilgpu.Codegen;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Meta.Models.Expressions;
+using Meta.Expressions;
 
 namespace Meta.Backends.Ilgpu.Codegen;
 

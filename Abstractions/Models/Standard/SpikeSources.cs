@@ -5,7 +5,7 @@ namespace Meta.Models.Standard;
 /// <summary>
 /// PyNN's spike sources as model definitions; backends implement their generators by <see cref="ModelDefinition.SourceKind"/>.
 /// The renewal sources (gamma, Poisson with dead time, inhomogeneous gamma) and the spike arrays are generated on the host by
-/// <see cref="Network.HostSpikeSchedule"/>; docs/semantics.md states their exact processes.
+/// the backend-neutral <c>HostSpikeSchedule</c>; docs/semantics.md states their exact processes.
 /// </summary>
 public static class SpikeSources
 {

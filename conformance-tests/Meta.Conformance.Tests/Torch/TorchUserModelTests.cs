@@ -129,7 +129,7 @@ public sealed class TorchUserModelTests(ITestOutputHelper output)
             }
             total += signal.Data.Length;
         }
-        output.WriteLine($"{model.Name} ({Models.Integration.IntegrationPlan.For(model).Scheme}): {spikes} spikes identical; " +
+        output.WriteLine($"{model.Name} ({Meta.Lowering.IntegrationPlan.For(model).Scheme}): {spikes} spikes identical; " +
                          $"max |cpu − torch| {worst:g3}; {identical} of {total} values bit-identical");
         Assert.True(spikes > 0, "the cells must fire");
         Assert.InRange(worst, 0, tolerance);

@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta.CurrentSources;
 using Meta.Network;
 using Meta.Recording;

@@ -1,4 +1,4 @@
-using Meta.Models.Expressions;
+using Meta.Expressions;
 
 namespace Meta.Tests.Models;
 

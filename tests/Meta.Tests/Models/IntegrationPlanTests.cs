@@ -1,5 +1,5 @@
 using Meta.Models;
-using Meta.Models.Integration;
+using Meta.Lowering;
 using Meta.Models.Standard;
 
 namespace Meta.Tests.Models;
@@ -47,7 +47,7 @@ public class IntegrationPlanTests
     public void Current_based_membrane_has_a_precomputed_factor()
     {
         var plan = IntegrationPlan.For(IntegrateAndFire.IF_curr_exp);
-        plan.Nonlinear.Single().Factor.Should().BeOfType<Meta.Models.Expressions.SymbolExpr>("B = −1/tau_m depends on parameters only");
+        plan.Nonlinear.Single().Factor.Should().BeOfType<Meta.Expressions.SymbolExpr>("B = −1/tau_m depends on parameters only");
     }
 
     [Fact]

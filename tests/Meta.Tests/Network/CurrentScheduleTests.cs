@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta;
 using Meta.Network;
 

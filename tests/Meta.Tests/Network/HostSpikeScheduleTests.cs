@@ -1,3 +1,4 @@
+using Meta.Backends.Runtime;
 using Meta.Models;
 using Meta.Models.Standard;
 using Meta.Network;

@@ -1,0 +1,46 @@
+using Meta.Network;
+
+namespace Meta.Backends.Runtime;
+
+/// <summary>
+/// Collects the spikes of one spike recorder during one run, keeping only the recorded cells, and returns them as a
+/// <see cref="SpikeBlock"/>. Backend-neutral: every engine hands its emitted spikes here in time order.
+/// </summary>
+public sealed class SpikeBlockBuilder
+{
+    private readonly bool[] _recorded;
+    private readonly List<int> _cells = new(4096);
+    private readonly List<long> _steps = new(4096);
+
+    /// <summary>Creates the builder for <paramref name="spec"/> on a population of <paramref name="populationSize"/> cells.</summary>
+    public SpikeBlockBuilder(RecorderSpec spec, int populationSize)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Spec = spec;
+        _recorded = new bool[populationSize];
+        foreach (var c in spec.Cells) _recorded[c] = true;
+    }
+
+    /// <summary>The recorder.</summary>
+    public RecorderSpec Spec { get; }
+
+    /// <summary>The recorded population's index.</summary>
+    public int Population => Spec.Population;
+
+    /// <summary>Adds a spike of <paramref name="cell"/> at time index <paramref name="step"/> if the cell is recorded.</summary>
+    public void Add(int cell, long step)
+    {
+        if (!_recorded[cell]) return;
+        _cells.Add(cell);
+        _steps.Add(step);
+    }
+
+    /// <summary>Adds the spikes of several cells at one time index.</summary>
+    public void Add(ReadOnlySpan<int> cells, long step)
+    {
+        foreach (var c in cells) Add(c, step);
+    }
+
+    /// <summary>The spikes collected so far.</summary>
+    public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
+}

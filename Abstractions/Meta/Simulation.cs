@@ -1,0 +1,306 @@
+using Meta.Backends.Runtime;
+using Meta.Backends;
+using Meta.CurrentSources;
+using Meta.Models;
+using Meta.Network;
+using Meta.Populations;
+using Meta.Projections;
+using Meta.Random;
+using Meta.Recording;
+
+namespace Meta;
+
+/// <summary>
+/// One simulation: its settings, network and clock (PyNN's <c>setup</c>/<c>run</c>/<c>reset</c>, as an object, so several
+/// can live in one process). The network is resolved and handed to the backend at the first run.
+/// </summary>
+public sealed class Simulation : IDisposable
+{
+    private readonly List<Population> _populations = [];
+    private readonly List<Projection> _projections = [];
+    private readonly List<CurrentSource> _currentSources = [];
+    private readonly HashSet<(Population, string)> _changedParameters = [];
+    private readonly HashSet<(Population, string)> _changedSequences = [];
+    private readonly HashSet<(Projection, string)> _changedSynapses = [];
+    private bool _currentSourcesChanged;
+    private int _projectionCount;
+    private ISimulationEngine? _engine;
+    private NetworkSpec? _spec;
+    private long _step;
+
+    /// <summary>Creates a simulation that runs on <paramref name="backend"/>.</summary>
+    public Simulation(IBackend backend, SimulationOptions? options = null)
+    {
+        Backend = backend ?? throw new ArgumentNullException(nameof(backend));
+        Options = options ?? new SimulationOptions();
+        Options.Validate();
+        Recorders = new RecorderRegistry(this);
+        ParameterRandom = new RandomStream(Options.Seed, RandomStreams.Parameters);
+    }
+
+    /// <summary>The settings.</summary>
+    public SimulationOptions Options { get; }
+    /// <summary>The backend.</summary>
+    public IBackend Backend { get; }
+    /// <summary>The time step in ms.</summary>
+    public double Timestep => Options.Timestep;
+    /// <summary>The minimum delay in ms (the default delay).</summary>
+    public double MinDelay => Options.MinDelay ?? Options.Timestep;
+    /// <summary>The maximum delay in ms, or null for no limit.</summary>
+    public double? MaxDelay => Options.MaxDelay;
+    /// <summary>The current time in ms.</summary>
+    public double Time => _step * Timestep;
+    /// <summary>The current time in steps.</summary>
+    public long CurrentStep => _step;
+    /// <summary>The populations in creation order.</summary>
+    public IReadOnlyList<Population> Populations => _populations;
+    /// <summary>The projections in creation order.</summary>
+    public IReadOnlyList<Projection> Projections => _projections;
+    /// <summary>The current sources.</summary>
+    public IReadOnlyList<CurrentSource> CurrentSources => _currentSources;
+    /// <summary>What is recorded and the data so far.</summary>
+    public RecorderRegistry Recorders { get; }
+    /// <summary>The stream random parameter values are drawn from when their distribution has none.</summary>
+    public RandomStream ParameterRandom { get; }
+    /// <summary>Wall-clock seconds spent compiling the network in the backend.</summary>
+    public double LoadSeconds { get; private set; }
+
+    /// <summary>Creates a population (PyNN's <c>Population(size, cellclass, label=...)</c>).</summary>
+    public Population CreatePopulation(int size, CellType cellType, string? label = null)
+    {
+        CheckCanAddStructure("a population");
+        var p = new Population(this, _populations.Count, size, cellType, label);
+        _populations.Add(p);
+        return p;
+    }
+
+    /// <summary>
+    /// Creates a population of <paramref name="size"/> cells placed by <paramref name="structure"/>
+    /// (PyNN's <c>Population(size, cell_type, structure=...)</c>).
+    /// </summary>
+    public Population CreatePopulation(int size, CellType cellType, Spatial.Structure structure, string? label = null)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        var p = CreatePopulation(size, cellType, label);
+        p.Structure = structure;
+        return p;
+    }
+
+    /// <summary>Creates a projection (same as <c>new Projection(...)</c>); a null space is the default <see cref="Spatial.Space"/>.</summary>
+    public Projection Connect(CellCollection pre, CellCollection post, Projections.Connectors.Connector connector,
+        StaticSynapse? synapse = null, string? receptorType = null, string? label = null, Spatial.Space? space = null) =>
+        new(pre, post, connector, synapse, receptorType, label, space);
+
+    /// <summary>Advances the simulation by <paramref name="milliseconds"/> (PyNN's <c>run</c>); returns the new time.</summary>
+    public double Run(double milliseconds, Action<double>? progress = null)
+    {
+        if (!(milliseconds >= 0)) throw new InvalidParameterValueException($"run() needs a non-negative duration, got {milliseconds} ms.");
+        long steps = (long)Math.Round(milliseconds / Timestep);
+        Advance(steps, progress);
+        return Time;
+    }
+
+    /// <summary>Runs until time <paramref name="t"/> ms (PyNN's <c>run_until</c>); a time in the past raises.</summary>
+    public double RunUntil(double t, Action<double>? progress = null)
+    {
+        if (t < Time - Timestep / 2)
+            throw new InvalidParameterValueException($"run_until({t}): the time is in the past (the simulation is at {Time} ms).");
+        long target = (long)Math.Round(t / Timestep);
+        Advance(Math.Max(0, target - _step), progress);
+        return Time;
+    }
+
+    /// <summary>
+    /// Returns to t = 0 with state variables at their initial values (PyNN's <c>reset</c>); structure, parameters and
+    /// recording settings stay. Data recorded so far become a finished segment; the next run starts a new one.
+    /// </summary>
+    public void Reset()
+    {
+        if (_engine is not null)
+        {
+            SyncChanges();
+            _engine.Reset(_populations.Select(p => (IReadOnlyDictionary<string, double[]>)p.AllInitialValues()).ToArray());
+        }
+        _step = 0;
+        Recorders.NewSegment();
+        foreach (var source in _currentSources) source.Recording.NewSegment();
+    }
+
+    /// <summary>
+    /// Resolves the network and compiles it in the backend now, instead of at the first run (the time it takes is
+    /// <see cref="LoadSeconds"/>). After this, populations and projections can no longer be added.
+    /// </summary>
+    public void Load() => EnsureLoaded();
+
+    /// <summary>The network as the backend receives it (resolving it if needed).</summary>
+    public NetworkSpec Resolve() => new()
+    {
+        Timestep = Timestep,
+        Seed = Options.Seed,
+        Populations = _populations.Select(p => new PopulationSpec
+        {
+            Index = p.Index,
+            Label = p.Label,
+            Size = p.Size,
+            Model = p.CellType.Model,
+            Parameters = p.ParameterArrays.ToDictionary(kv => kv.Key, kv => (double[])kv.Value.Clone()),
+            Sequences = p.SequenceArrays.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => (double[])s.Clone()).ToArray()),
+            InitialValues = p.AllInitialValues(),
+            FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
+        }).ToArray(),
+        Projections = ProjectionParts().Select(p => p.Spec).ToArray(),
+        CurrentSources = CurrentSourceSpecs(),
+        Recorders = Recorders.Specs(),
+    };
+
+    private void Advance(long steps, Action<double>? progress)
+    {
+        EnsureLoaded();
+        SyncChanges();
+        if (steps == 0 && _step > 0) return;
+        long from = _step;
+        var result = _engine!.Run(steps, progress);
+        _step = result.EndStep;
+        Recorders.Append(result);
+        RecordCurrents(from, _step);
+    }
+
+    private void EnsureLoaded()
+    {
+        if (_engine is not null) return;
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var p in _populations) p.ValidateParameters();
+        _spec = Resolve();
+        CheckCapabilities(_spec);
+        _engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
+        _engine.Load(_spec);
+        _changedParameters.Clear();
+        _changedSequences.Clear();
+        _changedSynapses.Clear();
+        _currentSourcesChanged = false;
+        Recorders.Changed = false;
+        LoadSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private void CheckCapabilities(NetworkSpec spec)
+    {
+        var caps = Backend.Descriptor.Capabilities;
+        string name = Backend.Descriptor.Name;
+        foreach (var p in spec.Populations)
+        {
+            var m = p.Model;
+            if (m.Kind == ModelKind.SpikeSource)
+            {
+                if (!caps.SpikeSources.Contains(m.SourceKind!)) throw new NotSupportedByBackendException(name, $"Spike source {m.Name}");
+            }
+            else if (!caps.CellTypes.Contains(m.Name) && !caps.UserDefinedModels)
+                throw new NotSupportedByBackendException(name, $"Cell type {m.Name}");
+        }
+        foreach (var c in spec.CurrentSources)
+            if (!caps.CurrentSources.Contains(c.Kind)) throw new NotSupportedByBackendException(name, $"Current source {c.Kind}");
+        foreach (var pr in spec.Projections)
+            if (!caps.SynapseTypes.Contains(pr.SynapseType)) throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType}");
+        if (Options.Precision is { } precision && !caps.Precisions.Contains(precision))
+            throw new NotSupportedByBackendException(name, $"Precision {precision}");
+    }
+
+    private void SyncChanges()
+    {
+        if (_engine is null) return;
+        if (_changedParameters.Count == 0 && _changedSequences.Count == 0 && _changedSynapses.Count == 0
+            && !_currentSourcesChanged && !Recorders.Changed) return;
+        foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
+            changed.ValidateParameters();
+        var parts = ProjectionParts().ToArray();
+        var update = new NetworkUpdate
+        {
+            Parameters = _changedParameters.Select(c => (c.Item1.Index, c.Item2, (double[])c.Item1.ParameterArrays[c.Item2].Clone())).ToArray(),
+            Sequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
+            Synapses = _changedSynapses.SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
+                .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
+            CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
+            Recorders = Recorders.Changed ? Recorders.Specs() : null,
+        };
+        _engine.Update(update);
+        _changedParameters.Clear();
+        _changedSequences.Clear();
+        _changedSynapses.Clear();
+        _currentSourcesChanged = false;
+        Recorders.Changed = false;
+    }
+
+    /// <summary>Splits each projection into one spec per (pre population, post population) pair, with the projection it came from.</summary>
+    private IEnumerable<(ProjectionSpec Spec, Projection Owner)> ProjectionParts()
+    {
+        int index = 0;
+        foreach (var prj in _projections)
+        {
+            var preCells = prj.Pre.Cells.ToArray();
+            var postCells = prj.Post.Cells.ToArray();
+            var groups = Enumerable.Range(0, prj.Size)
+                .GroupBy(k => (Pre: preCells[prj.PreIndices[k]].Population.Index, Post: postCells[prj.PostIndices[k]].Population.Index))
+                .OrderBy(g => g.Key.Pre).ThenBy(g => g.Key.Post);
+            foreach (var g in groups)
+            {
+                var ks = g.ToArray();
+                yield return (new ProjectionSpec
+                {
+                    Index = index++,
+                    Label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]",
+                    PrePopulation = g.Key.Pre,
+                    PostPopulation = g.Key.Post,
+                    Receptor = prj.ReceptorType,
+                    PreIndices = ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(),
+                    PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
+                    Weights = ks.Select(k => prj.Weights[k]).ToArray(),
+                    DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
+                }, prj);
+            }
+        }
+    }
+
+    private CurrentSourceSpec[] CurrentSourceSpecs()
+    {
+        var list = new List<CurrentSourceSpec>();
+        for (int i = 0; i < _currentSources.Count; i++) list.AddRange(_currentSources[i].ToSpecs(list.Count, i, Timestep, Options.Seed));
+        return list.ToArray();
+    }
+
+    /// <summary>Records the current of each recording source over a run, from the schedule the backend followed.</summary>
+    private void RecordCurrents(long from, long to)
+    {
+        for (int i = 0; i < _currentSources.Count; i++)
+        {
+            var source = _currentSources[i];
+            int index = i;
+            source.Recording.Append(from, to, () => new CurrentSchedule([source.ToSpecs(0, index, Timestep, Options.Seed).First()]));
+        }
+    }
+
+    internal void CheckCanAddStructure(string what)
+    {
+        if (_engine is not null)
+            throw new InvalidOperationException($"Cannot add {what} after the simulation has run; create the whole network before the first run.");
+    }
+
+    internal int NextProjectionIndex() => _projectionCount++;
+    internal void AddProjection(Projection projection) => _projections.Add(projection);
+
+    internal void AddCurrentSource(CurrentSource source)
+    {
+        if (!_currentSources.Contains(source)) _currentSources.Add(source);
+    }
+
+    internal RandomStream ProjectionRandom(int index) => new(Options.Seed, RandomStreams.Projection(index));
+    internal void MarkParameterChanged(Population p, string name) { if (_engine is not null) _changedParameters.Add((p, name)); }
+    internal void MarkSequenceChanged(Population p, string name) { if (_engine is not null) _changedSequences.Add((p, name)); }
+    internal void MarkSynapseChanged(Projection p, string name) { if (_engine is not null) _changedSynapses.Add((p, name)); }
+    internal void MarkCurrentSourcesChanged() => _currentSourcesChanged = true;
+
+    /// <summary>Releases the backend engine.</summary>
+    public void Dispose()
+    {
+        _engine?.Dispose();
+        _engine = null;
+    }
+}
