@@ -1,5 +1,4 @@
 using Meta.Backends.Runtime;
-using Meta.Models.Standard;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Meta.Backends.Cpu;
@@ -12,7 +11,7 @@ public sealed class CpuPlugin : IMetaPlugin
 }
 
 /// <summary>
-/// Meta's reference backend: plain C#, float64, model kernels generated from the model definitions and compiled
+/// Meta's reference backend: plain C#, float64, step-program kernels emitted as SIMD C# and compiled
 /// with Roslyn, CSR connection tables and delay ring buffers, neuron updates spread over threads.
 /// </summary>
 public sealed class CpuBackend : IBackend
@@ -28,10 +27,10 @@ public sealed class CpuBackend : IBackend
         "Reference CPU backend: generated C# kernels, float64, multi-threaded neuron updates.",
         new BackendCapabilities
         {
-            CellTypes = StandardModels.All.Where(m => m.Kind == Models.ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>(Runtime.HostSpikeSchedule.Kinds) { Models.SpikeSourceKinds.Poisson },
-            CurrentSources = Runtime.CurrentSchedule.Kinds,
+            Features = new HashSet<string> { BackendFeatures.NoiseTerms },
+            SpikeSources = new HashSet<string>(HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
+            CurrentSources = CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64 },
         });

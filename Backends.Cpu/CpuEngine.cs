@@ -1,122 +1,95 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
-using Meta.Models;
-using Meta.Network;
 
 namespace Meta.Backends.Cpu;
 
 /// <summary>
-/// Runs one network on the CPU following docs/semantics.md. Per step k (from t = k·dt to (k+1)·dt):
-/// current sources for step k, queued input of step k into the receptors, neuron updates (compiled kernels,
-/// in parallel chunks), then spikes stamped at index s = k+1 are queued for arrival at s + delay and recorded,
-/// and samples of index s are taken.
+/// The CPU runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s): neuron groups advanced by their
+/// compiled SIMD kernels in parallel chunks, spikes scanned a vector at a time and delivered through CSR tables into delay
+/// rings, samples copied from the state arrays.
 /// </summary>
-internal sealed class CpuEngine : ISimulationEngine
+internal sealed class CpuEngine(int threads) : StepEngine
 {
-    private readonly WorkerPool _pool;
-    private NetworkSpec _network = null!;
+    private readonly WorkerPool _pool = new(threads);
     private CellGroup[] _groups = [];
     private InputRing[][] _rings = [];
     private SynapseTable[] _tables = [];
     private List<SynapseTable>[] _outgoing = [];
-    private CurrentSchedule _currents = new([]);
-    private RecorderSpec[] _recorders = [];
     private readonly List<int> _emitted = new(1024);
-    private long _step;
-    private long _runEnd;
     private int _slots;
-    private bool _initialEmitted;
-    private double _dt;
     private Action<int>? _chunkBody;
+    private SampleCollector?[] _samples = [];
+    private SpikeBlockBuilder?[] _spikes = [];
+    private (NeuronGroup Group, int[] Bounds)[] _work = [];
+    private bool _smallNetwork;
+    private int _stepSlot;
+    private long _stepIndex;
 
-    public CpuEngine(int threads) => _pool = new WorkerPool(threads);
+    /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
+    internal const int ParallelThreshold = 16_384;
 
-    public long CurrentStep => _step;
+    protected override string BackendName => CpuBackend.BackendName;
 
-    public void Load(NetworkSpec network)
+    protected override CellKernel KernelOf(int group) => ((NeuronGroup)_groups[group]).Kernel;
+
+    protected override void OnLoad(StepProgram program)
     {
-        _network = network;
-        _dt = network.Timestep;
-        _groups = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron
-            ? (CellGroup)new NeuronGroup(p, _dt, network.Seed)
-            : new SourceGroup(p, _dt, network.Seed)).ToArray();
-        int slots = _slots = network.MaxDelaySteps + 1;
+        double dt = program.Timestep;
+        _groups = program.Groups.Select(g => g switch
+        {
+            NeuronGroupProgram n => (CellGroup)new NeuronGroup(n, dt, program.Seed, CountKernel),
+            SpikeSourceProgram s => new SourceGroup(s, dt, program.Seed),
+            _ => throw new NotSupportedByBackendException(BackendName, $"Cell group {g.GetType().Name}"),
+        }).ToArray();
+        int slots = _slots = program.RingSlots;
         _rings = _groups.Select(g => g is NeuronGroup n
-            ? n.Receptors.Select(_ => new InputRing(n.PaddedSize, slots)).ToArray()
+            ? Enumerable.Range(0, n.Kernel.Receptors).Select(_ => new InputRing(n.PaddedSize, slots)).ToArray()
             : []).ToArray();
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
-        _tables = network.Projections.Select(p =>
-        {
-            var post = _groups[p.PostPopulation] as NeuronGroup
-                ?? throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
-            int r = Array.FindIndex(post.Receptors, x => x.Definition.Name == p.Receptor);
-            if (r < 0) throw new ConnectionException($"Projection '{p.Label}': {post.Spec.Model.Name} has no receptor '{p.Receptor}'.");
-            return new SynapseTable(p, _groups[p.PrePopulation].Size, _rings[p.PostPopulation][r]);
-        }).ToArray();
-        _outgoing = _groups.Select(g => _tables.Where(t => t.Spec.PrePopulation == g.Spec.Index).ToList()).ToArray();
-        SetSources(network.CurrentSources);
-        SetRecorders(network.Recorders);
+        _tables = program.Projections.Select(p => new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor])).ToArray();
+        _outgoing = _groups.Select((g, i) => _tables.Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
-        _step = 0;
-        _initialEmitted = false;
     }
 
-    public RunResult Run(long steps, Action<double>? progress = null)
+    protected override void BeginRun(long start, long end, long firstSample)
     {
-        long start = _step, end = _step + steps;
-        _runEnd = end;
-        var recorders = _recorders;
-        var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, start, end), _groups[r.Population])).ToArray();
-        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
-        RecomputeInjected(start);
-
-        if (!_initialEmitted)
-        {
-            foreach (var c in samples) c?.Take(0);
-            EmitAndDeliver(0, spikes);
-            _initialEmitted = true;
-        }
-        long reportEvery = Math.Max(1, steps / 100);
+        _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
+        _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
         _pool.Hot = true;
-        try
-        {
-            for (long k = start; k < end; k++)
-            {
-                ApplySourceChanges(k);
-                UpdateNeurons(k);
-                long s = k + 1;
-                EmitAndDeliver(s, spikes);
-                foreach (var c in samples) c?.Take(s);
-                _step = s;
-                if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
-            }
-        }
-        finally
-        {
-            _pool.Hot = false;
-        }
+    }
+
+    protected override RunResult EndRun(long start, long end)
+    {
+        _pool.Hot = false;
         return new RunResult
         {
             StartStep = start,
             EndStep = end,
-            Spikes = spikes.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
-            Samples = samples.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+            Spikes = _spikes.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+            Samples = _samples.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
         };
     }
 
-    private long CountSamples(RecorderSpec r, long start, long end)
+    protected override void InjectionChanged(int group)
     {
-        long count = 0;
-        for (long s = _initialEmitted ? start + 1 : start; s <= end; s++) if (s % r.IntervalSteps == 0) count++;
-        return count;
+        var host = Injection.Of(group)!;
+        host.CopyTo(((NeuronGroup)_groups[group]).Injected, 0);
+    }
+
+    protected override void TakeSamples(long s)
+    {
+        foreach (var c in _samples) c?.Take(s);
     }
 
     /// <summary>
     /// Updates every neuron for step k in one parallel dispatch: each worker takes the same share of every group.
     /// The kernels add the input queued for step k (ring slot k mod slots) and clear it.
     /// </summary>
-    private void UpdateNeurons(long k)
+    protected override void Advance(long k)
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
@@ -127,7 +100,7 @@ internal sealed class CpuEngine : ISimulationEngine
     /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
     private (NeuronGroup Group, int[] Bounds)[] BuildWork()
     {
-        int workers = _pool.Workers, width = Codegen.KernelGenerator.Width;
+        int workers = _pool.Workers, width = Codegen.CpuKernelEmitter.Width;
         // Below ~16k cells a step is too short (tens of µs) for a second thread to pay for the hand-off.
         _smallNetwork = _groups.OfType<NeuronGroup>().Sum(g => g.Size) < ParallelThreshold;
         return _groups.OfType<NeuronGroup>().Select(g =>
@@ -136,15 +109,6 @@ internal sealed class CpuEngine : ISimulationEngine
             return (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)vectors * w / workers) * width).ToArray());
         }).ToArray();
     }
-
-    private bool _smallNetwork;
-
-    /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
-    internal const int ParallelThreshold = 16_384;
-
-    private (NeuronGroup Group, int[] Bounds)[] _work = [];
-    private int _stepSlot;
-    private long _stepIndex;
 
     private void RunChunk(int chunk)
     {
@@ -156,22 +120,22 @@ internal sealed class CpuEngine : ISimulationEngine
         }
     }
 
-    private void EmitAndDeliver(long s, SpikeBlockBuilder?[] spikes)
+    protected override void EmitAndDeliver(long s)
     {
         for (int g = 0; g < _groups.Length; g++)
         {
             _emitted.Clear();
             var group = _groups[g];
-            if (group is SourceGroup src) src.Emit(s, _runEnd, _emitted);
+            if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
             else if (s > 0)
             {
                 // Scan the spike flags a vector at a time: almost every vector is all zero.
                 var flags = ((NeuronGroup)group).Spiked;
-                var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(flags.AsSpan());
-                int width = System.Numerics.Vector<double>.Count;
+                var vectors = MemoryMarshal.Cast<double, Vector<double>>(flags.AsSpan());
+                int width = Vector<double>.Count;
                 for (int j = 0; j < vectors.Length; j++)
                 {
-                    if (System.Numerics.Vector.EqualsAll(vectors[j], System.Numerics.Vector<double>.Zero)) continue;
+                    if (Vector.EqualsAll(vectors[j], Vector<double>.Zero)) continue;
                     for (int i = j * width, last = Math.Min(group.Size, i + width); i < last; i++)
                         if (flags[i] != 0) _emitted.Add(i);
                 }
@@ -179,79 +143,45 @@ internal sealed class CpuEngine : ISimulationEngine
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
-            foreach (var c in spikes)
-                if (c is not null && c.Population == g) c.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_emitted), s);
+            foreach (var c in _spikes)
+                if (c is not null && c.Population == g) c.Add(CollectionsMarshal.AsSpan(_emitted), s);
         }
     }
 
-    private void SetSources(IReadOnlyList<CurrentSourceSpec> sources)
+    protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
-        foreach (var s in sources)
-            if (_groups[s.Population] is not NeuronGroup)
-                throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_groups[s.Population].Spec.Label}', which is not injectable.");
-        _currents = new CurrentSchedule(sources);
+        var n = (NeuronGroup)_groups[group];
+        if (kernel is null) n.SetValues(values);
+        else n.SetKernel(kernel, values, CountKernel);
     }
 
-    private void RecomputeInjected(long k)
-    {
-        foreach (var g in _groups) if (g is NeuronGroup n) Array.Clear(n.Injected);
-        _currents.Seek(k);
-        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
-    }
+    protected override void UpdateSourceParameter(int group, string name, double[] values) => Source(group).SetParameter(name, values);
 
-    private void ApplySourceChanges(long k)
-    {
-        foreach (var (source, delta) in _currents.Advance(k)) AddCurrent(source, delta);
-    }
+    protected override void UpdateSourceSequence(int group, string name, double[][] values) => Source(group).SetSequence(name, values);
 
-    private void AddCurrent(int source, double amplitude)
-    {
-        var s = _currents.Sources[source];
-        var injected = ((NeuronGroup)_groups[s.Population]).Injected;
-        foreach (var c in s.Cells) injected[c] += amplitude;
-    }
+    private SourceGroup Source(int group) => _groups[group] as SourceGroup
+        ?? throw new NonExistentParameterException("(a spike source parameter)", _groups[group].Program.ModelName, []);
 
-    private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
+    protected override void SetWeights(int projection, double[] values) => _tables[projection].SetWeights(values);
+
+    protected override void SetDelays(int projection, double[] values) => _tables[projection].SetDelays(values);
+
+    protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
-        foreach (var r in recorders)
+        for (int g = 0; g < _groups.Length; g++)
         {
-            var model = _groups[r.Population].Spec.Model;
-            if (!r.IsSpikes) _groups[r.Population].StateArray(r.Variable);
-            else if (!model.Recordables.Contains("spikes")) throw new RecordingException(r.Variable, model.Name, model.Recordables);
+            if (_groups[g] is NeuronGroup n) n.Reset(initialValues[g]);
+            else ((SourceGroup)_groups[g]).Reset();
         }
-        _recorders = recorders.ToArray();
-    }
-
-    public void Update(NetworkUpdate update)
-    {
-        ArgumentNullException.ThrowIfNull(update);
-        foreach (var (pop, name, values) in update.Parameters) _groups[pop].SetParameter(name, values);
-        foreach (var (pop, name, values) in update.Sequences) _groups[pop].SetSequence(name, values, _step);
-        foreach (var (proj, name, values) in update.Synapses)
-        {
-            if (name == "weight") _tables[proj].SetWeights(values);
-            else if (name == "delay") _tables[proj].SetDelays(values);
-            else throw new NonExistentParameterException(name, "StaticSynapse", ["weight", "delay"]);
-        }
-        if (update.CurrentSources is { } cs) SetSources(cs);
-        if (update.Recorders is { } rs) SetRecorders(rs);
-    }
-
-    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
-    {
-        for (int g = 0; g < _groups.Length; g++) _groups[g].Reset(initialValues[g]);
         foreach (var rings in _rings) foreach (var r in rings) r.Clear();
-        _step = 0;
-        _initialEmitted = false;
     }
 
-    public void Dispose() => _pool.Dispose();
+    public override void Dispose() => _pool.Dispose();
 
     /// <summary>Samples of one analog recorder for one run, preallocated.</summary>
-    private sealed class SampleCollector(RecorderSpec spec, long count, CellGroup group)
+    private sealed class SampleCollector(RecorderSpec spec, long count, double[] source)
     {
         private readonly double[] _values = new double[checked(count * spec.Cells.Length)];
-        private readonly double[] _source = group.StateArray(spec.Variable);
         private int _rows;
         private long _first = -1;
 
@@ -261,7 +191,7 @@ internal sealed class CpuEngine : ISimulationEngine
             if (_first < 0) _first = s;
             int offset = _rows * spec.Cells.Length;
             var cells = spec.Cells;
-            for (int c = 0; c < cells.Length; c++) _values[offset + c] = _source[cells[c]];
+            for (int c = 0; c < cells.Length; c++) _values[offset + c] = source[cells[c]];
             _rows++;
         }
 

@@ -1,4 +1,4 @@
-using Meta.Network;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Cpu;
 
@@ -24,7 +24,7 @@ internal sealed class InputRing(int cells, int slots)
 /// </summary>
 internal sealed class SynapseTable
 {
-    public SynapseTable(ProjectionSpec spec, int preSize, InputRing target)
+    public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing target)
     {
         Spec = spec;
         Target = target;
@@ -47,7 +47,7 @@ internal sealed class SynapseTable
         }
     }
 
-    public ProjectionSpec Spec { get; }
+    public SynapseGroupProgram Spec { get; }
     public InputRing Target { get; }
     public int[] RowStart { get; }
     public int[] Post { get; }
@@ -76,12 +76,6 @@ internal sealed class SynapseTable
 
     public void SetDelays(double[] specOrderSteps)
     {
-        for (int k = 0; k < specOrderSteps.Length; k++)
-        {
-            int d = (int)specOrderSteps[k];
-            if (d < 1 || d >= Target.Slots)
-                throw new NotSupportedByBackendException(CpuBackend.BackendName, $"A delay of {d} steps after the first run (the delay buffers hold up to {Target.Slots - 1} steps)");
-            Delay[SpecToRow[k]] = d;
-        }
+        for (int k = 0; k < specOrderSteps.Length; k++) Delay[SpecToRow[k]] = (int)specOrderSteps[k];
     }
 }

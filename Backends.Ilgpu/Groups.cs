@@ -2,11 +2,8 @@ using Meta.Backends.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Codegen;
+using Meta.Backends.Programs;
 using Meta.Backends.Ilgpu.Kernels;
-using Meta.Models;
-using Meta.Expressions;
-using Meta.Lowering;
-using Meta.Network;
 
 namespace Meta.Backends.Ilgpu;
 
@@ -43,14 +40,19 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
 }
 
 /// <summary>The cells of one population on the device: a neuron group or a spike source group.</summary>
-internal abstract class CellGroup(PopulationSpec spec) : IDisposable
+internal abstract class CellGroup(CellGroupProgram program) : IDisposable
 {
-    public PopulationSpec Spec { get; } = spec;
-    public int Size => Spec.Size;
-    public abstract void SetParameter(string name, double[] values);
-    public abstract void SetSequence(string name, double[][] values, long currentStep);
-    public abstract void Reset(IReadOnlyDictionary<string, double[]> initial);
+    public CellGroupProgram Program { get; } = program;
+    public int Size => Program.Size;
     public abstract void Dispose();
+}
+
+/// <summary>A group of spike sources, whose parameters change between runs.</summary>
+internal interface ISourceGroup
+{
+    void SetParameter(string name, double[] values);
+    void SetSequence(string name, double[][] values);
+    void Reset();
 }
 
 /// <summary>A population whose spikes of each index are produced on the device (neurons, Poisson sources).</summary>
@@ -64,78 +66,110 @@ internal interface IDeviceSpikes
     void ClearCounts();
 }
 
-/// <summary>A population of model neurons updated by a generated kernel.</summary>
+/// <summary>
+/// A neuron group on the device: its states (rows of the network's state buffer), its other per-cell buffers, its uniform
+/// buffers, the injected current, refractory counters, delay rings and spike list, and its compiled kernel.
+/// </summary>
 internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmanaged
 {
     private readonly EngineContext<T> _ctx;
-    private readonly IntegrationPlan _plan;
-    private readonly string[] _stateNames;
-    private readonly string[] _parameterNames;
-    private readonly double[][] _parameters;
-    private readonly DeviceArray<T> _parametersDevice, _coefficientsDevice, _scalesDevice, _injectedDevice, _ring;
+    private readonly DeviceArray<T> _injectedDevice, _ring;
+    private DeviceArray<T> _cellsDevice, _uniformsDevice;
     private readonly T[] _injectedStaging;
-    private readonly DeviceArray<int> _refractory, _refractoryStepsDevice, _spikeList, _spikeCount;
+    private readonly DeviceArray<int> _refractory, _spikeList, _spikeCount;
+    private readonly Dictionary<string, double[]> _values = new(StringComparer.Ordinal);
     private Action<KernelConfig, NeuronArgs<T>> _kernel = null!;
     private readonly ulong _seed;
 
-    public NeuronGroup(PopulationSpec spec, EngineContext<T> ctx, ArrayView<T> state, int stateBase, ulong seed) : base(spec)
+    public NeuronGroup(NeuronGroupProgram program, EngineContext<T> ctx, ArrayView<T> state, int stateBase, ulong seed, Action<bool> countKernel) : base(program)
     {
         _ctx = ctx;
         _seed = seed;
-        var model = spec.Model;
-        _plan = IntegrationPlan.For(model);
-        _stateNames = model.States.Select(s => s.Name).ToArray();
-        _parameterNames = model.KernelParameters.ToArray();
-        _parameters = _parameterNames.Select(n => (double[])spec.Parameters[n].Clone()).ToArray();
+        States = program.States.ToArray();
         State = state;
         StateBase = stateBase;
-        Receptors = model.Receptors.ToArray();
+        Receptors = program.Receptors.Count;
         int n = Size;
-        if ((long)Math.Max(1, Receptors.Length) * ctx.Slots * n > int.MaxValue || (long)_plan.Coefficients.Count * n > int.MaxValue)
-            throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Population '{spec.Label}' of {n} cells with {ctx.Slots} delay slots (its arrays would exceed 2^31 elements)");
-        _parametersDevice = ctx.Allocate<T>((long)_parameterNames.Length * n);
-        _coefficientsDevice = ctx.Allocate<T>((long)_plan.Coefficients.Count * n);
-        _scalesDevice = ctx.Allocate<T>((long)Receptors.Length * n);
+        if ((long)Math.Max(1, Receptors) * ctx.Slots * n > int.MaxValue || (long)program.Kernel.Buffers.Count * n > int.MaxValue)
+            throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Population '{program.Label}' of {n} cells with {ctx.Slots} delay slots (its arrays would exceed 2^31 elements)");
+        _cellsDevice = ctx.Allocate<T>(1);
+        _uniformsDevice = ctx.Allocate<T>(1);
         _injectedDevice = ctx.Allocate<T>(n);
-        _ring = ctx.Allocate<T>((long)Receptors.Length * ctx.Slots * n);
+        _ring = ctx.Allocate<T>((long)Math.Max(1, Receptors) * ctx.Slots * n);
         _refractory = ctx.Allocate<int>(n);
-        _refractoryStepsDevice = ctx.Allocate<int>(n);
         _spikeList = ctx.Allocate<int>(n);
         _spikeCount = ctx.Allocate<int>(2);
-        Injected = new double[n];
         _injectedStaging = new T[n];
-        SetState(spec.InitialValues);
-        Recompute();
+        SetState(program.Values);
+        SetKernel(program.Kernel, program.Values, countKernel);
     }
 
-    /// <summary>This population's rows of the network's state buffer.</summary>
+    /// <summary>This group's rows of the network's state buffer.</summary>
     public ArrayView<T> State { get; }
     /// <summary>The offset of <see cref="State"/> in the network's state buffer.</summary>
     public int StateBase { get; }
-    public ReceptorDefinition[] Receptors { get; }
-    /// <summary>The injected current per cell (host copy, uploaded when it changes).</summary>
-    public double[] Injected { get; }
+    /// <summary>The state names, in row order.</summary>
+    public string[] States { get; }
+    public int Receptors { get; }
+    public CellKernel Kernel { get; private set; } = null!;
     public ArrayView<int> SpikeList => _spikeList.View;
     public ArrayView<int> SpikeCount => _spikeCount.View;
 
     /// <summary>The state row of <paramref name="name"/>.</summary>
     public int StateIndex(string name)
     {
-        int k = Array.IndexOf(_stateNames, name);
-        return k >= 0 ? k : throw new NonExistentParameterException(name, Spec.Model.Name, _stateNames);
+        int k = Array.IndexOf(States, name);
+        return k >= 0 ? k : throw new NonExistentParameterException(name, Program.ModelName, States);
     }
 
     /// <summary>The ring of receptor <paramref name="r"/>: Slots × Size.</summary>
     public ArrayView<T> Ring(int r) => _ring.View.SubView((long)r * _ctx.Slots * Size, (long)_ctx.Slots * Size);
 
-    public void UploadInjected()
+    /// <summary>Uploads the injected currents through a buffer kept for the purpose (AC sources change them every step).</summary>
+    public void UploadInjected(double[] injected)
     {
-        // Sources such as ACSource change every step: convert into a buffer kept for the purpose, not a new array.
-        Num<T>.Convert(Injected, _injectedStaging);
+        Num<T>.Convert(injected, _injectedStaging);
         _injectedDevice.Upload(_ctx.Accelerator, _injectedStaging);
     }
 
-    /// <summary>Launches step k; spikes are stamped with the output's index. The kernel draws the model's <c>uniform()</c> numbers of step k itself.</summary>
+    /// <summary>Takes a (new) kernel and the values of its buffers (states excepted).</summary>
+    public void SetKernel(CellKernel kernel, IReadOnlyDictionary<string, double[]> values, Action<bool> countKernel)
+    {
+        if (!kernel.Buffers.Where(b => b.Role == BufferRole.State).Select(b => b.Name).SequenceEqual(States))
+            throw new ArgumentException($"The kernel of '{Program.Label}' does not declare the group's states in order.", nameof(kernel));
+        Kernel = kernel;
+        var method = IlgpuKernelEmitter.Compile(kernel, Num<T>.Single, out bool compiled);
+        countKernel(compiled);
+        _kernel = _ctx.NeuronKernel(method);
+        SetValues(values);
+    }
+
+    /// <summary>New values for some non-state buffers; uploads the kernel's per-cell and uniform arrays.</summary>
+    public void SetValues(IReadOnlyDictionary<string, double[]> values)
+    {
+        foreach (var (name, v) in values)
+            if (Kernel.Buffer(name) is { Role: not BufferRole.State }) _values[name] = v;
+        int n = Size;
+        var cells = Kernel.Buffers.Where(b => b.Role != BufferRole.State && b.Storage == Storage.PerCell).ToArray();
+        var uniforms = Kernel.Buffers.Where(b => b.Storage == Storage.Uniform).ToArray();
+        var flat = new double[Math.Max(1, cells.Length * n)];
+        for (int k = 0; k < cells.Length; k++)
+        {
+            var v = Value(cells[k].Name);
+            for (int i = 0; i < n; i++) flat[k * n + i] = v.Length == 1 ? v[0] : v[i];
+        }
+        var uniform = uniforms.Select(b => Value(b.Name)[0]).DefaultIfEmpty(0).ToArray();
+        var acc = _ctx.Accelerator;
+        if (_cellsDevice.Length != flat.Length) { _cellsDevice.Dispose(); _cellsDevice = _ctx.Allocate<T>(flat.Length); }
+        if (_uniformsDevice.Length != uniform.Length) { _uniformsDevice.Dispose(); _uniformsDevice = _ctx.Allocate<T>(uniform.Length); }
+        _cellsDevice.Upload(acc, Num<T>.Array(flat));
+        _uniformsDevice.Upload(acc, Num<T>.Array(uniform));
+    }
+
+    private double[] Value(string name) =>
+        _values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"No values for buffer '{name}' of '{Program.Label}'.");
+
+    /// <summary>Launches step k; spikes are stamped with the output's index.</summary>
     public void Update(long k, SpikeOutput output)
     {
         int n = Size;
@@ -145,35 +179,22 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
             Dt = Num<T>.From(_ctx.Dt),
             Time = Num<T>.From(k * _ctx.Dt),
             State = State,
-            Parameters = _parametersDevice.View,
-            Coefficients = _coefficientsDevice.View,
-            Scales = _scalesDevice.View,
+            Cells = _cellsDevice.View,
+            Uniforms = _uniformsDevice.View,
             Injected = _injectedDevice.View,
             Refractory = _refractory.View,
-            RefractorySteps = _refractoryStepsDevice.View,
             Ring = _ring.View,
             RingStride = _ctx.Slots * n,
             RingOffset = (int)(k % _ctx.Slots) * n,
             Output = output,
             Step = k,
             Seed = _seed,
-            FirstGlobalIndex = Spec.FirstGlobalIndex,
+            FirstGlobalIndex = Program.FirstGlobalIndex,
         };
         _kernel(_ctx.PerItem(n), args);
     }
 
-    public override void SetParameter(string name, double[] values)
-    {
-        int k = Array.IndexOf(_parameterNames, name);
-        if (k < 0) throw new NonExistentParameterException(name, Spec.Model.Name, _parameterNames);
-        _parameters[k] = (double[])values.Clone();
-        Recompute();
-    }
-
-    public override void SetSequence(string name, double[][] values, long currentStep) =>
-        throw new NonExistentParameterException(name, Spec.Model.Name, _parameterNames);
-
-    public override void Reset(IReadOnlyDictionary<string, double[]> initial)
+    public void Reset(IReadOnlyDictionary<string, double[]> initial)
     {
         SetState(initial);
         _refractory.Clear(_ctx.Accelerator);
@@ -186,68 +207,18 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
     private void SetState(IReadOnlyDictionary<string, double[]> initial)
     {
         int n = Size;
-        var flat = new double[_stateNames.Length * n];
-        for (int k = 0; k < _stateNames.Length; k++) initial[_stateNames[k]].AsSpan(0, n).CopyTo(flat.AsSpan(k * n, n));
+        var flat = new double[States.Length * n];
+        for (int k = 0; k < States.Length; k++) initial[States[k]].AsSpan(0, n).CopyTo(flat.AsSpan(k * n, n));
         if (flat.Length > 0) State.SubView(0, flat.Length).CopyFromCPU(_ctx.Accelerator.DefaultStream, Num<T>.Array(flat));
-    }
-
-    /// <summary>
-    /// Per-cell coefficients, refractory step counts and receptor scales from the current parameters (the same
-    /// float64 computation as the CPU backend), uploaded; values equal for every cell become literals of the kernel.
-    /// </summary>
-    private void Recompute()
-    {
-        var model = Spec.Model;
-        int n = Size, nc = _plan.Coefficients.Count;
-        var coefficients = new double[nc * n];
-        var refractorySteps = new int[n];
-        var scales = new double[Receptors.Length * n];
-        for (int i = 0; i < n; i++)
-        {
-            int cell = i;
-            double Lookup(string name) => _parameters[Array.IndexOf(_parameterNames, name)][cell];
-            var c = _plan.ComputeCoefficients(Lookup, _ctx.Dt);
-            for (int k = 0; k < c.Length; k++) coefficients[k * n + i] = c[k];
-            if (model.Refractory is { } r)
-            {
-                double period = r.Period.Evaluate(Lookup);
-                if (!(period >= 0)) throw new InvalidParameterValueException($"The refractory period {r.Period} must be ≥ 0 ms, got {period} (cell {i} of '{Spec.Label}').");
-                refractorySteps[i] = (int)Math.Round(period / _ctx.Dt);
-            }
-            for (int k = 0; k < Receptors.Length; k++) scales[k * n + i] = Receptors[k].Scale.Evaluate(Lookup);
-        }
-        var flatParameters = new double[_parameterNames.Length * n];
-        for (int k = 0; k < _parameterNames.Length; k++) _parameters[k].AsSpan(0, n).CopyTo(flatParameters.AsSpan(k * n, n));
-        var acc = _ctx.Accelerator;
-        _parametersDevice.Upload(acc, Num<T>.Array(flatParameters));
-        _coefficientsDevice.Upload(acc, Num<T>.Array(coefficients));
-        _scalesDevice.Upload(acc, Num<T>.Array(scales));
-        _refractoryStepsDevice.Upload(acc, refractorySteps);
-
-        // Values equal for every cell become literals in the kernel, exactly as on the CPU.
-        var constants = new Dictionary<string, double>(StringComparer.Ordinal);
-        void AddIfHomogeneous(string name, ReadOnlySpan<double> values)
-        {
-            if (values.Length == 0) return;
-            foreach (var v in values) if (!v.Equals(values[0])) return;
-            constants[name] = values[0];
-        }
-        for (int k = 0; k < _parameterNames.Length; k++) AddIfHomogeneous(_parameterNames[k], _parameters[k].AsSpan(0, n));
-        for (int k = 0; k < nc; k++) AddIfHomogeneous(_plan.Coefficients[k].Name, coefficients.AsSpan(k * n, n));
-        if (model.Refractory is not null) AddIfHomogeneous(KernelGenerator.RefractoryStepsName, refractorySteps.Select(x => (double)x).ToArray());
-        for (int k = 0; k < Receptors.Length; k++) AddIfHomogeneous(KernelGenerator.ScaleName(Receptors[k].Name), scales.AsSpan(k * n, n));
-        _kernel = _ctx.NeuronKernel(KernelCompiler.Compile(model, constants, Num<T>.Single));
     }
 
     public override void Dispose()
     {
-        _parametersDevice.Dispose();
-        _coefficientsDevice.Dispose();
-        _scalesDevice.Dispose();
+        _cellsDevice.Dispose();
+        _uniformsDevice.Dispose();
         _injectedDevice.Dispose();
         _ring.Dispose();
         _refractory.Dispose();
-        _refractoryStepsDevice.Dispose();
         _spikeList.Dispose();
         _spikeCount.Dispose();
     }
@@ -258,7 +229,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
 /// The host turns rate, start and duration into per-cell integer thresholds and index windows, so the kernel's test is
 /// exactly the CPU backend's <c>start ≤ s·dt &lt; start + duration</c> and <c>u &lt; 1 − exp(−rate·dt/1000)</c>.
 /// </summary>
-internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unmanaged
+internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes, ISourceGroup where T : unmanaged
 {
     private const double TwoTo53 = 9007199254740992.0;
     private readonly EngineContext<T> _ctx;
@@ -269,7 +240,7 @@ internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unman
     private readonly DeviceArray<int> _spikeList, _spikeCount;
     private readonly Action<KernelConfig, PoissonArgs> _kernel;
 
-    public PoissonGroup(PopulationSpec spec, EngineContext<T> ctx, ulong seed) : base(spec)
+    public PoissonGroup(SpikeSourceProgram spec, EngineContext<T> ctx, ulong seed) : base(spec)
     {
         _ctx = ctx;
         _seed = seed;
@@ -294,7 +265,7 @@ internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unman
         N = Size,
         Step = s,
         Seed = _seed,
-        FirstGlobalIndex = Spec.FirstGlobalIndex,
+        FirstGlobalIndex = Program.FirstGlobalIndex,
         Threshold = _threshold.View,
         FirstStep = _first.View,
         EndStep = _end.View,
@@ -342,22 +313,22 @@ internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unman
         return hi;
     }
 
-    public override void SetParameter(string name, double[] values)
+    public void SetParameter(string name, double[] values)
     {
         switch (name)
         {
             case "rate": _rate = (double[])values.Clone(); break;
             case "start": _start = (double[])values.Clone(); break;
             case "duration": _duration = (double[])values.Clone(); break;
-            default: throw new NonExistentParameterException(name, Spec.Model.Name, Spec.Model.Parameters.Select(p => p.Name));
+            default: throw new NonExistentParameterException(name, Program.ModelName, ["rate", "start", "duration"]);
         }
         Recompute();
     }
 
-    public override void SetSequence(string name, double[][] values, long currentStep) =>
-        throw new NonExistentParameterException(name, Spec.Model.Name, Spec.Model.Parameters.Select(p => p.Name));
+    public void SetSequence(string name, double[][] values) =>
+        throw new NonExistentParameterException(name, Program.ModelName, ["rate", "start", "duration"]);
 
-    public override void Reset(IReadOnlyDictionary<string, double[]> initial) => ClearCounts();
+    public void Reset() => ClearCounts();
 
     public void ClearCounts() => _spikeCount.Clear(_ctx.Accelerator);
 
@@ -377,14 +348,14 @@ internal sealed class PoissonGroup<T> : CellGroup, IDeviceSpikes where T : unman
 /// (sorted by index, then cell) are uploaded once; a delivery reads the index's slice of it, and recording needs no device
 /// work at all.
 /// </summary>
-internal sealed class HostScheduleGroup<T> : CellGroup where T : unmanaged
+internal sealed class HostScheduleGroup<T> : CellGroup, ISourceGroup where T : unmanaged
 {
     private readonly EngineContext<T> _ctx;
     private readonly HostSpikeSchedule _schedule;
     private SpikeWindow? _uploaded;
     private DeviceArray<int>? _device;
 
-    public HostScheduleGroup(PopulationSpec spec, EngineContext<T> ctx, ulong seed) : base(spec)
+    public HostScheduleGroup(SpikeSourceProgram spec, EngineContext<T> ctx, ulong seed) : base(spec)
     {
         _ctx = ctx;
         _schedule = new HostSpikeSchedule(spec, ctx.Dt, seed);
@@ -416,11 +387,11 @@ internal sealed class HostScheduleGroup<T> : CellGroup where T : unmanaged
         return (window.Cells, count > 0 ? _device!.View : default, offset, count);
     }
 
-    public override void SetParameter(string name, double[] values) => _schedule.SetParameter(name, values);
+    public void SetParameter(string name, double[] values) => _schedule.SetParameter(name, values);
 
-    public override void SetSequence(string name, double[][] values, long currentStep) => _schedule.SetSequence(name, values);
+    public void SetSequence(string name, double[][] values) => _schedule.SetSequence(name, values);
 
-    public override void Reset(IReadOnlyDictionary<string, double[]> initial) => _schedule.Reset();
+    public void Reset() => _schedule.Reset();
 
     public override void Dispose() => _device?.Dispose();
 }

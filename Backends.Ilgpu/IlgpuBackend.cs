@@ -1,5 +1,4 @@
 using Meta.Backends.Runtime;
-using Meta.Models.Standard;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Meta.Backends.Ilgpu;
@@ -12,7 +11,7 @@ public sealed class IlgpuPlugin : IMetaPlugin
 }
 
 /// <summary>
-/// The GPU backend: model kernels generated from the model definitions and compiled with Roslyn and ILGPU, CSR
+/// The GPU backend: step-program kernels emitted as C# and compiled with Roslyn and ILGPU, CSR
 /// connection tables and delay rings on the device, parallel spike delivery with atomic adds, recordings kept on the
 /// device and copied back in blocks. Runs on CUDA devices and, for tests, on ILGPU's CPU accelerator; float64 or float32.
 /// </summary>
@@ -29,10 +28,10 @@ public sealed class IlgpuBackend : IBackend
         "GPU backend through ILGPU: generated kernels, device-resident synapses and recordings; CUDA, or ILGPU's CPU accelerator for tests.",
         new BackendCapabilities
         {
-            CellTypes = StandardModels.All.Where(m => m.Kind == Models.ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>(Runtime.HostSpikeSchedule.Kinds) { Models.SpikeSourceKinds.Poisson },
-            CurrentSources = Runtime.CurrentSchedule.Kinds,
+            Features = new HashSet<string> { BackendFeatures.NoiseTerms },
+            SpikeSources = new HashSet<string>(HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
+            CurrentSources = CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

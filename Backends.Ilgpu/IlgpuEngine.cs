@@ -2,22 +2,21 @@ using Meta.Backends.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Kernels;
-using Meta.Models;
-using Meta.Network;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Ilgpu;
 
 /// <summary>
-/// Runs one network on an ILGPU device following docs/semantics.md, in <typeparamref name="T"/> (double or float).
-/// Per step k: injected currents change on the host only at a current source's change step (then the affected
-/// populations' arrays are uploaded); one generated kernel per neuron population takes the ring input of step k,
-/// integrates, applies threshold, reset and refractoriness and appends the spikes of index s = k+1 to the population's
-/// spike list; Poisson kernels draw index s and host-scheduled sources hand over their cells of index s; one delivery kernel per projection queues every spike's synapses into the
-/// delay rings with atomic adds; one sampling kernel takes the samples of index s. Everything is queued on one stream:
-/// the host never waits within a block. Recorded spikes (a log) and samples stay on the device and are copied back
-/// when a block is full and at the end of the run.
+/// The ILGPU runtime of a step program in <typeparamref name="T"/> (double or float); the step loop itself is
+/// <see cref="StepEngine"/>'s. Per step k: injected currents are uploaded only when a source changes them; one generated
+/// kernel per neuron group takes the ring input of step k, integrates, applies threshold, reset and refractoriness and
+/// appends the spikes of index s = k+1 to the group's spike list; Poisson kernels draw index s and host-scheduled sources
+/// hand over their cells of index s; one delivery kernel per projection queues every spike's synapses into the delay rings
+/// with atomic adds; one sampling kernel takes the samples of index s. Everything is queued on one stream: the host never
+/// waits within a block. Recorded spikes (a log) and samples stay on the device and are copied back when a block is full
+/// and at the end of the run.
 /// </summary>
-internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
+internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 {
     /// <summary>Spike-log entries kept on the device per block (two ints each).</summary>
     private const long LogBudget = 1L << 22;
@@ -27,21 +26,14 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     private readonly DeviceHandle _device;
     private readonly Accelerator _acc;
     private EngineContext<T> _ctx = null!;
-    private NetworkSpec _network = null!;
     private CellGroup[] _groups = [];
     private DeviceArray<T>? _state;
     private SynapseTable<T>[] _tables = [];
     private List<SynapseTable<T>>[] _outgoing = [];
-    private CurrentSchedule _currents = new([]);
-    private RecorderSpec[] _recorders = [];
-    private long _step;
-    private long _runEnd;
-    private bool _initialEmitted;
-    private double _dt;
     private Action<KernelConfig, DeliveryArgs<T>> _deliver = null!;
     private Action<KernelConfig, RecordArgs<T>> _record = null!;
 
-    // Recording layout (rebuilt by SetRecorders) and per-run block state.
+    // Recording layout (rebuilt by RecordersChanged) and per-run block state.
     private RecorderSpec[] _analog = [];
     private bool[] _logged = [];
     private DeviceArray<int>? _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth;
@@ -50,9 +42,11 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     private DeviceArray<T>? _samples;
     private DeviceArray<int>? _logCells, _logSteps;
     private readonly DeviceArray<int> _logCount;
-    private long _blockStart, _blockEnd, _blockLength;
+    private long _blockStart, _blockEnd, _blockLength, _runLast;
     private long[] _baseHost = [];
     private int[] _rowsInBlock = [];
+    private SampleCollector?[] _sampleCollectors = [];
+    private SpikeBlockBuilder?[] _spikeCollectors = [];
 
     public IlgpuEngine(DeviceHandle device)
     {
@@ -61,14 +55,13 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         _logCount = new DeviceArray<int>(_acc, 1);
     }
 
-    public long CurrentStep => _step;
+    protected override string BackendName => IlgpuBackend.BackendName;
 
-    public void Load(NetworkSpec network)
+    protected override CellKernel KernelOf(int group) => ((NeuronGroup<T>)_groups[group]).Kernel;
+
+    protected override void OnLoad(StepProgram program)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        _network = network;
-        _dt = network.Timestep;
-        _ctx = new EngineContext<T>(_device, _dt, network.MaxDelaySteps + 1);
+        _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
@@ -76,98 +69,76 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
             ? (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<float>>(StaticKernels.RecordFloat32)
             : (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<double>>(StaticKernels.RecordFloat64);
 
-        // One state buffer for every neuron population, so that one sampling kernel serves all recorders.
-        long stateLength = network.Populations.Where(p => p.Model.Kind == ModelKind.Neuron).Sum(p => (long)p.Size * p.Model.States.Count);
+        // One state buffer for every neuron group, so that one sampling kernel serves all recorders.
+        long stateLength = program.Groups.OfType<NeuronGroupProgram>().Sum(g => (long)g.Size * g.States.Count);
         if (stateLength > int.MaxValue) throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"More than 2^31 state values ({stateLength})");
-        _state = new DeviceArray<T>(_acc, stateLength);
+        _state = new DeviceArray<T>(_acc, Math.Max(1, stateLength));
         int stateBase = 0;
-        _groups = new CellGroup[network.Populations.Count];
-        foreach (var p in network.Populations)
+        _groups = new CellGroup[program.Groups.Count];
+        foreach (var g in program.Groups)
         {
-            if (p.Model.Kind == ModelKind.Neuron)
+            switch (g)
             {
-                int length = p.Size * p.Model.States.Count;
-                var view = length > 0 ? _state.View.SubView(stateBase, length) : _state.View.SubView(0, 1);
-                _groups[p.Index] = new NeuronGroup<T>(p, _ctx, view, stateBase, network.Seed);
-                stateBase += length;
+                case NeuronGroupProgram n:
+                {
+                    int length = n.Size * n.States.Count;
+                    var view = length > 0 ? _state.View.SubView(stateBase, length) : _state.View.SubView(0, 1);
+                    _groups[g.Index] = new NeuronGroup<T>(n, _ctx, view, stateBase, program.Seed, CountKernel);
+                    stateBase += length;
+                    break;
+                }
+                case SpikeSourceProgram { Kind: SpikeSourceKinds.Poisson } p: _groups[g.Index] = new PoissonGroup<T>(p, _ctx, program.Seed); break;
+                case SpikeSourceProgram p when HostSpikeSchedule.Handles(p.Kind): _groups[g.Index] = new HostScheduleGroup<T>(p, _ctx, program.Seed); break;
+                default: throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Spike source {g.ModelName}");
             }
-            else if (p.Model.SourceKind == SpikeSourceKinds.Poisson) _groups[p.Index] = new PoissonGroup<T>(p, _ctx, network.Seed);
-            else if (HostSpikeSchedule.Handles(p.Model.SourceKind)) _groups[p.Index] = new HostScheduleGroup<T>(p, _ctx, network.Seed);
-            else throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Spike source {p.Model.Name}");
         }
-        _tables = network.Projections.Select(p =>
-        {
-            var post = _groups[p.PostPopulation] as NeuronGroup<T>
-                ?? throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
-            int r = Array.FindIndex(post.Receptors, x => x.Name == p.Receptor);
-            if (r < 0) throw new ConnectionException($"Projection '{p.Label}': {post.Spec.Model.Name} has no receptor '{p.Receptor}'.");
-            return new SynapseTable<T>(p, _groups[p.PrePopulation].Size, post, r, _ctx, _deliver);
-        }).ToArray();
-        _outgoing = _groups.Select(g => _tables.Where(t => t.Spec.PrePopulation == g.Spec.Index).ToList()).ToArray();
-        SetSources(network.CurrentSources);
-        SetRecorders(network.Recorders);
-        _step = 0;
-        _initialEmitted = false;
+        _tables = program.Projections.Select(p =>
+            new SynapseTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], p.Receptor, _ctx, _deliver)).ToArray();
+        _outgoing = _groups.Select((g, i) => _tables.Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _acc.Synchronize();
     }
 
-    public RunResult Run(long steps, Action<double>? progress = null)
+    protected override void BeginRun(long start, long end, long firstSample)
     {
-        long start = _step, end = _step + steps;
-        _runEnd = end;
-        long firstSample = _initialEmitted ? start + 1 : start;
-        var recorders = _recorders;
-        var samples = recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, CountSamples(r, firstSample, end))).ToArray();
-        var spikes = recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
-        RecomputeInjected(start);
+        _runLast = end;
+        _sampleCollectors = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end))).ToArray();
+        _spikeCollectors = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
         PlanBlocks(firstSample, end);
         BeginBlock(firstSample, end);
+    }
 
-        if (!_initialEmitted)
+    protected override IDisposable? StepScope(long s)
+    {
+        if (s >= _blockEnd)
         {
-            TakeSamples(0);
-            EmitAndDeliver(0, spikes);
-            _initialEmitted = true;
+            Flush();
+            BeginBlock(s, _runLast);
         }
-        long reportEvery = Math.Max(1, steps / 100);
-        for (long k = start; k < end; k++)
-        {
-            long s = k + 1;
-            if (s >= _blockEnd)
-            {
-                Flush(samples, spikes);
-                BeginBlock(s, end);
-            }
-            ApplySourceChanges(k);
-            foreach (var g in _groups)
-                if (g is NeuronGroup<T> n) n.Update(k, Output(n, s));
-            EmitAndDeliver(s, spikes);
-            TakeSamples(s);
-            _step = s;
-            if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
-        }
-        Flush(samples, spikes);
+        return null;
+    }
+
+    protected override void Advance(long k)
+    {
+        foreach (var g in _groups)
+            if (g is NeuronGroup<T> n) n.Update(k, Output(n, k + 1));
+    }
+
+    protected override RunResult EndRun(long start, long end)
+    {
+        Flush();
         return new RunResult
         {
             StartStep = start,
             EndStep = end,
-            Spikes = spikes.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
-            Samples = samples.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+            Spikes = _spikeCollectors.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
+            Samples = _sampleCollectors.Where(s => s is not null).Select(s => s!.ToBlock()).ToArray(),
         };
-    }
-
-    private static long CountSamples(RecorderSpec r, long first, long end)
-    {
-        long m = r.IntervalSteps;
-        if (end < first) return 0;
-        // Multiples of m in [first, end].
-        return end / m - (first + m - 1) / m + 1;
     }
 
     private SpikeOutput Output(CellGroup group, long s)
     {
         var spikes = (IDeviceSpikes)group;
-        bool log = _logged[group.Spec.Index];
+        bool log = _logged[group.Program.Index];
         return new SpikeOutput
         {
             List = spikes.SpikeList,
@@ -177,14 +148,15 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
             LogCells = _logCells?.View ?? spikes.SpikeList,
             LogSteps = _logSteps?.View ?? spikes.SpikeList,
             LogCount = _logCount.View,
-            LogCellBase = group.Spec.FirstGlobalIndex,
+            LogCellBase = group.Program.FirstGlobalIndex,
             LogStep = (int)(s - _blockStart),
         };
     }
 
     /// <summary>Index s of every source is emitted and every spike of index s is queued, population by population.</summary>
-    private void EmitAndDeliver(long s, SpikeBlockBuilder?[] spikes)
+    protected override void EmitAndDeliver(long s)
     {
+        var spikes = _spikeCollectors;
         int parity = (int)(s & 1);
         foreach (var group in _groups)
         {
@@ -192,79 +164,36 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
             {
                 case HostScheduleGroup<T> host:
                 {
-                    var (cells, device, offset, count) = host.Emit(s, _runEnd);
+                    var (cells, device, offset, count) = host.Emit(s, RunEnd);
                     if (count == 0) continue;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == group.Spec.Index) c.Add(cells.AsSpan(offset, count), s);
+                        if (c is not null && c.Population == group.Program.Index) c.Add(cells.AsSpan(offset, count), s);
                     var list = device.SubView(offset, count);
-                    foreach (var table in _outgoing[group.Spec.Index]) table.Deliver(list, list, parity, count, s);
+                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(list, list, parity, count, s);
                     break;
                 }
                 case PoissonGroup<T> poisson:
                     poisson.Emit(s, Output(poisson, s));
-                    foreach (var table in _outgoing[group.Spec.Index]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
+                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
                     break;
                 case NeuronGroup<T> neurons when s > 0:
-                    foreach (var table in _outgoing[group.Spec.Index]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
+                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
                     break;
             }
         }
     }
 
-    // ---- Current sources: the host follows the schedules and uploads a population's currents when they change. ----
+    // ---- Current sources: the host follows the schedules and uploads a group's currents when they change. ----
 
-    private void SetSources(IReadOnlyList<CurrentSourceSpec> sources)
-    {
-        foreach (var s in sources)
-            if (_groups[s.Population] is not NeuronGroup<T>)
-                throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_groups[s.Population].Spec.Label}', which is not injectable.");
-        _currents = new CurrentSchedule(sources);
-    }
-
-    private void RecomputeInjected(long k)
-    {
-        foreach (var g in _groups) if (g is NeuronGroup<T> n) Array.Clear(n.Injected);
-        _currents.Seek(k);
-        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
-        foreach (var g in _groups) if (g is NeuronGroup<T> n) n.UploadInjected();
-    }
-
-    private void ApplySourceChanges(long k)
-    {
-        _currents.Advance(k, _addCurrent ??= AddCurrent, _changedGroups);
-        foreach (var g in _changedGroups) g.UploadInjected();
-    }
-
-    /// <summary>The groups whose injected current changed in this step, and the cached delegate that changes it (no allocation per step).</summary>
-    private readonly List<NeuronGroup<T>> _changedGroups = [];
-    private Func<int, double, NeuronGroup<T>>? _addCurrent;
-
-    private NeuronGroup<T> AddCurrent(int source, double amplitude)
-    {
-        var s = _currents.Sources[source];
-        var group = (NeuronGroup<T>)_groups[s.Population];
-        foreach (var c in s.Cells) group.Injected[c] += amplitude;
-        return group;
-    }
+    protected override void InjectionChanged(int group) => ((NeuronGroup<T>)_groups[group]).UploadInjected(Injection.Of(group)!);
 
     // ---- Recording ----
 
-    private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
+    protected override void RecordersChanged()
     {
-        foreach (var r in recorders)
-        {
-            var group = _groups[r.Population];
-            var model = group.Spec.Model;
-            if (!r.IsSpikes)
-            {
-                if (group is NeuronGroup<T> n) n.StateIndex(r.Variable);
-                else throw new RecordingException(r.Variable, model.Name, model.Recordables);
-            }
-            else if (!model.Recordables.Contains("spikes")) throw new RecordingException(r.Variable, model.Name, model.Recordables);
-        }
-        _recorders = recorders.ToArray();
-        _analog = _recorders.Where(r => !r.IsSpikes).ToArray();
-        _logged = _groups.Select(g => g is IDeviceSpikes && _recorders.Any(r => r.IsSpikes && r.Population == g.Spec.Index && r.Cells.Length > 0)).ToArray();
+        var recorders = Recorders;
+        _analog = recorders.Where(r => !r.IsSpikes).ToArray();
+        _logged = _groups.Select(g => g is IDeviceSpikes && recorders.Any(r => r.IsSpikes && r.Population == g.Program.Index && r.Cells.Length > 0)).ToArray();
 
         var recorder = new List<int>();
         var source = new List<int>();
@@ -300,7 +229,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         // META_ILGPU_MAX_BLOCK_STEPS=<n> caps the block length: results must not depend on it (tests use it).
         if (long.TryParse(Environment.GetEnvironmentVariable("META_ILGPU_MAX_BLOCK_STEPS"), System.Globalization.CultureInfo.InvariantCulture, out long cap) && cap > 0)
             length = Math.Min(length, cap);
-        long logWidth = _groups.Where(g => _logged[g.Spec.Index]).Sum(g => (long)g.Size);
+        long logWidth = _groups.Where(g => _logged[g.Program.Index]).Sum(g => (long)g.Size);
         if (logWidth > 0) length = Math.Min(length, Math.Max(1, LogBudget / logWidth));
         long Rows(RecorderSpec r, long block) => block / r.IntervalSteps + 1;
         long Needed(long block) => _analog.Sum(r => r.Cells.Length * Rows(r, block));
@@ -339,7 +268,7 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
         Array.Clear(_rowsInBlock);
     }
 
-    private void TakeSamples(long s)
+    protected override void TakeSamples(long s)
     {
         bool any = false;
         for (int a = 0; a < _analog.Length; a++)
@@ -366,8 +295,10 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
     }
 
     /// <summary>Copies the block's samples and spike log to the host (the only waits of a run).</summary>
-    private void Flush(SampleCollector?[] samples, SpikeBlockBuilder?[] spikes)
+    private void Flush()
     {
+        var samples = _sampleCollectors;
+        var spikes = _spikeCollectors;
         _acc.Synchronize();
         int a = -1;
         foreach (var c in samples)
@@ -387,11 +318,11 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
                 var cells = _logCells!.Download(_acc, count);
                 var steps = _logSteps!.Download(_acc, count);
                 // The log is in no particular order; the CPU's is by index, then cell.
-                long total = _network.TotalCells;
+                long total = Program.TotalCells;
                 var keys = new long[count];
                 for (int i = 0; i < count; i++) keys[i] = steps[i] * total + cells[i];
                 Array.Sort(keys);
-                var firsts = _groups.Select(g => g.Spec.FirstGlobalIndex).ToArray();
+                var firsts = _groups.Select(g => g.Program.FirstGlobalIndex).ToArray();
                 foreach (var key in keys)
                 {
                     long s = _blockStart + key / total;
@@ -412,33 +343,38 @@ internal sealed class IlgpuEngine<T> : ISimulationEngine where T : unmanaged
 
     // ---- Updates between runs ----
 
-    public void Update(NetworkUpdate update)
+    protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
-        ArgumentNullException.ThrowIfNull(update);
-        foreach (var (pop, name, values) in update.Parameters) _groups[pop].SetParameter(name, values);
-        foreach (var (pop, name, values) in update.Sequences) _groups[pop].SetSequence(name, values, _step);
-        foreach (var (proj, name, values) in update.Synapses)
-        {
-            if (name == "weight") _tables[proj].SetWeights(values);
-            else if (name == "delay") _tables[proj].SetDelays(values);
-            else throw new NonExistentParameterException(name, "StaticSynapse", ["weight", "delay"]);
-        }
-        if (update.CurrentSources is { } cs) SetSources(cs);
-        if (update.Recorders is { } rs) SetRecorders(rs);
-        _acc.Synchronize();
+        var n = (NeuronGroup<T>)_groups[group];
+        if (kernel is null) n.SetValues(values);
+        else n.SetKernel(kernel, values, CountKernel);
     }
 
-    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    protected override void UpdateSourceParameter(int group, string name, double[] values) => Source(group).SetParameter(name, values);
+
+    protected override void UpdateSourceSequence(int group, string name, double[][] values) => Source(group).SetSequence(name, values);
+
+    private ISourceGroup Source(int group) => _groups[group] as ISourceGroup
+        ?? throw new NonExistentParameterException("(a spike source parameter)", _groups[group].Program.ModelName, []);
+
+    protected override void SetWeights(int projection, double[] values) => _tables[projection].SetWeights(values);
+
+    protected override void SetDelays(int projection, double[] values) => _tables[projection].SetDelays(values);
+
+    protected override void UpdateDone() => _acc.Synchronize();
+
+    protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
-        ArgumentNullException.ThrowIfNull(initialValues);
-        for (int g = 0; g < _groups.Length; g++) _groups[g].Reset(initialValues[g]);
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            if (_groups[g] is NeuronGroup<T> n) n.Reset(initialValues[g]);
+            else ((ISourceGroup)_groups[g]).Reset();
+        }
         _logCount.Clear(_acc);
         _acc.Synchronize();
-        _step = 0;
-        _initialEmitted = false;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         // Null-safe: a Load that failed half-way leaves some groups unset.
         foreach (var t in _tables) t?.Dispose();

@@ -7,8 +7,7 @@ using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Meta.Backends.Ilgpu.Codegen;
 using Meta.Backends.Ilgpu.Kernels;
-using Meta.Models;
-using Meta.Models.Standard;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Ilgpu;
 
@@ -21,12 +20,12 @@ namespace Meta.Backends.Ilgpu;
 public static class PtxCompilation
 {
     /// <summary>
-    /// Compiles the model-independent kernels and the generated kernel of every standard neuron model (plus
-    /// <paramref name="extraModels"/>), in float64 and float32, for compute capability
-    /// <paramref name="major"/>.<paramref name="minor"/>. Returns one line per kernel (name and PTX size); throws on the
-    /// first kernel that does not compile. <paramref name="dumpFolder"/>, if given, receives the PTX files.
+    /// Compiles the model-independent kernels and the emitted form of every given step-program kernel (the caller lowers
+    /// the models, e.g. every standard model with uniform and with per-cell values), in float64 and float32, for compute
+    /// capability <paramref name="major"/>.<paramref name="minor"/>. Returns one line per kernel (name and PTX size); throws
+    /// on the first kernel that does not compile. <paramref name="dumpFolder"/>, if given, receives the PTX files.
     /// </summary>
-    public static IReadOnlyList<string> CompileAll(int major, int minor, IEnumerable<ModelDefinition>? extraModels = null, string? dumpFolder = null)
+    public static IReadOnlyList<string> CompileAll(int major, int minor, IEnumerable<CellKernel> cellKernels, string? dumpFolder = null)
     {
         var architecture = new CudaArchitecture(major, minor);
         var isa = major >= 9 ? CudaInstructionSet.ISA_78 : major >= 8 ? CudaInstructionSet.ISA_70 : CudaInstructionSet.ISA_60;
@@ -40,17 +39,13 @@ public static class PtxCompilation
             ("RecordFloat64", Method(nameof(StaticKernels.RecordFloat64))),
             ("RecordFloat32", Method(nameof(StaticKernels.RecordFloat32))),
         };
-        var models = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Concat(extraModels ?? []);
-        foreach (var model in models)
+        ArgumentNullException.ThrowIfNull(cellKernels);
+        foreach (var kernel in cellKernels)
         {
-            // With per-cell parameters (nothing folded) and with the defaults folded into literals, as engines compile them.
-            // Array parameters contribute one kernel parameter per element (ModelDefinition.KernelParameters).
-            var defaults = model.KernelParameterDefaults;
             foreach (bool single in new[] { false, true })
             {
-                string suffix = single ? "float32" : "float64";
-                kernels.Add(($"{model.Name} ({suffix}, per-cell)", KernelCompiler.Compile(model, new Dictionary<string, double>(), single)));
-                kernels.Add(($"{model.Name} ({suffix}, folded)", KernelCompiler.Compile(model, defaults, single)));
+                var storage = kernel.Buffers.Any(b => b.Storage == Storage.Uniform) ? "uniform values" : "per-cell values";
+                kernels.Add(($"{kernel.Model} ({(single ? "float32" : "float64")}, {storage})", IlgpuKernelEmitter.Compile(kernel, single, out _)));
             }
         }
         var report = new List<string>();

@@ -1,7 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Kernels;
-using Meta.Network;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Ilgpu;
 
@@ -20,7 +20,7 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
     private readonly DeviceArray<T> _weightDevice;
     private readonly Action<KernelConfig, DeliveryArgs<T>> _kernel;
 
-    public SynapseTable(ProjectionSpec spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
+    public SynapseTable(SynapseGroupProgram spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
         Action<KernelConfig, DeliveryArgs<T>> kernel)
     {
         Spec = spec;
@@ -52,7 +52,7 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
         _weightDevice = ctx.Upload(Num<T>.Array(_weight));
     }
 
-    public ProjectionSpec Spec { get; }
+    public SynapseGroupProgram Spec { get; }
     public NeuronGroup<T> Target { get; }
     public int Receptor { get; }
     public int PreSize { get; }
@@ -90,13 +90,7 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
 
     public void SetDelays(double[] specOrderSteps)
     {
-        for (int k = 0; k < specOrderSteps.Length; k++)
-        {
-            int d = (int)specOrderSteps[k];
-            if (d < 1 || d >= _ctx.Slots)
-                throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"A delay of {d} steps after the first run (the delay buffers hold up to {_ctx.Slots - 1} steps)");
-            _delay[_specToRow[k]] = d;
-        }
+        for (int k = 0; k < specOrderSteps.Length; k++) _delay[_specToRow[k]] = (int)specOrderSteps[k];
         _delayDevice.Upload(_ctx.Accelerator, _delay);
     }
 

@@ -9,7 +9,7 @@ public static class Contract
     /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 }
 
 /// <summary>
@@ -34,11 +34,19 @@ public enum Precision
 /// <summary>What a backend provides. Asking for anything else fails with <see cref="NotSupportedByBackendException"/>.</summary>
 public sealed record BackendCapabilities
 {
-    /// <summary>Standard cell types by PyNN name.</summary>
+    /// <summary>
+    /// Standard cell types by PyNN name, for a backend that runs some models only; empty for one that compiles every kernel
+    /// (<see cref="UserDefinedModels"/>).
+    /// </summary>
     public IReadOnlySet<string> CellTypes { get; init; } = new HashSet<string>();
-    /// <summary>Whether user-defined neuron models (any valid <see cref="Models.ModelDefinition"/>) are compiled.</summary>
+    /// <summary>
+    /// Whether every neuron model is compiled: the backend emits any kernel of the step program, so the standard cell types,
+    /// composed models and user-defined models all run.
+    /// </summary>
     public bool UserDefinedModels { get; init; }
-    /// <summary>Spike generator kinds (<see cref="Models.SpikeSourceKinds"/>).</summary>
+    /// <summary>Optional features of the step program the backend implements (<see cref="BackendFeatures"/>).</summary>
+    public IReadOnlySet<string> Features { get; init; } = new HashSet<string>();
+    /// <summary>Spike generator kinds (<see cref="SpikeSourceKinds"/>).</summary>
     public IReadOnlySet<string> SpikeSources { get; init; } = new HashSet<string>();
     /// <summary>Current source class names.</summary>
     public IReadOnlySet<string> CurrentSources { get; init; } = new HashSet<string>();
@@ -49,9 +57,16 @@ public sealed record BackendCapabilities
 
     /// <summary>A one-line summary for listings.</summary>
     public override string ToString() =>
-        $"cells: {string.Join(", ", CellTypes.Order())}{(UserDefinedModels ? " + user-defined" : "")}; " +
+        $"cells: {(UserDefinedModels ? "every model" : string.Join(", ", CellTypes.Order()))}; features: {string.Join(", ", Features.Order())}; " +
         $"sources: {string.Join(", ", SpikeSources.Order())}; currents: {string.Join(", ", CurrentSources.Order())}; " +
         $"synapses: {string.Join(", ", SynapseTypes.Order())}; precision: {string.Join(", ", Precisions.Order())}";
+}
+
+/// <summary>The names of optional step-program features a backend declares in <see cref="BackendCapabilities.Features"/>.</summary>
+public static class BackendFeatures
+{
+    /// <summary>Standard normal draws in kernels: the noise terms of stochastic differential equations.</summary>
+    public const string NoiseTerms = "noise-terms";
 }
 
 /// <summary>Identifies a backend.</summary>

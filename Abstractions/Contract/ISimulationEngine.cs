@@ -1,4 +1,4 @@
-using Meta.Network;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends;
 
@@ -8,8 +8,8 @@ namespace Meta.Backends;
 /// </summary>
 public interface ISimulationEngine : IDisposable
 {
-    /// <summary>Compiles the network. Throws <see cref="NotSupportedByBackendException"/> for unsupported features.</summary>
-    void Load(NetworkSpec network);
+    /// <summary>Emits and compiles the step program. Throws <see cref="NotSupportedByBackendException"/> for unsupported features.</summary>
+    void Load(StepProgram program);
 
     /// <summary>The number of steps simulated since the last load or reset.</summary>
     long CurrentStep { get; }
@@ -21,20 +21,34 @@ public interface ISimulationEngine : IDisposable
     /// </summary>
     RunResult Run(long steps, Action<double>? progress = null);
 
-    /// <summary>Applies changes made between runs (parameters, initial values, weights, sources, recorders).</summary>
-    void Update(NetworkUpdate update);
+    /// <summary>Applies changes made between runs (buffer values, kernels whose structure changed, weights, sources, recorders).</summary>
+    void Update(ProgramUpdate update);
 
     /// <summary>Returns to step 0: states take the given initial values; queued spikes and refractory counters are cleared.</summary>
     void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues);
+
+    /// <summary>What this engine has compiled and reused, for diagnostics and tests.</summary>
+    EngineStatistics Statistics { get; }
 }
 
-/// <summary>Changes between runs. Null members mean "unchanged".</summary>
-public sealed record NetworkUpdate
+/// <summary>Counters of one engine's work outside the step loop.</summary>
+public sealed record EngineStatistics
 {
-    /// <summary>New per-cell scalar parameter values: (population, name, values).</summary>
-    public IReadOnlyList<(int Population, string Name, double[] Values)> Parameters { get; init; } = [];
-    /// <summary>New per-cell sequence parameter values (e.g. <c>spike_times</c>).</summary>
-    public IReadOnlyList<(int Population, string Name, double[][] Values)> Sequences { get; init; } = [];
+    /// <summary>Kernels this engine had to compile (emit and build) because no compiled kernel of the same structure existed.</summary>
+    public int KernelsCompiled { get; init; }
+    /// <summary>Kernels this engine took from the process's cache of compiled kernels.</summary>
+    public int KernelsReused { get; init; }
+}
+
+/// <summary>Changes between runs, as the lowering computed them. Empty members mean "unchanged".</summary>
+public sealed record ProgramUpdate
+{
+    /// <summary>New buffer values of neuron groups, with a new kernel where the change altered the kernel's structure.</summary>
+    public IReadOnlyList<NeuronGroupUpdate> Neurons { get; init; } = [];
+    /// <summary>New per-cell scalar parameter values of spike source groups: (group, name, values).</summary>
+    public IReadOnlyList<(int Group, string Name, double[] Values)> SourceParameters { get; init; } = [];
+    /// <summary>New per-cell sequences of spike source groups (e.g. <c>spike_times</c>).</summary>
+    public IReadOnlyList<(int Group, string Name, double[][] Values)> SourceSequences { get; init; } = [];
     /// <summary>New per-connection values of <c>weight</c> or <c>delay</c> (delays in steps).</summary>
     public IReadOnlyList<(int Projection, string Name, double[] Values)> Synapses { get; init; } = [];
     /// <summary>The complete new set of current sources, or null if unchanged.</summary>
@@ -42,6 +56,12 @@ public sealed record NetworkUpdate
     /// <summary>The complete new set of recorders, or null if unchanged.</summary>
     public IReadOnlyList<RecorderSpec>? Recorders { get; init; }
 }
+
+/// <summary>New values for one neuron group's buffers (states excepted: they keep evolving).</summary>
+/// <param name="Group">The group.</param>
+/// <param name="Kernel">The group's new kernel when the storage of a buffer changed (a uniform value became per cell), else null.</param>
+/// <param name="Values">The new values of the group's non-state buffers, laid out as in <see cref="NeuronGroupProgram.Values"/>.</param>
+public sealed record NeuronGroupUpdate(int Group, CellKernel? Kernel, IReadOnlyDictionary<string, double[]> Values);
 
 /// <summary>What one <see cref="ISimulationEngine.Run"/> call recorded.</summary>
 public sealed class RunResult

@@ -1,5 +1,7 @@
 using Meta.Backends.Runtime;
 using Meta.Backends;
+using Meta.Backends.Programs;
+using Meta.Lowering;
 using Meta.CurrentSources;
 using Meta.Models;
 using Meta.Network;
@@ -26,6 +28,7 @@ public sealed class Simulation : IDisposable
     private int _projectionCount;
     private ISimulationEngine? _engine;
     private NetworkSpec? _spec;
+    private NetworkLowering? _lowering;
     private long _step;
 
     /// <summary>Creates a simulation that runs on <paramref name="backend"/>.</summary>
@@ -172,8 +175,9 @@ public sealed class Simulation : IDisposable
         foreach (var p in _populations) p.ValidateParameters();
         _spec = Resolve();
         CheckCapabilities(_spec);
+        _lowering = new NetworkLowering(_spec);
         _engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
-        _engine.Load(_spec);
+        _engine.Load(_lowering.Program);
         _changedParameters.Clear();
         _changedSequences.Clear();
         _changedSynapses.Clear();
@@ -212,10 +216,19 @@ public sealed class Simulation : IDisposable
         foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
             changed.ValidateParameters();
         var parts = ProjectionParts().ToArray();
-        var update = new NetworkUpdate
+        var neurons = new List<NeuronGroupUpdate>();
+        var sourceParameters = new List<(int, string, double[])>();
+        foreach (var group in _changedParameters.GroupBy(c => c.Item1))
         {
-            Parameters = _changedParameters.Select(c => (c.Item1.Index, c.Item2, (double[])c.Item1.ParameterArrays[c.Item2].Clone())).ToArray(),
-            Sequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
+            var (n, sources) = _lowering!.ParameterUpdate(group.Key.Index, group.Key.ParameterArrays, group.Select(c => c.Item2));
+            if (n is not null) neurons.Add(n);
+            sourceParameters.AddRange(sources);
+        }
+        var update = new ProgramUpdate
+        {
+            Neurons = neurons,
+            SourceParameters = sourceParameters,
+            SourceSequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
             Synapses = _changedSynapses.SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
                 .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,

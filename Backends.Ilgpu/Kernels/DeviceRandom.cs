@@ -34,4 +34,20 @@ public static class DeviceRandom
     /// </summary>
     public static double NeuronDraw(ulong seed, int globalCell, int draw, long step) =>
         Uniform(seed, RandomStreams.NeuronDraw(globalCell, draw), (ulong)step);
+
+    /// <summary>
+    /// The <paramref name="noise"/>-th normal draw of the cell with global index <paramref name="globalCell"/> in step
+    /// <paramref name="step"/>: <c>Philox.Normal(seed, RandomStreams.NeuronNoise(g, n), k)</c>, the Box–Muller transform of the
+    /// block's two 53-bit uniforms. The uniforms are the host's bits; the logarithm and cosine are <see cref="DeviceMath"/>'s,
+    /// within a few ulp of the host's.
+    /// </summary>
+    public static double NeuronNoise(ulong seed, int globalCell, int noise, long step)
+    {
+        ulong stream = RandomStreams.NeuronNoise(globalCell, noise);
+        ulong index = (ulong)step;
+        Philox.Generate((uint)seed, (uint)(seed >> 32), (uint)index, (uint)(index >> 32), (uint)stream, (uint)(stream >> 32),
+            out uint r0, out uint r1, out uint r2, out uint r3);
+        double u1 = Philox.ToUnitDouble(r0, r1), u2 = Philox.ToUnitDouble(r2, r3);
+        return DeviceMath.Sqrt(-2.0 * DeviceMath.Log(1.0 - u1)) * DeviceMath.Cos(2.0 * Math.PI * u2);
+    }
 }

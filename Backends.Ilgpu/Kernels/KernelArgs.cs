@@ -55,8 +55,8 @@ public struct SpikeOutput
 }
 
 /// <summary>
-/// The arguments of a generated neuron kernel (one population, one step). Per-cell arrays are flattened with the cell
-/// index fastest: element (k, j) of an array of K rows is at <c>k·N + j</c>.
+/// The arguments of a generated cell kernel (one group, one step). Per-cell arrays are flattened with the cell index
+/// fastest: element (k, j) of an array of K rows is at <c>k·N + j</c>.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
@@ -68,20 +68,16 @@ public struct NeuronArgs<T> where T : unmanaged
     public T Dt;
     /// <summary>The time at the start of the step, ms.</summary>
     public T Time;
-    /// <summary>State variables, one row per state in declaration order.</summary>
+    /// <summary>The state buffers, one row per state in the kernel's declaration order (the group's rows of the network's state buffer).</summary>
     public ArrayView<T> State;
-    /// <summary>Scalar parameters, one row per parameter in declaration order.</summary>
-    public ArrayView<T> Parameters;
-    /// <summary>Per-cell coefficients of the integration plan, one row each.</summary>
-    public ArrayView<T> Coefficients;
-    /// <summary>Receptor weight scales, one row per receptor.</summary>
-    public ArrayView<T> Scales;
+    /// <summary>The other per-cell buffers, one row each in declaration order.</summary>
+    public ArrayView<T> Cells;
+    /// <summary>The uniform buffers, one value each in declaration order.</summary>
+    public ArrayView<T> Uniforms;
     /// <summary>The injected current of the step (nA).</summary>
     public ArrayView<T> Injected;
     /// <summary>Remaining refractory steps.</summary>
     public ArrayView<int> Refractory;
-    /// <summary>The refractory period in steps.</summary>
-    public ArrayView<int> RefractorySteps;
     /// <summary>The delay rings: receptor r, slot q, cell j at <c>r·RingStride + q·N + j</c>.</summary>
     public ArrayView<T> Ring;
     /// <summary>Slots × N.</summary>
@@ -90,11 +86,11 @@ public struct NeuronArgs<T> where T : unmanaged
     public int RingOffset;
     /// <summary>Where spikes go.</summary>
     public SpikeOutput Output;
-    /// <summary>The step index k (the counter of the model's <c>uniform()</c> draws).</summary>
+    /// <summary>The step index k (the counter of the kernel's draws).</summary>
     public long Step;
     /// <summary>The simulation seed (the Philox key of the draws).</summary>
     public ulong Seed;
-    /// <summary>The global index of the population's first cell (the draws' streams are per global cell).</summary>
+    /// <summary>The global index of the group's first cell (the draws' streams are per global cell).</summary>
     public int FirstGlobalIndex;
 }
 

@@ -1,4 +1,4 @@
-using Meta.Network;
+using Meta.Backends.Programs;
 namespace Meta.Backends.Runtime;
 
 /// <summary>

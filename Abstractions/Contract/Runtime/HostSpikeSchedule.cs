@@ -1,6 +1,4 @@
-using Meta.Network;
-using Meta.Models;
-using Meta.Models.Standard;
+using Meta.Backends.Programs;
 using Meta.Random;
 
 namespace Meta.Backends.Runtime;
@@ -92,38 +90,37 @@ public sealed class HostSpikeSchedule
         SpikeSourceKinds.Array, SpikeSourceKinds.Gamma, SpikeSourceKinds.PoissonRefractory, SpikeSourceKinds.InhomogeneousGamma,
     };
 
-    /// <summary>Creates the schedule of a spike source population, positioned at index 0.</summary>
-    /// <param name="population">The population; its model's source kind must be one that <see cref="Handles"/>.</param>
+    /// <summary>
+    /// Creates the schedule of a spike source group, positioned at index 0. Its parameters are taken as valid: the front end
+    /// checks them (PyNN's rules for each source) before a program is built or updated.
+    /// </summary>
+    /// <param name="group">The group; its kind must be one that <see cref="Handles"/>.</param>
     /// <param name="timestep">dt in ms.</param>
     /// <param name="seed">The simulation's seed.</param>
-    /// <exception cref="InvalidParameterValueException">A parameter is invalid (<see cref="SpikeSources.Validate"/>).</exception>
-    public HostSpikeSchedule(PopulationSpec population, double timestep, ulong seed)
+    public HostSpikeSchedule(SpikeSourceProgram group, double timestep, ulong seed)
     {
-        ArgumentNullException.ThrowIfNull(population);
-        if (!Handles(population.Model.SourceKind))
-            throw new ArgumentException($"{population.Model.Name} is not a host-scheduled spike source.", nameof(population));
+        ArgumentNullException.ThrowIfNull(group);
+        if (!Handles(group.Kind))
+            throw new ArgumentException($"{group.ModelName} is not a host-scheduled spike source.", nameof(group));
         if (!(timestep > 0)) throw new ArgumentOutOfRangeException(nameof(timestep), timestep, "dt must be > 0.");
-        Population = population;
-        _kind = population.Model.SourceKind!;
+        Group = group;
+        _kind = group.Kind;
         _dt = timestep;
         _seed = seed;
-        int n = population.Size;
-        _parameters = population.Model.Parameters.Where(p => p.Shape == ParameterShape.Scalar)
-            .ToDictionary(p => p.Name, p => (double[])population.Parameters[p.Name].Clone(), StringComparer.Ordinal);
-        _sequences = population.Model.Parameters.Where(p => p.Shape == ParameterShape.Sequence)
-            .ToDictionary(p => p.Name, p => population.Sequences[p.Name].Select(s => (double[])s.Clone()).ToArray(), StringComparer.Ordinal);
+        int n = group.Size;
+        _parameters = group.Parameters.ToDictionary(p => p.Key, p => (double[])p.Value.Clone(), StringComparer.Ordinal);
+        _sequences = group.Sequences.ToDictionary(p => p.Key, p => p.Value.Select(s => (double[])s.Clone()).ToArray(), StringComparer.Ordinal);
         _dirty = new bool[n];
         _next = new double[n];
         _arrayCursor = new int[n];
-        SpikeSources.Validate(population.Model, population.Label, _parameters, _sequences);
         Reset();
     }
 
-    /// <summary>The population.</summary>
-    public PopulationSpec Population { get; }
+    /// <summary>The group.</summary>
+    public SpikeSourceProgram Group { get; }
 
     /// <summary>The number of cells.</summary>
-    public int Size => Population.Size;
+    public int Size => Group.Size;
 
     /// <summary>The first time index not produced yet.</summary>
     public long Position { get; private set; }
@@ -199,16 +196,13 @@ public sealed class HostSpikeSchedule
     /// Sets a scalar parameter (one value per cell). Cells whose value changes restart their process at the current time
     /// when the next window is produced; the rules that tie parameters together are checked then.
     /// </summary>
-    /// <exception cref="NonExistentParameterException">The model has no such scalar parameter.</exception>
-    /// <exception cref="InvalidParameterValueException">A value is out of range.</exception>
+    /// <exception cref="NonExistentParameterException">The source has no such scalar parameter.</exception>
     public void SetParameter(string name, double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var model = Population.Model;
         if (!_parameters.TryGetValue(name, out var old))
-            throw new NonExistentParameterException(name, model.Name, _parameters.Keys);
+            throw new NonExistentParameterException(name, Group.ModelName, _parameters.Keys);
         CheckLength(name, values.Length);
-        for (int i = 0; i < values.Length; i++) SpikeSources.CheckValue(model, name, values[i], $"in '{Population.Label}' (cell {i})");
         for (int i = 0; i < values.Length; i++)
             if (!old[i].Equals(values[i])) MarkDirty(i);
         _parameters[name] = (double[])values.Clone();
@@ -218,16 +212,13 @@ public sealed class HostSpikeSchedule
     /// Sets a sequence parameter (one sequence per cell): <c>spike_times</c> of arrays (times at indices already produced
     /// are skipped), or <c>a</c>, <c>b</c>, <c>tbins</c> of inhomogeneous gamma sources (changed cells restart).
     /// </summary>
-    /// <exception cref="NonExistentParameterException">The model has no such sequence parameter.</exception>
-    /// <exception cref="InvalidParameterValueException">A sequence is invalid.</exception>
+    /// <exception cref="NonExistentParameterException">The source has no such sequence parameter.</exception>
     public void SetSequence(string name, double[][] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var model = Population.Model;
         if (!_sequences.TryGetValue(name, out var old))
-            throw new NonExistentParameterException(name, model.Name, _sequences.Keys);
+            throw new NonExistentParameterException(name, Group.ModelName, _sequences.Keys);
         CheckLength(name, values.Length);
-        for (int i = 0; i < values.Length; i++) SpikeSources.CheckSequence(model, name, values[i], $"in '{Population.Label}' (cell {i})");
         for (int i = 0; i < values.Length; i++)
             if (!old[i].AsSpan().SequenceEqual(values[i])) MarkDirty(i);
         _sequences[name] = values.Select(v => (double[])v.Clone()).ToArray();
@@ -239,7 +230,7 @@ public sealed class HostSpikeSchedule
         Position = 0;
         _current = null;
         if (_kind != SpikeSourceKinds.Array)
-            _streams = Enumerable.Range(0, Size).Select(i => new RandomStream(_seed, RandomStreams.SpikeTrainCell(Population.FirstGlobalIndex + i))).ToArray();
+            _streams = Enumerable.Range(0, Size).Select(i => new RandomStream(_seed, RandomStreams.SpikeTrainCell(Group.FirstGlobalIndex + i))).ToArray();
         for (int i = 0; i < Size; i++) MarkDirty(i);
     }
 
@@ -253,7 +244,7 @@ public sealed class HostSpikeSchedule
     private void CheckLength(string name, int length)
     {
         if (length != Size)
-            throw new InvalidDimensionsException($"'{name}' of '{Population.Label}' needs {Size} values, one per cell; got {length}.");
+            throw new InvalidDimensionsException($"'{name}' of '{Group.Label}' needs {Size} values, one per cell; got {length}.");
     }
 
     private long IndexOf(double t) => (long)Math.Round(t / _dt);
@@ -261,7 +252,6 @@ public sealed class HostSpikeSchedule
     /// <summary>Restarts the changed cells at the time of index from − 1 (the last one emitted), or 0.</summary>
     private void Restart(long from)
     {
-        SpikeSources.Validate(Population.Model, Population.Label, _parameters, _sequences);
         double now = Math.Max(0, from - 1) * _dt;
         if (_kind == SpikeSourceKinds.Array)
             _arraySteps = _sequences["spike_times"].Select(times => times.Select(IndexOf).ToArray()).ToArray();

@@ -128,4 +128,25 @@ public static class Philox
                  out uint r0, out uint r1, out _, out _);
         return ToUnitDouble(r0, r1);
     }
+
+    /// <summary>
+    /// A standard normal double addressed by <c>(seed, stream, index)</c>, by the Box–Muller transform of the block's two
+    /// uniforms: <c>u1 = ToUnitDouble(r0, r1)</c> and <c>u2 = ToUnitDouble(r2, r3)</c> (same key and counter as
+    /// <see cref="Uniform"/>) give <c>sqrt(−2·ln(1 − u1))·cos(2π·u2)</c>. 1 − u1 lies in (0, 1], so the logarithm is finite.
+    /// </summary>
+    /// <param name="seed">The 64-bit seed (the Philox key).</param>
+    /// <param name="stream">The stream number.</param>
+    /// <param name="index">The index within the stream.</param>
+    /// <returns>A standard normal number.</returns>
+    public static double Normal(ulong seed, ulong stream, ulong index)
+    {
+        Generate((uint)seed, (uint)(seed >> 32),
+                 (uint)index, (uint)(index >> 32), (uint)stream, (uint)(stream >> 32),
+                 out uint r0, out uint r1, out uint r2, out uint r3);
+        return BoxMuller(ToUnitDouble(r0, r1), ToUnitDouble(r2, r3));
+    }
+
+    /// <summary>The Box–Muller transform used by <see cref="Normal"/>: <c>sqrt(−2·ln(1 − u1))·cos(2π·u2)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double BoxMuller(double u1, double u2) => Math.Sqrt(-2.0 * Math.Log(1.0 - u1)) * Math.Cos(2.0 * Math.PI * u2);
 }

@@ -21,6 +21,12 @@ public static class RandomStreams
     /// (its position in <c>Simulation.CurrentSources</c>); draw j is its j-th noise value.</summary>
     public static ulong NoisyCurrent(int sourceIndex) => 0x10_0000_0000UL + (ulong)sourceIndex;
     /// <summary>
+    /// The stream of the <paramref name="noise"/>-th noise term (<c>xi</c>, <c>xi_name</c>) of a model's equations for the cell
+    /// with global index <paramref name="globalCell"/>: 2^44 + 16·g + n; draw k (a standard normal, <see cref="Random.Philox.Normal"/>)
+    /// is for step k.
+    /// </summary>
+    public static ulong NeuronNoise(int globalCell, int noise) => 0x1000_0000_0000UL + ((ulong)globalCell << 4) + (ulong)noise;
+    /// <summary>
     /// The stream of population <paramref name="index"/>'s random structure (random positions, random grid fill order):
     /// 2^48 + index, above every <see cref="NeuronDraw"/> stream.
     /// </summary>

@@ -1,3 +1,4 @@
+using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
 using System.Globalization;
 using Meta.Models;

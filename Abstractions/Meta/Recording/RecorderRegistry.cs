@@ -1,3 +1,4 @@
+using Meta.Backends.Programs;
 using Meta.Backends;
 using Meta.Network;
 using Meta.Populations;

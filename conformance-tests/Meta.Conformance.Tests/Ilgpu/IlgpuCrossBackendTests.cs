@@ -319,9 +319,13 @@ public sealed class IlgpuCrossBackendTests(ITestOutputHelper output)
             .Threshold("x > 3").Reset("x = 0")
             .Integrate(IntegrationScheme.RungeKutta4)
             .Build();
+        // Every standard model and the function test, lowered with uniform values and with per-cell values.
+        var kernels = Meta.Models.Standard.StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Append(extra)
+            .SelectMany(m => new[] { Meta.Lowering.Kernels.NeuronGroupLowering.KernelOf(m, true), Meta.Lowering.Kernels.NeuronGroupLowering.KernelOf(m, false) })
+            .ToArray();
         foreach (var (major, minor) in new[] { (6, 0), (9, 0) })
         {
-            var report = (IReadOnlyList<string>)compile.Invoke(null, [major, minor, new[] { extra }, null])!;
+            var report = (IReadOnlyList<string>)compile.Invoke(null, [major, minor, kernels, null])!;
             output.WriteLine($"sm_{major}{minor}: {report.Count} kernels compiled, e.g. {report[^1]}");
             Assert.True(report.Count >= 5 + 4 * 6, $"only {report.Count} kernels compiled");
         }

@@ -1,6 +1,6 @@
 using Meta.Backends.Runtime;
 using Meta;
-using Meta.Network;
+using Meta.Backends.Programs;
 
 namespace Meta.Tests.Network;
 

@@ -1,7 +1,7 @@
 using Meta.Backends.Runtime;
 using Meta.Models;
 using Meta.Models.Standard;
-using Meta.Network;
+using Meta.Backends.Programs;
 using Meta.Random;
 using static Meta.Tests.Random.RandomTestStatistics;
 
@@ -9,19 +9,19 @@ namespace Meta.Tests.Network;
 
 public class HostSpikeScheduleTests
 {
-    /// <summary>A population spec of <paramref name="size"/> cells with the model's defaults, overridden per name.</summary>
-    private static PopulationSpec Spec(ModelDefinition model, int size, Dictionary<string, double[]>? scalars = null,
+    /// <summary>A spike source group of <paramref name="size"/> cells with the model's defaults, overridden per name.</summary>
+    private static SpikeSourceProgram Spec(ModelDefinition model, int size, Dictionary<string, double[]>? scalars = null,
         Dictionary<string, double[][]>? sequences = null, int firstGlobal = 0) => new()
     {
         Index = 0,
         Label = "src",
         Size = size,
-        Model = model,
+        ModelName = model.Name,
+        Kind = model.SourceKind!,
         Parameters = model.Parameters.Where(p => p.Shape == ParameterShape.Scalar).ToDictionary(p => p.Name,
             p => scalars?.GetValueOrDefault(p.Name) ?? Enumerable.Repeat(p.Default, size).ToArray()),
         Sequences = model.Parameters.Where(p => p.Shape == ParameterShape.Sequence).ToDictionary(p => p.Name,
             p => sequences?.GetValueOrDefault(p.Name) ?? Enumerable.Range(0, size).Select(_ => p.DefaultSequence?.ToArray() ?? []).ToArray()),
-        InitialValues = new Dictionary<string, double[]>(),
         FirstGlobalIndex = firstGlobal,
     };
 
@@ -222,16 +222,22 @@ public class HostSpikeScheduleTests
     [Fact]
     public void Invalid_parameters_are_refused_with_clear_messages()
     {
-        ((Action)(() => Gamma(1, 0, 10))).Should().Throw<InvalidParameterValueException>().WithMessage("*'alpha'*> 0*");
-        ((Action)(() => Gamma(1, 2, -5))).Should().Throw<InvalidParameterValueException>().WithMessage("*'beta'*≥ 0*");
+        // The front end checks a source's parameters (SpikeSources) before a program is built or updated; the schedule
+        // itself only refuses names it does not have.
+        static void Validate(SpikeSourceProgram p, ModelDefinition model) => SpikeSources.Validate(model, p.Label,
+            p.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value), p.Sequences.ToDictionary(kv => kv.Key, kv => kv.Value));
+        var gamma = SpikeSources.SpikeSourceGamma;
+        ((Action)(() => SpikeSources.CheckValue(gamma, "alpha", 0, "in 'src'"))).Should().Throw<InvalidParameterValueException>().WithMessage("*'alpha'*> 0*");
+        ((Action)(() => SpikeSources.CheckValue(gamma, "beta", -5, "in 'src'"))).Should().Throw<InvalidParameterValueException>().WithMessage("*'beta'*≥ 0*");
         var refractory = Spec(SpikeSources.SpikeSourcePoissonRefractory, 1, new() { ["rate"] = [300.0], ["tau_refrac"] = [5.0] });
-        ((Action)(() => new HostSpikeSchedule(refractory, 0.1, 0))).Should().Throw<InvalidParameterValueException>()
+        ((Action)(() => Validate(refractory, SpikeSources.SpikeSourcePoissonRefractory))).Should().Throw<InvalidParameterValueException>()
             .WithMessage("*1000/rate*shorter than tau_refrac*");
         var mismatch = Spec(SpikeSources.SpikeSourceInhGamma, 1, sequences: new() { ["a"] = [[1.0, 2.0]] });
-        ((Action)(() => new HostSpikeSchedule(mismatch, 0.1, 0))).Should().Throw<InvalidParameterValueException>().WithMessage("*same length*");
+        ((Action)(() => Validate(mismatch, SpikeSources.SpikeSourceInhGamma))).Should().Throw<InvalidParameterValueException>().WithMessage("*same length*");
+        var inh = SpikeSources.SpikeSourceInhGamma;
+        ((Action)(() => SpikeSources.CheckSequence(inh, "tbins", [0.0, 10.0, 10.0], "in 'src'"))).Should().Throw<InvalidParameterValueException>().WithMessage("*strictly increasing*");
+        ((Action)(() => SpikeSources.CheckSequence(inh, "b", [0.0], "in 'src'"))).Should().Throw<InvalidParameterValueException>().WithMessage("*'b'*> 0 s*");
         var schedule = new HostSpikeSchedule(Spec(SpikeSources.SpikeSourceInhGamma, 1), 0.1, 0);
-        ((Action)(() => schedule.SetSequence("tbins", [[0.0, 10.0, 10.0]]))).Should().Throw<InvalidParameterValueException>().WithMessage("*strictly increasing*");
-        ((Action)(() => schedule.SetSequence("b", [[0.0]]))).Should().Throw<InvalidParameterValueException>().WithMessage("*'b'*> 0 s*");
         ((Action)(() => schedule.SetParameter("rate", [1.0]))).Should().Throw<NonExistentParameterException>();
     }
 }

@@ -1,4 +1,4 @@
-using Meta.Backends.Runtime;
+using Meta.Backends.Programs;
 using Meta.Models;
 
 namespace Meta.Network;
@@ -81,46 +81,4 @@ public sealed class ProjectionSpec
     public required int[] DelaySteps { get; init; }
     /// <summary>The number of connections.</summary>
     public int Count => PreIndices.Length;
-}
-
-/// <summary>
-/// A current source: the current of step k (covering [k·dt, (k+1)·dt)), injected into every target cell, is the value of a
-/// piecewise-constant schedule (from step <c>ChangeSteps[j]</c> on, <c>Amplitudes[j]</c> nA; 0 before the first change)
-/// plus, when <see cref="Waveform"/> is set, the waveform's value at step k. DC and step sources use the schedule only;
-/// AC and noise sources use a waveform only, because they change at every step and may never end.
-/// <see cref="CurrentSchedule"/> evaluates both; backends follow it rather than reading these fields.
-/// </summary>
-public sealed class CurrentSourceSpec
-{
-    /// <summary>Position in <see cref="NetworkSpec.CurrentSources"/>.</summary>
-    public required int Index { get; init; }
-    /// <summary>The PyNN class name (DCSource, StepCurrentSource, ACSource, NoisyCurrentSource).</summary>
-    public required string Kind { get; init; }
-    /// <summary>The target population index.</summary>
-    public required int Population { get; init; }
-    /// <summary>Target cell indices within the population.</summary>
-    public required int[] Cells { get; init; }
-    /// <summary>Steps at which the piecewise-constant part changes, increasing (empty for none).</summary>
-    public long[] ChangeSteps { get; init; } = [];
-    /// <summary>The amplitude (nA) of the piecewise-constant part from each change on.</summary>
-    public double[] Amplitudes { get; init; } = [];
-    /// <summary>A lazily evaluated waveform added to the piecewise-constant part, or null.</summary>
-    public CurrentWaveform? Waveform { get; init; }
-}
-
-/// <summary>A request to record one variable of some cells of one population.</summary>
-public sealed class RecorderSpec
-{
-    /// <summary>Position in <see cref="NetworkSpec.Recorders"/>; run results refer to it.</summary>
-    public required int Index { get; init; }
-    /// <summary>The population index.</summary>
-    public required int Population { get; init; }
-    /// <summary><c>spikes</c> or a state variable name.</summary>
-    public required string Variable { get; init; }
-    /// <summary>The recorded cells (indices within the population, increasing).</summary>
-    public required int[] Cells { get; init; }
-    /// <summary>The sampling interval in steps (analog variables; 1 for every step).</summary>
-    public required int IntervalSteps { get; init; }
-    /// <summary>Whether this records spikes.</summary>
-    public bool IsSpikes => Variable == "spikes";
 }

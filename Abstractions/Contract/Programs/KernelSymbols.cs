@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using Meta.Expressions;
+
+namespace Meta.Backends.Programs;
+
+/// <summary>
+/// The reserved symbols and functions of kernel expressions, beside locals and buffers. Every emitter gives them the
+/// meaning stated here (docs/architecture.md).
+/// </summary>
+public static class KernelSymbols
+{
+    /// <summary>The time step in ms.</summary>
+    public const string Timestep = "dt";
+
+    /// <summary>The time at the start of the step, <c>k·dt</c> ms.</summary>
+    public const string Time = "t";
+
+    /// <summary>The current injected into the cell in this step (nA): the sum over the current sources that target it.</summary>
+    public const string InjectedCurrent = "i_inj";
+
+    /// <summary>
+    /// The prefix of locals. Model names never contain it, so a local never shadows a buffer of the same spelling; an
+    /// emitter renames locals as its language needs.
+    /// </summary>
+    public const string LocalPrefix = "~";
+
+    /// <summary>
+    /// The function <c>phi(b, h)</c> = <c>(exp(b·h) − 1)/b</c> (h where b = 0), the factor of an exponential Euler step of
+    /// length h; the second argument depends on <c>dt</c> only. With x = b·h, emitters take it from the Taylor series
+    /// <c>h·(1 + x·(1/2 + x·(1/6 + …)))</c> where |x| &lt; 0.6 (relative error below 1e-11) and from <c>(exp(x) − 1)/b</c>
+    /// elsewhere, because the closed form loses digits as x → 0. <see cref="PhiOf"/> is the reference: the series to x^10 by
+    /// Horner's rule with fused multiply-adds (the CPU backend's form); an emitter may round differently in the last bits
+    /// (the Torch backend applies the series to x^9 without fusing).
+    /// </summary>
+    public const string Phi = "phi";
+
+    /// <summary>The Taylor coefficients of φ/h, 1/11! first: the order in which Horner's rule applies them.</summary>
+    public static ImmutableArray<double> PhiTaylor { get; } =
+    [
+        1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1.0,
+    ];
+
+    /// <summary>The bound on |b·h| below which φ is taken from its Taylor series.</summary>
+    public const double PhiTaylorBound = 0.6;
+
+    /// <summary>φ of one number, by the definition every emitter follows (<see cref="Phi"/>).</summary>
+    public static double PhiOf(double b, double h)
+    {
+        double x = b * h;
+        if (!(Math.Abs(x) < PhiTaylorBound)) return (Math.Exp(x) - 1.0) / b;
+        double r = PhiTaylor[0];
+        for (int i = 1; i < PhiTaylor.Length; i++) r = Math.FusedMultiplyAdd(r, x, PhiTaylor[i]);
+        return r * h;
+    }
+
+    /// <summary>
+    /// The symbol of the <paramref name="index"/>-th uniform draw of a cell in a step: <c>Philox.Uniform(seed,
+    /// RandomStreams.NeuronDraw(g, index), k)</c> for the cell with global index g in step k.
+    /// </summary>
+    public static string UniformDraw(int index) => $"__uniform{index}";
+
+    /// <summary>
+    /// The symbol of the <paramref name="index"/>-th standard normal draw of a cell in a step (the noise terms):
+    /// <c>Philox.Normal(seed, RandomStreams.NeuronNoise(g, index), k)</c>.
+    /// </summary>
+    public static string NormalDraw(int index) => $"__normal{index}";
+
+    /// <summary>Whether <paramref name="name"/> is a local.</summary>
+    public static bool IsLocal(string name) => name.StartsWith(LocalPrefix, StringComparison.Ordinal);
+
+    /// <summary>The local named <paramref name="name"/> (the name with <see cref="LocalPrefix"/>).</summary>
+    public static string Local(string name) => LocalPrefix + name;
+
+    /// <summary>If <paramref name="name"/> is a uniform draw symbol, its index.</summary>
+    public static bool TryUniformDraw(string name, out int index) => TryIndex(name, "__uniform", out index);
+
+    /// <summary>If <paramref name="name"/> is a normal draw symbol, its index.</summary>
+    public static bool TryNormalDraw(string name, out int index) => TryIndex(name, "__normal", out index);
+
+    private static bool TryIndex(string name, string prefix, out int index)
+    {
+        index = -1;
+        return name.StartsWith(prefix, StringComparison.Ordinal)
+               && int.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
+    }
+
+    /// <summary>A call of <see cref="Phi"/>.</summary>
+    public static Expr PhiCall(Expr b, Expr h) => new CallExpr(Phi, [b, h]);
+}

@@ -1,0 +1,79 @@
+using Meta.Backends.Programs;
+
+namespace Meta.Backends.Runtime;
+
+/// <summary>
+/// The injected current <c>i_inj</c> of every cell, kept on the host as the current sources' schedule says (docs/semantics.md:
+/// the current of step k is the sum of the sources' amplitudes at t_k): one array per neuron group, changed in place by
+/// each source's change, and the list of groups that changed so a backend uploads each once. Allocates nothing per step.
+/// </summary>
+public sealed class CurrentInjection
+{
+    private readonly double[]?[] _injected;
+    private readonly List<int> _changed = [];
+    private readonly bool[] _mark;
+    private CurrentSchedule _schedule = new([]);
+
+    /// <summary>Creates the arrays for the neuron groups of <paramref name="program"/>.</summary>
+    public CurrentInjection(StepProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        _injected = program.Groups.Select(g => g is NeuronGroupProgram n ? new double[n.Size] : null).ToArray();
+        _mark = new bool[program.Groups.Count];
+        Program = program;
+    }
+
+    private StepProgram Program { get; }
+
+    /// <summary>The injected current of each cell of group <paramref name="group"/> (nA), or null for spike sources.</summary>
+    public double[]? Of(int group) => _injected[group];
+
+    /// <summary>The sources followed.</summary>
+    public IReadOnlyList<CurrentSourceSpec> Sources => _schedule.Sources;
+
+    /// <summary>Whether some source targets group <paramref name="group"/>.</summary>
+    public bool Targets(int group) => _schedule.Sources.Any(s => s.Population == group);
+
+    /// <summary>Sets the sources.</summary>
+    /// <exception cref="InvalidParameterValueException">A source targets a group that takes no injected current.</exception>
+    public void SetSources(IReadOnlyList<CurrentSourceSpec> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        foreach (var s in sources)
+            if (Program.Groups[s.Population] is not NeuronGroupProgram { Injectable: true })
+                throw new InvalidParameterValueException($"Current source {s.Kind} targets '{Program.Groups[s.Population].Label}', which is not injectable.");
+        _schedule = new CurrentSchedule(sources);
+    }
+
+    /// <summary>Recomputes every injected current for step <paramref name="step"/>; every neuron group counts as changed.</summary>
+    public IReadOnlyList<int> Seek(long step)
+    {
+        foreach (var a in _injected) if (a is not null) Array.Clear(a);
+        _schedule.Seek(step);
+        for (int j = 0; j < _schedule.Sources.Count; j++) Add(j, _schedule.Amplitude(j));
+        _changed.Clear();
+        for (int g = 0; g < _injected.Length; g++) if (_injected[g] is not null) _changed.Add(g);
+        return _changed;
+    }
+
+    /// <summary>Applies the changes at step <paramref name="step"/> (the step after the last one seen); returns the groups changed.</summary>
+    public IReadOnlyList<int> Advance(long step)
+    {
+        foreach (int g in _changed) _mark[g] = false;
+        _changed.Clear();
+        foreach (var (source, delta) in _schedule.Advance(step))
+        {
+            int g = Add(source, delta);
+            if (!_mark[g]) { _mark[g] = true; _changed.Add(g); }
+        }
+        return _changed;
+    }
+
+    private int Add(int source, double amplitude)
+    {
+        var s = _schedule.Sources[source];
+        var injected = _injected[s.Population]!;
+        foreach (var c in s.Cells) injected[c] += amplitude;
+        return s.Population;
+    }
+}

@@ -1,0 +1,211 @@
+using Meta.Backends.Programs;
+
+namespace Meta.Backends.Runtime;
+
+/// <summary>
+/// The step loop every backend shares, so that the order of work in a step (docs/semantics.md) is written once: at the first
+/// run after a load or reset the samples of index 0 are taken and the sources emit index 0; then, for each step k, the
+/// current sources' changes of step k are applied, the cells advance, the spikes stamped s = k + 1 are emitted and delivered,
+/// and the samples of index s are taken. A backend implements the memory and the work of each part (its runtime); the
+/// checks of a program and of updates, the injected currents and the bookkeeping of runs are here.
+/// </summary>
+public abstract class StepEngine : ISimulationEngine
+{
+    private long _step;
+    private bool _initialEmitted;
+    private int _compiled, _reused;
+
+    /// <summary>The backend's name, for messages.</summary>
+    protected abstract string BackendName { get; }
+
+    /// <summary>The program loaded.</summary>
+    protected StepProgram Program { get; private set; } = null!;
+
+    /// <summary>The injected currents, on the host.</summary>
+    protected CurrentInjection Injection { get; private set; } = null!;
+
+    /// <summary>The recorders in force.</summary>
+    protected IReadOnlyList<RecorderSpec> Recorders { get; private set; } = [];
+
+    /// <summary>The last time index of the run in progress (host-scheduled sources produce no index beyond it).</summary>
+    protected long RunEnd { get; private set; }
+
+    /// <inheritdoc />
+    public long CurrentStep => _step;
+
+    /// <inheritdoc />
+    public EngineStatistics Statistics => new() { KernelsCompiled = _compiled, KernelsReused = _reused };
+
+    /// <summary>Counts a kernel this engine compiled (<paramref name="compiled"/>) or took from a cache.</summary>
+    protected void CountKernel(bool compiled)
+    {
+        if (compiled) _compiled++;
+        else _reused++;
+    }
+
+    /// <inheritdoc />
+    public void Load(StepProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.BatchSize != 1)
+            throw new NotSupportedByBackendException(BackendName, $"A batch of {program.BatchSize} network variants");
+        foreach (var p in program.Projections)
+        {
+            if (p.SynapseType != "StaticSynapse") throw new NotSupportedByBackendException(BackendName, $"Synapse type {p.SynapseType}");
+            if (program.Groups[p.PostGroup] is not NeuronGroupProgram post) throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
+            if (p.Receptor < 0 || p.Receptor >= post.Receptors.Count) throw new ConnectionException($"Projection '{p.Label}': receptor {p.Receptor} does not exist.");
+        }
+        foreach (var g in program.Groups.OfType<NeuronGroupProgram>())
+            if (g.Kernel.Phases.Any(p => p.Phase == Phase.Coupling && p.Statements.Count > 0))
+                throw new NotSupportedByBackendException(BackendName, $"Continuous coupling ('{g.Label}')");
+        Program = program;
+        Injection = new CurrentInjection(program);
+        OnLoad(program);
+        Injection.SetSources(program.CurrentSources);
+        SetRecorders(program.Recorders);
+        _step = 0;
+        _initialEmitted = false;
+    }
+
+    /// <inheritdoc />
+    public RunResult Run(long steps, Action<double>? progress = null)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A run has a non-negative number of steps.");
+        long start = _step, end = _step + steps;
+        RunEnd = end;
+        using var run = RunScope();
+        BeginRun(start, end, _initialEmitted ? start + 1 : start);
+        foreach (int g in Injection.Seek(start)) InjectionChanged(g);
+        if (!_initialEmitted)
+        {
+            TakeSamples(0);
+            EmitAndDeliver(0);
+            _initialEmitted = true;
+        }
+        long reportEvery = Math.Max(1, steps / 100);
+        for (long k = start; k < end; k++)
+        {
+            long s = k + 1;
+            using (StepScope(s))
+            {
+                foreach (int g in Injection.Advance(k)) InjectionChanged(g);
+                Advance(k);
+                EmitAndDeliver(s);
+                TakeSamples(s);
+            }
+            _step = s;
+            if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+        }
+        return EndRun(start, end);
+    }
+
+    /// <inheritdoc />
+    public void Update(ProgramUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        foreach (var n in update.Neurons)
+        {
+            if (Program.Groups[n.Group] is not NeuronGroupProgram group) throw new ArgumentException($"Group {n.Group} is not a neuron group.", nameof(update));
+            var kernel = n.Kernel ?? KernelOf(n.Group);
+            foreach (var name in n.Values.Keys)
+                if (kernel.Buffer(name) is null) throw new NonExistentParameterException(name, group.ModelName, kernel.Buffers.Select(b => b.Name));
+            UpdateNeurons(n.Group, n.Kernel, n.Values);
+        }
+        foreach (var (group, name, values) in update.SourceParameters) UpdateSourceParameter(group, name, values);
+        foreach (var (group, name, values) in update.SourceSequences) UpdateSourceSequence(group, name, values);
+        foreach (var (projection, name, values) in update.Synapses)
+        {
+            if (name == "weight") SetWeights(projection, values);
+            else if (name == "delay")
+            {
+                foreach (var v in values)
+                    if (v < 1 || v >= Program.RingSlots)
+                        throw new NotSupportedByBackendException(BackendName, $"A delay of {v} steps after the first run (the delay buffers hold up to {Program.RingSlots - 1} steps)");
+                SetDelays(projection, values);
+            }
+            else throw new NonExistentParameterException(name, Program.Projections[projection].SynapseType, ["weight", "delay"]);
+        }
+        if (update.CurrentSources is { } sources) Injection.SetSources(sources);
+        if (update.Recorders is { } recorders) SetRecorders(recorders);
+        UpdateDone();
+    }
+
+    /// <inheritdoc />
+    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    {
+        ArgumentNullException.ThrowIfNull(initialValues);
+        OnReset(initialValues);
+        _step = 0;
+        _initialEmitted = false;
+    }
+
+    private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
+    {
+        foreach (var r in recorders)
+        {
+            var group = Program.Groups[r.Population];
+            if (r.IsSpikes) continue;
+            if (group is not NeuronGroupProgram n || !n.States.Contains(r.Variable))
+                throw new RecordingException(r.Variable, group.ModelName, group is NeuronGroupProgram m ? ["spikes", .. m.States] : ["spikes"]);
+        }
+        Recorders = recorders.ToArray();
+        RecordersChanged();
+    }
+
+    /// <summary>The kernel group <paramref name="group"/> runs now.</summary>
+    protected abstract CellKernel KernelOf(int group);
+
+    /// <summary>Allocates and compiles everything for <see cref="Program"/>.</summary>
+    protected abstract void OnLoad(StepProgram program);
+
+    /// <summary>A scope around a whole run (Torch's inference mode), or null.</summary>
+    protected virtual IDisposable? RunScope() => null;
+
+    /// <summary>A scope around step s (Torch's dispose scope), or null; a backend may also flush device logs here.</summary>
+    protected virtual IDisposable? StepScope(long s) => null;
+
+    /// <summary>Prepares the collection of a run's recordings; samples of indices ≥ <paramref name="firstSample"/> belong to it.</summary>
+    protected abstract void BeginRun(long start, long end, long firstSample);
+
+    /// <summary>Uploads group <paramref name="group"/>'s injected currents (<see cref="CurrentInjection.Of"/>), which changed.</summary>
+    protected abstract void InjectionChanged(int group);
+
+    /// <summary>Advances every cell group by step k.</summary>
+    protected abstract void Advance(long k);
+
+    /// <summary>Emits the spikes stamped s (sources included), delivers them into the delay rings, logs the recorded ones.</summary>
+    protected abstract void EmitAndDeliver(long s);
+
+    /// <summary>Takes the samples of index s of every analog recorder whose interval divides s.</summary>
+    protected abstract void TakeSamples(long s);
+
+    /// <summary>Returns what the run recorded.</summary>
+    protected abstract RunResult EndRun(long start, long end);
+
+    /// <summary>Replaces group <paramref name="group"/>'s buffer values, and its kernel when <paramref name="kernel"/> is set.</summary>
+    protected abstract void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values);
+
+    /// <summary>Sets a spike source group's scalar parameter.</summary>
+    protected abstract void UpdateSourceParameter(int group, string name, double[] values);
+
+    /// <summary>Sets a spike source group's sequence parameter.</summary>
+    protected abstract void UpdateSourceSequence(int group, string name, double[][] values);
+
+    /// <summary>Sets a projection's weights (connection order of <see cref="SynapseGroupProgram"/>).</summary>
+    protected abstract void SetWeights(int projection, double[] values);
+
+    /// <summary>Sets a projection's delays in steps (checked to fit the rings).</summary>
+    protected abstract void SetDelays(int projection, double[] values);
+
+    /// <summary>Called when <see cref="Recorders"/> changed.</summary>
+    protected virtual void RecordersChanged() { }
+
+    /// <summary>Called after an update (a device backend may synchronise).</summary>
+    protected virtual void UpdateDone() { }
+
+    /// <summary>Returns every group to its initial state: states from <paramref name="initialValues"/>, rings and counters cleared, sources restarted.</summary>
+    protected abstract void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues);
+
+    /// <inheritdoc />
+    public abstract void Dispose();
+}

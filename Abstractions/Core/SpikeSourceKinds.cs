@@ -1,0 +1,16 @@
+namespace Meta;
+
+/// <summary>The spike generators a backend may implement for spike source models.</summary>
+public static class SpikeSourceKinds
+{
+    /// <summary>A homogeneous Poisson process (rate Hz, start ms, duration ms).</summary>
+    public const string Poisson = "poisson";
+    /// <summary>Spikes at given times (<c>spike_times</c>).</summary>
+    public const string Array = "array";
+    /// <summary>A gamma renewal process (alpha shape, beta Hz, start ms, duration ms).</summary>
+    public const string Gamma = "gamma";
+    /// <summary>A Poisson process with a dead time (rate Hz, tau_refrac ms, start ms, duration ms).</summary>
+    public const string PoissonRefractory = "poisson_refractory";
+    /// <summary>An inhomogeneous gamma process, piecewise constant over bins (a, b seconds, tbins ms, start ms, duration ms).</summary>
+    public const string InhomogeneousGamma = "inh_gamma";
+}

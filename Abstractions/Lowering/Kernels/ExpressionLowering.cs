@@ -1,0 +1,108 @@
+using Meta.Expressions;
+
+namespace Meta.Lowering.Kernels;
+
+/// <summary>
+/// Puts a model expression into the form every emitter writes as it stands (the literal-versus-buffer policy,
+/// docs/architecture.md):
+/// <list type="number">
+/// <item><b>Simplify</b>: constant subtrees of literals are folded and the identities x+0, x·1, x·0, … applied.</item>
+/// <item><b>Fold uniform values out</b>: every largest subtree that reads only values shared by the whole group (uniform
+/// parameters and coefficients) becomes a <see cref="DerivedValues"/> entry, computed on the host in float64 whenever the
+/// values change; the kernel reads the result. So changing a value never changes the kernel, and the arithmetic left in
+/// the kernel is what it would be with those values written in as literals.</item>
+/// <item><b>Strength reduction</b>: a division by a literal or by a uniform value becomes a multiplication by its reciprocal
+/// (computed on the host), and x**n for n = 2, 3, 4 becomes a product.</item>
+/// </list>
+/// <c>dt</c> and <c>t</c> stay in the kernel, as do per-cell values, states and draws.
+/// </summary>
+internal sealed class ExpressionLowering(Func<string, bool> isUniform, DerivedValues derived)
+{
+    /// <summary>Lowers <paramref name="expr"/> (written in the model's own names).</summary>
+    public Expr Lower(Expr expr) => Reduce(Hoist(expr.Simplify()));
+
+    private bool UniformOnly(Expr e)
+    {
+        bool any = false;
+        foreach (var s in e.Symbols())
+        {
+            if (!isUniform(s)) return false;
+            any = true;
+        }
+        return any;
+    }
+
+    private Expr Hoist(Expr e)
+    {
+        if (e is SymbolExpr or NumberExpr) return e;
+        if (UniformOnly(e)) return Expr.Symbol(derived.Add(e));
+        return e switch
+        {
+            NegateExpr u => new NegateExpr(Hoist(u.Operand)),
+            NotExpr u => new NotExpr(Hoist(u.Operand)),
+            BinaryExpr b => new BinaryExpr(b.Operator, Hoist(b.Left), Hoist(b.Right)),
+            CallExpr c => new CallExpr(c.Function, [.. c.Arguments.Select(Hoist)]),
+            ConditionalExpr c => new ConditionalExpr(Hoist(c.Condition), Hoist(c.Then), Hoist(c.Else)),
+            _ => e,
+        };
+    }
+
+    private Expr Reduce(Expr e)
+    {
+        switch (e)
+        {
+            case BinaryExpr { Operator: BinaryOperator.Divide } d when d.Right is NumberExpr { Value: var divisor } && divisor != 0:
+                return new BinaryExpr(BinaryOperator.Multiply, Reduce(d.Left), new NumberExpr(1.0 / divisor));
+            case BinaryExpr { Operator: BinaryOperator.Divide } d when d.Right is SymbolExpr { Name: var u } && isUniform(u):
+                return new BinaryExpr(BinaryOperator.Multiply, Reduce(d.Left), Expr.Symbol(derived.Reciprocal(u)));
+            case BinaryExpr { Operator: BinaryOperator.Power } p when p.Right is NumberExpr { Value: var n } && n == Math.Floor(n) && n >= 1 && n <= 4:
+            {
+                var x = Reduce(p.Left);
+                Expr product = x;
+                for (int i = 1; i < (int)n; i++) product = new BinaryExpr(BinaryOperator.Multiply, product, x);
+                return product;
+            }
+            case NegateExpr u: return new NegateExpr(Reduce(u.Operand));
+            case NotExpr u: return new NotExpr(Reduce(u.Operand));
+            case BinaryExpr b: return new BinaryExpr(b.Operator, Reduce(b.Left), Reduce(b.Right));
+            case CallExpr c: return new CallExpr(c.Function, [.. c.Arguments.Select(Reduce)]);
+            case ConditionalExpr c: return new ConditionalExpr(Reduce(c.Condition), Reduce(c.Then), Reduce(c.Else));
+            default: return e;
+        }
+    }
+}
+
+/// <summary>
+/// The values a kernel's lowering folded out of its expressions: each an expression of uniform values (or the reciprocal
+/// of one), named <c>__derived{n}</c> in order of first use, computed on the host.
+/// </summary>
+internal sealed class DerivedValues
+{
+    private readonly List<(string Name, Expr Formula)> _entries = [];
+    private readonly Dictionary<Expr, string> _byFormula = [];
+
+    /// <summary>The entries in order.</summary>
+    public IReadOnlyList<(string Name, Expr Formula)> Entries => _entries;
+
+    /// <summary>The name of the value of <paramref name="formula"/>, adding it if new.</summary>
+    public string Add(Expr formula)
+    {
+        if (_byFormula.TryGetValue(formula, out var name)) return name;
+        name = $"__derived{_entries.Count}";
+        _entries.Add((name, formula));
+        _byFormula[formula] = name;
+        return name;
+    }
+
+    /// <summary>The name of <c>1/uniform</c>.</summary>
+    public string Reciprocal(string uniform) => Add(new BinaryExpr(BinaryOperator.Divide, new NumberExpr(1.0), Expr.Symbol(uniform)));
+
+    /// <summary>Evaluates every entry from the uniform values (entries may read earlier entries).</summary>
+    public Dictionary<string, double> Evaluate(Func<string, double> uniform)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, formula) in _entries)
+            values[name] = formula.Evaluate(n => values.TryGetValue(n, out double v) ? v : uniform(n));
+        return values;
+    }
+}

@@ -1,0 +1,112 @@
+using Meta.Backends;
+using Meta.Backends.Programs;
+using Meta.Models;
+using Meta.Network;
+
+namespace Meta.Lowering.Kernels;
+
+/// <summary>
+/// Lowers one neuron population, and lowers it again when its parameters change between runs. The literal-versus-buffer
+/// policy: numbers written in the model's equations are literals of the kernel; every parameter, coefficient, scale and
+/// refractory period is a buffer, <see cref="Storage.Uniform"/> when all cells share its value, else per cell; sub-expressions
+/// of uniform values are folded into derived uniform buffers. A kernel therefore depends on the model and on which values
+/// are uniform, never on the values, and a parameter change re-lowers the kernel only when it makes a uniform value per-cell
+/// (or the reverse).
+/// </summary>
+public sealed class NeuronGroupLowering
+{
+    private readonly PopulationSpec _population;
+    private readonly double _dt;
+    private CellKernel _kernel = null!;
+    private DerivedValues _derived = null!;
+    private HashSet<string> _uniform = [];
+
+    /// <summary>Lowers <paramref name="population"/> (a neuron population) at time step <paramref name="dt"/>.</summary>
+    public NeuronGroupLowering(PopulationSpec population, double dt)
+    {
+        ArgumentNullException.ThrowIfNull(population);
+        if (population.Model.Kind != ModelKind.Neuron) throw new ArgumentException($"{population.Model.Name} is not a neuron model.", nameof(population));
+        _population = population;
+        _dt = dt;
+        var values = NeuronValues.Compute(population.Model, population.Label, population.Size, population.Parameters, dt);
+        Relower(values);
+        Program = new NeuronGroupProgram
+        {
+            Index = population.Index,
+            Label = population.Label,
+            Size = population.Size,
+            FirstGlobalIndex = population.FirstGlobalIndex,
+            ModelName = population.Model.Name,
+            Kernel = _kernel,
+            Values = BufferValues(values, population.InitialValues),
+            Receptors = population.Model.Receptors.Select(r => r.Name).ToArray(),
+            States = population.Model.States.Select(s => s.Name).ToArray(),
+            Injectable = population.Model.Injectable,
+        };
+    }
+
+    /// <summary>
+    /// The kernel of <paramref name="model"/> when every parameter-derived value is uniform (the usual case) or when every one
+    /// is per cell: the two extremes of the storage policy, for tools and tests that compile kernels without a network.
+    /// </summary>
+    public static CellKernel KernelOf(ModelDefinition model, bool uniformValues)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new NeuronKernelBuilder(model, _ => uniformValues).Build();
+    }
+
+    /// <summary>The group as first lowered.</summary>
+    public NeuronGroupProgram Program { get; }
+
+    /// <summary>The kernel in use now.</summary>
+    public CellKernel Kernel => _kernel;
+
+    /// <summary>
+    /// The update for new parameter values (every kernel parameter, one value per cell): the new buffer values, and a new
+    /// kernel when a value's storage changed.
+    /// </summary>
+    public NeuronGroupUpdate Update(IReadOnlyDictionary<string, double[]> parameters)
+    {
+        var values = NeuronValues.Compute(_population.Model, _population.Label, _population.Size, parameters, _dt);
+        var uniform = UniformNames(values);
+        CellKernel? kernel = null;
+        if (!uniform.SetEquals(_uniform))
+        {
+            var before = _kernel.Key;
+            Relower(values);
+            if (_kernel.Key != before) kernel = _kernel;
+        }
+        var buffers = BufferValues(values, null);
+        return new NeuronGroupUpdate(_population.Index, kernel, buffers);
+    }
+
+    private HashSet<string> UniformNames(Dictionary<string, double[]> values) =>
+        values.Where(kv => NeuronValues.IsUniform(kv.Value)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+
+    private void Relower(Dictionary<string, double[]> values)
+    {
+        _uniform = UniformNames(values);
+        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains);
+        _kernel = builder.Build();
+        _derived = builder.Derived;
+    }
+
+    /// <summary>The value of every buffer the kernel declares (states from <paramref name="initial"/>, when given).</summary>
+    private Dictionary<string, double[]> BufferValues(Dictionary<string, double[]> values, IReadOnlyDictionary<string, double[]>? initial)
+    {
+        var derived = _derived.Evaluate(n => values[n][0]);
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var b in _kernel.Buffers)
+        {
+            if (b.Role == BufferRole.State)
+            {
+                if (initial is not null) result[b.Name] = (double[])initial[b.Name].Clone();
+                continue;
+            }
+            if (b.Role == BufferRole.Derived) result[b.Name] = [derived[b.Name]];
+            else if (b.Storage == Storage.Uniform) result[b.Name] = [values[b.Name][0]];
+            else result[b.Name] = values[b.Name];
+        }
+        return result;
+    }
+}

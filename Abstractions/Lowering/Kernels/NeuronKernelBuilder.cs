@@ -1,0 +1,278 @@
+using Meta.Backends.Programs;
+using Meta.Expressions;
+using Meta.Models;
+
+namespace Meta.Lowering.Kernels;
+
+/// <summary>
+/// Writes the step of one neuron model as a <see cref="CellKernel"/>, once for every backend (docs/semantics.md, "The order
+/// of work in step k"): the states are read; the input arriving in the step is added to the receptor targets (voltage
+/// jumps wait); for a crossing threshold the condition is taken on the start-of-step state; the exact linear subsystem
+/// gives its mid-step and end-of-step values; refractory cells take their clamp values; the other states advance by the
+/// plan's scheme; clamps hold again and voltage jumps land (not on a clamped target); the threshold is tested on the new
+/// state (not in refractory cells); the cells that spiked are reset, restart their refractory counters and emit; the
+/// states are written back.
+/// </summary>
+internal sealed class NeuronKernelBuilder
+{
+    /// <summary>The buffer of the refractory period in steps.</summary>
+    public const string RefractoryStepsName = "__refractory_steps";
+
+    /// <summary>The buffer of a receptor's weight scale.</summary>
+    public static string ScaleName(string receptor) => "__scale__" + receptor;
+
+    private readonly ModelDefinition _model;
+    private readonly IntegrationPlan _plan;
+    private readonly Func<string, bool> _isUniform;
+    private readonly DerivedValues _derived = new();
+    private readonly ExpressionLowering _lowering;
+    private readonly CallSharing _sharing = new();
+    private readonly HashSet<string> _linear;
+    private readonly HashSet<string> _resetTargets;
+
+    /// <param name="model">The model.</param>
+    /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
+    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform)
+    {
+        _model = model;
+        _plan = IntegrationPlan.For(model);
+        _isUniform = name => isUniform(name) || _derived.Entries.Any(e => e.Name == name);
+        _lowering = new ExpressionLowering(_isUniform, _derived);
+        _linear = _plan.Linear.SelectMany(c => c.States).ToHashSet();
+        _resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
+    }
+
+    /// <summary>The values folded out of the kernel, valid once <see cref="Build"/> has run.</summary>
+    public DerivedValues Derived => _derived;
+
+    private static string S(string state) => KernelSymbols.Local(state);
+    private static string S(string state, string variant) => KernelSymbols.Local($"{state}#{variant}");
+    private static string In(int r) => KernelSymbols.Local($"#in{r}");
+    private static string Jump(int r) => KernelSymbols.Local($"#jump{r}");
+    private static readonly string Refractory = KernelSymbols.Local("#refractory");
+    private static readonly string Spike = KernelSymbols.Local("#spike");
+    private static readonly string WasAbove = KernelSymbols.Local("#wasAbove");
+
+    private static Expr Sym(string name) => Expr.Symbol(name);
+    private static readonly Expr Dt = Expr.Symbol(KernelSymbols.Timestep);
+    private static readonly Expr T = Expr.Symbol(KernelSymbols.Time);
+    private static Expr HalfDt => new BinaryExpr(BinaryOperator.Multiply, 0.5, Dt);
+    private static Expr MidTime => new BinaryExpr(BinaryOperator.Add, T, HalfDt);
+
+    /// <summary>
+    /// A model expression in kernel form: lowered (<see cref="ExpressionLowering"/>), then its states renamed to the locals
+    /// <paramref name="state"/> gives and <c>t</c> replaced by <paramref name="time"/>.
+    /// </summary>
+    private Expr K(Expr modelExpr, Func<string, string> state, Expr? time = null)
+    {
+        var lowered = _lowering.Lower(_model.ExpandAliases(modelExpr));
+        return lowered.Substitute(n =>
+            n == KernelSymbols.Time ? time ?? T
+            : _model.FindState(n) is not null ? Sym(state(n))
+            : null);
+    }
+
+    /// <summary>After the linear update, linear states are read at their end-of-step value (unless a reset assigns them).</summary>
+    private string AtEnd(string n) => _linear.Contains(n) && !_resetTargets.Contains(n) ? S(n, "end") : S(n);
+
+    private static Expr Add(Expr a, Expr b) => new BinaryExpr(BinaryOperator.Add, a, b);
+    private static Expr Mul(Expr a, Expr b) => new BinaryExpr(BinaryOperator.Multiply, a, b);
+
+    /// <summary>Builds the kernel.</summary>
+    public CellKernel Build()
+    {
+        var model = _model;
+        var plan = _plan;
+        var clamp = model.Refractory?.Clamp ?? [];
+        var clamped = clamp.Select(a => a.Target).ToHashSet();
+        bool refractory = model.Refractory is not null;
+        var phases = new List<KernelPhase>();
+
+        // Load.
+        phases.Add(new(Phase.Load, model.States.Select(s => (Statement)new Let(S(s.Name), Sym(s.Name))).ToList()));
+
+        // Receive events: synaptic receptors add their input to the target now, at the start of the step; voltage jumps
+        // are added after the integration, so the jump is not decayed.
+        var receive = new List<Statement>();
+        for (int r = 0; r < model.Receptors.Count; r++)
+        {
+            var rec = model.Receptors[r];
+            receive.Add(new ReceiveInput(In(r), r));
+            var weighted = Mul(Sym(In(r)), K(Sym(ScaleName(rec.Name)), S));
+            if (rec.Kind == ReceptorKind.VoltageJump) receive.Add(new Let(Jump(r), weighted));
+            else receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), weighted)));
+        }
+        // A crossing threshold fires only where the condition was false at the start of the step (after the input).
+        if (model.ThresholdCrossing) receive.Add(new LetMask(WasAbove, K(model.Threshold!, S)));
+        phases.Add(new(Phase.ReceiveEvents, receive));
+
+        // Integrate, first the exact linear subsystem: mid-step values (where read) and end-of-step values, from the start values.
+        var integrate = new List<Statement>();
+        foreach (var c in plan.Linear)
+        {
+            for (int i = 0; i < c.States.Count; i++)
+            {
+                var x = c.States[i];
+                if (plan.MidStepNeeded.Contains(x)) integrate.Add(new Let(S(x, "mid"), K(c.Propagate(i, mid: true), S)));
+                integrate.Add(new Let(S(x, "end"), K(c.Propagate(i, mid: false), S)));
+            }
+        }
+        // Refractory cells: clamped states take their clamp value before the integration (and again after it).
+        var clampLocals = new Dictionary<string, string>();
+        if (refractory)
+        {
+            integrate.Add(new ReadRefractory(Refractory));
+            foreach (var a in clamp)
+            {
+                var value = K(a.Value, AtEnd);
+                if (a.Increment) value = Add(Sym(S(a.Target)), value);
+                string local = S(a.Target, "clamp");
+                clampLocals[a.Target] = local;
+                integrate.Add(new Let(local, value));
+                integrate.Add(new Assign(S(a.Target), Sym(local), Refractory));
+            }
+        }
+        // The other states.
+        integrate.AddRange(Integration());
+        phases.Add(new(Phase.Integrate, integrate));
+
+        // Clamp again; then voltage jumps, except where a refractory clamp holds the target (a clamped membrane ignores
+        // input, as in NEST).
+        var clampPhase = new List<Statement>();
+        foreach (var x in clamped) clampPhase.Add(new Assign(S(x), Sym(clampLocals[x]), Refractory));
+        for (int r = 0; r < model.Receptors.Count; r++)
+        {
+            var rec = model.Receptors[r];
+            if (rec.Kind != ReceptorKind.VoltageJump) continue;
+            Expr jump = refractory && clamped.Contains(rec.Target) ? new ConditionalExpr(Sym(Refractory), 0.0, Sym(Jump(r))) : Sym(Jump(r));
+            clampPhase.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), jump)));
+        }
+        phases.Add(new(Phase.Clamp, clampPhase));
+
+        // Threshold, on the new state, not in refractory cells.
+        var threshold = new List<Statement>();
+        foreach (var x in _linear.Where(_resetTargets.Contains)) threshold.Add(new Assign(S(x), Sym(S(x, "end"))));
+        Expr spike = model.Threshold is null ? new NumberExpr(0) : K(model.Threshold, AtEnd);
+        if (model.Threshold is not null && refractory) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(Refractory)));
+        if (model.Threshold is not null && model.ThresholdCrossing) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(WasAbove)));
+        threshold.Add(new LetMask(Spike, spike));
+        phases.Add(new(Phase.Threshold, threshold));
+
+        // Reset, refractory counters, emission.
+        var reset = new List<Statement>();
+        foreach (var a in model.Reset)
+        {
+            var value = K(a.Value, AtEnd);
+            if (a.Increment) value = Add(Sym(S(a.Target)), value);
+            reset.Add(new Assign(S(a.Target), value, Spike));
+        }
+        if (refractory) reset.Add(new CountDown(Refractory, Spike, K(Sym(RefractoryStepsName), S)));
+        reset.Add(new EmitSpikes(Spike));
+        phases.Add(new(Phase.Reset, reset));
+
+        // Store.
+        phases.Add(new(Phase.Store, model.States.Select(s => (Statement)new Store(s.Name, Sym(AtEnd(s.Name)))).ToList()));
+
+        return new CellKernel
+        {
+            Model = model.Name,
+            Buffers = Declarations(phases),
+            Receptors = model.Receptors.Count,
+            UniformDraws = model.RandomDraws,
+            Refractory = refractory,
+            Phases = phases,
+            Summary = $"scheme {plan.Scheme}; exactly integrated: {string.Join(", ", _linear)}",
+        };
+    }
+
+    /// <summary>The non-linear states' update by the plan's scheme.</summary>
+    private List<Statement> Integration()
+    {
+        var plan = _plan;
+        var result = new List<Statement>();
+        var targets = plan.Nonlinear;
+        if (targets.Count == 0) return result;
+        var targetNames = targets.Select(t => t.Name).ToHashSet();
+        string AtMid(string n) => _linear.Contains(n) ? S(n, "mid") : S(n);
+        // The factor is a coefficient when B depends on parameters only, else phi(B) evaluated in the step.
+        Expr Factor(NonlinearState x, Func<string, string> state, Expr time) =>
+            x.Factor is SymbolExpr ? K(x.Factor, state, time) : KernelSymbols.PhiCall(K(x.SelfCoefficient!, state, time), Dt);
+
+        if (plan.Scheme == IntegrationScheme.ExponentialEuler)
+        {
+            var block = targets.Select(x => new Let(S(x.Name, "d"), Mul(K(x.RightHandSide, AtMid, MidTime), Factor(x, AtMid, MidTime)))).ToList();
+            result.AddRange(_sharing.Share(block));
+        }
+        else if (plan.Scheme == IntegrationScheme.ExponentialMidpoint)
+        {
+            // Predictor: an exponential Euler half step of every state from the start values (linear states at mid-step).
+            var predictor = targets.Select(x => new Let(S(x.Name, "h"), Add(Sym(S(x.Name)),
+                Mul(K(x.RightHandSide, AtMid), KernelSymbols.PhiCall(K(x.SelfCoefficient!, AtMid), HalfDt))))).ToList();
+            result.AddRange(_sharing.Share(predictor));
+            // Corrector: each state's full exponential step, its coefficients A and B taken at mid-step (its own start value).
+            var corrector = targets.Select(x =>
+            {
+                string own = x.Name;
+                string Mid(string n) => n == own ? S(n) : _linear.Contains(n) ? S(n, "mid") : targetNames.Contains(n) ? S(n, "h") : S(n);
+                return new Let(S(x.Name, "d"), Mul(K(x.RightHandSide, Mid, MidTime), Factor(x, Mid, MidTime)));
+            }).ToList();
+            result.AddRange(_sharing.Share(corrector));
+        }
+        else
+        {
+            // Classical RK4 over the non-linear states; linear states at the start, middle and end of the step.
+            string[] linearVariant = ["", "mid", "mid", "end"];
+            Expr[] time = [T, MidTime, MidTime, Add(T, Dt)];
+            Expr[] scale = [0.0, HalfDt, HalfDt, Dt];
+            for (int stage = 0; stage < 4; stage++)
+            {
+                int st = stage;
+                var stageStates = targetNames.ToDictionary(n => n, n => S(n, $"stage{st}"));
+                var block = new List<Let>();
+                if (st > 0)
+                    foreach (var n in targets.Select(x => x.Name))
+                        block.Add(new Let(stageStates[n], Add(Sym(S(n)), Mul(scale[st], Sym(S(n, $"k{st}"))))));
+                string State(string n) =>
+                    _linear.Contains(n) ? (st == 0 ? S(n) : S(n, linearVariant[st]))
+                    : targetNames.Contains(n) && st > 0 ? stageStates[n]
+                    : S(n);
+                foreach (var x in targets) block.Add(new Let(S(x.Name, $"k{st + 1}"), K(x.RightHandSide, State, time[st])));
+                result.AddRange(_sharing.Share(block));
+            }
+            foreach (var x in targets)
+            {
+                Expr k(int i) => Sym(S(x.Name, $"k{i}"));
+                var sum = Add(Add(Add(k(1), Mul(2.0, k(2))), Mul(2.0, k(3))), k(4));
+                result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Mul(Mul(Dt, 1.0 / 6), sum))));
+            }
+            return result;
+        }
+        foreach (var x in targets) result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Sym(S(x.Name, "d")))));
+        return result;
+    }
+
+    /// <summary>The buffers the statements read or write: the states first, then the others in order of first use.</summary>
+    private List<BufferDeclaration> Declarations(List<KernelPhase> phases)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in _model.States) if (seen.Add(s.Name)) names.Add(s.Name);
+        foreach (var statement in phases.SelectMany(p => p.Statements))
+        {
+            foreach (var e in statement.Expressions())
+                foreach (var n in e.Symbols())
+                    if (IsBuffer(n) && seen.Add(n)) names.Add(n);
+        }
+        return names.Select(n => new BufferDeclaration(n, RoleOf(n), _model.FindState(n) is not null || !_isUniform(n) ? Storage.PerCell : Storage.Uniform)).ToList();
+    }
+
+    private bool IsBuffer(string n) =>
+        !KernelSymbols.IsLocal(n) && n != KernelSymbols.Time && n != KernelSymbols.Timestep && n != KernelSymbols.InjectedCurrent
+        && !KernelSymbols.TryUniformDraw(n, out _) && !KernelSymbols.TryNormalDraw(n, out _);
+
+    private BufferRole RoleOf(string n) =>
+        _model.FindState(n) is not null ? BufferRole.State
+        : _model.KernelParameters.Contains(n) ? BufferRole.Parameter
+        : n.StartsWith("__derived", StringComparison.Ordinal) ? BufferRole.Derived
+        : BufferRole.Coefficient;
+}

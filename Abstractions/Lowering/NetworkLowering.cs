@@ -1,0 +1,92 @@
+using Meta.Backends;
+using Meta.Backends.Programs;
+using Meta.Lowering.Kernels;
+using Meta.Models;
+using Meta.Network;
+
+namespace Meta.Lowering;
+
+/// <summary>
+/// Turns a resolved network into the step program every backend receives, once (layer 3 of docs/architecture.md), and turns
+/// later changes into <see cref="ProgramUpdate"/>s. It keeps each neuron group's lowering, so a parameter change recomputes
+/// values and, only when a value's storage changed, the kernel.
+/// </summary>
+public sealed class NetworkLowering
+{
+    private readonly NetworkSpec _network;
+    private readonly NeuronGroupLowering?[] _neurons;
+
+    /// <summary>Lowers <paramref name="network"/>.</summary>
+    /// <exception cref="ConnectionException">A projection targets a spike source or names a receptor the target lacks.</exception>
+    public NetworkLowering(NetworkSpec network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        _network = network;
+        _neurons = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron ? new NeuronGroupLowering(p, network.Timestep) : null).ToArray();
+        var groups = network.Populations.Select((p, i) => _neurons[i]?.Program ?? (CellGroupProgram)Source(p)).ToArray();
+        Program = new StepProgram
+        {
+            Timestep = network.Timestep,
+            Seed = network.Seed,
+            Groups = groups,
+            Projections = network.Projections.Select(p => Projection(p, network)).ToArray(),
+            CurrentSources = network.CurrentSources,
+            Recorders = network.Recorders,
+        };
+    }
+
+    /// <summary>The step program.</summary>
+    public StepProgram Program { get; }
+
+    /// <summary>The kernel a neuron population runs now (null for spike sources).</summary>
+    public CellKernel? KernelOf(int population) => _neurons[population]?.Kernel;
+
+    /// <summary>
+    /// The update of a population's parameters: for a neuron group, its new buffer values (and kernel when needed); for a
+    /// spike source, the parameter itself.
+    /// </summary>
+    /// <param name="population">The population index.</param>
+    /// <param name="parameters">Every scalar parameter of the population, one value per cell (kernel parameters of neurons).</param>
+    /// <param name="changed">The names that changed.</param>
+    public (NeuronGroupUpdate? Neurons, IReadOnlyList<(int Group, string Name, double[] Values)> Sources) ParameterUpdate(
+        int population, IReadOnlyDictionary<string, double[]> parameters, IEnumerable<string> changed)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (_neurons[population] is { } neurons) return (neurons.Update(parameters), []);
+        return (null, changed.Select(n => (population, n, (double[])parameters[n].Clone())).ToArray());
+    }
+
+    private static SpikeSourceProgram Source(PopulationSpec p) => new()
+    {
+        Index = p.Index,
+        Label = p.Label,
+        Size = p.Size,
+        FirstGlobalIndex = p.FirstGlobalIndex,
+        ModelName = p.Model.Name,
+        Kind = p.Model.SourceKind ?? throw new InvalidModelException($"Spike source model '{p.Model.Name}' names no generator."),
+        Parameters = p.Parameters,
+        Sequences = p.Sequences,
+    };
+
+    private static SynapseGroupProgram Projection(ProjectionSpec p, NetworkSpec network)
+    {
+        var post = network.Populations[p.PostPopulation].Model;
+        if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
+        int receptor = post.Receptors.ToList().FindIndex(r => r.Name == p.Receptor);
+        if (receptor < 0) throw new ConnectionException($"Projection '{p.Label}': {post.Name} has no receptor '{p.Receptor}'.");
+        return new SynapseGroupProgram
+        {
+            Index = p.Index,
+            Label = p.Label,
+            PreGroup = p.PrePopulation,
+            PostGroup = p.PostPopulation,
+            Receptor = receptor,
+            SynapseType = p.SynapseType,
+            PreIndices = p.PreIndices,
+            PostIndices = p.PostIndices,
+            Weights = p.Weights,
+            DelaySteps = p.DelaySteps,
+        };
+    }
+}

@@ -1,0 +1,135 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Meta.Backends.CSharp;
+
+/// <summary>
+/// Compiles generated kernel classes with Roslyn and keeps them in a cache keyed by their source. Sources are written from
+/// a kernel's structure only (values live in buffers), so a network that differs from an earlier one only in parameter
+/// values reuses its compiled kernels, and a parameter change between runs compiles nothing. Each compiled assembly lives
+/// in a collectible load context of its own; the cache holds at most <see cref="Capacity"/> of them, and unloads the least
+/// recently used beyond that (the context goes once no engine uses its kernel any more).
+/// </summary>
+/// <param name="backend">The backend's name, for messages and assembly names.</param>
+/// <param name="references">The assemblies the generated code refers to beside the runtime's own.</param>
+public sealed class KernelCompiler(string backend, IReadOnlyList<Assembly> references)
+{
+    /// <summary>The most compiled kernels kept at once.</summary>
+    public const int Capacity = 256;
+
+    private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _recent = new();
+    private readonly object _gate = new();
+    private readonly Lazy<MetadataReference[]> _references = new(() => MetadataReferences(references));
+
+    /// <summary>
+    /// The static method <paramref name="method"/> of class <paramref name="className"/> in <paramref name="source"/>, compiled
+    /// now or taken from the cache (<paramref name="compiled"/> says which).
+    /// </summary>
+    /// <exception cref="InvalidModelException">The source does not compile (a bug in an emitter or a model the emitter cannot express).</exception>
+    public MethodInfo Get(string source, string className, string method, string model, out bool compiled)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Entry entry;
+        bool created = false;
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(source, out var found))
+            {
+                _recent.Remove(found.Node);
+                _recent.AddFirst(found.Node);
+                entry = found;
+            }
+            else
+            {
+                entry = new Entry(new LinkedListNode<string>(source), new Lazy<(MethodInfo, KernelLoadContext)>(() => Build(source, className, method, model)));
+                _cache[source] = entry;
+                _recent.AddFirst(entry.Node);
+                created = true;
+                while (_cache.Count > Capacity)
+                {
+                    var oldest = _recent.Last!;
+                    _recent.RemoveLast();
+                    if (_cache.Remove(oldest.Value, out var evicted) && evicted.Kernel.IsValueCreated) evicted.Kernel.Value.Context.Unload();
+                }
+            }
+        }
+        try
+        {
+            compiled = created;
+            return entry.Kernel.Value.Method;
+        }
+        catch
+        {
+            // A source that does not compile is not cached: the error is reported to every caller that asks again.
+            lock (_gate)
+            {
+                if (_cache.Remove(source)) _recent.Remove(entry.Node);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Dumps generated sources into <paramref name="variable"/>'s folder when that environment variable is set.</summary>
+    public static void Dump(string variable, string className, string source)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"{className}_{Hash(source)[..8]}.cs"), source);
+    }
+
+    private static string Hash(string source) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+
+    private (MethodInfo, KernelLoadContext) Build(string source, string className, string method, string model)
+    {
+        var tree = CSharpSyntaxTree.ParseText(source);
+        string hash = Hash(source)[..16];
+        var compilation = CSharpCompilation.Create($"Meta.Kernels.{backend}.{hash}", [tree], _references.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: true));
+        using var stream = new MemoryStream();
+        var emitted = compilation.Emit(stream);
+        if (!emitted.Success)
+        {
+            var errors = string.Join(Environment.NewLine, emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+            throw new InvalidModelException($"Model '{model}' could not be compiled for the {backend} backend:{Environment.NewLine}{errors}{Environment.NewLine}{source}");
+        }
+        stream.Position = 0;
+        var context = new KernelLoadContext(hash, AssemblyLoadContext.GetLoadContext(typeof(KernelCompiler).Assembly) ?? AssemblyLoadContext.Default);
+        var assembly = context.LoadFromStream(stream);
+        var info = assembly.GetType(className)?.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
+                   ?? throw new InvalidOperationException($"The generated kernel has no method {className}.{method}.");
+        return (info, context);
+    }
+
+    private static MetadataReference[] MetadataReferences(IReadOnlyList<Assembly> extra)
+    {
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        string[] wanted = ["System.Runtime.dll", "System.Private.CoreLib.dll", "netstandard.dll", "System.Numerics.Vectors.dll",
+            "System.Memory.dll", "System.Runtime.Intrinsics.dll", "System.Runtime.InteropServices.dll"];
+        var refs = tpa.Where(p => wanted.Contains(Path.GetFileName(p))).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        if (refs.Count == 0) refs.Add(MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
+        foreach (var assembly in extra)
+        {
+            if (string.IsNullOrEmpty(assembly.Location))
+                throw new InvalidOperationException($"Generated kernels are compiled against {assembly.GetName().Name}, which was not loaded from a file.");
+            refs.Add(MetadataReference.CreateFromFile(assembly.Location));
+        }
+        return refs.ToArray();
+    }
+
+    private sealed class Entry(LinkedListNode<string> node, Lazy<(MethodInfo Method, KernelLoadContext Context)> kernel)
+    {
+        public LinkedListNode<string> Node { get; } = node;
+        public Lazy<(MethodInfo Method, KernelLoadContext Context)> Kernel { get; } = kernel;
+    }
+
+    /// <summary>A collectible context for one kernel assembly; everything else resolves from the backend's own context.</summary>
+    private sealed class KernelLoadContext(string name, AssemblyLoadContext parent) : AssemblyLoadContext($"Meta kernel {name}", isCollectible: true)
+    {
+        protected override Assembly? Load(AssemblyName assemblyName) => parent.LoadFromAssemblyName(assemblyName);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Meta.Backends.CSharp;
+using Meta.Backends.Programs;
+using Meta.Expressions;
+
+namespace Meta.Backends.Cpu.Codegen;
+
+/// <summary>
+/// The CPU backend's C#: every number is a <c>Vector&lt;double&gt;</c> whose lanes are cells, every condition a
+/// <c>Vector&lt;long&gt;</c> lane mask, and a branch a lane-wise select, so every cell takes the same arithmetic path whatever
+/// its neighbours do (results do not depend on the number of threads). Functions without a vector form are applied lane by
+/// lane (<c>VMath</c>, written into each kernel class).
+/// </summary>
+internal sealed class VectorDialect : CSharpDialect
+{
+    public override string NumberType => "Vector<double>";
+    public override string MaskType => "Vector<long>";
+
+    public override string Literal(double value)
+    {
+        if (value == 0) return "ZERO";
+        if (value == 1) return "ONE";
+        string s = double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
+            : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
+            : double.IsNaN(value) ? "double.NaN"
+            : value.ToString("R", CultureInfo.InvariantCulture);
+        if (!s.Contains('.', StringComparison.Ordinal) && !s.Contains('E', StringComparison.Ordinal) && !s.Contains('d', StringComparison.Ordinal)
+            && !s.Contains('N', StringComparison.Ordinal)) s += ".0";
+        return $"new Vector<double>({s})";
+    }
+
+    public override string MaskLiteral(bool value) => value ? "ALL" : "NONE";
+
+    public override string Compare(BinaryOperator op, string left, string right) => op switch
+    {
+        BinaryOperator.Less => $"Vector.LessThan({left}, {right})",
+        BinaryOperator.LessOrEqual => $"Vector.LessThanOrEqual({left}, {right})",
+        BinaryOperator.Greater => $"Vector.GreaterThan({left}, {right})",
+        BinaryOperator.GreaterOrEqual => $"Vector.GreaterThanOrEqual({left}, {right})",
+        BinaryOperator.Equal => $"Vector.Equals({left}, {right})",
+        BinaryOperator.NotEqual => $"(~Vector.Equals({left}, {right}))",
+        _ => throw new NotSupportedException(op.ToString()),
+    };
+
+    public override string And(string left, string right) => $"({left} & {right})";
+    public override string Or(string left, string right) => $"({left} | {right})";
+    public override string Not(string operand) => $"(~{operand})";
+    public override string Select(string condition, string then, string otherwise) => $"Vector.ConditionalSelect({condition}, {then}, {otherwise})";
+    public override string IsNonZero(string number) => $"(~Vector.Equals({number}, ZERO))";
+    public override string OneWhere(string condition) => $"Vector.ConditionalSelect({condition}, ONE, ZERO)";
+    public override string AssignWhere(string target, string condition, string value) => $"{target} = Vector.ConditionalSelect({condition}, {value}, {target});";
+
+    public override string Call(string function, IReadOnlyList<string> a) => function switch
+    {
+        "exp" => $"Vector.Exp({a[0]})",
+        "log" => $"Vector.Log({a[0]})",
+        "sqrt" => $"Vector.SquareRoot({a[0]})",
+        "abs" => $"Vector.Abs({a[0]})",
+        "floor" => $"Vector.Floor({a[0]})",
+        "ceil" => $"Vector.Ceiling({a[0]})",
+        "min" => $"Vector.Min({a[0]}, {a[1]})",
+        "max" => $"Vector.Max({a[0]}, {a[1]})",
+        "sin" => $"VMath.Sin({a[0]})",
+        "cos" => $"VMath.Cos({a[0]})",
+        "tan" => $"VMath.Tan({a[0]})",
+        "tanh" => $"VMath.Tanh({a[0]})",
+        "pow" => $"VMath.Pow({a[0]}, {a[1]})",
+        KernelSymbols.Phi => $"Phi({a[0]}, {a[1]})",
+        _ => throw new NotSupportedException($"Function '{function}' in a CPU kernel."),
+    };
+}
