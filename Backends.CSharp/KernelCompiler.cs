@@ -15,8 +15,12 @@ namespace Meta.Backends.CSharp;
 /// recently used beyond that (the context goes once no engine uses its kernel any more).
 /// </summary>
 /// <param name="backend">The backend's name, for messages and assembly names.</param>
+/// <param name="backendAssembly">
+/// The backend's own assembly: its load context resolves what the generated code refers to (a plugin's context, which also
+/// holds this assembly's copy when the host shares it).
+/// </param>
 /// <param name="references">The assemblies the generated code refers to beside the runtime's own.</param>
-public sealed class KernelCompiler(string backend, IReadOnlyList<Assembly> references)
+public sealed class KernelCompiler(string backend, Assembly backendAssembly, IReadOnlyList<Assembly> references)
 {
     /// <summary>The most compiled kernels kept at once.</summary>
     public const int Capacity = 256;
@@ -98,7 +102,7 @@ public sealed class KernelCompiler(string backend, IReadOnlyList<Assembly> refer
             throw new InvalidModelException($"Model '{model}' could not be compiled for the {backend} backend:{Environment.NewLine}{errors}{Environment.NewLine}{source}");
         }
         stream.Position = 0;
-        var context = new KernelLoadContext(hash, AssemblyLoadContext.GetLoadContext(typeof(KernelCompiler).Assembly) ?? AssemblyLoadContext.Default);
+        var context = new KernelLoadContext(hash, AssemblyLoadContext.GetLoadContext(backendAssembly) ?? AssemblyLoadContext.Default);
         var assembly = context.LoadFromStream(stream);
         var info = assembly.GetType(className)?.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
                    ?? throw new InvalidOperationException($"The generated kernel has no method {className}.{method}.");

@@ -199,6 +199,8 @@ public sealed class Simulation : IDisposable
             }
             else if (!caps.CellTypes.Contains(m.Name) && !caps.UserDefinedModels)
                 throw new NotSupportedByBackendException(name, $"Cell type {m.Name}");
+            else if (m.NoiseTerms.Count > 0 && !caps.Features.Contains(BackendFeatures.NoiseTerms))
+                throw new NotSupportedByBackendException(name, $"Noise terms ({string.Join(", ", m.NoiseTerms)} in {m.Name})");
         }
         foreach (var c in spec.CurrentSources)
             if (!caps.CurrentSources.Contains(c.Kind)) throw new NotSupportedByBackendException(name, $"Current source {c.Kind}");

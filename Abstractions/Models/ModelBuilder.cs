@@ -76,10 +76,25 @@ public sealed class ModelBuilder(string name)
         return this;
     }
 
-    /// <summary>Adds <c>d(state)/dt = rhs</c>.</summary>
+    /// <summary>
+    /// Adds <c>d(state)/dt = rhs</c>. The right-hand side may hold white-noise terms <c>g*xi</c> (or <c>xi_NAME</c> for
+    /// independent ones): <c>dx = f·dt + g·dW</c>, as in Brian2 (<see cref="ModelDefinition.NoiseTerms"/>).
+    /// </summary>
     public ModelBuilder Ode(string state, string rightHandSide)
     {
         _odes.Add(new(state, Expr.Parse(rightHandSide)));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the stochastic equation <c>d(state) = drift·dt + noise·dW</c> with a Wiener process of its own, as NumpyBrain's
+    /// <c>noise=</c>: the same as <see cref="Ode(string, string)"/> with <c>drift + (noise)*xi_STATE</c>.
+    /// </summary>
+    public ModelBuilder Ode(string state, string drift, string noise)
+    {
+        var rhs = new BinaryExpr(BinaryOperator.Add, Expr.Parse(drift),
+            new BinaryExpr(BinaryOperator.Multiply, Expr.Parse(noise), Expr.Symbol($"{ModelDefinition.NoiseSymbol}_{state}")));
+        _odes.Add(new(state, rhs));
         return this;
     }
 

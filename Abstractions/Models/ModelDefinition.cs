@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Meta.Expressions;
 
 
@@ -137,14 +138,29 @@ public enum IntegrationScheme
     /// coefficients evaluated there.
     /// </summary>
     ExponentialMidpoint,
+    /// <summary>
+    /// Euler–Maruyama, for stochastic equations (<c>xi</c> noise terms, docs/semantics.md): every state outside the exact
+    /// linear subsystem takes <c>x' = x + f(x)·dt + Σ g_k(x)·√dt·N_k</c> with the drift f and the noise coefficients g_k
+    /// evaluated at the start of the step and N_k the step's standard normal draws. Strong order ½, weak order 1. The
+    /// scheme <see cref="Automatic"/> chooses for a model with noise terms.
+    /// </summary>
+    EulerMaruyama,
+    /// <summary>
+    /// Milstein, for stochastic equations with diagonal noise (each noise term in one equation, its coefficient depending
+    /// on no other noisy state): Euler–Maruyama plus <c>½·g_k·∂g_k/∂x·(ΔW_k² − dt)</c>, strong order 1. For additive noise
+    /// it is Euler–Maruyama.
+    /// </summary>
+    Milstein,
 }
 
 /// <summary>
 /// A cell model as data: parameters, states, equations, threshold, reset, refractoriness and receptors.
 /// Backends compile definitions; no backend hand-codes a model. The reserved input symbol
-/// <c>i_inj</c> is the current injected by current sources (nA); <c>t</c> is the time (ms).
+/// <c>i_inj</c> is the current injected by current sources (nA); <c>t</c> is the time (ms); <c>xi</c> and <c>xi_NAME</c>
+/// in an ODE are white-noise terms (<see cref="NoiseTerms"/>).
+/// <para>A record: <c>model with { ... }</c> gives a changed copy, which recomputes what it derives from its members.</para>
 /// </summary>
-public sealed class ModelDefinition
+public sealed record ModelDefinition
 {
     /// <summary>The input symbol for injected current (nA), summed over current sources.</summary>
     public const string InjectedCurrent = "i_inj";
@@ -158,6 +174,16 @@ public sealed class ModelDefinition
     /// <c>Philox.Uniform(seed, RandomStreams.NeuronDraw(g, index), k)</c> on every backend (docs/semantics.md).
     /// </summary>
     public static string RandomDrawSymbol(int index) => $"__uniform{index}";
+
+    /// <summary>The most distinct noise terms (<see cref="NoiseTerms"/>) one model may use.</summary>
+    public const int MaxNoiseTerms = 16;
+
+    /// <summary>The name of the white-noise term in ODEs (Brian2's <c>xi</c>); <c>xi_NAME</c> names further independent ones.</summary>
+    public const string NoiseSymbol = "xi";
+
+    /// <summary>Whether <paramref name="name"/> is a noise term: <c>xi</c> or <c>xi_NAME</c>.</summary>
+    public static bool IsNoiseSymbol(string name) =>
+        name == NoiseSymbol || (name.Length > NoiseSymbol.Length + 1 && name.StartsWith(NoiseSymbol + "_", StringComparison.Ordinal));
 
     /// <summary>The model name, e.g. <c>IF_cond_exp</c>.</summary>
     public required string Name { get; init; }
@@ -209,21 +235,40 @@ public sealed class ModelDefinition
     /// The scalar parameter symbols kernels read, in declaration order: every scalar parameter and every element of the
     /// array parameters (sequences are not kernel parameters). The resolved network holds one array per name.
     /// </summary>
-    public IReadOnlyList<string> KernelParameters => _kernelParameters ??= Parameters.SelectMany(p => p.KernelNames).ToArray();
-
-    private IReadOnlyList<string>? _kernelParameters;
+    public IReadOnlyList<string> KernelParameters => Derived.KernelParameters;
 
     /// <summary>The default of every <see cref="KernelParameters"/> entry: scalar defaults and array elements' defaults.</summary>
-    public IReadOnlyDictionary<string, double> KernelParameterDefaults => _kernelDefaults ??= Parameters
-        .SelectMany(p => p.Shape switch
-        {
-            ParameterShape.Scalar => [(p.Name, p.Default)],
-            ParameterShape.Array => p.ArrayDefault!.Select((v, i) => (ParameterDefinition.ElementName(p.Name, i), v)),
-            _ => Enumerable.Empty<(string, double)>(),
-        })
-        .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, double> KernelParameterDefaults => Derived.KernelParameterDefaults;
 
-    private IReadOnlyDictionary<string, double>? _kernelDefaults;
+    /// <summary>
+    /// The white-noise terms of the ODEs (<c>xi</c>, <c>xi_NAME</c>), in order of first use. Each is an independent standard
+    /// Wiener process per cell with increment √dt·N(0, 1) per step (Brian2's convention: a term <c>g·xi</c> in
+    /// <c>dx/dt</c> makes <c>dx = f·dt + g·dW</c>); the same name in two equations is the same process. Term k is the
+    /// normal draw k of the cell's kernel (docs/semantics.md).
+    /// </summary>
+    public IReadOnlyList<string> NoiseTerms => Derived.NoiseTerms;
+
+    // What is derived from the members is computed once per instance and never copied by `with`.
+    private static readonly ConditionalWeakTable<ModelDefinition, DerivedMembers> s_derived = new();
+
+    private DerivedMembers Derived => s_derived.GetValue(this, m => new DerivedMembers(m));
+
+    private sealed class DerivedMembers(ModelDefinition model)
+    {
+        public IReadOnlyList<string> KernelParameters { get; } = model.Parameters.SelectMany(p => p.KernelNames).ToArray();
+
+        public IReadOnlyDictionary<string, double> KernelParameterDefaults { get; } = model.Parameters
+            .SelectMany(p => p.Shape switch
+            {
+                ParameterShape.Scalar => [(p.Name, p.Default)],
+                ParameterShape.Array => p.ArrayDefault!.Select((v, i) => (ParameterDefinition.ElementName(p.Name, i), v)),
+                _ => Enumerable.Empty<(string, double)>(),
+            })
+            .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+
+        public IReadOnlyList<string> NoiseTerms { get; } = model.Odes
+            .SelectMany(o => o.RightHandSide.SymbolsInOrder()).Where(IsNoiseSymbol).Distinct().ToArray();
+    }
 
     /// <summary>Finds a parameter by name.</summary>
     public ParameterDefinition? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);

@@ -18,6 +18,8 @@ public static class ModelValidator
         void Fail(string what) => throw new InvalidModelException($"Model '{model.Name}': {what}");
         void CheckNames(Expr e, string where)
         {
+            foreach (var s in e.Symbols().Where(ModelDefinition.IsNoiseSymbol))
+                Fail($"{where} uses the noise term '{s}'; noise terms (xi, xi_NAME) belong in ODEs only, as in dx/dt = f + g*xi.");
             foreach (var s in e.Symbols().Where(s => !known.Contains(s)))
                 Fail($"{where} uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
             if (RandomDrawNumbering.Calls(e))
@@ -31,11 +33,25 @@ public static class ModelValidator
             foreach (var sym in s.Initial.Symbols().Where(n => !parameters.Contains(n)))
                 Fail($"the initial value of '{s.Name}' uses '{sym}', which is not a parameter.");
         foreach (var a in model.Aliases) CheckNames(a.Value, $"alias '{a.Name}'");
+        foreach (var name in model.Parameters.Select(p => p.Name).Concat(model.States.Select(s => s.Name)).Concat(aliases).Where(ModelDefinition.IsNoiseSymbol))
+            Fail($"the name '{name}' is reserved for noise terms (xi, xi_NAME).");
+        var noise = model.NoiseTerms;
+        if (noise.Count > ModelDefinition.MaxNoiseTerms) Fail($"a model may use at most {ModelDefinition.MaxNoiseTerms} noise terms, not {noise.Count}.");
         foreach (var ode in model.Odes)
         {
             if (!states.Contains(ode.State)) Fail($"ODE for '{ode.State}', which is not a state variable.");
-            CheckNames(ode.RightHandSide, $"the ODE of '{ode.State}'");
+            // The noise terms are known in ODEs only; each enters linearly (dx = f·dt + g·dW).
+            var rhs = model.ExpandAliases(ode.RightHandSide);
+            foreach (var xi in noise.Where(rhs.Symbols().Contains))
+                if (rhs.Derivative(xi).Symbols().Any(ModelDefinition.IsNoiseSymbol))
+                    Fail($"the ODE of '{ode.State}' is not linear in the noise term '{xi}' (write it as f + g*{xi}, g free of noise terms).");
+            foreach (var s in rhs.Symbols().Where(s => !known.Contains(s) && !ModelDefinition.IsNoiseSymbol(s)))
+                Fail($"the ODE of '{ode.State}' uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
+            if (RandomDrawNumbering.Calls(rhs))
+                Fail($"the ODE of '{ode.State}' calls uniform() directly; build the model with ModelBuilder, which numbers the draws.");
         }
+        if (noise.Count > 0 && model.Scheme is not (IntegrationScheme.Automatic or IntegrationScheme.EulerMaruyama or IntegrationScheme.Milstein))
+            Fail($"the noise terms {string.Join(", ", noise)} need a stochastic scheme (EulerMaruyama or Milstein), not {model.Scheme}.");
         foreach (var g in model.Odes.GroupBy(o => o.State).Where(g => g.Count() > 1)) Fail($"two ODEs for '{g.Key}'.");
         if (model.Threshold is not null) CheckNames(model.Threshold, "the threshold");
         foreach (var r in model.Reset)

@@ -20,7 +20,7 @@ internal delegate void CellKernelStep(int begin, int end, double[][] cells, doub
 internal static class CpuKernelEmitter
 {
     private const string MethodName = "Step";
-    private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, []);
+    private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, typeof(CpuKernelEmitter).Assembly, []);
 
     /// <summary>The lane count of <c>Vector&lt;double&gt;</c> on this machine.</summary>
     public static int Width => System.Numerics.Vector<double>.Count;

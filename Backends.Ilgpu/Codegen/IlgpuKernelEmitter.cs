@@ -15,7 +15,7 @@ namespace Meta.Backends.Ilgpu.Codegen;
 internal static class IlgpuKernelEmitter
 {
     private const string MethodName = "Step";
-    private static readonly KernelCompiler s_compiler = new(IlgpuBackend.BackendName,
+    private static readonly KernelCompiler s_compiler = new(IlgpuBackend.BackendName, typeof(IlgpuKernelEmitter).Assembly,
         [typeof(IlgpuKernelEmitter).Assembly, typeof(ILGPU.ArrayView<>).Assembly, typeof(Meta.Random.Philox).Assembly]);
 
     /// <summary>The compiled kernel method (from the process's cache when a kernel of the same structure and precision was compiled before).</summary>

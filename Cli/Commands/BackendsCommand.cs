@@ -1,3 +1,4 @@
+using Meta.Cli.Networks;
 using Meta.Backends;
 using Meta.Plugins;
 
@@ -51,7 +52,9 @@ internal sealed class BackendsCommand(CliApp app, TextWriter stdout, TextWriter 
         stdout.WriteLine($"{d.Name} {d.Version} (contract version {d.ContractVersion})");
         if (d.Description.Length > 0) stdout.WriteLine($"  {d.Description}");
         Line("devices", Devices(loaded.Backend));
-        Line("cell types", Join(c.CellTypes) + (c.UserDefinedModels ? " + user-defined models" : ""));
+        // A backend that compiles every kernel runs every standard cell type (they are models like any other).
+        Line("cell types", c.UserDefinedModels ? $"every model: {Join(Vocabulary.CellTypes)} + user-defined models" : Join(c.CellTypes));
+        Line("features", Join(c.Features));
         Line("spike sources", Join(c.SpikeSources));
         Line("current sources", Join(c.CurrentSources));
         Line("synapse types", Join(c.SynapseTypes));

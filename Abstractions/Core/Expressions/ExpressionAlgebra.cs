@@ -16,6 +16,27 @@ public static class ExpressionAlgebra
         return set;
     }
 
+    /// <summary>The names of the symbols referenced by <paramref name="expr"/>, each once, in order of first appearance (left to right).</summary>
+    public static IReadOnlyList<string> SymbolsInOrder(this Expr expr)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<string>();
+        void Walk(Expr e)
+        {
+            switch (e)
+            {
+                case SymbolExpr s: if (set.Add(s.Name)) list.Add(s.Name); break;
+                case NegateExpr u: Walk(u.Operand); break;
+                case NotExpr u: Walk(u.Operand); break;
+                case BinaryExpr b: Walk(b.Left); Walk(b.Right); break;
+                case CallExpr c: foreach (var a in c.Arguments) Walk(a); break;
+                case ConditionalExpr c: Walk(c.Condition); Walk(c.Then); Walk(c.Else); break;
+            }
+        }
+        Walk(expr);
+        return list;
+    }
+
     private static void Collect(Expr expr, HashSet<string> set)
     {
         switch (expr)

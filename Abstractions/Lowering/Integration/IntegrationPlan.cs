@@ -12,7 +12,8 @@ namespace Meta.Lowering;
 /// variables) form the <see cref="Linear"/> subsystem, advanced exactly by per-cell propagator
 /// coefficients <c>x' = P(dt)·x</c>; their mid-step values <c>P(dt/2)·x</c> feed the other states.</item>
 /// <item>The remaining integrated states (<see cref="Nonlinear"/>) use exponential Euler
-/// (<c>x' = x + f·(exp(B·dt) − 1)/B</c>, B = ∂f/∂x, linear states at mid-step) or classical RK4.</item>
+/// (<c>x' = x + f·(exp(B·dt) − 1)/B</c>, B = ∂f/∂x, linear states at mid-step) or classical RK4, or, for stochastic
+/// equations, Euler–Maruyama or Milstein (linear states at the start of the step).</item>
 /// </list>
 /// Symbols in the plan's expressions: parameter and state names, <see cref="CoefficientDefinition"/> names,
 /// <c>NAME__mid</c> for mid-step linear states, <c>NAME__end</c> for end-of-step linear states, <c>dt</c>,
@@ -42,7 +43,7 @@ public sealed class IntegrationPlan
     public IReadOnlyList<LinearComponent> Linear { get; }
     /// <summary>The other integrated states, in declaration order.</summary>
     public IReadOnlyList<NonlinearState> Nonlinear { get; }
-    /// <summary>The scheme for <see cref="Nonlinear"/>: exponential Euler, exponential midpoint or RK4.</summary>
+    /// <summary>The scheme for <see cref="Nonlinear"/>: exponential Euler, exponential midpoint, RK4, Euler–Maruyama or Milstein.</summary>
     public IntegrationScheme Scheme { get; }
     /// <summary>Per-cell numbers computed once from the parameters and dt (propagators and factors).</summary>
     public IReadOnlyList<CoefficientDefinition> Coefficients { get; }
@@ -167,4 +168,14 @@ public sealed class LinearComponent
 /// otherwise the inline expression <c>(exp(B·dt) − 1)/B</c>.
 /// </param>
 /// <param name="Clamped">Whether the refractory clamp holds this state.</param>
-public sealed record NonlinearState(string Name, Expr RightHandSide, Expr? SelfCoefficient, Expr? Factor, bool Clamped);
+public sealed record NonlinearState(string Name, Expr RightHandSide, Expr? SelfCoefficient, Expr? Factor, bool Clamped)
+{
+    /// <summary>For the stochastic schemes, the noise terms of the state's equation (<see cref="RightHandSide"/> is then the drift).</summary>
+    public IReadOnlyList<NoiseTerm> Noise { get; init; } = [];
+}
+
+/// <summary>A noise term <c>g·xi</c> of a state's equation: <c>dx = f·dt + g·dW</c>.</summary>
+/// <param name="Draw">The noise term's position in <see cref="ModelDefinition.NoiseTerms"/>, the kernel's normal draw.</param>
+/// <param name="Coefficient">g, an expression of the states and parameters.</param>
+/// <param name="SelfDerivative">∂g/∂x for the Milstein correction; null for Euler–Maruyama.</param>
+public sealed record NoiseTerm(int Draw, Expr Coefficient, Expr? SelfDerivative);

@@ -179,6 +179,7 @@ internal sealed class NeuronKernelBuilder
             Buffers = Declarations(phases),
             Receptors = model.Receptors.Count,
             UniformDraws = model.RandomDraws,
+            NormalDraws = model.NoiseTerms.Count,
             Refractory = refractory,
             Phases = phases,
             Summary = $"scheme {plan.Scheme}; exactly integrated: {string.Join(", ", _linear)}",
@@ -198,7 +199,13 @@ internal sealed class NeuronKernelBuilder
         Expr Factor(NonlinearState x, Func<string, string> state, Expr time) =>
             x.Factor is SymbolExpr ? K(x.Factor, state, time) : KernelSymbols.PhiCall(K(x.SelfCoefficient!, state, time), Dt);
 
-        if (plan.Scheme == IntegrationScheme.ExponentialEuler)
+        if (plan.Scheme is IntegrationScheme.EulerMaruyama or IntegrationScheme.Milstein)
+        {
+            // x' = x + f·dt + Σ g_k·√dt·N_k (+ Milstein: ½·g_k·∂g_k/∂x·dt·(N_k² − 1)), everything at the start of the step.
+            var block = targets.Select(x => new Let(S(x.Name, "d"), StochasticIncrement(x))).ToList();
+            result.AddRange(_sharing.Share(block));
+        }
+        else if (plan.Scheme == IntegrationScheme.ExponentialEuler)
         {
             var block = targets.Select(x => new Let(S(x.Name, "d"), Mul(K(x.RightHandSide, AtMid, MidTime), Factor(x, AtMid, MidTime)))).ToList();
             result.AddRange(_sharing.Share(block));
@@ -249,6 +256,24 @@ internal sealed class NeuronKernelBuilder
         }
         foreach (var x in targets) result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Sym(S(x.Name, "d")))));
         return result;
+    }
+
+    /// <summary>The increment of a state over the step by Euler–Maruyama or Milstein (docs/semantics.md, "Noise terms").</summary>
+    private Expr StochasticIncrement(NonlinearState x)
+    {
+        Expr increment = Mul(K(x.RightHandSide, S), Dt);
+        foreach (var term in x.Noise)
+        {
+            var normal = Sym(KernelSymbols.NormalDraw(term.Draw));
+            var g = K(term.Coefficient, S);
+            increment = Add(increment, Mul(Mul(g, new CallExpr("sqrt", [Dt])), normal));
+            if (term.SelfDerivative is { } dg && dg is not NumberExpr { Value: 0 })
+            {
+                var squareMinusOne = new BinaryExpr(BinaryOperator.Subtract, Mul(normal, normal), 1.0);
+                increment = Add(increment, Mul(Mul(Mul(0.5, g), K(dg, S)), Mul(Dt, squareMinusOne)));
+            }
+        }
+        return increment;
     }
 
     /// <summary>The buffers the statements read or write: the states first, then the others in order of first use.</summary>

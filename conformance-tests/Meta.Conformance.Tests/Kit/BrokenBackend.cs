@@ -1,14 +1,14 @@
 using Meta.Backends;
-using Meta.Models;
-using Meta.Network;
+using Meta.Backends.Programs;
+using Meta.Expressions;
 
 namespace Meta.Conformance.Tests.Kit;
 
 /// <summary>
-/// A deliberately broken backend for testing the suite: it wraps a real one and changes each neuron model before the
-/// network is loaded (as a backend with a bug in its model compiler would).
+/// A deliberately broken backend for testing the suite: it wraps a real one and changes each cell kernel of the step
+/// program before the engine loads it (as a backend with a bug in its emitter would).
 /// </summary>
-internal sealed class BrokenBackend(IBackend inner, string defect, Func<ModelDefinition, ModelDefinition> alter) : IBackend
+internal sealed class BrokenBackend(IBackend inner, string defect, Func<CellKernel, CellKernel> alter) : IBackend
 {
     public BackendDescriptor Descriptor { get; } = inner.Descriptor with { Name = $"{inner.Descriptor.Name}-{defect}" };
 
@@ -16,38 +16,48 @@ internal sealed class BrokenBackend(IBackend inner, string defect, Func<ModelDef
 
     public ISimulationEngine CreateEngine(EngineOptions options) => new Engine(inner.CreateEngine(options), alter);
 
-    private sealed class Engine(ISimulationEngine engine, Func<ModelDefinition, ModelDefinition> alter) : ISimulationEngine
+    private sealed class Engine(ISimulationEngine engine, Func<CellKernel, CellKernel> alter) : ISimulationEngine
     {
         public long CurrentStep => engine.CurrentStep;
 
-        public void Load(NetworkSpec network) => engine.Load(new NetworkSpec
+        public EngineStatistics Statistics => engine.Statistics;
+
+        public void Load(StepProgram program) => engine.Load(program with
         {
-            Timestep = network.Timestep,
-            Seed = network.Seed,
-            Populations = network.Populations.Select(p => new PopulationSpec
-            {
-                Index = p.Index, Label = p.Label, Size = p.Size, Parameters = p.Parameters, Sequences = p.Sequences,
-                InitialValues = p.InitialValues, FirstGlobalIndex = p.FirstGlobalIndex,
-                Model = p.Model.Kind == ModelKind.Neuron ? alter(p.Model) : p.Model,
-            }).ToArray(),
-            Projections = network.Projections,
-            CurrentSources = network.CurrentSources,
-            Recorders = network.Recorders,
+            Groups = program.Groups.Select(g => g is NeuronGroupProgram n ? n with { Kernel = alter(n.Kernel) } : g).ToArray(),
         });
 
         public RunResult Run(long steps, Action<double>? progress = null) => engine.Run(steps, progress);
-        public void Update(NetworkUpdate update) => engine.Update(update);
+
+        public void Update(ProgramUpdate update) => engine.Update(update with
+        {
+            Neurons = update.Neurons.Select(n => n.Kernel is null ? n : n with { Kernel = alter(n.Kernel) }).ToArray(),
+        });
+
         public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues) => engine.Reset(initialValues);
         public void Dispose() => engine.Dispose();
     }
 
-    /// <summary>A copy of <paramref name="model"/> whose reset and refractory clamp both use other assignments.</summary>
-    public static ModelDefinition WithReset(ModelDefinition model, params string[] reset) => new()
+    /// <summary>
+    /// A copy of <paramref name="kernel"/> that resets, and clamps during the refractory period, the local of state
+    /// <paramref name="state"/> <paramref name="offset"/> above the value the model gives.
+    /// </summary>
+    public static CellKernel WithResetOffset(CellKernel kernel, string state, double offset)
     {
-        Name = model.Name, Description = model.Description, Kind = model.Kind, SourceKind = model.SourceKind,
-        Parameters = model.Parameters, States = model.States, Aliases = model.Aliases, Odes = model.Odes,
-        Threshold = model.Threshold, Reset = reset.Select(AssignmentDefinition.Parse).ToArray(),
-        Refractory = model.Refractory is { } r ? r with { Clamp = reset.Select(AssignmentDefinition.Parse).ToArray() } : null, Receptors = model.Receptors, ConductanceBased = model.ConductanceBased,
-        Injectable = model.Injectable, Scheme = model.Scheme,
-    };
+        string local = KernelSymbols.Local(state), clamp = local + "#clamp";
+        return kernel with
+        {
+            Phases = kernel.Phases.Select(p => p with
+            {
+                Statements = p.Statements.Select(s => (p.Phase, s) switch
+                {
+                    (Phase.Reset, Assign a) when a.Name == local => a with { Value = Plus(a.Value, offset) },
+                    (_, Let l) when l.Name == clamp => l with { Value = Plus(l.Value, offset) },
+                    _ => s,
+                }).ToArray(),
+            }).ToArray(),
+        };
+    }
+
+    private static Expr Plus(Expr e, double offset) => new BinaryExpr(BinaryOperator.Add, e, new NumberExpr(offset));
 }

@@ -11,7 +11,7 @@ public sealed class BrokenBackendIsCaughtTests(ITestOutputHelper output)
     public void A_wrong_reset_fails_the_timing_and_reference_scenarios()
     {
         var cpu = BackendUnderTest.Get("cpu");
-        var broken = new BrokenBackend(cpu, "wrong-reset", m => m.Reset.Any(r => r.Target == "v") ? BrokenBackend.WithReset(m, "v = v_reset + 2") : m);
+        var broken = new BrokenBackend(cpu, "wrong-reset", k => BrokenBackend.WithResetOffset(k, "v", 2));
         var scenarios = ConformanceCatalog.All()
             .Where(s => s.Name is "dynamics/threshold-reset-refractory" || s.Name.StartsWith("reference/IF_curr_exp_step", StringComparison.Ordinal)
                         || s.Name.StartsWith("reference/IF_cond_exp_step", StringComparison.Ordinal))

@@ -18,6 +18,7 @@ public static class ConformanceCatalog
         .. SpikeSourceScenarios.All(),
         .. NetworkScenarios.All(),
         .. SpaceAndConnectorScenarios.All(),
+        .. NoiseScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 

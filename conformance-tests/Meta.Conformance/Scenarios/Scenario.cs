@@ -47,7 +47,10 @@ public abstract class Scenario
     /// <summary>The tolerance and the reason for it.</summary>
     public abstract string Tolerance { get; }
 
-    /// <summary>The cell types, spike sources (<c>source:KIND</c>) and current sources (<c>current:KIND</c>) this scenario needs.</summary>
+    /// <summary>
+    /// The cell types, spike sources (<c>source:KIND</c>), current sources (<c>current:KIND</c>) and optional features
+    /// (<c>feature:NAME</c>) this scenario needs.
+    /// </summary>
     public virtual IEnumerable<string> Requires => [];
 
     /// <summary>Whether the scenario needs a reference backend.</summary>
@@ -91,6 +94,9 @@ public abstract class Scenario
         }
     }
 
+    /// <summary>The prefix of a requirement of an optional feature of the step program (<see cref="BackendFeatures"/>).</summary>
+    public const string FeaturePrefix = "feature:";
+
     /// <summary>The requirement that the backend compiles any model definition (composed and user-defined models).</summary>
     public const string UserDefinedModels = "user-defined-models";
 
@@ -109,6 +115,7 @@ public abstract class Scenario
         if (requirement == UserDefinedModels) return caps.UserDefinedModels;
         if (requirement.StartsWith("source:", StringComparison.Ordinal)) return caps.SpikeSources.Contains(requirement[7..]);
         if (requirement.StartsWith("current:", StringComparison.Ordinal)) return caps.CurrentSources.Contains(requirement[8..]);
-        return caps.CellTypes.Contains(requirement);
+        if (requirement.StartsWith(FeaturePrefix, StringComparison.Ordinal)) return caps.Features.Contains(requirement[FeaturePrefix.Length..]);
+        return caps.UserDefinedModels || caps.CellTypes.Contains(requirement);
     }
 }

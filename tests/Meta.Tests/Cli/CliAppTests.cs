@@ -219,7 +219,7 @@ public class CliAppTests
             $"building the tests builds Cli, which deploys the CPU plugin to {CliPluginsFolder}");
         var (exit, stdout, stderr) = Run(new CliApp(), "backends", "--plugins", CliPluginsFolder);
         exit.Should().Be(0, stderr);
-        stdout.Should().MatchRegex(@"(?m)^cpu \S+ \(contract version 2\)");
+        stdout.Should().MatchRegex($@"(?m)^cpu \S+ \(contract version {Meta.Backends.Contract.Version}\)");
         stdout.Should().Contain("devices:").And.Contain("cell types:").And.Contain("IF_cond_exp").And.Contain("StaticSynapse");
         stdout.Should().Contain("loaded from:").And.Contain(Path.Combine(CliPluginsFolder, "cpu"));
     }
@@ -230,7 +230,7 @@ public class CliAppTests
         // The test output's own plugins folder holds the test plugins, one good, others refused.
         var (exit, stdout, _) = Run(new CliApp(), "backends");
         exit.Should().Be(0);
-        stdout.Should().Contain("test-good 1.0.0 (contract version 2)");
+        stdout.Should().Contain($"test-good 1.0.0 (contract version {Meta.Backends.Contract.Version})");
         stdout.Should().Contain("plugin problems").And.Contain("test-incompatible");
     }
 
