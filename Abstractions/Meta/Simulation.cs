@@ -67,6 +67,11 @@ public sealed class Simulation : IDisposable
     public RandomStream ParameterRandom { get; }
     /// <summary>Wall-clock seconds spent compiling the network in the backend.</summary>
     public double LoadSeconds { get; private set; }
+    /// <summary>
+    /// What the backend's engine compiled and reused so far (zero before the first run): kernels are keyed by the model's
+    /// structure, so changing parameter values, or a second network that differs only in values, compiles nothing.
+    /// </summary>
+    public EngineStatistics EngineStatistics => _engine?.Statistics ?? new EngineStatistics();
 
     /// <summary>Creates a population (PyNN's <c>Population(size, cellclass, label=...)</c>).</summary>
     public Population CreatePopulation(int size, CellType cellType, string? label = null)
