@@ -1,6 +1,4 @@
 using Meta.Backends.Runtime;
-using Meta.Models;
-using Meta.Models.Standard;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +13,7 @@ public sealed class TorchPlugin : IMetaPlugin
 }
 
 /// <summary>
-/// Meta on TorchSharp (libtorch): every model definition becomes tensor operations over whole populations, spikes are
+/// Meta on TorchSharp (libtorch): every step-program kernel is run as tensor operations over whole populations, spikes are
 /// delivered into delay-ring tensors with <c>index_add_</c>, float64 or float32, on the CPU build of libtorch here and on
 /// CUDA where a CUDA libtorch is present. Nothing native is touched until a device is listed or an engine created.
 /// </summary>
@@ -34,13 +32,13 @@ public sealed class TorchBackend : IBackend
         BackendName,
         typeof(TorchBackend).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         Contract.Version,
-        "TorchSharp/libtorch backend: models as tensor programs over whole populations, float64 or float32, CPU or CUDA.",
+        "TorchSharp/libtorch backend: kernels as tensor programs over whole populations, float64 or float32, CPU or CUDA.",
         new BackendCapabilities
         {
-            CellTypes = StandardModels.All.Where(m => m.Kind == ModelKind.Neuron).Select(m => m.Name).ToHashSet(),
             UserDefinedModels = true,
-            SpikeSources = new HashSet<string>(Runtime.HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
-            CurrentSources = Runtime.CurrentSchedule.Kinds,
+            Features = new HashSet<string> { BackendFeatures.NoiseTerms },
+            SpikeSources = new HashSet<string>(HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
+            CurrentSources = CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
             Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });

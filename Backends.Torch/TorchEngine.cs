@@ -1,215 +1,126 @@
+using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
-using Meta.Models;
-using Meta.Network;
+using Meta.Backends.Torch.Delivery;
+using Meta.Backends.Torch.Expressions;
+using Meta.Backends.Torch.Groups;
+using Meta.Backends.Torch.Kernels;
+using Meta.Backends.Torch.Recording;
+using Meta.Backends.Torch.Sources;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Meta.Backends.Torch;
 
 /// <summary>
-/// Runs one network as tensor programs, following docs/semantics.md exactly as the CPU backend does. Per step k (from
-/// t = k·dt to (k+1)·dt), inside one dispose scope and inference mode: current sources of step k, then every neuron
-/// group's update (its queued input of step k, integration, refractory clamp, threshold, reset), then the spikes stamped
-/// s = k+1 are delivered into the delay rings (index_add_) and appended to the spike logs, and the samples of index s taken.
+/// The TorchSharp runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s), inside inference mode and
+/// one dispose scope per step: each neuron group's kernel plan advances whole groups of cells with tensor operations, the
+/// spikes stamped s = k+1 are delivered into the delay rings (<c>index_add_</c>) and appended to the spike logs, and the
+/// samples of index s are taken on the device.
 /// </summary>
-internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimulationEngine
+internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEngine
 {
-    private NetworkSpec _network = null!;
-    private double _dt;
-    private int _slots;
+    private readonly TensorConstants _constants = new(ctx.DType, ctx.Device);
     private ISpikeUnit[] _units = [];
     private NeuronGroup[] _groups = [];
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];
     private SynapseTable[] _tables = [];
     private (SynapseTable Table, int Member)[] _tableOf = [];
-    private CurrentSchedule _currents = new([]);
-    private RecorderSpec[] _recorders = [];
-    private long _step;
-    private bool _initialEmitted;
+    private SpikeBlockBuilder?[] _spikes = [];
+    private SampleCollector?[] _samples = [];
+    private SpikeLog?[] _logs = [];
 
     /// <summary>The device the tensors live on (for messages).</summary>
     public string Device => deviceName;
 
-    public long CurrentStep => _step;
+    protected override string BackendName => TorchBackend.BackendName;
 
-    public void Load(NetworkSpec network)
+    protected override CellKernel KernelOf(int group)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        using var inference = torch.inference_mode();
-        using var scope = torch.NewDisposeScope();
-        DisposeNetwork();
-        _network = network;
-        _dt = network.Timestep;
-        _slots = network.MaxDelaySteps + 1;
+        var (unit, member) = _unitOf[group];
+        return ((NeuronGroup)unit).Kernel(member);
+    }
 
-        // Units: consecutive neuron populations that fold alike share one group; each spike source is a unit.
+    protected override IDisposable? RunScope() => new Scope(torch.inference_mode(), torch.NewDisposeScope());
+
+    protected override IDisposable? StepScope(long s) => torch.NewDisposeScope();
+
+    /// <summary>
+    /// Units in population order: consecutive neuron populations whose kernels have the same structure and the same uniform
+    /// values share one group; each spike source is a unit.
+    /// </summary>
+    protected override void OnLoad(StepProgram program)
+    {
+        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        DisposeNetwork();
+        var plans = new KernelPlans(new TensorArithmetic(_constants));
         var units = new List<ISpikeUnit>();
-        var unitOf = new (ISpikeUnit, int)[network.Populations.Count];
-        var run = new List<NeuronPopulationData>();
+        var unitOf = new (ISpikeUnit, int)[program.Groups.Count];
+        var run = new List<NeuronGroupProgram>();
         void CloseRun()
         {
             if (run.Count == 0) return;
-            var group = new NeuronGroup(run.ToArray(), units.Count, _slots, _dt, network.Seed, ctx);
-            for (int m = 0; m < run.Count; m++) unitOf[run[m].Spec.Index] = (group, m);
+            var group = new NeuronGroup(run.ToArray(), program.RingSlots, program.Timestep, program.Seed, ctx, plans, _constants, CountKernel);
+            for (int m = 0; m < run.Count; m++) unitOf[run[m].Index] = (group, m);
             units.Add(group);
             run.Clear();
         }
-        foreach (var p in network.Populations)
+        foreach (var g in program.Groups)
         {
-            if (p.Model.Kind == ModelKind.Neuron)
+            if (g is NeuronGroupProgram n)
             {
-                var data = new NeuronPopulationData(p, _dt);
-                if (run.Count > 0 && !run[^1].FoldsLike(data)) CloseRun();
-                run.Add(data);
+                if (run.Count > 0 && !Mergeable(run[^1], n)) CloseRun();
+                run.Add(n);
                 continue;
             }
             CloseRun();
-            ISpikeUnit source = p.Model.SourceKind switch
+            ISpikeUnit source = g switch
             {
-                SpikeSourceKinds.Poisson => new PoissonUnit(p, _dt, network.Seed, ctx),
-                _ when HostSpikeSchedule.Handles(p.Model.SourceKind) => new HostScheduleUnit(p, _dt, network.Seed, ctx),
-                _ => throw new NotSupportedByBackendException(TorchBackend.BackendName, $"Spike source kind '{p.Model.SourceKind}' ({p.Model.Name})"),
+                SpikeSourceProgram { Kind: SpikeSourceKinds.Poisson } p => new PoissonUnit(p, program.Timestep, program.Seed, ctx),
+                SpikeSourceProgram p when HostSpikeSchedule.Handles(p.Kind) => new HostScheduleUnit(p, program.Timestep, program.Seed, ctx),
+                _ => throw new NotSupportedByBackendException(BackendName, $"Cell group {g.ModelName}"),
             };
-            unitOf[p.Index] = (source, 0);
+            unitOf[g.Index] = (source, 0);
             units.Add(source);
         }
         CloseRun();
         _units = units.ToArray();
         _unitOf = unitOf;
         _groups = units.OfType<NeuronGroup>().ToArray();
-        BuildTables(network);
-        SetSources(network.CurrentSources);
-        SetRecorders(network.Recorders);
-        _step = 0;
-        _initialEmitted = false;
+        (_tables, _tableOf) = SynapseTables.Build(program, _unitOf, ctx);
     }
 
-    /// <summary>
-    /// One table per (emitting unit, target group) holding all projections between them, unless two of them share
-    /// pre population, post population and receptor (their sums would interleave differently from the CPU's): then one
-    /// table per projection. A unit delivers its tables in the CPU's order (pre population, then projection).
-    /// </summary>
-    private void BuildTables(NetworkSpec network)
-    {
-        var buckets = new Dictionary<(ISpikeUnit, NeuronGroup), List<(ProjectionSpec Spec, int Receptor)>>();
-        var order = new List<(ISpikeUnit, NeuronGroup)>();
-        foreach (var p in network.Projections)
-        {
-            var (post, _) = _unitOf[p.PostPopulation];
-            if (post is not NeuronGroup group) throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
-            int r = group.ReceptorIndex(p.Receptor);
-            if (r < 0) throw new ConnectionException($"Projection '{p.Label}': {group.Model.Name} has no receptor '{p.Receptor}'.");
-            var key = (_unitOf[p.PrePopulation].Unit, group);
-            if (!buckets.TryGetValue(key, out var list)) { buckets[key] = list = []; order.Add(key); }
-            list.Add((p, r));
-        }
-        var tables = new List<SynapseTable>();
-        var tableOf = new (SynapseTable, int)[network.Projections.Count];
-        foreach (var key in order)
-        {
-            var (pre, post) = key;
-            var list = buckets[key];
-            bool conflict = list.GroupBy(x => (x.Spec.PrePopulation, x.Spec.PostPopulation, x.Receptor)).Any(g => g.Count() > 1);
-            var parts = conflict ? list.Select(x => new[] { x }).ToList() : [list.ToArray()];
-            foreach (var part in parts)
-            {
-                var members = part.Select(x => new SynapseTable.Member(x.Spec, Offset(pre, x.Spec.PrePopulation), Offset(post, x.Spec.PostPopulation), x.Receptor)).ToArray();
-                var table = new SynapseTable(members, pre.Size, post, ctx);
-                for (int m = 0; m < part.Length; m++) tableOf[part[m].Spec.Index] = (table, m);
-                tables.Add(table);
-                pre.Outgoing.Add(table);
-            }
-        }
-        foreach (var unit in _units)
-        {
-            var sorted = unit.Outgoing.OrderBy(t => t.Members.Min(m => (m.Spec.PrePopulation, m.Spec.Index))).ToList();
-            unit.Outgoing.Clear();
-            unit.Outgoing.AddRange(sorted);
-        }
-        _tables = tables.ToArray();
-        _tableOf = tableOf;
-    }
+    private static bool Mergeable(NeuronGroupProgram a, NeuronGroupProgram b) =>
+        a.Kernel.Key == b.Kernel.Key
+        && a.Kernel.Buffers.Where(x => x.Storage == Storage.Uniform).All(x => a.Values[x.Name][0].Equals(b.Values[x.Name][0]));
 
-    private int Offset(ISpikeUnit unit, int population)
+    protected override void BeginRun(long start, long end, long firstSample)
     {
-        var (u, member) = _unitOf[population];
-        return ReferenceEquals(u, unit) ? unit.PopulationOffsets[member] : throw new InvalidOperationException("Population not in unit.");
-    }
-
-    public RunResult Run(long steps, Action<double>? progress = null)
-    {
-        using var inference = torch.inference_mode();
-        long start = _step, end = _step + steps;
         foreach (var u in _units) if (u is HostScheduleUnit host) host.LastIndex = end;
-        var spikeCollectors = new List<SpikeBlockBuilder>();
-        var sampleCollectors = new List<SampleCollector>();
-        var logs = new SpikeLog?[_units.Length];
-        try
+        _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, Program.Groups[r.Population].Size) : null).ToArray();
+        _samples = Recorders.Select(r =>
         {
-            using (var setup = torch.NewDisposeScope())
-            {
-                foreach (var r in _recorders)
-                {
-                    var (unit, member) = _unitOf[r.Population];
-                    if (r.IsSpikes) spikeCollectors.Add(new SpikeBlockBuilder(r, unit.Populations[member].Size));
-                    else sampleCollectors.Add(new SampleCollector(r, CountSamples(r, start, end), (NeuronGroup)unit, unit.PopulationOffsets[member], ctx));
-                }
-                for (int u = 0; u < _units.Length; u++)
-                {
-                    var populations = _units[u].Populations.Select(p => p.Index).ToHashSet();
-                    var mine = spikeCollectors.Where(c => populations.Contains(c.Spec.Population)).ToList();
-                    if (mine.Count > 0) logs[u] = new SpikeLog(_units[u], mine, ctx.Device);
-                }
-                RecomputeInjected(start);
-                if (!_initialEmitted)
-                {
-                    foreach (var c in sampleCollectors) c.Take(0);
-                    EmitAndDeliver(0, logs);
-                    _initialEmitted = true;
-                }
-            }
-            long reportEvery = Math.Max(1, steps / 100);
-            for (long k = start; k < end; k++)
-            {
-                using var scope = torch.NewDisposeScope();
-                ApplySourceChanges(k);
-                int slot = (int)(k % _slots);
-                foreach (var g in _groups) g.Step(slot, k);
-                long s = k + 1;
-                EmitAndDeliver(s, logs);
-                foreach (var c in sampleCollectors) c.Take(s);
-                _step = s;
-                if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
-            }
-            using var finish = torch.NewDisposeScope();
-            foreach (var log in logs) log?.Flush();
-            return new RunResult
-            {
-                StartStep = start,
-                EndStep = end,
-                Spikes = spikeCollectors.Select(c => c.ToBlock()).ToArray(),
-                Samples = sampleCollectors.Select(c => c.ToBlock()).ToArray(),
-            };
-        }
-        finally
+            if (r.IsSpikes) return null;
+            var (unit, member) = _unitOf[r.Population];
+            return new SampleCollector(r, r.SampleCount(firstSample, end), (NeuronGroup)unit, unit.PopulationOffsets[member], ctx);
+        }).ToArray();
+        _logs = _units.Select(u =>
         {
-            foreach (var log in logs) log?.Dispose();
-            foreach (var c in sampleCollectors) c.Dispose();
-            foreach (var g in _groups) g.ClearSpiked();
-        }
+            var mine = _spikes.Where(c => c is not null && u.Populations.Contains(c.Population)).Select(c => c!).ToList();
+            return mine.Count > 0 ? new SpikeLog(u, mine, ctx.Device) : null;
+        }).ToArray();
     }
 
-    private long CountSamples(RecorderSpec r, long start, long end)
+    protected override void InjectionChanged(int group)
     {
-        long first = _initialEmitted ? start + 1 : start;
-        if (end < first) return 0;
-        // Multiples of the interval in [first, end].
-        long interval = r.IntervalSteps;
-        long from = (first + interval - 1) / interval, to = end / interval;
-        return Math.Max(0, to - from + 1);
+        var (unit, member) = _unitOf[group];
+        ((NeuronGroup)unit).SetInjected(member, Injection.Of(group)!, Injection.Targets(group));
     }
 
-    private void EmitAndDeliver(long s, SpikeLog?[] logs)
+    protected override void Advance(long k)
+    {
+        foreach (var g in _groups) g.Step(k);
+    }
+
+    protected override void EmitAndDeliver(long s)
     {
         for (int u = 0; u < _units.Length; u++)
         {
@@ -217,113 +128,80 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
             using var cells = unit.Emit(s);
             if (cells is null) continue;
             foreach (var table in unit.Outgoing) table.Deliver(cells, s);
-            logs[u]?.Append(cells, s);
+            _logs[u]?.Append(cells, s);
         }
     }
 
-    // ------------------------------------------------------------------ current sources
-
-    private void SetSources(IReadOnlyList<CurrentSourceSpec> sources)
+    protected override void TakeSamples(long s)
     {
-        foreach (var s in sources)
-            if (_unitOf[s.Population].Unit is not NeuronGroup)
-                throw new InvalidParameterValueException($"Current source {s.Kind} targets '{_network.Populations[s.Population].Label}', which is not injectable.");
-        _currents = new CurrentSchedule(sources);
-        foreach (var g in _groups)
-            g.SetHasInjection(sources.Any(s => ReferenceEquals(_unitOf[s.Population].Unit, g)));
+        foreach (var c in _samples) c?.Take(s);
     }
 
-    /// <summary>The injected currents at step k, summed on the host in the CPU backend's order, then uploaded.</summary>
-    private void RecomputeInjected(long k)
+    protected override RunResult EndRun(long start, long end)
     {
-        foreach (var g in _groups) Array.Clear(g.Injected);
-        _currents.Seek(k);
-        for (int j = 0; j < _currents.Sources.Count; j++) AddCurrent(j, _currents.Amplitude(j));
-        foreach (var g in _groups) if (g.HasInjection) g.UploadInjected();
-    }
-
-    private void ApplySourceChanges(long k)
-    {
-        _currents.Advance(k, _addCurrent ??= AddCurrent, _changedGroups);
-        foreach (var g in _changedGroups) g.UploadInjected();
-    }
-
-    /// <summary>The groups whose injected current changed in this step, and the cached delegate that changes it (no allocation per step).</summary>
-    private readonly List<NeuronGroup> _changedGroups = [];
-    private Func<int, double, NeuronGroup>? _addCurrent;
-
-    private NeuronGroup AddCurrent(int source, double amplitude)
-    {
-        var s = _currents.Sources[source];
-        var (unit, member) = _unitOf[s.Population];
-        var group = (NeuronGroup)unit;
-        int offset = group.Offsets[member];
-        foreach (var c in s.Cells) group.Injected[offset + c] += amplitude;
-        return group;
-    }
-
-    // ------------------------------------------------------------------ recorders, updates, reset
-
-    private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
-    {
-        foreach (var r in recorders)
+        try
         {
-            var (unit, _) = _unitOf[r.Population];
-            var model = _network.Populations[r.Population].Model;
-            if (!r.IsSpikes)
+            foreach (var log in _logs) log?.Flush();
+            return new RunResult
             {
-                if (unit is not NeuronGroup group) throw new RecordingException(r.Variable, model.Name, model.Recordables);
-                if (group.State(r.Variable) is null) throw new NonExistentParameterException(r.Variable, model.Name, model.States.Select(s => s.Name));
-            }
-            else if (!model.Recordables.Contains("spikes")) throw new RecordingException(r.Variable, model.Name, model.Recordables);
+                StartStep = start,
+                EndStep = end,
+                Spikes = _spikes.Where(c => c is not null).Select(c => c!.ToBlock()).ToArray(),
+                Samples = _samples.Where(c => c is not null).Select(c => c!.ToBlock()).ToArray(),
+            };
         }
-        _recorders = recorders.ToArray();
+        finally
+        {
+            foreach (var log in _logs) log?.Dispose();
+            foreach (var c in _samples) c?.Dispose();
+            foreach (var g in _groups) g.ClearSpiked();
+            _logs = [];
+            _samples = [];
+        }
     }
 
-    public void Update(NetworkUpdate update)
+    protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
-        ArgumentNullException.ThrowIfNull(update);
-        using var inference = torch.inference_mode();
-        using var scope = torch.NewDisposeScope();
-        foreach (var (pop, name, values) in update.Parameters)
-        {
-            var (unit, member) = _unitOf[pop];
-            var model = _network.Populations[pop].Model;
-            switch (unit)
-            {
-                case NeuronGroup g: g.SetParameter(member, name, values); break;
-                case PoissonUnit poisson: poisson.SetParameter(name, values); break;
-                case HostScheduleUnit host: host.SetParameter(name, values); break;
-                default: throw new NonExistentParameterException(name, model.Name, model.Parameters.Select(p => p.Name));
-            }
-        }
-        foreach (var (pop, name, values) in update.Sequences)
-        {
-            var (unit, _) = _unitOf[pop];
-            var model = _network.Populations[pop].Model;
-            if (unit is HostScheduleUnit host) host.SetSequence(name, values);
-            else throw new NonExistentParameterException(name, model.Name, model.KernelParameters);
-        }
-        foreach (var (proj, name, values) in update.Synapses)
-        {
-            var (table, member) = _tableOf[proj];
-            if (name == "weight") table.SetWeights(member, values);
-            else if (name == "delay") table.SetDelays(member, values);
-            else throw new NonExistentParameterException(name, "StaticSynapse", ["weight", "delay"]);
-        }
-        if (update.CurrentSources is { } cs) SetSources(cs);
-        if (update.Recorders is { } rs) SetRecorders(rs);
+        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        var (unit, member) = _unitOf[group];
+        ((NeuronGroup)unit).Update(member, kernel, values, CountKernel);
     }
 
-    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    protected override void UpdateSourceParameter(int group, string name, double[] values)
     {
-        ArgumentNullException.ThrowIfNull(initialValues);
-        using var inference = torch.inference_mode();
+        switch (_unitOf[group].Unit)
+        {
+            case PoissonUnit poisson: poisson.SetParameter(name, values); break;
+            case HostScheduleUnit host: host.SetParameter(name, values); break;
+            default: throw new NonExistentParameterException(name, Program.Groups[group].ModelName, []);
+        }
+    }
+
+    protected override void UpdateSourceSequence(int group, string name, double[][] values)
+    {
+        if (_unitOf[group].Unit is HostScheduleUnit host) host.SetSequence(name, values);
+        else throw new NonExistentParameterException(name, Program.Groups[group].ModelName, []);
+    }
+
+    protected override void SetWeights(int projection, double[] values)
+    {
         using var scope = torch.NewDisposeScope();
-        foreach (var g in _groups) g.Reset(g.Members.Select(m => initialValues[m.Spec.Index]).ToArray());
+        var (table, member) = _tableOf[projection];
+        table.SetWeights(member, values);
+    }
+
+    protected override void SetDelays(int projection, double[] values)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (table, member) = _tableOf[projection];
+        table.SetDelays(member, values);
+    }
+
+    protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    {
+        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        foreach (var g in _groups) g.Reset(g.Populations.Select(p => initialValues[p]).ToArray());
         foreach (var u in _units) if (u is HostScheduleUnit host) host.Reset();
-        _step = 0;
-        _initialEmitted = false;
     }
 
     private void DisposeNetwork()
@@ -335,5 +213,19 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : ISimula
         _groups = [];
     }
 
-    public void Dispose() => DisposeNetwork();
+    public override void Dispose()
+    {
+        DisposeNetwork();
+        _constants.Dispose();
+    }
+
+    /// <summary>Inference mode and a dispose scope, ended together (the scope first).</summary>
+    private sealed class Scope(IDisposable mode, IDisposable scope) : IDisposable
+    {
+        public void Dispose()
+        {
+            scope.Dispose();
+            mode.Dispose();
+        }
+    }
 }

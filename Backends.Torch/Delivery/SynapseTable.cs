@@ -1,8 +1,9 @@
-using Meta.Network;
+using Meta.Backends.Programs;
+using Meta.Backends.Torch.Groups;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Meta.Backends.Torch;
+namespace Meta.Backends.Torch.Delivery;
 
 /// <summary>
 /// The synapses from one emitting unit (a neuron group or a spike source population) onto one neuron group, in
@@ -15,7 +16,7 @@ namespace Meta.Backends.Torch;
 internal sealed class SynapseTable : IDisposable
 {
     /// <summary>One projection in the table: its spec, where its pre cells start in the unit, where its post cells start in the group.</summary>
-    public sealed record Member(ProjectionSpec Spec, int PreOffset, int PostOffset, int Receptor);
+    public sealed record Member(SynapseGroupProgram Spec, int PreOffset, int PostOffset);
 
     private readonly TorchContext _ctx;
     private readonly NeuronGroup _post;
@@ -60,7 +61,7 @@ internal sealed class SynapseTable : IDisposable
             {
                 long at = fill[m.PreOffset + m.Spec.PreIndices[k]]++;
                 positions[k] = checked((int)at);
-                _postFlat[at] = (long)m.Receptor * post.Size + m.PostOffset + m.Spec.PostIndices[k];
+                _postFlat[at] = (long)m.Spec.Receptor * post.Size + m.PostOffset + m.Spec.PostIndices[k];
                 _weights[at] = m.Spec.Weights[k];
                 _delays[at] = m.Spec.DelaySteps[k];
             }
@@ -125,6 +126,7 @@ internal sealed class SynapseTable : IDisposable
         return _arange.narrow(0, 0, n);
     }
 
+    /// <summary>New weights of member <paramref name="member"/>, in its connection order.</summary>
     public void SetWeights(int member, double[] specOrder)
     {
         var positions = Positions[member];
@@ -132,15 +134,10 @@ internal sealed class SynapseTable : IDisposable
         TorchContext.CopyInto(_weight, _weights);
     }
 
+    /// <summary>New delays (in steps, within the rings: the engine checked them) of member <paramref name="member"/>.</summary>
     public void SetDelays(int member, double[] specOrderSteps)
     {
         var positions = Positions[member];
-        foreach (var value in specOrderSteps)
-        {
-            int d = (int)value;
-            if (d < 1 || d >= _slots)
-                throw new NotSupportedByBackendException(TorchBackend.BackendName, $"A delay of {d} steps after the first run (the delay buffers hold up to {_slots - 1} steps)");
-        }
         for (int k = 0; k < specOrderSteps.Length; k++) _delays[positions[k]] = (int)specOrderSteps[k];
         SetDelayTensors();
     }

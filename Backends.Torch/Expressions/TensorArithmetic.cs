@@ -1,0 +1,205 @@
+using Meta.Expressions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Meta.Backends.Torch.Expressions;
+
+/// <summary>
+/// The elementwise operations of expression nodes on <see cref="TValue"/>s: each is one libtorch operation, rounded once
+/// per element as a CPU vector lane is; two constants are combined on the host. A temporary left operand is overwritten
+/// in place. φ keeps this backend's own form (<see cref="Phi"/>).
+/// </summary>
+internal sealed class TensorArithmetic(TensorConstants constants)
+{
+    public TensorConstants Constants { get; } = constants;
+
+    /// <summary>An arithmetic operation.</summary>
+    public TValue Apply(BinaryOperator op, TValue l, TValue r)
+    {
+        if (l.IsConstant && r.IsConstant)
+        {
+            double a = l.Constant, b = r.Constant;
+            return TValue.Of(op switch
+            {
+                BinaryOperator.Add => a + b,
+                BinaryOperator.Subtract => a - b,
+                BinaryOperator.Multiply => a * b,
+                BinaryOperator.Divide => a / b,
+                BinaryOperator.Power => Math.Pow(a, b),
+                _ => throw new NotSupportedException(op.ToString()),
+            }, l.Transient || r.Transient);
+        }
+        var k = Constants;
+        switch (op)
+        {
+            case BinaryOperator.Add:
+            case BinaryOperator.Multiply:
+            {
+                // Commutative (and exactly so in IEEE arithmetic): put the tensor, preferably a temporary, on the left.
+                if (l.IsConstant || (!l.Owned && r.Owned && !r.IsConstant)) (l, r) = (r, l);
+                var t = l.Tensor!;
+                bool add = op == BinaryOperator.Add;
+                if (r.IsConstant)
+                {
+                    var s = k.ScalarFor(r);
+                    return TValue.Temporary(l.Owned ? (add ? t.Plus_(s) : t.mul_(s)) : (add ? t.Plus(s) : t.mul(s)));
+                }
+                return TValue.Temporary(l.Owned ? (add ? t.Plus_(r.Tensor!) : t.mul_(r.Tensor!)) : (add ? t.Plus(r.Tensor!) : t.mul(r.Tensor!)));
+            }
+            case BinaryOperator.Subtract:
+            {
+                if (l.IsConstant) return TValue.Temporary(k.TensorFor(l).sub(r.Tensor!));
+                var t = l.Tensor!;
+                if (r.IsConstant)
+                {
+                    var s = k.ScalarFor(r);
+                    return TValue.Temporary(l.Owned ? t.sub_(s) : t.sub(s));
+                }
+                return TValue.Temporary(l.Owned ? t.sub_(r.Tensor!) : t.sub(r.Tensor!));
+            }
+            case BinaryOperator.Divide:
+            {
+                if (l.IsConstant) return TValue.Temporary(k.TensorFor(l).div(r.Tensor!));
+                var t = l.Tensor!;
+                var d = k.AsTensor(r);
+                return TValue.Temporary(l.Owned ? t.div_(d) : t.div(d));
+            }
+            case BinaryOperator.Power:
+            {
+                var b = k.AsTensor(l);
+                return TValue.Temporary(r.IsConstant ? b.pow(k.ScalarFor(r)) : b.pow(r.Tensor!));
+            }
+            default:
+                throw new NotSupportedException(op.ToString());
+        }
+    }
+
+    /// <summary>A comparison: a bool tensor, or a constant 0/1.</summary>
+    public TValue Compare(BinaryOperator op, TValue l, TValue r)
+    {
+        if (l.IsConstant && r.IsConstant)
+        {
+            double a = l.Constant, b = r.Constant;
+            bool v = op switch
+            {
+                BinaryOperator.Less => a < b,
+                BinaryOperator.LessOrEqual => a <= b,
+                BinaryOperator.Greater => a > b,
+                BinaryOperator.GreaterOrEqual => a >= b,
+                BinaryOperator.Equal => a == b,
+                _ => a != b,
+            };
+            return TValue.Of(v ? 1 : 0, l.Transient || r.Transient);
+        }
+        if (l.IsConstant)
+        {
+            // c < x  is  x > c, and so on.
+            (l, r) = (r, l);
+            op = op switch
+            {
+                BinaryOperator.Less => BinaryOperator.Greater,
+                BinaryOperator.LessOrEqual => BinaryOperator.GreaterOrEqual,
+                BinaryOperator.Greater => BinaryOperator.Less,
+                BinaryOperator.GreaterOrEqual => BinaryOperator.LessOrEqual,
+                _ => op,
+            };
+        }
+        var t = l.Tensor!;
+        if (r.IsConstant)
+        {
+            var s = Constants.ScalarFor(r);
+            return TValue.Temporary(op switch
+            {
+                BinaryOperator.Less => t.lt(s),
+                BinaryOperator.LessOrEqual => t.le(s),
+                BinaryOperator.Greater => t.gt(s),
+                BinaryOperator.GreaterOrEqual => t.ge(s),
+                BinaryOperator.Equal => t.eq(s),
+                _ => t.ne(s),
+            });
+        }
+        var u = r.Tensor!;
+        return TValue.Temporary(op switch
+        {
+            BinaryOperator.Less => t.lt(u),
+            BinaryOperator.LessOrEqual => t.le(u),
+            BinaryOperator.Greater => t.gt(u),
+            BinaryOperator.GreaterOrEqual => t.ge(u),
+            BinaryOperator.Equal => t.eq(u),
+            _ => t.ne(u),
+        });
+    }
+
+    /// <summary>A built-in function of at least one tensor argument.</summary>
+    public Tensor Call(string function, TValue[] a)
+    {
+        var k = Constants;
+        var x = k.AsTensor(a[0]);
+        return function switch
+        {
+            "exp" => a[0].Owned ? x.exp_() : x.exp(),
+            "log" => x.log(),
+            "sqrt" => x.sqrt(),
+            "sin" => x.sin(),
+            "cos" => x.cos(),
+            "tan" => x.tan(),
+            "tanh" => x.tanh(),
+            "abs" => x.abs(),
+            "floor" => x.floor(),
+            "ceil" => x.ceil(),
+            "min" => a[1].IsConstant ? x.clamp_max(k.ScalarFor(a[1])) : x.minimum(k.AsTensor(a[1])),
+            "max" => a[1].IsConstant ? x.clamp_min(k.ScalarFor(a[1])) : x.maximum(k.AsTensor(a[1])),
+            "pow" => a[1].IsConstant ? x.pow(k.ScalarFor(a[1])) : x.pow(k.AsTensor(a[1])),
+            _ => throw new NotSupportedException($"Function '{function}' in a torch kernel."),
+        };
+    }
+
+    /// <summary><c>where(mask, a, b)</c> with constants as 0-dim tensors.</summary>
+    public Tensor Where(Tensor mask, TValue a, TValue b) => torch.where(mask, Constants.AsTensor(a), Constants.AsTensor(b));
+
+    /// <summary>1, 1/2!, …, 1/10!: the Taylor coefficients of φ/h this backend applies, 1 first.</summary>
+    private static readonly double[] PhiTaylor =
+        [1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800];
+
+    /// <summary>φ(b, h) for one number, with the same operations as <see cref="Phi"/>.</summary>
+    public static double PhiOf(double b, double h)
+    {
+        double x = b * h;
+        double r = x * PhiTaylor[^1];
+        for (int k = PhiTaylor.Length - 2; k >= 0; k--) r = (PhiTaylor[k] + r) * (k == 0 ? 1 : x);
+        r = h * r;
+        return Math.Abs(x) < Programs.KernelSymbols.PhiTaylorBound ? r : (Math.Exp(x) - 1.0) / b;
+    }
+
+    /// <summary>
+    /// <c>φ(b, h) = (exp(b·h) − 1)/b</c> per cell (KernelSymbols.Phi), in this backend's form: with x = b·h, the Taylor
+    /// series <c>h·(1 + x·(1/2 + x·(1/6 + … + x/10!)))</c> by Horner's rule without fused multiply-adds where
+    /// |x| &lt; 0.6, else <c>(exp(x) − 1)/b</c>; the exp branch is skipped when every cell is in the Taylor range.
+    /// </summary>
+    public TValue Phi(TValue b, TValue h)
+    {
+        if (b.IsConstant && h.IsConstant) return TValue.Of(PhiOf(b.Constant, h.Constant), b.Transient || h.Transient);
+        var k = Constants;
+        var bt = k.AsTensor(b);
+        using var x = h.IsConstant ? bt.mul(k.ScalarFor(h)) : bt.mul(h.Tensor!);
+        // Horner from the innermost term: x·c10, c9 + ·, x·(·), c8 + ·, …, x·(·), 1 + ·; then h·(·).
+        var r = x.mul(k.ScalarOf(PhiTaylor[^1]));
+        for (int j = PhiTaylor.Length - 2; j >= 0; j--)
+        {
+            r.Plus_(k.ScalarOf(PhiTaylor[j]));
+            if (j > 0) r.mul_(x);
+        }
+        if (h.IsConstant) r.mul_(k.ScalarFor(h));
+        else r.mul_(h.Tensor!);
+        using var magnitude = x.abs();
+        using var small = magnitude.lt(k.ScalarOf(Programs.KernelSymbols.PhiTaylorBound));
+        bool allSmall;
+        using (var all = small.all()) allSmall = all.item<bool>();
+        if (allSmall) return TValue.Temporary(r);
+        using var e = x.exp();
+        e.sub_(k.ScalarOf(1.0)).div_(bt);
+        var result = torch.where(small, r, e);
+        r.Dispose();
+        return TValue.Temporary(result);
+    }
+}

@@ -1,0 +1,160 @@
+using Meta.Backends.Torch.Expressions;
+using Meta.Expressions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Meta.Backends.Torch.Kernels;
+
+/// <summary>What a kernel's statements touch besides their registers: the range of cells one plan advances.</summary>
+internal interface IKernelFrame
+{
+    /// <summary>The registers: buffers, dt, t, i_inj and draws bound by the frame; locals set by the statements.</summary>
+    TValue[] Registers { get; }
+    /// <summary>The input of receptor <paramref name="receptor"/> arriving in this step (its ring slot; cleared after the step).</summary>
+    Tensor Input(int receptor);
+    /// <summary>The refractory counters (int32, steps left).</summary>
+    Tensor Refractory { get; }
+    /// <summary>Takes the cells that spiked in this step (a bool tensor or a constant 0/1).</summary>
+    void Emit(TValue mask);
+}
+
+/// <summary>One statement of a kernel, compiled: <see cref="Run"/> executes it on a frame.</summary>
+internal abstract class KernelOp(KernelPlan plan, int index)
+{
+    protected KernelPlan Plan => plan;
+    /// <summary>The statement's position in the kernel (for the liveness of registers).</summary>
+    protected int Index => index;
+    protected TensorConstants Constants => plan.Arithmetic.Constants;
+    public abstract void Run(IKernelFrame frame);
+}
+
+/// <summary><c>Let</c> and <c>LetMask</c>: the local takes the value (a borrowed tensor stays shared until overwritten).</summary>
+internal sealed class LetOp(KernelPlan plan, int index, int register, Node value) : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame) => frame.Registers[register] = value.Eval(frame.Registers);
+}
+
+/// <summary>
+/// <c>Assign</c>: <c>L = V</c>, or <c>L = where(M, V, L)</c>. Where the local's tensor is not read through another name
+/// later (<see cref="KernelPlan.CanOverwrite"/>) it is updated in place: <c>L = L op X</c> as one in-place operation,
+/// a masked assignment as <c>masked_fill_</c> or <c>copy_(where(…))</c>; the rounding is the same as out of place.
+/// </summary>
+internal sealed class AssignOp(KernelPlan plan, int index, int register, Node value, int where, BinaryOperator? op, Node? operand)
+    : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame)
+    {
+        var regs = frame.Registers;
+        if (where >= 0)
+        {
+            var m = regs[where];
+            if (m.IsConstant)
+            {
+                if (m.Constant != 0) Assign(regs);
+                return;
+            }
+            Masked(regs, m.Tensor!);
+            return;
+        }
+        Assign(regs);
+    }
+
+    private void Assign(TValue[] regs)
+    {
+        var current = regs[register];
+        if (op is { } o && !current.IsConstant && Plan.CanOverwrite(regs, register, Index))
+        {
+            var x = operand!.Eval(regs);
+            var t = current.Tensor!;
+            var k = Constants;
+            switch (o)
+            {
+                case BinaryOperator.Add: if (x.IsConstant) t.Plus_(k.ScalarFor(x)); else t.Plus_(x.Tensor!); break;
+                case BinaryOperator.Subtract: if (x.IsConstant) t.sub_(k.ScalarFor(x)); else t.sub_(x.Tensor!); break;
+                case BinaryOperator.Multiply: if (x.IsConstant) t.mul_(k.ScalarFor(x)); else t.mul_(x.Tensor!); break;
+                default: t.div_(k.AsTensor(x)); break;
+            }
+            return;
+        }
+        regs[register] = value.Eval(regs);
+    }
+
+    private void Masked(TValue[] regs, Tensor mask)
+    {
+        var v = value.Eval(regs);
+        var current = regs[register];
+        if (!current.IsConstant && Plan.CanOverwrite(regs, register, Index))
+        {
+            var t = current.Tensor!;
+            if (v.IsConstant) t.masked_fill_(mask, Constants.ScalarFor(v));
+            else t.copy_(torch.where(mask, v.Tensor!, t));
+            return;
+        }
+        regs[register] = TValue.Temporary(Plan.Arithmetic.Where(mask, v, current));
+    }
+}
+
+/// <summary><c>Store</c>: writes a state buffer (nothing to do when the value is the buffer itself).</summary>
+internal sealed class StoreOp(KernelPlan plan, int index, int buffer, Node value) : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame)
+    {
+        var regs = frame.Registers;
+        var v = value.Eval(regs);
+        var target = regs[buffer].Tensor!;
+        if (ReferenceEquals(v.Tensor, target)) return;
+        Plan.Detach(regs, target, Index);
+        if (v.IsConstant) target.fill_(Constants.ScalarFor(v));
+        else target.copy_(v.Tensor!);
+    }
+}
+
+/// <summary><c>ReceiveInput</c>: the local is the receptor's ring slot of this step (the frame clears it after the step).</summary>
+internal sealed class ReceiveOp(KernelPlan plan, int index, int register, int receptor) : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame) => frame.Registers[register] = TValue.Borrowed(frame.Input(receptor));
+}
+
+/// <summary><c>ReadRefractory</c>: the cells whose counter is above zero.</summary>
+internal sealed class ReadRefractoryOp(KernelPlan plan, int index, int register) : KernelOp(plan, index)
+{
+    private readonly Scalar _zero = 0;
+
+    public override void Run(IKernelFrame frame) => frame.Registers[register] = TValue.Temporary(frame.Refractory.gt(_zero));
+}
+
+/// <summary>
+/// <c>CountDown</c>: counters above zero (the active cells, as read by ReadRefractory) lose one step, the others stay at
+/// zero; then the restarting cells that are not active take the period (<paramref name="restartExcludesActive"/> when the
+/// restart condition already excludes them, as a threshold on non-refractory cells does).
+/// </summary>
+internal sealed class CountDownOp(KernelPlan plan, int index, int active, int restart, Node period, bool restartExcludesActive)
+    : KernelOp(plan, index)
+{
+    private readonly Scalar _zero = 0, _one = 1;
+
+    public override void Run(IKernelFrame frame)
+    {
+        var regs = frame.Registers;
+        var counters = frame.Refractory;
+        counters.sub_(_one).clamp_min_(_zero);
+        var r = regs[restart];
+        if (r.IsConstant && r.Constant == 0) return;
+        using var all = r.IsConstant ? torch.ones_like(counters, ScalarType.Bool) : null;
+        var mask = all ?? r.Tensor!;
+        using var fresh = restartExcludesActive || regs[active].IsConstant && regs[active].Constant == 0 ? null
+            : mask.logical_and(AsMask(regs[active], counters).logical_not());
+        var m = fresh ?? mask;
+        var n = period.Eval(regs);
+        if (n.IsConstant) counters.masked_fill_(m, Constants.ScalarFor(n));
+        else counters.copy_(torch.where(m, n.Tensor!.to_type(ScalarType.Int32), counters));
+    }
+
+    private static Tensor AsMask(TValue v, Tensor like) => v.IsConstant ? torch.ones_like(like, ScalarType.Bool) : v.Tensor!;
+}
+
+/// <summary><c>EmitSpikes</c>: hands the mask to the frame.</summary>
+internal sealed class EmitOp(KernelPlan plan, int index, int mask) : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame) => frame.Emit(frame.Registers[mask]);
+}

@@ -1,0 +1,77 @@
+using Meta.Backends.Runtime;
+using Meta.Backends.Torch.Sources;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Meta.Backends.Torch.Recording;
+
+/// <summary>
+/// The spikes a unit emits during one run, appended on the device into a preallocated index buffer (one copy per step
+/// with spikes) and copied to the host in blocks when the buffer is full and at the end of the run, where they are
+/// handed to the spike recorders of the unit's populations.
+/// </summary>
+internal sealed class SpikeLog : IDisposable
+{
+    private readonly ISpikeUnit _unit;
+    private readonly Device _device;
+    private readonly List<SpikeBlockBuilder>[] _byPopulation;
+    private readonly int[] _populationOf;
+    private readonly List<(long Step, int Count)> _entries = [];
+    private Tensor _buffer;
+    private long _used;
+
+    public SpikeLog(ISpikeUnit unit, IEnumerable<SpikeBlockBuilder> collectors, Device device, long capacity = 1 << 16)
+    {
+        _unit = unit;
+        _device = device;
+        var populations = unit.Populations.ToList();
+        _byPopulation = populations.Select(_ => new List<SpikeBlockBuilder>()).ToArray();
+        foreach (var c in collectors) _byPopulation[populations.IndexOf(c.Spec.Population)].Add(c);
+        _populationOf = new int[unit.Size];
+        for (int p = 0; p < populations.Count; p++)
+        {
+            int end = p + 1 < populations.Count ? unit.PopulationOffsets[p + 1] : unit.Size;
+            for (int i = unit.PopulationOffsets[p]; i < end; i++) _populationOf[i] = p;
+        }
+        _buffer = TorchContext.Keep(torch.empty(capacity, ScalarType.Int64, device));
+    }
+
+    /// <summary>Appends the unit cells that spiked at time index <paramref name="s"/>.</summary>
+    public void Append(Tensor cells, long s)
+    {
+        long m = cells.shape[0];
+        if (_used + m > _buffer.shape[0]) Flush();
+        if (m > _buffer.shape[0])
+        {
+            _buffer.Dispose();
+            _buffer = TorchContext.Keep(torch.empty(2 * m, ScalarType.Int64, _device));
+        }
+        using (var target = _buffer.narrow(0, _used, m)) target.copy_(cells);
+        _entries.Add((s, (int)m));
+        _used += m;
+    }
+
+    /// <summary>Copies the buffered spikes to the host and hands them to the recorders.</summary>
+    public void Flush()
+    {
+        if (_used == 0) return;
+        long[] cells;
+        using (var used = _buffer.narrow(0, 0, _used)) cells = TorchContext.ToHostInt64(used);
+        int at = 0;
+        foreach (var (step, count) in _entries)
+        {
+            for (int j = 0; j < count; j++, at++)
+            {
+                int cell = (int)cells[at];
+                int p = _populationOf[cell];
+                int local = cell - _unit.PopulationOffsets[p];
+                foreach (var c in _byPopulation[p]) c.Add(local, step);
+            }
+        }
+        _entries.Clear();
+        _used = 0;
+    }
+
+    public void Dispose() => _buffer.Dispose();
+}
+
