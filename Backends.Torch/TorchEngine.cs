@@ -39,7 +39,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
         return ((NeuronGroup)unit).Kernel(member);
     }
 
-    protected override IDisposable? RunScope() => new Scope(torch.inference_mode(), torch.NewDisposeScope());
+    protected override IDisposable? RunScope() => Inference();
 
     protected override IDisposable? StepScope(long s) => torch.NewDisposeScope();
 
@@ -49,7 +49,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
     /// </summary>
     protected override void OnLoad(StepProgram program)
     {
-        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        using var scope = Inference();
         DisposeNetwork();
         var plans = new KernelPlans(new TensorArithmetic(_constants));
         var units = new List<ISpikeUnit>();
@@ -162,7 +162,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
-        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        using var scope = Inference();
         var (unit, member) = _unitOf[group];
         ((NeuronGroup)unit).Update(member, kernel, values, CountKernel);
     }
@@ -185,21 +185,21 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
 
     protected override void SetWeights(int projection, double[] values)
     {
-        using var scope = torch.NewDisposeScope();
+        using var scope = Inference();
         var (table, member) = _tableOf[projection];
         table.SetWeights(member, values);
     }
 
     protected override void SetDelays(int projection, double[] values)
     {
-        using var scope = torch.NewDisposeScope();
+        using var scope = Inference();
         var (table, member) = _tableOf[projection];
         table.SetDelays(member, values);
     }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
-        using var scope = new Scope(torch.inference_mode(), torch.NewDisposeScope());
+        using var scope = Inference();
         foreach (var g in _groups) g.Reset(g.Populations.Select(p => initialValues[p]).ToArray());
         foreach (var u in _units) if (u is HostScheduleUnit host) host.Reset();
     }
@@ -218,6 +218,9 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
         DisposeNetwork();
         _constants.Dispose();
     }
+
+    /// <summary>Inference mode (tensors made in it may only be changed in it) and a dispose scope for the temporaries.</summary>
+    private static Scope Inference() => new(torch.inference_mode(), torch.NewDisposeScope());
 
     /// <summary>Inference mode and a dispose scope, ended together (the scope first).</summary>
     private sealed class Scope(IDisposable mode, IDisposable scope) : IDisposable
