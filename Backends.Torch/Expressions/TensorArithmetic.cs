@@ -41,6 +41,8 @@ internal sealed class TensorArithmetic(TensorConstants constants)
                 bool add = op == BinaryOperator.Add;
                 if (r.IsConstant)
                 {
+                    // x·1 is x, bit for bit: no operation.
+                    if (!add && r.Constant == 1) return l;
                     var s = k.ScalarFor(r);
                     return TValue.Temporary(l.Owned ? (add ? t.Plus_(s) : t.mul_(s)) : (add ? t.Plus(s) : t.mul(s)));
                 }

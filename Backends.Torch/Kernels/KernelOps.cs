@@ -28,10 +28,43 @@ internal abstract class KernelOp(KernelPlan plan, int index)
     public abstract void Run(IKernelFrame frame);
 }
 
-/// <summary><c>Let</c> and <c>LetMask</c>: the local takes the value (a borrowed tensor stays shared until overwritten).</summary>
-internal sealed class LetOp(KernelPlan plan, int index, int register, Node value) : KernelOp(plan, index)
+/// <summary>
+/// An operation <c>L op X</c> whose result may replace L's tensor in place, with the same rounding as out of place: L is
+/// the left operand, or the right one of a commutative + or ×. <paramref name="Consumes"/>: the result goes to another
+/// local, so L must not be read afterwards.
+/// </summary>
+internal sealed record InPlaceBinary(int Source, BinaryOperator Operator, Node Operand, bool Consumes)
 {
-    public override void Run(IKernelFrame frame) => frame.Registers[register] = value.Eval(frame.Registers);
+    /// <summary>Applies the operation to L's tensor when <see cref="KernelPlan.CanOverwrite"/> allows it; false otherwise.</summary>
+    public bool TryApply(KernelPlan plan, TValue[] regs, int index)
+    {
+        var current = regs[Source];
+        if (current.IsConstant || (Consumes && plan.IsReadAfter(Source, index)) || !plan.CanOverwrite(regs, Source, index)) return false;
+        var x = Operand.Eval(regs);
+        var t = current.Tensor!;
+        var k = plan.Arithmetic.Constants;
+        switch (Operator)
+        {
+            case BinaryOperator.Add: if (x.IsConstant) t.Plus_(k.ScalarFor(x)); else t.Plus_(x.Tensor!); break;
+            case BinaryOperator.Subtract: if (x.IsConstant) t.sub_(k.ScalarFor(x)); else t.sub_(x.Tensor!); break;
+            case BinaryOperator.Multiply: if (x.IsConstant) { if (x.Constant != 1) t.mul_(k.ScalarFor(x)); } else t.mul_(x.Tensor!); break;
+            default: t.div_(k.AsTensor(x)); break;
+        }
+        return true;
+    }
+}
+
+/// <summary>
+/// <c>Let</c> and <c>LetMask</c>: the local takes the value (a borrowed tensor stays shared until overwritten). For
+/// <c>M = L op X</c> where L is not read afterwards, L's tensor becomes M's, computed in place.
+/// </summary>
+internal sealed class LetOp(KernelPlan plan, int index, int register, Node value, InPlaceBinary? inPlace) : KernelOp(plan, index)
+{
+    public override void Run(IKernelFrame frame)
+    {
+        var regs = frame.Registers;
+        regs[register] = inPlace is not null && inPlace.TryApply(Plan, regs, Index) ? regs[inPlace.Source] : value.Eval(regs);
+    }
 }
 
 /// <summary>
@@ -39,44 +72,25 @@ internal sealed class LetOp(KernelPlan plan, int index, int register, Node value
 /// later (<see cref="KernelPlan.CanOverwrite"/>) it is updated in place: <c>L = L op X</c> as one in-place operation,
 /// a masked assignment as <c>masked_fill_</c> or <c>copy_(where(…))</c>; the rounding is the same as out of place.
 /// </summary>
-internal sealed class AssignOp(KernelPlan plan, int index, int register, Node value, int where, BinaryOperator? op, Node? operand)
+internal sealed class AssignOp(KernelPlan plan, int index, int register, Node value, int where, InPlaceBinary? inPlace)
     : KernelOp(plan, index)
 {
     public override void Run(IKernelFrame frame)
     {
         var regs = frame.Registers;
-        if (where >= 0)
+        if (where < 0)
         {
-            var m = regs[where];
-            if (m.IsConstant)
-            {
-                if (m.Constant != 0) Assign(regs);
-                return;
-            }
-            Masked(regs, m.Tensor!);
+            Assign(regs);
             return;
         }
-        Assign(regs);
+        var m = regs[where];
+        if (!m.IsConstant) Masked(regs, m.Tensor!);
+        else if (m.Constant != 0) Assign(regs);
     }
 
     private void Assign(TValue[] regs)
     {
-        var current = regs[register];
-        if (op is { } o && !current.IsConstant && Plan.CanOverwrite(regs, register, Index))
-        {
-            var x = operand!.Eval(regs);
-            var t = current.Tensor!;
-            var k = Constants;
-            switch (o)
-            {
-                case BinaryOperator.Add: if (x.IsConstant) t.Plus_(k.ScalarFor(x)); else t.Plus_(x.Tensor!); break;
-                case BinaryOperator.Subtract: if (x.IsConstant) t.sub_(k.ScalarFor(x)); else t.sub_(x.Tensor!); break;
-                case BinaryOperator.Multiply: if (x.IsConstant) t.mul_(k.ScalarFor(x)); else t.mul_(x.Tensor!); break;
-                default: t.div_(k.AsTensor(x)); break;
-            }
-            return;
-        }
-        regs[register] = value.Eval(regs);
+        if (inPlace is null || !inPlace.TryApply(Plan, regs, Index)) regs[register] = value.Eval(regs);
     }
 
     private void Masked(TValue[] regs, Tensor mask)

@@ -58,8 +58,8 @@ internal sealed class KernelPlan
             int stored = -1;
             ops.Add(statement switch
             {
-                Let l => new LetOp(this, i, Declare(l.Name, false), compiler.Number(l.Value)),
-                LetMask m => new LetOp(this, i, Declare(m.Name, true), compiler.Mask(masks[m.Name] = m.Condition)),
+                Let l => new LetOp(this, i, Declare(l.Name, false), compiler.Number(l.Value), InPlace(l.Value, null, compiler, Resolve)),
+                LetMask m => new LetOp(this, i, Declare(m.Name, true), compiler.Mask(masks[m.Name] = m.Condition), null),
                 Assign a => CompileAssign(a, i, compiler, Resolve, read),
                 Store s => new StoreOp(this, i, stored = StateBuffer(kernel, s.Buffer, Resolve), compiler.Number(s.Value)),
                 ReceiveInput r => new ReceiveOp(this, i, Declare(r.Name, false), r.Receptor),
@@ -128,6 +128,9 @@ internal sealed class KernelPlan
         return true;
     }
 
+    /// <summary>Whether a statement after <paramref name="index"/> reads <paramref name="register"/>.</summary>
+    public bool IsReadAfter(int register, int index) => Array.IndexOf(_liveAfter[index], register) >= 0;
+
     /// <summary>Before buffer <paramref name="target"/> is written at statement <paramref name="index"/>: locals read later that still hold it get a copy.</summary>
     public void Detach(TValue[] registers, TorchSharp.torch.Tensor target, int index)
     {
@@ -145,11 +148,21 @@ internal sealed class KernelPlan
             where = Read(resolve(a.Where), read);
             read.Add(register);
         }
-        // L = L op X: in place when the tensor is L's alone.
-        if (a.Value is BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide } b
-            && b.Left is SymbolExpr { Name: var left } && left == a.Name)
-            return new AssignOp(this, index, register, compiler.Number(a.Value), where, b.Operator, compiler.Number(b.Right));
-        return new AssignOp(this, index, register, compiler.Number(a.Value), where, null, null);
+        return new AssignOp(this, index, register, compiler.Number(a.Value), where, where < 0 ? InPlace(a.Value, a.Name, compiler, resolve) : null);
+    }
+
+    /// <summary>
+    /// <c>L op X</c> (or <c>X op L</c> for + and ×) with L a number local (<paramref name="target"/> itself for an
+    /// assignment): the operation that may be done in L's tensor.
+    /// </summary>
+    private InPlaceBinary? InPlace(Expr value, string? target, ExpressionCompiler compiler, Func<string, SymbolSlot> resolve)
+    {
+        if (value is not BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide } b) return null;
+        bool Fits(Expr e) => e is SymbolExpr { Name: var n } && KernelSymbols.IsLocal(n) && (target is null || n == target) && !resolve(n).IsMask;
+        if (Fits(b.Left)) return new InPlaceBinary(resolve(((SymbolExpr)b.Left).Name).Register, b.Operator, compiler.Number(b.Right), target is null);
+        if (b.Operator is BinaryOperator.Add or BinaryOperator.Multiply && Fits(b.Right))
+            return new InPlaceBinary(resolve(((SymbolExpr)b.Right).Name).Register, b.Operator, compiler.Number(b.Left), target is null);
+        return null;
     }
 
     private static int Read(SymbolSlot slot, HashSet<int> read)
