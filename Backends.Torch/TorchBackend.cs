@@ -52,7 +52,7 @@ public sealed class TorchBackend : IBackend
         ArgumentNullException.ThrowIfNull(options);
         if (options.Precision is { } asked && asked is not (Precision.Float64 or Precision.Float32))
             throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
-        var (device, name) = ResolveDevice(options.Device);
+        var device = ResolveDevice(options.Device);
         // Unless asked, the precision follows the device: float32 on CUDA, float64 on the CPU.
         var precision = options.Precision ?? (device.type == DeviceType.CUDA ? Precision.Float32 : Precision.Float64);
         // libtorch's intra-op threads are set explicitly (process-wide). By default one: the per-step operations act on a
@@ -60,23 +60,23 @@ public sealed class TorchBackend : IBackend
         // than they gain (left at libtorch's default, a COBA 4k step was up to 40 times slower on a loaded 2-core machine).
         torch.set_num_threads(options.Threads > 0 ? options.Threads : DefaultThreads);
         var dtype = precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-        return new TorchEngine(new TorchContext(device, dtype), name);
+        return new TorchEngine(new TorchContext(device, dtype));
     }
 
     /// <summary>
     /// The libtorch device for a device name: null picks CUDA device 0 when CUDA is available, else the CPU;
     /// <c>cpu</c> (or an entry of <see cref="Devices"/>), <c>cuda</c> or <c>cuda:N</c>.
     /// </summary>
-    private static (Device Device, string Name) ResolveDevice(string? requested)
+    private static Device ResolveDevice(string? requested)
     {
         EnsureNativeLoaded();
         bool cuda = torch.cuda.is_available();
         int count = cuda ? torch.cuda.device_count() : 0;
-        if (requested is null) return cuda ? (torch.CUDA, "cuda:0") : (torch.CPU, "cpu");
+        if (requested is null) return cuda ? torch.CUDA : torch.CPU;
         string name = requested.Trim();
         int space = name.IndexOf(' ', StringComparison.Ordinal);
         if (space > 0) name = name[..space];
-        if (name.Equals("cpu", StringComparison.OrdinalIgnoreCase)) return (torch.CPU, "cpu");
+        if (name.Equals("cpu", StringComparison.OrdinalIgnoreCase)) return torch.CPU;
         if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
         {
             int index = 0;
@@ -88,7 +88,7 @@ public sealed class TorchBackend : IBackend
                     $"Device '{requested}' (CUDA is not available: this libtorch is the CPU build or no CUDA device is visible; available: {string.Join(", ", ListDevices())})");
             if (index >= count)
                 throw new NotSupportedByBackendException(BackendName, $"Device '{requested}' (there {(count == 1 ? "is 1 CUDA device" : $"are {count} CUDA devices")}; available: {string.Join(", ", ListDevices())})");
-            return (torch.device(DeviceType.CUDA, index), $"cuda:{index}");
+            return torch.device(DeviceType.CUDA, index);
         }
         throw new NotSupportedByBackendException(BackendName, $"Device '{requested}' (available: {string.Join(", ", ListDevices())})");
     }

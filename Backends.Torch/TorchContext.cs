@@ -31,13 +31,6 @@ internal sealed class TorchContext(Device device, ScalarType dtype)
         return Keep(host.to(Device, copy: true));
     }
 
-    /// <summary>A long-lived int32 tensor holding <paramref name="values"/>.</summary>
-    public Tensor Int32(int[] values)
-    {
-        using var host = torch.tensor(values, dtype: ScalarType.Int32);
-        return Keep(host.to(Device, copy: true));
-    }
-
     /// <summary>Copies <paramref name="values"/> into the existing tensor <paramref name="target"/> (type converted).</summary>
     public static void CopyInto(Tensor target, double[] values)
     {

@@ -3,7 +3,6 @@ using Meta.Backends.Runtime;
 using Meta.Backends.Torch.Delivery;
 using Meta.Backends.Torch.Expressions;
 using Meta.Backends.Torch.Groups;
-using Meta.Backends.Torch.Kernels;
 using Meta.Backends.Torch.Recording;
 using Meta.Backends.Torch.Sources;
 using TorchSharp;
@@ -16,9 +15,9 @@ namespace Meta.Backends.Torch;
 /// spikes stamped s = k+1 are delivered into the delay rings (<c>index_add_</c>) and appended to the spike logs, and the
 /// samples of index s are taken on the device.
 /// </summary>
-internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEngine
+internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 {
-    private readonly TensorConstants _constants = new(ctx.DType, ctx.Device);
+    private readonly TensorArithmetic _arithmetic = new(new TensorConstants(ctx.DType, ctx.Device));
     private ISpikeUnit[] _units = [];
     private NeuronGroup[] _groups = [];
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];
@@ -28,16 +27,9 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
     private SampleCollector?[] _samples = [];
     private SpikeLog?[] _logs = [];
 
-    /// <summary>The device the tensors live on (for messages).</summary>
-    public string Device => deviceName;
-
     protected override string BackendName => TorchBackend.BackendName;
 
-    protected override CellKernel KernelOf(int group)
-    {
-        var (unit, member) = _unitOf[group];
-        return ((NeuronGroup)unit).Kernel(member);
-    }
+    protected override CellKernel KernelOf(int group) => ((NeuronGroup)_unitOf[group].Unit).Kernel(_unitOf[group].Member);
 
     protected override IDisposable? RunScope() => Inference();
 
@@ -51,14 +43,13 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
     {
         using var scope = Inference();
         DisposeNetwork();
-        var plans = new KernelPlans(new TensorArithmetic(_constants));
         var units = new List<ISpikeUnit>();
         var unitOf = new (ISpikeUnit, int)[program.Groups.Count];
         var run = new List<NeuronGroupProgram>();
         void CloseRun()
         {
             if (run.Count == 0) return;
-            var group = new NeuronGroup(run.ToArray(), program.RingSlots, program.Timestep, program.Seed, ctx, plans, _constants, CountKernel);
+            var group = new NeuronGroup(run.ToArray(), program.RingSlots, program.Timestep, program.Seed, ctx, _arithmetic, CountKernel);
             for (int m = 0; m < run.Count; m++) unitOf[run[m].Index] = (group, m);
             units.Add(group);
             run.Clear();
@@ -67,7 +58,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
         {
             if (g is NeuronGroupProgram n)
             {
-                if (run.Count > 0 && !Mergeable(run[^1], n)) CloseRun();
+                if (run.Count > 0 && !GroupMember.RunLike(run[^1].Kernel, run[^1].Values, n.Kernel, n.Values)) CloseRun();
                 run.Add(n);
                 continue;
             }
@@ -88,13 +79,9 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
         (_tables, _tableOf) = SynapseTables.Build(program, _unitOf, ctx);
     }
 
-    private static bool Mergeable(NeuronGroupProgram a, NeuronGroupProgram b) =>
-        a.Kernel.Key == b.Kernel.Key
-        && a.Kernel.Buffers.Where(x => x.Storage == Storage.Uniform).All(x => a.Values[x.Name][0].Equals(b.Values[x.Name][0]));
-
     protected override void BeginRun(long start, long end, long firstSample)
     {
-        foreach (var u in _units) if (u is HostScheduleUnit host) host.LastIndex = end;
+        foreach (var u in _units) if (u is ISourceUnit source) source.LastIndex = end;
         _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, Program.Groups[r.Population].Size) : null).ToArray();
         _samples = Recorders.Select(r =>
         {
@@ -109,11 +96,8 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
         }).ToArray();
     }
 
-    protected override void InjectionChanged(int group)
-    {
-        var (unit, member) = _unitOf[group];
-        ((NeuronGroup)unit).SetInjected(member, Injection.Of(group)!, Injection.Targets(group));
-    }
+    protected override void InjectionChanged(int group) =>
+        ((NeuronGroup)_unitOf[group].Unit).SetInjected(_unitOf[group].Member, Injection.Of(group)!, Injection.Targets(group));
 
     protected override void Advance(long k)
     {
@@ -155,53 +139,39 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
             foreach (var log in _logs) log?.Dispose();
             foreach (var c in _samples) c?.Dispose();
             foreach (var g in _groups) g.ClearSpiked();
-            _logs = [];
-            _samples = [];
         }
     }
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
         using var scope = Inference();
-        var (unit, member) = _unitOf[group];
-        ((NeuronGroup)unit).Update(member, kernel, values, CountKernel);
+        ((NeuronGroup)_unitOf[group].Unit).Update(_unitOf[group].Member, kernel, values, CountKernel);
     }
 
-    protected override void UpdateSourceParameter(int group, string name, double[] values)
-    {
-        switch (_unitOf[group].Unit)
-        {
-            case PoissonUnit poisson: poisson.SetParameter(name, values); break;
-            case HostScheduleUnit host: host.SetParameter(name, values); break;
-            default: throw new NonExistentParameterException(name, Program.Groups[group].ModelName, []);
-        }
-    }
+    protected override void UpdateSourceParameter(int group, string name, double[] values) => Source(group, name).SetParameter(name, values);
 
-    protected override void UpdateSourceSequence(int group, string name, double[][] values)
-    {
-        if (_unitOf[group].Unit is HostScheduleUnit host) host.SetSequence(name, values);
-        else throw new NonExistentParameterException(name, Program.Groups[group].ModelName, []);
-    }
+    protected override void UpdateSourceSequence(int group, string name, double[][] values) => Source(group, name).SetSequence(name, values);
+
+    private ISourceUnit Source(int group, string name) =>
+        _unitOf[group].Unit as ISourceUnit ?? throw new NonExistentParameterException(name, Program.Groups[group].ModelName, []);
 
     protected override void SetWeights(int projection, double[] values)
     {
         using var scope = Inference();
-        var (table, member) = _tableOf[projection];
-        table.SetWeights(member, values);
+        _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
     }
 
     protected override void SetDelays(int projection, double[] values)
     {
         using var scope = Inference();
-        var (table, member) = _tableOf[projection];
-        table.SetDelays(member, values);
+        _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
     }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
         using var scope = Inference();
         foreach (var g in _groups) g.Reset(g.Populations.Select(p => initialValues[p]).ToArray());
-        foreach (var u in _units) if (u is HostScheduleUnit host) host.Reset();
+        foreach (var u in _units) if (u is ISourceUnit source) source.Reset();
     }
 
     private void DisposeNetwork()
@@ -216,7 +186,7 @@ internal sealed class TorchEngine(TorchContext ctx, string deviceName) : StepEng
     public override void Dispose()
     {
         DisposeNetwork();
-        _constants.Dispose();
+        _arithmetic.Constants.Dispose();
     }
 
     /// <summary>Inference mode (tensors made in it may only be changed in it) and a dispose scope for the temporaries.</summary>

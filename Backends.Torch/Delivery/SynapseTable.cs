@@ -81,7 +81,6 @@ internal sealed class SynapseTable : IDisposable
     /// <summary>The table position of each connection of each member, in spec order.</summary>
     public int[][] Positions { get; }
     public long Count { get; }
-    public NeuronGroup Post => _post;
 
     /// <summary>Queues the synapses of the unit cells <paramref name="cells"/> (int64, in emission order), which spiked at time index <paramref name="s"/>.</summary>
     public void Deliver(Tensor cells, long s)

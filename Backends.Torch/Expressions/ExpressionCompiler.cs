@@ -13,7 +13,7 @@ internal readonly record struct SymbolSlot(int Register, bool IsMask);
 /// literals are evaluated here; every symbol is read from a register when the kernel runs, so the compiled form depends on
 /// the kernel's structure, never on buffer values.
 /// </summary>
-internal sealed class ExpressionCompiler(TensorArithmetic arithmetic, Func<string, SymbolSlot> resolve)
+internal sealed class ExpressionCompiler(Func<string, SymbolSlot> resolve)
 {
     /// <summary>An expression as a number.</summary>
     public Node Number(Expr expr)
@@ -26,35 +26,35 @@ internal sealed class ExpressionCompiler(TensorArithmetic arithmetic, Func<strin
             {
                 var slot = resolve(s.Name);
                 var register = new RegisterNode(slot.Register);
-                return slot.IsMask ? new MaskToNumberNode(arithmetic, register) : register;
+                return slot.IsMask ? ToNumber(register) : register;
             }
             case NegateExpr u:
             {
                 var a = Number(u.Operand);
-                return Fold(new NegateNode(a), a);
+                return Fold(new UnaryNode(a, x => -x, (_, v) => v.Owned ? v.Tensor!.neg_() : v.Tensor!.neg()), a);
             }
             case NotExpr:
             case BinaryExpr { Operator: >= BinaryOperator.Less }:
             {
                 var m = Mask(expr);
-                return Fold(new MaskToNumberNode(arithmetic, m), m);
+                return Fold(ToNumber(m), m);
             }
             case BinaryExpr b:
             {
                 var l = Number(b.Left);
                 var r = Number(b.Right);
-                return Fold(new BinaryNode(arithmetic, b.Operator, l, r), l, r);
+                return Fold(new BinaryNode(l, r, (k, x, y) => k.Apply(b.Operator, x, y)), l, r);
             }
             case CallExpr { Function: KernelSymbols.Phi } c:
             {
                 var b = Number(c.Arguments[0]);
                 var h = Number(c.Arguments[1]);
-                return Fold(new PhiNode(arithmetic, b, h), b, h);
+                return Fold(new BinaryNode(b, h, (k, x, y) => k.Phi(x, y)), b, h);
             }
             case CallExpr c:
             {
                 var args = c.Arguments.Select(Number).ToArray();
-                return Fold(new CallNode(arithmetic, c.Function, args), args);
+                return Fold(new CallNode(c.Function, args), args);
             }
             case ConditionalExpr c:
             {
@@ -62,7 +62,7 @@ internal sealed class ExpressionCompiler(TensorArithmetic arithmetic, Func<strin
                 var then = Number(c.Then);
                 var otherwise = Number(c.Else);
                 if (m is ConstNode k) return k.Value != 0 ? then : otherwise;
-                return new WhereNode(arithmetic, m, then, otherwise);
+                return new WhereNode(m, then, otherwise);
             }
             default:
                 throw new NotSupportedException($"Expression node {expr.GetType().Name} in a torch kernel.");
@@ -79,31 +79,37 @@ internal sealed class ExpressionCompiler(TensorArithmetic arithmetic, Func<strin
             case NotExpr u:
             {
                 var a = Mask(u.Operand);
-                return Fold(new NotNode(a), a);
+                return Fold(new UnaryNode(a, x => x == 0 ? 1 : 0, (_, v) => v.Tensor!.logical_not()), a);
             }
             case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b:
             {
                 var l = Mask(b.Left);
                 var r = Mask(b.Right);
-                return Fold(new LogicNode(b.Operator, l, r), l, r);
+                return Fold(new BinaryNode(l, r, (_, x, y) => TensorArithmetic.Logic(b.Operator, x, y)), l, r);
             }
             case BinaryExpr { Operator: >= BinaryOperator.Less } b:
             {
                 var l = Number(b.Left);
                 var r = Number(b.Right);
-                return Fold(new CompareNode(arithmetic, b.Operator, l, r), l, r);
+                return Fold(new BinaryNode(l, r, (k, x, y) => k.Compare(b.Operator, x, y)), l, r);
             }
             case NumberExpr n:
                 return new ConstNode(n.Value != 0 ? 1 : 0);
             default:
             {
                 var a = Number(expr);
-                return Fold(new NonZeroNode(arithmetic, a), a);
+                return Fold(new UnaryNode(a, x => x != 0 ? 1 : 0, (k, v) => v.Tensor!.ne(k.Constants.ScalarOf(0))), a);
             }
         }
     }
 
-    /// <summary>Evaluates a node now when all its operands are literals (it then never touches a tensor).</summary>
+    /// <summary>A condition read as a number: 1 where it holds, 0 elsewhere.</summary>
+    private UnaryNode ToNumber(Node mask) => new(mask, x => x != 0 ? 1 : 0, (k, v) => v.Tensor!.to_type(k.Constants.DType));
+
+    /// <summary>The arithmetic of subtrees of literals, which never touches a tensor (nor a device).</summary>
+    private static readonly TensorArithmetic Literals = new(null!);
+
+    /// <summary>Evaluates a node now when all its operands are literals.</summary>
     private static Node Fold(Node node, params Node[] operands) =>
-        operands.All(o => o is ConstNode) ? new ConstNode(node.Eval([]).Constant) : node;
+        operands.All(o => o is ConstNode) ? new ConstNode(node.Eval([], Literals).Constant) : node;
 }

@@ -106,30 +106,33 @@ internal sealed class TensorArithmetic(TensorConstants constants)
                 _ => op,
             };
         }
-        var t = l.Tensor!;
-        if (r.IsConstant)
+        var (scalar, tensor) = Comparisons[op];
+        return TValue.Temporary(r.IsConstant ? scalar(l.Tensor!, Constants.ScalarFor(r)) : tensor(l.Tensor!, r.Tensor!));
+    }
+
+    private static readonly Dictionary<BinaryOperator, (Func<Tensor, Scalar, Tensor> Scalar, Func<Tensor, Tensor, Tensor> Tensor)> Comparisons = new()
+    {
+        [BinaryOperator.Less] = ((t, s) => t.lt(s), (t, u) => t.lt(u)),
+        [BinaryOperator.LessOrEqual] = ((t, s) => t.le(s), (t, u) => t.le(u)),
+        [BinaryOperator.Greater] = ((t, s) => t.gt(s), (t, u) => t.gt(u)),
+        [BinaryOperator.GreaterOrEqual] = ((t, s) => t.ge(s), (t, u) => t.ge(u)),
+        [BinaryOperator.Equal] = ((t, s) => t.eq(s), (t, u) => t.eq(u)),
+        [BinaryOperator.NotEqual] = ((t, s) => t.ne(s), (t, u) => t.ne(u)),
+    };
+
+    /// <summary><c>and</c> or <c>or</c> of two conditions; a constant operand decides or passes the other through.</summary>
+    public static TValue Logic(BinaryOperator op, TValue l, TValue r)
+    {
+        bool and = op == BinaryOperator.And;
+        if (l.IsConstant && r.IsConstant)
+            return TValue.Of((and ? l.Constant != 0 && r.Constant != 0 : l.Constant != 0 || r.Constant != 0) ? 1 : 0, l.Transient || r.Transient);
+        if (l.IsConstant || r.IsConstant)
         {
-            var s = Constants.ScalarFor(r);
-            return TValue.Temporary(op switch
-            {
-                BinaryOperator.Less => t.lt(s),
-                BinaryOperator.LessOrEqual => t.le(s),
-                BinaryOperator.Greater => t.gt(s),
-                BinaryOperator.GreaterOrEqual => t.ge(s),
-                BinaryOperator.Equal => t.eq(s),
-                _ => t.ne(s),
-            });
+            var (k, t) = l.IsConstant ? (l.Constant != 0, r) : (r.Constant != 0, l);
+            if (and) return k ? t : TValue.Of(0);
+            return k ? TValue.Of(1) : t;
         }
-        var u = r.Tensor!;
-        return TValue.Temporary(op switch
-        {
-            BinaryOperator.Less => t.lt(u),
-            BinaryOperator.LessOrEqual => t.le(u),
-            BinaryOperator.Greater => t.gt(u),
-            BinaryOperator.GreaterOrEqual => t.ge(u),
-            BinaryOperator.Equal => t.eq(u),
-            _ => t.ne(u),
-        });
+        return TValue.Temporary(and ? l.Tensor!.logical_and(r.Tensor!) : l.Tensor!.logical_or(r.Tensor!));
     }
 
     /// <summary>A built-in function of at least one tensor argument.</summary>

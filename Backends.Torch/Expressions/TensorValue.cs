@@ -6,28 +6,16 @@ namespace Meta.Backends.Torch.Expressions;
 /// <summary>
 /// A value during the evaluation of a kernel over a range of cells: a tensor (one element per cell), or a number equal for
 /// every cell. Conditions are bool tensors (or numbers 0/1). <see cref="Owned"/> marks a temporary made by this
-/// evaluation, which the next operation may overwrite in place.
+/// evaluation, which the next operation may overwrite in place; <see cref="Transient"/> a number that changes from step to
+/// step (the time), whose libtorch scalar is not cached.
 /// </summary>
-internal readonly struct TValue
+internal readonly record struct TValue(Tensor? Tensor, double Constant, bool Owned, bool Transient)
 {
-    private TValue(Tensor? tensor, double constant, bool owned, bool transient = false)
-    {
-        Tensor = tensor;
-        Constant = constant;
-        Owned = owned;
-        Transient = transient;
-    }
-
-    public Tensor? Tensor { get; }
-    public double Constant { get; }
-    public bool Owned { get; }
     public bool IsConstant => Tensor is null;
-    /// <summary>A number that changes from step to step (the time): its libtorch scalar is not cached.</summary>
-    public bool Transient { get; }
 
     public static TValue Of(double value, bool transient = false) => new(null, value, false, transient);
-    public static TValue Borrowed(Tensor tensor) => new(tensor, 0, false);
-    public static TValue Temporary(Tensor tensor) => new(tensor, 0, true);
+    public static TValue Borrowed(Tensor tensor) => new(tensor, 0, false, false);
+    public static TValue Temporary(Tensor tensor) => new(tensor, 0, true, false);
 }
 
 /// <summary>

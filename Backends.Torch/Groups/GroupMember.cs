@@ -44,7 +44,9 @@ internal sealed class GroupMember
     }
 
     /// <summary>Whether one plan with the same uniform values serves both populations, bit for bit as each alone.</summary>
-    public bool RunsLike(GroupMember other) =>
-        Kernel.Key == other.Kernel.Key
-        && Kernel.Buffers.Where(b => b.Storage == Storage.Uniform).All(b => Values(b.Name)[0].Equals(other.Values(b.Name)[0]));
+    public bool RunsLike(GroupMember other) => RunLike(Kernel, _values, other.Kernel, other._values);
+
+    /// <summary>Whether two kernels have the same structure and their uniform buffers the same values.</summary>
+    public static bool RunLike(CellKernel a, IReadOnlyDictionary<string, double[]> aValues, CellKernel b, IReadOnlyDictionary<string, double[]> bValues) =>
+        a.Key == b.Key && a.Buffers.Where(x => x.Storage == Storage.Uniform).All(x => aValues[x.Name][0].Equals(bValues[x.Name][0]));
 }

@@ -17,8 +17,7 @@ namespace Meta.Backends.Torch.Groups;
 internal sealed class NeuronGroup : ISpikeUnit
 {
     private readonly TorchContext _ctx;
-    private readonly KernelPlans _plans;
-    private readonly TensorConstants _constants;
+    private readonly TensorArithmetic _arithmetic;
     private readonly double _dt;
     private readonly ulong _seed;
     private readonly GroupMember[] _members;
@@ -30,12 +29,11 @@ internal sealed class NeuronGroup : ISpikeUnit
     private bool _injectionChanged;
     private Segment[] _segments = [];
 
-    public NeuronGroup(IReadOnlyList<NeuronGroupProgram> programs, int slots, double dt, ulong seed, TorchContext ctx, KernelPlans plans,
-        TensorConstants constants, Action<bool> countKernel)
+    public NeuronGroup(IReadOnlyList<NeuronGroupProgram> programs, int slots, double dt, ulong seed, TorchContext ctx, TensorArithmetic arithmetic,
+        Action<bool> countKernel)
     {
         _ctx = ctx;
-        _plans = plans;
-        _constants = constants;
+        _arithmetic = arithmetic;
         _dt = dt;
         _seed = seed;
         int offset = 0;
@@ -44,7 +42,7 @@ internal sealed class NeuronGroup : ISpikeUnit
         Slots = slots;
         Populations = programs.Select(p => p.Index).ToArray();
         PopulationOffsets = _members.Select(m => m.Offset).ToArray();
-        foreach (var name in programs[0].States) _states[name] = ctx.Values(Concat(m => m.Program.Values[name]));
+        foreach (var name in programs[0].States) _states[name] = ctx.Values(programs.SelectMany(p => p.Values[name]).ToArray());
         Refractory = TorchContext.Keep(torch.zeros(Size, ScalarType.Int32, ctx.Device));
         InjectedTensor = TorchContext.Keep(torch.zeros(Size, ctx.DType, ctx.Device));
         _injectedHost = new double[Size];
@@ -53,7 +51,7 @@ internal sealed class NeuronGroup : ISpikeUnit
         _slotViews = Enumerable.Range(0, slots).Select(s => TorchContext.Keep(_ring.select(0, s))).ToArray();
         foreach (var m in _members)
         {
-            _ = plans.Get(m.Kernel, out bool compiled);
+            _ = KernelPlans.Get(m.Kernel, out bool compiled);
             countKernel(compiled);
         }
         Segment();
@@ -107,7 +105,7 @@ internal sealed class NeuronGroup : ISpikeUnit
         foreach (var s in _segments) s.Step(k, slot);
         Spiked = _segments.Length == 1 ? AsMask(_segments[0]) : torch.cat(_segments.Select(s => AsMask(s) ?? torch.zeros(s.Size, ScalarType.Bool, _ctx.Device)).ToArray(), 0);
         _slotViews[slot].zero_();
-        _constants.ReleaseTransients();
+        _arithmetic.Constants.ReleaseTransients();
     }
 
     private Tensor? AsMask(Segment s) => s.Spiked switch
@@ -148,7 +146,7 @@ internal sealed class NeuronGroup : ISpikeUnit
         {
             if (!kernel.Buffers.Where(b => b.Role == BufferRole.State).Select(b => b.Name).All(_states.ContainsKey))
                 throw new ArgumentException($"The new kernel of '{m.Program.Label}' has states the group does not have.", nameof(kernel));
-            _ = _plans.Get(kernel, out bool compiled);
+            _ = KernelPlans.Get(kernel, out bool compiled);
             countKernel(compiled);
             m.SetKernel(kernel);
         }
@@ -179,18 +177,11 @@ internal sealed class NeuronGroup : ISpikeUnit
         {
             int end = first + 1;
             while (end < _members.Length && _members[end].RunsLike(_members[first])) end++;
-            var plan = _plans.Get(_members[first].Kernel, out _);
-            segments.Add(new Segment(this, _members[first..end], plan, _dt, _seed, _ctx));
+            var plan = KernelPlans.Get(_members[first].Kernel, out _);
+            segments.Add(new Segment(this, _members[first..end], plan, _arithmetic, _dt, _seed, _ctx));
             first = end;
         }
         _segments = segments.ToArray();
-    }
-
-    private double[] Concat(Func<GroupMember, double[]> values)
-    {
-        var all = new double[Size];
-        foreach (var m in _members) values(m).CopyTo(all, m.Offset);
-        return all;
     }
 
     public void Dispose()

@@ -22,9 +22,11 @@ internal sealed class Segment : IKernelFrame, IDisposable
     private readonly NeuronDraws? _draws;
     private int _slot;
 
-    public Segment(NeuronGroup group, IReadOnlyList<GroupMember> members, KernelPlan plan, double dt, ulong seed, TorchContext ctx)
+    public Segment(NeuronGroup group, IReadOnlyList<GroupMember> members, KernelPlan plan, TensorArithmetic arithmetic, double dt, ulong seed,
+        TorchContext ctx)
     {
         _plan = plan;
+        Arithmetic = arithmetic;
         _dt = dt;
         Members = members;
         Offset = members[0].Offset;
@@ -44,12 +46,9 @@ internal sealed class Segment : IKernelFrame, IDisposable
         BindInjection();
         _input = Enumerable.Range(0, group.Slots).Select(s => Enumerable.Range(0, kernel.Receptors)
             .Select(r => Own(group.SlotView(s).narrow(0, (long)r * group.Size + Offset, Size))).ToArray()).ToArray();
+        // The group's populations are consecutive, so are their cells' global indices.
         if (kernel.UniformDraws + kernel.NormalDraws > 0)
             _draws = new NeuronDraws(members[0].Program.FirstGlobalIndex, Size, kernel.UniformDraws, kernel.NormalDraws, seed, ctx);
-        // The global indices must follow each other: the group's populations are consecutive.
-        for (int m = 1; m < members.Count; m++)
-            if (members[m].Program.FirstGlobalIndex != members[m - 1].Program.FirstGlobalIndex + members[m - 1].Size)
-                throw new InvalidOperationException("The populations of a torch group must be consecutive.");
 
         Tensor View(Tensor whole) => Offset == 0 && Size == group.Size ? whole : Own(whole.narrow(0, Offset, Size));
         double[] PerCell(string name)
@@ -69,6 +68,7 @@ internal sealed class Segment : IKernelFrame, IDisposable
     public int Offset { get; }
     public int Size { get; }
     public TValue[] Registers { get; }
+    public TensorArithmetic Arithmetic { get; }
     public Tensor Refractory { get; }
     /// <summary>The cells that spiked in the last step (a bool tensor in that step's dispose scope, or a constant 0/1).</summary>
     public TValue Spiked { get; private set; }

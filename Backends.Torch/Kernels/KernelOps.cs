@@ -10,6 +10,8 @@ internal interface IKernelFrame
 {
     /// <summary>The registers: buffers, dt, t, i_inj and draws bound by the frame; locals set by the statements.</summary>
     TValue[] Registers { get; }
+    /// <summary>The tensor operations of the engine (its type and device).</summary>
+    TensorArithmetic Arithmetic { get; }
     /// <summary>The input of receptor <paramref name="receptor"/> arriving in this step (its ring slot; cleared after the step).</summary>
     Tensor Input(int receptor);
     /// <summary>The refractory counters (int32, steps left).</summary>
@@ -24,7 +26,6 @@ internal abstract class KernelOp(KernelPlan plan, int index)
     protected KernelPlan Plan => plan;
     /// <summary>The statement's position in the kernel (for the liveness of registers).</summary>
     protected int Index => index;
-    protected TensorConstants Constants => plan.Arithmetic.Constants;
     public abstract void Run(IKernelFrame frame);
 }
 
@@ -36,13 +37,14 @@ internal abstract class KernelOp(KernelPlan plan, int index)
 internal sealed record InPlaceBinary(int Source, BinaryOperator Operator, Node Operand, bool Consumes)
 {
     /// <summary>Applies the operation to L's tensor when <see cref="KernelPlan.CanOverwrite"/> allows it; false otherwise.</summary>
-    public bool TryApply(KernelPlan plan, TValue[] regs, int index)
+    public bool TryApply(KernelPlan plan, IKernelFrame frame, int index)
     {
+        var regs = frame.Registers;
         var current = regs[Source];
         if (current.IsConstant || (Consumes && plan.IsReadAfter(Source, index)) || !plan.CanOverwrite(regs, Source, index)) return false;
-        var x = Operand.Eval(regs);
+        var x = Operand.Eval(regs, frame.Arithmetic);
         var t = current.Tensor!;
-        var k = plan.Arithmetic.Constants;
+        var k = frame.Arithmetic.Constants;
         switch (Operator)
         {
             case BinaryOperator.Add: if (x.IsConstant) t.Plus_(k.ScalarFor(x)); else t.Plus_(x.Tensor!); break;
@@ -63,7 +65,7 @@ internal sealed class LetOp(KernelPlan plan, int index, int register, Node value
     public override void Run(IKernelFrame frame)
     {
         var regs = frame.Registers;
-        regs[register] = inPlace is not null && inPlace.TryApply(Plan, regs, Index) ? regs[inPlace.Source] : value.Eval(regs);
+        regs[register] = inPlace is not null && inPlace.TryApply(Plan, frame, Index) ? regs[inPlace.Source] : value.Eval(regs, frame.Arithmetic);
     }
 }
 
@@ -77,34 +79,34 @@ internal sealed class AssignOp(KernelPlan plan, int index, int register, Node va
 {
     public override void Run(IKernelFrame frame)
     {
-        var regs = frame.Registers;
         if (where < 0)
         {
-            Assign(regs);
+            Assign(frame);
             return;
         }
-        var m = regs[where];
-        if (!m.IsConstant) Masked(regs, m.Tensor!);
-        else if (m.Constant != 0) Assign(regs);
+        var m = frame.Registers[where];
+        if (!m.IsConstant) Masked(frame, m.Tensor!);
+        else if (m.Constant != 0) Assign(frame);
     }
 
-    private void Assign(TValue[] regs)
+    private void Assign(IKernelFrame frame)
     {
-        if (inPlace is null || !inPlace.TryApply(Plan, regs, Index)) regs[register] = value.Eval(regs);
+        if (inPlace is null || !inPlace.TryApply(Plan, frame, Index)) frame.Registers[register] = value.Eval(frame.Registers, frame.Arithmetic);
     }
 
-    private void Masked(TValue[] regs, Tensor mask)
+    private void Masked(IKernelFrame frame, Tensor mask)
     {
-        var v = value.Eval(regs);
+        var regs = frame.Registers;
+        var v = value.Eval(regs, frame.Arithmetic);
         var current = regs[register];
         if (!current.IsConstant && Plan.CanOverwrite(regs, register, Index))
         {
             var t = current.Tensor!;
-            if (v.IsConstant) t.masked_fill_(mask, Constants.ScalarFor(v));
+            if (v.IsConstant) t.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(v));
             else t.copy_(torch.where(mask, v.Tensor!, t));
             return;
         }
-        regs[register] = TValue.Temporary(Plan.Arithmetic.Where(mask, v, current));
+        regs[register] = TValue.Temporary(frame.Arithmetic.Where(mask, v, current));
     }
 }
 
@@ -114,11 +116,11 @@ internal sealed class StoreOp(KernelPlan plan, int index, int buffer, Node value
     public override void Run(IKernelFrame frame)
     {
         var regs = frame.Registers;
-        var v = value.Eval(regs);
+        var v = value.Eval(regs, frame.Arithmetic);
         var target = regs[buffer].Tensor!;
         if (ReferenceEquals(v.Tensor, target)) return;
         Plan.Detach(regs, target, Index);
-        if (v.IsConstant) target.fill_(Constants.ScalarFor(v));
+        if (v.IsConstant) target.fill_(frame.Arithmetic.Constants.ScalarFor(v));
         else target.copy_(v.Tensor!);
     }
 }
@@ -152,19 +154,16 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
         var regs = frame.Registers;
         var counters = frame.Refractory;
         counters.sub_(_one).clamp_min_(_zero);
-        var r = regs[restart];
-        if (r.IsConstant && r.Constant == 0) return;
-        using var all = r.IsConstant ? torch.ones_like(counters, ScalarType.Bool) : null;
-        var mask = all ?? r.Tensor!;
-        using var fresh = restartExcludesActive || regs[active].IsConstant && regs[active].Constant == 0 ? null
-            : mask.logical_and(AsMask(regs[active], counters).logical_not());
-        var m = fresh ?? mask;
-        var n = period.Eval(regs);
-        if (n.IsConstant) counters.masked_fill_(m, Constants.ScalarFor(n));
-        else counters.copy_(torch.where(m, n.Tensor!.to_type(ScalarType.Int32), counters));
+        if (regs[restart] is { IsConstant: true, Constant: 0 }) return;
+        var mask = Mask(regs[restart], counters);
+        if (!restartExcludesActive) mask = mask.logical_and(Mask(regs[active], counters).logical_not());
+        var n = period.Eval(regs, frame.Arithmetic);
+        if (n.IsConstant) counters.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(n));
+        else counters.copy_(torch.where(mask, n.Tensor!.to_type(ScalarType.Int32), counters));
     }
 
-    private static Tensor AsMask(TValue v, Tensor like) => v.IsConstant ? torch.ones_like(like, ScalarType.Bool) : v.Tensor!;
+    /// <summary>A condition as a bool tensor shaped like <paramref name="like"/> (in the step's dispose scope).</summary>
+    private static Tensor Mask(TValue v, Tensor like) => v.IsConstant ? torch.full_like(like, v.Constant != 0, ScalarType.Bool) : v.Tensor!;
 }
 
 /// <summary><c>EmitSpikes</c>: hands the mask to the frame.</summary>

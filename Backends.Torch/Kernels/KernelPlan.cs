@@ -8,7 +8,8 @@ namespace Meta.Backends.Torch.Kernels;
 /// A <see cref="CellKernel"/> compiled once for tensors: its statements in order as <see cref="KernelOp"/>s over numbered
 /// registers. The first registers are the kernel's buffers (in declaration order), then dt, t, i_inj and the draws, which a
 /// frame binds; the locals follow. The plan depends on the kernel's structure only (<see cref="CellKernel.Key"/>): buffer
-/// values, uniform ones included, are read from the registers when it runs. It also knows, for every statement, which
+/// values, uniform ones included, are read from the registers when it runs, and it holds nothing of a device, so one plan
+/// serves every engine of the process. It also knows, for every statement, which
 /// registers are read after it, so that an assignment may overwrite a tensor in place only when no other name still needs it.
 /// </summary>
 internal sealed class KernelPlan
@@ -18,10 +19,9 @@ internal sealed class KernelPlan
     private readonly HashSet<int>[] _storedAfter;
     private readonly int _persistent;
 
-    public KernelPlan(CellKernel kernel, TensorArithmetic arithmetic)
+    public KernelPlan(CellKernel kernel)
     {
         Kernel = kernel;
-        Arithmetic = arithmetic;
         var slots = new Dictionary<string, SymbolSlot>(StringComparer.Ordinal);
         int next = 0;
         foreach (var b in kernel.Buffers) slots[b.Name] = new(next++, false);
@@ -45,7 +45,7 @@ internal sealed class KernelPlan
             slots[local] = new(next, mask);
             return next++;
         }
-        var compiler = new ExpressionCompiler(arithmetic, Resolve);
+        var compiler = new ExpressionCompiler(Resolve);
         var statements = kernel.Statements.ToList();
         var reads = new List<HashSet<int>>();
         var stores = new List<int>();
@@ -88,7 +88,6 @@ internal sealed class KernelPlan
     }
 
     public CellKernel Kernel { get; }
-    public TensorArithmetic Arithmetic { get; }
     public int RegisterCount { get; }
     /// <summary>The registers of dt, t and i_inj.</summary>
     public int Timestep { get; }
@@ -98,13 +97,6 @@ internal sealed class KernelPlan
     public int FirstDraw { get; }
     /// <summary>The first local's register.</summary>
     public int FirstLocal { get; }
-
-    /// <summary>The register of buffer <paramref name="name"/>.</summary>
-    public int Buffer(string name)
-    {
-        for (int b = 0; b < Kernel.Buffers.Count; b++) if (Kernel.Buffers[b].Name == name) return b;
-        throw new ArgumentException($"No buffer '{name}'.", nameof(name));
-    }
 
     /// <summary>Runs the statements on <paramref name="frame"/>; its locals start unset.</summary>
     public void Run(IKernelFrame frame)

@@ -1,18 +1,19 @@
+using System.Collections.Concurrent;
 using Meta.Backends.Programs;
-using Meta.Backends.Torch.Expressions;
 
 namespace Meta.Backends.Torch.Kernels;
 
-/// <summary>An engine's compiled plans by kernel structure (<see cref="CellKernel.Key"/>).</summary>
-internal sealed class KernelPlans(TensorArithmetic arithmetic)
+/// <summary>The process's compiled plans by kernel structure (<see cref="CellKernel.Key"/>), shared by every engine.</summary>
+internal static class KernelPlans
 {
-    private readonly Dictionary<string, KernelPlan> _plans = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<KernelPlan>> s_plans = new(StringComparer.Ordinal);
 
-    /// <summary>The plan of <paramref name="kernel"/>; <paramref name="compiled"/> tells whether it was built now.</summary>
-    public KernelPlan Get(CellKernel kernel, out bool compiled)
+    /// <summary>The plan of <paramref name="kernel"/>; <paramref name="compiled"/> tells whether this call built it.</summary>
+    public static KernelPlan Get(CellKernel kernel, out bool compiled)
     {
-        compiled = !_plans.TryGetValue(kernel.Key, out var plan);
-        if (compiled) _plans[kernel.Key] = plan = new KernelPlan(kernel, arithmetic);
-        return plan!;
+        var made = new Lazy<KernelPlan>(() => new KernelPlan(kernel));
+        var plan = s_plans.GetOrAdd(kernel.Key, made);
+        compiled = ReferenceEquals(plan, made);
+        return plan.Value;
     }
 }

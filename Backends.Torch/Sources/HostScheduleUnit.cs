@@ -11,7 +11,7 @@ namespace Meta.Backends.Torch.Sources;
 /// come from the backend-neutral <see cref="HostSpikeSchedule"/>, a window of indices at a time, never beyond the current
 /// run's last index, so that changes between runs apply from the next index on (docs/semantics.md).
 /// </summary>
-internal sealed class HostScheduleUnit : ISpikeUnit
+internal sealed class HostScheduleUnit : ISourceUnit
 {
     private readonly TorchContext _ctx;
     private readonly HostSpikeSchedule _schedule;

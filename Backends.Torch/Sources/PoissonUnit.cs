@@ -10,7 +10,7 @@ namespace Meta.Backends.Torch.Sources;
 /// <see cref="Philox.Uniform"/>(seed, 2^32 + global cell index, s), for a block of time indices at once; a cell spikes at s
 /// when <c>u &lt; 1 − exp(−rate·dt/1000)</c> and <c>start ≤ s·dt &lt; start + duration</c> (docs/semantics.md), as on the CPU.
 /// </summary>
-internal sealed class PoissonUnit : ISpikeUnit
+internal sealed class PoissonUnit : ISourceUnit
 {
     private const int BlockElements = 1 << 18;
     private readonly TorchContext _ctx;
@@ -42,6 +42,13 @@ internal sealed class PoissonUnit : ISpikeUnit
     public int[] PopulationOffsets { get; } = [0];
     public List<SynapseTable> Outgoing { get; } = [];
     private ulong[] Streams { get; }
+
+    /// <summary>Draws are counter-based per time index: nothing to do.</summary>
+    public long LastIndex { get; set; }
+
+    public void SetSequence(string name, double[][] values) => throw new NonExistentParameterException(name, Program.ModelName, Program.Parameters.Keys);
+
+    public void Reset() { }
 
     public void SetParameter(string name, double[] values)
     {
