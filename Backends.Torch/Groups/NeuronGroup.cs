@@ -108,12 +108,8 @@ internal sealed class NeuronGroup : ISpikeUnit
         _arithmetic.Constants.ReleaseTransients();
     }
 
-    private Tensor? AsMask(Segment s) => s.Spiked switch
-    {
-        { IsConstant: true, Constant: 0 } => null,
-        { IsConstant: true } => torch.ones(s.Size, ScalarType.Bool, _ctx.Device),
-        var m => m.Tensor,
-    };
+    private Tensor? AsMask(Segment s) =>
+        !s.Spiked.IsConstant ? s.Spiked.Tensor : s.Spiked.Constant == 0 ? null : torch.ones(s.Size, ScalarType.Bool, _ctx.Device);
 
     /// <summary>Population <paramref name="member"/>'s injected currents (nA per cell), uploaded before the next step.</summary>
     public void SetInjected(int member, double[] values, bool targeted)

@@ -17,7 +17,6 @@ internal sealed class KernelPlan
     private readonly KernelOp[] _ops;
     private readonly int[][] _liveAfter;
     private readonly HashSet<int>[] _storedAfter;
-    private readonly int _persistent;
 
     public KernelPlan(CellKernel kernel)
     {
@@ -31,7 +30,6 @@ internal sealed class KernelPlan
         slots[KernelSymbols.Timestep] = new(Timestep, false);
         slots[KernelSymbols.Time] = new(Time, false);
         slots[KernelSymbols.InjectedCurrent] = new(Injected, false);
-        _persistent = next;
         FirstDraw = next;
         for (int d = 0; d < kernel.UniformDraws; d++) slots[KernelSymbols.UniformDraw(d)] = new(next++, false);
         for (int d = 0; d < kernel.NormalDraws; d++) slots[KernelSymbols.NormalDraw(d)] = new(next++, false);
@@ -107,15 +105,15 @@ internal sealed class KernelPlan
 
     /// <summary>
     /// Whether the tensor of <paramref name="register"/> may be overwritten at statement <paramref name="index"/>: no other
-    /// register read later holds it, and if it is a bound buffer or i_inj, it is a buffer that a later Store overwrites
-    /// anyway and that is not read before.
+    /// register read later holds it, and if it is bound by the frame (a buffer, i_inj, a draw kept for later runs), it is a
+    /// buffer that a later Store overwrites anyway and that is not read before.
     /// </summary>
     public bool CanOverwrite(TValue[] registers, int register, int index)
     {
         var t = registers[register].Tensor;
         foreach (int r in _liveAfter[index])
             if (r != register && ReferenceEquals(registers[r].Tensor, t)) return false;
-        for (int p = 0; p < _persistent; p++)
+        for (int p = 0; p < FirstLocal; p++)
             if (ReferenceEquals(registers[p].Tensor, t) && !_storedAfter[index].Contains(p)) return false;
         return true;
     }

@@ -22,7 +22,7 @@ internal interface ISpikeUnit : IDisposable
 internal interface ISourceUnit : ISpikeUnit
 {
     /// <summary>The last index of the current run (no spike is produced beyond it before parameters may change).</summary>
-    long LastIndex { set; }
+    long LastIndex { set { } }
     /// <summary>Sets a scalar parameter, one value per cell.</summary>
     void SetParameter(string name, double[] values);
     /// <summary>Sets a sequence parameter, one sequence per cell.</summary>

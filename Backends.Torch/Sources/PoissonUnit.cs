@@ -43,9 +43,6 @@ internal sealed class PoissonUnit : ISourceUnit
     public List<SynapseTable> Outgoing { get; } = [];
     private ulong[] Streams { get; }
 
-    /// <summary>Draws are counter-based per time index: nothing to do.</summary>
-    public long LastIndex { get; set; }
-
     public void SetSequence(string name, double[][] values) => throw new NonExistentParameterException(name, Program.ModelName, Program.Parameters.Keys);
 
     public void Reset() { }
