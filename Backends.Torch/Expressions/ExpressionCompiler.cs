@@ -81,6 +81,13 @@ internal sealed class ExpressionCompiler(Func<string, SymbolSlot> resolve)
                 var a = Mask(u.Operand);
                 return Fold(new UnaryNode(a, x => x == 0 ? 1 : 0, (_, v) => v.Tensor!.logical_not()), a);
             }
+            case BinaryExpr { Operator: BinaryOperator.And, Right: NotExpr not } b:
+            {
+                // a and not c: one masked fill instead of a negation and a conjunction.
+                var l = Mask(b.Left);
+                var r = Mask(not.Operand);
+                return Fold(new BinaryNode(l, r, (k, x, y) => k.AndNot(x, y)), l, r);
+            }
             case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b:
             {
                 var l = Mask(b.Left);

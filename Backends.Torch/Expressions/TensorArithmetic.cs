@@ -135,6 +135,15 @@ internal sealed class TensorArithmetic(TensorConstants constants)
         return TValue.Temporary(and ? l.Tensor!.logical_and(r.Tensor!) : l.Tensor!.logical_or(r.Tensor!));
     }
 
+    /// <summary><c>l and not r</c>: <c>l</c> with the cells where <c>r</c> holds cleared.</summary>
+    public TValue AndNot(TValue l, TValue r)
+    {
+        if (r.IsConstant) return r.Constant != 0 ? TValue.Of(0, r.Transient) : l;
+        if (l.IsConstant) return l.Constant == 0 ? TValue.Of(0, l.Transient) : TValue.Temporary(r.Tensor!.logical_not());
+        var no = Constants.ScalarOf(0);
+        return TValue.Temporary(l.Owned ? l.Tensor!.masked_fill_(r.Tensor!, no) : l.Tensor!.masked_fill(r.Tensor!, no));
+    }
+
     /// <summary>A built-in function of at least one tensor argument.</summary>
     public Tensor Call(string function, TValue[] a)
     {
