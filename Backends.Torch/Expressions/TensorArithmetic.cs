@@ -13,22 +13,14 @@ internal sealed class TensorArithmetic(TensorConstants constants)
 {
     public TensorConstants Constants { get; } = constants;
 
+    /// <summary>An operation of two numbers, on the host, as <see cref="ExpressionAlgebra.Evaluate"/> defines it.</summary>
+    private static TValue Host(BinaryOperator op, TValue l, TValue r) =>
+        TValue.Of(new BinaryExpr(op, l.Constant, r.Constant).Evaluate(_ => 0), l.Transient || r.Transient);
+
     /// <summary>An arithmetic operation.</summary>
     public TValue Apply(BinaryOperator op, TValue l, TValue r)
     {
-        if (l.IsConstant && r.IsConstant)
-        {
-            double a = l.Constant, b = r.Constant;
-            return TValue.Of(op switch
-            {
-                BinaryOperator.Add => a + b,
-                BinaryOperator.Subtract => a - b,
-                BinaryOperator.Multiply => a * b,
-                BinaryOperator.Divide => a / b,
-                BinaryOperator.Power => Math.Pow(a, b),
-                _ => throw new NotSupportedException(op.ToString()),
-            }, l.Transient || r.Transient);
-        }
+        if (l.IsConstant && r.IsConstant) return Host(op, l, r);
         var k = Constants;
         switch (op)
         {
@@ -79,20 +71,7 @@ internal sealed class TensorArithmetic(TensorConstants constants)
     /// <summary>A comparison: a bool tensor, or a constant 0/1.</summary>
     public TValue Compare(BinaryOperator op, TValue l, TValue r)
     {
-        if (l.IsConstant && r.IsConstant)
-        {
-            double a = l.Constant, b = r.Constant;
-            bool v = op switch
-            {
-                BinaryOperator.Less => a < b,
-                BinaryOperator.LessOrEqual => a <= b,
-                BinaryOperator.Greater => a > b,
-                BinaryOperator.GreaterOrEqual => a >= b,
-                BinaryOperator.Equal => a == b,
-                _ => a != b,
-            };
-            return TValue.Of(v ? 1 : 0, l.Transient || r.Transient);
-        }
+        if (l.IsConstant && r.IsConstant) return Host(op, l, r);
         if (l.IsConstant)
         {
             // c < x  is  x > c, and so on.
@@ -124,8 +103,7 @@ internal sealed class TensorArithmetic(TensorConstants constants)
     public static TValue Logic(BinaryOperator op, TValue l, TValue r)
     {
         bool and = op == BinaryOperator.And;
-        if (l.IsConstant && r.IsConstant)
-            return TValue.Of((and ? l.Constant != 0 && r.Constant != 0 : l.Constant != 0 || r.Constant != 0) ? 1 : 0, l.Transient || r.Transient);
+        if (l.IsConstant && r.IsConstant) return Host(op, l, r);
         if (l.IsConstant || r.IsConstant)
         {
             var (k, t) = l.IsConstant ? (l.Constant != 0, r) : (r.Constant != 0, l);

@@ -49,18 +49,9 @@ internal sealed class CallNode(string function, Node[] arguments) : Node
 {
     public override TValue Eval(TValue[] registers, TensorArithmetic a)
     {
-        var v = new TValue[arguments.Length];
-        bool constant = true, transient = false;
-        for (int i = 0; i < v.Length; i++)
-        {
-            v[i] = arguments[i].Eval(registers, a);
-            constant &= v[i].IsConstant;
-            transient |= v[i].Transient;
-        }
-        if (!constant) return TValue.Temporary(a.Call(function, v));
-        var numbers = new double[v.Length];
-        for (int i = 0; i < v.Length; i++) numbers[i] = v[i].Constant;
-        return TValue.Of(MathFunctions.Apply(function, numbers), transient);
+        var v = arguments.Select(x => x.Eval(registers, a)).ToArray();
+        if (v.Any(x => !x.IsConstant)) return TValue.Temporary(a.Call(function, v));
+        return TValue.Of(MathFunctions.Apply(function, v.Select(x => x.Constant).ToArray()), v.Any(x => x.Transient));
     }
 }
 
