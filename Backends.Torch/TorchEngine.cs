@@ -136,10 +136,20 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         }
         finally
         {
-            foreach (var log in _logs) log?.Dispose();
-            foreach (var c in _samples) c?.Dispose();
-            foreach (var g in _groups) g.ClearSpiked();
+            ReleaseRun();
         }
+    }
+
+    protected override void AbortRun() => ReleaseRun();
+
+    /// <summary>Disposes the run's spike logs and sample tensors (once) and clears the spike flags.</summary>
+    private void ReleaseRun()
+    {
+        foreach (var log in _logs) log?.Dispose();
+        foreach (var c in _samples) c?.Dispose();
+        _logs = [];
+        _samples = [];
+        foreach (var g in _groups) g.ClearSpiked();
     }
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)

@@ -74,29 +74,41 @@ public abstract class StepEngine : ISimulationEngine
         long start = _step, end = _step + steps;
         RunEnd = end;
         using var run = RunScope();
-        BeginRun(start, end, _initialEmitted ? start + 1 : start);
-        foreach (int g in Injection.Seek(start)) InjectionChanged(g);
-        if (!_initialEmitted)
+        bool begun = false;
+        try
         {
-            TakeSamples(0);
-            EmitAndDeliver(0);
-            _initialEmitted = true;
-        }
-        long reportEvery = Math.Max(1, steps / 100);
-        for (long k = start; k < end; k++)
-        {
-            long s = k + 1;
-            using (StepScope(s))
+            BeginRun(start, end, _initialEmitted ? start + 1 : start);
+            begun = true;
+            foreach (int g in Injection.Seek(start)) InjectionChanged(g);
+            if (!_initialEmitted)
             {
-                foreach (int g in Injection.Advance(k)) InjectionChanged(g);
-                Advance(k);
-                EmitAndDeliver(s);
-                TakeSamples(s);
+                TakeSamples(0);
+                EmitAndDeliver(0);
+                _initialEmitted = true;
             }
-            _step = s;
-            if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+            long reportEvery = Math.Max(1, steps / 100);
+            for (long k = start; k < end; k++)
+            {
+                long s = k + 1;
+                using (StepScope(s))
+                {
+                    foreach (int g in Injection.Advance(k)) InjectionChanged(g);
+                    Advance(k);
+                    EmitAndDeliver(s);
+                    TakeSamples(s);
+                }
+                _step = s;
+                if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+            }
+            return EndRun(start, end);
         }
-        return EndRun(start, end);
+        catch when (begun)
+        {
+            // The run failed (a device error, an exception from the progress callback): release what it had gathered
+            // and let the error through.
+            AbortRun();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -178,6 +190,9 @@ public abstract class StepEngine : ISimulationEngine
 
     /// <summary>Takes the samples of index s of every analog recorder whose interval divides s.</summary>
     protected abstract void TakeSamples(long s);
+
+    /// <summary>Releases what <see cref="BeginRun"/> and the steps gathered when a run fails before <see cref="EndRun"/>.</summary>
+    protected virtual void AbortRun() { }
 
     /// <summary>Returns what the run recorded.</summary>
     protected abstract RunResult EndRun(long start, long end);
