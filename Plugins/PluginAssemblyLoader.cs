@@ -12,7 +12,7 @@ namespace Meta.Plugins;
 internal static class PluginAssemblyLoader
 {
     /// <summary>
-    /// Types whose assemblies the plugin must take from the host: the contract (Meta.Abstractions) and
+    /// Types whose assemblies the plugin must take from the host: the contract (Meta.Backends.Contract, with Meta.Core) and
     /// dependency injection's abstractions, so that the plugin's <see cref="IMetaPlugin"/> and <see cref="IBackend"/>
     /// are the host's.
     /// </summary>

@@ -18,7 +18,8 @@ public sealed class TorchPluginPackagingTests(ITestOutputHelper output)
     {
         foreach (var file in new[] { "Meta.Backends.Torch.dll", "TorchSharp.dll", "libLibTorchSharp.so", "libtorch.so", "libtorch_cpu.so", "libc10.so" })
             Assert.True(File.Exists(Path.Combine(Folder, file)), $"{file} is missing from {Folder}");
-        Assert.False(File.Exists(Path.Combine(Folder, "Meta.Abstractions.dll")), "the contract assembly must come from the host");
+        foreach (var host in new[] { "Meta.Core.dll", "Meta.Backends.Contract.dll", "Meta.Models.dll", "Meta.Lowering.dll", "Meta.dll" })
+            Assert.False(File.Exists(Path.Combine(Folder, host)), $"{host} must come from the host, not the plugin folder");
         Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorch_cpu.so")), "the host folder must not carry libtorch");
 
         // The plugin's dependency manifest is for linux-x64 and names libtorch's native files.
