@@ -79,7 +79,10 @@ internal static class CpuKernelEmitter
         sb.AppendLine("        var dt = new Vector<double>(dtValue); var t = new Vector<double>(tValue);");
         static string Cast(string array) => $"MemoryMarshal.Cast<double, Vector<double>>({array})";
         for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        var B{k} = {Cast($"C[{k}].AsSpan()")}; // {perCell[k]}");
-        for (int k = 0; k < uniform.Count; k++) sb.AppendLine($"        var U{k} = new Vector<double>(U[{k}]); // {uniform[k]}");
+        // Uniform values are broadcast from memory where they are used (as constants folded into code would be), so a
+        // kernel with many of them does not run out of vector registers.
+        if (uniform.Count > 0) sb.AppendLine($"        ref double UNIFORM = ref MemoryMarshal.GetArrayDataReference(U); _ = U[{uniform.Count - 1}];");
+        for (int k = 0; k < uniform.Count; k++) sb.AppendLine($"        // U{k}: {uniform[k]}");
         for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        var R{r} = {Cast($"RING[{r}].AsSpan(slot)")};");
         sb.AppendLine($"        var I_INJ = {Cast("IINJ.AsSpan()")};");
         for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        var D{d} = {Cast($"RAND[{d}].AsSpan()")};");
@@ -109,7 +112,7 @@ internal static class CpuKernelEmitter
             int k = perCell.IndexOf(symbol);
             if (k >= 0) return $"B{k}[j]";
             k = uniform.IndexOf(symbol);
-            if (k >= 0) return $"U{k}";
+            if (k >= 0) return $"new Vector<double>(Unsafe.Add(ref UNIFORM, {k}))";
             throw new InvalidModelException($"The CPU kernel has no buffer '{symbol}'.");
         }
 

@@ -98,7 +98,10 @@ internal sealed class NeuronKernelBuilder
         {
             var rec = model.Receptors[r];
             receive.Add(new ReceiveInput(In(r), r));
-            var weighted = Mul(Sym(In(r)), K(Sym(ScaleName(rec.Name)), S));
+            // A scale that is a constant of the model (the 1 of most receptors) is structure, not a value: it stays in code.
+            var weighted = rec.Scale.Symbols().Count > 0 ? Mul(Sym(In(r)), K(Sym(ScaleName(rec.Name)), S))
+                : rec.Scale.Simplify() is NumberExpr { Value: 1 } ? Sym(In(r))
+                : Mul(Sym(In(r)), rec.Scale.Simplify());
             if (rec.Kind == ReceptorKind.VoltageJump) receive.Add(new Let(Jump(r), weighted));
             else receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), weighted)));
         }
