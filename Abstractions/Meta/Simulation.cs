@@ -161,10 +161,20 @@ public sealed class Simulation : IDisposable
         Recorders = Recorders.Specs(),
     };
 
+    /// <summary>
+    /// Warnings about what the network asked for but cannot get, each once: for now, Poisson sources whose rates cannot be
+    /// delivered at one spike per step (<see cref="Diagnostics.PoissonRateCheck"/>). Checked at every run.
+    /// </summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    private readonly List<string> _warnings = [];
+
     private void Advance(long steps, Action<double>? progress)
     {
         EnsureLoaded();
         SyncChanges();
+        foreach (var p in _populations)
+            if (Diagnostics.PoissonRateCheck.Check(p, Timestep) is { } warning && !_warnings.Contains(warning)) _warnings.Add(warning);
         if (steps == 0 && _step > 0) return;
         long from = _step;
         var result = _engine!.Run(steps, progress);

@@ -67,6 +67,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             progress.Finish();
         }
         double runSeconds = clock.Elapsed.TotalSeconds;
+        foreach (var warning in sim.Warnings) stderr.WriteLine($"warning: {warning}");
         var timings = new RunTimings(buildSeconds, sim.LoadSeconds, Math.Max(0, runSeconds - sim.LoadSeconds));
 
         var outcome = new RunOutcome
