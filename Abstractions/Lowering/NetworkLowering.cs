@@ -17,7 +17,6 @@ public sealed class NetworkLowering
     private readonly NeuronGroupLowering?[] _neurons;
 
     /// <summary>Lowers <paramref name="network"/>.</summary>
-    /// <exception cref="ConnectionException">A projection targets a spike source or names a receptor the target lacks.</exception>
     public NetworkLowering(NetworkSpec network)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -29,7 +28,7 @@ public sealed class NetworkLowering
             Timestep = network.Timestep,
             Seed = network.Seed,
             Groups = groups,
-            Projections = network.Projections.Select(p => Projection(p, network)).ToArray(),
+            Projections = network.Projections,
             CurrentSources = network.CurrentSources,
             Recorders = network.Recorders,
         };
@@ -68,25 +67,4 @@ public sealed class NetworkLowering
         Parameters = p.Parameters,
         Sequences = p.Sequences,
     };
-
-    private static SynapseGroupProgram Projection(ProjectionSpec p, NetworkSpec network)
-    {
-        var post = network.Populations[p.PostPopulation].Model;
-        if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
-        int receptor = post.Receptors.ToList().FindIndex(r => r.Name == p.Receptor);
-        if (receptor < 0) throw new ConnectionException($"Projection '{p.Label}': {post.Name} has no receptor '{p.Receptor}'.");
-        return new SynapseGroupProgram
-        {
-            Index = p.Index,
-            Label = p.Label,
-            PreGroup = p.PrePopulation,
-            PostGroup = p.PostPopulation,
-            Receptor = receptor,
-            SynapseType = p.SynapseType,
-            PreIndices = p.PreIndices,
-            PostIndices = p.PostIndices,
-            Weights = p.Weights,
-            DelaySteps = p.DelaySteps,
-        };
-    }
 }

@@ -232,7 +232,8 @@ public sealed class Simulation : IDisposable
             && !_currentSourcesChanged && !Recorders.Changed) return;
         foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
             changed.ValidateParameters();
-        var parts = ProjectionParts().ToArray();
+        // The projections' arrays are rebuilt only when a weight or delay changed.
+        var parts = _changedSynapses.Count > 0 ? ProjectionParts().ToArray() : [];
         var neurons = new List<NeuronGroupUpdate>();
         var sourceParameters = new List<(int, string, double[])>();
         foreach (var group in _changedParameters.GroupBy(c => c.Item1))
@@ -260,7 +261,7 @@ public sealed class Simulation : IDisposable
     }
 
     /// <summary>Splits each projection into one spec per (pre population, post population) pair, with the projection it came from.</summary>
-    private IEnumerable<(ProjectionSpec Spec, Projection Owner)> ProjectionParts()
+    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner)> ProjectionParts()
     {
         int index = 0;
         foreach (var prj in _projections)
@@ -273,13 +274,18 @@ public sealed class Simulation : IDisposable
             foreach (var g in groups)
             {
                 var ks = g.ToArray();
-                yield return (new ProjectionSpec
+                string label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]";
+                var post = _populations[g.Key.Post].CellType.Model;
+                if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
+                int receptor = post.Receptors.ToList().FindIndex(r => r.Name == prj.ReceptorType);
+                if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
+                yield return (new SynapseGroupProgram
                 {
                     Index = index++,
-                    Label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]",
-                    PrePopulation = g.Key.Pre,
-                    PostPopulation = g.Key.Post,
-                    Receptor = prj.ReceptorType,
+                    Label = label,
+                    PreGroup = g.Key.Pre,
+                    PostGroup = g.Key.Post,
+                    Receptor = receptor,
                     PreIndices = ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(),
                     PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
                     Weights = ks.Select(k => prj.Weights[k]).ToArray(),
