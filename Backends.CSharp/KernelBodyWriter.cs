@@ -27,6 +27,9 @@ public interface IKernelBinding
 
     /// <summary>The lines emitting the spikes of the cells where <paramref name="mask"/> holds.</summary>
     IEnumerable<string> EmitSpikes(string mask);
+
+    /// <summary>The lines sending <paramref name="value"/> to the synapse's receptor (<see cref="Programs.Transmit"/>; synapse kernels only).</summary>
+    IEnumerable<string> Transmit(string value) => throw new NotSupportedException("Transmit belongs to synapse kernels.");
 }
 
 /// <summary>
@@ -54,6 +57,16 @@ public sealed class KernelBodyWriter(CSharpDialect dialect, IKernelBinding bindi
         return sb.ToString();
     }
 
+    /// <summary>The C# lines of a statement list (a synapse kernel's event), each indented by <paramref name="indent"/>.</summary>
+    public string Write(IEnumerable<Statement> statements, string indent)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        var sb = new StringBuilder();
+        foreach (var statement in statements)
+            foreach (var line in Lines(statement)) sb.Append(indent).AppendLine(line);
+        return sb.ToString();
+    }
+
     private IEnumerable<string> Lines(Statement statement)
     {
         switch (statement)
@@ -73,6 +86,7 @@ public sealed class KernelBodyWriter(CSharpDialect dialect, IKernelBinding bindi
             case ReadRefractory r: return binding.ReadRefractory(Declare(r.Name, mask: true));
             case CountDown c: return binding.CountDown(LocalName(c.Active), LocalName(c.Restart), Number(c.Period));
             case EmitSpikes e: return binding.EmitSpikes(LocalName(e.Mask));
+            case Transmit x: return binding.Transmit(Number(x.Value));
             default: throw new NotSupportedException($"Statement {statement.GetType().Name} is not known to the C# emitter.");
         }
     }

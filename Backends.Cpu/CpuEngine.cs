@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
+using Meta.Backends.Cpu.Synapses;
 
 namespace Meta.Backends.Cpu;
 
@@ -15,7 +16,10 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private readonly WorkerPool _pool = new(threads);
     private CellGroup[] _groups = [];
     private InputRing[][] _rings = [];
-    private SynapseTable[] _tables = [];
+    private SynapseTable?[] _tables = [];
+    private PlasticTable?[] _plasticByIndex = [];
+    private PlasticTable[] _plastic = [];
+    private SpikeHistory?[] _history = [];
     private List<SynapseTable>[] _outgoing = [];
     private readonly List<int> _emitted = new(1024);
     private int _slots;
@@ -50,8 +54,12 @@ internal sealed class CpuEngine(int threads) : StepEngine
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
-        _tables = program.Projections.Select(p => new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor])).ToArray();
-        _outgoing = _groups.Select((g, i) => _tables.Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
+        _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
+        _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
+            : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _rings[p.PostGroup][p.Receptor], CountKernel)).ToArray();
+        _plastic = _plasticByIndex.OfType<PlasticTable>().ToArray();
+        _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory(slots) : null).ToArray();
+        _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
     }
 
@@ -140,12 +148,31 @@ internal sealed class CpuEngine(int threads) : StepEngine
                         if (flags[i] != 0) _emitted.Add(i);
                 }
             }
+            _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
             foreach (var c in _spikes)
                 if (c is not null && c.Population == g) c.Add(CollectionsMarshal.AsSpan(_emitted), s);
         }
+        if (_plastic.Length == 0) return;
+        // Synapse events of step s (docs/semantics.md): every pre event, then every post event.
+        double dt = Program.Timestep;
+        foreach (var t in _plastic) t.PreEvents(s, dt, Program.Seed, _history[t.Spec.PreGroup]!);
+        foreach (var t in _plastic) t.PostEvents(s, dt, Program.Seed, _history[t.Spec.PostGroup]!);
+    }
+
+    protected override bool SynapseDynamics => true;
+
+    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticByIndex[projection]?.Kernel;
+
+    protected override double[] ReadSynapseBuffer(int projection, string name) => _plasticByIndex[projection]!.Read(name);
+
+    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
+    {
+        var table = _plasticByIndex[projection]!;
+        if (kernel is null || kernel.Key == table.Kernel.Key) table.SetValues(values);
+        else table.SetKernel(kernel, values, CountKernel);
     }
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
@@ -162,9 +189,13 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private SourceGroup Source(int group) => _groups[group] as SourceGroup
         ?? throw new NonExistentParameterException("(a spike source parameter)", _groups[group].Program.ModelName, []);
 
-    protected override void SetWeights(int projection, double[] values) => _tables[projection].SetWeights(values);
+    protected override void SetWeights(int projection, double[] values) => _tables[projection]!.SetWeights(values);
 
-    protected override void SetDelays(int projection, double[] values) => _tables[projection].SetDelays(values);
+    protected override void SetDelays(int projection, double[] values)
+    {
+        if (_tables[projection] is { } table) table.SetDelays(values);
+        else _plasticByIndex[projection]!.SetDelays(values);
+    }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
@@ -174,6 +205,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
             else ((SourceGroup)_groups[g]).Reset();
         }
         foreach (var rings in _rings) foreach (var r in rings) r.Clear();
+        foreach (var h in _history) h?.Clear();
     }
 
     public override void Dispose() => _pool.Dispose();

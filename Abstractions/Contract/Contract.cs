@@ -9,7 +9,7 @@ public static class Contract
     /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 }
 
 /// <summary>
@@ -67,6 +67,12 @@ public static class BackendFeatures
 {
     /// <summary>Standard normal draws in kernels: the noise terms of stochastic differential equations.</summary>
     public const string NoiseTerms = "noise-terms";
+
+    /// <summary>
+    /// Synapse kernels (<see cref="Programs.SynapseKernel"/>): per-synapse state and event code on pre and post spikes, i.e. every
+    /// plastic and stochastic synapse type, standard or user-defined.
+    /// </summary>
+    public const string SynapseDynamics = "synapse-dynamics";
 }
 
 /// <summary>Identifies a backend.</summary>

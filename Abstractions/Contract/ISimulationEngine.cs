@@ -27,6 +27,13 @@ public interface ISimulationEngine : IDisposable
     /// <summary>Returns to step 0: states take the given initial values; queued spikes and refractory counters are cleared.</summary>
     void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues);
 
+    /// <summary>
+    /// The current values of buffer <paramref name="name"/> (a state such as <c>weight</c>, <c>u</c>, or a parameter) of
+    /// projection <paramref name="projection"/>'s synapse kernel, one per connection in the program's connection order.
+    /// Plastic state lives on the backend's device between runs and is copied back only when asked for here.
+    /// </summary>
+    double[] ReadSynapses(int projection, string name);
+
     /// <summary>What this engine has compiled and reused, for diagnostics and tests.</summary>
     EngineStatistics Statistics { get; }
 }
@@ -51,6 +58,8 @@ public sealed record ProgramUpdate
     public IReadOnlyList<(int Group, string Name, double[][] Values)> SourceSequences { get; init; } = [];
     /// <summary>New per-connection values of <c>weight</c> or <c>delay</c> (delays in steps).</summary>
     public IReadOnlyList<(int Projection, string Name, double[] Values)> Synapses { get; init; } = [];
+    /// <summary>New buffer values of projections with a synapse kernel, with a new kernel where a value's storage changed.</summary>
+    public IReadOnlyList<SynapseGroupUpdate> SynapseGroups { get; init; } = [];
     /// <summary>The complete new set of current sources, or null if unchanged.</summary>
     public IReadOnlyList<CurrentSourceSpec>? CurrentSources { get; init; }
     /// <summary>The complete new set of recorders, or null if unchanged.</summary>
@@ -62,6 +71,12 @@ public sealed record ProgramUpdate
 /// <param name="Kernel">The group's new kernel when the storage of a buffer changed (a uniform value became per cell), else null.</param>
 /// <param name="Values">The new values of the group's non-state buffers, laid out as in <see cref="NeuronGroupProgram.Values"/>.</param>
 public sealed record NeuronGroupUpdate(int Group, CellKernel? Kernel, IReadOnlyDictionary<string, double[]> Values);
+
+/// <summary>New values for buffers of one projection's synapse kernel.</summary>
+/// <param name="Projection">The projection.</param>
+/// <param name="Kernel">Its new kernel when the storage of a buffer changed (a uniform parameter became per synapse), else null.</param>
+/// <param name="Values">The new values, laid out as in <see cref="SynapseGroupProgram.Values"/>; states listed here are overwritten.</param>
+public sealed record SynapseGroupUpdate(int Projection, SynapseKernel? Kernel, IReadOnlyDictionary<string, double[]> Values);
 
 /// <summary>What one <see cref="ISimulationEngine.Run"/> call recorded.</summary>
 public sealed class RunResult

@@ -46,3 +46,6 @@ public sealed class NotSupportedByBackendException(string backend, string featur
 /// <summary>A backend name that no loaded plugin provides.</summary>
 public sealed class BackendNotFoundException(string name, IEnumerable<string> available)
     : MetaException($"No backend named '{name}' is loaded (available: {(available.Any() ? string.Join(", ", available) : "none")}).");
+
+/// <summary>A combination of model components that no model implements (PyNN's <c>NoModelAvailableError</c>).</summary>
+public sealed class NoModelAvailableException(string message) : MetaException(message);

@@ -2,6 +2,7 @@ using Meta.Backends.Runtime;
 using Meta.Backends;
 using Meta.Backends.Programs;
 using Meta.Lowering;
+using Meta.Lowering.Synapses;
 using Meta.CurrentSources;
 using Meta.Models;
 using Meta.Network;
@@ -96,7 +97,7 @@ public sealed class Simulation : IDisposable
 
     /// <summary>Creates a projection (same as <c>new Projection(...)</c>); a null space is the default <see cref="Spatial.Space"/>.</summary>
     public Projection Connect(CellCollection pre, CellCollection post, Projections.Connectors.Connector connector,
-        StaticSynapse? synapse = null, string? receptorType = null, string? label = null, Spatial.Space? space = null) =>
+        SynapseType? synapse = null, string? receptorType = null, string? label = null, Spatial.Space? space = null) =>
         new(pre, post, connector, synapse, receptorType, label, space);
 
     /// <summary>Advances the simulation by <paramref name="milliseconds"/> (PyNN's <c>run</c>); returns the new time.</summary>
@@ -156,7 +157,7 @@ public sealed class Simulation : IDisposable
             InitialValues = p.AllInitialValues(),
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
         }).ToArray(),
-        Projections = ProjectionParts().Select(p => p.Spec).ToArray(),
+        Projections = (_partsOfLoad = ProjectionParts().ToArray()).Select(p => p.Spec).ToArray(),
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
     };
@@ -220,7 +221,11 @@ public sealed class Simulation : IDisposable
         foreach (var c in spec.CurrentSources)
             if (!caps.CurrentSources.Contains(c.Kind)) throw new NotSupportedByBackendException(name, $"Current source {c.Kind}");
         foreach (var pr in spec.Projections)
-            if (!caps.SynapseTypes.Contains(pr.SynapseType)) throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType}");
+        {
+            if (pr.Kernel is null && !caps.SynapseTypes.Contains(pr.SynapseType)) throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType}");
+            if (pr.Kernel is not null && !caps.Features.Contains(BackendFeatures.SynapseDynamics))
+                throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType} (synapse dynamics)");
+        }
         if (Options.Precision is { } precision && !caps.Precisions.Contains(precision))
             throw new NotSupportedByBackendException(name, $"Precision {precision}");
     }
@@ -247,8 +252,10 @@ public sealed class Simulation : IDisposable
             Neurons = neurons,
             SourceParameters = sourceParameters,
             SourceSequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
-            Synapses = _changedSynapses.SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
+            Synapses = _changedSynapses.Where(c => c.Item2 == "delay" || c.Item1.Model is null)
+                .SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
                 .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
+            SynapseGroups = SynapseGroupUpdates(parts),
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
             Recorders = Recorders.Changed ? Recorders.Specs() : null,
         };
@@ -260,8 +267,12 @@ public sealed class Simulation : IDisposable
         Recorders.Changed = false;
     }
 
-    /// <summary>Splits each projection into one spec per (pre population, post population) pair, with the projection it came from.</summary>
-    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner)> ProjectionParts()
+    /// <summary>
+    /// Splits each projection into one spec per (pre population, post population) pair, with the projection it came from and
+    /// the positions of its connections in the projection (connection order). A synapse type with dynamics is lowered into
+    /// its kernel here, with its per-synapse values.
+    /// </summary>
+    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts()
     {
         int index = 0;
         foreach (var prj in _projections)
@@ -279,21 +290,80 @@ public sealed class Simulation : IDisposable
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
                 int receptor = post.Receptors.ToList().FindIndex(r => r.Name == prj.ReceptorType);
                 if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
-                yield return (new SynapseGroupProgram
+                var weights = ks.Select(k => prj.Weights[k]).ToArray();
+                var spec = new SynapseGroupProgram
                 {
                     Index = index++,
                     Label = label,
                     PreGroup = g.Key.Pre,
                     PostGroup = g.Key.Post,
                     Receptor = receptor,
+                    SynapseType = prj.Synapse.Name,
                     PreIndices = ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(),
                     PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
-                    Weights = ks.Select(k => prj.Weights[k]).ToArray(),
+                    Weights = weights,
                     DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
-                }, prj);
+                    DendriticDelayFraction = prj.Synapse.DendriticDelayFraction,
+                };
+                if (prj.Model is { } model)
+                {
+                    var parameters = PartColumns(prj.SynapseParameters, ks);
+                    parameters[SynapseModel.WeightName] = weights;
+                    var states = PartColumns(prj.SynapseStates, ks);
+                    if (model.PlasticWeight) states[SynapseModel.WeightName] = weights;
+                    if (!model.PlasticWeight) states.Remove(SynapseModel.WeightName);
+                    var kernel = SynapseKernelBuilder.Build(model, parameters);
+                    spec = spec with { Kernel = kernel, Values = SynapseKernelBuilder.Values(model, kernel, parameters, states, ks.Length) };
+                }
+                yield return (spec, prj, ks);
             }
         }
     }
+
+    /// <summary>
+    /// The updates of projections with a synapse model whose parameters or states were set: every parameter buffer (its
+    /// storage may have changed, then with the new kernel) and the states that were set.
+    /// </summary>
+    private SynapseGroupUpdate[] SynapseGroupUpdates((SynapseGroupProgram Spec, Projection Owner, int[] Connections)[] parts)
+    {
+        var updates = new List<SynapseGroupUpdate>();
+        foreach (var projection in _changedSynapses.Where(c => c.Item1.Model is not null && c.Item2 != "delay").Select(c => c.Item1).Distinct())
+        {
+            var changed = _changedSynapses.Where(c => c.Item1 == projection).Select(c => c.Item2).ToHashSet();
+            foreach (var (spec, _, _) in parts.Where(p => p.Owner == projection))
+            {
+                var loaded = _partsOfLoad[spec.Index].Spec.Kernel!;
+                var kernel = spec.Kernel!;
+                var values = spec.Values.Where(kv => kernel.Buffer(kv.Key)!.Role != BufferRole.State || changed.Contains(kv.Key))
+                    .ToDictionary(kv => kv.Key, kv => kv.Value);
+                updates.Add(new SynapseGroupUpdate(spec.Index, kernel.Key == loaded.Key ? null : kernel, values));
+                _partsOfLoad[spec.Index] = (spec, projection, _partsOfLoad[spec.Index].Connections);
+            }
+        }
+        return updates.ToArray();
+    }
+
+    private static Dictionary<string, double[]> PartColumns(IReadOnlyDictionary<string, double[]> columns, int[] connections) =>
+        columns.ToDictionary(kv => kv.Key, kv => connections.Select(k => kv.Value[k]).ToArray());
+
+    /// <summary>
+    /// The current values of a synapse state of <paramref name="projection"/> (connection order) as the backend holds them, or
+    /// null before the first run or when a value set since has not reached the backend yet.
+    /// </summary>
+    internal double[]? ReadSynapseState(Projection projection, string name)
+    {
+        if (_engine is null || _changedSynapses.Contains((projection, name))) return null;
+        var result = new double[projection.Size];
+        foreach (var (spec, owner, connections) in _partsOfLoad)
+        {
+            if (owner != projection) continue;
+            var values = _engine.ReadSynapses(spec.Index, name);
+            for (int i = 0; i < connections.Length; i++) result[connections[i]] = values[i];
+        }
+        return result;
+    }
+
+    private (SynapseGroupProgram Spec, Projection Owner, int[] Connections)[] _partsOfLoad = [];
 
     private CurrentSourceSpec[] CurrentSourceSpecs()
     {

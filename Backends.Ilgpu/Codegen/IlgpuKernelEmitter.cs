@@ -15,6 +15,8 @@ namespace Meta.Backends.Ilgpu.Codegen;
 internal static class IlgpuKernelEmitter
 {
     private const string MethodName = "Step";
+    /// <summary>The device math class every ILGPU kernel calls.</summary>
+    internal const string IlgpuMath = "global::Meta.Backends.Ilgpu.Kernels.DeviceMath";
     private static readonly KernelCompiler s_compiler = new(IlgpuBackend.BackendName, typeof(IlgpuKernelEmitter).Assembly,
         [typeof(IlgpuKernelEmitter).Assembly, typeof(ILGPU.ArrayView<>).Assembly, typeof(Meta.Random.Philox).Assembly]);
 
@@ -37,7 +39,7 @@ internal static class IlgpuKernelEmitter
         var cells = kernel.Buffers.Where(b => b.Role != BufferRole.State && b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
         var binding = new Binding(states, cells, uniform, kernel.UniformDraws, single);
-        string body = new KernelBodyWriter(new ScalarDialect(single), binding).Write(kernel, "            ");
+        string body = new KernelBodyWriter(new ScalarDialect(single, IlgpuMath), binding).Write(kernel, "            ");
 
         var sb = new StringBuilder();
         sb.AppendLine("using System;");

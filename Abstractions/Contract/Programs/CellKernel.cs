@@ -126,6 +126,7 @@ public sealed record CellKernel
         ReadRefractory r => $"{r.Name} = refractory",
         CountDown c => $"count down where {c.Active}, restart at {Print(c.Period)} where {c.Restart}",
         EmitSpikes e => $"emit where {e.Mask}",
+        Transmit x => $"transmit {Print(x.Value)}",
         _ => statement.ToString() ?? "",
     };
 

@@ -61,6 +61,14 @@ public sealed record CountDown(string Active, string Restart, Expr Period) : Sta
 /// <param name="Mask">The condition local.</param>
 public sealed record EmitSpikes(string Mask) : Statement;
 
+/// <summary>
+/// In a <see cref="SynapseKernel.OnPre"/>: adds <paramref name="Value"/> to the postsynaptic cell's receptor input of the step
+/// at which the spike arrives (the synapse's dendritic delay after the pre event). A pre event that runs no
+/// <see cref="Transmit"/> delivers nothing (a failed release).
+/// </summary>
+/// <param name="Value">The amount, in the receptor's unit.</param>
+public sealed record Transmit(Expr Value) : Statement;
+
 /// <summary>Helpers over statements.</summary>
 public static class StatementExtensions
 {
@@ -72,6 +80,7 @@ public static class StatementExtensions
         Assign a => [a.Value],
         Store s => [s.Value],
         CountDown c => [c.Period],
+        Transmit x => [x.Value],
         _ => [],
     };
 

@@ -90,9 +90,9 @@ public sealed record SpikeSourceProgram : CellGroupProgram
 
 /// <summary>
 /// One projection between two groups as explicit connection arrays, sorted by presynaptic index then creation order, and
-/// the synapse's code. A static synapse adds its weight to the receptor's ring at the arrival step; the plastic phases
-/// (code on a presynaptic spike, on a postsynaptic spike, continuous dynamics, per-synapse state) are designed into the
-/// step program (docs/architecture.md) and are not produced yet.
+/// the synapse's code. A static synapse (<see cref="Kernel"/> null) adds its weight to the receptor's ring at the arrival
+/// step. A synapse with dynamics runs its <see cref="SynapseKernel"/> on pre and post events, over per-synapse buffers
+/// (<see cref="Values"/>); its weight, if plastic, is the state buffer <c>weight</c>.
 /// </summary>
 public sealed record SynapseGroupProgram
 {
@@ -112,10 +112,26 @@ public sealed record SynapseGroupProgram
     public required int[] PreIndices { get; init; }
     /// <summary>Postsynaptic cell (within the post group) per connection.</summary>
     public required int[] PostIndices { get; init; }
-    /// <summary>Weight per connection, in the receptor's unit.</summary>
+    /// <summary>Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value).</summary>
     public required double[] Weights { get; init; }
     /// <summary>Delay per connection in whole steps (≥ 1).</summary>
     public required int[] DelaySteps { get; init; }
     /// <summary>The number of connections.</summary>
     public int Count => PreIndices.Length;
+
+    /// <summary>The synapse's event code, or null for a static synapse.</summary>
+    public SynapseKernel? Kernel { get; init; }
+    /// <summary>
+    /// The values of every buffer <see cref="Kernel"/> declares: per-synapse ones have <see cref="Count"/> values (connection
+    /// order), uniform ones 1. State values are the initial values. Empty for a static synapse.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> Values { get; init; } = new Dictionary<string, double[]>();
+    /// <summary>
+    /// The fraction of each delay that is dendritic (PyNN's <c>dendritic_delay_fraction</c>, in [0, 1]): a pre event reaches
+    /// the synapse <see cref="AxonalSteps"/> steps after the spike, a post event <c>delay − AxonalSteps</c> steps after it.
+    /// </summary>
+    public double DendriticDelayFraction { get; init; } = 1.0;
+
+    /// <summary>The axonal part, in steps, of a delay of <paramref name="delaySteps"/> steps: <c>round(delay·(1 − fraction))</c>.</summary>
+    public int AxonalSteps(int delaySteps) => (int)Math.Round(delaySteps * (1.0 - DendriticDelayFraction), MidpointRounding.AwayFromZero);
 }

@@ -12,6 +12,7 @@ namespace Meta.Backends.Runtime;
 public abstract class StepEngine : ISimulationEngine
 {
     private long _step;
+    private readonly Dictionary<int, Dictionary<string, double[]>> _synapseInitial = [];
     private bool _initialEmitted;
     private int _compiled, _reused;
 
@@ -51,7 +52,9 @@ public abstract class StepEngine : ISimulationEngine
             throw new NotSupportedByBackendException(BackendName, $"A batch of {program.BatchSize} network variants");
         foreach (var p in program.Projections)
         {
-            if (p.SynapseType != "StaticSynapse") throw new NotSupportedByBackendException(BackendName, $"Synapse type {p.SynapseType}");
+            if (p.Kernel is null && p.SynapseType != "StaticSynapse") throw new NotSupportedByBackendException(BackendName, $"Synapse type {p.SynapseType}");
+            if (p.Kernel is not null && !SynapseDynamics) throw new NotSupportedByBackendException(BackendName, $"Synapse type {p.SynapseType} (synapse dynamics)");
+            if (p.Kernel is { } sk) CheckSynapseValues(p, sk, p.Values);
             if (program.Groups[p.PostGroup] is not NeuronGroupProgram post) throw new ConnectionException($"Projection '{p.Label}' targets spike sources.");
             if (p.Receptor < 0 || p.Receptor >= post.Receptors.Count) throw new ConnectionException($"Projection '{p.Label}': receptor {p.Receptor} does not exist.");
         }
@@ -59,6 +62,9 @@ public abstract class StepEngine : ISimulationEngine
             if (g.Kernel.Phases.Any(p => p.Phase == Phase.Coupling && p.Statements.Count > 0))
                 throw new NotSupportedByBackendException(BackendName, $"Continuous coupling ('{g.Label}')");
         Program = program;
+        _synapseInitial.Clear();
+        foreach (var p in program.Projections)
+            if (p.Kernel is { } k) _synapseInitial[p.Index] = k.States.Where(p.Values.ContainsKey).ToDictionary(n => n, n => (double[])p.Values[n].Clone());
         Injection = new CurrentInjection(program);
         OnLoad(program);
         Injection.SetSources(program.CurrentSources);
@@ -135,7 +141,18 @@ public abstract class StepEngine : ISimulationEngine
                         throw new NotSupportedByBackendException(BackendName, $"A delay of {v} steps after the first run (the delay buffers hold up to {Program.RingSlots - 1} steps)");
                 SetDelays(projection, values);
             }
-            else throw new NonExistentParameterException(name, Program.Projections[projection].SynapseType, ["weight", "delay"]);
+            else if (name == "weight" && Program.Projections[projection].Kernel is null) SetWeights(projection, values);
+            else throw new NonExistentParameterException(name, Program.Projections[projection].SynapseType, SynapseNames(projection));
+        }
+        foreach (var g in update.SynapseGroups)
+        {
+            var p = Program.Projections[g.Projection];
+            var kernel = g.Kernel ?? SynapseKernelOf(g.Projection)
+                ?? throw new ArgumentException($"Projection '{p.Label}' has no synapse kernel.", nameof(update));
+            CheckSynapseValues(p, kernel, g.Values);
+            UpdateSynapses(g.Projection, g.Kernel, g.Values);
+            foreach (var (name, values) in g.Values)
+                if (kernel.Buffer(name)!.Role == BufferRole.State) _synapseInitial[g.Projection][name] = (double[])values.Clone();
         }
         if (update.CurrentSources is { } sources) Injection.SetSources(sources);
         if (update.Recorders is { } recorders) SetRecorders(recorders);
@@ -143,10 +160,52 @@ public abstract class StepEngine : ISimulationEngine
     }
 
     /// <inheritdoc />
+    public double[] ReadSynapses(int projection, string name)
+    {
+        if (projection < 0 || projection >= Program.Projections.Count) throw new ArgumentOutOfRangeException(nameof(projection), projection, "No such projection.");
+        var p = Program.Projections[projection];
+        var kernel = SynapseKernelOf(projection);
+        var buffer = kernel?.Buffer(name) ?? throw new NonExistentParameterException(name, p.SynapseType, SynapseNames(projection));
+        var values = ReadSynapseBuffer(projection, name);
+        if (buffer.Storage == Storage.Uniform && values.Length == 1 && p.Count != 1) return Enumerable.Repeat(values[0], p.Count).ToArray();
+        return values;
+    }
+
+    /// <summary>Whether this backend runs synapse kernels (<see cref="BackendFeatures.SynapseDynamics"/>).</summary>
+    protected virtual bool SynapseDynamics => false;
+
+    /// <summary>The synapse kernel projection <paramref name="projection"/> runs now, or null for a static one.</summary>
+    protected virtual SynapseKernel? SynapseKernelOf(int projection) => Program.Projections[projection].Kernel;
+
+    /// <summary>The values of buffer <paramref name="name"/> of a projection's synapse kernel, in connection order (1 value for a uniform one).</summary>
+    protected virtual double[] ReadSynapseBuffer(int projection, string name) =>
+        throw new NotSupportedByBackendException(BackendName, "Synapse dynamics");
+
+    /// <summary>Replaces buffer values of a projection's synapse kernel, and the kernel when <paramref name="kernel"/> is set.</summary>
+    protected virtual void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values) =>
+        throw new NotSupportedByBackendException(BackendName, "Synapse dynamics");
+
+    private string[] SynapseNames(int projection) =>
+        ["weight", "delay", .. (SynapseKernelOf(projection)?.Buffers.Select(b => b.Name).Where(n => n != "weight" && !n.StartsWith("__", StringComparison.Ordinal)) ?? [])];
+
+    private static void CheckSynapseValues(SynapseGroupProgram p, SynapseKernel kernel, IReadOnlyDictionary<string, double[]> values)
+    {
+        foreach (var (name, v) in values)
+        {
+            var b = kernel.Buffer(name) ?? throw new NonExistentParameterException(name, p.SynapseType, kernel.Buffers.Select(x => x.Name));
+            int expected = b.Storage == Storage.Uniform ? 1 : p.Count;
+            if (v.Length != expected)
+                throw new ArgumentException($"Projection '{p.Label}': buffer '{name}' needs {expected} values, got {v.Length}.");
+        }
+    }
+
+    /// <inheritdoc />
     public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
         ArgumentNullException.ThrowIfNull(initialValues);
         OnReset(initialValues);
+        // PyNN's reset(): synaptic state (weights included) returns to its initial values, the last ones set before a run.
+        foreach (var (projection, states) in _synapseInitial) UpdateSynapses(projection, null, states);
         _step = 0;
         _initialEmitted = false;
     }

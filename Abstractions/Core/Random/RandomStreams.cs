@@ -36,4 +36,11 @@ public static class RandomStreams
     /// with global index <paramref name="globalCell"/>: its intervals are drawn from it in order (docs/semantics.md).
     /// </summary>
     public static ulong SpikeTrainCell(int globalCell) => 0x100_0000_0000UL + (ulong)globalCell;
+    /// <summary>
+    /// The stream of draw <paramref name="draw"/> (0–15) of synapse <paramref name="synapse"/> (its position in the connection
+    /// arrays of step-program projection <paramref name="projection"/>): 2^56 + 2^40·projection + 16·synapse + draw; its
+    /// element 2·s is for the synapse's pre event of step s, 2·s + 1 for its post event (docs/semantics.md).
+    /// </summary>
+    public static ulong SynapseDraw(int projection, int synapse, int draw) =>
+        0x100_0000_0000_0000UL + ((ulong)projection << 40) + ((ulong)synapse << 4) + (ulong)draw;
 }

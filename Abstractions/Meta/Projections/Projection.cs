@@ -1,3 +1,4 @@
+using Meta.Expressions;
 using Meta.Models;
 using Meta.Populations;
 using Meta.Projections.Connectors;
@@ -22,7 +23,7 @@ public sealed class Projection
     /// a delay out of range. <paramref name="space"/> measures the distances that distance-dependent connectors and
     /// synapse values use (null: the default <see cref="Spatial.Space"/>, Euclidean over x, y, z).
     /// </summary>
-    public Projection(CellCollection pre, CellCollection post, Connector connector, StaticSynapse? synapse = null,
+    public Projection(CellCollection pre, CellCollection post, Connector connector, SynapseType? synapse = null,
         string? receptorType = null, string? label = null, Space? space = null)
     {
         ArgumentNullException.ThrowIfNull(pre);
@@ -86,8 +87,84 @@ public sealed class Projection
         CheckWeights(weights);
         _weight = weights;
         _delay = RoundDelays(delays);
+        if (Synapse.Model is { } model)
+        {
+            foreach (var name in Synapse.ParameterValues.Keys)
+                if (name == SynapseModel.WeightName || !model.Parameters.Any(p => p.Name == name))
+                    throw new NonExistentParameterException(name, Synapse.Name, model.Parameters.Select(p => p.Name).Where(n => n != SynapseModel.WeightName));
+            foreach (var parameter in model.Parameters.Where(p => p.Name != SynapseModel.WeightName))
+            {
+                double[] values = Synapse.ParameterValues.TryGetValue(parameter.Name, out var given)
+                    ? given.Evaluate(parameter.Name, _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
+                    : parameter.Name == PostTimeConstant ? ReceptorTimeConstants(postCells, parameter.Default)
+                    : Enumerable.Repeat(parameter.Default, _pre.Length).ToArray();
+                _synapseParameters[parameter.Name] = values;
+            }
+            foreach (var state in model.States.Where(st => st.Name != SynapseModel.WeightName))
+            {
+                var values = new double[_pre.Length];
+                for (int k = 0; k < values.Length; k++)
+                {
+                    int at = k;
+                    values[k] = state.Initial.Evaluate(n => ParameterColumn(n)[at]);
+                }
+                _synapseStates[state.Name] = values;
+            }
+        }
         Simulation.AddProjection(this);
     }
+
+    /// <summary>The parameter a synapse model reads for the postsynaptic current's time constant (Tsodyks–Markram's <c>tau_psc</c>).</summary>
+    public const string PostTimeConstant = "tau_psc";
+
+    private readonly Dictionary<string, double[]> _synapseParameters = [];
+    private readonly Dictionary<string, double[]> _synapseStates = [];
+
+    /// <summary>
+    /// The time constant of the receptor each connection targets: −1/(∂ target′/∂ target) of the receptor's target state,
+    /// evaluated with the post cell's parameters (tau_syn_E or tau_syn_I for the standard exponential synapses).
+    /// </summary>
+    private double[] ReceptorTimeConstants((Population Population, int Index)[] postCells, double fallback)
+    {
+        var result = new double[_post.Length];
+        for (int k = 0; k < result.Length; k++)
+        {
+            var (population, cell) = postCells[_post[k]];
+            var model = population.CellType.Model;
+            var receptor = model.FindReceptor(ReceptorType)!;
+            var ode = model.Odes.FirstOrDefault(o => o.State == receptor.Target);
+            if (ode is null) { result[k] = fallback; continue; }
+            var parameters = population.ParameterArrays;
+            double slope = ode.RightHandSide.Derivative(receptor.Target)
+                .Evaluate(n => parameters.TryGetValue(n, out var v) ? v[cell] : 0.0);
+            result[k] = slope < 0 && double.IsFinite(slope) ? -1.0 / slope : fallback;
+        }
+        return result;
+    }
+
+    /// <summary>The synapse model the projection runs, or null for <see cref="StaticSynapse"/>.</summary>
+    public SynapseModel? Model => Synapse.Model;
+
+    /// <summary>The model's parameter values per connection (connection order), for the resolved network.</summary>
+    internal IReadOnlyDictionary<string, double[]> SynapseParameters => _synapseParameters;
+
+    /// <summary>The model's per-synapse initial states other than the weight (connection order), as last set.</summary>
+    internal IReadOnlyDictionary<string, double[]> SynapseStates => _synapseStates;
+
+    private double[] ParameterColumn(string name) => name == SynapseModel.WeightName ? _weight
+        : _synapseParameters.TryGetValue(name, out var v) ? v
+        : throw new NonExistentParameterException(name, Synapse.Name, AttributeNames);
+
+    /// <summary>The names <see cref="Get"/> and <see cref="Set"/> accept: weight, delay and the synapse model's parameters and states.</summary>
+    public IReadOnlyList<string> AttributeNames =>
+        ["weight", "delay", .. (Model?.AttributeNames.Where(n => n != SynapseModel.WeightName) ?? [])];
+
+    /// <summary>
+    /// PyNN's <c>get(name, format='list')</c> as one value per connection in connection order: weights, delays, parameters, and
+    /// for a synapse with dynamics its current state (a learned weight, <c>u</c>, traces) as the backend holds it after the last
+    /// run (read from the device only now).
+    /// </summary>
+    public double[] Get(string attribute) => (double[])Column(attribute).Clone();
 
     /// <summary>The simulation.</summary>
     public Simulation Simulation { get; }
@@ -100,7 +177,7 @@ public sealed class Projection
     /// <summary>The connector used.</summary>
     public Connector Connector { get; }
     /// <summary>The synapse type.</summary>
-    public StaticSynapse Synapse { get; }
+    public SynapseType Synapse { get; }
     /// <summary>The space in which distances between pre and post cells are measured.</summary>
     public Space Space { get; }
     /// <summary>The receptor type on the post cells.</summary>
@@ -193,17 +270,23 @@ public sealed class Projection
                 RoundDelays(values).CopyTo(_delay, 0);
                 break;
             default:
-                throw new NonExistentParameterException(attribute, StaticSynapse.TypeName, ["weight", "delay"]);
+                if (_synapseParameters.TryGetValue(attribute, out var parameter)) values.CopyTo(parameter, 0);
+                else if (_synapseStates.TryGetValue(attribute, out var state)) values.CopyTo(state, 0);
+                else throw new NonExistentParameterException(attribute, Synapse.Name, AttributeNames);
+                break;
         }
         Simulation.MarkSynapseChanged(this, attribute);
     }
 
-    private double[] Column(string attribute) => attribute switch
+    private double[] Column(string attribute)
     {
-        "weight" => _weight,
-        "delay" => _delay,
-        _ => throw new NonExistentParameterException(attribute, StaticSynapse.TypeName, ["weight", "delay"]),
-    };
+        if (attribute == "delay") return _delay;
+        bool state = attribute == SynapseModel.WeightName ? Model?.PlasticWeight == true : _synapseStates.ContainsKey(attribute);
+        if (state && Simulation.ReadSynapseState(this, attribute) is { } current) return current;
+        if (attribute == SynapseModel.WeightName) return _weight;
+        if (_synapseStates.TryGetValue(attribute, out var initial)) return initial;
+        return ParameterColumn(attribute);
+    }
 
     /// <summary>The distance function over pre and post positions in this projection's space.</summary>
     private Func<int, int, double> Distance(double[,] pre, double[,] post)

@@ -35,6 +35,7 @@ internal sealed class BrokenBackend(IBackend inner, string defect, Func<CellKern
         });
 
         public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues) => engine.Reset(initialValues);
+        public double[] ReadSynapses(int projection, string name) => engine.ReadSynapses(projection, name);
         public void Dispose() => engine.Dispose();
     }
 

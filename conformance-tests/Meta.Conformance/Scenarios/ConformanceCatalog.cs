@@ -19,6 +19,7 @@ public static class ConformanceCatalog
         .. NetworkScenarios.All(),
         .. SpaceAndConnectorScenarios.All(),
         .. NoiseScenarios.All(),
+        .. SynapseScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. ErrorScenarios.All(),
     ];

@@ -1,22 +1,27 @@
 using System.Globalization;
-using Meta.Backends.CSharp;
 using Meta.Backends.Programs;
 using Meta.Expressions;
 
-namespace Meta.Backends.Ilgpu.Codegen;
+namespace Meta.Backends.CSharp;
 
 /// <summary>
-/// The ILGPU kernels' C#: one thread per cell, numbers in <c>double</c> or <c>float</c>, conditions in <c>bool</c>.
-/// Functions call <see cref="Kernels.DeviceMath"/>, which compiles for every ILGPU target; float32 literals are the float64
-/// value rounded once, the same rounding as every value uploaded to the device.
+/// Scalar C#: one cell or synapse per thread or loop iteration, numbers in <c>double</c> or <c>float</c>, conditions in
+/// <c>bool</c>. Functions call <paramref name="mathClass"/> (<c>System.Math</c> on the CPU; ILGPU's <c>DeviceMath</c>, which
+/// compiles for every ILGPU target); float32 literals are the float64 value rounded once, the same rounding as every value
+/// uploaded to a float32 device.
 /// </summary>
-internal sealed class ScalarDialect(bool single) : CSharpDialect
+/// <param name="single">Whether numbers are float32.</param>
+/// <param name="mathClass">The class with <c>Exp</c>, <c>Log</c>, <c>Sqrt</c>, <c>Abs</c>, <c>Floor</c>, <c>Ceiling</c>, <c>Min</c>, <c>Max</c>, <c>Sin</c>, <c>Cos</c>, <c>Tan</c>, <c>Tanh</c>, <c>Pow</c>.</param>
+public sealed class ScalarDialect(bool single, string mathClass = "global::System.Math") : CSharpDialect
 {
-    private const string MathClass = "global::Meta.Backends.Ilgpu.Kernels.DeviceMath";
+    private string MathClass => mathClass;
 
+    /// <inheritdoc />
     public override string NumberType => single ? "float" : "double";
+    /// <inheritdoc />
     public override string MaskType => "bool";
 
+    /// <inheritdoc />
     public override string Literal(double value) => LiteralOf(value, single);
 
     /// <summary>A literal of the kernel's type.</summary>
@@ -31,8 +36,10 @@ internal sealed class ScalarDialect(bool single) : CSharpDialect
         return single ? $"((float){s})" : (v < 0 ? $"({s})" : s);
     }
 
+    /// <inheritdoc />
     public override string MaskLiteral(bool value) => value ? "true" : "false";
 
+    /// <inheritdoc />
     public override string Compare(BinaryOperator op, string left, string right) => op switch
     {
         BinaryOperator.Less => $"({left} < {right})",
@@ -44,14 +51,22 @@ internal sealed class ScalarDialect(bool single) : CSharpDialect
         _ => throw new NotSupportedException(op.ToString()),
     };
 
+    /// <inheritdoc />
     public override string And(string left, string right) => $"({left} & {right})";
+    /// <inheritdoc />
     public override string Or(string left, string right) => $"({left} | {right})";
+    /// <inheritdoc />
     public override string Not(string operand) => $"(!{operand})";
+    /// <inheritdoc />
     public override string Select(string condition, string then, string otherwise) => $"({condition} ? {then} : {otherwise})";
+    /// <inheritdoc />
     public override string IsNonZero(string number) => $"({number} != {Literal(0)})";
+    /// <inheritdoc />
     public override string OneWhere(string condition) => $"({condition} ? {Literal(1)} : {Literal(0)})";
+    /// <inheritdoc />
     public override string AssignWhere(string target, string condition, string value) => $"if ({condition}) {target} = {value};";
 
+    /// <inheritdoc />
     public override string Call(string function, IReadOnlyList<string> a)
     {
         if (function == KernelSymbols.Phi) return $"Phi({a[0]}, {a[1]})";
@@ -70,7 +85,7 @@ internal sealed class ScalarDialect(bool single) : CSharpDialect
             "tan" => "Tan",
             "tanh" => "Tanh",
             "pow" => "Pow",
-            _ => throw new NotSupportedException($"Function '{function}' in an ILGPU kernel."),
+            _ => throw new NotSupportedException($"Function '{function}' in a scalar C# kernel."),
         };
         return $"{MathClass}.{name}({string.Join(", ", a)})";
     }

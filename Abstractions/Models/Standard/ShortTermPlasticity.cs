@@ -1,0 +1,62 @@
+namespace Meta.Models.Standard;
+
+/// <summary>
+/// PyNN's short-term plasticity and stochastic release synapse types, as <see cref="SynapseModel"/>s
+/// (docs/semantics.md, "Synapse dynamics"). Their weight is a parameter: what changes is the fraction that is transmitted.
+/// </summary>
+public static class ShortTermPlasticity
+{
+    /// <summary>
+    /// <c>TsodyksMarkramSynapse</c>: the exact event-driven Tsodyks–Markram model (Tsodyks, Uziel &amp; Markram 2000; NEST's
+    /// <c>tsodyks_synapse</c>, PyNN-NEURON's <c>tsodyksmarkram.mod</c>). Resources are split into recovered x, active y (which
+    /// decays with the postsynaptic current's time constant <c>tau_psc</c>) and inactive z = 1 − x − y; each spike releases
+    /// <c>x·u</c> and transmits <c>weight·x·u</c>. With <c>tau_facil</c> = 0, u = U (pure depression).
+    /// </summary>
+    public static SynapseModel TsodyksMarkram { get; } = new SynapseModelBuilder("TsodyksMarkramSynapse")
+        .Describe("Tsodyks–Markram depressing and facilitating synapse (exact event-driven update)")
+        .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
+        .Parameter("tau_rec", 100.0, "ms", "recovery time constant")
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
+        .Parameter("tau_psc", 5.0, "ms", "decay of the active resources: the postsynaptic receptor's time constant unless set")
+        .State("u", 0.0, "").State("x", 1.0, "").State("y", 0.0, "").State("z", 0.0, "").State("t_last", 0.0, "ms")
+        .OnPre(
+            "z = z*exp(-(t - t_last)/tau_rec) + y*(exp(-(t - t_last)/tau_psc) - exp(-(t - t_last)/tau_rec))/(tau_psc/tau_rec - 1)",
+            "y = y*exp(-(t - t_last)/tau_psc)",
+            "x = 1 - y - z",
+            "u = (u*exp(-(t - t_last)/tau_facil) + U*(1 - u*exp(-(t - t_last)/tau_facil))) if tau_facil > 0 else U",
+            "transmit(weight*x*u)",
+            "y = y + x*u",
+            "t_last = t")
+        .Build();
+
+    /// <summary><c>SimpleStochasticSynapse</c>: each spike is transmitted with probability <c>p</c> (NEST's <c>bernoulli_synapse</c>).</summary>
+    public static SynapseModel SimpleStochastic { get; } = new SynapseModelBuilder("SimpleStochasticSynapse")
+        .Describe("each spike is transmitted with probability p")
+        .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
+        .Parameter("p", 0.5, "", "probability of transmission")
+        .OnPre("transmit(weight if uniform() < p else 0)")
+        .Build();
+
+    /// <summary>
+    /// <c>StochasticTsodyksMarkramSynapse</c>: one binary release site (Fuhrmann et al. 2002, PyNN-NEURON's
+    /// <c>stochastic_tsodyksmarkram.mod</c>). u follows the deterministic model; a depleted site recovers with probability
+    /// <c>1 − e^(−Δ/tau_rec)</c> at the spike; an available site releases with probability u, transmitting the whole weight,
+    /// and is then depleted. <c>released</c> holds whether the last spike was transmitted.
+    /// </summary>
+    public static SynapseModel StochasticTsodyksMarkram { get; } = new SynapseModelBuilder("StochasticTsodyksMarkramSynapse")
+        .Describe("Tsodyks–Markram dynamics with one stochastic binary release site")
+        .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
+        .Parameter("tau_rec", 100.0, "ms", "recovery time constant")
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
+        .State("u", 0.0, "").State("R", 1.0, "").State("released", 0.0, "").State("t_last", -1e9, "ms")
+        .OnPre(
+            "u = (u*exp(-(t - t_last)/tau_facil) + U*(1 - u*exp(-(t - t_last)/tau_facil))) if tau_facil > 0 else U",
+            "R = 1 if (R > 0.5 or uniform() < 1 - exp(-(t - t_last)/tau_rec)) else 0",
+            "released = 1 if (R > 0.5 and uniform() < u) else 0",
+            "transmit(weight*released)",
+            "R = R - released",
+            "t_last = t")
+        .Build();
+}
