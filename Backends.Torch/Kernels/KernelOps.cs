@@ -5,13 +5,18 @@ using static TorchSharp.torch;
 
 namespace Meta.Backends.Torch.Kernels;
 
-/// <summary>What a kernel's statements touch besides their registers: the range of cells one plan advances.</summary>
-internal interface IKernelFrame
+/// <summary>What statements touch: their registers, and the engine's tensor operations.</summary>
+internal interface IStatementFrame
 {
-    /// <summary>The registers: buffers, dt, t, i_inj and draws bound by the frame; locals set by the statements.</summary>
+    /// <summary>The registers: the symbols bound by the frame (buffers, dt, t, draws…), then the locals set by the statements.</summary>
     TValue[] Registers { get; }
     /// <summary>The tensor operations of the engine (its type and device).</summary>
     TensorArithmetic Arithmetic { get; }
+}
+
+/// <summary>What a cell kernel's statements touch besides their registers: the range of cells one plan advances.</summary>
+internal interface IKernelFrame : IStatementFrame
+{
     /// <summary>The input of receptor <paramref name="receptor"/> arriving in this step (its ring slot; cleared after the step).</summary>
     Tensor Input(int receptor);
     /// <summary>The refractory counters (int32, steps left).</summary>
@@ -21,12 +26,12 @@ internal interface IKernelFrame
 }
 
 /// <summary>One statement of a kernel, compiled: <see cref="Run"/> executes it on a frame.</summary>
-internal abstract class KernelOp(KernelPlan plan, int index)
+internal abstract class KernelOp(StatementPlan plan, int index)
 {
-    protected KernelPlan Plan => plan;
+    protected StatementPlan Plan => plan;
     /// <summary>The statement's position in the kernel (for the liveness of registers).</summary>
     protected int Index => index;
-    public abstract void Run(IKernelFrame frame);
+    public abstract void Run(IStatementFrame frame);
 }
 
 /// <summary>
@@ -36,8 +41,8 @@ internal abstract class KernelOp(KernelPlan plan, int index)
 /// </summary>
 internal sealed record InPlaceBinary(int Source, BinaryOperator Operator, Node Operand, bool Consumes)
 {
-    /// <summary>Applies the operation to L's tensor when <see cref="KernelPlan.CanOverwrite"/> allows it; false otherwise.</summary>
-    public bool TryApply(KernelPlan plan, IKernelFrame frame, int index)
+    /// <summary>Applies the operation to L's tensor when <see cref="StatementPlan.CanOverwrite"/> allows it; false otherwise.</summary>
+    public bool TryApply(StatementPlan plan, IStatementFrame frame, int index)
     {
         var regs = frame.Registers;
         var current = regs[Source];
@@ -60,9 +65,9 @@ internal sealed record InPlaceBinary(int Source, BinaryOperator Operator, Node O
 /// <c>Let</c> and <c>LetMask</c>: the local takes the value (a borrowed tensor stays shared until overwritten). For
 /// <c>M = L op X</c> where L is not read afterwards, L's tensor becomes M's, computed in place.
 /// </summary>
-internal sealed class LetOp(KernelPlan plan, int index, int register, Node value, InPlaceBinary? inPlace) : KernelOp(plan, index)
+internal sealed class LetOp(StatementPlan plan, int index, int register, Node value, InPlaceBinary? inPlace) : KernelOp(plan, index)
 {
-    public override void Run(IKernelFrame frame)
+    public override void Run(IStatementFrame frame)
     {
         var regs = frame.Registers;
         regs[register] = inPlace is not null && inPlace.TryApply(Plan, frame, Index) ? regs[inPlace.Source] : value.Eval(regs, frame.Arithmetic);
@@ -71,13 +76,13 @@ internal sealed class LetOp(KernelPlan plan, int index, int register, Node value
 
 /// <summary>
 /// <c>Assign</c>: <c>L = V</c>, or <c>L = where(M, V, L)</c>. Where the local's tensor is not read through another name
-/// later (<see cref="KernelPlan.CanOverwrite"/>) it is updated in place: <c>L = L op X</c> as one in-place operation,
+/// later (<see cref="StatementPlan.CanOverwrite"/>) it is updated in place: <c>L = L op X</c> as one in-place operation,
 /// a masked assignment as <c>masked_fill_</c> or <c>copy_(where(…))</c>; the rounding is the same as out of place.
 /// </summary>
-internal sealed class AssignOp(KernelPlan plan, int index, int register, Node value, int where, InPlaceBinary? inPlace)
+internal sealed class AssignOp(StatementPlan plan, int index, int register, Node value, int where, InPlaceBinary? inPlace)
     : KernelOp(plan, index)
 {
-    public override void Run(IKernelFrame frame)
+    public override void Run(IStatementFrame frame)
     {
         if (where < 0)
         {
@@ -89,12 +94,12 @@ internal sealed class AssignOp(KernelPlan plan, int index, int register, Node va
         else if (m.Constant != 0) Assign(frame);
     }
 
-    private void Assign(IKernelFrame frame)
+    private void Assign(IStatementFrame frame)
     {
         if (inPlace is null || !inPlace.TryApply(Plan, frame, Index)) frame.Registers[register] = value.Eval(frame.Registers, frame.Arithmetic);
     }
 
-    private void Masked(IKernelFrame frame, Tensor mask)
+    private void Masked(IStatementFrame frame, Tensor mask)
     {
         var regs = frame.Registers;
         var v = value.Eval(regs, frame.Arithmetic);
@@ -111,9 +116,9 @@ internal sealed class AssignOp(KernelPlan plan, int index, int register, Node va
 }
 
 /// <summary><c>Store</c>: writes a state buffer (nothing to do when the value is the buffer itself).</summary>
-internal sealed class StoreOp(KernelPlan plan, int index, int buffer, Node value) : KernelOp(plan, index)
+internal sealed class StoreOp(StatementPlan plan, int index, int buffer, Node value) : KernelOp(plan, index)
 {
-    public override void Run(IKernelFrame frame)
+    public override void Run(IStatementFrame frame)
     {
         var regs = frame.Registers;
         var v = value.Eval(regs, frame.Arithmetic);
@@ -128,7 +133,7 @@ internal sealed class StoreOp(KernelPlan plan, int index, int buffer, Node value
 /// <summary><c>ReceiveInput</c>: the local is the receptor's ring slot of this step (the frame clears it after the step).</summary>
 internal sealed class ReceiveOp(KernelPlan plan, int index, int register, int receptor) : KernelOp(plan, index)
 {
-    public override void Run(IKernelFrame frame) => frame.Registers[register] = TValue.Borrowed(frame.Input(receptor));
+    public override void Run(IStatementFrame frame) => frame.Registers[register] = TValue.Borrowed(((IKernelFrame)frame).Input(receptor));
 }
 
 /// <summary><c>ReadRefractory</c>: the cells whose counter is above zero.</summary>
@@ -136,7 +141,7 @@ internal sealed class ReadRefractoryOp(KernelPlan plan, int index, int register)
 {
     private readonly Scalar _zero = 0;
 
-    public override void Run(IKernelFrame frame) => frame.Registers[register] = TValue.Temporary(frame.Refractory.gt(_zero));
+    public override void Run(IStatementFrame frame) => frame.Registers[register] = TValue.Temporary(((IKernelFrame)frame).Refractory.gt(_zero));
 }
 
 /// <summary>
@@ -149,10 +154,10 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
 {
     private readonly Scalar _zero = 0, _one = 1;
 
-    public override void Run(IKernelFrame frame)
+    public override void Run(IStatementFrame frame)
     {
         var regs = frame.Registers;
-        var counters = frame.Refractory;
+        var counters = ((IKernelFrame)frame).Refractory;
         counters.sub_(_one).clamp_min_(_zero);
         if (regs[restart] is { IsConstant: true, Constant: 0 }) return;
         var mask = Mask(regs[restart], counters);
@@ -169,5 +174,5 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
 /// <summary><c>EmitSpikes</c>: hands the mask to the frame.</summary>
 internal sealed class EmitOp(KernelPlan plan, int index, int mask) : KernelOp(plan, index)
 {
-    public override void Run(IKernelFrame frame) => frame.Emit(frame.Registers[mask]);
+    public override void Run(IStatementFrame frame) => ((IKernelFrame)frame).Emit(frame.Registers[mask]);
 }

@@ -36,6 +36,29 @@ internal static class TensorPhilox
         var x1 = torch.tensor(indexHi, ScalarType.Int64, device).view(count, 1);
         var x2 = torch.tensor(streamLo, ScalarType.Int64, device).view(1, n);
         var x3 = torch.tensor(streamHi, ScalarType.Int64, device).view(1, n);
+        return Rounds(seed, x0, x1, x2, x3, device);
+    }
+
+    /// <summary>
+    /// <c>Philox.Uniform(seed, streams[j], counter)</c> for every element j of <paramref name="streams"/> (int64, each a
+    /// stream below 2^63), as a float64 tensor of its shape (in the current dispose scope).
+    /// </summary>
+    public static Tensor Uniform(ulong seed, ulong counter, Tensor streams)
+    {
+        var device = streams.device;
+        var x0 = torch.tensor((long)(counter & Mask32), ScalarType.Int64, device);
+        var x1 = torch.tensor((long)(counter >> 32), ScalarType.Int64, device);
+        var x2 = streams.bitwise_and(torch.tensor(Mask32, ScalarType.Int64, device));
+        var x3 = streams.bitwise_right_shift(torch.tensor(32L, ScalarType.Int64, device));
+        return Rounds(seed, x0, x1, x2, x3, device);
+    }
+
+    /// <summary>
+    /// The ten rounds on counter words x0, x1 (the index) and x2, x3 (the stream), broadcast against each other, and the
+    /// uniform double of the result.
+    /// </summary>
+    private static Tensor Rounds(ulong seed, Tensor x0, Tensor x1, Tensor x2, Tensor x3, Device device)
+    {
         var mask = torch.tensor(Mask32, ScalarType.Int64, device);
         var shift32 = torch.tensor(32L, ScalarType.Int64, device);
         uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
