@@ -5,6 +5,7 @@ using Meta.Backends.Torch.Expressions;
 using Meta.Backends.Torch.Groups;
 using Meta.Backends.Torch.Recording;
 using Meta.Backends.Torch.Sources;
+using Meta.Backends.Torch.Synapses;
 using TorchSharp;
 
 namespace Meta.Backends.Torch;
@@ -12,8 +13,9 @@ namespace Meta.Backends.Torch;
 /// <summary>
 /// The TorchSharp runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s), inside inference mode and
 /// one dispose scope per step: each neuron group's kernel plan advances whole groups of cells with tensor operations, the
-/// spikes stamped s = k+1 are delivered into the delay rings (<c>index_add_</c>) and appended to the spike logs, and the
-/// samples of index s are taken on the device.
+/// spikes stamped s = k+1 are delivered into the delay rings (<c>index_add_</c>) and appended to the spike logs, the
+/// synapse events of step s run (every projection's pre events, then every projection's post events), and the samples of
+/// index s are taken on the device.
 /// </summary>
 internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 {
@@ -26,6 +28,9 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     private SpikeBlockBuilder?[] _spikes = [];
     private SampleCollector?[] _samples = [];
     private SpikeLog?[] _logs = [];
+    private PlasticProjection?[] _plasticOf = [];
+    private PlasticProjection[] _plastic = [];
+    private SpikeHistory?[] _history = [];
 
     protected override string BackendName => TorchBackend.BackendName;
 
@@ -77,6 +82,15 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         _unitOf = unitOf;
         _groups = units.OfType<NeuronGroup>().ToArray();
         (_tables, _tableOf) = SynapseTables.Build(program, _unitOf, ctx);
+        _plasticOf = program.Projections.Select(p => p.Kernel is null ? null : new PlasticProjection(p,
+            _unitOf[p.PreGroup].Unit, _unitOf[p.PreGroup].Unit.PopulationOffsets[_unitOf[p.PreGroup].Member],
+            (NeuronGroup)_unitOf[p.PostGroup].Unit, _unitOf[p.PostGroup].Unit.PopulationOffsets[_unitOf[p.PostGroup].Member],
+            program.Timestep, program.Seed, ctx, _arithmetic, CountKernel)).ToArray();
+        _plastic = _plasticOf.OfType<PlasticProjection>().ToArray();
+        // A spike history for every unit that is pre or post of a projection with synapse dynamics; host-scheduled sources
+        // may emit a cell several times in one index.
+        _history = _units.Select(u => _plastic.Any(p => p.PreUnit == u || p.PostUnit == u)
+            ? new SpikeHistory(u.Size, program.RingSlots, u is HostScheduleUnit, ctx.Device) : null).ToArray();
     }
 
     protected override void BeginRun(long start, long end, long firstSample)
@@ -110,10 +124,35 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         {
             var unit = _units[u];
             using var cells = unit.Emit(s);
+            _history[u]?.Record(s, cells);
             if (cells is null) continue;
             foreach (var table in unit.Outgoing) table.Deliver(cells, s);
             _logs[u]?.Append(cells, s);
         }
+        if (_plastic.Length == 0) return;
+        // Synapse events of step s (docs/semantics.md): every pre event, then every post event.
+        foreach (var p in _plastic) p.PreEvents(s, HistoryOf(p.PreUnit));
+        foreach (var p in _plastic) p.PostEvents(s, HistoryOf(p.PostUnit));
+    }
+
+    private SpikeHistory HistoryOf(ISpikeUnit unit) => _history[Array.IndexOf(_units, unit)]!;
+
+    protected override bool SynapseDynamics => true;
+
+    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticOf[projection]?.Kernel;
+
+    protected override double[] ReadSynapseBuffer(int projection, string name)
+    {
+        using var scope = Inference();
+        return _plasticOf[projection]!.Read(name);
+    }
+
+    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
+    {
+        using var scope = Inference();
+        var p = _plasticOf[projection]!;
+        if (kernel is null || kernel.Key == p.Kernel.Key) p.SetValues(values);
+        else p.SetKernel(kernel, values, CountKernel);
     }
 
     protected override void TakeSamples(long s)
@@ -168,13 +207,15 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     protected override void SetWeights(int projection, double[] values)
     {
         using var scope = Inference();
-        _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
+        if (_plasticOf[projection] is { } p) p.SetValues(new Dictionary<string, double[]> { ["weight"] = values });
+        else _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
     }
 
     protected override void SetDelays(int projection, double[] values)
     {
         using var scope = Inference();
-        _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
+        if (_plasticOf[projection] is { } p) p.SetDelays(values);
+        else _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
     }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
@@ -182,12 +223,18 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         using var scope = Inference();
         foreach (var g in _groups) g.Reset(g.Populations.Select(p => initialValues[p]).ToArray());
         foreach (var u in _units) if (u is ISourceUnit source) source.Reset();
+        foreach (var h in _history) h?.Clear();
     }
 
     private void DisposeNetwork()
     {
         foreach (var t in _tables) t.Dispose();
+        foreach (var p in _plastic) p.Dispose();
+        foreach (var h in _history) h?.Dispose();
         foreach (var u in _units) u.Dispose();
+        _plasticOf = [];
+        _plastic = [];
+        _history = [];
         _tables = [];
         _units = [];
         _groups = [];

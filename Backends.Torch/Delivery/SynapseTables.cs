@@ -15,13 +15,13 @@ internal static class SynapseTables
     /// <param name="program">The program.</param>
     /// <param name="unitOf">The unit of each population and its position among the unit's populations.</param>
     /// <param name="ctx">The device.</param>
-    /// <returns>The tables, and the table and member of each projection.</returns>
+    /// <returns>The tables, and the table and member of each static projection (a projection with a synapse kernel has none).</returns>
     public static (SynapseTable[] Tables, (SynapseTable Table, int Member)[] TableOf) Build(
         StepProgram program, (ISpikeUnit Unit, int Member)[] unitOf, TorchContext ctx)
     {
         var buckets = new Dictionary<(ISpikeUnit, NeuronGroup), List<SynapseGroupProgram>>();
         var order = new List<(ISpikeUnit, NeuronGroup)>();
-        foreach (var p in program.Projections)
+        foreach (var p in program.Projections.Where(p => p.Kernel is null))
         {
             var key = (unitOf[p.PreGroup].Unit, (NeuronGroup)unitOf[p.PostGroup].Unit);
             if (!buckets.TryGetValue(key, out var list)) { buckets[key] = list = []; order.Add(key); }
