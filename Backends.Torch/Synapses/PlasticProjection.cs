@@ -41,8 +41,10 @@ internal sealed class PlasticProjection : IDisposable
     private readonly Tensor _streamBase;
     private readonly Scalar _one = 1;
     private readonly Scalar _ringLength;
-    private readonly Dictionary<string, Tensor> _perSynapse = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _rowOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _uniform = new(StringComparer.Ordinal);
+    private Tensor? _state;
+    private Tensor[] _stateRows = [];
     private int[] _axonal = [], _dendritic = [];
     private int[] _axonalValues = [], _dendriticValues = [];
     private readonly Dictionary<int, Tensor> _axonalIs = [], _dendriticIs = [];
@@ -95,18 +97,25 @@ internal sealed class PlasticProjection : IDisposable
     /// <summary>Takes <paramref name="kernel"/>'s plans and lays its buffers out, taking every value from <paramref name="values"/> or keeping the current one.</summary>
     public void SetKernel(SynapseKernel kernel, IReadOnlyDictionary<string, double[]> values, Action<bool> countKernel)
     {
-        var oldPer = new Dictionary<string, Tensor>(_perSynapse, StringComparer.Ordinal);
+        var oldRows = new Dictionary<string, int>(_rowOf, StringComparer.Ordinal);
         var oldUniform = new Dictionary<string, double>(_uniform, StringComparer.Ordinal);
-        _perSynapse.Clear();
+        var oldState = _state;
+        var oldStateRows = _stateRows;
+        _rowOf.Clear();
         _uniform.Clear();
         foreach (var b in kernel.Buffers)
         {
-            // A buffer of the running kernel keeps its values (a parameter's storage changed between runs, not the states).
             if (b.Storage == Programs.Storage.Uniform) _uniform[b.Name] = oldUniform.GetValueOrDefault(b.Name);
-            else if (oldPer.Remove(b.Name, out var kept)) _perSynapse[b.Name] = kept;
-            else _perSynapse[b.Name] = TorchContext.Keep(torch.zeros(_count, _ctx.DType, _ctx.Device));
+            else _rowOf[b.Name] = _rowOf.Count;
         }
-        foreach (var t in oldPer.Values) t.Dispose();
+        // The per-synapse buffers are the rows of one tensor, so that an event gathers and scatters them at once.
+        _state = TorchContext.Keep(torch.zeros(Math.Max(1, _rowOf.Count), _count, _ctx.DType, _ctx.Device));
+        _stateRows = _state.unbind(0).Select(TorchContext.Keep).ToArray();
+        // A buffer of the running kernel keeps its values (a parameter's storage changed between runs, not the states).
+        foreach (var (name, row) in _rowOf)
+            if (oldRows.TryGetValue(name, out int old)) _stateRows[row].copy_(oldStateRows[old]);
+        foreach (var t in oldStateRows) t.Dispose();
+        oldState?.Dispose();
         Kernel = kernel;
         (_prePlan, _postPlan) = SynapsePlans.Get(kernel, out bool compiled);
         countKernel(compiled);
@@ -121,12 +130,17 @@ internal sealed class PlasticProjection : IDisposable
         foreach (var (name, v) in values)
         {
             if (_uniform.ContainsKey(name)) _uniform[name] = v[0];
-            else TorchContext.CopyInto(_perSynapse[name], v);
+            else TorchContext.CopyInto(_stateRows[_rowOf[name]], v);
         }
     }
 
     /// <summary>Buffer <paramref name="name"/> in connection order (one value for a uniform buffer).</summary>
-    public double[] Read(string name) => _uniform.TryGetValue(name, out var u) ? [u] : TorchContext.ToHost(_perSynapse[name]);
+    public double[] Read(string name)
+    {
+        if (_uniform.TryGetValue(name, out var u)) return [u];
+        using var row = _stateRows[_rowOf[name]].clone();
+        return TorchContext.ToHost(row);
+    }
 
     /// <summary>Sets the delays (steps, connection order) and their axonal and dendritic parts.</summary>
     public void SetDelays(double[] steps)
@@ -186,9 +200,13 @@ internal sealed class PlasticProjection : IDisposable
             for (int pass = 0; pass < most; pass++)
             {
                 using var scope = torch.NewDisposeScope();
-                using Scalar before = pass;
-                var taking = counts.index_select(0, cells).gt(before);
-                if (only.TryGetValue(d, out var mask)) taking.logical_and_(mask);
+                var taking = counts.index_select(0, cells);
+                if (pass > 0)
+                {
+                    using Scalar before = pass;
+                    taking = taking.gt(before);
+                }
+                if (only.TryGetValue(d, out var mask)) taking = taking.logical_and(mask);
                 var ids = taking.nonzero().view(-1);
                 if (ids.shape[0] == 0) continue;
                 Run(post ? _postFrame : _preFrame, ids, s, post);
@@ -208,35 +226,65 @@ internal sealed class PlasticProjection : IDisposable
         _targets = null;
         _slotTargetView = null;
         var buffers = Kernel.Buffers;
+        bool gathers = false;
+        for (int b = 0; b < buffers.Count; b++) gathers |= !_uniform.ContainsKey(buffers[b].Name) && plan.UsedBoundRegisters.Contains(b);
+        var gathered = _all || !gathers ? null : _state!.index_select(1, ids);
+        var rows = gathered is null ? _stateRows : gathered.unbind(0);
         for (int b = 0; b < buffers.Count; b++)
         {
             string name = buffers[b].Name;
             if (_uniform.TryGetValue(name, out var u)) regs[b] = TValue.Of(u);
             else if (!plan.UsedBoundRegisters.Contains(b)) regs[b] = TValue.Of(0);
-            else regs[b] = TValue.Borrowed(_all ? _perSynapse[name] : _perSynapse[name].index_select(0, ids));
+            else regs[b] = TValue.Borrowed(rows[_rowOf[name]]);
         }
         regs[plan.Timestep] = TValue.Of(_dt);
         regs[plan.Time] = TValue.Of(s * _dt, transient: true);
         if (plan.Draws > 0)
         {
-            // Draw n of synapse k on the event of step s: Philox.Uniform(seed, SynapseDraw(projection, k, n), 2s + post).
-            var first = _all ? _streamBase : _streamBase.index_select(0, ids);
-            var streams = torch.stack(Enumerable.Range(0, plan.Draws).Select(n =>
-            {
-                using Scalar offset = (long)n;
-                return first.Plus(offset);
-            }).ToArray());
-            var draws = TensorPhilox.Uniform(_seed, (ulong)(2 * s + (post ? 1 : 0)), streams);
-            if (draws.dtype != _ctx.DType) draws = draws.to_type(_ctx.DType);
+            var draws = Draws(ids, plan.Draws, (ulong)(2 * s + (post ? 1 : 0)));
             for (int n = 0; n < plan.Draws; n++) regs[plan.FirstDraw + n] = TValue.Borrowed(draws[n]);
         }
         plan.Run(frame);
-        if (!_all)
-            foreach (int b in plan.StoredRegisters) _perSynapse[buffers[b].Name].index_copy_(0, ids, regs[b].Tensor!);
+        // The rows of the gathered tensor hold the stored states (a Store writes into its buffer's tensor).
+        if (gathered is not null && plan.StoredRegisters.Count > 0) _state!.index_copy_(1, ids, gathered);
         Array.Fill(regs, default);
         _arithmetic.Constants.ReleaseTransients();
         _ids = null;
     }
+
+    /// <summary>
+    /// Draw n of the synapses <paramref name="ids"/> at element <paramref name="counter"/> of their streams, as rows of a
+    /// [draws, synapses] tensor of the engine's type (float32 rounds each float64 draw once). Few draws are computed on the
+    /// host by <see cref="Philox.Uniform"/> itself (the ids are read back, and the draws uploaded: cheaper than the hundred
+    /// tensor operations of <see cref="TensorPhilox"/>), many by TensorPhilox; both give the same numbers bit for bit.
+    /// </summary>
+    private Tensor Draws(Tensor ids, int count, ulong counter)
+    {
+        long m = ids.shape[0];
+        Tensor draws;
+        if (m * count <= HostDrawLimit)
+        {
+            var host = new double[m * count];
+            var k = TorchContext.ToHostInt64(ids);
+            for (int n = 0; n < count; n++)
+                for (int j = 0; j < m; j++) host[n * m + j] = Philox.Uniform(_seed, RandomStreams.SynapseDraw(Spec.Index, (int)k[j], n), counter);
+            draws = torch.tensor(host, ScalarType.Float64, _ctx.Device).view(count, m);
+        }
+        else
+        {
+            var first = _all ? _streamBase : _streamBase.index_select(0, ids);
+            var streams = torch.stack(Enumerable.Range(0, count).Select(n =>
+            {
+                using Scalar offset = (long)n;
+                return first.Plus(offset);
+            }).ToArray());
+            draws = TensorPhilox.Uniform(_seed, counter, streams);
+        }
+        return draws.dtype == _ctx.DType ? draws : draws.to_type(_ctx.DType);
+    }
+
+    /// <summary>The number of draws per event up to which they are computed on the host.</summary>
+    private const long HostDrawLimit = 1 << 14;
 
     /// <summary>Adds the amounts of the synapses taking the pre event into their post cells' ring slots of arrival.</summary>
     private void Transmit(TValue value)
@@ -266,7 +314,8 @@ internal sealed class PlasticProjection : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in _perSynapse.Values) t.Dispose();
+        foreach (var t in _stateRows) t.Dispose();
+        _state?.Dispose();
         foreach (var t in _axonalIs.Values) t.Dispose();
         foreach (var t in _dendriticIs.Values) t.Dispose();
         _target0?.Dispose();
