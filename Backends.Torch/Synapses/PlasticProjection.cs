@@ -20,7 +20,9 @@ namespace Meta.Backends.Torch.Synapses;
 /// their buffers gathered, the event's <see cref="SynapsePlan"/> run over them, the stored states scattered back
 /// (<c>index_copy_</c>) and the transmitted amounts added into the post group's ring at slot (s + dendritic delay) mod slots
 /// (<c>index_add_</c>, in ascending synapse order: the CPU's order). When every synapse takes the event, the plan runs on the
-/// buffers themselves. A cell emitted several times in one index gives its synapses as many events, one pass each.
+/// buffers themselves. A cell emitted several times in one index gives its synapses as many events, one pass each; then,
+/// and for a kernel with several Transmit statements, the amounts are added after the passes, sorted into the CPU's order
+/// (pre cell and emission, synapse, statement), so that sums into one ring element are the CPU's bit for bit.
 /// </para>
 /// </summary>
 internal sealed class PlasticProjection : IDisposable
@@ -58,6 +60,8 @@ internal sealed class PlasticProjection : IDisposable
     private long _step;
     private Tensor? _targets;
     private Tensor? _slotTargetView;
+    private List<(Tensor Flat, Tensor Amounts, Tensor Primary, Tensor Secondary)>? _deferred;
+    private int _most, _pass;
 
     public PlasticProjection(SynapseGroupProgram spec, ISpikeUnit pre, int preOffset, NeuronGroup post, int postOffset, double dt, ulong seed,
         TorchContext ctx, TensorArithmetic arithmetic, Action<bool> countKernel)
@@ -197,9 +201,15 @@ internal sealed class PlasticProjection : IDisposable
         {
             var (counts, most) = history.At(s - d);
             if (counts is null) continue;
+            // Amounts from several passes (a cell emitted more than once) or several Transmit statements are added at the end,
+            // in the CPU's order: by pre cell and emission, then synapse, then statement.
+            bool defer = !post && plan.Transmits > 0 && (most > 1 || plan.Transmits > 1);
+            using var outer = defer ? torch.NewDisposeScope() : null;
+            _deferred = defer ? [] : null;
+            _most = most;
             for (int pass = 0; pass < most; pass++)
             {
-                using var scope = torch.NewDisposeScope();
+                using var scope = defer ? null : torch.NewDisposeScope();
                 var taking = counts.index_select(0, cells);
                 if (pass > 0)
                 {
@@ -209,8 +219,11 @@ internal sealed class PlasticProjection : IDisposable
                 if (only.TryGetValue(d, out var mask)) taking = taking.logical_and(mask);
                 var ids = taking.nonzero().view(-1);
                 if (ids.shape[0] == 0) continue;
+                _pass = pass;
                 Run(post ? _postFrame : _preFrame, ids, s, post);
             }
+            if (_deferred is { Count: > 0 }) AddDeferred();
+            _deferred = null;
         }
     }
 
@@ -287,12 +300,28 @@ internal sealed class PlasticProjection : IDisposable
     private const long HostDrawLimit = 1 << 14;
 
     /// <summary>Adds the amounts of the synapses taking the pre event into their post cells' ring slots of arrival.</summary>
-    private void Transmit(TValue value)
+    private void Transmit(TValue value, int ordinal)
     {
         var ids = _ids!;
         long m = ids.shape[0];
         var amounts = value.IsConstant ? torch.full(m, value.Constant, _ctx.DType, _ctx.Device)
             : value.Tensor!.shape.Length == 1 && value.Tensor.shape[0] == m ? value.Tensor : value.Tensor.expand(m);
+        if (_deferred is not null)
+        {
+            // Flat ring positions, the amounts as they are now (later statements may change their tensor in place), and
+            // the order keys: pre cell and pass, then synapse and statement.
+            var flat = _target0 is null ? (_all ? _postFlatTensor : _postFlatTensor.index_select(0, ids)) : Targets(ids);
+            if (_target0 is null)
+            {
+                using Scalar offset = (_step + _dendriticValues[0]) % _slots * _slotSize;
+                flat = flat.Plus(offset);
+            }
+            using Scalar most = (long)_most, pass = (long)_pass, transmits = (long)_prePlan.Transmits, statement = (long)ordinal;
+            var primary = (_all ? _preCells : _preCells.index_select(0, ids)).mul(most).Plus(pass);
+            var secondary = ids.mul(transmits).Plus(statement);
+            _deferred.Add((flat, amounts.clone(), primary, secondary));
+            return;
+        }
         if (_target0 is null)
         {
             // One dendritic delay: one ring slot.
@@ -300,16 +329,33 @@ internal sealed class PlasticProjection : IDisposable
             _slotTargetView ??= _post.SlotView((int)((_step + _dendriticValues[0]) % _slots));
             _slotTargetView.index_add_(0, _targets, amounts, _one);
         }
-        else
+        else _ringFlat.index_add_(0, Targets(ids), amounts, _one);
+    }
+
+    /// <summary>The flat ring positions of arrival of the synapses <paramref name="ids"/> (several dendritic delays), made once per event.</summary>
+    private Tensor Targets(Tensor ids)
+    {
+        if (_targets is null)
         {
-            if (_targets is null)
-            {
-                _targets = _all ? _target0.clone() : _target0.index_select(0, ids);
-                using (Scalar offset = _step % _slots * _slotSize) _targets.Plus_(offset);
-                _targets.remainder_(_ringLength);
-            }
-            _ringFlat.index_add_(0, _targets, amounts, _one);
+            _targets = _all ? _target0!.clone() : _target0!.index_select(0, ids);
+            using (Scalar offset = _step % _slots * _slotSize) _targets.Plus_(offset);
+            _targets.remainder_(_ringLength);
         }
+        return _targets;
+    }
+
+    /// <summary>Adds the deferred amounts of one delay part's passes in the CPU's order (two stable sorts).</summary>
+    private void AddDeferred()
+    {
+        var parts = _deferred!;
+        var flat = torch.cat(parts.Select(p => p.Flat).ToArray());
+        var amounts = torch.cat(parts.Select(p => p.Amounts).ToArray());
+        var primary = torch.cat(parts.Select(p => p.Primary).ToArray());
+        var secondary = torch.cat(parts.Select(p => p.Secondary).ToArray());
+        var (_, bySecondary) = secondary.sort(stable: true);
+        var (_, byPrimary) = primary.index_select(0, bySecondary).sort(stable: true);
+        var order = bySecondary.index_select(0, byPrimary);
+        _ringFlat.index_add_(0, flat.index_select(0, order), amounts.index_select(0, order), _one);
     }
 
     public void Dispose()
@@ -334,6 +380,6 @@ internal sealed class PlasticProjection : IDisposable
         public SynapsePlan Plan => plan;
         public TValue[] Registers { get; } = new TValue[plan.RegisterCount];
         public TensorArithmetic Arithmetic => arithmetic;
-        public void Transmit(TValue value) => owner.Transmit(value);
+        public void Transmit(TValue value, int ordinal) => owner.Transmit(value, ordinal);
     }
 }

@@ -5,8 +5,8 @@ namespace Meta.Backends.Torch.Synapses;
 
 /// <summary>
 /// The spikes of one emitting unit in each of the last <c>slots</c> time indices, so that synapse events delayed by up to
-/// <c>slots − 1</c> steps find the spikes they belong to: an int32 tensor [slot, unit cell] of spike counts (a host-scheduled
-/// source may emit a cell several times in one index, and each spike is an event, as on the CPU). The host knows, per slot,
+/// <c>slots − 1</c> steps find the spikes they belong to: a tensor [slot, unit cell] of spike counts (int32 for a host-scheduled
+/// source, which may emit a cell several times in one index, each spike an event as on the CPU; uint8 0/1 for the others). The host knows, per slot,
 /// which index it holds and the largest count in it, so that an index without spikes costs no tensor operation.
 /// </summary>
 internal sealed class SpikeHistory : IDisposable
@@ -24,7 +24,7 @@ internal sealed class SpikeHistory : IDisposable
     /// <param name="device">The device.</param>
     public SpikeHistory(int size, int slots, bool mayRepeat, Device device)
     {
-        _counts = TorchContext.Keep(torch.zeros(slots, size, ScalarType.Int32, device));
+        _counts = TorchContext.Keep(torch.zeros(slots, size, mayRepeat ? ScalarType.Int32 : ScalarType.Byte, device));
         _rows = Enumerable.Range(0, slots).Select(s => TorchContext.Keep(_counts.select(0, s))).ToArray();
         _steps = Enumerable.Repeat(-1L, slots).ToArray();
         _most = new int[slots];

@@ -8,8 +8,11 @@ namespace Meta.Backends.Torch.Synapses;
 /// <summary>What the statements of a synapse event touch besides their registers: the receptor ring of the projection.</summary>
 internal interface ISynapseFrame : IStatementFrame
 {
-    /// <summary>Adds <paramref name="value"/> (one per synapse taking the event, or a constant) to each one's post cell at its arrival slot.</summary>
-    void Transmit(TValue value);
+    /// <summary>
+    /// Adds <paramref name="value"/> (one per synapse taking the event, or a constant) to each one's post cell at its arrival
+    /// slot; <paramref name="ordinal"/> is the statement's position among the event's Transmit statements.
+    /// </summary>
+    void Transmit(TValue value, int ordinal);
 }
 
 /// <summary>
@@ -31,8 +34,10 @@ internal sealed class SynapsePlan : StatementPlan
         var statements = post ? kernel.OnPost : kernel.OnPre;
         Compile(statements, kernel.Buffer);
         IsEmpty = statements.Count == 0;
-        Transmits = statements.OfType<Transmit>().Any();
+        Transmits = statements.OfType<Transmit>().Count();
     }
+
+    private int _transmits;
 
     /// <summary>The registers of dt and t.</summary>
     public int Timestep { get; }
@@ -43,20 +48,20 @@ internal sealed class SynapsePlan : StatementPlan
     public int Draws { get; }
     /// <summary>Whether the event has no code.</summary>
     public bool IsEmpty { get; }
-    /// <summary>Whether the event transmits.</summary>
-    public bool Transmits { get; }
+    /// <summary>The number of Transmit statements of the event.</summary>
+    public int Transmits { get; }
 
     protected override KernelOp? CompileOther(Statement statement, int index, HashSet<int> read) => statement switch
     {
-        Transmit t => new TransmitOp(this, index, Compiler.Number(t.Value)),
+        Transmit t => new TransmitOp(this, index, Compiler.Number(t.Value), _transmits++),
         _ => null,
     };
 }
 
-/// <summary><c>Transmit</c>: hands the value to the frame, which adds it into the ring.</summary>
-internal sealed class TransmitOp(StatementPlan plan, int index, Node value) : KernelOp(plan, index)
+/// <summary><c>Transmit</c> number <paramref name="ordinal"/> of its event: hands the value to the frame, which adds it into the ring.</summary>
+internal sealed class TransmitOp(StatementPlan plan, int index, Node value, int ordinal) : KernelOp(plan, index)
 {
-    public override void Run(IStatementFrame frame) => ((ISynapseFrame)frame).Transmit(value.Eval(frame.Registers, frame.Arithmetic));
+    public override void Run(IStatementFrame frame) => ((ISynapseFrame)frame).Transmit(value.Eval(frame.Registers, frame.Arithmetic), ordinal);
 }
 
 /// <summary>The process's compiled synapse plans (pre and post) by kernel structure (<see cref="SynapseKernel.Key"/>), shared by every engine.</summary>
