@@ -110,6 +110,13 @@ public abstract class Scenario
         return new(Name, failures.Length == 0 ? ScenarioStatus.Passed : ScenarioStatus.Failed, measured, Tolerance, string.Join("; ", failures));
     }
 
+    /// <summary>Whether the backend declares everything this scenario requires, at <paramref name="precision"/>.</summary>
+    public bool IsDeclaredBy(BackendCapabilities caps, Precision precision)
+    {
+        ArgumentNullException.ThrowIfNull(caps);
+        return caps.Precisions.Contains(precision) && Requires.All(r => Declared(caps, r));
+    }
+
     private static bool Declared(BackendCapabilities caps, string requirement)
     {
         if (requirement == UserDefinedModels) return caps.UserDefinedModels;

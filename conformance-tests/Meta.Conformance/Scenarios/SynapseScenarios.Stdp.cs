@@ -6,6 +6,9 @@ namespace Meta.Conformance.Scenarios;
 
 public static partial class SynapseScenarios
 {
+    /// <summary>The pairings of the protocol a pairing scenario runs (of 60).</summary>
+    public const int PairingsChecked = 20;
+
     /// <summary>The pairing scenarios: reference name, weight rule, and whether NEURON follows PyNN's documented rule there.</summary>
     internal static readonly (string Scenario, string Rule, bool NeuronFollowsRule)[] Pairings =
     [
@@ -45,7 +48,7 @@ public static partial class SynapseScenarios
         "every weight within 1e-12 µS (float32: 2e-6) of the documented rule recomputed from the run's own spikes; " +
         (neuronFollowsRule
             ? "the same rule on NEURON's recorded spikes gives NEURON's weights within 1e-9 µS (the rule is NEURON's); post spikes within one step of NEURON's, " +
-              "and weights within the effect of that step: 60 pairings × max(A±)·w_max·(1 − e^(−dt/τ))"
+              $"and weights within the effect of that step: {PairingsChecked} pairings × max(A±)·w_max·(1 − e^(−dt/τ)); weights read 500 ms after pairing {PairingsChecked}"
             : "NEURON's weights shown, not compared: PyNN-NEURON departs from the documented rule here (docs/semantics.md)"),
         Requires,
         ctx =>
@@ -61,7 +64,10 @@ public static partial class SynapseScenarios
                 r.Number("synapse_parameters", "timing_dependence", "SpikePairRule", "A_plus"), r.Number("synapse_parameters", "timing_dependence", "SpikePairRule", "A_minus"));
             double w0 = r.Number("synapse_parameters", "weight"), delay = r.Number("synapse_parameters", "delay");
             double ddf = r.Number("synapse_parameters", "dendritic_delay_fraction");
-            double readAfter = r.Numbers("weight_trajectory_times")[^1], tStop = r.Number("t_stop");
+            // The first PairingsChecked pairings (the reference stores NEURON's weights 500 ms after every pairing): enough to
+            // exercise every part of the rule (each pairing's potentiation is applied at the next pairing's pre spike), and a
+            // third of the protocol's 60.3 s, so that slow backends (emulated ILGPU, CPU libtorch) check it in CI.
+            double readAfter = r.Numbers("weight_trajectory_times")[PairingsChecked];
 
             using var sim = new Simulation(ctx.Backend, ctx.Options(Dt, minDelay: Dt));
             var preCells = sim.CreatePopulation(pairs, new CellType("SpikeSourceArray").WithSequence("spike_times", pre), "pre");
@@ -74,8 +80,6 @@ public static partial class SynapseScenarios
                 new STDPMechanism(timing, Dependence(rule, wMin, wMax, r), w0, delay, ddf), "excitatory");
             post.Record("spikes");
             sim.Run(readAfter);
-            var afterPairings = stdp.Get("weight");
-            sim.Run(tStop - readAfter);
             var final = stdp.Get("weight");
             var spikes = post.GetData().Segments[0].SpikeTrains;
 
@@ -86,8 +90,9 @@ public static partial class SynapseScenarios
             for (int i = 0; i < pairs; i++)
             {
                 var mine = spikes[i].Times;
-                if (mine.Length != neuronPost[i].Length) { countMismatch++; continue; }
-                worstSpike = Math.Max(worstSpike, mine.Zip(neuronPost[i], (a, b) => Math.Abs(a - b)).DefaultIfEmpty(0).Max());
+                var theirs = neuronPost[i].Where(t => t <= readAfter).ToArray();
+                if (mine.Length != theirs.Length) { countMismatch++; continue; }
+                worstSpike = Math.Max(worstSpike, mine.Zip(theirs, (a, b) => Math.Abs(a - b)).DefaultIfEmpty(0).Max());
             }
 
             // The documented rule on the host, from this run's own spikes.
@@ -109,32 +114,29 @@ public static partial class SynapseScenarios
             {
                 var preSteps = pre[i].Select(t => (long)Math.Round(t / Dt)).ToArray();
                 var postSteps = spikes[i].Times.Select(t => (long)Math.Round(t / Dt)).ToArray();
-                double expectedAfter = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(readAfter / Dt));
-                double expectedFinal = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(tStop / Dt));
-                worstOracle = Math.Max(worstOracle, Math.Max(Math.Abs(afterPairings[i] - expectedAfter), Math.Abs(final[i] - expectedFinal)));
+                double expected = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(readAfter / Dt));
+                worstOracle = Math.Max(worstOracle, Math.Abs(final[i] - expected));
             }
 
-            var neuronFinal = r.Numbers("weight_final");
-            var neuronAfter = r.Numbers("weight_after_pairings");
+            var neuronFinal = r.NumberRows("weight_trajectory")[PairingsChecked];
             double worstNeuron = 0, worstRuleOnNeuron = 0;
             var neuronPre = r.NumberRows("pre_spikes");
             for (int i = 0; i < pairs; i++)
             {
-                worstNeuron = Math.Max(worstNeuron, Math.Max(Math.Abs(final[i] - neuronFinal[i]), Math.Abs(afterPairings[i] - neuronAfter[i])));
+                worstNeuron = Math.Max(worstNeuron, Math.Abs(final[i] - neuronFinal[i]));
                 var preSteps = neuronPre[i].Select(t => (long)Math.Round(t / Dt)).ToArray();
                 var postSteps = neuronPost[i].Select(t => (long)Math.Round(t / Dt)).ToArray();
-                double ruleAfter = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(readAfter / Dt));
-                double ruleFinal = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(tStop / Dt));
-                worstRuleOnNeuron = Math.Max(worstRuleOnNeuron, Math.Max(Math.Abs(ruleAfter - neuronAfter[i]), Math.Abs(ruleFinal - neuronFinal[i])));
+                double rule = oracle.Weight(w0, preSteps, postSteps, axonal, steps - axonal, (long)Math.Round(readAfter / Dt));
+                worstRuleOnNeuron = Math.Max(worstRuleOnNeuron, Math.Abs(rule - neuronFinal[i]));
             }
             double oracleBound = ctx.Precision == Backends.Precision.Float32 ? 2e-6 : 1e-12;
             // A post spike one step away from NEURON's changes a pairing's update by at most max(A±)·w_max·(1 − e^(−dt/τ)).
-            double stepEffect = pairs > 0 ? 60 * Math.Max(timing.A_plus, timing.A_minus) * wMax * (1 - Math.Exp(-Dt / Math.Min(timing.tau_plus, timing.tau_minus))) : 0;
+            double stepEffect = pairs > 0 ? PairingsChecked * Math.Max(timing.A_plus, timing.A_minus) * wMax * (1 - Math.Exp(-Dt / Math.Min(timing.tau_plus, timing.tau_minus))) : 0;
             string Show(double x) => double.IsNaN(x) ? "NaN (NEURON's weights are NaN)" : x.ToString("g3");
             string measured = $"post spikes: {countMismatch} trains of another length than NEURON's, others within {worstSpike:g3} ms; " +
                 $"weights vs the documented rule on this run's spikes: {worstOracle:g3} µS; the rule on NEURON's spikes vs NEURON's weights: {Show(worstRuleOnNeuron)} µS; " +
                 $"weights vs NEURON: {Show(worstNeuron)} µS (bound from one step: {stepEffect:g3}); " +
-                $"final weights {string.Join(" ", final.Select(w => w.ToString("0.######")))} (NEURON {string.Join(" ", neuronFinal.Select(w => double.IsNaN(w) ? "NaN" : w.ToString("0.######")))})";
+                $"weights after pairing {PairingsChecked}: {string.Join(" ", final.Select(w => w.ToString("0.######")))} (NEURON {string.Join(" ", neuronFinal.Select(w => double.IsNaN(w) ? "NaN" : w.ToString("0.######")))})";
             var checks = new List<(bool, string)>
             {
                 (worstOracle <= oracleBound, $"a weight differs from the documented rule by {worstOracle:g3} µS (> {oracleBound:g1})"),
