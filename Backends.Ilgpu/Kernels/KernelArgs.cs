@@ -182,3 +182,80 @@ public struct RecordArgs<T> where T : unmanaged
     /// <summary>The block's samples.</summary>
     public ArrayView<T> Output;
 }
+
+/// <summary>
+/// Arguments of the spike-history kernel (one population, one time index): the cells that spiked at index <c>s</c> are
+/// stamped <c>s + 1</c> in ring slot <c>s mod Slots</c> of the population's history, so that a synapse event delayed by
+/// up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no spike at that index).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct HistoryArgs
+{
+    /// <summary>The cells that spiked.</summary>
+    public ArrayView<int> Spikes;
+    /// <summary>The device counters of <see cref="SpikeOutput"/> (read when <see cref="HostCount"/> &lt; 0).</summary>
+    public ArrayView<int> Count;
+    /// <summary>Which counter.</summary>
+    public int Parity;
+    /// <summary>The number of spikes when the host knows it (host-scheduled sources), else −1.</summary>
+    public int HostCount;
+    /// <summary>The history: slot q, cell i at <c>q·Size + i</c>, holding 1 + the index of the cell's last spike in that slot.</summary>
+    public ArrayView<long> History;
+    /// <summary>The population size.</summary>
+    public int Size;
+    /// <summary>s mod slots.</summary>
+    public int Slot;
+    /// <summary>s + 1.</summary>
+    public long Stamp;
+}
+
+/// <summary>
+/// Arguments of a generated synapse kernel (one projection with synapse dynamics, one time index, pre or post events).
+/// Synapses are in the connection order of the step program's projection; per-synapse buffers are flattened with the synapse
+/// fastest: element (b, k) of buffer row b is at <c>b·N + k</c>.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+[StructLayout(LayoutKind.Sequential)]
+public struct SynapseArgs<T> where T : unmanaged
+{
+    /// <summary>The number of synapses.</summary>
+    public int N;
+    /// <summary>0 for the pre events of the step, 1 for its post events.</summary>
+    public int Post;
+    /// <summary>The time index s of the events.</summary>
+    public long Step;
+    /// <summary>The time step in ms.</summary>
+    public T Dt;
+    /// <summary>The events' time s·dt (ms).</summary>
+    public T Time;
+    /// <summary>The simulation seed (the Philox key of the draws).</summary>
+    public ulong Seed;
+    /// <summary>The projection's index in the step program (the draws' streams are per projection and synapse).</summary>
+    public int Projection;
+    /// <summary>The per-synapse buffers, one row each in declaration order.</summary>
+    public ArrayView<T> Buffers;
+    /// <summary>The uniform buffers, one value each in declaration order.</summary>
+    public ArrayView<T> Uniforms;
+    /// <summary>Presynaptic cell per synapse.</summary>
+    public ArrayView<int> PreCell;
+    /// <summary>Postsynaptic cell per synapse.</summary>
+    public ArrayView<int> PostCell;
+    /// <summary>The axonal part of the delay, in steps, per synapse.</summary>
+    public ArrayView<int> Axonal;
+    /// <summary>The dendritic part of the delay, in steps, per synapse.</summary>
+    public ArrayView<int> Dendritic;
+    /// <summary>The presynaptic population's spike history (<see cref="HistoryArgs"/>).</summary>
+    public ArrayView<long> PreHistory;
+    /// <summary>The presynaptic population size.</summary>
+    public int PreSize;
+    /// <summary>The postsynaptic population's spike history (only read for post events).</summary>
+    public ArrayView<long> PostHistory;
+    /// <summary>The postsynaptic population size.</summary>
+    public int PostSize;
+    /// <summary>The receptor's ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
+    public ArrayView<T> Ring;
+    /// <summary>The number of ring slots (also the history's).</summary>
+    public int Slots;
+    /// <summary>s mod Slots.</summary>
+    public int Now;
+}

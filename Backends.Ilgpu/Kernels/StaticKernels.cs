@@ -4,7 +4,7 @@ using Meta.Random;
 namespace Meta.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// The model-independent kernels: Poisson sources, spike delivery and sampling. All are explicitly grouped and loop
+/// The model-independent kernels: Poisson sources, spike delivery, spike histories and sampling. All are explicitly grouped and loop
 /// over their work with a grid stride, so any launch configuration is correct (the engine picks one per device).
 /// </summary>
 public static class StaticKernels
@@ -62,6 +62,18 @@ public static class StaticKernels
                 Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], a.Weight[k]);
             }
         }
+    }
+
+    /// <summary>
+    /// Stamps the cells that spiked at index s with s + 1 in slot s mod slots of their population's spike history (read
+    /// by the synapse kernels: a stamp tells which index a slot's entry belongs to, so no slot is ever cleared).
+    /// </summary>
+    public static void History(HistoryArgs a)
+    {
+        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalIndex.X; i < n; i += stride)
+            a.History[(long)a.Slot * a.Size + a.Spikes[i]] = a.Stamp;
     }
 
     /// <summary>Takes the samples of time index <c>Step</c> of every analog recorder whose interval divides it.</summary>
