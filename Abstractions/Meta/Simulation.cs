@@ -120,8 +120,9 @@ public sealed class Simulation : IDisposable
     }
 
     /// <summary>
-    /// Returns to t = 0 with state variables at their initial values (PyNN's <c>reset</c>); structure, parameters and
-    /// recording settings stay. Data recorded so far become a finished segment; the next run starts a new one.
+    /// Returns to t = 0 with state variables at their initial values (PyNN's <c>reset</c>), synaptic state included: learned
+    /// weights, traces and short-term plasticity return to their initial values, or to the last values set with
+    /// <see cref="Projection.Set"/> before a run; structure, parameters and recording settings stay. Data recorded so far become a finished segment; the next run starts a new one.
     /// </summary>
     public void Reset()
     {

@@ -67,7 +67,7 @@ internal static class CpuSynapseEmitter
                 sb.AppendLine("                    int k = index is null ? m : index[m];");
                 sb.AppendLine("                    if (filter && eventDelay[k] != delay) continue;");
                 for (int d = 0; d < draws; d++)
-                    sb.AppendLine($"                    double d{d} = global::Meta.Random.Philox.Uniform(seed, global::Meta.Random.RandomStreams.SynapseDraw(projection, spec[k], {d}), (ulong)(2 * step + {(isPost ? 1 : 0)}));");
+                    sb.AppendLine($"                    double d{d} = global::Meta.Random.Philox.Uniform(seed, global::Meta.RandomStreams.SynapseDraw(projection, spec[k], {d}), (ulong)(2 * step + {(isPost ? 1 : 0)}));");
                 sb.Append(writer.Write(statements, "                    "));
                 sb.AppendLine("                }");
                 sb.AppendLine("            }");

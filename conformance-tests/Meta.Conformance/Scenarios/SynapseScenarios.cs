@@ -22,6 +22,15 @@ public static partial class SynapseScenarios
     [
         TsodyksMarkram("tm_depressing"),
         TsodyksMarkram("tm_facilitating"),
+        .. Pairings.Select(p => StdpPairing(p.Scenario, p.Rule, p.NeuronFollowsRule)),
+        PlasticInputs("stdp_poisson"),
+        PlasticInputs("stdp_poisson_ddf0"),
+        PlasticInputs("vogels2011"),
+        SimpleStochastic(),
+        StochasticTsodyksMarkram(),
+        UserDefinedTriplet(),
+        GetSetReset(),
+        SameAsReferenceBackend(),
     ];
 
     /// <summary>Float32 bounds are this many times the float64 ones.</summary>
