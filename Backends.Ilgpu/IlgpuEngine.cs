@@ -45,6 +45,8 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private DeviceArray<T>? _samples;
     private DeviceArray<int>? _logCells, _logSteps;
     private readonly DeviceArray<int> _logCount;
+    /// <summary>The history view of a population without one (never written).</summary>
+    private DeviceArray<long>? _noHistory;
     private long _blockStart, _blockEnd, _blockLength, _runLast;
     private long[] _baseHost = [];
     private int[] _rowsInBlock = [];
@@ -65,6 +67,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     protected override void OnLoad(StepProgram program)
     {
         _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);
+        _noHistory ??= new DeviceArray<long>(_acc, 1);
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
@@ -101,7 +104,8 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], _ctx, CountKernel)).ToArray();
         _plastic = _plasticByIndex.OfType<PlasticTable<T>>().ToArray();
-        _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory<T>(g.Size, _ctx) : null).ToArray();
+        _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i)
+            ? new SpikeHistory<T>(g.Size, g is HostScheduleGroup<T>, _ctx) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _acc.Synchronize();
     }
@@ -147,7 +151,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         var spikes = (IDeviceSpikes)group;
         bool log = _logged[group.Program.Index];
-        return new SpikeOutput
+        var output = new SpikeOutput
         {
             List = spikes.SpikeList,
             Count = spikes.SpikeCount,
@@ -158,13 +162,16 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             LogCount = _logCount.View,
             LogCellBase = group.Program.FirstGlobalIndex,
             LogStep = (int)(s - _blockStart),
+            History = _noHistory!.View,
         };
+        _history[group.Program.Index]?.StampIn(ref output, s);
+        return output;
     }
 
     /// <summary>
-    /// Index s of every source is emitted and every spike of index s is queued, population by population, and stamped in
-    /// the population's spike history when synapse kernels read it; then the synapse events of step s run
-    /// (docs/semantics.md): the pre events of every projection with synapse dynamics, then their post events.
+    /// Index s of every source is emitted and every spike of index s is queued, population by population (neuron and
+    /// Poisson kernels have already stamped theirs in their population's spike history when synapse kernels read it; a
+    /// host-scheduled source's are stamped here); then the synapse events of step s run (docs/semantics.md).
     /// </summary>
     protected override void EmitAndDeliver(long s)
     {
@@ -183,24 +190,21 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                         if (c is not null && c.Population == g) c.Add(cells.AsSpan(offset, count), s);
                     var list = device.SubView(offset, count);
                     foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
-                    _history[g]?.Record(list, list, parity, count, s);
+                    _history[g]?.Record(list, count, s);
                     break;
                 }
                 case PoissonGroup<T> poisson:
                     poisson.Emit(s, Output(poisson, s));
                     foreach (var table in _outgoing[g]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
-                    _history[g]?.Record(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
                     break;
                 case NeuronGroup<T> neurons when s > 0:
                     foreach (var table in _outgoing[g]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
-                    _history[g]?.Record(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
                     break;
             }
         }
-        if (_plastic.Length == 0) return;
-        ulong seed = Program.Seed;
-        foreach (var t in _plastic) t.PreEvents(s, seed, _history[t.Spec.PreGroup]!, _history[t.Spec.PostGroup]!);
-        foreach (var t in _plastic) t.PostEvents(s, seed, _history[t.Spec.PreGroup]!, _history[t.Spec.PostGroup]!);
+        // One launch per projection runs its pre events, then its post events: each event touches its own synapse's
+        // buffers only, so this is the documented order (every pre event of the step before any post event).
+        foreach (var t in _plastic) t.Events(s, Program.Seed, _history[t.Spec.PreGroup]!, _history[t.Spec.PostGroup]!);
     }
 
     // ---- Synapse dynamics ----
@@ -427,7 +431,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         foreach (var h in _history) h?.Dispose();
         foreach (var g in _groups) g?.Dispose();
         foreach (var d in new IDisposable?[] { _state, _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth,
-                     _analogBase, _samples, _logCells, _logSteps, _logCount }) d?.Dispose();
+                     _analogBase, _samples, _logCells, _logSteps, _logCount, _noHistory }) d?.Dispose();
         _device.Dispose();
     }
 

@@ -10,8 +10,8 @@ namespace Meta.Backends.Ilgpu;
 /// One projection with a synapse kernel on the device, in the connection order of its <see cref="SynapseGroupProgram"/>
 /// (which is also the order of the synapses' random streams): pre and post cell, the axonal and dendritic parts of each
 /// delay in steps, the kernel's per-synapse buffers (one row each, in <typeparamref name="T"/>) and uniform buffers, and the
-/// compiled event kernel. Each step launches one thread per synapse for the pre events (a synapse whose pre cell spiked
-/// axonal-delay steps before takes one) and, when the kernel has post code, one for the post events.
+/// compiled event kernel. Each step launches one thread per synapse, which runs the synapse's pre event (when its pre cell
+/// spiked axonal-delay steps before) and then its post event (when its post cell spiked dendritic-delay steps before).
 /// </summary>
 internal sealed class PlasticTable<T> : IDisposable where T : unmanaged
 {
@@ -19,6 +19,7 @@ internal sealed class PlasticTable<T> : IDisposable where T : unmanaged
     private readonly DeviceArray<int> _pre, _post, _axonal, _dendritic;
     private DeviceArray<T>? _perSynapse, _uniform;
     private string[] _perNames = [], _uniformNames = [];
+    private int[] _axonalValues = [];
     private Action<KernelConfig, SynapseArgs<T>> _kernel = null!;
 
     public PlasticTable(SynapseGroupProgram spec, int preSize, NeuronGroup<T> target, EngineContext<T> ctx, Action<bool> countKernel)
@@ -132,27 +133,29 @@ internal sealed class PlasticTable<T> : IDisposable where T : unmanaged
             axonal[k] = Spec.AxonalSteps(d);
             dendritic[k] = d - axonal[k];
         }
+        _axonalValues = axonal.Distinct().ToArray();
         _axonal.Upload(_ctx.Accelerator, axonal);
         _dendritic.Upload(_ctx.Accelerator, dendritic);
     }
 
-    /// <summary>Runs the pre events of step <paramref name="s"/>: the synapses whose pre cell spiked at s − axonal delay.</summary>
-    public void PreEvents(long s, ulong seed, SpikeHistory<T> pre, SpikeHistory<T> post) => Launch(false, s, seed, pre, post);
-
-    /// <summary>Runs the post events of step <paramref name="s"/>: the synapses whose post cell spiked at s − dendritic delay.</summary>
-    public void PostEvents(long s, ulong seed, SpikeHistory<T> pre, SpikeHistory<T> post)
+    /// <summary>
+    /// Runs the synapse events of step <paramref name="s"/>: the pre events of the synapses whose pre cell spiked at
+    /// s − axonal delay, then the post events of those whose post cell spiked at s − dendritic delay. No launch when the
+    /// host knows there is none (a host-scheduled presynaptic source without a spike at any s − axonal delay, and no post code).
+    /// </summary>
+    public void Events(long s, ulong seed, SpikeHistory<T> pre, SpikeHistory<T> post)
     {
-        if (Kernel.HasPost) Launch(true, s, seed, pre, post);
+        if (Spec.Count == 0) return;
+        if (!Kernel.HasPost && !_axonalValues.Any(a => pre.MayHaveSpiked(s - a))) return;
+        Launch(s, seed, pre, post);
     }
 
-    private void Launch(bool isPost, long s, ulong seed, SpikeHistory<T> pre, SpikeHistory<T> post)
+    private void Launch(long s, ulong seed, SpikeHistory<T> pre, SpikeHistory<T> post)
     {
         int n = Spec.Count;
-        if (n == 0) return;
         _kernel(_ctx.PerItem(n), new SynapseArgs<T>
         {
             N = n,
-            Post = isPost ? 1 : 0,
             Step = s,
             Dt = Num<T>.From(_ctx.Dt),
             Time = Num<T>.From(s * _ctx.Dt),

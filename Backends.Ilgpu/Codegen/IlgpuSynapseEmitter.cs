@@ -8,10 +8,11 @@ namespace Meta.Backends.Ilgpu.Codegen;
 
 /// <summary>
 /// Emits a <see cref="SynapseKernel"/> as one ILGPU kernel method over the synapses of a projection (one thread per synapse,
-/// grid stride), which runs either the pre events of a step (<see cref="SynapseArgs{T}.Post"/> = 0) or its post events. A
-/// synapse takes its pre event of step s when its presynaptic cell spiked at s − axonal delay, its post event when its
-/// postsynaptic cell spiked at s − dendritic delay, as read from the populations' spike histories
-/// (<see cref="StaticKernels.History"/>). The statements are translated by the shared <see cref="KernelBodyWriter"/> in the
+/// grid stride), which runs the events of one step: a synapse takes its pre event of step s when its presynaptic cell spiked
+/// at s − axonal delay, then its post event when its postsynaptic cell spiked at s − dendritic delay, as read from the
+/// populations' spike histories (<see cref="SpikeOutput"/>, <see cref="StaticKernels.History"/>). One launch per projection
+/// does both: the documented order (every pre event of the step before any post event) only constrains one synapse's own
+/// events, since an event touches its synapse's buffers only and post events transmit nothing. The statements are translated by the shared <see cref="KernelBodyWriter"/> in the
 /// <see cref="ScalarDialect"/>, as for the CPU backend's synapse code; <c>Transmit</c> adds atomically to the receptor's ring
 /// at slot (s + dendritic delay) mod slots.
 /// </summary>
@@ -57,35 +58,32 @@ internal static class IlgpuSynapseEmitter
         sb.AppendLine($"        {T} t = a.Time;");
         sb.AppendLine("        var S = a.Buffers; var U = a.Uniforms; var RING = a.Ring;");
         sb.AppendLine("        int stride = Grid.DimX * Group.DimX;");
+        sb.AppendLine("        for (int k = Grid.GlobalIndex.X; k < N; k += stride)");
+        sb.AppendLine("        {");
+        sb.AppendLine("            long spike;");
         foreach (var (isPost, statements, draws) in new[] { (false, kernel.OnPre, kernel.PreDraws), (true, kernel.OnPost, kernel.PostDraws) })
         {
-            sb.AppendLine($"        if (a.Post {(isPost ? "!=" : "==")} 0)");
-            sb.AppendLine("        {");
-            if (statements.Count > 0)
+            if (statements.Count == 0) continue;
+            // The spike that makes this event: the pre cell's at s − axonal delay, or the post cell's at s − dendritic delay.
+            string delay = isPost ? "a.Dendritic[k]" : "a.Axonal[k]";
+            string history = isPost ? "a.PostHistory" : "a.PreHistory";
+            string size = isPost ? "a.PostSize" : "a.PreSize";
+            string cell = isPost ? "a.PostCell[k]" : "a.PreCell[k]";
+            var writer = new KernelBodyWriter(new ScalarDialect(single, IlgpuKernelEmitter.IlgpuMath), new Binding(perSynapse, uniform));
+            sb.AppendLine($"            // {(isPost ? "post" : "pre")} event");
+            sb.AppendLine($"            spike = step - {delay};");
+            sb.AppendLine($"            if (spike >= 0 && {history}[(spike % a.Slots) * {size} + {cell}] == spike + 1)");
+            sb.AppendLine("            {");
+            // The draws of this event: bit for bit the CPU's float64 uniforms; a float32 kernel rounds each once to float.
+            for (int d = 0; d < draws; d++)
             {
-                // The spike that makes this event: the pre cell's at s − axonal delay, or the post cell's at s − dendritic delay.
-                string delay = isPost ? "a.Dendritic[k]" : "a.Axonal[k]";
-                string history = isPost ? "a.PostHistory" : "a.PreHistory";
-                string size = isPost ? "a.PostSize" : "a.PreSize";
-                string cell = isPost ? "a.PostCell[k]" : "a.PreCell[k]";
-                var writer = new KernelBodyWriter(new ScalarDialect(single, IlgpuKernelEmitter.IlgpuMath), new Binding(perSynapse, uniform));
-                sb.AppendLine("            for (int k = Grid.GlobalIndex.X; k < N; k += stride)");
-                sb.AppendLine("            {");
-                sb.AppendLine($"                long spike = step - {delay};");
-                sb.AppendLine("                if (spike < 0) continue;");
-                sb.AppendLine($"                if ({history}[(spike % a.Slots) * {size} + {cell}] != spike + 1) continue;");
-                // The draws of this event: bit for bit the CPU's float64 uniforms; a float32 kernel rounds each once to float.
-                for (int d = 0; d < draws; d++)
-                {
-                    string draw = $"DeviceRandom.SynapseDraw(a.Seed, a.Projection, k, {d}, 2 * step + {(isPost ? 1 : 0)})";
-                    sb.AppendLine($"                {T} d{d} = {(single ? $"(float){draw}" : draw)};");
-                }
-                sb.Append(writer.Write(statements, "                "));
-                sb.AppendLine("            }");
+                string draw = $"DeviceRandom.SynapseDraw(a.Seed, a.Projection, k, {d}, 2 * step + {(isPost ? 1 : 0)})";
+                sb.AppendLine($"                {T} d{d} = {(single ? $"(float){draw}" : draw)};");
             }
-            sb.AppendLine("            return;");
-            sb.AppendLine("        }");
+            sb.Append(writer.Write(statements, "                "));
+            sb.AppendLine("            }");
         }
+        sb.AppendLine("        }");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();

@@ -5,7 +5,8 @@ namespace Meta.Backends.Ilgpu.Kernels;
 
 /// <summary>
 /// Where a population's spikes of one time index go on the device: the step's spike list (read by the delivery
-/// kernels) and, when the population records spikes, the run's spike log (copied back in blocks).
+/// kernels), when the population records spikes the run's spike log (copied back in blocks), and when synapse kernels
+/// read its spikes its spike history.
 /// <para>
 /// The list's length lives in <c>Count[Parity]</c>, with <c>Parity = s mod 2</c> for time index s. The emitting kernel
 /// clears the other entry, the one used for index s − 1, whose delivery kernels have already run; so no launch is
@@ -33,6 +34,14 @@ public struct SpikeOutput
     public int LogCellBase;
     /// <summary>The value written to <see cref="LogSteps"/> for this index.</summary>
     public int LogStep;
+    /// <summary>Whether spikes are stamped into the population's spike history (1) or not (0).</summary>
+    public int HistoryEnabled;
+    /// <summary>The population's spike history (<see cref="HistoryArgs.History"/>).</summary>
+    public ArrayView<long> History;
+    /// <summary>The offset of this index's slot in <see cref="History"/>: (s mod slots)·size.</summary>
+    public long HistoryOffset;
+    /// <summary>The stamp of this index: s + 1.</summary>
+    public long HistoryStamp;
 
     /// <summary>Clears the counter of the previous index (once per launch).</summary>
     public readonly void Begin()
@@ -45,6 +54,7 @@ public struct SpikeOutput
     {
         int at = Atomic.Add(ref Count[Parity], 1);
         List[at] = cell;
+        if (HistoryEnabled != 0) History[HistoryOffset + cell] = HistoryStamp;
         if (LogEnabled != 0)
         {
             int l = Atomic.Add(ref LogCount[0], 1);
@@ -184,21 +194,18 @@ public struct RecordArgs<T> where T : unmanaged
 }
 
 /// <summary>
-/// Arguments of the spike-history kernel (one population, one time index): the cells that spiked at index <c>s</c> are
-/// stamped <c>s + 1</c> in ring slot <c>s mod Slots</c> of the population's history, so that a synapse event delayed by
-/// up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no spike at that index).
+/// Arguments of the spike-history kernel (one host-scheduled population, one time index): the cells that spiked at index
+/// <c>s</c> are stamped <c>s + 1</c> in ring slot <c>s mod Slots</c> of the population's history, so that a synapse event
+/// delayed by up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no spike at that index). Neuron and
+/// Poisson kernels stamp their own spikes (<see cref="SpikeOutput"/>).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct HistoryArgs
 {
     /// <summary>The cells that spiked.</summary>
     public ArrayView<int> Spikes;
-    /// <summary>The device counters of <see cref="SpikeOutput"/> (read when <see cref="HostCount"/> &lt; 0).</summary>
-    public ArrayView<int> Count;
-    /// <summary>Which counter.</summary>
-    public int Parity;
-    /// <summary>The number of spikes when the host knows it (host-scheduled sources), else −1.</summary>
-    public int HostCount;
+    /// <summary>The number of spikes.</summary>
+    public int Count;
     /// <summary>The history: slot q, cell i at <c>q·Size + i</c>, holding 1 + the index of the cell's last spike in that slot.</summary>
     public ArrayView<long> History;
     /// <summary>The population size.</summary>
@@ -210,7 +217,7 @@ public struct HistoryArgs
 }
 
 /// <summary>
-/// Arguments of a generated synapse kernel (one projection with synapse dynamics, one time index, pre or post events).
+/// Arguments of a generated synapse kernel (one projection with synapse dynamics, the pre and post events of one time index).
 /// Synapses are in the connection order of the step program's projection; per-synapse buffers are flattened with the synapse
 /// fastest: element (b, k) of buffer row b is at <c>b·N + k</c>.
 /// </summary>
@@ -220,8 +227,6 @@ public struct SynapseArgs<T> where T : unmanaged
 {
     /// <summary>The number of synapses.</summary>
     public int N;
-    /// <summary>0 for the pre events of the step, 1 for its post events.</summary>
-    public int Post;
     /// <summary>The time index s of the events.</summary>
     public long Step;
     /// <summary>The time step in ms.</summary>

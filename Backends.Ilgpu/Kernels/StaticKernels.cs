@@ -65,14 +65,14 @@ public static class StaticKernels
     }
 
     /// <summary>
-    /// Stamps the cells that spiked at index s with s + 1 in slot s mod slots of their population's spike history (read
-    /// by the synapse kernels: a stamp tells which index a slot's entry belongs to, so no slot is ever cleared).
+    /// Stamps the cells of a host-scheduled source that spiked at index s with s + 1 in slot s mod slots of their
+    /// population's spike history (read by the synapse kernels: a stamp tells which index a slot's entry belongs to, so no
+    /// slot is ever cleared).
     /// </summary>
     public static void History(HistoryArgs a)
     {
-        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
         int stride = Grid.DimX * Group.DimX;
-        for (int i = Grid.GlobalIndex.X; i < n; i += stride)
+        for (int i = Grid.GlobalIndex.X; i < a.Count; i += stride)
             a.History[(long)a.Slot * a.Size + a.Spikes[i]] = a.Stamp;
     }
 
