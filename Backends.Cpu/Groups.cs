@@ -139,6 +139,8 @@ internal sealed class SourceGroup : CellGroup
     private readonly double _dt;
     private readonly ulong _seed;
     private double[] _rate, _start, _duration;
+    /// <summary>Per cell, the probability of a spike in one step, 1 − e^(−rate·dt); 0 where the rate is not positive.</summary>
+    private double[] _probability = [];
     private readonly HostSpikeSchedule? _schedule;
 
     public SourceGroup(SpikeSourceProgram program, double dt, ulong seed) : base(program)
@@ -150,7 +152,11 @@ internal sealed class SourceGroup : CellGroup
         _duration = program.Parameters.GetValueOrDefault("duration") ?? [];
         if (HostSpikeSchedule.Handles(program.Kind)) _schedule = new HostSpikeSchedule(program, dt, seed);
         else if (program.Kind != SpikeSourceKinds.Poisson) throw new NotSupportedByBackendException(CpuBackend.BackendName, $"Spike source {program.ModelName}");
+        Probabilities();
     }
+
+    private void Probabilities() =>
+        _probability = _rate.Select(r => r > 0 ? 1.0 - Math.Exp(-r * _dt / 1000.0) : 0.0).ToArray();
 
     /// <summary>Adds the cells that emit at time index s (a cell once per spike); <paramref name="lastIndex"/> is the run's last index.</summary>
     public void Emit(long s, long lastIndex, List<int> cells)
@@ -161,10 +167,11 @@ internal sealed class SourceGroup : CellGroup
             return;
         }
         double t = s * _dt;
+        var probability = _probability;
         for (int i = 0; i < Size; i++)
         {
-            if (t < _start[i] || t >= _start[i] + _duration[i] || _rate[i] <= 0) continue;
-            double p = 1.0 - Math.Exp(-_rate[i] * _dt / 1000.0);
+            double p = probability[i];
+            if (p <= 0 || t < _start[i] || t >= _start[i] + _duration[i]) continue;
             double u = Philox.Uniform(_seed, RandomStreams.PoissonCell(Program.FirstGlobalIndex + i), (ulong)s);
             if (u < p) cells.Add(i);
         }
@@ -179,7 +186,7 @@ internal sealed class SourceGroup : CellGroup
         }
         switch (name)
         {
-            case "rate": _rate = (double[])values.Clone(); break;
+            case "rate": _rate = (double[])values.Clone(); Probabilities(); break;
             case "start": _start = (double[])values.Clone(); break;
             case "duration": _duration = (double[])values.Clone(); break;
             default: throw new NonExistentParameterException(name, Program.ModelName, ["rate", "start", "duration"]);

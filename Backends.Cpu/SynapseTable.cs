@@ -1,4 +1,5 @@
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 
 namespace Meta.Backends.Cpu;
 
@@ -28,23 +29,12 @@ internal sealed class SynapseTable
     {
         Spec = spec;
         Target = target;
-        int n = spec.Count;
-        RowStart = new int[preSize + 1];
-        foreach (var p in spec.PreIndices) RowStart[p + 1]++;
-        for (int i = 0; i < preSize; i++) RowStart[i + 1] += RowStart[i];
-        var fill = (int[])RowStart.Clone();
-        Post = new int[n];
-        Weight = new double[n];
-        Delay = new int[n];
-        SpecToRow = new int[n];
-        for (int k = 0; k < n; k++)
-        {
-            int at = fill[spec.PreIndices[k]]++;
-            SpecToRow[k] = at;
-            Post[at] = spec.PostIndices[k];
-            Weight[at] = spec.Weights[k];
-            Delay[at] = spec.DelaySteps[k];
-        }
+        var rows = new ConnectionRows(spec.PreIndices, preSize);
+        RowStart = rows.Start;
+        SpecToRow = rows.PositionOf;
+        Post = rows.ByPosition(spec.PostIndices);
+        Weight = rows.ByPosition(spec.Weights);
+        Delay = rows.ByPosition(spec.DelaySteps);
     }
 
     public SynapseGroupProgram Spec { get; }

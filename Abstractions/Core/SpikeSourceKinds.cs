@@ -5,6 +5,11 @@ public static class SpikeSourceKinds
 {
     /// <summary>A homogeneous Poisson process (rate Hz, start ms, duration ms).</summary>
     public const string Poisson = "poisson";
+    /// <summary>
+    /// A homogeneous Poisson process that may emit several spikes per step (rate Hz, start ms, duration ms): step s carries k
+    /// spikes with the Poisson probability of k at mean rate·dt (NEST's <c>poisson_generator</c>, Brian2's <c>PoissonInput</c>).
+    /// </summary>
+    public const string PoissonMultiple = "poisson_multiple";
     /// <summary>Spikes at given times (<c>spike_times</c>).</summary>
     public const string Array = "array";
     /// <summary>A gamma renewal process (alpha shape, beta Hz, start ms, duration ms).</summary>

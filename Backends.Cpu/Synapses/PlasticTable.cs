@@ -1,5 +1,6 @@
 using Meta.Backends.Cpu.Codegen;
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 
 namespace Meta.Backends.Cpu.Synapses;
 
@@ -23,29 +24,18 @@ internal sealed class PlasticTable
         Spec = spec;
         _target = target;
         int n = spec.Count;
-        _rowStart = new int[preSize + 1];
-        foreach (var p in spec.PreIndices) _rowStart[p + 1]++;
-        for (int i = 0; i < preSize; i++) _rowStart[i + 1] += _rowStart[i];
-        var fill = (int[])_rowStart.Clone();
-        _post = new int[n];
+        var rows = new ConnectionRows(spec.PreIndices, preSize);
+        _rowStart = rows.Start;
+        _specToRow = rows.PositionOf;
+        _rowToSpec = rows.ConnectionAt;
+        _post = rows.ByPosition(spec.PostIndices);
         _delay = new int[n];
         _axonal = new int[n];
         _dendritic = new int[n];
-        _specToRow = new int[n];
-        _rowToSpec = new int[n];
-        for (int k = 0; k < n; k++)
-        {
-            int at = fill[spec.PreIndices[k]]++;
-            _specToRow[k] = at;
-            _rowToSpec[at] = k;
-            _post[at] = spec.PostIndices[k];
-        }
-        _colStart = new int[postSize + 1];
-        foreach (var p in _post) _colStart[p + 1]++;
-        for (int j = 0; j < postSize; j++) _colStart[j + 1] += _colStart[j];
-        var colFill = (int[])_colStart.Clone();
-        _colSynapse = new int[n];
-        for (int r = 0; r < n; r++) _colSynapse[colFill[_post[r]]++] = r;
+        // The index by post cell holds row positions, so that post events find the per-synapse buffers.
+        var columns = new ConnectionRows(_post, postSize);
+        _colStart = columns.Start;
+        _colSynapse = columns.ConnectionAt;
         SetDelays(spec.DelaySteps.Select(d => (double)d).ToArray());
         Kernel = spec.Kernel!;
         SetKernel(Kernel, spec.Values, countKernel);
@@ -123,29 +113,25 @@ internal sealed class PlasticTable
     }
 
     /// <summary>Runs the pre events of step <paramref name="s"/>: the synapses of the pre cells that spiked <c>axonal</c> steps before.</summary>
-    public void PreEvents(long s, double dt, ulong seed, SpikeHistory pre)
-    {
-        bool filter = _axonalValues.Length > 1;
-        foreach (int a in _axonalValues)
-        {
-            var (cells, count) = pre.At(s - a);
-            if (count == 0) continue;
-            _step(false, cells, count, a, filter, _axonal, s * dt, dt, s, seed, Spec.Index, _perSynapse, _uniform, _rowStart, null, _rowToSpec,
-                _post, _dendritic, _target.Buffer, _target.Cells, _target.Slots, (int)(s % _target.Slots));
-        }
-    }
+    public void PreEvents(long s, double dt, ulong seed, SpikeHistory pre) => Events(false, s, dt, seed, pre);
 
     /// <summary>Runs the post events of step <paramref name="s"/>: the synapses of the post cells that spiked <c>dendritic</c> steps before.</summary>
     public void PostEvents(long s, double dt, ulong seed, SpikeHistory post)
     {
-        if (!Kernel.HasPost) return;
-        bool filter = _dendriticValues.Length > 1;
-        foreach (int d in _dendriticValues)
+        if (Kernel.HasPost) Events(true, s, dt, seed, post);
+    }
+
+    private void Events(bool post, long s, double dt, ulong seed, SpikeHistory history)
+    {
+        var delays = post ? _dendriticValues : _axonalValues;
+        bool filter = delays.Length > 1;
+        foreach (int d in delays)
         {
-            var (cells, count) = post.At(s - d);
+            var (cells, count) = history.At(s - d);
             if (count == 0) continue;
-            _step(true, cells, count, d, filter, _dendritic, s * dt, dt, s, seed, Spec.Index, _perSynapse, _uniform, _colStart, _colSynapse, _rowToSpec,
-                _post, _dendritic, _target.Buffer, _target.Cells, _target.Slots, (int)(s % _target.Slots));
+            _step(post, cells, count, d, filter, post ? _dendritic : _axonal, s * dt, dt, s, seed, Spec.Index, _perSynapse, _uniform,
+                post ? _colStart : _rowStart, post ? _colSynapse : null, _rowToSpec, _post, _dendritic, _target.Buffer, _target.Cells, _target.Slots,
+                (int)(s % _target.Slots));
         }
     }
 }

@@ -26,15 +26,63 @@ internal sealed class ResultWriter(string folder)
         foreach (var (target, segment) in blocks) WriteNpz(target, segment, populationIndex);
         var currents = outcome.Network.RecordedCurrentSources.Select(c => (Label: c.Label!, Signal: c.GetData().Segments[^1].Signal("i"))).ToList();
         foreach (var (label, signal) in currents) WriteCurrentNpz(label, signal);
+        var plastic = LearnedWeights(outcome);
+        foreach (var w in plastic) WriteWeightsNpz(w);
         if (plots)
         {
             WriteRaster(outcome);
+            foreach (var w in plastic) WriteWeightPlots(w);
             foreach (var (target, segment) in blocks) WriteTraces(target, segment);
             foreach (var (label, signal) in currents) WriteCurrentTrace(label, signal);
             WriteRates(outcome);
         }
-        WriteSummary(outcome);
+        WriteSummary(outcome, plastic);
         return _written;
+    }
+
+    /// <summary>The initial and learned weights of one projection with a plastic weight, in PyNN's list order.</summary>
+    internal sealed record PlasticWeights(Meta.Projections.Projection Projection, int[] Pre, int[] Post, double[] Initial, double[] Final)
+    {
+        public string FileName => $"weights_{SafeName(Projection.Label)}.npz";
+    }
+
+    /// <summary>Every projection whose synapse type learns its weight, with its weights before and after the run.</summary>
+    private static IReadOnlyList<PlasticWeights> LearnedWeights(RunOutcome outcome) =>
+        outcome.Simulation.Projections.Where(p => p.Model?.PlasticWeight == true).Select(p =>
+        {
+            var order = Meta.Projections.SynapseValue.ListOrder(p.PreIndices, p.PostIndices);
+            var final = p.Get("weight");
+            return new PlasticWeights(p, order.Select(k => p.PreIndices[k]).ToArray(), order.Select(k => p.PostIndices[k]).ToArray(),
+                order.Select(k => p.Weights[k]).ToArray(), order.Select(k => final[k]).ToArray());
+        }).ToArray();
+
+    /// <summary><c>weights_LABEL.npz</c>: <c>pre</c>, <c>post</c>, <c>weight_initial</c>, <c>weight_final</c> (PyNN's list order).</summary>
+    private void WriteWeightsNpz(PlasticWeights w)
+    {
+        string path = PathOf(w.FileName);
+        using (var npz = new NpzWriter(path))
+        {
+            npz.Add("pre", w.Pre);
+            npz.Add("post", w.Post);
+            npz.Add("weight_initial", w.Initial);
+            npz.Add("weight_final", w.Final);
+        }
+        _written.Add(path);
+    }
+
+    /// <summary>The learned weights' distribution and the distribution of their change.</summary>
+    private void WriteWeightPlots(PlasticWeights w)
+    {
+        string unit = w.Projection.Post.ConductanceBased ? "µS" : "nA";
+        int bins = Math.Clamp((int)Math.Sqrt(w.Final.Length), 5, 50);
+        string path = PathOf($"weights_{SafeName(w.Projection.Label)}.png");
+        Plots.Histogram(path, $"{w.Projection.Label}: learned weights (initial mean {w.Initial.DefaultIfEmpty().Average():g4}, final {w.Final.DefaultIfEmpty().Average():g4})",
+            $"weight ({unit})", w.Final, bins, Rgb.Blue, "synapses");
+        _written.Add(path);
+        path = PathOf($"weight_change_{SafeName(w.Projection.Label)}.png");
+        Plots.Histogram(path, $"{w.Projection.Label}: weight change over the run", $"final - initial weight ({unit})",
+            w.Final.Zip(w.Initial, (f, i) => f - i).ToArray(), bins, Rgb.Red, "synapses");
+        _written.Add(path);
     }
 
     /// <summary>A file name made of the label's letters, digits, '-', '_' and '.', other characters replaced by '_'.</summary>
@@ -152,7 +200,7 @@ internal sealed class ResultWriter(string folder)
         _written.Add(path);
     }
 
-    private void WriteSummary(RunOutcome outcome)
+    private void WriteSummary(RunOutcome outcome, IReadOnlyList<PlasticWeights> plastic)
     {
         string path = PathOf("summary.json");
         var sim = outcome.Simulation;
@@ -206,7 +254,14 @@ internal sealed class ResultWriter(string folder)
                 w.WriteString("label", prj.Label);
                 w.WriteString("connector", prj.Connector.ToString());
                 w.WriteString("receptor_type", prj.ReceptorType);
+                w.WriteString("synapse_type", prj.Synapse.Name);
                 w.WriteNumber("connections", prj.Size);
+                if (plastic.FirstOrDefault(x => x.Projection == prj) is { } learned)
+                {
+                    w.WriteString("weights_file", learned.FileName);
+                    w.WriteNumber("mean_weight_initial", learned.Initial.DefaultIfEmpty().Average());
+                    w.WriteNumber("mean_weight_final", learned.Final.DefaultIfEmpty().Average());
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -228,16 +228,23 @@ public static class NetworkBuilder
             if (p.ReceptorType is { } receptor && receptor.Name != "default" && !post.ReceptorTypes.Contains(receptor.Name))
                 throw new NetworkFormatException(receptor.Path,
                     $"unknown receptor type '{receptor.Name}' for '{p.Post.Name}' (valid: {JsonFields.List(post.ReceptorTypes)}){JsonFields.DidYouMean(receptor.Name, post.ReceptorTypes)}");
-            if (!Capabilities.SynapseTypes.Contains(p.Synapse.Type))
+            if (p.Synapse.Model is null && !Capabilities.SynapseTypes.Contains(p.Synapse.Type))
                 throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"),
                     $"{p.Synapse.Type} is not supported by backend '{BackendName}' (supported: {JsonFields.List(Capabilities.SynapseTypes)})");
+            if (p.Synapse.Model is not null && !Capabilities.Features.Contains(Meta.Backends.BackendFeatures.SynapseDynamics))
+                throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"),
+                    $"{p.Synapse.Type} needs synapse dynamics, which backend '{BackendName}' does not support (supported: {JsonFields.List(Capabilities.SynapseTypes)})");
             var connector = CreateConnector(p.Connector, pre.Size, post.Size);
             var space = p.Space?.Create();
             CheckSynapseValue(p.Synapse.Weight, pre.Size, post.Size);
             CheckSynapseValue(p.Synapse.Delay, pre.Size, post.Size);
             if (p.Synapse.Delay is NumberSpec d) CheckDelay(d.Value, d.Path);
             if (p.Synapse.Weight is NumberSpec w) CheckWeightSign(w, post, p.Post.Name, p.ReceptorType?.Name);
-            var synapse = At(p.Synapse.Path, () => new StaticSynapse(p.Synapse.Weight?.ToSynapseValue(), p.Synapse.Delay?.ToSynapseValue()));
+            foreach (var value in p.Synapse.Parameters) CheckSynapseValue(value.Value, pre.Size, post.Size);
+            var synapse = At(p.Synapse.Path, () => p.Synapse.Model is { } model
+                ? (SynapseType)new ModelSynapse(model, p.Synapse.Weight?.ToSynapseValue(), p.Synapse.Delay?.ToSynapseValue(),
+                    p.Synapse.Parameters.ToDictionary(v => v.Name, v => v.Value.ToSynapseValue()), p.Synapse.DendriticDelayFraction)
+                : new StaticSynapse(p.Synapse.Weight?.ToSynapseValue(), p.Synapse.Delay?.ToSynapseValue()));
             // Errors from connecting (e.g. "FixedNumberPreConnector: cannot choose ...") belong to the connector.
             string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
             var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, label, space),

@@ -166,8 +166,19 @@ public sealed record ConnectorSpec(string Path, string Type)
     public int? NConnections { get; init; }
 }
 
-/// <summary>The synapse type (StaticSynapse) with weight and delay, each null for the default.</summary>
-public sealed record SynapseSpec(string Path, string Type, ValueSpec? Weight, ValueSpec? Delay);
+/// <summary>
+/// The synapse type with weight and delay (each null for the default) and, for a type with dynamics, its model, the parameter
+/// values given and the dendritic delay fraction.
+/// </summary>
+public sealed record SynapseSpec(string Path, string Type, ValueSpec? Weight, ValueSpec? Delay)
+{
+    /// <summary>The synapse model (standard or from the file's <c>synapse_models</c>), or null for <c>StaticSynapse</c>.</summary>
+    public Meta.Models.SynapseModel? Model { get; init; }
+    /// <summary>Parameter values given (others take the model's defaults).</summary>
+    public IReadOnlyList<NamedValue> Parameters { get; init; } = [];
+    /// <summary>PyNN's <c>dendritic_delay_fraction</c>.</summary>
+    public double DendriticDelayFraction { get; init; } = 1.0;
+}
 
 /// <summary>A current source and the cells it injects into, with its PyNN parameters (each at PyNN's default when absent).</summary>
 public sealed record CurrentSourceSection(string Path, string Type, IReadOnlyList<Ref> InjectInto)

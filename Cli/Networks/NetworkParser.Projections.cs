@@ -7,7 +7,6 @@ namespace Meta.Cli.Networks;
 public static partial class NetworkParser
 {
     private static readonly string[] ProjectionKeys = ["label", "pre", "post", "connector", "synapse", "receptor_type", "space"];
-    private static readonly string[] SynapseKeys = ["type", "weight", "delay"];
 
     private sealed partial class Reader
     {
@@ -146,17 +145,6 @@ public static partial class NetworkParser
                     break;
             }
             return spec;
-        }
-
-        private static SynapseSpec Synapse(JsonElement e, string path)
-        {
-            var o = ObjectReader.Open(e, path, "a synapse", SynapseKeys, "a synapse object such as {\"type\": \"StaticSynapse\", \"weight\": 0.1, \"delay\": 1.0}");
-            string type = o.OptionalString("type", $"a synapse type (valid: {JsonFields.List(Vocabulary.SynapseTypes)})") ?? "StaticSynapse";
-            if (!Vocabulary.SynapseTypes.Contains(type))
-                throw new NetworkFormatException(o.PathOf("type"), Vocabulary.Unknown("synapse type", type, Vocabulary.SynapseTypes));
-            var weight = o.TryGet("weight", out var we, out var wp) ? ValueParser.SynapseValue(we, wp) : null;
-            var delay = o.TryGet("delay", out var de, out var dp) ? ValueParser.SynapseValue(de, dp) : null;
-            return new SynapseSpec(path, type, weight, delay);
         }
 
         private CurrentSourceSection CurrentSource(JsonElement e, string path)

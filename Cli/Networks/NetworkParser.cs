@@ -13,7 +13,7 @@ namespace Meta.Cli.Networks;
 public static partial class NetworkParser
 {
     private static readonly string[] TopKeys =
-        ["name", "simulation", "populations", "views", "assemblies", "projections", "current_sources", "record"];
+        ["name", "simulation", "synapse_models", "populations", "views", "assemblies", "projections", "current_sources", "record"];
     private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
     private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "parameters", "initial_values", "record", "structure", "positions"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
@@ -91,6 +91,9 @@ public static partial class NetworkParser
             var populations = populationItems.Select(i => Population(i.Value, i.Path)).ToList();
             var views = viewItems.Select(i => View(i.Value, i.Path)).ToList();
             var assemblies = assemblyItems.Select(i => Assembly(i.Value, i.Path)).ToList();
+            if (o.TryGet("synapse_models", out var sme, out var smp))
+                foreach (var (modelName, modelElement, modelPath) in JsonFields.Members(sme, smp, "an object of named synapse models"))
+                    SynapseModelSection(modelName, modelElement, modelPath);
             var projections = Section(o, "projections", "an array of projections").Select(i => Projection(i.Value, i.Path)).ToList();
             var sources = Section(o, "current_sources", "an array of current sources").Select(i => CurrentSource(i.Value, i.Path)).ToList();
             var records = Section(o, "record", "an array of recording requests").Select(i => Record(i.Value, i.Path)).ToList();

@@ -25,7 +25,8 @@ public static class Vocabulary
     };
 
     /// <summary>Synapse type names.</summary>
-    public static IReadOnlyList<string> SynapseTypes { get; } = ["StaticSynapse"];
+    public static IReadOnlyList<string> SynapseTypes { get; } =
+        ["StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse", "STDPMechanism"];
 
     /// <summary>
     /// Current source class names mapped to their parameter names (besides <c>type</c>, <c>inject_into</c> and the
@@ -43,8 +44,7 @@ public static class Vocabulary
     {
         "MultiCompartmentNeuron", "LIF", "AdExp",
         "CSAConnector",
-        "ElectricalSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse",
-        "MultiQuantalSynapse", "STDPMechanism",
+        "ElectricalSynapse", "MultiQuantalSynapse",
     };
 
     /// <summary>"unknown X 'name' (valid: ...)", or "X 'name' is a PyNN class that Meta does not provide" for PyNN-only names.</summary>

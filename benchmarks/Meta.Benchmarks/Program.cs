@@ -4,7 +4,8 @@
 //       [--tstop 1000] [--repeat 3] [--threads 0] [--precision float64|float32] [--device NAME]
 // Prints one JSON line per repetition (the same fields as shared/peers/va_*.py) and a summary.
 // With --bench cell --cell NAME it times N unconnected cells of one standard type under a DC step instead (the cost
-// of a cell type's update per cell and step).
+// of a cell type's update per cell and step). With --bench stdp (Song & Abbott 2000, N inputs onto one cell) or
+// --bench coba-stdp (COBA with plastic E→E) it times plastic synapses (StdpBenchmark.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -25,6 +26,8 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 }
 string backendName = options["backend"];
 if (options["bench"].Equals("cell", StringComparison.OrdinalIgnoreCase)) return CellBenchmark.Run(options);
+if (options["bench"].Equals("stdp", StringComparison.OrdinalIgnoreCase) || options["bench"].Equals("coba-stdp", StringComparison.OrdinalIgnoreCase))
+    return StdpBenchmark.Run(options);
 bool coba = options["bench"].Equals("COBA", StringComparison.OrdinalIgnoreCase);
 int n = int.Parse(options["n"], CultureInfo.InvariantCulture);
 double tstop = double.Parse(options["tstop"], CultureInfo.InvariantCulture);

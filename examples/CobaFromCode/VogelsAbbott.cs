@@ -14,8 +14,12 @@ public static class VogelsAbbott
     /// <summary>The cells and projections of one built network.</summary>
     public sealed record Network(Population Exc, Population Inh, Assembly All, Population? External);
 
-    /// <summary>Builds the COBA (conductance-based) or CUBA (current-based) network in <paramref name="sim"/>.</summary>
-    public static Network Build(Simulation sim, bool coba, int n = 4000)
+    /// <summary>
+    /// Builds the COBA (conductance-based) or CUBA (current-based) network in <paramref name="sim"/>. With
+    /// <paramref name="plasticExcitatory"/>, excitatory synapses onto excitatory cells use that synapse type (projection
+    /// <c>exc→exc</c>) and those onto inhibitory cells stay static (<c>exc→inh</c>).
+    /// </summary>
+    public static Network Build(Simulation sim, bool coba, int n = 4000, SynapseType? plasticExcitatory = null)
     {
         const double delay = 0.2;
         int nExc = n * 4 / 5, nInh = n - nExc;
@@ -41,7 +45,12 @@ public static class VogelsAbbott
         double wExc = coba ? 0.004 : 0.27e-3 * 60.0;
         double wInh = coba ? 0.051 : -4.5e-3 * 20.0;
         var connector = new FixedProbabilityConnector(pConnect);
-        _ = new Projection(exc, all, connector, new StaticSynapse(wExc, delay), "excitatory", "exc→all");
+        if (plasticExcitatory is null) _ = new Projection(exc, all, connector, new StaticSynapse(wExc, delay), "excitatory", "exc→all");
+        else
+        {
+            _ = new Projection(exc, exc, connector, plasticExcitatory, "excitatory", "exc→exc");
+            _ = new Projection(exc, inh, connector, new StaticSynapse(wExc, delay), "excitatory", "exc→inh");
+        }
         _ = new Projection(inh, all, connector, new StaticSynapse(wInh, delay), "inhibitory", "inh→all");
 
         Population? ext = null;

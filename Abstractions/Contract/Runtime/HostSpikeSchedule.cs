@@ -49,7 +49,8 @@ public sealed class SpikeWindow
 
 /// <summary>
 /// The backend-neutral generator of the spike sources whose trains are made on the host: <c>SpikeSourceArray</c>,
-/// <c>SpikeSourceGamma</c>, <c>SpikeSourcePoissonRefractory</c> and <c>SpikeSourceInhGamma</c> (see <see cref="Handles"/>).
+/// <c>SpikeSourceGamma</c>, <c>SpikeSourcePoissonRefractory</c>, <c>SpikeSourceInhGamma</c> and <c>SpikeSourcePoissonMultiple</c>
+/// (see <see cref="Handles"/>).
 /// It produces the spikes of successive windows of time indices, lazily and deterministically: the trains do not depend on
 /// the window sizes or on how runs are split. docs/semantics.md states the processes; in short:
 /// <list type="bullet">
@@ -88,6 +89,7 @@ public sealed class HostSpikeSchedule
     public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SpikeSourceKinds.Array, SpikeSourceKinds.Gamma, SpikeSourceKinds.PoissonRefractory, SpikeSourceKinds.InhomogeneousGamma,
+        SpikeSourceKinds.PoissonMultiple,
     };
 
     /// <summary>
@@ -140,6 +142,11 @@ public sealed class HostSpikeSchedule
         long width = Size;
         for (int i = 0; i < Size; i++)
         {
+            if (_kind == SpikeSourceKinds.PoissonMultiple)
+            {
+                AddPoissonMultiple(i, from, to, keys, width);
+                continue;
+            }
             if (_kind == SpikeSourceKinds.Array)
             {
                 var steps = _arraySteps[i];
@@ -229,7 +236,7 @@ public sealed class HostSpikeSchedule
     {
         Position = 0;
         _current = null;
-        if (_kind != SpikeSourceKinds.Array)
+        if (_kind != SpikeSourceKinds.Array && _kind != SpikeSourceKinds.PoissonMultiple)
             _streams = Enumerable.Range(0, Size).Select(i => new RandomStream(_seed, RandomStreams.SpikeTrainCell(Group.FirstGlobalIndex + i))).ToArray();
         for (int i = 0; i < Size; i++) MarkDirty(i);
     }
@@ -249,10 +256,60 @@ public sealed class HostSpikeSchedule
 
     private long IndexOf(double t) => (long)Math.Round(t / _dt);
 
+    /// <summary>
+    /// The spikes of a multi-spike Poisson cell in [from, to): in step s, with u = <c>Philox.Uniform(seed, RandomStreams.PoissonCell(g), s)</c>
+    /// (the draw of <c>SpikeSourcePoisson</c>), the cell emits k spikes, k being the number of j ≥ 1 with u &lt; P(K ≥ j) for K
+    /// Poisson with mean rate·dt. So k ≥ 1 exactly when the single-spike source fires.
+    /// </summary>
+    private void AddPoissonMultiple(int i, long from, long to, List<long> keys, long width)
+    {
+        var tail = _tails[i];
+        if (tail.Length == 0) return;
+        double start = _parameters["start"][i], stop = start + _parameters["duration"][i];
+        ulong stream = RandomStreams.PoissonCell(Group.FirstGlobalIndex + i);
+        for (long s = from; s < to; s++)
+        {
+            double t = s * _dt;
+            if (t < start || t >= stop) continue;
+            double u = Philox.Uniform(_seed, stream, (ulong)s);
+            for (int j = 0; j < tail.Length && u < tail[j]; j++) keys.Add((s - from) * width + i);
+        }
+    }
+
+    /// <summary>Per cell of a multi-spike Poisson source, P(K ≥ j) for j = 1, 2, … while it exceeds 2^−60 (K Poisson with mean rate·dt).</summary>
+    private double[][] _tails = [];
+
+    private static double[] Tails(double rate, double dt)
+    {
+        double lambda = rate * dt / 1000.0;
+        if (!(lambda > 0)) return [];
+        if (lambda > 500)
+            throw new InvalidParameterValueException(
+                $"SpikeSourcePoissonMultiple: a rate of {rate} Hz at dt = {dt} ms is a mean of {lambda} spikes per step (at most 500); spread it over more cells.");
+        var tails = new List<double>();
+        double p = Math.Exp(-lambda), cdf = p;
+        // P(K ≥ 1) = 1 − e^(−λ), computed as SpikeSourcePoisson computes its spike probability.
+        tails.Add(1.0 - Math.Exp(-lambda));
+        for (int k = 1; tails[^1] > 1.0 / (1L << 60) && k < 100_000; k++)
+        {
+            p *= lambda / k;
+            cdf += p;
+            tails.Add(Math.Max(0, Math.Min(tails[^1], 1.0 - cdf)));
+        }
+        return tails.ToArray();
+    }
+
     /// <summary>Restarts the changed cells at the time of index from − 1 (the last one emitted), or 0.</summary>
     private void Restart(long from)
     {
         double now = Math.Max(0, from - 1) * _dt;
+        if (_kind == SpikeSourceKinds.PoissonMultiple)
+        {
+            _tails = _parameters["rate"].Select(r => Tails(r, _dt)).ToArray();
+            Array.Clear(_dirty);
+            _anyDirty = false;
+            return;
+        }
         if (_kind == SpikeSourceKinds.Array)
             _arraySteps = _sequences["spike_times"].Select(times => times.Select(IndexOf).ToArray()).ToArray();
         for (int i = 0; i < Size; i++)

@@ -27,7 +27,7 @@ public static class PoissonRateCheck
         double loss = 1 - delivered / rate;
         if (loss <= LossThreshold) return null;
         return $"population '{population.Label}': SpikeSourcePoisson emits at most one spike per cell and step, so its rate of " +
-               $"{rate:0.###} Hz at dt = {dt:0.####} ms delivers only {delivered:0.###} Hz ({loss * 100:0.0} % fewer spikes); spread the input over " +
-               $"more source cells (each at a lower rate) or use a smaller dt";
+               $"{rate:0.###} Hz at dt = {dt:0.####} ms delivers only {delivered:0.###} Hz ({loss * 100:0.0} % fewer spikes); use SpikeSourcePoissonMultiple, " +
+               $"which delivers every spike of a step, spread the input over more source cells, or use a smaller dt";
     }
 }

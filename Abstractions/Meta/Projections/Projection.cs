@@ -157,7 +157,10 @@ public sealed class Projection
 
     /// <summary>The names <see cref="Get"/> and <see cref="Set"/> accept: weight, delay and the synapse model's parameters and states.</summary>
     public IReadOnlyList<string> AttributeNames =>
-        ["weight", "delay", .. (Model?.AttributeNames.Where(n => n != SynapseModel.WeightName) ?? [])];
+        ["weight", "delay", .. (Model is { } m ? m.AttributeNames.Where(n => n != SynapseModel.WeightName).Append(DendriticDelayFractionName) : [])];
+
+    /// <summary>PyNN's name of the fraction of the delay that is dendritic, readable with <see cref="Get"/>.</summary>
+    public const string DendriticDelayFractionName = "dendritic_delay_fraction";
 
     /// <summary>
     /// PyNN's <c>get(name, format='list')</c> as one value per connection in connection order: weights, delays, parameters, and
@@ -269,6 +272,8 @@ public sealed class Projection
             case "delay":
                 RoundDelays(values).CopyTo(_delay, 0);
                 break;
+            case DendriticDelayFractionName:
+                throw new InvalidParameterValueException($"Projection '{Label}': {DendriticDelayFractionName} is fixed when the projection is created (a property of its synapse type).");
             default:
                 if (_synapseParameters.TryGetValue(attribute, out var parameter)) values.CopyTo(parameter, 0);
                 else if (_synapseStates.TryGetValue(attribute, out var state)) values.CopyTo(state, 0);
@@ -281,6 +286,7 @@ public sealed class Projection
     private double[] Column(string attribute)
     {
         if (attribute == "delay") return _delay;
+        if (attribute == DendriticDelayFractionName && Model is not null) return Enumerable.Repeat(Synapse.DendriticDelayFraction, Size).ToArray();
         bool state = attribute == SynapseModel.WeightName ? Model?.PlasticWeight == true : _synapseStates.ContainsKey(attribute);
         if (state && Simulation.ReadSynapseState(this, attribute) is { } current) return current;
         if (attribute == SynapseModel.WeightName) return _weight;

@@ -118,7 +118,7 @@ public sealed class SynapseValue
     /// The connections sorted by (pre, post), stably: PyNN maps a list of values through the non-NaN mask of the
     /// pre × post array, row by row, so its k-th value belongs to the k-th connection in this order.
     /// </summary>
-    internal static int[] ListOrder(IReadOnlyList<int> pre, IReadOnlyList<int> post) =>
+    public static int[] ListOrder(IReadOnlyList<int> pre, IReadOnlyList<int> post) =>
         Enumerable.Range(0, pre.Count).OrderBy(k => pre[k]).ThenBy(k => post[k]).ToArray();
 
     /// <inheritdoc />

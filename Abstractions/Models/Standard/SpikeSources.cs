@@ -16,6 +16,19 @@ public static class SpikeSources
             new("rate", 1.0, "Hz", "Mean firing rate.")
         ]);
 
+    /// <summary>
+    /// <c>SpikeSourcePoissonMultiple</c>: a homogeneous Poisson process of <c>rate</c> Hz on [start, start + duration) that,
+    /// unlike <c>SpikeSourcePoisson</c>, delivers every spike of a step (k spikes with probability e^(−λ)λ^k/k!,
+    /// λ = rate·dt), so it delivers its rate at any rate and dt: one cell can stand for the summed input of many
+    /// (NEST's <c>poisson_generator</c> into one target, Brian2's <c>PoissonInput</c>). It uses the same draws as
+    /// <c>SpikeSourcePoisson</c>: a step has a first spike exactly when the single-spike source would fire.
+    /// </summary>
+    public static ModelDefinition SpikeSourcePoissonMultiple { get; } = Source("SpikeSourcePoissonMultiple",
+        "Spike source firing as a homogeneous Poisson process, several spikes per step allowed.", SpikeSourceKinds.PoissonMultiple,
+        [
+            new("rate", 1.0, "Hz", "Mean firing rate.")
+        ]);
+
     /// <summary><c>SpikeSourceArray</c>: emits spikes at exactly the given times (ms, non-decreasing).</summary>
     public static ModelDefinition SpikeSourceArray { get; } = Validated(new ModelDefinition
     {

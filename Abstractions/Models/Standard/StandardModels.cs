@@ -9,7 +9,7 @@ public static class StandardModels
         IntegrateAndFire.IF_cond_alpha, IntegrateAndFire.IF_curr_delta, IntegrateAndFire.IF_cond_exp_gsfa_grr,
         IntegrateAndFire.IF_facets_hardware1, HodgkinHuxley.HH_cond_exp, AdaptiveExponential.EIF_cond_alpha_isfa_ista,
         AdaptiveExponential.EIF_cond_exp_isfa_ista, IzhikevichModels.Izhikevich, GeneralizedIntegrateAndFire.GIF_cond_exp,
-        SpikeSources.SpikeSourcePoisson, SpikeSources.SpikeSourceArray,
+        SpikeSources.SpikeSourcePoisson, SpikeSources.SpikeSourcePoissonMultiple, SpikeSources.SpikeSourceArray,
         SpikeSources.SpikeSourceGamma, SpikeSources.SpikeSourcePoissonRefractory, SpikeSources.SpikeSourceInhGamma,
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 

@@ -16,6 +16,7 @@ public static class ConformanceCatalog
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
         .. SpikeSourceScenarios.All(),
+        PoissonMultipleScenario.Create(),
         .. NetworkScenarios.All(),
         .. SpaceAndConnectorScenarios.All(),
         .. NoiseScenarios.All(),

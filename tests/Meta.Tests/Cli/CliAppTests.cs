@@ -98,6 +98,26 @@ public class CliAppTests
     }
 
     [Fact]
+    public void Run_writes_the_learned_weights_of_plastic_projections_with_their_plots()
+    {
+        using var temp = new TempFolder();
+        string outDir = Path.Combine(temp.Path, "out");
+        var (exit, _, stderr) = Run(AppWithCpu(), "run", Example("song-abbott-stdp.json"), "--duration", "2000", "--out", outDir, "--threads", "1");
+        exit.Should().Be(0, stderr);
+        using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "weights_plastic.npz")))
+            zip.Entries.Select(e => e.FullName).Should().Equal("pre.npy", "post.npy", "weight_initial.npy", "weight_final.npy");
+        foreach (var png in new[] { "weights_plastic.png", "weight_change_plastic.png" })
+            File.ReadAllBytes(Path.Combine(outDir, png)).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var projection = summary.RootElement.GetProperty("projections")[0];
+        projection.GetProperty("synapse_type").GetString().Should().Be("STDPMechanism(SpikePairRule, AdditiveWeightDependence)");
+        projection.GetProperty("weights_file").GetString().Should().Be("weights_plastic.npz");
+        double initial = projection.GetProperty("mean_weight_initial").GetDouble(), final = projection.GetProperty("mean_weight_final").GetDouble();
+        initial.Should().BeApproximately(0.0005, 0.00003, "the initial weights are uniform on [0, 0.001]");
+        final.Should().NotBe(initial, "2 s of STDP change the weights");
+    }
+
+    [Fact]
     public void Run_writes_the_current_of_recorded_sources()
     {
         using var temp = new TempFolder();
