@@ -5,9 +5,10 @@ namespace Meta.Backends.Ilgpu;
 
 /// <summary>
 /// The spikes of one population over the last <c>slots</c> time indices, on the device, for the synapse kernels of the
-/// projections with dynamics it is pre- or postsynaptic to: slot s mod slots, cell i holds 1 + the index of the cell's last
-/// spike stamped in that slot, so a synapse event delayed by up to <c>slots − 1</c> steps asks whether the cell spiked at
-/// index s − delay by comparing the stamp (stale entries never match; no slot is ever cleared). Neuron and Poisson kernels
+/// projections with dynamics it is pre- or postsynaptic to: slot s mod slots, cell i holds (1 + the index of the cell's last
+/// spike stamped in that slot)·2^20 + the number of its spikes at that index (<see cref="HistoryArgs"/>), so a synapse event
+/// delayed by up to <c>slots − 1</c> steps asks whether, and how often, the cell spiked at index s − delay by comparing the
+/// stamp (stale entries never match; no slot is ever cleared). Neuron and Poisson kernels
 /// stamp their spikes as they emit them (<see cref="SpikeOutput"/>); a host-scheduled source's spikes are stamped by the
 /// <see cref="StaticKernels.History"/> kernel, and the host remembers which indices had any, so that the synapse events
 /// they alone could cause need no launch at the other indices.
@@ -45,7 +46,7 @@ internal sealed class SpikeHistory<T> : IDisposable where T : unmanaged
         output.HistoryEnabled = 1;
         output.History = _stamps.View;
         output.HistoryOffset = s % _ctx.Slots * Size;
-        output.HistoryStamp = s + 1;
+        output.HistoryStamp = ((s + 1) << StaticKernels.SpikeCountBits) + 1;
     }
 
     /// <summary>
@@ -63,7 +64,7 @@ internal sealed class SpikeHistory<T> : IDisposable where T : unmanaged
             History = _stamps.View,
             Size = Size,
             Slot = (int)(s % _ctx.Slots),
-            Stamp = s + 1,
+            Stamp = (s + 1) << StaticKernels.SpikeCountBits,
         });
     }
 

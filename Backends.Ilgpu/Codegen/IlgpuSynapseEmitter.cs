@@ -60,7 +60,8 @@ internal static class IlgpuSynapseEmitter
         sb.AppendLine("        int stride = Grid.DimX * Group.DimX;");
         sb.AppendLine("        for (int k = Grid.GlobalIndex.X; k < N; k += stride)");
         sb.AppendLine("        {");
-        sb.AppendLine("            long spike;");
+        sb.AppendLine("            long spike, stamp;");
+        sb.AppendLine("            int events;");
         foreach (var (isPost, statements, draws) in new[] { (false, kernel.OnPre, kernel.PreDraws), (true, kernel.OnPost, kernel.PostDraws) })
         {
             if (statements.Count == 0) continue;
@@ -70,9 +71,12 @@ internal static class IlgpuSynapseEmitter
             string size = isPost ? "a.PostSize" : "a.PreSize";
             string cell = isPost ? "a.PostCell[k]" : "a.PreCell[k]";
             var writer = new KernelBodyWriter(new ScalarDialect(single, IlgpuKernelEmitter.IlgpuMath), new Binding(perSynapse, uniform));
-            sb.AppendLine($"            // {(isPost ? "post" : "pre")} event");
+            // One event per spike of the cell at that index (a host-scheduled source may repeat a cell), as on the CPU.
+            sb.AppendLine($"            // {(isPost ? "post" : "pre")} events");
             sb.AppendLine($"            spike = step - {delay};");
-            sb.AppendLine($"            if (spike >= 0 && {history}[(spike % a.Slots) * {size} + {cell}] == spike + 1)");
+            sb.AppendLine($"            stamp = spike >= 0 ? {history}[(spike % a.Slots) * {size} + {cell}] : 0;");
+            sb.AppendLine($"            events = (stamp >> {StaticKernels.SpikeCountBits}) == spike + 1 ? (int)(stamp & {StaticKernels.SpikeCountMask}) : 0;");
+            sb.AppendLine("            for (int e = 0; e < events; e++)");
             sb.AppendLine("            {");
             // The draws of this event: bit for bit the CPU's float64 uniforms; a float32 kernel rounds each once to float.
             for (int d = 0; d < draws; d++)

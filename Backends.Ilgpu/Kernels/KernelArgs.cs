@@ -40,7 +40,7 @@ public struct SpikeOutput
     public ArrayView<long> History;
     /// <summary>The offset of this index's slot in <see cref="History"/>: (s mod slots)·size.</summary>
     public long HistoryOffset;
-    /// <summary>The stamp of this index: s + 1.</summary>
+    /// <summary>The stamp of one spike at this index (<see cref="HistoryArgs.Stamp"/> with a count of 1).</summary>
     public long HistoryStamp;
 
     /// <summary>Clears the counter of the previous index (once per launch).</summary>
@@ -194,25 +194,26 @@ public struct RecordArgs<T> where T : unmanaged
 }
 
 /// <summary>
-/// Arguments of the spike-history kernel (one host-scheduled population, one time index): the cells that spiked at index
-/// <c>s</c> are stamped <c>s + 1</c> in ring slot <c>s mod Slots</c> of the population's history, so that a synapse event
-/// delayed by up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no spike at that index). Neuron and
-/// Poisson kernels stamp their own spikes (<see cref="SpikeOutput"/>).
+/// Arguments of the spike-history kernel (one host-scheduled population, one time index). A population's spike history
+/// holds, in ring slot <c>s mod Slots</c> for cell i, <c>(s + 1)·2^20 + n</c> when the cell spiked n times (1 ≤ n &lt; 2^20) at
+/// index s, so that a synapse event delayed by up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no
+/// spike at that index). Neuron and Poisson kernels stamp their own spikes, once each (<see cref="SpikeOutput"/>); this
+/// kernel stamps a host-scheduled source's list, sorted by cell, counting each cell's repeats.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct HistoryArgs
 {
     /// <summary>The cells that spiked.</summary>
     public ArrayView<int> Spikes;
-    /// <summary>The number of spikes.</summary>
+    /// <summary>The number of spikes (the list is sorted by cell).</summary>
     public int Count;
-    /// <summary>The history: slot q, cell i at <c>q·Size + i</c>, holding 1 + the index of the cell's last spike in that slot.</summary>
+    /// <summary>The history: slot q, cell i at <c>q·Size + i</c>.</summary>
     public ArrayView<long> History;
     /// <summary>The population size.</summary>
     public int Size;
     /// <summary>s mod slots.</summary>
     public int Slot;
-    /// <summary>s + 1.</summary>
+    /// <summary>(s + 1)·2^20.</summary>
     public long Stamp;
 }
 
