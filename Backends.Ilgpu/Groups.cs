@@ -11,6 +11,8 @@ namespace Meta.Backends.Ilgpu;
 internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots) where T : unmanaged
 {
     private readonly Dictionary<System.Reflection.MethodInfo, Action<KernelConfig, NeuronArgs<T>>> _neuronKernels = [];
+    private readonly Dictionary<System.Reflection.MethodInfo, Action<KernelConfig, SynapseArgs<T>>> _synapseKernels = [];
+    private Action<KernelConfig, HistoryArgs>? _history;
 
     public Accelerator Accelerator => device.Accelerator;
     public double Dt { get; } = dt;
@@ -34,6 +36,17 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
             _neuronKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<NeuronArgs<T>>>());
         return kernel;
     }
+
+    /// <summary>The compiled synapse kernel <paramref name="method"/> loaded on this device (once per engine).</summary>
+    public Action<KernelConfig, SynapseArgs<T>> SynapseKernel(System.Reflection.MethodInfo method)
+    {
+        if (!_synapseKernels.TryGetValue(method, out var kernel))
+            _synapseKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<SynapseArgs<T>>>());
+        return kernel;
+    }
+
+    /// <summary>The spike-history kernel (<see cref="StaticKernels.History"/>), loaded on first use.</summary>
+    public Action<KernelConfig, HistoryArgs> HistoryKernel => _history ??= Accelerator.LoadStreamKernel<HistoryArgs>(StaticKernels.History);
 
     public DeviceArray<TElem> Allocate<TElem>(long length) where TElem : unmanaged => new(Accelerator, length);
     public DeviceArray<TElem> Upload<TElem>(TElem[] data) where TElem : unmanaged => new(Accelerator, data);

@@ -28,7 +28,10 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private EngineContext<T> _ctx = null!;
     private CellGroup[] _groups = [];
     private DeviceArray<T>? _state;
-    private SynapseTable<T>[] _tables = [];
+    private SynapseTable<T>?[] _tables = [];
+    private PlasticTable<T>?[] _plasticByIndex = [];
+    private PlasticTable<T>[] _plastic = [];
+    private SpikeHistory<T>?[] _history = [];
     private List<SynapseTable<T>>[] _outgoing = [];
     private Action<KernelConfig, DeliveryArgs<T>> _deliver = null!;
     private Action<KernelConfig, RecordArgs<T>> _record = null!;
@@ -42,6 +45,8 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private DeviceArray<T>? _samples;
     private DeviceArray<int>? _logCells, _logSteps;
     private readonly DeviceArray<int> _logCount;
+    /// <summary>The history view of a population without one (never written).</summary>
+    private DeviceArray<long>? _noHistory;
     private long _blockStart, _blockEnd, _blockLength, _runLast;
     private long[] _baseHost = [];
     private int[] _rowsInBlock = [];
@@ -62,6 +67,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     protected override void OnLoad(StepProgram program)
     {
         _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);
+        _noHistory ??= new DeviceArray<long>(_acc, 1);
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
@@ -92,9 +98,15 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                 default: throw new NotSupportedByBackendException(IlgpuBackend.BackendName, $"Spike source {g.ModelName}");
             }
         }
-        _tables = program.Projections.Select(p =>
-            new SynapseTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], p.Receptor, _ctx, _deliver)).ToArray();
-        _outgoing = _groups.Select((g, i) => _tables.Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
+        _tables = program.Projections.Select(p => p.Kernel is null
+            ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], p.Receptor, _ctx, _deliver)
+            : null).ToArray();
+        _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
+            : new PlasticTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], _ctx, CountKernel)).ToArray();
+        _plastic = _plasticByIndex.OfType<PlasticTable<T>>().ToArray();
+        _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i)
+            ? new SpikeHistory<T>(g.Size, g is HostScheduleGroup<T>, _ctx) : null).ToArray();
+        _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _acc.Synchronize();
     }
 
@@ -139,7 +151,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         var spikes = (IDeviceSpikes)group;
         bool log = _logged[group.Program.Index];
-        return new SpikeOutput
+        var output = new SpikeOutput
         {
             List = spikes.SpikeList,
             Count = spikes.SpikeCount,
@@ -150,16 +162,24 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             LogCount = _logCount.View,
             LogCellBase = group.Program.FirstGlobalIndex,
             LogStep = (int)(s - _blockStart),
+            History = _noHistory!.View,
         };
+        _history[group.Program.Index]?.StampIn(ref output, s);
+        return output;
     }
 
-    /// <summary>Index s of every source is emitted and every spike of index s is queued, population by population.</summary>
+    /// <summary>
+    /// Index s of every source is emitted and every spike of index s is queued, population by population (neuron and
+    /// Poisson kernels have already stamped theirs in their population's spike history when synapse kernels read it; a
+    /// host-scheduled source's are stamped here); then the synapse events of step s run (docs/semantics.md).
+    /// </summary>
     protected override void EmitAndDeliver(long s)
     {
         var spikes = _spikeCollectors;
         int parity = (int)(s & 1);
         foreach (var group in _groups)
         {
+            int g = group.Program.Index;
             switch (group)
             {
                 case HostScheduleGroup<T> host:
@@ -167,20 +187,39 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     var (cells, device, offset, count) = host.Emit(s, RunEnd);
                     if (count == 0) continue;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == group.Program.Index) c.Add(cells.AsSpan(offset, count), s);
+                        if (c is not null && c.Population == g) c.Add(cells.AsSpan(offset, count), s);
                     var list = device.SubView(offset, count);
-                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(list, list, parity, count, s);
+                    foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
+                    _history[g]?.Record(list, count, s);
                     break;
                 }
                 case PoissonGroup<T> poisson:
                     poisson.Emit(s, Output(poisson, s));
-                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
+                    foreach (var table in _outgoing[g]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
                     break;
                 case NeuronGroup<T> neurons when s > 0:
-                    foreach (var table in _outgoing[group.Program.Index]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
+                    foreach (var table in _outgoing[g]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
                     break;
             }
         }
+        // One launch per projection runs its pre events, then its post events: each event touches its own synapse's
+        // buffers only, so this is the documented order (every pre event of the step before any post event).
+        foreach (var t in _plastic) t.Events(s, Program.Seed, _history[t.Spec.PreGroup]!, _history[t.Spec.PostGroup]!);
+    }
+
+    // ---- Synapse dynamics ----
+
+    protected override bool SynapseDynamics => true;
+
+    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticByIndex[projection]?.Kernel;
+
+    protected override double[] ReadSynapseBuffer(int projection, string name) => _plasticByIndex[projection]!.Read(name);
+
+    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
+    {
+        var table = _plasticByIndex[projection]!;
+        if (kernel is null || kernel.Key == table.Kernel.Key) table.SetValues(values);
+        else table.SetKernel(kernel, values, CountKernel);
     }
 
     // ---- Current sources: the host follows the schedules and uploads a group's currents when they change. ----
@@ -357,9 +396,18 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private ISourceGroup Source(int group) => _groups[group] as ISourceGroup
         ?? throw new NonExistentParameterException("(a spike source parameter)", _groups[group].Program.ModelName, []);
 
-    protected override void SetWeights(int projection, double[] values) => _tables[projection].SetWeights(values);
+    protected override void SetWeights(int projection, double[] values)
+    {
+        if (_tables[projection] is { } table) table.SetWeights(values);
+        else if (_plasticByIndex[projection]!.Kernel.Buffer("weight") is not null)
+            _plasticByIndex[projection]!.SetValues(new Dictionary<string, double[]> { ["weight"] = values });
+    }
 
-    protected override void SetDelays(int projection, double[] values) => _tables[projection].SetDelays(values);
+    protected override void SetDelays(int projection, double[] values)
+    {
+        if (_tables[projection] is { } table) table.SetDelays(values);
+        else _plasticByIndex[projection]!.SetDelays(values);
+    }
 
     protected override void UpdateDone() => _acc.Synchronize();
 
@@ -370,6 +418,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             if (_groups[g] is NeuronGroup<T> n) n.Reset(initialValues[g]);
             else ((ISourceGroup)_groups[g]).Reset();
         }
+        foreach (var h in _history) h?.Clear();
         _logCount.Clear(_acc);
         _acc.Synchronize();
     }
@@ -378,9 +427,11 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         // Null-safe: a Load that failed half-way leaves some groups unset.
         foreach (var t in _tables) t?.Dispose();
+        foreach (var t in _plasticByIndex) t?.Dispose();
+        foreach (var h in _history) h?.Dispose();
         foreach (var g in _groups) g?.Dispose();
         foreach (var d in new IDisposable?[] { _state, _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth,
-                     _analogBase, _samples, _logCells, _logSteps, _logCount }) d?.Dispose();
+                     _analogBase, _samples, _logCells, _logSteps, _logCount, _noHistory }) d?.Dispose();
         _device.Dispose();
     }
 

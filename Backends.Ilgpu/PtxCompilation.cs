@@ -27,15 +27,12 @@ public static class PtxCompilation
     /// </summary>
     public static IReadOnlyList<string> CompileAll(int major, int minor, IEnumerable<CellKernel> cellKernels, string? dumpFolder = null)
     {
-        var architecture = new CudaArchitecture(major, minor);
-        var isa = major >= 9 ? CudaInstructionSet.ISA_78 : major >= 8 ? CudaInstructionSet.ISA_70 : CudaInstructionSet.ISA_60;
-        using var context = Context.Create(b => b.CPU());
-        using var backend = new PTXBackend(context, architecture, isa, null!);
         var kernels = new List<(string Name, MethodInfo Method)>
         {
             ("Poisson", Method(nameof(StaticKernels.Poisson))),
             ("DeliverFloat64", Method(nameof(StaticKernels.DeliverFloat64))),
             ("DeliverFloat32", Method(nameof(StaticKernels.DeliverFloat32))),
+            ("History", Method(nameof(StaticKernels.History))),
             ("RecordFloat64", Method(nameof(StaticKernels.RecordFloat64))),
             ("RecordFloat32", Method(nameof(StaticKernels.RecordFloat32))),
         };
@@ -48,6 +45,35 @@ public static class PtxCompilation
                 kernels.Add(($"{kernel.Model} ({(single ? "float32" : "float64")}, {storage})", IlgpuKernelEmitter.Compile(kernel, single, out _)));
             }
         }
+        return Compile(major, minor, kernels, dumpFolder);
+    }
+
+    /// <summary>
+    /// Compiles the emitted form of every given synapse kernel (the caller lowers the synapse types), in float64 and float32,
+    /// for compute capability <paramref name="major"/>.<paramref name="minor"/>, as <see cref="CompileAll"/> does for cell
+    /// kernels. Returns one line per kernel; throws on the first kernel that does not compile.
+    /// </summary>
+    public static IReadOnlyList<string> CompileSynapseKernels(int major, int minor, IEnumerable<SynapseKernel> synapseKernels, string? dumpFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(synapseKernels);
+        var kernels = new List<(string Name, MethodInfo Method)>();
+        foreach (var kernel in synapseKernels)
+        {
+            foreach (bool single in new[] { false, true })
+            {
+                var storage = kernel.Buffers.Any(b => b.Storage == Storage.Uniform) ? "uniform values" : "per-synapse values";
+                kernels.Add(($"synapse {kernel.Model} ({(single ? "float32" : "float64")}, {storage})", IlgpuSynapseEmitter.Compile(kernel, single, out _)));
+            }
+        }
+        return Compile(major, minor, kernels, dumpFolder);
+    }
+
+    private static IReadOnlyList<string> Compile(int major, int minor, List<(string Name, MethodInfo Method)> kernels, string? dumpFolder)
+    {
+        var architecture = new CudaArchitecture(major, minor);
+        var isa = major >= 9 ? CudaInstructionSet.ISA_78 : major >= 8 ? CudaInstructionSet.ISA_70 : CudaInstructionSet.ISA_60;
+        using var context = Context.Create(b => b.CPU());
+        using var backend = new PTXBackend(context, architecture, isa, null!);
         var report = new List<string>();
         foreach (var (name, method) in kernels)
         {

@@ -34,7 +34,6 @@ internal static class IlgpuKernelEmitter
     public static string Source(CellKernel kernel, bool single, string className = "Kernel")
     {
         string T = single ? "float" : "double";
-        string Lit(double v) => ScalarDialect.LiteralOf(v, single);
         var states = kernel.Buffers.Where(b => b.Role == BufferRole.State).Select(b => b.Name).ToList();
         var cells = kernel.Buffers.Where(b => b.Role != BufferRole.State && b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
@@ -49,22 +48,7 @@ internal static class IlgpuKernelEmitter
         sb.AppendLine($"public static class {className}");
         sb.AppendLine("{");
         sb.AppendLine($"    // Generated from model '{kernel.Model}' ({T}; {kernel.Summary}); structure key {kernel.Key}.");
-        sb.AppendLine("    // phi(b, h) = (exp(b*h) - 1)/b: its Taylor series to x^10 (x = b*h) where |x| < 0.6 (relative error < 1e-11), else exp;");
-        sb.AppendLine("    // Horner's scheme from the highest coefficient, 1/11!, as on the CPU (which fuses each multiply-add; a GPU's PTX");
-        sb.AppendLine("    // compiler usually does too).");
-        sb.AppendLine($"    private static {T} Phi({T} b, {T} h)");
-        sb.AppendLine("    {");
-        sb.AppendLine("        var x = b * h;");
-        sb.AppendLine($"        if (DeviceMath.Abs(x) < {Lit(KernelSymbols.PhiTaylorBound)})");
-        sb.AppendLine("        {");
-        string c(string v) => single ? $"(float)({v})" : $"({v})";
-        sb.AppendLine($"            var r = {c("1.0 / 39916800")};");
-        foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
-            sb.AppendLine($"            r = r * x + {c($"1.0 / {factorial}")};");
-        sb.AppendLine("            return r * h;");
-        sb.AppendLine("        }");
-        sb.AppendLine($"        return (DeviceMath.Exp(x) - {Lit(1)}) / b;");
-        sb.AppendLine("    }");
+        AppendPhi(sb, single);
         sb.AppendLine();
         sb.AppendLine($"    public static void {MethodName}(NeuronArgs<{T}> a)");
         sb.AppendLine("    {");
@@ -94,6 +78,29 @@ internal static class IlgpuKernelEmitter
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();
+    }
+
+    /// <summary>Appends the class's private <c>Phi(b, h)</c> helper, which the dialect calls for <see cref="KernelSymbols.Phi"/>.</summary>
+    internal static void AppendPhi(StringBuilder sb, bool single)
+    {
+        string T = single ? "float" : "double";
+        string Lit(double v) => ScalarDialect.LiteralOf(v, single);
+        sb.AppendLine("    // phi(b, h) = (exp(b*h) - 1)/b: its Taylor series to x^10 (x = b*h) where |x| < 0.6 (relative error < 1e-11), else exp;");
+        sb.AppendLine("    // Horner's scheme from the highest coefficient, 1/11!, as on the CPU (which fuses each multiply-add; a GPU's PTX");
+        sb.AppendLine("    // compiler usually does too).");
+        sb.AppendLine($"    private static {T} Phi({T} b, {T} h)");
+        sb.AppendLine("    {");
+        sb.AppendLine("        var x = b * h;");
+        sb.AppendLine($"        if (DeviceMath.Abs(x) < {Lit(KernelSymbols.PhiTaylorBound)})");
+        sb.AppendLine("        {");
+        string c(string v) => single ? $"(float)({v})" : $"({v})";
+        sb.AppendLine($"            var r = {c("1.0 / 39916800")};");
+        foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
+            sb.AppendLine($"            r = r * x + {c($"1.0 / {factorial}")};");
+        sb.AppendLine("            return r * h;");
+        sb.AppendLine("        }");
+        sb.AppendLine($"        return (DeviceMath.Exp(x) - {Lit(1)}) / b;");
+        sb.AppendLine("    }");
     }
 
     /// <summary>Where the ILGPU kernel finds a cell's buffers: flat rows indexed by k·N + j, uniforms in locals.</summary>

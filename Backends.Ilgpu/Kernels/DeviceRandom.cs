@@ -50,4 +50,13 @@ public static class DeviceRandom
         double u1 = Philox.ToUnitDouble(r0, r1), u2 = Philox.ToUnitDouble(r2, r3);
         return DeviceMath.Sqrt(-2.0 * DeviceMath.Log(1.0 - u1)) * DeviceMath.Cos(2.0 * Math.PI * u2);
     }
+
+    /// <summary>
+    /// Draw <paramref name="draw"/> of synapse <paramref name="synapse"/> (its position in the connection arrays of
+    /// step-program projection <paramref name="projection"/>) at element <paramref name="index"/> (2·s for the pre event of
+    /// step s, 2·s + 1 for the post event): <c>Philox.Uniform(seed, RandomStreams.SynapseDraw(projection, synapse, draw), index)</c>,
+    /// as the CPU backend draws it.
+    /// </summary>
+    public static double SynapseDraw(ulong seed, int projection, int synapse, int draw, long index) =>
+        Uniform(seed, RandomStreams.SynapseDraw(projection, synapse, draw), (ulong)index);
 }

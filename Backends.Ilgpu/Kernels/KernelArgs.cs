@@ -5,7 +5,8 @@ namespace Meta.Backends.Ilgpu.Kernels;
 
 /// <summary>
 /// Where a population's spikes of one time index go on the device: the step's spike list (read by the delivery
-/// kernels) and, when the population records spikes, the run's spike log (copied back in blocks).
+/// kernels), when the population records spikes the run's spike log (copied back in blocks), and when synapse kernels
+/// read its spikes its spike history.
 /// <para>
 /// The list's length lives in <c>Count[Parity]</c>, with <c>Parity = s mod 2</c> for time index s. The emitting kernel
 /// clears the other entry, the one used for index s − 1, whose delivery kernels have already run; so no launch is
@@ -33,6 +34,14 @@ public struct SpikeOutput
     public int LogCellBase;
     /// <summary>The value written to <see cref="LogSteps"/> for this index.</summary>
     public int LogStep;
+    /// <summary>Whether spikes are stamped into the population's spike history (1) or not (0).</summary>
+    public int HistoryEnabled;
+    /// <summary>The population's spike history (<see cref="HistoryArgs.History"/>).</summary>
+    public ArrayView<long> History;
+    /// <summary>The offset of this index's slot in <see cref="History"/>: (s mod slots)·size.</summary>
+    public long HistoryOffset;
+    /// <summary>The stamp of one spike at this index (<see cref="HistoryArgs.Stamp"/> with a count of 1).</summary>
+    public long HistoryStamp;
 
     /// <summary>Clears the counter of the previous index (once per launch).</summary>
     public readonly void Begin()
@@ -45,6 +54,7 @@ public struct SpikeOutput
     {
         int at = Atomic.Add(ref Count[Parity], 1);
         List[at] = cell;
+        if (HistoryEnabled != 0) History[HistoryOffset + cell] = HistoryStamp;
         if (LogEnabled != 0)
         {
             int l = Atomic.Add(ref LogCount[0], 1);
@@ -181,4 +191,77 @@ public struct RecordArgs<T> where T : unmanaged
     public ArrayView<T> State;
     /// <summary>The block's samples.</summary>
     public ArrayView<T> Output;
+}
+
+/// <summary>
+/// Arguments of the spike-history kernel (one host-scheduled population, one time index). A population's spike history
+/// holds, in ring slot <c>s mod Slots</c> for cell i, <c>(s + 1)·2^20 + n</c> when the cell spiked n times (1 ≤ n &lt; 2^20) at
+/// index s, so that a synapse event delayed by up to <c>Slots − 1</c> steps finds them (an older stamp, or 0, means no
+/// spike at that index). Neuron and Poisson kernels stamp their own spikes, once each (<see cref="SpikeOutput"/>); this
+/// kernel stamps a host-scheduled source's list, sorted by cell, counting each cell's repeats.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct HistoryArgs
+{
+    /// <summary>The cells that spiked.</summary>
+    public ArrayView<int> Spikes;
+    /// <summary>The number of spikes (the list is sorted by cell).</summary>
+    public int Count;
+    /// <summary>The history: slot q, cell i at <c>q·Size + i</c>.</summary>
+    public ArrayView<long> History;
+    /// <summary>The population size.</summary>
+    public int Size;
+    /// <summary>s mod slots.</summary>
+    public int Slot;
+    /// <summary>(s + 1)·2^20.</summary>
+    public long Stamp;
+}
+
+/// <summary>
+/// Arguments of a generated synapse kernel (one projection with synapse dynamics, the pre and post events of one time index).
+/// Synapses are in the connection order of the step program's projection; per-synapse buffers are flattened with the synapse
+/// fastest: element (b, k) of buffer row b is at <c>b·N + k</c>.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+[StructLayout(LayoutKind.Sequential)]
+public struct SynapseArgs<T> where T : unmanaged
+{
+    /// <summary>The number of synapses.</summary>
+    public int N;
+    /// <summary>The time index s of the events.</summary>
+    public long Step;
+    /// <summary>The time step in ms.</summary>
+    public T Dt;
+    /// <summary>The events' time s·dt (ms).</summary>
+    public T Time;
+    /// <summary>The simulation seed (the Philox key of the draws).</summary>
+    public ulong Seed;
+    /// <summary>The projection's index in the step program (the draws' streams are per projection and synapse).</summary>
+    public int Projection;
+    /// <summary>The per-synapse buffers, one row each in declaration order.</summary>
+    public ArrayView<T> Buffers;
+    /// <summary>The uniform buffers, one value each in declaration order.</summary>
+    public ArrayView<T> Uniforms;
+    /// <summary>Presynaptic cell per synapse.</summary>
+    public ArrayView<int> PreCell;
+    /// <summary>Postsynaptic cell per synapse.</summary>
+    public ArrayView<int> PostCell;
+    /// <summary>The axonal part of the delay, in steps, per synapse.</summary>
+    public ArrayView<int> Axonal;
+    /// <summary>The dendritic part of the delay, in steps, per synapse.</summary>
+    public ArrayView<int> Dendritic;
+    /// <summary>The presynaptic population's spike history (<see cref="HistoryArgs"/>).</summary>
+    public ArrayView<long> PreHistory;
+    /// <summary>The presynaptic population size.</summary>
+    public int PreSize;
+    /// <summary>The postsynaptic population's spike history (only read for post events).</summary>
+    public ArrayView<long> PostHistory;
+    /// <summary>The postsynaptic population size.</summary>
+    public int PostSize;
+    /// <summary>The receptor's ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
+    public ArrayView<T> Ring;
+    /// <summary>The number of ring slots (also the history's).</summary>
+    public int Slots;
+    /// <summary>s mod Slots.</summary>
+    public int Now;
 }

@@ -4,7 +4,7 @@ using Meta.Random;
 namespace Meta.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// The model-independent kernels: Poisson sources, spike delivery and sampling. All are explicitly grouped and loop
+/// The model-independent kernels: Poisson sources, spike delivery, spike histories and sampling. All are explicitly grouped and loop
 /// over their work with a grid stride, so any launch configuration is correct (the engine picks one per device).
 /// </summary>
 public static class StaticKernels
@@ -63,6 +63,31 @@ public static class StaticKernels
             }
         }
     }
+
+    /// <summary>
+    /// Stamps the cells of a host-scheduled source that spiked at index s in slot s mod slots of their population's spike
+    /// history (read by the synapse kernels: a stamp tells which index a slot's entry belongs to, so no slot is ever
+    /// cleared), with the number of times each spiked: the list is sorted by cell, so the first entry of each run of equal
+    /// cells writes the run's length.
+    /// </summary>
+    public static void History(HistoryArgs a)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalIndex.X; i < a.Count; i += stride)
+        {
+            int cell = a.Spikes[i];
+            if (i > 0 && a.Spikes[i - 1] == cell) continue;
+            int n = 1;
+            while (i + n < a.Count && a.Spikes[i + n] == cell) n++;
+            a.History[(long)a.Slot * a.Size + cell] = a.Stamp + Math.Min(n, SpikeCountMask);
+        }
+    }
+
+    /// <summary>The bits of a spike-history entry that hold the number of spikes (<see cref="HistoryArgs"/>).</summary>
+    public const int SpikeCountBits = 20;
+
+    /// <summary>The largest number of spikes of one cell at one index that a spike-history entry holds.</summary>
+    public const int SpikeCountMask = (1 << SpikeCountBits) - 1;
 
     /// <summary>Takes the samples of time index <c>Step</c> of every analog recorder whose interval divides it.</summary>
     public static void RecordFloat64(RecordArgs<double> a) => Record(a);
