@@ -81,23 +81,11 @@ internal static class CpuSynapseEmitter
     }
 
     /// <summary>Where the synapse code finds its buffers: per-synapse arrays indexed by k, uniforms in U.</summary>
-    private sealed class Binding(List<string> perSynapse, List<string> uniform) : IKernelBinding
+    private sealed class Binding(List<string> perSynapse, List<string> uniform) : SynapseBinding(CpuBackend.BackendName, perSynapse, uniform)
     {
-        public string Read(string symbol)
-        {
-            if (symbol == KernelSymbols.Timestep) return "dt";
-            if (symbol == KernelSymbols.Time) return "t";
-            if (KernelSymbols.TryUniformDraw(symbol, out int u)) return $"d{u}";
-            int b = perSynapse.IndexOf(symbol);
-            if (b >= 0) return $"S{b}[k]";
-            b = uniform.IndexOf(symbol);
-            if (b >= 0) return $"U[{b}]";
-            throw new InvalidModelException($"The CPU synapse kernel has no buffer '{symbol}'.");
-        }
+        protected override string PerSynapse(int buffer) => $"S{buffer}[k]";
 
-        public IEnumerable<string> Store(string buffer, string value) => [$"{Read(buffer)} = {value};"];
-
-        public IEnumerable<string> Transmit(string value) =>
+        public override IEnumerable<string> Transmit(string value) =>
         [
             "{",
             "    int slot = slotNow + dendritic[k];",
@@ -105,10 +93,5 @@ internal static class CpuSynapseEmitter
             $"    ring[slot * ringCells + target[k]] += {value};",
             "}",
         ];
-
-        public IEnumerable<string> ReceiveInput(string local, int receptor) => throw new NotSupportedException("ReceiveInput in a synapse kernel.");
-        public IEnumerable<string> ReadRefractory(string local) => throw new NotSupportedException("ReadRefractory in a synapse kernel.");
-        public IEnumerable<string> CountDown(string active, string restart, string period) => throw new NotSupportedException("CountDown in a synapse kernel.");
-        public IEnumerable<string> EmitSpikes(string mask) => throw new NotSupportedException("EmitSpikes in a synapse kernel.");
     }
 }

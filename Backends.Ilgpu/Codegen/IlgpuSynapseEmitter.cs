@@ -94,23 +94,11 @@ internal static class IlgpuSynapseEmitter
     }
 
     /// <summary>Where the synapse code finds its buffers: rows of <c>S</c> indexed by b·N + k, uniforms in <c>U</c>.</summary>
-    private sealed class Binding(List<string> perSynapse, List<string> uniform) : IKernelBinding
+    private sealed class Binding(List<string> perSynapse, List<string> uniform) : SynapseBinding(IlgpuBackend.BackendName, perSynapse, uniform)
     {
-        public string Read(string symbol)
-        {
-            if (symbol == KernelSymbols.Timestep) return "dt";
-            if (symbol == KernelSymbols.Time) return "t";
-            if (KernelSymbols.TryUniformDraw(symbol, out int u)) return $"d{u}";
-            int b = perSynapse.IndexOf(symbol);
-            if (b >= 0) return $"S[{b} * N + k]";
-            b = uniform.IndexOf(symbol);
-            if (b >= 0) return $"U[{b}]";
-            throw new InvalidModelException($"The ILGPU synapse kernel has no buffer '{symbol}'.");
-        }
+        protected override string PerSynapse(int buffer) => $"S[{buffer} * N + k]";
 
-        public IEnumerable<string> Store(string buffer, string value) => [$"{Read(buffer)} = {value};"];
-
-        public IEnumerable<string> Transmit(string value) =>
+        public override IEnumerable<string> Transmit(string value) =>
         [
             "{",
             "    int slot = a.Now + a.Dendritic[k];",
@@ -118,10 +106,5 @@ internal static class IlgpuSynapseEmitter
             $"    Atomic.Add(ref RING[(long)slot * a.PostSize + a.PostCell[k]], {value});",
             "}",
         ];
-
-        public IEnumerable<string> ReceiveInput(string local, int receptor) => throw new NotSupportedException("ReceiveInput in a synapse kernel.");
-        public IEnumerable<string> ReadRefractory(string local) => throw new NotSupportedException("ReadRefractory in a synapse kernel.");
-        public IEnumerable<string> CountDown(string active, string restart, string period) => throw new NotSupportedException("CountDown in a synapse kernel.");
-        public IEnumerable<string> EmitSpikes(string mask) => throw new NotSupportedException("EmitSpikes in a synapse kernel.");
     }
 }
