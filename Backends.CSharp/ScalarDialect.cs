@@ -70,6 +70,7 @@ public sealed class ScalarDialect(bool single, string mathClass = "global::Syste
     public override string Call(string function, IReadOnlyList<string> a)
     {
         if (function == KernelSymbols.Phi) return $"Phi({a[0]}, {a[1]})";
+        if (function == KernelSymbols.Binomial) return $"Binomial({a[0]}, {a[1]}, {a[2]})";
         string name = function switch
         {
             "exp" => "Exp",

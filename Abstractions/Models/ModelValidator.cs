@@ -24,6 +24,8 @@ public static class ModelValidator
                 Fail($"{where} uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
             if (RandomDrawNumbering.Calls(e))
                 Fail($"{where} calls uniform() directly; build the model with ModelBuilder, which numbers the draws.");
+            if (CallsBinomial(e))
+                Fail($"{where} calls binomial(), a draw of synapse event code (SynapseModel on_pre/on_post); a cell model may use uniform().");
         }
 
         foreach (var dup in model.Parameters.Select(p => p.Name).Concat(model.States.Select(s => s.Name)).Concat(aliases)
@@ -49,6 +51,8 @@ public static class ModelValidator
                 Fail($"the ODE of '{ode.State}' uses unknown name '{s}' (known: {string.Join(", ", known.Order())}).");
             if (RandomDrawNumbering.Calls(rhs))
                 Fail($"the ODE of '{ode.State}' calls uniform() directly; build the model with ModelBuilder, which numbers the draws.");
+            if (CallsBinomial(rhs))
+                Fail($"the ODE of '{ode.State}' calls binomial(), a draw of synapse event code (SynapseModel on_pre/on_post).");
         }
         if (noise.Count > 0 && model.Scheme is not (IntegrationScheme.Automatic or IntegrationScheme.EulerMaruyama or IntegrationScheme.Milstein))
             Fail($"the noise terms {string.Join(", ", noise)} need a stochastic scheme (EulerMaruyama or Milstein), not {model.Scheme}.");
@@ -81,4 +85,15 @@ public static class ModelValidator
         foreach (var p in model.Parameters.Where(p => p.Shape == ParameterShape.Array && p.Length == 0))
             Fail($"array parameter '{p.Name}' needs at least one default element.");
     }
+
+    private static bool CallsBinomial(Expr expr) => expr switch
+    {
+        CallExpr { Function: "binomial" } => true,
+        CallExpr c => c.Arguments.Any(CallsBinomial),
+        BinaryExpr b => CallsBinomial(b.Left) || CallsBinomial(b.Right),
+        NegateExpr n => CallsBinomial(n.Operand),
+        NotExpr n => CallsBinomial(n.Operand),
+        ConditionalExpr c => CallsBinomial(c.Condition) || CallsBinomial(c.Then) || CallsBinomial(c.Else),
+        _ => false,
+    };
 }

@@ -47,6 +47,7 @@ internal static class CpuSynapseEmitter
         sb.AppendLine($"    // Generated from synapse type '{kernel.Model}'; structure key {kernel.Key}.");
         for (int b = 0; b < perSynapse.Count; b++) sb.AppendLine($"    // S{b}: {perSynapse[b]}");
         for (int b = 0; b < uniform.Count; b++) sb.AppendLine($"    // U[{b}]: {uniform[b]}");
+        BinomialHelper.Append(sb, single: false);
         sb.AppendLine($"    public static void {MethodName}(bool post, int[] cells, int count, int delay, bool filter, int[] eventDelay, double t, double dt, long step,");
         sb.AppendLine("        ulong seed, int projection, double[][] S, double[] U, int[] start, int[] index, int[] spec, int[] target, int[] dendritic,");
         sb.AppendLine("        double[] ring, int ringCells, int ringSlots, int slotNow)");

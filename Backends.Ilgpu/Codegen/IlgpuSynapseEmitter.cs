@@ -49,6 +49,7 @@ internal static class IlgpuSynapseEmitter
         for (int b = 0; b < perSynapse.Count; b++) sb.AppendLine($"    // row {b} of a.Buffers: {perSynapse[b]}");
         for (int b = 0; b < uniform.Count; b++) sb.AppendLine($"    // a.Uniforms[{b}]: {uniform[b]}");
         IlgpuKernelEmitter.AppendPhi(sb, single);
+        BinomialHelper.Append(sb, single);
         sb.AppendLine();
         sb.AppendLine($"    public static void {MethodName}(SynapseArgs<{T}> a)");
         sb.AppendLine("    {");

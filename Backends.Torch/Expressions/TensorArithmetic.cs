@@ -142,8 +142,41 @@ internal sealed class TensorArithmetic(TensorConstants constants)
             "min" => a[1].IsConstant ? x.clamp_max(k.ScalarFor(a[1])) : x.minimum(k.AsTensor(a[1])),
             "max" => a[1].IsConstant ? x.clamp_min(k.ScalarFor(a[1])) : x.maximum(k.AsTensor(a[1])),
             "pow" => a[1].IsConstant ? x.pow(k.ScalarFor(a[1])) : x.pow(k.AsTensor(a[1])),
+            Programs.KernelSymbols.Binomial => Binomial(x, k.AsTensor(a[1]), k.AsTensor(a[2])),
             _ => throw new NotSupportedException($"Function '{function}' in a torch kernel."),
         };
+    }
+
+    /// <summary>
+    /// <c>binomial(n, p, u)</c> per element (KernelSymbols.Binomial), with the reference's operations in the same order: the
+    /// loops run to the largest trial count m of the elements (one host read), and an element takes part in a step only
+    /// while the reference's loop would still run for it.
+    /// </summary>
+    private Tensor Binomial(Tensor n, Tensor p, Tensor u)
+    {
+        var k = Constants;
+        using var scope = torch.NewDisposeScope();
+        var m = n.add(k.ScalarOf(0.5)).floor_();
+        var valid = m.ge(k.ScalarOf(1.0)).logical_and_(p.gt(k.ScalarOf(0.0)));
+        var trials = torch.where(valid, m, torch.zeros_like(m)).add(torch.zeros_like(u));
+        int most = (int)trials.max().ToDouble();
+        var q = torch.ones_like(p).sub_(p);
+        var r = p.div(q);
+        var f = torch.ones_like(trials);
+        for (int i = 0; i < most; i++) f = torch.where(trials.gt(k.ScalarOf(i)), f.mul(q), f);
+        var c = f.clone();
+        var j = torch.zeros_like(trials);
+        for (int i = 0; i < most; i++)
+        {
+            var active = trials.gt(k.ScalarOf(i)).logical_and_(u.ge(c));
+            var factor = r.mul(trials.sub(k.ScalarOf(i))).div_(k.ScalarOf(i + 1.0));
+            f = torch.where(active, f.mul(factor), f);
+            c = torch.where(active, c.add(f), c);
+            j = j.add(active.to(j.dtype));
+        }
+        var all = valid.logical_and(p.ge(k.ScalarOf(1.0)));
+        var result = torch.where(all, trials, torch.where(valid, j, torch.zeros_like(j)));
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary><c>where(mask, a, b)</c> with constants as 0-dim tensors.</summary>

@@ -15,6 +15,7 @@ public static partial class NetworkParser
         ["TsodyksMarkramSynapse"] = ShortTermPlasticity.TsodyksMarkram,
         ["SimpleStochasticSynapse"] = ShortTermPlasticity.SimpleStochastic,
         ["StochasticTsodyksMarkramSynapse"] = ShortTermPlasticity.StochasticTsodyksMarkram,
+        ["MultiQuantalSynapse"] = ShortTermPlasticity.MultiQuantal,
     };
 
     /// <summary>STDP timing rules by class name, with their parameters.</summary>

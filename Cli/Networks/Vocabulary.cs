@@ -26,7 +26,7 @@ public static class Vocabulary
 
     /// <summary>Synapse type names.</summary>
     public static IReadOnlyList<string> SynapseTypes { get; } =
-        ["StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse", "STDPMechanism"];
+        ["StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse", "MultiQuantalSynapse", "STDPMechanism"];
 
     /// <summary>
     /// Current source class names mapped to their parameter names (besides <c>type</c>, <c>inject_into</c> and the
@@ -44,7 +44,7 @@ public static class Vocabulary
     {
         "MultiCompartmentNeuron", "LIF", "AdExp",
         "CSAConnector",
-        "ElectricalSynapse", "MultiQuantalSynapse",
+        "ElectricalSynapse",
     };
 
     /// <summary>"unknown X 'name' (valid: ...)", or "X 'name' is a PyNN class that Meta does not provide" for PyNN-only names.</summary>

@@ -54,6 +54,55 @@ public static class KernelSymbols
     }
 
     /// <summary>
+    /// The function <c>binomial(n, p, u)</c>: the number of successes of <c>m = floor(n + 0.5)</c> Bernoulli trials of
+    /// probability p, drawn by inversion from the uniform number u (synapse event code only, where a model's
+    /// <c>binomial(n, p)</c> takes its u from the event's next uniform draw). Every emitter computes it as
+    /// <see cref="BinomialOf(double, double, double)"/> does, operation for operation, so that the count is the same on every
+    /// backend: 0 where m ≤ 0 or p ≤ 0 (or NaN), m where p ≥ 1; otherwise with q = 1 − p and r = p/q, the probability of no
+    /// success <c>f = q·q·…·q</c> (m factors, multiplied left to right) and the cumulative sum <c>c = f</c>; then for
+    /// j = 0, 1, … while j &lt; m and u ≥ c: <c>f = f·(r·(m − j)/(j + 1))</c>, <c>c = c + f</c>; the count is the number of
+    /// such steps. It is exact in distribution up to rounding; where q^m underflows (m in the hundreds with p near 1 is
+    /// the case that matters) the count is biased, which the quantal release models it serves (a few sites) never meet.
+    /// </summary>
+    public const string Binomial = "binomial";
+
+    /// <summary>The reference of <see cref="Binomial"/> in float64.</summary>
+    public static double BinomialOf(double n, double p, double u)
+    {
+        double m = Math.Floor(n + 0.5);
+        if (!(m > 0) || !(p > 0)) return 0;
+        if (p >= 1) return m;
+        double q = 1 - p, r = p / q, f = 1;
+        for (double i = 0; i < m; i++) f *= q;
+        double c = f, j = 0;
+        while (j < m && u >= c)
+        {
+            f *= r * (m - j) / (j + 1);
+            c += f;
+            j++;
+        }
+        return j;
+    }
+
+    /// <summary>The reference of <see cref="Binomial"/> in float32 (the same operations, each rounded to float).</summary>
+    public static float BinomialOf(float n, float p, float u)
+    {
+        float m = MathF.Floor(n + 0.5f);
+        if (!(m > 0) || !(p > 0)) return 0;
+        if (p >= 1) return m;
+        float q = 1 - p, r = p / q, f = 1;
+        for (float i = 0; i < m; i++) f *= q;
+        float c = f, j = 0;
+        while (j < m && u >= c)
+        {
+            f *= r * (m - j) / (j + 1);
+            c += f;
+            j++;
+        }
+        return j;
+    }
+
+    /// <summary>
     /// The symbol of the <paramref name="index"/>-th uniform draw of a cell in a step: <c>Philox.Uniform(seed,
     /// RandomStreams.NeuronDraw(g, index), k)</c> for the cell with global index g in step k.
     /// </summary>

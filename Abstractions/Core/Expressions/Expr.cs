@@ -124,7 +124,7 @@ public static class MathFunctions
         ["exp"] = 1, ["log"] = 1, ["sqrt"] = 1, ["sin"] = 1, ["cos"] = 1, ["tan"] = 1,
         ["tanh"] = 1, ["abs"] = 1, ["floor"] = 1, ["ceil"] = 1,
         ["min"] = 2, ["max"] = 2, ["pow"] = 2,
-        ["uniform"] = 0,
+        ["uniform"] = 0, ["binomial"] = 2,
     };
 
     /// <summary>Constants the parser knows by name.</summary>
@@ -151,6 +151,8 @@ public static class MathFunctions
         "pow" => Math.Pow(a[0], a[1]),
         "uniform" => throw new InvalidOperationException(
             "uniform() is a random draw of a model's step; it has no value outside a model's equations."),
+        "binomial" => throw new InvalidOperationException(
+            "binomial(n, p) is a random draw of a synapse event; it has no value outside a synapse model's event code."),
         _ => throw new ArgumentException($"Unknown function '{function}'.", nameof(function)),
     };
 

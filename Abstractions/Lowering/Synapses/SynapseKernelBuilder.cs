@@ -122,6 +122,13 @@ public static class SynapseKernelBuilder
         {
             case CallExpr { Function: "uniform" }:
                 return Expr.Symbol(KernelSymbols.UniformDraw(next++));
+            case CallExpr { Function: KernelSymbols.Binomial, Arguments.Length: 2 } c:
+            {
+                // binomial(n, p) takes the event's next draw after those of its arguments: binomial(n, p, u).
+                var n = NumberDraws(c.Arguments[0], ref next);
+                var p = NumberDraws(c.Arguments[1], ref next);
+                return new CallExpr(KernelSymbols.Binomial, [n, p, Expr.Symbol(KernelSymbols.UniformDraw(next++))]);
+            }
             case CallExpr c:
             {
                 var args = new Expr[c.Arguments.Length];

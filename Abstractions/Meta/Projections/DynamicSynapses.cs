@@ -57,6 +57,19 @@ public sealed record StochasticTsodyksMarkramSynapse : ModelSynapse
         : base(ShortTermPlasticity.StochasticTsodyksMarkram, weight, delay, TsodyksMarkramSynapse.Given(("U", U), ("tau_rec", tau_rec), ("tau_facil", tau_facil))) { }
 }
 
+/// <summary>
+/// PyNN's <c>MultiQuantalSynapse</c>: Tsodyks–Markram dynamics with <c>n</c> stochastic binary release sites
+/// (<see cref="ShortTermPlasticity.MultiQuantal"/>); a spike transmits <c>weight·released/n</c>.
+/// </summary>
+public sealed record MultiQuantalSynapse : ModelSynapse
+{
+    /// <summary>Creates the type; null parameters take PyNN's defaults (U 0.5, n 1, tau_rec 800 ms, tau_facil 0 ms).</summary>
+    public MultiQuantalSynapse(SynapseValue? weight = null, SynapseValue? delay = null, SynapseValue? U = null, SynapseValue? n = null,
+        SynapseValue? tau_rec = null, SynapseValue? tau_facil = null)
+        : base(ShortTermPlasticity.MultiQuantal, weight, delay,
+            TsodyksMarkramSynapse.Given(("U", U), ("n", n), ("tau_rec", tau_rec), ("tau_facil", tau_facil))) { }
+}
+
 /// <summary>An STDP timing rule (PyNN's <c>STDPTimingDependence</c>).</summary>
 public abstract record TimingDependence
 {

@@ -59,4 +59,29 @@ public static class ShortTermPlasticity
             "R = R - released",
             "t_last = t")
         .Build();
+
+    /// <summary>
+    /// <c>MultiQuantalSynapse</c>: n independent binary release sites (NEST's <c>quantal_stp_synapse</c>, PyNN-NEURON's
+    /// <c>quantal_stp.mod</c>). At a spike, after Δ = t − t_last: u = U + u·(1 − U)·e^(−Δ/tau_facil) (u = U without
+    /// facilitation); each depleted site recovers with probability <c>1 − e^(−Δ/tau_rec)</c>; each available site releases
+    /// with probability u; the spike transmits <c>weight·released/n</c> (PyNN-NEURON's normalisation, so the mean response does not
+    /// depend on n; NEST transmits <c>weight·released</c>) and the released sites are depleted. The per-site draws are taken as
+    /// two binomial draws (the recovered count, then the released count), the same distribution as one draw per site.
+    /// </summary>
+    public static SynapseModel MultiQuantal { get; } = new SynapseModelBuilder("MultiQuantalSynapse")
+        .Describe("Tsodyks–Markram dynamics with n stochastic binary release sites")
+        .Parameter("weight", 0.0, "", "the weight transmitted when every site releases (the receptor's unit)")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
+        .Parameter("n", 1.0, "", "number of release sites")
+        .Parameter("tau_rec", 800.0, "ms", "recovery time constant")
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
+        .State("u", "U", "").State("available", "n", "").State("released", 0.0, "").State("t_last", -1e9, "ms")
+        .OnPre(
+            "u = (U + u*(1 - U)*exp(-(t - t_last)/tau_facil)) if tau_facil > 0 else U",
+            "available = available + binomial(n - available, 1 - exp(-(t - t_last)/tau_rec))",
+            "released = binomial(available, u)",
+            "transmit(weight*released/n)",
+            "available = available - released",
+            "t_last = t")
+        .Build();
 }

@@ -125,14 +125,14 @@ public static class SynapseModelValidator
             if (n.StartsWith("__", StringComparison.Ordinal) && !s_builtins.Contains(n))
                 throw new InvalidModelException($"{where}: names starting with '__' are reserved ('{n}').");
         foreach (var n in all)
-            if (s_builtins.Contains(n) || n == SynapseStatement.TransmitName || n == "uniform")
+            if (s_builtins.Contains(n) || n == SynapseStatement.TransmitName || n == "uniform" || n == "binomial")
                 throw new InvalidModelException($"{where}: '{n}' is a reserved name.");
         if (!all.Contains(SynapseModel.WeightName)) throw new InvalidModelException($"{where}: it has no 'weight' (parameter or state).");
         var known = all.Concat(s_builtins).ToHashSet();
         void Check(Expr e, string context, bool draws)
         {
-            if (!draws && e.ToString().Contains("uniform(", StringComparison.Ordinal))
-                throw new InvalidModelException($"{where}: uniform() is allowed in event code only ({context}).");
+            if (!draws && CountDraws(e) > 0)
+                throw new InvalidModelException($"{where}: uniform() and binomial() are allowed in event code only ({context}).");
             foreach (var s in e.Symbols())
                 if (!known.Contains(s))
                     throw new InvalidModelException($"{where}: unknown name '{s}' in {context} (known: {string.Join(", ", known.Order())}).");
@@ -165,13 +165,14 @@ public static class SynapseModelValidator
                     throw new InvalidModelException($"{where}: {label} assigns '{st.Target}', which is not a state (states: {string.Join(", ", states)}).");
             }
             if (draws > ModelDefinition.MaxRandomDraws)
-                throw new InvalidModelException($"{where}: {label} calls uniform() {draws} times (at most {ModelDefinition.MaxRandomDraws}).");
+                throw new InvalidModelException($"{where}: {label} makes {draws} draws (uniform() and binomial() calls; at most {ModelDefinition.MaxRandomDraws}).");
         }
     }
 
     private static int CountDraws(Expr e) => e switch
     {
         CallExpr { Function: "uniform" } => 1,
+        CallExpr { Function: "binomial" } c => 1 + c.Arguments.Sum(CountDraws),
         CallExpr c => c.Arguments.Sum(CountDraws),
         BinaryExpr b => CountDraws(b.Left) + CountDraws(b.Right),
         NegateExpr n => CountDraws(n.Operand),

@@ -117,6 +117,65 @@ public static partial class SynapseScenarios
         });
 
     /// <summary>
+    /// <c>MultiQuantalSynapse</c> with 5 sites: every spike's transmitted amount against the host's recursion of the sites with
+    /// the same draws (draw 0: the recovered count, draw 1: the released count, each by <see cref="Backends.Programs.KernelSymbols.BinomialOf(double, double, double)"/>),
+    /// and the mean transmitted amount against its exact expectation: sites are independent, so a site is available with the
+    /// probability f of the deterministic recursion f ← f·(1 − u) + (1 − f·(1 − u))·(1 − e^(−Δ/τrec)) and the mean amount of
+    /// a spike is <c>w·f·u</c>.
+    /// </summary>
+    public static Scenario MultiQuantal() => new CheckScenario(
+        "synapse/multi-quantal",
+        "every spike's transmitted amount equal to the host's recursion of 5 release sites with the same draws within 1e-12 µS (float32: 1e-8); " +
+        "the mean amount per synapse within 4 standard errors of its exact expectation",
+        Requires,
+        ctx =>
+        {
+            const double w = 0.004, U = 0.4, n = 5, tauRec = 150, tauFacil = 50, period = 25;
+            var (amounts, steps) = Transmissions(ctx, new MultiQuantalSynapse(w, 1.0, U, n, tauRec, tauFacil), 120, period, 1010);
+            bool single = ctx.Precision == Backends.Precision.Float32;
+            double bound = single ? 1e-8 : 1e-12;
+            int wrong = 0, total = 0;
+            double worst = 0;
+            var totals = new double[amounts.Length];
+            for (int k = 0; k < amounts.Length; k++)
+            {
+                double u = U, available = n, last = -1e9;
+                for (int j = 0; j < amounts[k].Length; j++)
+                {
+                    long s = steps[k][j];
+                    double t = s * Dt, elapsed = t - last;
+                    u = U + u * (1 - U) * Math.Exp(-elapsed / tauFacil);
+                    available += Backends.Programs.KernelSymbols.BinomialOf(n - available, 1 - Math.Exp(-elapsed / tauRec), PreDraw(0, k, 0, s));
+                    double released = Backends.Programs.KernelSymbols.BinomialOf(available, u, PreDraw(0, k, 1, s));
+                    available -= released;
+                    last = t;
+                    double error = Math.Abs(amounts[k][j] - w * released / n);
+                    worst = Math.Max(worst, error);
+                    if (error > bound) wrong++;
+                    total++;
+                    totals[k] += amounts[k][j];
+                }
+            }
+            // The exact mean: every train has the same intervals (the period), so f and u follow one recursion.
+            double expected = 0, f = 1, uu = U, previous = double.NegativeInfinity;
+            for (int j = 0; j < amounts[0].Length; j++)
+            {
+                double spikeTime = j * period, gap = spikeTime - previous;
+                uu = U + uu * (1 - U) * Math.Exp(-gap / tauFacil);
+                f += (1 - f) * (1 - Math.Exp(-gap / tauRec));
+                expected += w * f * uu;
+                f *= 1 - uu;
+                previous = spikeTime;
+            }
+            double mean = totals.Average(), sd = Math.Sqrt(totals.Sum(x => (x - mean) * (x - mean)) / (totals.Length - 1)), se = sd / Math.Sqrt(totals.Length);
+            return ($"{total} spikes; mean amount per synapse {mean:g5} µS (exact {expected:g5}, standard error {se:g2}); {wrong} differ from the host's recursion on the same draws (largest {worst:g3} µS)",
+                [
+                    (wrong == 0, $"{wrong} spikes differ from the host's recursion of the sites (largest {worst:g3} µS)"),
+                    (Math.Abs(mean - expected) <= 4 * se, $"mean amount per synapse {mean:g5} µS, more than 4 standard errors ({se:g2}) from the exact {expected:g5}"),
+                ]);
+        });
+
+    /// <summary>
     /// The triplet STDP rule of Pfister &amp; Gerstner (2006), all-to-all, with immediate updates, written by a user with
     /// <see cref="SynapseModelBuilder"/>: every weight against the rule recomputed on the host from the run's own spikes.
     /// </summary>

@@ -28,6 +28,7 @@ public static partial class SynapseScenarios
         PlasticInputs("vogels2011"),
         SimpleStochastic(),
         StochasticTsodyksMarkram(),
+        MultiQuantal(),
         UserDefinedTriplet(),
         GetSetReset(),
         SameAsReferenceBackend(),

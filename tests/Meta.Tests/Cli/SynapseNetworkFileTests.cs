@@ -35,6 +35,9 @@ public class SynapseNetworkFileTests
             .Get("U").Should().OnlyContain(u => u == 0.3);
         Run(Network("""{"type": "SimpleStochasticSynapse", "weight": 0.01, "p": 0.25}""")).Get("p").Should().OnlyContain(p => p == 0.25);
         Run(Network("""{"type": "StochasticTsodyksMarkramSynapse", "weight": 0.01, "tau_rec": 50}""")).Get("R").Should().HaveCount(20);
+        var quantal = Run(Network("""{"type": "MultiQuantalSynapse", "weight": 0.01, "n": 4, "U": 0.2}"""));
+        quantal.Get("n").Should().OnlyContain(n => n == 4);
+        quantal.Get("available").Should().OnlyContain(a => a >= 0 && a <= 4 && a == Math.Floor(a), "a count of available sites");
         var stdp = Run(Network("""
             {"type": "STDPMechanism", "weight": 0.004, "delay": 1.0, "dendritic_delay_fraction": 0,
              "timing_dependence": {"type": "SpikePairRule", "tau_plus": 15, "A_plus": 0.02},
