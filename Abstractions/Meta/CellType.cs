@@ -1,4 +1,5 @@
 using Meta.Models;
+using Meta.Models.Library;
 using Meta.Models.Standard;
 using Meta.Parameters;
 
@@ -14,8 +15,31 @@ public sealed class CellType
     private readonly Dictionary<string, ParameterValue> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SequenceValue> _sequences = new(StringComparer.Ordinal);
 
-    /// <summary>A standard cell type by PyNN name (e.g. <c>IF_cond_exp</c>).</summary>
-    public CellType(string standardName) : this(StandardModels.Get(standardName)) { }
+    /// <summary>
+    /// A standard cell type by PyNN name (e.g. <c>IF_cond_exp</c>), or a published model of <see cref="ModelLibrary"/> by
+    /// name (e.g. <c>Prinz2004</c>).
+    /// </summary>
+    public CellType(string standardName) : this(Resolve(standardName)) { }
+
+    /// <summary>
+    /// A published model with one of its named parameter sets, e.g. <c>new CellType("Prinz2004", "AB/PD 1")</c>; the error
+    /// lists the valid presets.
+    /// </summary>
+    public CellType(string modelName, string preset) : this(Resolve(modelName))
+    {
+        var presets = ModelLibrary.Presets(modelName);
+        if (!presets.TryGetValue(preset ?? throw new ArgumentNullException(nameof(preset)), out var values))
+            throw new InvalidModelException(presets.Count == 0
+                ? $"Cell type '{modelName}' has no named parameter sets."
+                : $"Unknown parameter set '{preset}' of {modelName} (valid: {string.Join(", ", presets.Keys)}).");
+        foreach (var (name, value) in values) this[name] = value;
+    }
+
+    private static ModelDefinition Resolve(string name) =>
+        StandardModels.TryGet(name, out var standard) ? standard
+        : ModelLibrary.TryGet(name, out var published) ? published
+        : throw new InvalidModelException($"Unknown cell type '{name}' (standard cell types: {string.Join(", ", StandardModels.All.Select(m => m.Name).Order())}; " +
+            $"published models: {string.Join(", ", ModelLibrary.Names)}).");
 
     /// <summary>A cell type for any model definition, standard or user-defined.</summary>
     public CellType(ModelDefinition model) => Model = model ?? throw new ArgumentNullException(nameof(model));

@@ -15,7 +15,7 @@ public static partial class NetworkParser
     private static readonly string[] TopKeys =
         ["name", "simulation", "synapse_models", "populations", "views", "assemblies", "projections", "current_sources", "record"];
     private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
-    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "parameters", "initial_values", "record", "structure", "positions"];
+    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "preset", "parameters", "initial_values", "record", "structure", "positions"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
     private static readonly string[] AssemblyKeys = ["label", "members"];
     private static readonly string[] RecordKeys = ["cells", "variables", "sampling_interval"];
@@ -198,7 +198,7 @@ public static partial class NetworkParser
             string cellType = o.RequiredString("cell_type", $"a cell type: {JsonFields.List(Vocabulary.CellTypes)}");
             ModelDefinition model;
             if (cellType == Vocabulary.PointNeuron) model = ComposedModel(o);
-            else if (!StandardModels.TryGet(cellType, out model!))
+            else if (!StandardModels.TryGet(cellType, out model!) && !Meta.Models.Library.ModelLibrary.TryGet(cellType, out model!))
                 throw new NetworkFormatException(o.PathOf("cell_type"),
                     Vocabulary.Unknown("cell type", cellType, Vocabulary.CellTypes));
             else if (o.TryGet("neuron", out _, out var np) || o.TryGet("receptors", out _, out np))
@@ -232,6 +232,19 @@ public static partial class NetworkParser
                         ? ValueParser.Sequence(value, vp, name)
                         : ValueParser.CellValue(value, vp)));
                 }
+            }
+
+            if (o.TryGet("preset", out var preset, out var presetPath))
+            {
+                var presets = Meta.Models.Library.ModelLibrary.Presets(model.Name);
+                string name = JsonFields.String(preset, presetPath, "the name of a parameter set of the cell type");
+                if (presets.Count == 0) throw new NetworkFormatException(presetPath, $"cell type {model.Name} has no named parameter sets");
+                if (!presets.TryGetValue(name, out var values))
+                    throw new NetworkFormatException(presetPath,
+                        $"unknown parameter set '{name}' of {model.Name} (valid: {JsonFields.List(presets.Keys)}){JsonFields.DidYouMean(name, presets.Keys)}");
+                // Values given in "parameters" take precedence over the set's.
+                var given = parameters.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+                parameters.InsertRange(0, values.Where(x => !given.Contains(x.Key)).Select(x => new NamedValue(x.Key, new NumberSpec(presetPath, x.Value))));
             }
 
             var initial = new List<NamedValue>();

@@ -57,7 +57,8 @@ public static class Vocabulary
     }
 
     /// <summary>The standard cell type names, sorted.</summary>
-    public static IReadOnlyList<string> CellTypes { get; } = StandardModels.All.Select(m => m.Name).Append(PointNeuron).Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> CellTypes { get; } = StandardModels.All.Select(m => m.Name).Concat(Meta.Models.Library.ModelLibrary.Names)
+        .Append(PointNeuron).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The cell type name of PyNN's composed point neuron (with <c>neuron</c> and <c>receptors</c>).</summary>
     public const string PointNeuron = "PointNeuron";

@@ -21,6 +21,19 @@ public class NetworkParserTests
     }
 
     [Fact]
+    public void Reads_a_published_model_with_a_named_parameter_set_that_explicit_parameters_override()
+    {
+        var doc = Parse("""{"populations": [{"label": "lp", "size": 1, "cell_type": "Prinz2004", "preset": "LP 4", "parameters": {"g_Kd": 30}}]}""");
+        var p = doc.Populations[0].Parameters.ToDictionary(x => x.Name, x => ((NumberSpec)x.Value).Value);
+        p["g_Kd"].Should().Be(30);
+        p["g_CaS"].Should().Be(4);
+        Error("""{"populations": [{"label": "lp", "size": 1, "cell_type": "Prinz2004", "preset": "LP 7"}]}""").Message
+            .Should().Contain("unknown parameter set 'LP 7' of Prinz2004").And.Contain("LP 1");
+        Error("""{"populations": [{"label": "x", "size": 1, "cell_type": "IF_cond_exp", "preset": "fast"}]}""").Message
+            .Should().Contain("IF_cond_exp has no named parameter sets");
+    }
+
+    [Fact]
     public void Reads_the_simulation_section_and_defaults()
     {
         var doc = Parse("""
