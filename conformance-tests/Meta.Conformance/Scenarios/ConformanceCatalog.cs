@@ -21,6 +21,7 @@ public static class ConformanceCatalog
         .. SpaceAndConnectorScenarios.All(),
         .. NoiseScenarios.All(),
         .. SynapseScenarios.All(),
+        .. ConcentrationScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. ErrorScenarios.All(),
     ];
