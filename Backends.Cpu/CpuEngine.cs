@@ -164,16 +164,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override bool SynapseDynamics => true;
 
-    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticByIndex[projection]?.Kernel;
-
-    protected override double[] ReadSynapseBuffer(int projection, string name) => _plasticByIndex[projection]!.Read(name);
-
-    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
-    {
-        var table = _plasticByIndex[projection]!;
-        if (kernel is null || kernel.Key == table.Kernel.Key) table.SetValues(values);
-        else table.SetKernel(kernel, values, CountKernel);
-    }
+    protected override IPlasticSynapses? PlasticSynapses(int projection) => _plasticByIndex[projection];
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
@@ -191,11 +182,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override void SetWeights(int projection, double[] values) => _tables[projection]!.SetWeights(values);
 
-    protected override void SetDelays(int projection, double[] values)
-    {
-        if (_tables[projection] is { } table) table.SetDelays(values);
-        else _plasticByIndex[projection]!.SetDelays(values);
-    }
+    protected override void SetDelays(int projection, double[] values) => _tables[projection]!.SetDelays(values);
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {

@@ -211,16 +211,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 
     protected override bool SynapseDynamics => true;
 
-    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticByIndex[projection]?.Kernel;
-
-    protected override double[] ReadSynapseBuffer(int projection, string name) => _plasticByIndex[projection]!.Read(name);
-
-    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
-    {
-        var table = _plasticByIndex[projection]!;
-        if (kernel is null || kernel.Key == table.Kernel.Key) table.SetValues(values);
-        else table.SetKernel(kernel, values, CountKernel);
-    }
+    protected override IPlasticSynapses? PlasticSynapses(int projection) => _plasticByIndex[projection];
 
     // ---- Current sources: the host follows the schedules and uploads a group's currents when they change. ----
 
@@ -396,18 +387,9 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private ISourceGroup Source(int group) => _groups[group] as ISourceGroup
         ?? throw new NonExistentParameterException("(a spike source parameter)", _groups[group].Program.ModelName, []);
 
-    protected override void SetWeights(int projection, double[] values)
-    {
-        if (_tables[projection] is { } table) table.SetWeights(values);
-        else if (_plasticByIndex[projection]!.Kernel.Buffer("weight") is not null)
-            _plasticByIndex[projection]!.SetValues(new Dictionary<string, double[]> { ["weight"] = values });
-    }
+    protected override void SetWeights(int projection, double[] values) => _tables[projection]!.SetWeights(values);
 
-    protected override void SetDelays(int projection, double[] values)
-    {
-        if (_tables[projection] is { } table) table.SetDelays(values);
-        else _plasticByIndex[projection]!.SetDelays(values);
-    }
+    protected override void SetDelays(int projection, double[] values) => _tables[projection]!.SetDelays(values);
 
     protected override void UpdateDone() => _acc.Synchronize();
 

@@ -3,6 +3,7 @@ using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Codegen;
 using Meta.Backends.Ilgpu.Kernels;
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 
 namespace Meta.Backends.Ilgpu;
 
@@ -13,7 +14,7 @@ namespace Meta.Backends.Ilgpu;
 /// compiled event kernel. Each step launches one thread per synapse, which runs the synapse's pre event (when its pre cell
 /// spiked axonal-delay steps before) and then its post event (when its post cell spiked dendritic-delay steps before).
 /// </summary>
-internal sealed class PlasticTable<T> : IDisposable where T : unmanaged
+internal sealed class PlasticTable<T> : IPlasticSynapses, IDisposable where T : unmanaged
 {
     private readonly EngineContext<T> _ctx;
     private readonly DeviceArray<int> _pre, _post, _axonal, _dendritic;

@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using Meta.Backends.Ilgpu.Kernels;
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 
 namespace Meta.Backends.Ilgpu;
 
@@ -29,25 +30,12 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
         PreSize = preSize;
         _ctx = ctx;
         _kernel = kernel;
-        int n = spec.Count;
-        var rowStart = new int[preSize + 1];
-        foreach (var p in spec.PreIndices) rowStart[p + 1]++;
-        for (int i = 0; i < preSize; i++) rowStart[i + 1] += rowStart[i];
-        var fill = (int[])rowStart.Clone();
-        var post = new int[n];
-        _weight = new double[n];
-        _delay = new int[n];
-        _specToRow = new int[n];
-        for (int k = 0; k < n; k++)
-        {
-            int at = fill[spec.PreIndices[k]]++;
-            _specToRow[k] = at;
-            post[at] = spec.PostIndices[k];
-            _weight[at] = spec.Weights[k];
-            _delay[at] = spec.DelaySteps[k];
-        }
-        _rowStart = ctx.Upload(rowStart);
-        _post = ctx.Upload(post);
+        var rows = new ConnectionRows(spec.PreIndices, preSize);
+        _specToRow = rows.PositionOf;
+        _weight = rows.ByPosition(spec.Weights);
+        _delay = rows.ByPosition(spec.DelaySteps);
+        _rowStart = ctx.Upload(rows.Start);
+        _post = ctx.Upload(rows.ByPosition(spec.PostIndices));
         _delayDevice = ctx.Upload(_delay);
         _weightDevice = ctx.Upload(Num<T>.Array(_weight));
     }

@@ -139,21 +139,9 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override bool SynapseDynamics => true;
 
-    protected override SynapseKernel? SynapseKernelOf(int projection) => _plasticOf[projection]?.Kernel;
+    protected override IPlasticSynapses? PlasticSynapses(int projection) => _plasticOf[projection];
 
-    protected override double[] ReadSynapseBuffer(int projection, string name)
-    {
-        using var scope = Inference();
-        return _plasticOf[projection]!.Read(name);
-    }
-
-    protected override void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
-    {
-        using var scope = Inference();
-        var p = _plasticOf[projection]!;
-        if (kernel is null || kernel.Key == p.Kernel.Key) p.SetValues(values);
-        else p.SetKernel(kernel, values, CountKernel);
-    }
+    protected override IDisposable? UpdateScope() => Inference();
 
     protected override void TakeSamples(long s)
     {
@@ -207,15 +195,13 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     protected override void SetWeights(int projection, double[] values)
     {
         using var scope = Inference();
-        if (_plasticOf[projection] is { } p) p.SetValues(new Dictionary<string, double[]> { ["weight"] = values });
-        else _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
+        _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
     }
 
     protected override void SetDelays(int projection, double[] values)
     {
         using var scope = Inference();
-        if (_plasticOf[projection] is { } p) p.SetDelays(values);
-        else _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
+        _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
     }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)

@@ -10,7 +10,7 @@ namespace Meta.Backends.Cpu.Synapses;
 /// buffers, and its compiled event code. Pre events of step s belong to the pre cells that spiked at s − axonal delay, post
 /// events to the post cells that spiked at s − dendritic delay.
 /// </summary>
-internal sealed class PlasticTable
+internal sealed class PlasticTable : IPlasticSynapses
 {
     private readonly int[] _rowStart, _colStart, _colSynapse, _post, _delay, _axonal, _dendritic, _specToRow, _rowToSpec;
     private readonly InputRing _target;

@@ -1,4 +1,5 @@
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 using Meta.Backends.Torch.Groups;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,32 +45,24 @@ internal sealed class SynapseTable : IDisposable
         _slots = post.Slots;
         _slotSize = post.Ring.shape[1];
         _ringLength = _slots * _slotSize;
-        var rowStart = new long[preSize + 1];
-        foreach (var m in members) foreach (var p in m.Spec.PreIndices) rowStart[m.PreOffset + p + 1]++;
-        for (int i = 0; i < preSize; i++) rowStart[i + 1] += rowStart[i];
-        var fill = (long[])rowStart.Clone();
-        long n = rowStart[preSize];
-        _postFlat = new long[n];
-        _weights = new double[n];
-        _delays = new int[n];
+        // The members' connections one after another (member, then connection order), sorted by unit pre cell.
+        var preCells = members.SelectMany(m => m.Spec.PreIndices.Select(p => m.PreOffset + p)).ToArray();
+        var rows = new ConnectionRows(preCells, preSize);
+        _postFlat = rows.ByPosition(members.SelectMany(m =>
+            m.Spec.PostIndices.Select(i => (long)m.Spec.Receptor * post.Size + m.PostOffset + i)).ToArray());
+        _weights = rows.ByPosition(members.SelectMany(m => m.Spec.Weights).ToArray());
+        _delays = rows.ByPosition(members.SelectMany(m => m.Spec.DelaySteps).ToArray());
         Positions = new int[members.Count][];
-        for (int j = 0; j < members.Count; j++)
+        for (int j = 0, first = 0; j < members.Count; j++)
         {
-            var m = members[j];
-            var positions = Positions[j] = new int[m.Spec.Count];
-            for (int k = 0; k < m.Spec.Count; k++)
-            {
-                long at = fill[m.PreOffset + m.Spec.PreIndices[k]]++;
-                positions[k] = checked((int)at);
-                _postFlat[at] = (long)m.Spec.Receptor * post.Size + m.PostOffset + m.Spec.PostIndices[k];
-                _weights[at] = m.Spec.Weights[k];
-                _delays[at] = m.Spec.DelaySteps[k];
-            }
+            Positions[j] = rows.PositionOf[first..(first + members[j].Spec.Count)];
+            first += members[j].Spec.Count;
         }
-        Count = n;
+        Count = preCells.Length;
+        var start = new long[preSize];
         var length = new long[preSize];
-        for (int i = 0; i < preSize; i++) length[i] = rowStart[i + 1] - rowStart[i];
-        _rowStart = ctx.Indices(rowStart[..preSize]);
+        for (int i = 0; i < preSize; i++) (start[i], length[i]) = (rows.Start[i], rows.Start[i + 1] - rows.Start[i]);
+        _rowStart = ctx.Indices(start);
         _rowLength = ctx.Indices(length);
         _postIndex = ctx.Indices(_postFlat);
         _weight = ctx.Values(_weights);

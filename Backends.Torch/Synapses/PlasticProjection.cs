@@ -1,4 +1,5 @@
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 using Meta.Backends.Torch.Expressions;
 using Meta.Backends.Torch.Groups;
 using Meta.Backends.Torch.Sources;
@@ -25,7 +26,7 @@ namespace Meta.Backends.Torch.Synapses;
 /// (pre cell and emission, synapse, statement), so that sums into one ring element are the CPU's bit for bit.
 /// </para>
 /// </summary>
-internal sealed class PlasticProjection : IDisposable
+internal sealed class PlasticProjection : IPlasticSynapses, IDisposable
 {
     private readonly TorchContext _ctx;
     private readonly TensorArithmetic _arithmetic;
@@ -147,13 +148,13 @@ internal sealed class PlasticProjection : IDisposable
     }
 
     /// <summary>Sets the delays (steps, connection order) and their axonal and dendritic parts.</summary>
-    public void SetDelays(double[] steps)
+    public void SetDelays(double[] specOrderSteps)
     {
         _axonal = new int[_count];
         _dendritic = new int[_count];
         for (int k = 0; k < _count; k++)
         {
-            int d = (int)steps[k];
+            int d = (int)specOrderSteps[k];
             _axonal[k] = Spec.AxonalSteps(d);
             _dendritic[k] = d - _axonal[k];
         }

@@ -133,16 +133,22 @@ public abstract class StepEngine : ISimulationEngine
         foreach (var (group, name, values) in update.SourceSequences) UpdateSourceSequence(group, name, values);
         foreach (var (projection, name, values) in update.Synapses)
         {
-            if (name == "weight") SetWeights(projection, values);
-            else if (name == "delay")
+            var p = Program.Projections[projection];
+            var plastic = PlasticSynapses(projection);
+            if (name == "delay")
             {
                 foreach (var v in values)
                     if (v < 1 || v >= Program.RingSlots)
                         throw new NotSupportedByBackendException(BackendName, $"A delay of {v} steps after the first run (the delay buffers hold up to {Program.RingSlots - 1} steps)");
-                SetDelays(projection, values);
+                if (plastic is null) SetDelays(projection, values);
+                else using (UpdateScope()) plastic.SetDelays(values);
             }
-            else if (name == "weight" && Program.Projections[projection].Kernel is null) SetWeights(projection, values);
-            else throw new NonExistentParameterException(name, Program.Projections[projection].SynapseType, SynapseNames(projection));
+            else if (name == "weight" && plastic is null) SetWeights(projection, values);
+            else if (plastic?.Kernel.Buffer(name) is not null)
+                throw new ArgumentException($"Projection '{p.Label}' ({p.SynapseType}) has synapse dynamics: its '{name}' is a buffer of its synapse kernel. "
+                    + "Set it with a SynapseGroupUpdate (ProgramUpdate.SynapseGroups), as Projection.Set does, which updates the synapse state "
+                    + "(learned weights included); a plain update of such a projection takes only 'delay'.", nameof(update));
+            else throw new NonExistentParameterException(name, p.SynapseType, plastic is null ? ["weight", "delay"] : ["delay"]);
         }
         foreach (var g in update.SynapseGroups)
         {
@@ -166,24 +172,35 @@ public abstract class StepEngine : ISimulationEngine
         var p = Program.Projections[projection];
         var kernel = SynapseKernelOf(projection);
         var buffer = kernel?.Buffer(name) ?? throw new NonExistentParameterException(name, p.SynapseType, SynapseNames(projection));
-        var values = ReadSynapseBuffer(projection, name);
+        double[] values;
+        using (UpdateScope()) values = PlasticSynapses(projection)!.Read(name);
         if (buffer.Storage == Storage.Uniform && values.Length == 1 && p.Count != 1) return Enumerable.Repeat(values[0], p.Count).ToArray();
         return values;
     }
 
-    /// <summary>Whether this backend runs synapse kernels (<see cref="BackendFeatures.SynapseDynamics"/>).</summary>
+    /// <summary>Whether this backend runs synapse kernels (<see cref="BackendFeatures.SynapseDynamics"/>); such a backend implements <see cref="PlasticSynapses"/>.</summary>
     protected virtual bool SynapseDynamics => false;
 
+    /// <summary>Projection <paramref name="projection"/> with its synapse kernel as this backend holds it, or null for a static projection.</summary>
+    protected virtual IPlasticSynapses? PlasticSynapses(int projection) => null;
+
+    /// <summary>A scope around the host's reads and writes of a projection's synapse buffers between runs (Torch's inference mode), or null.</summary>
+    protected virtual IDisposable? UpdateScope() => null;
+
     /// <summary>The synapse kernel projection <paramref name="projection"/> runs now, or null for a static one.</summary>
-    protected virtual SynapseKernel? SynapseKernelOf(int projection) => Program.Projections[projection].Kernel;
+    private SynapseKernel? SynapseKernelOf(int projection) => PlasticSynapses(projection)?.Kernel;
 
-    /// <summary>The values of buffer <paramref name="name"/> of a projection's synapse kernel, in connection order (1 value for a uniform one).</summary>
-    protected virtual double[] ReadSynapseBuffer(int projection, string name) =>
-        throw new NotSupportedByBackendException(BackendName, "Synapse dynamics");
-
-    /// <summary>Replaces buffer values of a projection's synapse kernel, and the kernel when <paramref name="kernel"/> is set.</summary>
-    protected virtual void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values) =>
-        throw new NotSupportedByBackendException(BackendName, "Synapse dynamics");
+    /// <summary>
+    /// Replaces buffer values of a projection's synapse kernel in place, or, when <paramref name="kernel"/> is set and has
+    /// another structure (<see cref="SynapseKernel.Key"/>) than the running one, runs that kernel with them.
+    /// </summary>
+    private void UpdateSynapses(int projection, SynapseKernel? kernel, IReadOnlyDictionary<string, double[]> values)
+    {
+        var plastic = PlasticSynapses(projection)!;
+        using var scope = UpdateScope();
+        if (kernel is null || kernel.Key == plastic.Kernel.Key) plastic.SetValues(values);
+        else plastic.SetKernel(kernel, values, CountKernel);
+    }
 
     private string[] SynapseNames(int projection) =>
         ["weight", "delay", .. (SynapseKernelOf(projection)?.Buffers.Select(b => b.Name).Where(n => n != "weight" && !n.StartsWith("__", StringComparison.Ordinal)) ?? [])];
@@ -265,10 +282,10 @@ public abstract class StepEngine : ISimulationEngine
     /// <summary>Sets a spike source group's sequence parameter.</summary>
     protected abstract void UpdateSourceSequence(int group, string name, double[][] values);
 
-    /// <summary>Sets a projection's weights (connection order of <see cref="SynapseGroupProgram"/>).</summary>
+    /// <summary>Sets a static projection's weights (connection order of <see cref="SynapseGroupProgram"/>).</summary>
     protected abstract void SetWeights(int projection, double[] values);
 
-    /// <summary>Sets a projection's delays in steps (checked to fit the rings).</summary>
+    /// <summary>Sets a static projection's delays in steps (checked to fit the rings); those of a projection with a synapse kernel go to its <see cref="IPlasticSynapses.SetDelays"/>.</summary>
     protected abstract void SetDelays(int projection, double[] values);
 
     /// <summary>Called when <see cref="Recorders"/> changed.</summary>

@@ -143,6 +143,33 @@ public class SynapseDynamicsTests
     }
 
     /// <summary>The CPU backend declaring no optional features.</summary>
+    [Fact]
+    public void A_plain_weight_update_of_a_plastic_projection_is_refused_with_the_way_to_set_it()
+    {
+        var backend = new EngineKeepingBackend(new Meta.Backends.Cpu.CpuBackend());
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = 0.1 });
+        var source = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times", new[] { 1.0 }), "s");
+        var cell = sim.CreatePopulation(1, new CellType("IF_cond_exp"), "c");
+        _ = new Projection(source, cell, new OneToOneConnector(), new TsodyksMarkramSynapse(0.01, 1.0), "excitatory");
+        sim.Run(1);
+        var engine = backend.Engine!;
+        engine.Invoking(e => e.Update(new Meta.Backends.ProgramUpdate { Synapses = [(0, "weight", [0.02])] }))
+            .Should().Throw<ArgumentException>().WithMessage("*'weight' is a buffer of its synapse kernel*Projection.Set*takes only 'delay'*")
+            .Which.Message.Should().NotContain("valid parameters");
+        engine.Invoking(e => e.Update(new Meta.Backends.ProgramUpdate { Synapses = [(0, "nonsense", [0.02])] }))
+            .Should().Throw<NonExistentParameterException>().WithMessage("nonsense (valid parameters for TsodyksMarkramSynapse are: delay)");
+        engine.ReadSynapses(0, "weight").Should().Equal([0.01], "the refused update changed nothing");
+    }
+
+    /// <summary>A backend that keeps the engine it made, so that a test can give it updates Meta itself never sends.</summary>
+    private sealed class EngineKeepingBackend(Meta.Backends.IBackend inner) : Meta.Backends.IBackend
+    {
+        public Meta.Backends.ISimulationEngine? Engine { get; private set; }
+        public Meta.Backends.BackendDescriptor Descriptor => inner.Descriptor;
+        public IReadOnlyList<string> Devices => inner.Devices;
+        public Meta.Backends.ISimulationEngine CreateEngine(Meta.Backends.EngineOptions options) => Engine = inner.CreateEngine(options);
+    }
+
     private sealed class FeaturelessBackend(Meta.Backends.IBackend inner) : Meta.Backends.IBackend
     {
         public Meta.Backends.BackendDescriptor Descriptor => inner.Descriptor with
