@@ -88,7 +88,9 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             $"simulate {ResultWriter.Seconds(timings.Simulate)} ({RealTime(duration, timings.Simulate)}), total {ResultWriter.Seconds(timings.Total)}");
 
         string folder = a.Value("--out") ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
-        var written = new ResultWriter(folder).WriteAll(outcome, plots: !a.Flag("--no-plots"));
+        var writer = new ResultWriter(folder);
+        var written = writer.WriteAll(outcome, plots: !a.Flag("--no-plots"));
+        foreach (var warning in writer.Warnings) stderr.WriteLine($"warning: {warning}");
         output.WriteLine();
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
