@@ -139,8 +139,9 @@ internal sealed class RunPlots(string folder, RunOutcome outcome)
         var spans = new List<StimulusSpan>();
         foreach (var source in outcome.Simulation.CurrentSources)
         {
-            if (!source.Targets.Any(t => t.Population.Label == population && cells.Contains(t.Index))) continue;
-            string label = source.Label ?? source.Kind;
+            var driven = source.Targets.Where(t => t.Population.Label == population && cells.Contains(t.Index)).Select(t => $"#{t.Index}").ToList();
+            if (driven.Count == 0) continue;
+            string label = $"{source.Label ?? source.Kind} → {string.Join(", ", driven)}";
             switch (source)
             {
                 case DCSource dc: spans.Add(new StimulusSpan(label, dc.Start, dc.Stop)); break;

@@ -14,7 +14,7 @@ public static class SpatialPlot
         ArgumentNullException.ThrowIfNull(groups);
         var plot = PlotFile.New(title, "x", "y");
         int total = Math.Max(1, groups.Sum(g => g.X.Length));
-        float size = (float)Math.Clamp(40 / Math.Sqrt(total), 2, 8);
+        float size = (float)Math.Clamp(120 / Math.Sqrt(total), 4, 10);
         for (int gi = 0; gi < groups.Count; gi++)
         {
             var g = groups[gi];

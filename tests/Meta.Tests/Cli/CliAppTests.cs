@@ -66,7 +66,7 @@ public class CliAppTests
         stdout.Should().MatchRegex(@"cells\s+IF_curr_alpha\s+3\s+3\s+\d+\s+\d+\.\d\d");
         stdout.Should().MatchRegex(@"wall time: build [\d.]+ s, load [\d.]+ s, simulate [\d.]+ s .*total [\d.]+ s");
 
-        string[] expected = ["input.npz", "cells.npz", "raster.png", "cells_v.png", "rates.png", "summary.json"];
+        string[] expected = ["input.npz", "cells.npz", "raster.png", "raster.svg", "cells_v.png", "cells_v.svg", "rates.png", "rates.svg", "summary.json"];
         foreach (var file in expected)
         {
             string path = Path.Combine(outDir, file);
@@ -82,6 +82,7 @@ public class CliAppTests
             zip.Entries.Select(e => e.FullName).Should().Equal("spike_times.npy", "spike_cells.npy", "recorded_cells.npy");
         foreach (var png in expected.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
             File.ReadAllBytes(Path.Combine(outDir, png)).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+        Meta.Tests.Output.PlotImages.SvgTexts(Path.Combine(outDir, "raster.svg")).Should().Contain(["input", "cells"], "each population's band is labelled");
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var root = summary.RootElement;
@@ -134,7 +135,9 @@ public class CliAppTests
         var (exit, _, stderr) = Run(AppWithCpu(), "run", file, "--out", outDir, "--threads", "1");
         exit.Should().Be(0, stderr);
         Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "cells.npz", "cells_v.png", "ac.npz", "ac_i.png", "current_source_1.npz", "current_source_1_i.png", "summary.json");
+            "cells.npz", "cells_v.png", "cells_v.svg", "ac.npz", "ac_i.png", "ac_i.svg", "current_source_1.npz", "current_source_1_i.png",
+            "current_source_1_i.svg", "summary.json");
+        Meta.Tests.Output.PlotImages.SvgTexts(Path.Combine(outDir, "cells_v.svg")).Should().Contain("ac → #0, #1", "the stimuli driving the traced cells are shown");
         using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "ac.npz")))
         {
             zip.Entries.Select(e => e.FullName).Should().Equal("i.npy", "i_times.npy");
