@@ -16,7 +16,7 @@ public class CliAppTests
     {
         var (exit, stdout, stderr) = Run(new CliApp(), flag);
         exit.Should().Be(0);
-        stdout.Should().Contain("usage:").And.Contain("meta run NETWORK.json").And.Contain("meta backends");
+        stdout.Should().Contain("Usage:").And.Contain("meta [command] [options]").And.Contain("run <NETWORK.json>").And.Contain("backends");
         stderr.Should().BeEmpty();
     }
 
@@ -28,28 +28,34 @@ public class CliAppTests
         foreach (var option in new[] { "--backend", "--duration", "--out", "--plugins", "--seed", "--no-plots", "--quiet" })
             stdout.Should().Contain(option);
         Run(new CliApp(), "help", "run").Out.Should().Be(stdout);
-        Run(new CliApp(), "backends", "-h").Out.Should().Contain("usage: meta backends");
+        stdout.Should().Contain("Output (in the --out folder):", "the help ends with the files a run writes");
+        Run(new CliApp(), "backends", "-h").Out.Should().Contain("Usage:").And.Contain("meta backends [options]");
+        Run(new CliApp(), "conformance", "--help").Out.Should().Contain("--plugin <DIR>").And.Contain("--precision");
     }
 
     [Theory]
     [InlineData(new string[0], "error: no command given")]
     [InlineData(new[] { "frob" }, "error: unknown command 'frob'")]
     [InlineData(new[] { "rnu" }, "error: unknown command 'rnu' (did you mean 'run'?)")]
-    [InlineData(new[] { "run" }, "error: missing the network file")]
+    [InlineData(new[] { "run" }, "error: Required argument missing for command: 'run'.")]
     [InlineData(new[] { "run", "a.json", "b.json" }, "error: unexpected argument 'b.json'")]
     [InlineData(new[] { "run", "a.json", "--bogus" }, "error: unknown option '--bogus'")]
-    [InlineData(new[] { "run", "a.json", "--out" }, "error: option --out needs a value")]
-    [InlineData(new[] { "run", "a.json", "--duration", "soon" }, "error: option --duration needs a number, got 'soon'")]
-    [InlineData(new[] { "run", "a.json", "--duration", "-5" }, "error: option --duration needs a positive number")]
+    [InlineData(new[] { "run", "a.json", "--out" }, "error: Required argument missing for option: '--out'.")]
+    [InlineData(new[] { "run", "a.json", "--duration", "soon" }, "error: option --duration needs a positive number of ms, got 'soon'")]
+    [InlineData(new[] { "run", "a.json", "--duration", "-5" }, "error: option --duration needs a positive number of ms, got '-5'")]
+    [InlineData(new[] { "run", "a.json", "--threads", "many" }, "error: option --threads needs a non-negative integer, got 'many'")]
+    [InlineData(new[] { "run", "a.json", "--plugins", "/no/such/folder" }, "error: plugin folder '/no/such/folder' does not exist (--plugins)")]
+    [InlineData(new[] { "conformance" }, "error: Option '--plugin' is required.")]
+    [InlineData(new[] { "conformance", "--plugin", "x", "--precision", "float16" }, "error: Argument 'float16' not recognized.")]
     [InlineData(new[] { "run", "a.json", "--seed", "-1" }, "error: option --seed needs a non-negative integer")]
-    [InlineData(new[] { "run", "a.json", "--quiet=yes" }, "error: option --quiet takes no value")]
+    [InlineData(new[] { "run", "a.json", "--quiet=yes" }, "error: unexpected argument 'yes'")]
     [InlineData(new[] { "backends", "extra" }, "error: unexpected argument 'extra'")]
     public void Usage_errors_exit_with_2_and_show_the_help(string[] args, string message)
     {
         var (exit, stdout, stderr) = Run(AppWithCpu(), args);
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
-        stderr.Should().StartWith(message).And.Contain("usage:");
+        stderr.Should().StartWith(message).And.Contain("Usage:");
     }
 
     [Fact]
@@ -293,5 +299,5 @@ public class CliAppTests
 
     [Fact]
     public void Conformance_needs_a_plugin_folder() =>
-        Run(new CliApp(), "conformance").Err.Should().Contain("give the plugin folder to certify with --plugin DIR");
+        Run(new CliApp(), "conformance").Err.Should().StartWith("error: Option '--plugin' is required.").And.Contain("--plugin <DIR>");
 }
