@@ -21,6 +21,8 @@ public sealed class CliApp
     public const int Failure = 1;
     /// <summary>Exit code of a wrong command line.</summary>
     public const int UsageError = 2;
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it); its data are written.</summary>
+    public const int Interrupted = 130;
 
     /// <summary>
     /// Loads the plugins, given the <c>--plugins</c> folders. The default searches like <see cref="PluginHost.Load"/>
@@ -32,8 +34,14 @@ public sealed class CliApp
     /// <summary>Whether stderr is a terminal (then progress is drawn as a live bar).</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Whether stdout is a terminal (then the summary table is drawn with colours).</summary>
+    public bool OutputIsTerminal { get; init; }
+
     /// <summary>Stops a run between steps when cancelled (Ctrl-C); what was recorded until then is still written.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Told the fraction of the simulation done, after the progress display (tests use it to interrupt a run).</summary>
+    internal Action<double>? ProgressObserver { get; init; }
 
     /// <summary>Runs a command line with the default settings.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => new CliApp().Execute(args, stdout, stderr);

@@ -148,6 +148,12 @@ internal sealed class ResultWriter(string folder)
             w.WriteEndObject();
             w.WriteNumber("dt_ms", sim.Timestep);
             w.WriteNumber("duration_ms", outcome.DurationMs);
+            w.WriteBoolean("completed", outcome.Interruption is null);
+            if (outcome.Interruption is { } why)
+            {
+                w.WriteNumber("requested_duration_ms", outcome.RequestedDurationMs);
+                w.WriteString("interrupted", why);
+            }
             w.WriteNumber("seed", sim.Options.Seed);
             w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
             w.WriteNumber("connections", outcome.Network.ConnectionCount);

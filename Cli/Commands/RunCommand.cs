@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using Meta.Backends;
 using Meta.Cli.Networks;
+using Meta.Cli.Output;
 using Meta.Plugins;
 using Stopwatch = System.Diagnostics.Stopwatch;
 
@@ -57,30 +58,27 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         foreach (var warning in PluginWarnings(catalog, a.Plugins)) stderr.WriteLine($"warning: {warning}");
         var backend = FindBackend(catalog, backendName);
 
-        clock.Restart();
-        using var network = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
-        double buildSeconds = clock.Elapsed.TotalSeconds;
-        var sim = network.Simulation;
-        output.WriteLine(
-            $"network '{document.Name}': {Plural(network.Populations.Sum(p => (long)p.Size), "cell")} in {Plural(network.Populations.Count, "population")}, " +
-            $"{Plural(network.ConnectionCount, "connection")} in {Plural(sim.Projections.Count, "projection")} (built in {ResultWriter.Seconds(buildSeconds)})");
-        output.WriteLine(
-            $"running {Num(duration)} ms on backend '{backend.Descriptor.Name}' {backend.Descriptor.Version} " +
-            $"(dt {Num(sim.Timestep)} ms, seed {sim.Options.Seed})");
-        output.Flush();
-
-        var progress = new ProgressReporter(stderr, app.ErrorIsTerminal, enabled: !quiet);
-        progress.Status($"loading the network on '{backend.Descriptor.Name}' ...");
-        clock.Restart();
-        try
+        string backendLabel = $"'{backend.Descriptor.Name}'";
+        var (network, buildSeconds, runSeconds, stop) = RunProgress.Run(output, stderr, app.ErrorIsTerminal, enabled: !quiet, progress =>
         {
-            sim.Run(duration, progress.Report);
-        }
-        finally
-        {
+            progress.Phase("building the network");
+            clock.Restart();
+            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
+            double build = clock.Elapsed.TotalSeconds;
+            var s = built.Simulation;
+            progress.Print(
+                $"network '{document.Name}': {Plural(built.Populations.Sum(p => (long)p.Size), "cell")} in {Plural(built.Populations.Count, "population")}, " +
+                $"{Plural(built.ConnectionCount, "connection")} in {Plural(s.Projections.Count, "projection")} (built in {ResultWriter.Seconds(build)})");
+            progress.Print(
+                $"running {Num(duration)} ms on backend {backendLabel} {backend.Descriptor.Version} (dt {Num(s.Timestep)} ms, seed {s.Options.Seed})");
+            progress.Phase($"loading the network on {backendLabel}");
+            clock.Restart();
+            var stopped = new SteppedRun(s, app.Cancellation, app.ProgressObserver).Run(duration, progress.Report);
             progress.Finish();
-        }
-        double runSeconds = clock.Elapsed.TotalSeconds;
+            return (built, build, clock.Elapsed.TotalSeconds, stopped);
+        });
+        using var _ = network;
+        var sim = network.Simulation;
         foreach (var warning in sim.Warnings) stderr.WriteLine($"warning: {warning}");
         var timings = new RunTimings(buildSeconds, sim.LoadSeconds, Math.Max(0, runSeconds - sim.LoadSeconds));
 
@@ -91,11 +89,14 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             BackendName = backend.Descriptor.Name,
             BackendVersion = backend.Descriptor.Version,
             DurationMs = sim.Time,
+            RequestedDurationMs = duration,
+            Interruption = stop?.Reason,
             Timings = timings,
             Populations = RunOutcome.Summarize(network, sim.Time),
         };
+        if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");
         output.WriteLine();
-        output.Write(outcome.FormatTable());
+        Consoles.Over(output, app.OutputIsTerminal).Write(outcome.SummaryTable());
         output.WriteLine();
         output.WriteLine(
             $"wall time: build {ResultWriter.Seconds(timings.Build)}, load {ResultWriter.Seconds(timings.Load)}, " +
@@ -109,7 +110,9 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
         output.Flush();
-        return CliApp.Success;
+        if (stop?.Exception is { } failure)
+            throw new CliException($"the run failed at {Num(sim.Time)} ms (the data recorded until then are in {Path.GetFullPath(folder)}): {failure.Message}");
+        return stop is null ? CliApp.Success : CliApp.Interrupted;
     }
 
     private IBackend FindBackend(PluginCatalog catalog, string name)

@@ -67,9 +67,9 @@ public class CliAppTests
 
         exit.Should().Be(0, stderr);
         stdout.Should().Contain("network 'small-network': 5 cells in 2 populations, 6 connections in 1 projection");
-        stdout.Should().MatchRegex(@"population\s+cell type\s+cells\s+recorded\s+spikes\s+rate \(Hz\)");
-        stdout.Should().MatchRegex(@"input\s+SpikeSourceArray\s+2\s+2\s+8\s+40\.00");
-        stdout.Should().MatchRegex(@"cells\s+IF_curr_alpha\s+3\s+3\s+\d+\s+\d+\.\d\d");
+        stdout.Should().MatchRegex(@"│ population │ cell type\s+│ cells │ recorded │ spikes │ rate \(Hz\) │", "the summary is a table");
+        stdout.Should().MatchRegex(@"│ input\s+│ SpikeSourceArray │\s+2 │\s+2 │\s+8 │\s+40\.00 │");
+        stdout.Should().MatchRegex(@"│ cells\s+│ IF_curr_alpha\s+│\s+3 │\s+3 │\s+\d+ │\s+\d+\.\d\d │");
         stdout.Should().MatchRegex(@"wall time: build [\d.]+ s, load [\d.]+ s, simulate [\d.]+ s .*total [\d.]+ s");
 
         string[] expected = ["input.npz", "cells.npz", "raster.png", "raster.svg", "cells_v.png", "cells_v.svg", "rates.png", "rates.svg", "summary.json"];
@@ -295,6 +295,52 @@ public class CliAppTests
         using var json = JsonDocument.Parse(File.ReadAllText(report));
         json.RootElement.GetProperty("backend").GetString().Should().Be("cpu");
         json.RootElement.GetProperty("failed").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public void An_interrupted_run_writes_what_was_recorded_until_then_and_exits_130()
+    {
+        using var temp = new TempFolder();
+        using var cancellation = new CancellationTokenSource();
+        var app = new CliApp
+        {
+            LoadPlugins = _ => CpuCatalog(),
+            Cancellation = cancellation.Token,
+            ProgressObserver = fraction =>
+            {
+                if (fraction >= 0.3) cancellation.Cancel();
+            },
+        };
+        var (exit, stdout, stderr) = Run(app, "run", Example("small-network.json"), "--out", temp.Path, "--threads", "1");
+
+        exit.Should().Be(CliApp.Interrupted, stderr);
+        stderr.Should().MatchRegex(@"interrupted: cancelled at (\d+(\.\d+)?) of 100 ms; writing what was recorded until then");
+        stdout.Should().Contain("interrupted at").And.Contain("wrote");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "summary.json")));
+        var root = summary.RootElement;
+        root.GetProperty("completed").GetBoolean().Should().BeFalse();
+        root.GetProperty("interrupted").GetString().Should().Be("cancelled");
+        root.GetProperty("requested_duration_ms").GetDouble().Should().Be(100);
+        double reached = root.GetProperty("duration_ms").GetDouble();
+        reached.Should().BeInRange(30, 60, "the run stops at the end of the slice in which it was cancelled");
+        using (var zip = ZipFile.OpenRead(Path.Combine(temp.Path, "cells.npz")))
+        {
+            using var stream = zip.GetEntry("v_times.npy")!.Open();
+            using var reader = new StreamReader(stream);
+            int samples = (int)Math.Round(reached / 0.1) + 1;
+            reader.ReadToEnd().Should().Contain($"'shape': ({samples},)", "v is recorded up to the time reached");
+        }
+        Meta.Tests.Output.PlotImages.PngSize(Path.Combine(temp.Path, "raster.png")).Should().Be((1200, 700));
+    }
+
+    [Fact]
+    public void Run_warns_about_a_plugins_folder_without_plugins()
+    {
+        using var temp = new TempFolder();
+        var (exit, _, stderr) = Run(AppWithCpu(), "run", Example("small-network.json"), "--plugins", temp.Path, "--out", Path.Combine(temp.Path, "out"),
+            "--no-plots", "--duration", "10");
+        exit.Should().Be(0, stderr);
+        stderr.Should().Contain($"warning: no backend plugin found in {temp.Path} (--plugins)");
     }
 
     [Fact]

@@ -50,6 +50,15 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Raster_thins_out_the_cells_drawn_past_the_spike_limit_and_says_so()
+    {
+        var groups = SyntheticRaster(3200, 800, 100, 1000);
+        var files = PlotFile.Save(RasterPlot.Create("400 000 spikes", groups, 0, 1000), Stem("big"), 1200, 700);
+        PlotImages.PngSize(files[0]).Should().Be((1200, 700));
+        PlotImages.SvgTexts(files[1]).Should().Contain(["3,200 cells", "320,000 spikes", "(1 in 2 shown)"]);
+    }
+
+    [Fact]
     public void Raster_leaves_out_spikes_outside_the_window_and_keeps_empty_groups()
     {
         var groups = new List<RasterGroup> { new("empty", Array.Empty<double[]>()), new("one", [[-5.0, double.NaN, 50.0, 1e9]]) };
