@@ -55,6 +55,7 @@ public static class TracePlot
             span.LineStyle.Width = 0;
             span.LegendText = s.Label;
         }
+        var badSpans = new List<(double From, double To, string Label)>();
         for (int k = 0; k < traces.Count; k++)
         {
             var tr = traces[k];
@@ -69,9 +70,7 @@ public static class TracePlot
             }
             if (NonFinite(tr) is { } bad)
             {
-                var shade = plot.Add.HorizontalSpan(bad.From, Math.Max(bad.To, bad.From + ((tMax - tMin) * 0.002)), Colors.Red.WithAlpha(0.18));
-                shade.LineStyle.Width = 0;
-                shade.LegendText = $"{tr.Label}: NaN/Inf from {Ms(bad.From)} ms";
+                badSpans.Add((bad.From, bad.To, tr.Label));
                 warnings.Add($"{tr.Label}: {bad.Count.ToString("N0", CultureInfo.InvariantCulture)} of {tr.Values.Length.ToString("N0", CultureInfo.InvariantCulture)} samples " +
                     $"are NaN or infinite, the first at {Ms(bad.From)} ms; they are not drawn (shaded red)");
             }
@@ -81,6 +80,13 @@ public static class TracePlot
                 plot.Add.Markers(spikes, Enumerable.Repeat(spikeRow, spikes.Length).ToArray(), MarkerShape.VerticalBar, 10, color);
                 spikeRow += pad * 0.6;
             }
+        }
+        // One red span per stretch of non-finite samples, naming every trace it concerns.
+        foreach (var group in badSpans.GroupBy(b => (b.From, b.To)))
+        {
+            var shade = plot.Add.HorizontalSpan(group.Key.From, Math.Max(group.Key.To, group.Key.From + ((tMax - tMin) * 0.002)), Colors.Red.WithAlpha(0.18));
+            shade.LineStyle.Width = 0;
+            shade.LegendText = $"{string.Join(", ", group.Select(b => b.Label))}: NaN/Inf from {Ms(group.Key.From)} ms";
         }
         plot.Axes.SetLimits(tMin, tMax, vMin - pad, Math.Max(vMax + pad, spikeRow + (pad * 0.4)));
         plot.ShowLegend(Edge.Right);
