@@ -29,6 +29,7 @@ internal sealed class RunPlots(string folder, RunOutcome outcome)
     public void WriteAll(IReadOnlyList<(RecordingTarget Target, Segment Segment)> blocks,
         IReadOnlyList<(string Label, AnalogSignal Signal)> currents, IReadOnlyList<ResultWriter.PlasticWeights> plastic)
     {
+        if (PlotFonts.Ensure() is { } noFont) _warnings.Add(noFont);
         WriteRaster();
         WriteRates();
         foreach (var (target, segment) in blocks) WriteTraces(target, segment);
