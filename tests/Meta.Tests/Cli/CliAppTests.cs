@@ -334,6 +334,31 @@ public class CliAppTests
     }
 
     [Fact]
+    public void A_run_failing_midway_writes_what_was_recorded_and_exits_1()
+    {
+        using var temp = new TempFolder();
+        // The observer is called from the engine's progress callback: its exception is a failure in the middle of a run.
+        var app = new CliApp
+        {
+            LoadPlugins = _ => CpuCatalog(),
+            ProgressObserver = fraction =>
+            {
+                if (fraction >= 0.5) throw new InvalidOperationException("engine lost");
+            },
+        };
+        var (exit, _, stderr) = Run(app, "run", Example("small-network.json"), "--out", temp.Path, "--threads", "1", "--no-plots");
+
+        exit.Should().Be(CliApp.Failure);
+        stderr.Should().Contain("interrupted: engine lost at ").And.MatchRegex(@"error: the run failed at [\d.]+ ms \(the data recorded until then are in .+\): engine lost");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "summary.json")));
+        summary.RootElement.GetProperty("completed").GetBoolean().Should().BeFalse();
+        summary.RootElement.GetProperty("interrupted").GetString().Should().Be("engine lost");
+        summary.RootElement.GetProperty("duration_ms").GetDouble().Should().BeInRange(40, 60);
+        using var zip = ZipFile.OpenRead(Path.Combine(temp.Path, "cells.npz"));
+        zip.Entries.Select(e => e.FullName).Should().Contain(["spike_times.npy", "v.npy"]);
+    }
+
+    [Fact]
     public void Run_warns_about_a_plugins_folder_without_plugins()
     {
         using var temp = new TempFolder();
