@@ -1,4 +1,5 @@
 using Meta.Cli.Networks;
+using System.CommandLine;
 using Meta.Backends;
 using Meta.Plugins;
 
@@ -7,21 +8,19 @@ namespace Meta.Cli.Commands;
 /// <summary><c>meta backends</c>: lists the backends that load and the plugin problems.</summary>
 internal sealed class BackendsCommand(CliApp app, TextWriter stdout, TextWriter stderr)
 {
-    private static readonly string[] ValueOptions = ["--plugins"];
-    private static readonly string[] Flags = ["--verbose", "--help"];
-    private static readonly Dictionary<string, string> Aliases = new() { ["-h"] = "--help" };
-
-    public int Execute(string[] args)
+    /// <summary>The <c>backends</c> command.</summary>
+    public static Command Define(CliApp app, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse(args, ValueOptions, Flags, Aliases, Usage.Backends);
-        if (a.Flag("--help"))
-        {
-            stdout.Write(Usage.Backends);
-            return CliApp.Success;
-        }
-        if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'", Usage.Backends);
+        var plugins = CommonOptions.Plugins();
+        var command = new Command("backends", "list the backends that load, their capabilities and any plugin problems") { plugins, CommonOptions.Verbose() };
+        command.SetAction(parsed => new BackendsCommand(app, stdout, stderr).Execute(parsed.GetValue(plugins) ?? []));
+        return command;
+    }
 
-        using var catalog = app.LoadPlugins(a.Values("--plugins"));
+    /// <summary>Loads the plugins and describes each backend; exit code 1 when none loads.</summary>
+    public int Execute(IReadOnlyList<string> plugins)
+    {
+        using var catalog = app.LoadPlugins(plugins);
         foreach (var backend in catalog.Backends) Describe(backend);
 
         if (catalog.Problems.Count > 0)

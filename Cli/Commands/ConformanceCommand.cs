@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Meta.Backends;
 using Meta.Conformance;
 using Meta.Conformance.Scenarios;
@@ -12,40 +13,43 @@ namespace Meta.Cli.Commands;
 /// </summary>
 internal sealed class ConformanceCommand(CliApp app, TextWriter stdout, TextWriter stderr)
 {
-    private static readonly string[] ValueOptions = ["--plugin", "--backend", "--reference", "--precision", "--out", "--filter"];
-    private static readonly string[] Flags = ["--verbose", "--help"];
-    private static readonly Dictionary<string, string> Aliases = new() { ["-h"] = "--help", ["-o"] = "--out" };
-
-    public int Execute(string[] args)
+    /// <summary>The <c>conformance</c> command.</summary>
+    public static Command Define(CliApp app, TextWriter stdout, TextWriter stderr)
     {
-        var a = ParsedArguments.Parse(args, ValueOptions, Flags, Aliases, Usage.Conformance);
-        if (a.Flag("--help"))
+        var plugin = new Option<string[]>("--plugin") { Description = "the plugin folder to certify (repeatable)", HelpName = "DIR", Required = true };
+        var backend = new Option<string?>("--backend") { Description = "only this backend of the folder", HelpName = "NAME" };
+        var reference = new Option<string>("--reference")
         {
-            stdout.Write(Usage.Conformance);
-            return CliApp.Success;
-        }
-        if (a.Positionals.Count > 0) throw new UsageException($"unexpected argument '{a.Positionals[0]}'", Usage.Conformance);
-        var folders = a.Values("--plugin");
-        if (folders.Count == 0) throw new UsageException("give the plugin folder to certify with --plugin DIR", Usage.Conformance);
-        var precision = a.Value("--precision") switch
-        {
-            null or "float64" => Precision.Float64,
-            "float32" => Precision.Float32,
-            var p => throw new UsageException($"--precision must be float64 or float32, not '{p}'", Usage.Conformance),
+            Description = "the backend to cross-check with, from meta's own plugins ('none' for none)", HelpName = "NAME", DefaultValueFactory = _ => "cpu",
         };
+        var precision = new Option<string>("--precision") { Description = "the precision to run in", HelpName = "P", DefaultValueFactory = _ => "float64" };
+        precision.AcceptOnlyFromAmong("float64", "float32");
+        var filter = new Option<string?>("--filter") { Description = "only scenarios whose name contains TEXT", HelpName = "TEXT" };
+        var output = new Option<string>("--out", "-o") { Description = "the JSON report", HelpName = "FILE", DefaultValueFactory = _ => "conformance-report.json" };
+        var command = new Command("conformance", "certify the backend plugin(s) in a folder with the conformance suite")
+        {
+            plugin, backend, reference, precision, filter, output, CommonOptions.Verbose(),
+        };
+        command.SetAction(parsed => new ConformanceCommand(app, stdout, stderr).Execute(parsed.GetValue(plugin) ?? [], parsed.GetValue(backend),
+            parsed.GetRequiredValue(reference), parsed.GetRequiredValue(precision) == "float32" ? Precision.Float32 : Precision.Float64,
+            parsed.GetValue(filter), parsed.GetRequiredValue(output)));
+        return command;
+    }
 
+    /// <summary>Certifies the backends in <paramref name="folders"/>; exit code 0 when no scenario failed.</summary>
+    public int Execute(IReadOnlyList<string> folders, string? backendName, string referenceName, Precision precision, string? filter, string outPath)
+    {
         using var underTest = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = folders });
         foreach (var p in underTest.Problems) stderr.WriteLine($"plugin problem: {p}");
-        var backends = a.Value("--backend") is { } name ? [underTest.Get(name)] : underTest.Backends.Select(b => b.Backend).ToList();
+        var backends = backendName is { } name ? [underTest.Get(name)] : underTest.Backends.Select(b => b.Backend).ToList();
         if (backends.Count == 0) throw new CliException($"no backend loaded from {string.Join(", ", folders)}");
 
         using var defaults = app.LoadPlugins([]);
-        string referenceName = a.Value("--reference") ?? "cpu";
         IBackend? reference = referenceName == "none" ? null : defaults.TryGet(referenceName, out var r) ? r : null;
         if (reference is null && referenceName != "none")
             stderr.WriteLine($"warning: reference backend '{referenceName}' not found; cross-backend scenarios are reported unsupported");
 
-        var scenarios = ConformanceCatalog.All().Where(s => a.Value("--filter") is not { } f || s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)).ToList();
+        var scenarios = ConformanceCatalog.All().Where(s => filter is not { } f || s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)).ToList();
         bool success = true;
         var reports = new List<ConformanceReport>();
         foreach (var backend in backends)
@@ -58,7 +62,6 @@ internal sealed class ConformanceCommand(CliApp app, TextWriter stdout, TextWrit
             reports.Add(report);
             success &= report.Success;
         }
-        string outPath = a.Value("--out") ?? "conformance-report.json";
         string json = reports.Count == 1 ? reports[0].ToJson() : "[" + string.Join(",\n", reports.Select(r => r.ToJson())) + "]";
         var dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (dir is not null) Directory.CreateDirectory(dir);

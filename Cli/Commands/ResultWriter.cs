@@ -10,10 +10,11 @@ namespace Meta.Cli.Commands;
 /// <summary>Writes the results of a run: one <c>.npz</c> per recording label, plots, and <c>summary.json</c>.</summary>
 internal sealed class ResultWriter(string folder)
 {
-    /// <summary>Traces per trace plot at most.</summary>
-    public const int MaxTracesPerPlot = 5;
-
     private readonly List<string> _written = [];
+    private readonly List<string> _warnings = [];
+
+    /// <summary>What the plots had to report (e.g. NaN in a trace), one line each; filled by <see cref="WriteAll"/>.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>Writes everything; returns the paths written, in order.</summary>
     public IReadOnlyList<string> WriteAll(RunOutcome outcome, bool plots)
@@ -30,11 +31,10 @@ internal sealed class ResultWriter(string folder)
         foreach (var w in plastic) WriteWeightsNpz(w);
         if (plots)
         {
-            WriteRaster(outcome);
-            foreach (var w in plastic) WriteWeightPlots(w);
-            foreach (var (target, segment) in blocks) WriteTraces(target, segment);
-            foreach (var (label, signal) in currents) WriteCurrentTrace(label, signal);
-            WriteRates(outcome);
+            var drawn = new RunPlots(folder, outcome);
+            drawn.WriteAll(blocks, currents, plastic);
+            _written.AddRange(drawn.Written);
+            _warnings.AddRange(drawn.Warnings);
         }
         WriteSummary(outcome, plastic);
         return _written;
@@ -67,21 +67,6 @@ internal sealed class ResultWriter(string folder)
             npz.Add("weight_initial", w.Initial);
             npz.Add("weight_final", w.Final);
         }
-        _written.Add(path);
-    }
-
-    /// <summary>The learned weights' distribution and the distribution of their change.</summary>
-    private void WriteWeightPlots(PlasticWeights w)
-    {
-        string unit = w.Projection.Post.ConductanceBased ? "µS" : "nA";
-        int bins = Math.Clamp((int)Math.Sqrt(w.Final.Length), 5, 50);
-        string path = PathOf($"weights_{SafeName(w.Projection.Label)}.png");
-        Plots.Histogram(path, $"{w.Projection.Label}: learned weights (initial mean {w.Initial.DefaultIfEmpty().Average():g4}, final {w.Final.DefaultIfEmpty().Average():g4})",
-            $"weight ({unit})", w.Final, bins, Rgb.Blue, "synapses");
-        _written.Add(path);
-        path = PathOf($"weight_change_{SafeName(w.Projection.Label)}.png");
-        Plots.Histogram(path, $"{w.Projection.Label}: weight change over the run", $"final - initial weight ({unit})",
-            w.Final.Zip(w.Initial, (f, i) => f - i).ToArray(), bins, Rgb.Red, "synapses");
         _written.Add(path);
     }
 
@@ -140,65 +125,11 @@ internal sealed class ResultWriter(string folder)
         _written.Add(path);
     }
 
-    private void WriteCurrentTrace(string label, AnalogSignal signal)
-    {
-        if (signal.SampleCount == 0) return;
-        string path = PathOf($"{SafeName(label)}_i.png");
-        Plots.Traces(path, $"{label}: injected current", "i (nA)", [new Trace(label, Rgb.PaletteColor(0), signal.Times(), signal.Column(0))]);
-        _written.Add(path);
-    }
-
     /// <summary>The analog signals with their array names: the variable, or variable_population when a variable has several signals.</summary>
-    private static IEnumerable<(string Name, AnalogSignal Signal)> NamedSignals(Segment segment) =>
+    internal static IEnumerable<(string Name, AnalogSignal Signal)> NamedSignals(Segment segment) =>
         segment.AnalogSignals.GroupBy(s => s.Name).SelectMany(g => g.Count() == 1
             ? g.Select(s => (g.Key, s))
             : g.Select(s => ($"{g.Key}_{SafeName(s.SourcePopulation)}", s)));
-
-    private void WriteRaster(RunOutcome outcome)
-    {
-        var groups = outcome.Populations.Where(p => p.RecordsSpikes)
-            .Select((p, i) => new RasterGroup(p.Population.Label, Rgb.PaletteColor(i), p.SpikeTrains))
-            .ToList();
-        if (groups.Count == 0) return;
-        string path = PathOf("raster.png");
-        Plots.SpikeRaster(path, $"{outcome.Name}: spikes", groups, 0, outcome.DurationMs);
-        _written.Add(path);
-    }
-
-    private void WriteTraces(RecordingTarget target, Segment segment)
-    {
-        foreach (var (name, signal) in NamedSignals(segment))
-        {
-            if (signal.SampleCount == 0 || signal.ChannelCount == 0) continue;
-            var times = signal.Times();
-            var traces = Enumerable.Range(0, Math.Min(MaxTracesPerPlot, signal.ChannelCount))
-                .Select(c => new Trace($"{signal.SourcePopulation} #{signal.ChannelIndex[c]}", Rgb.PaletteColor(c), times, signal.Column(c)))
-                .ToList();
-            string shown = signal.ChannelCount > MaxTracesPerPlot ? $" (first {MaxTracesPerPlot} of {signal.ChannelCount} cells)" : "";
-            string path = PathOf($"{SafeName(target.Label)}_{SafeName(name)}.png");
-            Plots.Traces(path, $"{target.Label}: {signal.Name}{shown}", $"{signal.Name} ({signal.Units})", traces);
-            _written.Add(path);
-        }
-    }
-
-    private void WriteRates(RunOutcome outcome)
-    {
-        double seconds = outcome.DurationMs / 1000.0;
-        var rates = outcome.Populations.Where(p => p.RecordsSpikes)
-            .SelectMany(p => p.SpikeTrains.Select(t => t.Length / seconds)).ToArray();
-        if (rates.Length == 0) return;
-        // Rates are whole spike counts / duration: bins span a whole number of counts, centred on them, so that
-        // no bin gets more count values than its neighbours.
-        double quantum = 1.0 / seconds, max = rates.Max();
-        int countsPerBin = Math.Max(1, (int)Math.Ceiling((max / quantum + 1) / 50));
-        double width = countsPerBin * quantum;
-        int bins = (int)Math.Floor(max / width) + 1;
-        double lo = -quantum / 2;
-        string path = PathOf("rates.png");
-        Plots.Histogram(path, $"{outcome.Name}: firing rates of the recorded cells", "firing rate (Hz)", rates, bins, Rgb.Blue, "cells",
-            min: lo, max: lo + bins * width);
-        _written.Add(path);
-    }
 
     private void WriteSummary(RunOutcome outcome, IReadOnlyList<PlasticWeights> plastic)
     {
@@ -217,6 +148,12 @@ internal sealed class ResultWriter(string folder)
             w.WriteEndObject();
             w.WriteNumber("dt_ms", sim.Timestep);
             w.WriteNumber("duration_ms", outcome.DurationMs);
+            w.WriteBoolean("completed", outcome.Interruption is null);
+            if (outcome.Interruption is { } why)
+            {
+                w.WriteNumber("requested_duration_ms", outcome.RequestedDurationMs);
+                w.WriteString("interrupted", why);
+            }
             w.WriteNumber("seed", sim.Options.Seed);
             w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
             w.WriteNumber("connections", outcome.Network.ConnectionCount);

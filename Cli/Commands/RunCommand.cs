@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.CommandLine;
 using Meta.Backends;
 using Meta.Cli.Networks;
+using Meta.Cli.Output;
 using Meta.Plugins;
 using Stopwatch = System.Diagnostics.Stopwatch;
 
@@ -9,30 +11,42 @@ namespace Meta.Cli.Commands;
 /// <summary><c>meta run NETWORK.json</c>: build, simulate, summarize, write data and plots.</summary>
 internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stderr)
 {
-    private static readonly string[] ValueOptions = ["--backend", "--duration", "--out", "--plugins", "--seed", "--threads"];
-    private static readonly string[] Flags = ["--no-plots", "--quiet", "--verbose", "--help"];
-    private static readonly Dictionary<string, string> Aliases = new()
+    /// <summary>The <c>run</c> command: its argument, options and action.</summary>
+    public static Command Define(CliApp app, TextWriter stdout, TextWriter stderr)
     {
-        ["-h"] = "--help", ["-o"] = "--out", ["-q"] = "--quiet", ["-b"] = "--backend",
-    };
-
-    public int Execute(string[] args)
-    {
-        var a = ParsedArguments.Parse(args, ValueOptions, Flags, Aliases, Usage.Run);
-        if (a.Flag("--help"))
+        var file = new Argument<string>("NETWORK.json") { Description = "the network to build and run (JSON, PyNN's names)" };
+        var backend = new Option<string>("--backend", "-b")
         {
-            stdout.Write(Usage.Run);
-            return CliApp.Success;
-        }
-        if (a.Positionals.Count == 0) throw new UsageException("missing the network file (NETWORK.json)", Usage.Run);
-        if (a.Positionals.Count > 1) throw new UsageException($"unexpected argument '{a.Positionals[1]}' (give one network file)", Usage.Run);
-        string file = a.Positionals[0];
-        double? durationOption = a.Double("--duration");
-        if (durationOption is { } d0 && !(d0 > 0)) throw new UsageException($"option --duration needs a positive number of ms, got {d0}", Usage.Run);
-        ulong? seed = a.UnsignedInteger("--seed");
-        int threads = a.Count("--threads") ?? 0;
-        string backendName = a.Value("--backend") ?? "cpu";
-        bool quiet = a.Flag("--quiet");
+            Description = "the backend to run on (see 'meta backends')", HelpName = "NAME", DefaultValueFactory = _ => "cpu",
+        };
+        var duration = CommonOptions.Number<double>("--duration", "MS", "simulated time in ms (default: simulation.duration in the file)",
+            "a positive number of ms", d => d > 0);
+        var seed = CommonOptions.Number<ulong>("--seed", "N", "seed for connectivity, random values and Poisson sources (default: simulation.seed)",
+            "a non-negative integer");
+        var output = new Option<string?>("--out", "-o") { Description = "output folder (default: out/<network name>)", HelpName = "DIR" };
+        var plugins = CommonOptions.Plugins();
+        var threads = CommonOptions.Number<uint>("--threads", "N", "worker threads for the backend (default: the backend decides)", "a non-negative integer");
+        var noPlots = new Option<bool>("--no-plots") { Description = "write data and summary.json only" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing but errors" };
+        var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
+        {
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, CommonOptions.Verbose(),
+        };
+        command.SetAction(parsed => new RunCommand(app, stdout, stderr).Execute(new RunSettings(
+            parsed.GetRequiredValue(file), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
+            parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), !parsed.GetValue(noPlots), parsed.GetValue(quiet))));
+        return command;
+    }
+
+    /// <summary>Builds, runs, summarizes and writes the results.</summary>
+    public int Execute(RunSettings a)
+    {
+        string file = a.File;
+        double? durationOption = a.Duration;
+        ulong? seed = a.Seed;
+        int threads = a.Threads;
+        string backendName = a.Backend;
+        bool quiet = a.Quiet;
         TextWriter output = quiet ? TextWriter.Null : stdout;
 
         var clock = Stopwatch.StartNew();
@@ -40,33 +54,31 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         double duration = durationOption ?? document.Simulation.Duration
             ?? throw new CliException($"{file}: simulation.duration is not set; set it in the file or pass --duration MS");
 
-        using var catalog = app.LoadPlugins(a.Values("--plugins"));
+        using var catalog = app.LoadPlugins(a.Plugins);
+        foreach (var warning in PluginWarnings(catalog, a.Plugins)) stderr.WriteLine($"warning: {warning}");
         var backend = FindBackend(catalog, backendName);
 
-        clock.Restart();
-        using var network = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
-        double buildSeconds = clock.Elapsed.TotalSeconds;
-        var sim = network.Simulation;
-        output.WriteLine(
-            $"network '{document.Name}': {Plural(network.Populations.Sum(p => (long)p.Size), "cell")} in {Plural(network.Populations.Count, "population")}, " +
-            $"{Plural(network.ConnectionCount, "connection")} in {Plural(sim.Projections.Count, "projection")} (built in {ResultWriter.Seconds(buildSeconds)})");
-        output.WriteLine(
-            $"running {Num(duration)} ms on backend '{backend.Descriptor.Name}' {backend.Descriptor.Version} " +
-            $"(dt {Num(sim.Timestep)} ms, seed {sim.Options.Seed})");
-        output.Flush();
-
-        var progress = new ProgressReporter(stderr, app.ErrorIsTerminal, enabled: !quiet);
-        progress.Status($"loading the network on '{backend.Descriptor.Name}' ...");
-        clock.Restart();
-        try
+        string backendLabel = $"'{backend.Descriptor.Name}'";
+        var (network, buildSeconds, runSeconds, stop) = RunProgress.Run(output, stderr, app.ErrorIsTerminal, enabled: !quiet, progress =>
         {
-            sim.Run(duration, progress.Report);
-        }
-        finally
-        {
+            progress.Phase("building the network");
+            clock.Restart();
+            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
+            double build = clock.Elapsed.TotalSeconds;
+            var s = built.Simulation;
+            progress.Print(
+                $"network '{document.Name}': {Plural(built.Populations.Sum(p => (long)p.Size), "cell")} in {Plural(built.Populations.Count, "population")}, " +
+                $"{Plural(built.ConnectionCount, "connection")} in {Plural(s.Projections.Count, "projection")} (built in {ResultWriter.Seconds(build)})");
+            progress.Print(
+                $"running {Num(duration)} ms on backend {backendLabel} {backend.Descriptor.Version} (dt {Num(s.Timestep)} ms, seed {s.Options.Seed})");
+            progress.Phase($"loading the network on {backendLabel}");
+            clock.Restart();
+            var stopped = new SteppedRun(s, app.Cancellation, app.ProgressObserver).Run(duration, progress.Report);
             progress.Finish();
-        }
-        double runSeconds = clock.Elapsed.TotalSeconds;
+            return (built, build, clock.Elapsed.TotalSeconds, stopped);
+        });
+        using var _ = network;
+        var sim = network.Simulation;
         foreach (var warning in sim.Warnings) stderr.WriteLine($"warning: {warning}");
         var timings = new RunTimings(buildSeconds, sim.LoadSeconds, Math.Max(0, runSeconds - sim.LoadSeconds));
 
@@ -77,23 +89,30 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             BackendName = backend.Descriptor.Name,
             BackendVersion = backend.Descriptor.Version,
             DurationMs = sim.Time,
+            RequestedDurationMs = duration,
+            Interruption = stop?.Reason,
             Timings = timings,
             Populations = RunOutcome.Summarize(network, sim.Time),
         };
+        if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");
         output.WriteLine();
-        output.Write(outcome.FormatTable());
+        Consoles.Over(output, app.OutputIsTerminal).Write(outcome.SummaryTable());
         output.WriteLine();
         output.WriteLine(
             $"wall time: build {ResultWriter.Seconds(timings.Build)}, load {ResultWriter.Seconds(timings.Load)}, " +
             $"simulate {ResultWriter.Seconds(timings.Simulate)} ({RealTime(duration, timings.Simulate)}), total {ResultWriter.Seconds(timings.Total)}");
 
-        string folder = a.Value("--out") ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
-        var written = new ResultWriter(folder).WriteAll(outcome, plots: !a.Flag("--no-plots"));
+        string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
+        var writer = new ResultWriter(folder);
+        var written = writer.WriteAll(outcome, plots: a.Plots);
+        foreach (var warning in writer.Warnings) stderr.WriteLine($"warning: {warning}");
         output.WriteLine();
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
         output.Flush();
-        return CliApp.Success;
+        if (stop?.Exception is { } failure)
+            throw new CliException($"the run failed at {Num(sim.Time)} ms (the data recorded until then are in {Path.GetFullPath(folder)}): {failure.Message}");
+        return stop is null ? CliApp.Success : CliApp.Interrupted;
     }
 
     private IBackend FindBackend(PluginCatalog catalog, string name)
@@ -105,6 +124,19 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         throw new CliException($"no backend named '{name}' is loaded (available: {available}){detail}; see 'meta backends'");
     }
 
+    /// <summary>What went wrong in the folders given with --plugins: the plugins that failed, and folders where none was found.</summary>
+    internal static IEnumerable<string> PluginWarnings(PluginCatalog catalog, IReadOnlyList<string> folders)
+    {
+        foreach (var folder in folders.Select(Path.GetFullPath))
+        {
+            bool Inside(string path) => Path.GetFullPath(path).StartsWith(folder, StringComparison.Ordinal);
+            var problems = catalog.Problems.Where(p => Inside(p.Folder)).ToList();
+            foreach (var p in problems) yield return $"plugin problem in {folder}: {p}";
+            if (problems.Count == 0 && !catalog.Backends.Any(b => Inside(b.Folder)))
+                yield return $"no backend plugin found in {folder} (--plugins)";
+        }
+    }
+
     private static string RealTime(double durationMs, double seconds) =>
         seconds <= 0 ? "real-time factor n/a"
         : $"{(seconds / (durationMs / 1000.0)).ToString("0.00", CultureInfo.InvariantCulture)} s per simulated s";
@@ -113,3 +145,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
 
     private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The command line of a run.</summary>
+internal sealed record RunSettings(string File, string Backend, double? Duration, ulong? Seed, string? Out, IReadOnlyList<string> Plugins,
+    int Threads, bool Plots, bool Quiet);

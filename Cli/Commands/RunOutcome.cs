@@ -1,6 +1,7 @@
 using System.Globalization;
 using Meta.Cli.Networks;
 using Meta.Populations;
+using Spectre.Console;
 
 namespace Meta.Cli.Commands;
 
@@ -32,7 +33,12 @@ internal sealed class RunOutcome
     public required string NetworkFile { get; init; }
     public required string BackendName { get; init; }
     public required string BackendVersion { get; init; }
+    /// <summary>The simulated time reached, in ms (less than <see cref="RequestedDurationMs"/> when interrupted).</summary>
     public required double DurationMs { get; init; }
+    /// <summary>The simulated time asked for, in ms.</summary>
+    public double RequestedDurationMs { get; init; }
+    /// <summary>Why the run stopped early ("cancelled" or an error), or null when it ran to its end.</summary>
+    public string? Interruption { get; init; }
     public required RunTimings Timings { get; init; }
     public required IReadOnlyList<PopulationSummary> Populations { get; init; }
 
@@ -53,33 +59,27 @@ internal sealed class RunOutcome
         return result;
     }
 
-    /// <summary>The summary table, one row per population.</summary>
-    public string FormatTable()
+    /// <summary>The summary table, one row per population (Spectre.Console; numbers right-aligned).</summary>
+    public Table SummaryTable()
     {
-        var rows = new List<string[]> { new[] { "population", "cell type", "cells", "recorded", "spikes", "rate (Hz)" } };
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("population").AddColumn("cell type")
+            .AddColumn(new TableColumn("cells").RightAligned()).AddColumn(new TableColumn("recorded").RightAligned())
+            .AddColumn(new TableColumn("spikes").RightAligned()).AddColumn(new TableColumn("rate (Hz)").RightAligned());
         foreach (var p in Populations)
         {
-            rows.Add(
-            [
+            table.AddRow(new[]
+            {
                 p.Population.Label,
                 p.Population.CellType.Name,
                 Int(p.Population.Size),
                 p.RecordsSpikes ? Int(p.RecordedCells) : "-",
                 p.RecordsSpikes ? Int(p.Spikes) : "-",
                 p.RecordsSpikes ? p.MeanRateHz.ToString("0.00", CultureInfo.InvariantCulture) : "-",
-            ]);
+            }.Select(text => new Text(text)));
         }
-        int columns = rows[0].Length;
-        var widths = Enumerable.Range(0, columns).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        bool[] right = [false, false, true, true, true, true];
-        var sb = new System.Text.StringBuilder();
-        for (int r = 0; r < rows.Count; r++)
-        {
-            var cells = rows[r].Select((text, c) => right[c] ? text.PadLeft(widths[c]) : text.PadRight(widths[c]));
-            sb.Append("  ").AppendLine(string.Join("  ", cells).TrimEnd());
-            if (r == 0) sb.Append("  ").AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        }
-        return sb.ToString();
+        if (Interruption is not null) table.Caption($"interrupted at {DurationMs.ToString("0.###", CultureInfo.InvariantCulture)} ms ({Interruption})");
+        return table;
     }
 
     private static string Int(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -16,7 +16,7 @@ public class CliAppTests
     {
         var (exit, stdout, stderr) = Run(new CliApp(), flag);
         exit.Should().Be(0);
-        stdout.Should().Contain("usage:").And.Contain("meta run NETWORK.json").And.Contain("meta backends");
+        stdout.Should().Contain("Usage:").And.Contain("meta [command] [options]").And.Contain("run <NETWORK.json>").And.Contain("backends");
         stderr.Should().BeEmpty();
     }
 
@@ -28,28 +28,34 @@ public class CliAppTests
         foreach (var option in new[] { "--backend", "--duration", "--out", "--plugins", "--seed", "--no-plots", "--quiet" })
             stdout.Should().Contain(option);
         Run(new CliApp(), "help", "run").Out.Should().Be(stdout);
-        Run(new CliApp(), "backends", "-h").Out.Should().Contain("usage: meta backends");
+        stdout.Should().Contain("Output (in the --out folder):", "the help ends with the files a run writes");
+        Run(new CliApp(), "backends", "-h").Out.Should().Contain("Usage:").And.Contain("meta backends [options]");
+        Run(new CliApp(), "conformance", "--help").Out.Should().Contain("--plugin <DIR>").And.Contain("--precision");
     }
 
     [Theory]
     [InlineData(new string[0], "error: no command given")]
     [InlineData(new[] { "frob" }, "error: unknown command 'frob'")]
     [InlineData(new[] { "rnu" }, "error: unknown command 'rnu' (did you mean 'run'?)")]
-    [InlineData(new[] { "run" }, "error: missing the network file")]
+    [InlineData(new[] { "run" }, "error: Required argument missing for command: 'run'.")]
     [InlineData(new[] { "run", "a.json", "b.json" }, "error: unexpected argument 'b.json'")]
     [InlineData(new[] { "run", "a.json", "--bogus" }, "error: unknown option '--bogus'")]
-    [InlineData(new[] { "run", "a.json", "--out" }, "error: option --out needs a value")]
-    [InlineData(new[] { "run", "a.json", "--duration", "soon" }, "error: option --duration needs a number, got 'soon'")]
-    [InlineData(new[] { "run", "a.json", "--duration", "-5" }, "error: option --duration needs a positive number")]
+    [InlineData(new[] { "run", "a.json", "--out" }, "error: Required argument missing for option: '--out'.")]
+    [InlineData(new[] { "run", "a.json", "--duration", "soon" }, "error: option --duration needs a positive number of ms, got 'soon'")]
+    [InlineData(new[] { "run", "a.json", "--duration", "-5" }, "error: option --duration needs a positive number of ms, got '-5'")]
+    [InlineData(new[] { "run", "a.json", "--threads", "many" }, "error: option --threads needs a non-negative integer, got 'many'")]
+    [InlineData(new[] { "run", "a.json", "--plugins", "/no/such/folder" }, "error: plugin folder '/no/such/folder' does not exist (--plugins)")]
+    [InlineData(new[] { "conformance" }, "error: Option '--plugin' is required.")]
+    [InlineData(new[] { "conformance", "--plugin", "x", "--precision", "float16" }, "error: Argument 'float16' not recognized.")]
     [InlineData(new[] { "run", "a.json", "--seed", "-1" }, "error: option --seed needs a non-negative integer")]
-    [InlineData(new[] { "run", "a.json", "--quiet=yes" }, "error: option --quiet takes no value")]
+    [InlineData(new[] { "run", "a.json", "--quiet=yes" }, "error: unexpected argument 'yes'")]
     [InlineData(new[] { "backends", "extra" }, "error: unexpected argument 'extra'")]
     public void Usage_errors_exit_with_2_and_show_the_help(string[] args, string message)
     {
         var (exit, stdout, stderr) = Run(AppWithCpu(), args);
         exit.Should().Be(2);
         stdout.Should().BeEmpty();
-        stderr.Should().StartWith(message).And.Contain("usage:");
+        stderr.Should().StartWith(message).And.Contain("Usage:");
     }
 
     [Fact]
@@ -61,12 +67,12 @@ public class CliAppTests
 
         exit.Should().Be(0, stderr);
         stdout.Should().Contain("network 'small-network': 5 cells in 2 populations, 6 connections in 1 projection");
-        stdout.Should().MatchRegex(@"population\s+cell type\s+cells\s+recorded\s+spikes\s+rate \(Hz\)");
-        stdout.Should().MatchRegex(@"input\s+SpikeSourceArray\s+2\s+2\s+8\s+40\.00");
-        stdout.Should().MatchRegex(@"cells\s+IF_curr_alpha\s+3\s+3\s+\d+\s+\d+\.\d\d");
+        stdout.Should().MatchRegex(@"│ population │ cell type\s+│ cells │ recorded │ spikes │ rate \(Hz\) │", "the summary is a table");
+        stdout.Should().MatchRegex(@"│ input\s+│ SpikeSourceArray │\s+2 │\s+2 │\s+8 │\s+40\.00 │");
+        stdout.Should().MatchRegex(@"│ cells\s+│ IF_curr_alpha\s+│\s+3 │\s+3 │\s+\d+ │\s+\d+\.\d\d │");
         stdout.Should().MatchRegex(@"wall time: build [\d.]+ s, load [\d.]+ s, simulate [\d.]+ s .*total [\d.]+ s");
 
-        string[] expected = ["input.npz", "cells.npz", "raster.png", "cells_v.png", "rates.png", "summary.json"];
+        string[] expected = ["input.npz", "cells.npz", "raster.png", "raster.svg", "cells_v.png", "cells_v.svg", "rates.png", "rates.svg", "summary.json"];
         foreach (var file in expected)
         {
             string path = Path.Combine(outDir, file);
@@ -82,6 +88,7 @@ public class CliAppTests
             zip.Entries.Select(e => e.FullName).Should().Equal("spike_times.npy", "spike_cells.npy", "recorded_cells.npy");
         foreach (var png in expected.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
             File.ReadAllBytes(Path.Combine(outDir, png)).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+        Meta.Tests.Output.PlotImages.SvgTexts(Path.Combine(outDir, "raster.svg")).Should().Contain(["input", "cells"], "each population's band is labelled");
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         var root = summary.RootElement;
@@ -134,7 +141,9 @@ public class CliAppTests
         var (exit, _, stderr) = Run(AppWithCpu(), "run", file, "--out", outDir, "--threads", "1");
         exit.Should().Be(0, stderr);
         Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "cells.npz", "cells_v.png", "ac.npz", "ac_i.png", "current_source_1.npz", "current_source_1_i.png", "summary.json");
+            "cells.npz", "cells_v.png", "cells_v.svg", "ac.npz", "ac_i.png", "ac_i.svg", "current_source_1.npz", "current_source_1_i.png",
+            "current_source_1_i.svg", "summary.json");
+        Meta.Tests.Output.PlotImages.SvgTexts(Path.Combine(outDir, "cells_v.svg")).Should().Contain("ac → #0, #1", "the stimuli driving the traced cells are shown");
         using (var zip = ZipFile.OpenRead(Path.Combine(outDir, "ac.npz")))
         {
             zip.Entries.Select(e => e.FullName).Should().Equal("i.npy", "i_times.npy");
@@ -289,6 +298,77 @@ public class CliAppTests
     }
 
     [Fact]
+    public void An_interrupted_run_writes_what_was_recorded_until_then_and_exits_130()
+    {
+        using var temp = new TempFolder();
+        using var cancellation = new CancellationTokenSource();
+        var app = new CliApp
+        {
+            LoadPlugins = _ => CpuCatalog(),
+            Cancellation = cancellation.Token,
+            ProgressObserver = fraction =>
+            {
+                if (fraction >= 0.3) cancellation.Cancel();
+            },
+        };
+        var (exit, stdout, stderr) = Run(app, "run", Example("small-network.json"), "--out", temp.Path, "--threads", "1");
+
+        exit.Should().Be(CliApp.Interrupted, stderr);
+        stderr.Should().MatchRegex(@"interrupted: cancelled at (\d+(\.\d+)?) of 100 ms; writing what was recorded until then");
+        stdout.Should().Contain("interrupted at").And.Contain("wrote");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "summary.json")));
+        var root = summary.RootElement;
+        root.GetProperty("completed").GetBoolean().Should().BeFalse();
+        root.GetProperty("interrupted").GetString().Should().Be("cancelled");
+        root.GetProperty("requested_duration_ms").GetDouble().Should().Be(100);
+        double reached = root.GetProperty("duration_ms").GetDouble();
+        reached.Should().BeInRange(30, 60, "the run stops at the end of the slice in which it was cancelled");
+        using (var zip = ZipFile.OpenRead(Path.Combine(temp.Path, "cells.npz")))
+        {
+            using var stream = zip.GetEntry("v_times.npy")!.Open();
+            using var reader = new StreamReader(stream);
+            int samples = (int)Math.Round(reached / 0.1) + 1;
+            reader.ReadToEnd().Should().Contain($"'shape': ({samples},)", "v is recorded up to the time reached");
+        }
+        Meta.Tests.Output.PlotImages.PngSize(Path.Combine(temp.Path, "raster.png")).Should().Be((1200, 700));
+    }
+
+    [Fact]
+    public void A_run_failing_midway_writes_what_was_recorded_and_exits_1()
+    {
+        using var temp = new TempFolder();
+        // The observer is called from the engine's progress callback: its exception is a failure in the middle of a run.
+        var app = new CliApp
+        {
+            LoadPlugins = _ => CpuCatalog(),
+            ProgressObserver = fraction =>
+            {
+                if (fraction >= 0.5) throw new InvalidOperationException("engine lost");
+            },
+        };
+        var (exit, _, stderr) = Run(app, "run", Example("small-network.json"), "--out", temp.Path, "--threads", "1", "--no-plots");
+
+        exit.Should().Be(CliApp.Failure);
+        stderr.Should().Contain("interrupted: engine lost at ").And.MatchRegex(@"error: the run failed at [\d.]+ ms \(the data recorded until then are in .+\): engine lost");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "summary.json")));
+        summary.RootElement.GetProperty("completed").GetBoolean().Should().BeFalse();
+        summary.RootElement.GetProperty("interrupted").GetString().Should().Be("engine lost");
+        summary.RootElement.GetProperty("duration_ms").GetDouble().Should().BeInRange(40, 60);
+        using var zip = ZipFile.OpenRead(Path.Combine(temp.Path, "cells.npz"));
+        zip.Entries.Select(e => e.FullName).Should().Contain(["spike_times.npy", "v.npy"]);
+    }
+
+    [Fact]
+    public void Run_warns_about_a_plugins_folder_without_plugins()
+    {
+        using var temp = new TempFolder();
+        var (exit, _, stderr) = Run(AppWithCpu(), "run", Example("small-network.json"), "--plugins", temp.Path, "--out", Path.Combine(temp.Path, "out"),
+            "--no-plots", "--duration", "10");
+        exit.Should().Be(0, stderr);
+        stderr.Should().Contain($"warning: no backend plugin found in {temp.Path} (--plugins)");
+    }
+
+    [Fact]
     public void Conformance_needs_a_plugin_folder() =>
-        Run(new CliApp(), "conformance").Err.Should().Contain("give the plugin folder to certify with --plugin DIR");
+        Run(new CliApp(), "conformance").Err.Should().StartWith("error: Option '--plugin' is required.").And.Contain("--plugin <DIR>");
 }
