@@ -362,6 +362,7 @@ public class NetworkParserTests
     [InlineData("vogels-abbott-cuba.json", 2, 2)]
     [InlineData("small-network.json", 2, 1)]
     [InlineData("current-sources.json", 1, 0)]
+    [InlineData("gap-junction.json", 1, 1)]
     public void The_examples_parse(string file, int populations, int projections)
     {
         var doc = NetworkParser.ParseFile(CliTestSupport.Example(file));
