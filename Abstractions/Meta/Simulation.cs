@@ -285,16 +285,11 @@ public sealed partial class Simulation : IDisposable
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
         {
-            var preCells = prj.Pre.Cells.ToArray();
-            var postCells = prj.Post.Cells.ToArray();
-            var groups = Enumerable.Range(0, prj.Size)
-                .GroupBy(k => (Pre: preCells[prj.PreIndices[k]].Population.Index, Post: postCells[prj.PostIndices[k]].Population.Index))
-                .OrderBy(g => g.Key.Pre).ThenBy(g => g.Key.Post);
-            foreach (var g in groups)
+            foreach (var part in PopulationParts(prj))
             {
-                var ks = g.ToArray();
-                string label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]";
-                var post = _populations[g.Key.Post].CellType.Model;
+                var ks = part.Connections;
+                string label = part.Label;
+                var post = _populations[part.Post].CellType.Model;
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
                 int receptor = post.Receptors.ToList().FindIndex(r => r.Name == prj.ReceptorType);
                 if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
@@ -303,12 +298,12 @@ public sealed partial class Simulation : IDisposable
                 {
                     Index = index++,
                     Label = label,
-                    PreGroup = g.Key.Pre,
-                    PostGroup = g.Key.Post,
+                    PreGroup = part.Pre,
+                    PostGroup = part.Post,
                     Receptor = receptor,
                     SynapseType = prj.Synapse.Name,
-                    PreIndices = ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(),
-                    PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
+                    PreIndices = part.PreIndices,
+                    PostIndices = part.PostIndices,
                     Weights = weights,
                     DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
                     DendriticDelayFraction = prj.Synapse.DendriticDelayFraction,
