@@ -1,5 +1,4 @@
 using Meta.Backends.Programs;
-using Meta.Expressions;
 
 namespace Meta.Backends.Runtime;
 
@@ -17,7 +16,8 @@ public sealed class CouplingEvaluator
     private readonly Dictionary<string, double[]>[] _initial;
     private readonly double[][] _intoPost, _intoPre;
     private readonly Dictionary<int, double[]> _sums = [];
-    private readonly Dictionary<string, double> _scope = new(StringComparer.Ordinal);
+    private readonly Plan[] _plans;
+    private readonly Dictionary<(int, string), double[]> _read = [];
 
     /// <summary>Prepares the couplings of <paramref name="program"/>.</summary>
     public CouplingEvaluator(StepProgram program)
@@ -30,6 +30,7 @@ public sealed class CouplingEvaluator
         _intoPost = program.Couplings.Select(c => new double[c.Count]).ToArray();
         _intoPre = program.Couplings.Select(c => new double[c.Kernel.PreCurrent is null ? 0 : c.Count]).ToArray();
         foreach (int g in _layout.Targets) _sums[g] = new double[program.Groups[g].Size];
+        _plans = program.Couplings.Select(c => new Plan(c)).ToArray();
     }
 
     /// <summary>The groups that receive coupling currents.</summary>
@@ -72,8 +73,8 @@ public sealed class CouplingEvaluator
     {
         ArgumentNullException.ThrowIfNull(readState);
         ArgumentNullException.ThrowIfNull(currents);
-        var read = new Dictionary<(int, string), double[]>();
-        double[] State(int group, string name) => read.TryGetValue((group, name), out var v) ? v : read[(group, name)] = readState(group, name);
+        _read.Clear();
+        double[] State(int group, string name) => _read.TryGetValue((group, name), out var v) ? v : _read[(group, name)] = readState(group, name);
         for (int ci = 0; ci < _program.Couplings.Count; ci++) Connections(ci, State, dt);
         foreach (int g in _layout.Targets)
         {
@@ -97,31 +98,84 @@ public sealed class CouplingEvaluator
     private void Connections(int ci, Func<int, string, double[]> state, double dt)
     {
         var c = _program.Couplings[ci];
-        var k = c.Kernel;
+        var plan = _plans[ci];
+        var slots = plan.Slots;
         var values = _values[ci];
-        var pre = k.PreStates.Select(n => (CouplingKernel.PreSymbol(n), state(c.PreGroup, n))).ToArray();
-        var post = k.PostStates.Select(n => (CouplingKernel.PostSymbol(n), state(c.PostGroup, n))).ToArray();
-        var buffers = values.Select(kv => (kv.Key, kv.Value, kv.Value.Length == 1 && c.Count != 1 ? 0 : 1)).ToArray();
-        var stores = new List<(double[] Target, double Value)>();
-        Func<string, double> lookup = n => _scope.TryGetValue(n, out var v) ? v : throw new InvalidOperationException($"Coupling '{c.Label}': unknown symbol '{n}'.");
+        for (int p = 0; p < plan.PreStates.Length; p++) plan.PreArrays[p] = state(c.PreGroup, plan.PreStates[p]);
+        for (int p = 0; p < plan.PostStates.Length; p++) plan.PostArrays[p] = state(c.PostGroup, plan.PostStates[p]);
+        for (int b = 0; b < plan.Buffers.Length; b++) plan.BufferArrays[b] = values[plan.Buffers[b]];
+        slots[0] = dt;
+        double[] intoPost = _intoPost[ci], intoPre = _intoPre[ci], pending = plan.Pending;
         for (int j = 0; j < c.Count; j++)
         {
-            _scope.Clear();
-            _scope[KernelSymbols.Timestep] = dt;
-            foreach (var (name, array) in pre) _scope[name] = array[c.PreIndices[j]];
-            foreach (var (name, array) in post) _scope[name] = array[c.PostIndices[j]];
-            foreach (var (name, array, perConnection) in buffers) _scope[name] = array[j * perConnection];
-            _intoPost[ci][j] = k.PostCurrent.Evaluate(lookup);
-            if (k.PreCurrent is { } reverse) _intoPre[ci][j] = reverse.Evaluate(lookup);
-            stores.Clear();
-            foreach (var s in k.Update)
-                switch (s)
-                {
-                    case Let l: _scope[l.Name] = l.Value.Evaluate(lookup); break;
-                    case Store st: stores.Add((values[st.Buffer], st.Value.Evaluate(lookup))); break;
-                    default: throw new NotSupportedException($"Coupling '{c.Label}': statement {CellKernel.Describe(s)} in a coupling update.");
-                }
-            foreach (var (target, value) in stores) target[j] = value;
+            int at = 1, pre = c.PreIndices[j], post = c.PostIndices[j];
+            foreach (var array in plan.PreArrays) slots[at++] = array[pre];
+            foreach (var array in plan.PostArrays) slots[at++] = array[post];
+            foreach (var array in plan.BufferArrays) slots[at++] = array.Length == 1 && c.Count != 1 ? array[0] : array[j];
+            intoPost[j] = plan.PostCurrent(slots);
+            if (plan.PreCurrent is { } reverse) intoPre[j] = reverse(slots);
+            for (int s = 0; s < plan.Update.Length; s++)
+            {
+                var (target, store, value) = plan.Update[s];
+                if (store < 0) slots[target] = value(slots);
+                else pending[store] = value(slots);
+            }
+            for (int s = 0; s < plan.Stores.Length; s++) values[plan.Stores[s]][j] = pending[s];
         }
+    }
+
+    /// <summary>A coupling's kernel compiled over one slot array: dt, the pre and post states, the buffers, the locals.</summary>
+    private sealed class Plan
+    {
+        public Plan(CouplingProgram c)
+        {
+            var k = c.Kernel;
+            PreStates = k.PreStates.ToArray();
+            PostStates = k.PostStates.ToArray();
+            Buffers = c.Values.Keys.Order(StringComparer.Ordinal).ToArray();
+            var names = new List<string> { KernelSymbols.Timestep };
+            names.AddRange(PreStates.Select(CouplingKernel.PreSymbol));
+            names.AddRange(PostStates.Select(CouplingKernel.PostSymbol));
+            names.AddRange(Buffers);
+            names.AddRange(k.Update.OfType<Let>().Select(l => l.Name));
+            int Slot(string n) => names.IndexOf(n) is >= 0 and var i ? i
+                : throw new InvalidOperationException($"Coupling '{c.Label}': unknown symbol '{n}' (known: {string.Join(", ", names)}).");
+            PostCurrent = CompiledExpression.Compile(k.PostCurrent, Slot);
+            PreCurrent = k.PreCurrent is { } pre ? CompiledExpression.Compile(pre, Slot) : null;
+            var stores = new List<string>();
+            Update = k.Update.Select(s => s switch
+            {
+                Let l => (Slot(l.Name), -1, CompiledExpression.Compile(l.Value, Slot)),
+                Store st => (-1, Add(stores, st.Buffer), CompiledExpression.Compile(st.Value, Slot)),
+                _ => throw new NotSupportedException($"Coupling '{c.Label}': statement {CellKernel.Describe(s)} in a coupling update."),
+            }).ToArray();
+            Stores = stores.ToArray();
+            Slots = new double[names.Count];
+            PreArrays = new double[PreStates.Length][];
+            PostArrays = new double[PostStates.Length][];
+            BufferArrays = new double[Buffers.Length][];
+            Pending = new double[Stores.Length];
+        }
+
+        private static int Add(List<string> list, string name)
+        {
+            list.Add(name);
+            return list.Count - 1;
+        }
+
+        public string[] PreStates { get; }
+        public string[] PostStates { get; }
+        public string[] Buffers { get; }
+        public Func<double[], double> PostCurrent { get; }
+        public Func<double[], double>? PreCurrent { get; }
+        /// <summary>Per statement: the local's slot (or −1), the store's position in <see cref="Stores"/> (or −1), the value.</summary>
+        public (int Local, int Store, Func<double[], double> Value)[] Update { get; }
+        /// <summary>The state buffers stored, in statement order; written after the connection's statements (start-of-step values throughout).</summary>
+        public string[] Stores { get; }
+        public double[] Slots { get; }
+        public double[][] PreArrays { get; }
+        public double[][] PostArrays { get; }
+        public double[][] BufferArrays { get; }
+        public double[] Pending { get; }
     }
 }
