@@ -38,6 +38,11 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override CellKernel KernelOf(int group) => ((NeuronGroup)_groups[group]).Kernel;
 
+    protected override bool ContinuousCoupling => true;
+
+    /// <summary>The state buffer itself (padded past the last cell); the coupling reads it between steps and does not keep it.</summary>
+    protected override double[] ReadCellState(int group, string name) => ((NeuronGroup)_groups[group]).State(name);
+
     protected override void OnLoad(StepProgram program)
     {
         double dt = program.Timestep;

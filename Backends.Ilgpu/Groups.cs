@@ -135,6 +135,17 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
         return k >= 0 ? k : throw new NonExistentParameterException(name, Program.ModelName, States);
     }
 
+    /// <summary>Copies state <paramref name="name"/> of every cell to the host (waits for the device), as doubles.</summary>
+    public double[] ReadState(string name)
+    {
+        var host = new T[Size];
+        if (Size > 0) State.SubView((long)StateIndex(name) * Size, Size).CopyToCPU(_ctx.Accelerator.DefaultStream, host);
+        _ctx.Accelerator.DefaultStream.Synchronize();
+        var result = new double[Size];
+        for (int i = 0; i < Size; i++) result[i] = Num<T>.To(host[i]);
+        return result;
+    }
+
     /// <summary>The ring of receptor <paramref name="r"/>: Slots × Size.</summary>
     public ArrayView<T> Ring(int r) => _ring.View.SubView((long)r * _ctx.Slots * Size, (long)_ctx.Slots * Size);
 

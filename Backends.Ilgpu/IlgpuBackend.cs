@@ -29,7 +29,7 @@ public sealed class IlgpuBackend : IBackend
         new BackendCapabilities
         {
             UserDefinedModels = true,
-            Features = new HashSet<string> { BackendFeatures.NoiseTerms, BackendFeatures.SynapseDynamics },
+            Features = new HashSet<string> { BackendFeatures.NoiseTerms, BackendFeatures.SynapseDynamics, BackendFeatures.ContinuousCoupling },
             SpikeSources = new HashSet<string>(HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
             CurrentSources = CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },

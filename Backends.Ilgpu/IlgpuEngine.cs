@@ -64,6 +64,10 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 
     protected override CellKernel KernelOf(int group) => ((NeuronGroup<T>)_groups[group]).Kernel;
 
+    protected override bool ContinuousCoupling => true;
+
+    protected override double[] ReadCellState(int group, string name) => ((NeuronGroup<T>)_groups[group]).ReadState(name);
+
     protected override void OnLoad(StepProgram program)
     {
         _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);

@@ -38,6 +38,10 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override IDisposable? RunScope() => Inference();
 
+    protected override bool ContinuousCoupling => true;
+
+    protected override double[] ReadCellState(int group, string name) => ((NeuronGroup)_unitOf[group].Unit).ReadState(_unitOf[group].Member, name);
+
     protected override IDisposable? StepScope(long s) => torch.NewDisposeScope();
 
     /// <summary>

@@ -9,7 +9,7 @@ public static class Contract
     /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 }
 
 /// <summary>
@@ -73,6 +73,9 @@ public static class BackendFeatures
     /// plastic and stochastic synapse type, standard or user-defined.
     /// </summary>
     public const string SynapseDynamics = "synapse-dynamics";
+
+    /// <summary>Continuous coupling (<see cref="Programs.CouplingProgram"/>): gap junctions and graded synapses, every step.</summary>
+    public const string ContinuousCoupling = "continuous-coupling";
 }
 
 /// <summary>Identifies a backend.</summary>

@@ -34,6 +34,12 @@ public interface ISimulationEngine : IDisposable
     /// </summary>
     double[] ReadSynapses(int projection, string name);
 
+    /// <summary>
+    /// The current values of buffer <paramref name="name"/> (a state such as a graded synapse's <c>s</c>, or a parameter such as
+    /// <c>weight</c>) of coupling <paramref name="coupling"/>, one per connection in the program's connection order.
+    /// </summary>
+    double[] ReadCoupling(int coupling, string name);
+
     /// <summary>What this engine has compiled and reused, for diagnostics and tests.</summary>
     EngineStatistics Statistics { get; }
 }
@@ -60,6 +66,8 @@ public sealed record ProgramUpdate
     public IReadOnlyList<(int Projection, string Name, double[] Values)> Synapses { get; init; } = [];
     /// <summary>New buffer values of projections with a synapse kernel, with a new kernel where a value's storage changed.</summary>
     public IReadOnlyList<SynapseGroupUpdate> SynapseGroups { get; init; } = [];
+    /// <summary>New values of coupling buffers (parameters such as <c>weight</c>, or states): (coupling, name, values).</summary>
+    public IReadOnlyList<(int Coupling, string Name, double[] Values)> Couplings { get; init; } = [];
     /// <summary>The complete new set of current sources, or null if unchanged.</summary>
     public IReadOnlyList<CurrentSourceSpec>? CurrentSources { get; init; }
     /// <summary>The complete new set of recorders, or null if unchanged.</summary>

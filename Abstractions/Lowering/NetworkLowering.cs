@@ -29,6 +29,7 @@ public sealed class NetworkLowering
             Seed = network.Seed,
             Groups = groups,
             Projections = network.Projections,
+            Couplings = network.Couplings,
             CurrentSources = network.CurrentSources,
             Recorders = network.Recorders,
         };

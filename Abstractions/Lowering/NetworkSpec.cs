@@ -17,6 +17,8 @@ public sealed class NetworkSpec
     public required IReadOnlyList<PopulationSpec> Populations { get; init; }
     /// <summary>The projections, as the step program holds them (explicit connection arrays, receptors resolved).</summary>
     public required IReadOnlyList<SynapseGroupProgram> Projections { get; init; }
+    /// <summary>The continuous couplings (projections of a coupling type: gap junctions, graded synapses), with their kernels.</summary>
+    public IReadOnlyList<CouplingProgram> Couplings { get; init; } = [];
     /// <summary>The current sources.</summary>
     public required IReadOnlyList<CurrentSourceSpec> CurrentSources { get; init; }
     /// <summary>The recording requests.</summary>

@@ -17,7 +17,7 @@ namespace Meta;
 /// One simulation: its settings, network and clock (PyNN's <c>setup</c>/<c>run</c>/<c>reset</c>, as an object, so several
 /// can live in one process). The network is resolved and handed to the backend at the first run.
 /// </summary>
-public sealed class Simulation : IDisposable
+public sealed partial class Simulation : IDisposable
 {
     private readonly List<Population> _populations = [];
     private readonly List<Projection> _projections = [];
@@ -159,6 +159,7 @@ public sealed class Simulation : IDisposable
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
         }).ToArray(),
         Projections = (_partsOfLoad = ProjectionParts().ToArray()).Select(p => p.Spec).ToArray(),
+        Couplings = (_couplingParts = CouplingParts().ToArray()).Select(p => p.Spec).ToArray(),
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
     };
@@ -227,6 +228,9 @@ public sealed class Simulation : IDisposable
             if (pr.Kernel is not null && !caps.Features.Contains(BackendFeatures.SynapseDynamics))
                 throw new NotSupportedByBackendException(name, $"Synapse type {pr.SynapseType} (synapse dynamics)");
         }
+        foreach (var c in spec.Couplings)
+            if (!caps.Features.Contains(BackendFeatures.ContinuousCoupling))
+                throw new NotSupportedByBackendException(name, $"Continuous coupling '{c.Label}' ({c.Type})");
         if (Options.Precision is { } precision && !caps.Precisions.Contains(precision))
             throw new NotSupportedByBackendException(name, $"Precision {precision}");
     }
@@ -234,6 +238,8 @@ public sealed class Simulation : IDisposable
     private void SyncChanges()
     {
         if (_engine is null) return;
+        var couplings = _changedSynapses.Where(c => c.Item1.Coupling is not null).ToArray();
+        if (couplings.Length > 0) _couplingParts = CouplingParts().ToArray();
         if (_changedParameters.Count == 0 && _changedSequences.Count == 0 && _changedSynapses.Count == 0
             && !_currentSourcesChanged && !Recorders.Changed) return;
         foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
@@ -253,10 +259,11 @@ public sealed class Simulation : IDisposable
             Neurons = neurons,
             SourceParameters = sourceParameters,
             SourceSequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
-            Synapses = _changedSynapses.Where(c => c.Item2 == "delay" || c.Item1.Model is null)
+            Synapses = _changedSynapses.Where(c => c.Item1.Coupling is null && (c.Item2 == "delay" || c.Item1.Model is null))
                 .SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
                 .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
             SynapseGroups = SynapseGroupUpdates(parts),
+            Couplings = couplings.SelectMany(c => _couplingParts.Where(p => p.Owner == c.Item1).Select(p => (p.Spec.Index, c.Item2, p.Spec.Values[c.Item2]))).ToArray(),
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
             Recorders = Recorders.Changed ? Recorders.Specs() : null,
         };
@@ -276,18 +283,13 @@ public sealed class Simulation : IDisposable
     private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts()
     {
         int index = 0;
-        foreach (var prj in _projections)
+        foreach (var prj in _projections.Where(p => p.Coupling is null))
         {
-            var preCells = prj.Pre.Cells.ToArray();
-            var postCells = prj.Post.Cells.ToArray();
-            var groups = Enumerable.Range(0, prj.Size)
-                .GroupBy(k => (Pre: preCells[prj.PreIndices[k]].Population.Index, Post: postCells[prj.PostIndices[k]].Population.Index))
-                .OrderBy(g => g.Key.Pre).ThenBy(g => g.Key.Post);
-            foreach (var g in groups)
+            foreach (var part in PopulationParts(prj))
             {
-                var ks = g.ToArray();
-                string label = $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]";
-                var post = _populations[g.Key.Post].CellType.Model;
+                var ks = part.Connections;
+                string label = part.Label;
+                var post = _populations[part.Post].CellType.Model;
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
                 int receptor = post.Receptors.ToList().FindIndex(r => r.Name == prj.ReceptorType);
                 if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
@@ -296,12 +298,12 @@ public sealed class Simulation : IDisposable
                 {
                     Index = index++,
                     Label = label,
-                    PreGroup = g.Key.Pre,
-                    PostGroup = g.Key.Post,
+                    PreGroup = part.Pre,
+                    PostGroup = part.Post,
                     Receptor = receptor,
                     SynapseType = prj.Synapse.Name,
-                    PreIndices = ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(),
-                    PostIndices = ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray(),
+                    PreIndices = part.PreIndices,
+                    PostIndices = part.PostIndices,
                     Weights = weights,
                     DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
                     DendriticDelayFraction = prj.Synapse.DendriticDelayFraction,
@@ -355,6 +357,15 @@ public sealed class Simulation : IDisposable
     {
         if (_engine is null || _changedSynapses.Contains((projection, name))) return null;
         var result = new double[projection.Size];
+        if (projection.Coupling is not null)
+        {
+            foreach (var (spec, owner, connections) in _couplingParts.Where(p => p.Owner == projection))
+            {
+                var values = _engine.ReadCoupling(spec.Index, name);
+                for (int i = 0; i < connections.Length; i++) result[connections[i]] = values[i];
+            }
+            return result;
+        }
         foreach (var (spec, owner, connections) in _partsOfLoad)
         {
             if (owner != projection) continue;

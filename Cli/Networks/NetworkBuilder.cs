@@ -225,6 +225,11 @@ public static class NetworkBuilder
             var sources = post.Parts.Where(x => x.Population.CellType.Model.Kind == ModelKind.SpikeSource).Select(x => x.Population.Label).Distinct().ToArray();
             if (sources.Length > 0)
                 throw new NetworkFormatException(p.Post.Path, $"'{p.Post.Name}' contains spike sources ({string.Join(", ", sources)}), which cannot receive connections");
+            if (p.Synapse.Coupling is not null)
+            {
+                CreateCoupling(p, pre, post);
+                return;
+            }
             if (p.ReceptorType is { } receptor && receptor.Name != "default" && !post.ReceptorTypes.Contains(receptor.Name))
                 throw new NetworkFormatException(receptor.Path,
                     $"unknown receptor type '{receptor.Name}' for '{p.Post.Name}' (valid: {JsonFields.List(post.ReceptorTypes)}){JsonFields.DidYouMean(receptor.Name, post.ReceptorTypes)}");
@@ -248,6 +253,28 @@ public static class NetworkBuilder
             // Errors from connecting (e.g. "FixedNumberPreConnector: cannot choose ...") belong to the connector.
             string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
             var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, label, space),
+                e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path : null);
+            _projections[label] = projection;
+        }
+
+        /// <summary>A projection of a coupling type (gap junction, graded synapse): no receptor, no delay.</summary>
+        private void CreateCoupling(ProjectionSection p, CellCollection pre, CellCollection post)
+        {
+            if (p.ReceptorType is { } receptor)
+                throw new NetworkFormatException(receptor.Path, $"a {p.Synapse.Type} has no receptor type: its current joins the post cells' injected current");
+            var sources = pre.Parts.Where(x => x.Population.CellType.Model.Kind == ModelKind.SpikeSource).Select(x => x.Population.Label).Distinct().ToArray();
+            if (sources.Length > 0)
+                throw new NetworkFormatException(p.Pre.Path, $"'{p.Pre.Name}' contains spike sources ({string.Join(", ", sources)}), which have no state to couple through a {p.Synapse.Type}");
+            if (!Capabilities.Features.Contains(Meta.Backends.BackendFeatures.ContinuousCoupling))
+                throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"), $"{p.Synapse.Type} needs continuous coupling, which backend '{BackendName}' does not support");
+            var connector = CreateConnector(p.Connector, pre.Size, post.Size);
+            var space = p.Space?.Create();
+            CheckSynapseValue(p.Synapse.Weight, pre.Size, post.Size);
+            foreach (var value in p.Synapse.Parameters) CheckSynapseValue(value.Value, pre.Size, post.Size);
+            var synapse = At(p.Synapse.Path, () => new CouplingSynapse(p.Synapse.Coupling!, p.Synapse.Weight?.ToSynapseValue(),
+                p.Synapse.Parameters.ToDictionary(v => v.Name, v => v.Value.ToSynapseValue()), p.Synapse.Variable));
+            string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
+            var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, null, label, space),
                 e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path : null);
             _projections[label] = projection;
         }

@@ -174,6 +174,10 @@ public sealed record SynapseSpec(string Path, string Type, ValueSpec? Weight, Va
 {
     /// <summary>The synapse model (standard or from the file's <c>synapse_models</c>), or null for <c>StaticSynapse</c>.</summary>
     public Meta.Models.SynapseModel? Model { get; init; }
+    /// <summary>The coupling model of a coupling type (<c>ElectricalSynapse</c>, <c>GradedSynapse</c>), or null for a synapse of spike events.</summary>
+    public Meta.Models.CouplingModel? Coupling { get; init; }
+    /// <summary>The cell state a coupling type couples (<c>"variable"</c>, default <c>v</c>).</summary>
+    public string Variable { get; init; } = "v";
     /// <summary>Parameter values given (others take the model's defaults).</summary>
     public IReadOnlyList<NamedValue> Parameters { get; init; } = [];
     /// <summary>PyNN's <c>dendritic_delay_fraction</c>.</summary>

@@ -81,6 +81,7 @@ public static partial class NetworkParser
             if (e.ValueKind != JsonValueKind.Object) throw JsonFields.TypeError(path, "a synapse object such as {\"type\": \"StaticSynapse\", \"weight\": 0.1, \"delay\": 1.0}", e);
             string type = e.TryGetProperty("type", out var te) ? JsonFields.String(te, JsonFields.Child(path, "type"), $"a synapse type (valid: {JsonFields.List(SynapseTypeNames)})") : "StaticSynapse";
             if (type == "STDPMechanism") return Stdp(e, path);
+            if (CouplingTypes.ByName.TryGetValue(type, out var coupling)) return Coupling(e, path, coupling);
             SynapseModel? model = null;
             if (type != "StaticSynapse" && !s_standardSynapses.TryGetValue(type, out model) && !_synapseModels.TryGetValue(type, out model))
                 throw new NetworkFormatException(JsonFields.Child(path, "type"), Vocabulary.Unknown("synapse type", type, SynapseTypeNames));
@@ -102,6 +103,19 @@ public static partial class NetworkParser
             double f = o.OptionalNumber("dendritic_delay_fraction", "a number in [0, 1]") ?? 1.0;
             if (f is < 0 or > 1) throw new NetworkFormatException(o.PathOf("dendritic_delay_fraction"), $"expected a number in [0, 1], got {JsonFields.Format(f)}");
             return f;
+        }
+
+        /// <summary>
+        /// A coupling type: <c>{"type": "ElectricalSynapse", "weight": 0.005}</c> or <c>{"type": "GradedSynapse", "weight": 0.01,
+        /// "E_s": -80, "k_minus": 0.01}</c>, with an optional <c>"variable"</c> (the cell state coupled, default <c>v</c>); no delay.
+        /// </summary>
+        private static SynapseSpec Coupling(JsonElement e, string path, CouplingModel coupling)
+        {
+            var parameterNames = coupling.Parameters.Select(p => p.Name).Where(n => n != CouplingModel.WeightName).ToArray();
+            var o = ObjectReader.Open(e, path, coupling.Name, ["type", "weight", "variable", .. parameterNames], "a coupling synapse object (no delay: it acts in every step)");
+            var weight = o.TryGet("weight", out var we, out var wp) ? ValueParser.SynapseValue(we, wp) : null;
+            var parameters = parameterNames.Where(o.Has).Select(n => { o.TryGet(n, out var ve, out var vp); return new NamedValue(n, ValueParser.SynapseValue(ve, vp)); }).ToArray();
+            return new SynapseSpec(path, coupling.Name, weight, null) { Coupling = coupling, Parameters = parameters, Variable = o.OptionalString("variable") ?? "v" };
         }
 
         /// <summary>PyNN's <c>STDPMechanism</c> with its <c>timing_dependence</c> and <c>weight_dependence</c> objects.</summary>

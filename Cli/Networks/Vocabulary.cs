@@ -26,7 +26,8 @@ public static class Vocabulary
 
     /// <summary>Synapse type names.</summary>
     public static IReadOnlyList<string> SynapseTypes { get; } =
-        ["StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse", "MultiQuantalSynapse", "STDPMechanism"];
+        ["StaticSynapse", "TsodyksMarkramSynapse", "SimpleStochasticSynapse", "StochasticTsodyksMarkramSynapse", "MultiQuantalSynapse", "STDPMechanism",
+         "ElectricalSynapse", "GradedSynapse"];
 
     /// <summary>
     /// Current source class names mapped to their parameter names (besides <c>type</c>, <c>inject_into</c> and the
@@ -44,7 +45,6 @@ public static class Vocabulary
     {
         "MultiCompartmentNeuron", "LIF", "AdExp",
         "CSAConnector",
-        "ElectricalSynapse",
     };
 
     /// <summary>"unknown X 'name' (valid: ...)", or "X 'name' is a PyNN class that Meta does not provide" for PyNN-only names.</summary>

@@ -21,6 +21,8 @@ public sealed record StepProgram
     public required IReadOnlyList<CellGroupProgram> Groups { get; init; }
     /// <summary>The projections (one per pre population, post population and user projection).</summary>
     public required IReadOnlyList<SynapseGroupProgram> Projections { get; init; }
+    /// <summary>The continuous couplings (gap junctions, graded synapses), whose currents join the cells' injected current every step.</summary>
+    public IReadOnlyList<CouplingProgram> Couplings { get; init; } = [];
     /// <summary>The current sources.</summary>
     public required IReadOnlyList<CurrentSourceSpec> CurrentSources { get; init; }
     /// <summary>The recording requests.</summary>

@@ -10,6 +10,8 @@ namespace Meta.Backends.Runtime;
 public sealed class CurrentInjection
 {
     private readonly double[]?[] _injected;
+    private readonly double[]?[] _sourced;
+    private readonly bool[] _coupled;
     private readonly List<int> _changed = [];
     private readonly bool[] _mark;
     private CurrentSchedule _schedule = new([]);
@@ -18,21 +20,45 @@ public sealed class CurrentInjection
     public CurrentInjection(StepProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        _injected = program.Groups.Select(g => g is NeuronGroupProgram n ? new double[n.Size] : null).ToArray();
+        _sourced = program.Groups.Select(g => g is NeuronGroupProgram n ? new double[n.Size] : null).ToArray();
+        _injected = (double[]?[])_sourced.Clone();
+        _coupled = new bool[program.Groups.Count];
         _mark = new bool[program.Groups.Count];
         Program = program;
     }
 
     private StepProgram Program { get; }
 
-    /// <summary>The injected current of each cell of group <paramref name="group"/> (nA), or null for spike sources.</summary>
+    /// <summary>
+    /// The injected current of each cell of group <paramref name="group"/> (nA): the sources' currents plus, for a group that
+    /// receives coupling currents, those of the step (<see cref="SetCoupling"/>); null for spike sources.
+    /// </summary>
     public double[]? Of(int group) => _injected[group];
+
+    /// <summary>Marks the groups that receive coupling currents: their injected current becomes sources plus coupling.</summary>
+    public void Couple(IEnumerable<int> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        foreach (int g in groups)
+        {
+            _coupled[g] = true;
+            _injected[g] = (double[])_sourced[g]!.Clone();
+        }
+    }
+
+    /// <summary>Sets the coupling currents of group <paramref name="group"/> for the coming step: its injected current becomes the sources' plus these.</summary>
+    public void SetCoupling(int group, double[] currents)
+    {
+        ArgumentNullException.ThrowIfNull(currents);
+        double[] sourced = _sourced[group]!, injected = _injected[group]!;
+        for (int i = 0; i < injected.Length; i++) injected[i] = sourced[i] + currents[i];
+    }
 
     /// <summary>The sources followed.</summary>
     public IReadOnlyList<CurrentSourceSpec> Sources => _schedule.Sources;
 
-    /// <summary>Whether some source targets group <paramref name="group"/>.</summary>
-    public bool Targets(int group) => _schedule.Sources.Any(s => s.Population == group);
+    /// <summary>Whether some source or coupling targets group <paramref name="group"/>.</summary>
+    public bool Targets(int group) => _coupled[group] || _schedule.Sources.Any(s => s.Population == group);
 
     /// <summary>Sets the sources.</summary>
     /// <exception cref="InvalidParameterValueException">A source targets a group that takes no injected current.</exception>
@@ -48,7 +74,8 @@ public sealed class CurrentInjection
     /// <summary>Recomputes every injected current for step <paramref name="step"/>; every neuron group counts as changed.</summary>
     public IReadOnlyList<int> Seek(long step)
     {
-        foreach (var a in _injected) if (a is not null) Array.Clear(a);
+        foreach (var a in _sourced) if (a is not null) Array.Clear(a);
+        for (int g = 0; g < _injected.Length; g++) if (_coupled[g]) Array.Clear(_injected[g]!);
         _schedule.Seek(step);
         for (int j = 0; j < _schedule.Sources.Count; j++) Add(j, _schedule.Amplitude(j));
         _changed.Clear();
@@ -72,8 +99,13 @@ public sealed class CurrentInjection
     private int Add(int source, double amplitude)
     {
         var s = _schedule.Sources[source];
-        var injected = _injected[s.Population]!;
-        foreach (var c in s.Cells) injected[c] += amplitude;
+        var sourced = _sourced[s.Population]!;
+        foreach (var c in s.Cells) sourced[c] += amplitude;
+        if (_coupled[s.Population])
+        {
+            var injected = _injected[s.Population]!;
+            foreach (var c in s.Cells) injected[c] += amplitude;
+        }
         return s.Population;
     }
 }

@@ -61,11 +61,14 @@ public abstract class StepEngine : ISimulationEngine
         foreach (var g in program.Groups.OfType<NeuronGroupProgram>())
             if (g.Kernel.Phases.Any(p => p.Phase == Phase.Coupling && p.Statements.Count > 0))
                 throw new NotSupportedByBackendException(BackendName, $"Continuous coupling ('{g.Label}')");
+        foreach (var c in program.Couplings) CheckCoupling(program, c);
         Program = program;
+        _coupling = program.Couplings.Count > 0 ? new CouplingEvaluator(program) : null;
         _synapseInitial.Clear();
         foreach (var p in program.Projections)
             if (p.Kernel is { } k) _synapseInitial[p.Index] = k.States.Where(p.Values.ContainsKey).ToDictionary(n => n, n => (double[])p.Values[n].Clone());
         Injection = new CurrentInjection(program);
+        if (_coupling is not null) Injection.Couple(_coupling.Targets);
         OnLoad(program);
         Injection.SetSources(program.CurrentSources);
         SetRecorders(program.Recorders);
@@ -99,6 +102,7 @@ public abstract class StepEngine : ISimulationEngine
                 using (StepScope(s))
                 {
                     foreach (int g in Injection.Advance(k)) InjectionChanged(g);
+                    Couple();
                     Advance(k);
                     EmitAndDeliver(s);
                     TakeSamples(s);
@@ -160,6 +164,12 @@ public abstract class StepEngine : ISimulationEngine
             foreach (var (name, values) in g.Values)
                 if (kernel.Buffer(name)!.Role == BufferRole.State) _synapseInitial[g.Projection][name] = (double[])values.Clone();
         }
+        foreach (var (coupling, name, values) in update.Couplings)
+        {
+            if (_coupling is null || coupling < 0 || coupling >= Program.Couplings.Count)
+                throw new ArgumentOutOfRangeException(nameof(update), coupling, "No such coupling.");
+            _coupling.Set(coupling, name, values);
+        }
         if (update.CurrentSources is { } sources) Injection.SetSources(sources);
         if (update.Recorders is { } recorders) SetRecorders(recorders);
         UpdateDone();
@@ -177,6 +187,52 @@ public abstract class StepEngine : ISimulationEngine
         if (buffer.Storage == Storage.Uniform && values.Length == 1 && p.Count != 1) return Enumerable.Repeat(values[0], p.Count).ToArray();
         return values;
     }
+
+    /// <inheritdoc />
+    public double[] ReadCoupling(int coupling, string name)
+    {
+        if (_coupling is null || coupling < 0 || coupling >= Program.Couplings.Count)
+            throw new ArgumentOutOfRangeException(nameof(coupling), coupling, "No such coupling.");
+        return _coupling.Read(coupling, name);
+    }
+
+    private CouplingEvaluator? _coupling;
+
+    /// <summary>
+    /// Step k's coupling currents (docs/semantics.md, "Continuous coupling"): from the start-of-step states read back with
+    /// <see cref="ReadCellState"/>, summed in <see cref="CouplingLayout"/> order, added to the target groups' injected
+    /// currents for this step and uploaded.
+    /// </summary>
+    private void Couple()
+    {
+        if (_coupling is null) return;
+        _coupling.Step(ReadCellState, Program.Timestep, (group, currents) =>
+        {
+            Injection.SetCoupling(group, currents);
+            InjectionChanged(group);
+        });
+    }
+
+    private void CheckCoupling(StepProgram program, CouplingProgram c)
+    {
+        if (!ContinuousCoupling) throw new NotSupportedByBackendException(BackendName, $"Continuous coupling '{c.Label}' ({c.Type})");
+        foreach (var (group, states, side) in new[] { (c.PreGroup, c.Kernel.PreStates, "pre"), (c.PostGroup, c.Kernel.PostStates, "post") })
+        {
+            if (program.Groups[group] is not NeuronGroupProgram n)
+                throw new ConnectionException($"Coupling '{c.Label}' ({c.Type}): its {side} cells '{program.Groups[group].Label}' are spike sources, which have no state to couple.");
+            foreach (var state in states)
+                if (!n.States.Contains(state))
+                    throw new ConnectionException($"Coupling '{c.Label}' ({c.Type}) reads state '{state}' of its {side} cells, which {n.ModelName} does not have (states: {string.Join(", ", n.States)}).");
+        }
+        if (c.PostIndices.Length != c.PreIndices.Length) throw new ConnectionException($"Coupling '{c.Label}': pre and post index arrays differ in length.");
+    }
+
+    /// <summary>Whether this backend runs couplings (<see cref="BackendFeatures.ContinuousCoupling"/>); such a backend implements <see cref="ReadCellState"/>.</summary>
+    protected virtual bool ContinuousCoupling => false;
+
+    /// <summary>The current values of state <paramref name="name"/> of every cell of neuron group <paramref name="group"/>, as doubles (called between steps).</summary>
+    protected virtual double[] ReadCellState(int group, string name) =>
+        throw new NotSupportedByBackendException(BackendName, "Continuous coupling (reading cell states)");
 
     /// <summary>Whether this backend runs synapse kernels (<see cref="BackendFeatures.SynapseDynamics"/>); such a backend implements <see cref="PlasticSynapses"/>.</summary>
     protected virtual bool SynapseDynamics => false;
@@ -221,6 +277,7 @@ public abstract class StepEngine : ISimulationEngine
     {
         ArgumentNullException.ThrowIfNull(initialValues);
         OnReset(initialValues);
+        _coupling?.Reset();
         // PyNN's reset(): synaptic state (weights included) returns to its initial values, the last ones set before a run.
         foreach (var (projection, states) in _synapseInitial) UpdateSynapses(projection, null, states);
         _step = 0;

@@ -37,6 +37,9 @@ public sealed class Projection
         Post = post;
         Connector = connector;
         Synapse = synapse ?? new StaticSynapse();
+        var coupling = Synapse as CouplingSynapse;
+        if (coupling is not null && pre.Parts.Any(p => p.Population.CellType.Model.Kind == ModelKind.SpikeSource))
+            throw new ConnectionException($"'{pre.Label}' contains spike sources, which have no state to couple through a {Synapse.Name}.");
         Space = space ?? new Space();
         Simulation.CheckCanAddStructure("a projection");
         Index = Simulation.NextProjectionIndex();
@@ -66,7 +69,8 @@ public sealed class Projection
         _post = pairs.Select(p => p.Post).ToArray();
 
         var weights = (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
-        var delays = Synapse.Delay is { } d
+        var delays = coupling is not null ? new double[pairs.Length]
+            : Synapse.Delay is { } d
             ? d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
             : Enumerable.Repeat(Simulation.MinDelay, pairs.Length).ToArray();
         for (int k = 0; k < pairs.Length; k++)
@@ -75,8 +79,9 @@ public sealed class Projection
             if (pairs[k].Delay is { } dl) delays[k] = dl;
         }
 
-        var receptors = post.ReceptorTypes;
-        if (receptorType is null or "default")
+        IReadOnlyList<string> receptors = coupling is not null ? [CouplingTarget] : post.ReceptorTypes;
+        if (coupling is not null) receptorType = CouplingTarget;
+        else if (receptorType is null or "default")
         {
             if (receptors.Count == 0) throw new ConnectionException($"'{post.Label}' has no receptor types.");
             receptorType = weights.Length > 0 && weights[^1] < 0 && receptors.Count > 1 ? receptors[1] : receptors[0];
@@ -86,13 +91,15 @@ public sealed class Projection
         ReceptorType = receptorType;
         CheckWeights(weights);
         _weight = weights;
-        _delay = RoundDelays(delays);
-        if (Synapse.Model is { } model)
+        _delay = coupling is not null ? delays : RoundDelays(delays);
+        IReadOnlyList<ParameterDefinition> parameterDefinitions = Synapse.Model?.Parameters ?? coupling?.Coupling.Parameters ?? [];
+        IReadOnlyList<StateDefinition> stateDefinitions = Synapse.Model?.States ?? coupling?.Coupling.States ?? [];
+        if (Synapse.Model is not null || coupling is not null)
         {
             foreach (var name in Synapse.ParameterValues.Keys)
-                if (name == SynapseModel.WeightName || !model.Parameters.Any(p => p.Name == name))
-                    throw new NonExistentParameterException(name, Synapse.Name, model.Parameters.Select(p => p.Name).Where(n => n != SynapseModel.WeightName));
-            foreach (var parameter in model.Parameters.Where(p => p.Name != SynapseModel.WeightName))
+                if (name == SynapseModel.WeightName || !parameterDefinitions.Any(p => p.Name == name))
+                    throw new NonExistentParameterException(name, Synapse.Name, parameterDefinitions.Select(p => p.Name).Where(n => n != SynapseModel.WeightName));
+            foreach (var parameter in parameterDefinitions.Where(p => p.Name != SynapseModel.WeightName))
             {
                 double[] values = Synapse.ParameterValues.TryGetValue(parameter.Name, out var given)
                     ? given.Evaluate(parameter.Name, _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
@@ -100,7 +107,7 @@ public sealed class Projection
                     : Enumerable.Repeat(parameter.Default, _pre.Length).ToArray();
                 _synapseParameters[parameter.Name] = values;
             }
-            foreach (var state in model.States.Where(st => st.Name != SynapseModel.WeightName))
+            foreach (var state in stateDefinitions.Where(st => st.Name != SynapseModel.WeightName))
             {
                 var values = new double[_pre.Length];
                 for (int k = 0; k < values.Length; k++)
@@ -113,6 +120,12 @@ public sealed class Projection
         }
         Simulation.AddProjection(this);
     }
+
+    /// <summary>The <see cref="ReceptorType"/> of a projection of a coupling type: its current joins the post cells' injected current.</summary>
+    public const string CouplingTarget = "i_inj";
+
+    /// <summary>The coupling type of the projection, or null for a projection of spike events.</summary>
+    public CouplingSynapse? Coupling => Synapse as CouplingSynapse;
 
     /// <summary>The parameter a synapse model reads for the postsynaptic current's time constant (Tsodyks–Markram's <c>tau_psc</c>).</summary>
     public const string PostTimeConstant = "tau_psc";
@@ -157,7 +170,8 @@ public sealed class Projection
 
     /// <summary>The names <see cref="Get"/> and <see cref="Set"/> accept: weight, delay and the synapse model's parameters and states.</summary>
     public IReadOnlyList<string> AttributeNames =>
-        ["weight", "delay", .. (Model is { } m ? m.AttributeNames.Where(n => n != SynapseModel.WeightName).Append(DendriticDelayFractionName) : [])];
+        ["weight", "delay", .. (Model is { } m ? m.AttributeNames.Where(n => n != SynapseModel.WeightName).Append(DendriticDelayFractionName)
+            : Coupling is { } c ? c.Coupling.AttributeNames.Where(n => n != SynapseModel.WeightName) : [])];
 
     /// <summary>PyNN's name of the fraction of the delay that is dendritic, readable with <see cref="Get"/>.</summary>
     public const string DendriticDelayFractionName = "dendritic_delay_fraction";
@@ -269,6 +283,8 @@ public sealed class Projection
                 CheckWeights(values);
                 values.CopyTo(_weight, 0);
                 break;
+            case "delay" when Coupling is not null:
+                throw new InvalidParameterValueException($"Projection '{Label}': a {Synapse.Name} couples cells in every step and has no delay.");
             case "delay":
                 RoundDelays(values).CopyTo(_delay, 0);
                 break;
@@ -303,6 +319,13 @@ public sealed class Projection
 
     private void CheckWeights(double[] weights)
     {
+        if (Coupling is not null)
+        {
+            foreach (var w in weights)
+                if (!(w >= 0) || double.IsInfinity(w))
+                    throw new ConnectionException($"Projection '{Label}': the weight of a {Synapse.Name} is a conductance in µS, finite and ≥ 0; got {w}.");
+            return;
+        }
         var receptors = Post.Parts.Select(p => p.Population.CellType.Model.FindReceptor(ReceptorType)!).ToArray();
         bool mustBeNegative = receptors.Any(r => r.Kind != ReceptorKind.Conductance && ReceptorType == "inhibitory");
         foreach (var w in weights)

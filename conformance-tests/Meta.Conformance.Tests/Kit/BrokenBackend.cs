@@ -36,6 +36,7 @@ internal sealed class BrokenBackend(IBackend inner, string defect, Func<CellKern
 
         public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues) => engine.Reset(initialValues);
         public double[] ReadSynapses(int projection, string name) => engine.ReadSynapses(projection, name);
+        public double[] ReadCoupling(int coupling, string name) => engine.ReadCoupling(coupling, name);
         public void Dispose() => engine.Dispose();
     }
 

@@ -22,6 +22,7 @@ public static class ConformanceCatalog
         .. NoiseScenarios.All(),
         .. SynapseScenarios.All(),
         .. ConcentrationScenarios.All(),
+        .. CouplingScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. ErrorScenarios.All(),
     ];

@@ -265,8 +265,12 @@ public class NetworkParserTests
         "projections[0].connector.type: unknown connector 'Foo'", "AllToAllConnector", "FixedProbabilityConnector", "FromListConnector")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "projections": [{"pre": "exc", "post": "exc", "connector": {"type": "FixedProbabilityConnector", "p": 0.1}}]}""",
         "projections[0].connector.p: unknown key 'p' in FixedProbabilityConnector", "p_connect", "allow_self_connections")]
-    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "projections": [{"pre": "exc", "post": "exc", "connector": {"type": "AllToAllConnector"}, "synapse": {"type": "ElectricalSynapse"}}]}""",
-        "projections[0].synapse.type: synapse type 'ElectricalSynapse' exists in PyNN but Meta does not provide it", "StaticSynapse")]
+    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "projections": [{"pre": "exc", "post": "exc", "connector": {"type": "CSAConnector"}}]}""",
+        "projections[0].connector.type: connector 'CSAConnector' exists in PyNN but Meta does not provide it", "AllToAllConnector")]
+    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "projections": [{"pre": "exc", "post": "exc", "connector": {"type": "AllToAllConnector"}, "synapse": {"type": "ElectricalSynapse", "weight": 0.005, "delay": 1}}]}""",
+        "projections[0].synapse.delay: unknown key 'delay' in ElectricalSynapse", "weight")]
+    [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "projections": [{"pre": "exc", "post": "exc", "connector": {"type": "AllToAllConnector"}, "synapse": {"type": "GradedSynapse", "tau": 3}}]}""",
+        "projections[0].synapse.tau: unknown key 'tau' in GradedSynapse", "E_s", "k_minus")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp"}], "current_sources": [{"type": "Foo", "inject_into": "exc"}]}""",
         "current_sources[0].type: unknown current source 'Foo'", "DCSource, StepCurrentSource")]
     [InlineData("""{"populations": [{"label": "exc", "size": 2, "cell_type": "IF_cond_exp", "initial_values": {"v": {"distribution": "gaussian", "mu": 0}}}]}""",
@@ -358,6 +362,7 @@ public class NetworkParserTests
     [InlineData("vogels-abbott-cuba.json", 2, 2)]
     [InlineData("small-network.json", 2, 1)]
     [InlineData("current-sources.json", 1, 0)]
+    [InlineData("gap-junction.json", 1, 1)]
     public void The_examples_parse(string file, int populations, int projections)
     {
         var doc = NetworkParser.ParseFile(CliTestSupport.Example(file));
