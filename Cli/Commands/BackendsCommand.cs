@@ -56,10 +56,26 @@ internal sealed class BackendsCommand(CliApp app, TextWriter stdout, TextWriter 
         Line("features", Join(c.Features));
         Line("spike sources", Join(c.SpikeSources));
         Line("current sources", Join(c.CurrentSources));
-        Line("synapse types", Join(c.SynapseTypes));
+        Line("synapse types", SynapseTypes(c));
         Line("precisions", Join(c.Precisions.Select(p => p.ToString().ToLowerInvariant())));
         Line("loaded from", loaded.Folder);
         stdout.WriteLine();
+    }
+
+    /// <summary>
+    /// The synapse types the backend runs: its built-in ones, every compiled synapse model where it has synapse dynamics, and the
+    /// continuous couplings where it has those.
+    /// </summary>
+    private static string SynapseTypes(BackendCapabilities c)
+    {
+        var names = new SortedSet<string>(c.SynapseTypes, StringComparer.Ordinal);
+        bool dynamics = c.Features.Contains(BackendFeatures.SynapseDynamics), coupling = c.Features.Contains(BackendFeatures.ContinuousCoupling);
+        foreach (var name in Vocabulary.SynapseTypes)
+        {
+            bool isCoupling = Meta.Models.CouplingTypes.ByName.ContainsKey(name);
+            if (isCoupling ? coupling : dynamics) names.Add(name);
+        }
+        return Join(names) + (dynamics ? " + user-defined synapse models" : "");
     }
 
     private void Line(string name, string value) => stdout.WriteLine($"  {name + ":",-17}{value}");
