@@ -5,7 +5,7 @@ namespace Meta.Models.Compartments;
 /// <summary>A mechanism inserted into a compartment, by name or definition, with per-compartment parameter values.</summary>
 /// <param name="Mechanism">The mechanism's name (resolved against the cell's mechanisms when the cell is built).</param>
 /// <param name="Definition">The definition, when inserted as one.</param>
-/// <param name="Overrides">Parameter values for this compartment (mechanism-local names).</param>
+/// <param name="Overrides">Parameter values and initial state values for this compartment (mechanism-local names).</param>
 public sealed record Insertion(string Mechanism, MechanismDefinition? Definition, IReadOnlyDictionary<string, double> Overrides);
 
 /// <summary>An ion species in a compartment: its reversal potential (mV), a parameter <c>COMPARTMENT.eX</c>.</summary>
@@ -87,14 +87,17 @@ public sealed class CompartmentBuilder
         return this;
     }
 
-    /// <summary>Inserts a mechanism the cell knows by name (<see cref="CompartmentalModelBuilder.Mechanism"/>), with parameter values for this compartment.</summary>
+    /// <summary>
+    /// Inserts a mechanism the cell knows by name (<see cref="CompartmentalModelBuilder.Mechanism"/>), with parameter values
+    /// (and initial values of its states) for this compartment.
+    /// </summary>
     public CompartmentBuilder Insert(string mechanism, params (string Name, double Value)[] parameters)
     {
         Insertions.Add(new(mechanism, null, ToOverrides(parameters)));
         return this;
     }
 
-    /// <summary>Inserts a mechanism, with parameter values for this compartment.</summary>
+    /// <summary>Inserts a mechanism, with parameter values (and initial values of its states) for this compartment.</summary>
     public CompartmentBuilder Insert(MechanismDefinition mechanism, params (string Name, double Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(mechanism);

@@ -101,8 +101,9 @@ internal sealed class CompartmentFlattener(
         {
             var mech = Resolve(insertion, c.Name);
             string M(string member) => CompartmentNames.Of(c.Name, mech.Name, member);
-            foreach (var key in insertion.Overrides.Keys.Where(k => mech.FindParameter(k) is null))
-                Fail($"compartment '{c.Name}' sets '{key}' of mechanism '{mech.Name}', which has no such parameter (parameters: {string.Join(", ", mech.Parameters.Select(p => p.Name))}).");
+            foreach (var key in insertion.Overrides.Keys.Where(k => mech.FindParameter(k) is null && !mech.States.Any(s => s.Name == k)))
+                Fail($"compartment '{c.Name}' sets '{key}' of mechanism '{mech.Name}', which has no such parameter or state " +
+                     $"(parameters: {string.Join(", ", mech.Parameters.Select(p => p.Name))}; states: {string.Join(", ", mech.States.Select(p => p.Name))}).");
             var renames = new Dictionary<string, string>(shared, StringComparer.Ordinal);
             foreach (var own in mech.OwnNames) renames[own] = M(own);
             foreach (var symbol in mech.ReadSymbols().Where(s => !renames.ContainsKey(s)))
@@ -115,7 +116,11 @@ internal sealed class CompartmentFlattener(
                 Name = M(p.Name),
                 Default = insertion.Overrides.TryGetValue(p.Name, out var value) ? value : p.Default,
             }));
-            _states.AddRange(mech.States.Select(s => s with { Name = M(s.Name), Initial = Rename(s.Initial) }));
+            _states.AddRange(mech.States.Select(s => s with
+            {
+                Name = M(s.Name),
+                Initial = insertion.Overrides.TryGetValue(s.Name, out var initial) ? Expr.Const(initial) : Rename(s.Initial),
+            }));
             _aliases.AddRange(mech.Aliases.Select(a => new AliasDefinition(M(a.Name), Rename(a.Value))));
             _odes.AddRange(mech.Odes.Select(o => new OdeDefinition(M(o.State), Rename(o.RightHandSide))));
             foreach (var current in mech.Currents)
