@@ -22,6 +22,7 @@ public static class ConformanceCatalog
         .. NoiseScenarios.All(),
         .. SynapseScenarios.All(),
         .. ConcentrationScenarios.All(),
+        .. CompartmentScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. ErrorScenarios.All(),
     ];

@@ -1,4 +1,5 @@
 using Meta.Expressions;
+using Meta.Lowering;
 using Meta.Models;
 using Meta.Models.Compartments;
 using Meta.Models.Library;
@@ -109,5 +110,20 @@ public class CompartmentFlatteningTests
             .Should().Throw<InvalidModelException>().WithMessage("*concentration of 'ca', an ion it does not declare*");
         FluentActions.Invoking(() => new CompartmentalModelBuilder("X").Compartment("soma.a", c => c.Insert(Leak)))
             .Should().Throw<InvalidModelException>().WithMessage("*compartment name 'soma.a' must be an identifier*");
+    }
+
+    [Fact]
+    public void The_integration_plan_treats_each_compartment_by_the_model_scheme()
+    {
+        // Passive: each v is linear in itself (its leak and its own axial conductance inside the exponential factor) and reads
+        // the other compartment's v, so the exponential midpoint scheme is chosen.
+        var passive = IntegrationPlan.For(Meta.Conformance.Scenarios.PassiveTwoCompartmentCell.Create(0.005));
+        passive.Scheme.Should().Be(IntegrationScheme.ExponentialMidpoint);
+        passive.Nonlinear.Select(n => n.Name).Should().Equal("soma.v", "dend.v");
+        // The inferior-olive cell's sodium activation is instantaneous (m_inf(v)³), so v is not linear in itself: RK4, with
+        // the synaptic conductances exact.
+        var olive = IntegrationPlan.For(DeGruijl2012.Neuron);
+        olive.Scheme.Should().Be(IntegrationScheme.RungeKutta4);
+        olive.Linear.SelectMany(c => c.States).Should().BeEquivalentTo(["soma.excitatory.g", "soma.inhibitory.g", "dend.excitatory.g", "dend.inhibitory.g"]);
     }
 }

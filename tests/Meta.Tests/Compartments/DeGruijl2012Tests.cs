@@ -1,3 +1,4 @@
+using Meta.Conformance.Scenarios;
 using Meta.Models.Library;
 using Xunit.Abstractions;
 using static Meta.Tests.Api.ApiTestSupport;
@@ -7,18 +8,6 @@ namespace Meta.Tests.Compartments;
 /// <summary>The de Gruijl et al. (2012) inferior-olive cell (<see cref="DeGruijl2012"/>) on the CPU backend.</summary>
 public class DeGruijl2012Tests(ITestOutputHelper output)
 {
-    /// <summary>Frequency (Hz) from upward mean crossings and mean peak-to-peak amplitude (mV) of a trace after <paramref name="skip"/> samples.</summary>
-    internal static (double Frequency, double Amplitude) Oscillation(double[] v, double dt, int skip)
-    {
-        var tail = v.Skip(skip).ToArray();
-        double mean = tail.Average();
-        var ups = Enumerable.Range(1, tail.Length - 1).Where(k => tail[k - 1] < mean && tail[k] >= mean).ToArray();
-        if (ups.Length < 3) return (0, tail.Max() - tail.Min());
-        double period = (ups[^1] - ups[0]) * dt / (ups.Length - 1);
-        var cycles = Enumerable.Range(0, ups.Length - 1).Select(i => tail[ups[i]..ups[i + 1]]).ToArray();
-        return (1000 / period, cycles.Average(c => c.Max() - c.Min()));
-    }
-
     [Fact]
     public void Shows_subthreshold_oscillations_without_input()
     {
@@ -28,7 +17,7 @@ public class DeGruijl2012Tests(ITestOutputHelper output)
         cell.Record(["spikes", "soma.v", "dend.v", "dend.cai"]);
         sim.Run(3000);
         var soma = Signal(cell, "soma.v").Column(0).ToArray();
-        var (f, a) = Oscillation(soma, dt, (int)(1000 / dt));
+        var (f, a) = PassiveTwoCompartmentCell.Oscillation(soma, dt, (int)(1000 / dt));
         var spikes = SpikeTimes(cell)[0];
         output.WriteLine($"soma.v {soma.Skip(40000).Min():F2}..{soma.Skip(40000).Max():F2} mV, {f:F2} Hz, {a:F2} mV peak-to-peak, {spikes.Length} spikes; " +
                          $"dend.cai {Signal(cell, "dend.cai").Column(0).ToArray().Max():F3}");
