@@ -64,6 +64,7 @@ public class CompartmentFlatteningTests
         model.FindState("axon.Na.h")!.Initial.ToString().Should().Be("0.9");
         model.Recordables.Should().Contain(["dend.cai", "dend.CaH.r", "soma.CaL.k"]);
         new CellType("DeGruijl2012")["soma.CaL.g"].ScalarValue.Should().Be(0.68);
+        DeGruijl2012.KCa.Ions(["ca", "k", "na"]).Should().Equal(["k", "ca"], "KCa writes ik and reads cai");
     }
 
     [Fact]
