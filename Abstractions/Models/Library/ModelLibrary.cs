@@ -2,7 +2,8 @@ namespace Meta.Models.Library;
 
 /// <summary>
 /// Published cell models that are not among PyNN's standard types, by name, with their named parameter sets (presets),
-/// e.g. <c>Prinz2004</c> with the model neurons "AB/PD 1" … "PY 6" of Prinz et al. (2004).
+/// e.g. <c>Prinz2004</c> with the model neurons "AB/PD 1" … "PY 6" of Prinz et al. (2004), and the three-compartment
+/// inferior-olive cell <c>DeGruijl2012</c>.
 /// </summary>
 public static class ModelLibrary
 {
@@ -10,6 +11,7 @@ public static class ModelLibrary
         new(StringComparer.Ordinal)
         {
             [Prinz2004.Name] = (Prinz2004.Neuron, Prinz2004.NeuronTypes.Keys.ToDictionary(k => k, Prinz2004.Parameters, StringComparer.Ordinal)),
+            [DeGruijl2012.Name] = (DeGruijl2012.Neuron, new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)),
         };
 
     /// <summary>The models' names, sorted.</summary>

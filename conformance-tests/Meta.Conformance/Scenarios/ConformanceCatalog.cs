@@ -23,6 +23,7 @@ public static class ConformanceCatalog
         .. SynapseScenarios.All(),
         .. ConcentrationScenarios.All(),
         .. CouplingScenarios.All(),
+        .. CompartmentScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. ErrorScenarios.All(),
     ];

@@ -37,6 +37,6 @@ public class Prinz2004Tests
         lp["g_leak"].ScalarValue.Should().Be(0.03);
         new CellType("Prinz2004")["g_CaS"].ScalarValue.Should().Be(0, "without a parameter set the conductances are the model's defaults");
         FluentActions.Invoking(() => new CellType("Prinz2004", "LP 9")).Should().Throw<InvalidModelException>().WithMessage("*'LP 9'*AB/PD 1*PY 6*");
-        FluentActions.Invoking(() => new CellType("Prinz")).Should().Throw<InvalidModelException>().WithMessage("*published models: Prinz2004*");
+        FluentActions.Invoking(() => new CellType("Prinz")).Should().Throw<InvalidModelException>().WithMessage("*published models: *Prinz2004*");
     }
 }
