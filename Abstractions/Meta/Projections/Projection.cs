@@ -40,6 +40,11 @@ public sealed class Projection
         var coupling = Synapse as CouplingSynapse;
         if (coupling is not null && pre.Parts.Any(p => p.Population.CellType.Model.Kind == ModelKind.SpikeSource))
             throw new ConnectionException($"'{pre.Label}' contains spike sources, which have no state to couple through a {Synapse.Name}.");
+        if (coupling is not null)
+        {
+            CheckCoupledState(post, coupling.Variable, Synapse.Name);
+            if (coupling.Coupling.Bidirectional) CheckCoupledState(pre, coupling.Variable, Synapse.Name);
+        }
         Space = space ?? new Space();
         Simulation.CheckCanAddStructure("a projection");
         Index = Simulation.NextProjectionIndex();
@@ -121,6 +126,45 @@ public sealed class Projection
         Simulation.AddProjection(this);
     }
 
+
+    /// <summary>
+    /// A coupling's current enters a cell as injected current (<c>i_inj</c>), so the coupled state must be one whose equation
+    /// takes <c>i_inj</c> (directly or through aliases): <c>v</c> of a point neuron, the injection compartment's <c>soma.v</c>
+    /// of a multi-compartment cell. Anything else would read one state and drive another.
+    /// </summary>
+    private static void CheckCoupledState(CellCollection cells, string variable, string synapseName)
+    {
+        foreach (var model in cells.Parts.Select(p => p.Population.CellType.Model).Distinct())
+        {
+            if (!model.States.Any(s => s.Name == variable))
+                throw new ConnectionException(
+                    $"{synapseName}: the coupled state '{variable}' is not a state of cell type {model.Name} of '{cells.Label}' (states: {string.Join(", ", model.States.Select(s => s.Name))}).");
+            if (!DependsOnInjection(model, variable))
+            {
+                var driven = model.Odes.Where(o => DependsOnInjection(model, o.State)).Select(o => o.State).ToArray();
+                throw new ConnectionException(
+                    $"{synapseName} on '{variable}' of {model.Name} ('{cells.Label}') would read '{variable}' but inject its current where i_inj goes " +
+                    $"({(driven.Length == 0 ? "nowhere" : string.Join(", ", driven))}); couple {(driven.Length == 0 ? "a state driven by i_inj" : $"'{driven[0]}'")} instead.");
+            }
+        }
+    }
+
+    private static bool DependsOnInjection(ModelDefinition model, string state)
+    {
+        var ode = model.Odes.FirstOrDefault(o => o.State == state);
+        if (ode is null) return false;
+        var aliases = model.Aliases.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(ode.RightHandSide.Symbols());
+        while (pending.Count > 0)
+        {
+            string name = pending.Pop();
+            if (name == ModelDefinition.InjectedCurrent) return true;
+            if (seen.Add(name) && aliases.TryGetValue(name, out var value))
+                foreach (var inner in value.Symbols()) pending.Push(inner);
+        }
+        return false;
+    }
     /// <summary>The <see cref="ReceptorType"/> of a projection of a coupling type: its current joins the post cells' injected current.</summary>
     public const string CouplingTarget = "i_inj";
 

@@ -97,13 +97,23 @@ public class CouplingTests
     }
 
     [Fact]
-    public void A_coupling_of_a_state_the_cells_lack_is_refused_at_load()
+    public void A_coupling_of_a_state_the_cells_lack_is_refused()
     {
         using var sim = NewSimulation();
         var cells = sim.CreatePopulation(2, Passive(), "cells");
-        _ = new Projection(cells, cells, new FromListConnector([(0, 1)]), new ElectricalSynapse(0.01, variable: "dend_v"));
-        var run = () => sim.Run(1);
-        run.Should().Throw<ConnectionException>().WithMessage("*'dend_v'*");
+        var create = () => new Projection(cells, cells, new FromListConnector([(0, 1)]), new ElectricalSynapse(0.01, variable: "dend_v"));
+        create.Should().Throw<ConnectionException>().WithMessage("*'dend_v' is not a state of*states: v*");
+    }
+
+    [Fact]
+    public void A_coupling_of_a_compartment_that_i_inj_does_not_drive_is_refused()
+    {
+        using var sim = NewSimulation();
+        var cells = sim.CreatePopulation(2, new CellType("DeGruijl2012"), "io");
+        var dendrites = () => new Projection(cells, cells, new FromListConnector([(0, 1)]), new ElectricalSynapse(0.0001, variable: "dend.v"));
+        dendrites.Should().Throw<ConnectionException>().WithMessage("*'dend.v'*where i_inj goes (soma.v)*couple 'soma.v' instead*");
+        var somata = () => new Projection(cells, cells, new FromListConnector([(0, 1)]), new ElectricalSynapse(0.0001, variable: "soma.v"));
+        somata.Should().NotThrow();
     }
 
     [Fact]
