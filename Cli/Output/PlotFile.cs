@@ -25,8 +25,23 @@ public static class PlotFile
         ArgumentNullException.ThrowIfNull(plot);
         string png = stem + ".png", svg = stem + ".svg";
         plot.SavePng(png, width, height);
-        plot.SaveSvg(svg, width, height);
+        SaveSvg(plot, svg, width, height);
         return [png, svg];
+    }
+
+    /// <summary>
+    /// Renders <paramref name="plot"/> onto an SVG canvas that writes to <paramref name="path"/>. The stream, its Skia wrapper
+    /// and the canvas are held in <c>using</c> scopes for the whole render: ScottPlot's own <c>SaveSvg</c> (5.1.59) lets the
+    /// garbage collector finalise the Skia stream while a large plot is still rendering, which crashes the process in
+    /// native code (seen with server GC and with a 160 000-marker raster).
+    /// </summary>
+    private static void SaveSvg(Plot plot, string path, int width, int height)
+    {
+        using var file = File.Create(path);
+        using var stream = new SkiaSharp.SKManagedWStream(file);
+        using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), stream))
+            plot.Render(canvas, width, height);
+        stream.Flush();
     }
 
     /// <summary>The colour of the <paramref name="index"/>th series (the Category10 palette, repeating).</summary>
