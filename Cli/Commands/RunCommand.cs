@@ -18,6 +18,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
 
     public int Execute(string[] args)
     {
+        // A SONATA config (simulation_config.json, circuit_config.json, config.json) runs through Meta.Sonata.
+        if (SonataRun.Handles(args)) return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(args);
         var a = ParsedArguments.Parse(args, ValueOptions, Flags, Aliases, Usage.Run);
         if (a.Flag("--help"))
         {
