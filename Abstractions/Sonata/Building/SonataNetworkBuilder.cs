@@ -49,6 +49,8 @@ public static partial class SonataNetworkBuilder
         var edges = config.Edges.SelectMany(SonataEdgePopulation.Read).ToList();
         var nodeSets = config.NodeSetsFile is { } nsf ? NodeSets.Read(nsf.Require()) : NodeSets.Empty;
         var spikeTrains = ReadSpikeInputs(config, nodes, nodeSets);
+        foreach (var input in config.Inputs.Where(i => i.InputType is not ("spikes" or "current_clamp")))
+            warnings.Add($"{config.File}: input '{input.Name}' has input_type '{input.InputType}'; only spikes and current_clamp are supported, so it is left out.");
         double readSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
