@@ -31,8 +31,34 @@ public static partial class SonataNetworkBuilder
             warnings.Add($"{where}: no 'delay' for edge types {string.Join(", ", types.Where(kv => kv.Value.Delay is null).Select(kv => kv.Key))} " +
                 $"in the edges or {edges.Types.File}; using {defaultDelay} ms (NEST's static_synapse default).");
 
-        var buckets = new Dictionary<(int Pre, int Post, bool Inhibitory), List<ConnectionPair>>();
+        // Two passes over the edges: count the connections of each (pre group, post group, receptor), then fill one
+        // exactly sized array per projection; no list grows and no edge column is copied.
+        int postGroups = post.Groups.Count;
+        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : NestCatalogue.Get(g.Template, where).WeightScale).ToArray();
+        var conductance = post.Groups.Select(g => g.Population.CellType.Model.ConductanceBased).ToArray();
+        var counts = new int[pre.Groups.Count * postGroups * 2];
+        for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
+        var pairs = counts.Select(c => c == 0 ? null : new ConnectionPair[c]).ToArray();
+        var fill = new int[counts.Length];
         for (int e = 0; e < edges.Count; e++)
+        {
+            int b = Bucket(e, out double nestWeight, out double d);
+            int g = post.Group[edges.Target[e]];
+            double metaWeight = (conductance[g] ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            pairs[b]![fill[b]++] = new ConnectionPair(pre.Position[edges.Source[e]], post.Position[edges.Target[e]], metaWeight, d);
+        }
+        for (int b = 0; b < pairs.Length; b++)
+        {
+            if (pairs[b] is not { } list) continue;
+            bool inhibitory = (b & 1) == 1;
+            var from = pre.Groups[b / 2 / postGroups].Population;
+            var to = post.Groups[b / 2 % postGroups].Population;
+            string receptor = inhibitory ? "inhibitory" : "excitatory";
+            _ = new Projection(from, to, new PairsConnector(list, where), new StaticSynapse(), receptor, $"{edges.Name}:{from.Label}→{to.Label}:{receptor}");
+        }
+        return edges.Count;
+
+        int Bucket(int e, out double nestWeight, out double d)
         {
             int s = edges.Source[e], t = edges.Target[e];
             if ((uint)s >= (uint)pre.Group.Length) throw new SonataException($"{where}: edge {e} has source node {s}, but '{edges.SourcePopulation}' has {pre.Group.Length} nodes.");
@@ -41,26 +67,12 @@ public static partial class SonataNetworkBuilder
             double w = Pick(synWeight, e, type.SynWeight) ?? throw new SonataException(
                 $"{where}: edge {e} has no syn_weight (neither in the edge groups nor in {edges.Types.File} for type {edges.TypeIds[e]}).");
             double n = Pick(nsyns, e, type.Nsyns) ?? 1.0;
-            double nestWeight = type.WeightFunction == "wmax" ? w : w * n;
-            double d = Pick(delay, e, type.Delay) ?? defaultDelay;
-            int gPre = pre.Group[s], gPost = post.Group[t];
-            var target = post.Groups[gPost];
-            if (target.Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
-            var model = NestCatalogue.Get(target.Template, where);
-            bool inhibitory = nestWeight < 0;
-            bool conductance = target.Population.CellType.Model.ConductanceBased;
-            double metaWeight = (conductance ? Math.Abs(nestWeight) : nestWeight) * model.WeightScale;
-            var key = (gPre, gPost, inhibitory);
-            (buckets.TryGetValue(key, out var list) ? list : buckets[key] = []).Add(new ConnectionPair(pre.Position[s], post.Position[t], metaWeight, d));
+            nestWeight = type.WeightFunction == "wmax" ? w : w * n;
+            d = Pick(delay, e, type.Delay) ?? defaultDelay;
+            int gPost = post.Group[t];
+            if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
+            return ((pre.Group[s] * postGroups + gPost) * 2) + (nestWeight < 0 ? 1 : 0);
         }
-        foreach (var ((gPre, gPost, inhibitory), list) in buckets)
-        {
-            var from = pre.Groups[gPre].Population;
-            var to = post.Groups[gPost].Population;
-            string receptor = inhibitory ? "inhibitory" : "excitatory";
-            _ = new Projection(from, to, new PairsConnector([.. list], where), new StaticSynapse(), receptor, $"{edges.Name}:{from.Label}→{to.Label}:{receptor}");
-        }
-        return edges.Count;
     }
 
     private static double? Pick(double[]? column, int e, double? fromType) =>
