@@ -1,3 +1,4 @@
+using Meta.Sonata.Config;
 using PureHDF;
 
 namespace Meta.Sonata.Reading;
@@ -32,4 +33,18 @@ internal static class H5Groups
 
     /// <summary>The last part of an object's name (<c>/nodes/internal</c> → <c>internal</c>).</summary>
     public static string ShortName(IH5Object o) => o.Name.TrimEnd('/').Split('/')[^1];
+
+    /// <summary>
+    /// Opens a SONATA nodes or edges file and its types table and makes one population of each group under
+    /// <c>/&lt;root&gt;</c> (<c>nodes</c> or <c>edges</c>); missing files are reported with where their paths came from.
+    /// </summary>
+    public static IReadOnlyList<T> ReadPopulations<T>(ConfigPath h5File, ConfigPath typesFile, string idColumn, string root,
+        Func<string, string, TypeTable, IH5Group, T> make)
+    {
+        string file = h5File.Require();
+        var types = TypeTable.Read(typesFile.Require(), idColumn);
+        using var h5 = H5File.OpenRead(file);
+        var top = OptionalGroup(h5, root) ?? throw new SonataException($"{file}: no '/{root}' group; is this a SONATA {root} file?");
+        return Subgroups(top).Select(g => make(ShortName(g), file, types, g)).ToList();
+    }
 }

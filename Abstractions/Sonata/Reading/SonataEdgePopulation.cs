@@ -47,21 +47,13 @@ public sealed class SonataEdgePopulation
     public double[]? Column(string name) => _columns.GetValueOrDefault(name);
 
     /// <summary>Reads every population of an edges file.</summary>
-    public static IReadOnlyList<SonataEdgePopulation> Read(EdgeFiles files)
-    {
-        string file = files.EdgesFile.Require();
-        var types = TypeTable.Read(files.EdgeTypesFile.Require(), "edge_type_id");
-        using var h5 = H5File.OpenRead(file);
-        var edges = H5Groups.OptionalGroup(h5, "edges") ?? throw new SonataException($"{file}: no '/edges' group; is this a SONATA edges file?");
-        var result = new List<SonataEdgePopulation>();
-        foreach (var g in H5Groups.Subgroups(edges))
+    public static IReadOnlyList<SonataEdgePopulation> Read(EdgeFiles files) =>
+        H5Groups.ReadPopulations(files.EdgesFile, files.EdgeTypesFile, "edge_type_id", "edges", (name, file, types, group) =>
         {
-            var p = new SonataEdgePopulation(H5Groups.ShortName(g), file, types);
-            p.Load(g);
-            result.Add(p);
-        }
-        return result;
-    }
+            var p = new SonataEdgePopulation(name, file, types);
+            p.Load(group);
+            return p;
+        });
 
     private void Load(IH5Group g)
     {

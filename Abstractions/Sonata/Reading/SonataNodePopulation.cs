@@ -36,21 +36,13 @@ public sealed class SonataNodePopulation
     public int[] NodeTypeIds { get; private set; } = [];
 
     /// <summary>Reads every population of a nodes file.</summary>
-    public static IReadOnlyList<SonataNodePopulation> Read(NodeFiles files)
-    {
-        string file = files.NodesFile.Require();
-        var types = TypeTable.Read(files.NodeTypesFile.Require(), "node_type_id");
-        using var h5 = H5File.OpenRead(file);
-        var nodes = H5Groups.OptionalGroup(h5, "nodes") ?? throw new SonataException($"{file}: no '/nodes' group; is this a SONATA nodes file?");
-        var result = new List<SonataNodePopulation>();
-        foreach (var g in H5Groups.Subgroups(nodes))
+    public static IReadOnlyList<SonataNodePopulation> Read(NodeFiles files) =>
+        H5Groups.ReadPopulations(files.NodesFile, files.NodeTypesFile, "node_type_id", "nodes", (name, file, types, group) =>
         {
-            var p = new SonataNodePopulation(H5Groups.ShortName(g), file, types);
-            p.Load(g);
-            result.Add(p);
-        }
-        return result;
-    }
+            var p = new SonataNodePopulation(name, file, types);
+            p.Load(group);
+            return p;
+        });
 
     private void Load(IH5Group g)
     {
