@@ -28,19 +28,37 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         var threads = CommonOptions.Number<uint>("--threads", "N", "worker threads for the backend (default: the backend decides)", "a non-negative integer");
         var noPlots = new Option<bool>("--no-plots") { Description = "write data and summary.json only" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing but errors" };
+        var manifest = new Option<string[]>("--manifest")
+        {
+            Description = "SONATA configs: set a manifest variable, e.g. '$COMPONENT_DIR=../components' (repeatable)", HelpName = "$NAME=DIR",
+            DefaultValueFactory = _ => [],
+        };
+        var components = new Option<string[]>("--components")
+        {
+            Description = "SONATA configs: a further folder to look for component files in (repeatable)", HelpName = "DIR",
+            DefaultValueFactory = _ => [],
+        };
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, manifest, components, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => new RunCommand(app, stdout, stderr).Execute(new RunSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
-            parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), !parsed.GetValue(noPlots), parsed.GetValue(quiet))));
+            parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), !parsed.GetValue(noPlots), parsed.GetValue(quiet))
+            {
+                Manifest = parsed.GetValue(manifest) ?? [],
+                Components = parsed.GetValue(components) ?? [],
+            }));
         return command;
     }
 
     /// <summary>Builds, runs, summarizes and writes the results.</summary>
     public int Execute(RunSettings a)
     {
+        // A SONATA config (simulation_config.json, circuit_config.json, config.json) runs through Meta.Sonata.
+        if (Meta.Sonata.Config.SonataConfig.IsSonataConfig(a.File)) return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(a);
+        if (a.Manifest.Count > 0 || a.Components.Count > 0)
+            throw new CliException($"{a.File}: --manifest and --components apply to SONATA configs only");
         string file = a.File;
         double? durationOption = a.Duration;
         ulong? seed = a.Seed;
@@ -148,4 +166,11 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
 
 /// <summary>The command line of a run.</summary>
 internal sealed record RunSettings(string File, string Backend, double? Duration, ulong? Seed, string? Out, IReadOnlyList<string> Plugins,
-    int Threads, bool Plots, bool Quiet);
+    int Threads, bool Plots, bool Quiet)
+{
+    /// <summary>SONATA manifest variables set on the command line, as <c>$NAME=DIR</c>.</summary>
+    public IReadOnlyList<string> Manifest { get; init; } = [];
+
+    /// <summary>Further folders for SONATA component files.</summary>
+    public IReadOnlyList<string> Components { get; init; } = [];
+}

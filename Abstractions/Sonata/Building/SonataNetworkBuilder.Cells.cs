@@ -1,0 +1,68 @@
+using Meta.Parameters;
+using Meta.Sonata.Nest;
+using Meta.Sonata.Reading;
+
+namespace Meta.Sonata.Building;
+
+public static partial class SonataNetworkBuilder
+{
+    private static List<SonataCellGroup> CreateGroups(Simulation sim, SonataNodePopulation pop, DynamicsParams cells, double[][]? trains,
+        List<string> warnings)
+    {
+        var byTemplate = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int node = 0; node < pop.Count; node++)
+        {
+            string key = pop.Property(node, "model_type") == "virtual" ? "virtual"
+                : pop.Property(node, "model_template") ?? throw new SonataException(
+                    $"{pop.File}: node {node} of '{pop.Name}' (type {pop.NodeTypeIds[node]}) has no model_template (and is not model_type virtual); see {pop.Types.File}.");
+            (byTemplate.TryGetValue(key, out var list) ? list : byTemplate[key] = []).Add(node);
+        }
+        var groups = new List<SonataCellGroup>();
+        foreach (var (template, list) in byTemplate)
+        {
+            int[] ids = [.. list];
+            string label = byTemplate.Count == 1 ? pop.Name : $"{pop.Name}:{template}";
+            if (template == "virtual")
+            {
+                var spikes = ids.Select(id => trains?[id] ?? []).ToArray();
+                var source = new CellType("SpikeSourceArray").WithSequence("spike_times", SequenceValue.PerCell(spikes));
+                groups.Add(new SonataCellGroup(pop.Name, sim.CreatePopulation(ids.Length, source, label), ids, template, Virtual: true));
+                continue;
+            }
+            var model = NestCatalogue.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
+            var parameters = new Dictionary<string, double[]>();
+            var initial = new Dictionary<string, double[]>();
+            var converted = new Dictionary<int, (Dictionary<string, double> P, Dictionary<string, double> I)>();
+            for (int i = 0; i < ids.Length; i++)
+            {
+                int node = ids[i], type = pop.NodeTypeIds[node];
+                var own = pop.GroupDynamics(node).ToList();
+                (Dictionary<string, double> P, Dictionary<string, double> I) values;
+                if (own.Count == 0 && converted.TryGetValue(type, out var cached)) values = cached;
+                else
+                {
+                    string where = $"{pop.Types.File}, node type {type}";
+                    var fromFile = pop.Property(node, "dynamics_params") is { } file ? cells.Get(file, where) : new Dictionary<string, double>();
+                    values = model.Convert(fromFile.Concat(own), where, own.Count == 0 ? warnings : null);
+                    if (own.Count == 0) converted[type] = values;
+                }
+                Fill(parameters, values.P, i, ids.Length);
+                Fill(initial, values.I, i, ids.Length);
+            }
+            var cellType = new CellType(model.StandardModel);
+            foreach (var (name, column) in parameters) cellType = cellType.With(name, Value(column));
+            var population = sim.CreatePopulation(ids.Length, cellType, label);
+            foreach (var (name, column) in initial) population.Initialize(name, Value(column));
+            groups.Add(new SonataCellGroup(pop.Name, population, ids, template, Virtual: false));
+        }
+        return groups;
+    }
+
+    private static void Fill(Dictionary<string, double[]> columns, Dictionary<string, double> values, int i, int n)
+    {
+        foreach (var (name, v) in values) (columns.TryGetValue(name, out var c) ? c : columns[name] = new double[n])[i] = v;
+    }
+
+    private static ParameterValue Value(double[] column) =>
+        column.All(v => v.Equals(column[0])) ? ParameterValue.Scalar(column[0]) : ParameterValue.Array(column);
+}

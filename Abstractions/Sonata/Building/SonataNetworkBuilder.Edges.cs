@@ -1,0 +1,101 @@
+using Meta.Projections;
+using Meta.Projections.Connectors;
+using Meta.Sonata.Nest;
+using Meta.Sonata.Reading;
+
+namespace Meta.Sonata.Building;
+
+public static partial class SonataNetworkBuilder
+{
+    /// <summary>
+    /// The weight functions known (<c>weight_function</c> in an edge types table): BMTK PointNet's default,
+    /// <c>syn_weight × nsyns</c>, and <c>wmax</c> (BMTK's examples: <c>syn_weight</c>).
+    /// </summary>
+    public static IReadOnlyList<string> WeightFunctions { get; } = ["default_weight_fnc", "wmax"];
+
+    private static long Connect(Simulation sim, SonataEdgePopulation edges,
+        Dictionary<string, (int[] Group, int[] Position, List<SonataCellGroup> Groups)> placement, DynamicsParams synapses,
+        double defaultDelay, List<string> warnings)
+    {
+        string where = $"{edges.File}: /edges/{edges.Name}";
+        if (!placement.TryGetValue(edges.SourcePopulation, out var pre))
+            throw new SonataException($"{where}: the source population '{edges.SourcePopulation}' is not among the nodes ({string.Join(", ", placement.Keys)}).");
+        if (!placement.TryGetValue(edges.TargetPopulation, out var post))
+            throw new SonataException($"{where}: the target population '{edges.TargetPopulation}' is not among the nodes ({string.Join(", ", placement.Keys)}).");
+
+        var types = edges.TypeIds.Distinct().ToDictionary(t => t, t => EdgeType(edges, t, synapses));
+        var synWeight = edges.Column("syn_weight");
+        var nsyns = edges.Column("nsyns");
+        var delay = edges.Column("delay");
+        if (delay is null && types.Values.Any(t => t.Delay is null))
+            warnings.Add($"{where}: no 'delay' for edge types {string.Join(", ", types.Where(kv => kv.Value.Delay is null).Select(kv => kv.Key))} " +
+                $"in the edges or {edges.Types.File}; using {defaultDelay} ms (NEST's static_synapse default).");
+
+        // Two passes over the edges: count the connections of each (pre group, post group, receptor), then fill one
+        // exactly sized array per projection; no list grows and no edge column is copied.
+        int postGroups = post.Groups.Count;
+        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : NestCatalogue.Get(g.Template, where).WeightScale).ToArray();
+        var conductance = post.Groups.Select(g => g.Population.CellType.Model.ConductanceBased).ToArray();
+        var counts = new int[pre.Groups.Count * postGroups * 2];
+        for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
+        var pairs = counts.Select(c => c == 0 ? null : new ConnectionPair[c]).ToArray();
+        var fill = new int[counts.Length];
+        for (int e = 0; e < edges.Count; e++)
+        {
+            int b = Bucket(e, out double nestWeight, out double d);
+            int g = post.Group[edges.Target[e]];
+            double metaWeight = (conductance[g] ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            pairs[b]![fill[b]++] = new ConnectionPair(pre.Position[edges.Source[e]], post.Position[edges.Target[e]], metaWeight, d);
+        }
+        for (int b = 0; b < pairs.Length; b++)
+        {
+            if (pairs[b] is not { } list) continue;
+            bool inhibitory = (b & 1) == 1;
+            var from = pre.Groups[b / 2 / postGroups].Population;
+            var to = post.Groups[b / 2 % postGroups].Population;
+            string receptor = inhibitory ? "inhibitory" : "excitatory";
+            _ = new Projection(from, to, new PairsConnector(list, where), new StaticSynapse(), receptor, $"{edges.Name}:{from.Label}→{to.Label}:{receptor}");
+        }
+        return edges.Count;
+
+        int Bucket(int e, out double nestWeight, out double d)
+        {
+            int s = edges.Source[e], t = edges.Target[e];
+            if ((uint)s >= (uint)pre.Group.Length) throw new SonataException($"{where}: edge {e} has source node {s}, but '{edges.SourcePopulation}' has {pre.Group.Length} nodes.");
+            if ((uint)t >= (uint)post.Group.Length) throw new SonataException($"{where}: edge {e} has target node {t}, but '{edges.TargetPopulation}' has {post.Group.Length} nodes.");
+            var type = types[edges.TypeIds[e]];
+            double w = Pick(synWeight, e, type.SynWeight) ?? throw new SonataException(
+                $"{where}: edge {e} has no syn_weight (neither in the edge groups nor in {edges.Types.File} for type {edges.TypeIds[e]}).");
+            double n = Pick(nsyns, e, type.Nsyns) ?? 1.0;
+            nestWeight = type.WeightFunction == "wmax" ? w : w * n;
+            d = Pick(delay, e, type.Delay) ?? defaultDelay;
+            int gPost = post.Group[t];
+            if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
+            return ((pre.Group[s] * postGroups + gPost) * 2) + (nestWeight < 0 ? 1 : 0);
+        }
+    }
+
+    private static double? Pick(double[]? column, int e, double? fromType) =>
+        column is not null && !double.IsNaN(column[e]) ? column[e] : fromType;
+
+    private sealed record EdgeTypeInfo(double? SynWeight, double? Nsyns, double? Delay, string? WeightFunction);
+
+    private static EdgeTypeInfo EdgeType(SonataEdgePopulation edges, int type, DynamicsParams synapses)
+    {
+        string where = $"{edges.Types.File}, edge type {type}";
+        string template = edges.Types.Get(type, "model_template") ?? "static_synapse";
+        string name = template.StartsWith("nest:", StringComparison.Ordinal) ? template[5..] : template;
+        if (!NestCatalogue.SynapseModels.Contains(name))
+            throw new SonataException($"{where}: unknown synapse model_template '{template}' (known: {string.Join(", ", NestCatalogue.SynapseModels)}; " +
+                "tsodyks2_synapse and stdp_synapse are not supported yet).");
+        var dynamics = edges.Types.Get(type, "dynamics_params") is { } file ? synapses.Get(file, where) : new Dictionary<string, double>();
+        string? function = edges.Types.Get(type, "weight_function");
+        if (function is not null && !WeightFunctions.Contains(function))
+            throw new SonataException($"{where}: unknown weight_function '{function}' (known: {string.Join(", ", WeightFunctions)}).");
+        return new EdgeTypeInfo(
+            edges.Types.GetDouble(type, "syn_weight") ?? (dynamics.TryGetValue("weight", out double w) ? w : null),
+            edges.Types.GetDouble(type, "nsyns"),
+            edges.Types.GetDouble(type, "delay") ?? (dynamics.TryGetValue("delay", out double d) ? d : null),
+            function);
+    }
+}
