@@ -1,4 +1,5 @@
 using System.Globalization;
+using Meta.Cli.Commands;
 using Meta.Plugins;
 using Meta.Sonata.Building;
 using Meta.Sonata.Config;
