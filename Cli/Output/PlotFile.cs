@@ -24,10 +24,20 @@ public static class PlotFile
     {
         ArgumentNullException.ThrowIfNull(plot);
         string png = stem + ".png", svg = stem + ".svg";
-        plot.SavePng(png, width, height);
-        SaveSvg(plot, svg, width, height);
+        lock (RenderLock)
+        {
+            plot.SavePng(png, width, height);
+            SaveSvg(plot, svg, width, height);
+        }
         return [png, svg];
     }
+
+    /// <summary>
+    /// Held while a plot renders. ScottPlot 5.1.59 with SkiaSharp crashes the process in native code when two plots render at
+    /// once on different threads (reproduced with four threads drawing rasters), so every render in the process takes this
+    /// lock.
+    /// </summary>
+    public static object RenderLock { get; } = new();
 
     /// <summary>
     /// Renders <paramref name="plot"/> onto an SVG canvas that writes to <paramref name="path"/>. The stream, its Skia wrapper

@@ -43,7 +43,8 @@ public sealed class PlotTests : IDisposable
         var groups = SyntheticRaster(3200, 800, 20, 1000);
         var sw = Stopwatch.StartNew();
         using var plot = RasterPlot.Create("4000 cells", groups, 0, 1000);
-        byte[] png = plot.GetImageBytes(1200, 700, ScottPlot.ImageFormat.Png);
+        byte[] png;
+        lock (PlotFile.RenderLock) png = plot.GetImageBytes(1200, 700, ScottPlot.ImageFormat.Png);
         sw.Stop();
         png.Length.Should().BeGreaterThan(10_000);
         sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
