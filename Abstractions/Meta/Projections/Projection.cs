@@ -149,22 +149,9 @@ public sealed class Projection
         }
     }
 
-    private static bool DependsOnInjection(ModelDefinition model, string state)
-    {
-        var ode = model.Odes.FirstOrDefault(o => o.State == state);
-        if (ode is null) return false;
-        var aliases = model.Aliases.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(ode.RightHandSide.Symbols());
-        while (pending.Count > 0)
-        {
-            string name = pending.Pop();
-            if (name == ModelDefinition.InjectedCurrent) return true;
-            if (seen.Add(name) && aliases.TryGetValue(name, out var value))
-                foreach (var inner in value.Symbols()) pending.Push(inner);
-        }
-        return false;
-    }
+    private static bool DependsOnInjection(ModelDefinition model, string state) =>
+        model.Odes.FirstOrDefault(o => o.State == state) is { } ode
+        && model.ExpandAliases(ode.RightHandSide).Symbols().Contains(ModelDefinition.InjectedCurrent);
     /// <summary>The <see cref="ReceptorType"/> of a projection of a coupling type: its current joins the post cells' injected current.</summary>
     public const string CouplingTarget = "i_inj";
 
