@@ -85,7 +85,10 @@ internal sealed partial class NestmlCompiler
         }
     }
 
-    /// <summary>Synapse models send weighted spikes (<c>emit_spike(w)</c>); Meta's synapse types are not NESTML models.</summary>
+    /// <summary>
+    /// Synapse models send weighted spikes (<c>emit_spike(w)</c>); Meta's synapse types are not NESTML models. Then the
+    /// statements the parser kept as unsupported (local variables) are reported.
+    /// </summary>
     private void RejectSynapseModels()
     {
         static IEnumerable<NStatement> All(IEnumerable<NStatement> body) =>
@@ -94,6 +97,8 @@ internal sealed partial class NestmlCompiler
         if (statements.OfType<NCallStatement>().FirstOrDefault(c => c.Call.Function == "emit_spike" && c.Call.Arguments.Count > 0) is { } weighted)
             throw _context.Unsupported(weighted.Line,
                 "emit_spike() with a weight, as synapse models send; Meta imports NESTML neuron models (Meta's synapse types are SynapseModel definitions)");
+        if (statements.OfType<NUnsupported>().OrderBy(u => u.Line).FirstOrDefault() is { } unsupported)
+            throw _context.Unsupported(unsupported.Line, unsupported.Construct);
     }
 
     private void Parameters()

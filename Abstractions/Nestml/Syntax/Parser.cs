@@ -193,7 +193,7 @@ internal sealed class Parser
 
     private (string Name, int Primes) SplitPrimes(Token t)
     {
-        if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"the initial value of a kernel ('{t.Text}')");
+        if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"kernels given by differential equations with initial values ('{t.Text}')");
         string name = t.Text.TrimEnd('\'');
         return (name, t.Text.Length - name.Length);
     }
@@ -363,7 +363,13 @@ internal sealed class Parser
             var (name, primes) = SplitPrimes(t);
             return new NAssignment(name, primes, op.Text, Expression(), t.Line);
         }
-        if (Peek().Kind == TokenKind.Name) throw Unsupported(t, $"local variable declarations ('{t.Text} {Peek().Text} = ...')");
+        if (Peek().Kind == TokenKind.Name)
+        {
+            // Kept, so that a synapse model is reported as such before its local variables are.
+            var construct = $"local variable declarations ('{t.Text} {Peek().Text} = ...')";
+            while (Peek().Kind is not (TokenKind.Newline or TokenKind.Dedent or TokenKind.End)) Next();
+            return new NUnsupported(construct, t.Line);
+        }
         throw Error(Peek(), $"expected '=', '+=', '-=', '*=', '/=' or a call after '{t.Text}', found {Peek()}");
     }
 
@@ -536,7 +542,7 @@ internal sealed class Parser
                 return new NCall(t.Text, Arguments(), t.Line);
             }
             if (Peek().Is("[")) throw Unsupported(Peek(), "vector indexing ('name[i]')");
-            if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"the initial value of a kernel ('{t.Text}')");
+            if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"kernels given by differential equations with initial values ('{t.Text}')");
             var (name, primes) = SplitPrimes(t);
             return new NName(name, primes, t.Line);
         }
