@@ -229,8 +229,12 @@ internal sealed partial class NestmlCompiler
                 if (form.Shape == KernelShape.Delta) continue;
                 if (factors is null)
                     throw _context.Unsupported(call.Line, $"convolve({kernel.Name}, {port.Name}) inside a function, power, divisor or condition (Meta adds spikes linearly)");
-                var dimension = factors.Where(IsConstant).Select(f => _scope.DimensionOf(f) ?? Units.Dimension.None)
-                    .Aggregate(Units.Dimension.None, (a, b) => a * b).WithoutTime;
+                // The weight's unit is that of the constant factors multiplying the convolution (unit_psc, unit_psg); where
+                // those alone do not tell, the divisors too (a convolution written straight into an ODE, over C_m).
+                var constants = factors.Where(IsConstant).ToList();
+                var multipliers = constants.Where(f => f is not NBinary { Operator: "/", Left: NNumber { Value: 1 } }).ToList();
+                var dimension = Product(multipliers);
+                if (dimension != Units.Dimension.Current && dimension != Units.Dimension.Conductance) dimension = Product(constants);
                 var kind = dimension == Units.Dimension.Current ? ReceptorKind.Current
                     : dimension == Units.Dimension.Conductance ? ReceptorKind.Conductance
                     : throw _context.Unsupported(call.Line,
@@ -257,6 +261,9 @@ internal sealed partial class NestmlCompiler
             }
         }
     }
+
+    private Units.Dimension Product(IEnumerable<NExpr> factors) =>
+        factors.Select(f => _scope.DimensionOf(f) ?? Units.Dimension.None).Aggregate(Units.Dimension.None, (a, b) => a * b).WithoutTime;
 
     /// <summary>Whether <paramref name="e"/> is built from parameters, internals, units and numbers only.</summary>
     private bool IsConstant(NExpr e) => e switch
