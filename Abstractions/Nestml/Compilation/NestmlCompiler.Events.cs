@@ -191,12 +191,10 @@ internal sealed partial class NestmlCompiler
         if (!emits) throw _context.Unsupported(block.Line, "an onCondition block without emit_spike() (Meta's threshold is a spike condition)");
         if (clock is not null && period is null)
             throw _context.Unsupported(block.Line, $"an onCondition block that does not start the refractory clock '{clock}'");
-        if (period is not null && period.Symbols().Any(s => !_parameterDefaultsDeclared.Contains(s)))
+        if (period is not null && period.Symbols().Any(s => !DeclaredParameters.Contains(s)))
             throw _context.Unsupported(block.Line, $"a refractory period '{period}' that is not an expression of parameters");
         return new Spiking(threshold, reset, period);
     }
-
-    private HashSet<string> _parameterDefaultsDeclared => _model.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The refractory period a counter is set to: the argument of <c>steps(...)</c>, directly or through an internal.</summary>
     private Expr StepsArgument(NExpr value)
@@ -347,7 +345,7 @@ internal sealed partial class NestmlCompiler
         bool linear = !coefficient.Symbols().Contains(WeightSymbol)
                       && value.Substitute(WeightSymbol, new NumberExpr(0)).Simplify() is NumberExpr { Value: 0 };
         if (!linear) throw _context.Unsupported(a.Line, $"an increment of '{target}' that is not proportional to the spike weight ('{target} += c * {port} * s')");
-        foreach (var s in coefficient.Symbols().Where(s => !_parameterDefaultsDeclared.Contains(s)))
+        foreach (var s in coefficient.Symbols().Where(s => !DeclaredParameters.Contains(s)))
             throw _context.Unsupported(a.Line, $"an increment per spike weight that depends on '{s}' (Meta's receptor scales are expressions of parameters)");
         AddEffect(port, target, coefficient, a.Line, perNestWeight: true);
         return target;

@@ -26,6 +26,8 @@ internal sealed partial class NestmlCompiler
     private readonly ExpressionTranslator _translator;
     private readonly ModelBuilder _builder;
     private readonly Dictionary<string, double> _parameterDefaults = new(StringComparer.Ordinal);
+    /// <summary>The names of the parameters the file declares.</summary>
+    private HashSet<string> DeclaredParameters { get; }
     private readonly HashSet<string> _droppedParameters = new(StringComparer.Ordinal);
     private readonly List<Effect> _effects = [];
     private readonly Dictionary<(string Kernel, string Port), KernelUse> _kernelUses = [];
@@ -36,6 +38,7 @@ internal sealed partial class NestmlCompiler
         _context = new CompileContext(file);
         _scope = new Scope(model, _context);
         _translator = new ExpressionTranslator(_scope, _context);
+        DeclaredParameters = model.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         _builder = new ModelBuilder(model.Name).Describe($"NESTML model '{model.Name}' imported from {Path.GetFileName(file)}.");
     }
 
@@ -166,7 +169,7 @@ internal sealed partial class NestmlCompiler
                 if (_scope.Find(lower)?.Kind != SymbolKind.State) throw _context.Error(ode.Line, $"the ODE of order {ode.Order} needs the state '{lower}'");
                 _builder.Ode(lower, higher);
             }
-            _translator.Convolve = c => DeltaOrKernel(c, state);
+            _translator.Convolve = DeltaOrKernel;
             var rhs = _translator.Translate(ode.RightHandSide);
             _translator.Convolve = null;
             if (rhs.Symbols().Contains(DeltaSymbol))
@@ -184,13 +187,13 @@ internal sealed partial class NestmlCompiler
 
     private readonly List<(string Port, int Line)> _deltaPorts = [];
 
-    private Expr DeltaOrKernel(NCall call, string state)
+    /// <summary>A convolution in an ODE: a delta kernel's is a marker whose coefficient becomes a jump of the ODE's state.</summary>
+    private Expr DeltaOrKernel(NCall call)
     {
         var (kernel, port) = ConvolveArguments(call);
         var form = Kernels.Analyze(kernel, _translator, _context);
         if (form.Shape != KernelShape.Delta) return KernelConvolution(call);
         _deltaPorts.Add((port.Name, call.Line));
-        _ = state;
         return new SymbolExpr(DeltaSymbol);
     }
 

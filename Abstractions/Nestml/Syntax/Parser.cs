@@ -113,7 +113,7 @@ internal sealed class Parser
                 Inputs(model);
                 break;
             case "output":
-                Output(model, t);
+                Output(model);
                 break;
             case "update":
                 Expect(":", "':' after 'update'");
@@ -307,7 +307,7 @@ internal sealed class Parser
         });
     }
 
-    private void Output(NModel model, Token block)
+    private void Output(NModel model)
     {
         Expect(":", "':'");
         IndentedLines(() =>
@@ -317,7 +317,6 @@ internal sealed class Parser
             if (Peek().Is("(")) throw Unsupported(Peek(), "spike output with attributes ('spike(weight, delay)'), as synapse models have");
             model.EmitsSpikes = true;
         });
-        _ = block;
     }
 
     /// <summary>The statements of a block, after its ':'.</summary>
