@@ -184,6 +184,16 @@ public sealed partial class Simulation : IDisposable
         _step = result.EndStep;
         Recorders.Append(result);
         RecordCurrents(from, _step);
+        ThrowIfDiverged(result);
+    }
+
+    /// <summary>Stops with a <see cref="SimulationDivergedException"/> when the run left a diverged state (docs/semantics.md, "Divergence").</summary>
+    private void ThrowIfDiverged(Backends.RunResult result)
+    {
+        if (Recorders.FirstDivergedSample(result) is { } sample)
+            throw Diagnostics.DivergenceCheck.Diverged(sample.Population, sample.Cell, sample.Variable, sample.Step * Timestep, sample.Value, atRunEnd: false);
+        if (result.Divergence is { } d)
+            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: true);
     }
 
     private void EnsureLoaded()

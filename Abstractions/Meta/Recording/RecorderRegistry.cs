@@ -106,6 +106,36 @@ public sealed class RecorderRegistry
         return segments[^1];
     }
 
+    /// <summary>
+    /// The earliest sample of <paramref name="result"/> that has diverged (<see cref="Diagnostics.DivergenceCheck.IsDiverged"/>):
+    /// its population, cell, variable, step and value; null when all are sound.
+    /// </summary>
+    internal (Population Population, int Cell, string Variable, long Step, double Value)? FirstDivergedSample(RunResult result)
+    {
+        (Population, int, string, long, double)? first = null;
+        foreach (var block in result.Samples)
+        {
+            var entry = _entries[block.Recorder];
+            string? unit = entry.Population.CellType.Model.FindState(entry.Variable)?.Unit;
+            var cells = entry.Cells.ToArray();
+            if (cells.Length == 0) continue;
+            for (int row = 0; row < block.Count; row++)
+            {
+                long step = block.FirstStep + ((long)row * entry.IntervalSteps);
+                if (first is { } f && f.Item4 <= step) break;
+                for (int c = 0; c < cells.Length; c++)
+                {
+                    double v = block.Values[(row * cells.Length) + c];
+                    if (!Diagnostics.DivergenceCheck.IsDiverged(entry.Variable, unit, v)) continue;
+                    first = (entry.Population, cells[c], entry.Variable, step, v);
+                    break;
+                }
+                if (first is { } found && found.Item4 == step) break;
+            }
+        }
+        return first;
+    }
+
     internal void Append(RunResult result)
     {
         double dt = _simulation.Timestep;
