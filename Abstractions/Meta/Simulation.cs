@@ -172,6 +172,12 @@ public sealed partial class Simulation : IDisposable
 
     private readonly List<string> _warnings = [];
 
+    /// <summary>Adds a warning to <see cref="Warnings"/> unless it is there already.</summary>
+    internal void AddWarning(string warning)
+    {
+        if (!_warnings.Contains(warning)) _warnings.Add(warning);
+    }
+
     private void Advance(long steps, Action<double>? progress)
     {
         EnsureLoaded();

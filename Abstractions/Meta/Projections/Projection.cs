@@ -68,6 +68,7 @@ public sealed class Projection
                 postPositions[0, j], postPositions[1, j], postPositions[2, j]),
             Pre = pre,
             Post = post,
+            Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
         };
         var pairs = connector.Connect(context).ToArray();
         _pre = pairs.Select(p => p.Pre).ToArray();
