@@ -393,7 +393,9 @@ public sealed class Projection
         for (int k = 0; k < delays.Length; k++)
         {
             double d = delays[k];
-            if (double.IsNaN(d) || d < min - dt / 2 || d > max + dt / 2)
+            // As in PyNN, a delay below min_delay (or above max_delay) is an error, not rounded into range; the 1e-9 relative
+            // slack only absorbs decimal round-off such as 0.1 + 0.2.
+            if (double.IsNaN(d) || d < min - (1e-9 * min) || d > max + (1e-9 * max))
                 throw new ConnectionException(
                     $"Projection '{Label}': delay {d} ms is out of range [{min}, {(double.IsInfinity(max) ? "∞" : max)}] ms (min_delay, max_delay).");
             result[k] = Math.Max(1, Math.Round(d / dt)) * dt;

@@ -91,3 +91,25 @@ public class ParameterDomainTests
         ParameterDomain.Positive.Contains(double.PositiveInfinity).Should().BeTrue();
     }
 }
+
+/// <summary>Delays outside [min_delay, max_delay] are errors, as in PyNN, not rounded into range.</summary>
+public class DelayRangeTests
+{
+    [Fact]
+    public void A_delay_below_min_delay_is_refused_even_when_it_would_round_up_to_it()
+    {
+        using var sim = NewSimulation(timestep: 0.1, minDelay: 0.1, maxDelay: 5.0);
+        var cells = sim.CreatePopulation(2, new CellType("IF_curr_exp"), "cells");
+        var create = () => new Projection(cells, cells, new AllToAllConnector(), new StaticSynapse(0.1, 0.05), "excitatory", "fast");
+        create.Should().Throw<ConnectionException>().WithMessage("Projection 'fast': delay 0.05 ms is out of range [0.1, 5] ms (min_delay, max_delay).");
+    }
+
+    [Fact]
+    public void Delays_at_the_limits_within_round_off_are_accepted()
+    {
+        using var sim = NewSimulation(timestep: 0.1, minDelay: 0.3, maxDelay: 5.0);
+        var cells = sim.CreatePopulation(2, new CellType("IF_curr_exp"), "cells");
+        var prj = new Projection(cells, cells, new AllToAllConnector(), new StaticSynapse(0.1, 0.1 + 0.2), "excitatory");
+        prj.Delays.Should().OnlyContain(d => Math.Abs(d - 0.3) < 1e-12);
+    }
+}
