@@ -99,6 +99,25 @@ public sealed class RecorderRegistry
             IntervalSteps = e.IntervalSteps,
         }).ToArray();
 
+    /// <summary>
+    /// The analog samples the current recording settings will collect over the next <paramref name="durationMs"/> ms, and
+    /// their size as doubles (8 bytes each: in memory while the simulation holds them, and again in .npz files). Spike
+    /// trains are not counted: their size depends on the rates.
+    /// </summary>
+    public RecordingEstimate Estimate(double durationMs)
+    {
+        double dt = _simulation.Timestep;
+        long first = (long)Math.Round(_simulation.Time / dt), last = first + (long)Math.Round(durationMs / dt);
+        var parts = _entries.Where(e => e.Variable != "spikes" && e.Cells.Count > 0)
+            .Select(e =>
+            {
+                var spec = new RecorderSpec { Index = 0, Population = e.Population.Index, Variable = e.Variable, Cells = [], IntervalSteps = e.IntervalSteps };
+                double samples = (double)spec.SampleCount(first == 0 ? 0 : first + 1, last) * e.Cells.Count;
+                return new RecordingEstimate.Part(e.Population.Label, e.Variable, e.Cells.Count, samples);
+            }).ToArray();
+        return new RecordingEstimate(parts);
+    }
+
     private SegmentData Current(Population population)
     {
         if (!_data.TryGetValue(population, out var segments))
