@@ -110,7 +110,7 @@ public abstract class StepEngine : ISimulationEngine
                 _step = s;
                 if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
             }
-            return EndRun(start, end);
+            return EndRun(start, end).WithDivergence(FindDivergence());
         }
         catch when (begun)
         {
@@ -225,6 +225,28 @@ public abstract class StepEngine : ISimulationEngine
                     throw new ConnectionException($"Coupling '{c.Label}' ({c.Type}) reads state '{state}' of its {side} cells, which {n.ModelName} does not have (states: {string.Join(", ", n.States)}).");
         }
         if (c.PostIndices.Length != c.PreIndices.Length) throw new ConnectionException($"Coupling '{c.Label}': pre and post index arrays differ in length.");
+    }
+
+    /// <summary>
+    /// The first cell state that has diverged (<see cref="StateDivergence.IsDiverged"/>) at the end of a run, scanning groups, then states, then cells in order;
+    /// null when all are finite or the backend cannot read cell states (<see cref="ReadCellState"/>). Every state of every
+    /// neuron group is read once per run call (the command line cuts a run into about 50 such calls), so a diverging cell is
+    /// reported even when nothing records it.
+    /// </summary>
+    private StateDivergence? FindDivergence()
+    {
+        if (!ContinuousCoupling) return null;
+        for (int g = 0; g < Program.Groups.Count; g++)
+        {
+            if (Program.Groups[g] is not NeuronGroupProgram n) continue;
+            foreach (var state in n.States)
+            {
+                var values = ReadCellState(g, state);
+                for (int i = 0; i < values.Length; i++)
+                    if (StateDivergence.IsDiverged(state, values[i])) return new StateDivergence(g, i, state, values[i], _step);
+            }
+        }
+        return null;
     }
 
     /// <summary>Whether this backend runs couplings (<see cref="BackendFeatures.ContinuousCoupling"/>); such a backend implements <see cref="ReadCellState"/>.</summary>
