@@ -23,6 +23,8 @@ internal sealed class BatchOutcome(int recorders, int variants)
     /// <summary>Per variant: (coupling, state) → values per connection.</summary>
     public Dictionary<(int, string), double[]>[] CouplingStates { get; } = Enumerable.Range(0, variants).Select(_ => new Dictionary<(int, string), double[]>()).ToArray();
     public bool Batched { get; set; }
+    /// <summary>Wall-clock seconds the backend spent loading (compiling) programs.</summary>
+    public double LoadSeconds { get; set; }
     public string? Refusal { get; set; }
 }
 
@@ -89,8 +91,10 @@ internal sealed class BatchRunner(IBackend backend, EngineOptions engineOptions)
         long steps, bool readCouplingStates, BatchOutcome outcome, Action<double>? progress)
     {
         MergedRecorders(variants, recorders, group, out var indices);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         using var engine = backend.CreateEngine(engineOptions);
         engine.Load(program);
+        outcome.LoadSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         var result = engine.Run(steps, progress);
         for (int r = 0; r < recorders.Count; r++)
         {

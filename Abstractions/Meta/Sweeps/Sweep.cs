@@ -125,6 +125,7 @@ public sealed class Sweep
             ResolveSeconds = resolveSeconds,
             ThermaliseSeconds = thermaliseSeconds,
             RunSeconds = runSeconds,
+            LoadSeconds = outcome.LoadSeconds,
         };
     }
 

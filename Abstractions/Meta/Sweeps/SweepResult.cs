@@ -19,8 +19,10 @@ public sealed class SweepResult
     public double ThermaliseSeconds { get; init; }
     /// <summary>Wall-clock seconds spent resolving the variants' networks.</summary>
     public double ResolveSeconds { get; init; }
-    /// <summary>Wall-clock seconds of the measured run (load included).</summary>
+    /// <summary>Wall-clock seconds of the measured run, the backend's load (compilation) of its program(s) included.</summary>
     public double RunSeconds { get; init; }
+    /// <summary>Wall-clock seconds of <see cref="RunSeconds"/> the backend spent loading (compiling) the program(s) of the measured run.</summary>
+    public double LoadSeconds { get; init; }
 }
 
 /// <summary>The result of one variant.</summary>
