@@ -54,7 +54,8 @@ internal static class HelpTexts
 
         Output (in the --out folder):
           sweep.csv                one row per variant: variant, seed, the targets, then per neuron population
-                                   the measures (POP.spikes, POP.rate_hz, POP.burst_period_ms, POP.spikes_per_burst)
+                                   the measures (POP.spikes, POP.rate_hz, POP.burst_period_ms, POP.spikes_per_burst,
+                                   POP.silent, POP.tonic, POP.bursting: cells of each activity class)
           summary.json             network, backend, batched or not, durations, cache hits, timings, the table's columns
           variant-<i>.npz          for each --record-variants i: the network's recordings of that variant
                                    (<pop>.spike_times, <pop>.spike_cells, <pop>.<var> samples x cells, <pop>.<var>_times)

@@ -10,7 +10,7 @@ namespace Meta.Cli.Commands;
 internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measures)
 {
     /// <summary>The measures a table can hold, in column order.</summary>
-    public static readonly string[] MeasureNames = ["spikes", "rate", "burst-period", "spikes-per-burst"];
+    public static readonly string[] MeasureNames = ["spikes", "rate", "burst-period", "spikes-per-burst", "activity"];
 
     /// <summary>The measures named on the command line (comma-separated or repeated); all when none.</summary>
     public static IReadOnlyList<string> ParseMeasures(IReadOnlyList<string> given)
@@ -21,20 +21,22 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
         return names.Count == 0 ? MeasureNames : MeasureNames.Where(names.Contains).ToArray();
     }
 
-    private static string Column(string population, string measure) => population + "." + measure switch
+    private static IEnumerable<string> ColumnsOf(string population, string measure) => measure switch
     {
-        "rate" => "rate_hz",
-        "burst-period" => "burst_period_ms",
-        "spikes-per-burst" => "spikes_per_burst",
-        _ => measure,
+        "rate" => [population + ".rate_hz"],
+        "burst-period" => [population + ".burst_period_ms"],
+        "spikes-per-burst" => [population + ".spikes_per_burst"],
+        "activity" => [population + ".silent", population + ".tonic", population + ".bursting"],
+        _ => [population + "." + measure],
     };
 
-    private static double Value(PopulationMeasures p, string measure) => measure switch
+    private static IEnumerable<double> Values(PopulationMeasures p, string measure) => measure switch
     {
-        "spikes" => p.SpikeCount,
-        "rate" => p.MeanRate,
-        "burst-period" => p.BurstPeriod,
-        _ => p.SpikesPerBurst,
+        "spikes" => [p.SpikeCount],
+        "rate" => [p.MeanRate],
+        "burst-period" => [p.BurstPeriod],
+        "activity" => [p.Count(CellActivity.Silent), p.Count(CellActivity.Tonic), p.Count(CellActivity.Bursting)],
+        _ => [p.SpikesPerBurst],
     };
 
     /// <summary>The targets that vary, in first-seen order.</summary>
@@ -44,7 +46,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
     public IReadOnlyList<string> Columns =>
     [
         "variant", "seed", .. Targets, .. result.ThermaliseMs > 0 ? ["thermalised_from_cache"] : Array.Empty<string>(),
-        .. result.Variants[0].Populations.SelectMany(p => measures.Select(m => Column(p.Label, m))),
+        .. result.Variants[0].Populations.SelectMany(p => measures.SelectMany(m => ColumnsOf(p.Label, m))),
     ];
 
     /// <summary>Writes every file into <paramref name="folder"/>; returns their paths.</summary>
@@ -66,7 +68,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
             var cells = new List<string> { v.Index.ToString(CultureInfo.InvariantCulture), v.Seed.ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(targets.Select(t => v.Parameters.Values.TryGetValue(t, out double x) ? Num(x) : ""));
             if (result.ThermaliseMs > 0) cells.Add(v.ThermalisedFromCache ? "true" : "false");
-            cells.AddRange(v.Populations.SelectMany(p => measures.Select(m => Num(Value(p, m)))));
+            cells.AddRange(v.Populations.SelectMany(p => measures.SelectMany(m => Values(p, m))).Select(Num));
             text.AppendJoin(',', cells).Append('\n');
         }
         File.WriteAllText(path, text.ToString());

@@ -54,8 +54,28 @@ public sealed class VariantResult
 /// <param name="BurstPeriod">The mean interval (ms) between burst starts, averaged over the cells with at least two bursts; NaN when none.</param>
 /// <param name="SpikesPerBurst">The mean number of spikes per burst over those cells; NaN when none.</param>
 /// <param name="SpikeCounts">The spikes per cell.</param>
+/// <param name="Activity">Each cell's activity class over the measured run (<see cref="CellActivity"/>).</param>
 public sealed record PopulationMeasures(string Label, int Cells, long SpikeCount, double MeanRate, double BurstPeriod, double SpikesPerBurst,
-    IReadOnlyList<int> SpikeCounts);
+    IReadOnlyList<int> SpikeCounts, IReadOnlyList<CellActivity> Activity)
+{
+    /// <summary>The number of cells of each activity class.</summary>
+    public int Count(CellActivity activity) => Activity.Count(a => a == activity);
+}
+
+/// <summary>
+/// A cell's activity over a run, as the Prinz et al. (2003) database sorts model neurons, by a simpler rule: silent (no
+/// spike), bursting (at least two bursts of at least two spikes each, spikes of one burst closer than the burst interval,
+/// <see cref="SweepOptions.BurstMaxInterval"/>), tonic (any other spiking).
+/// </summary>
+public enum CellActivity
+{
+    /// <summary>No spike.</summary>
+    Silent,
+    /// <summary>Spikes, not in bursts.</summary>
+    Tonic,
+    /// <summary>At least two bursts of at least two spikes.</summary>
+    Bursting,
+}
 
 /// <summary>The data the network's own recorders collected for one variant.</summary>
 /// <param name="Spikes">Spike recordings.</param>

@@ -11,9 +11,12 @@ internal static class VariantMeasures
         for (int i = 0; i < spikes.Cells.Length; i++) times[spikes.Cells[i]].Add(spikes.Steps[i] * dt);
         double periods = 0, perBurst = 0;
         int bursting = 0;
-        foreach (var cell in times)
+        var activity = new CellActivity[size];
+        for (int c = 0; c < size; c++)
         {
+            var cell = times[c];
             var bursts = Bursts.Detect(cell, burstMaxInterval);
+            activity[c] = cell.Count == 0 ? CellActivity.Silent : bursts.Count >= 2 ? CellActivity.Bursting : CellActivity.Tonic;
             if (bursts.Count < 2) continue;
             bursting++;
             periods += (bursts[^1].Start - bursts[0].Start) / (bursts.Count - 1);
@@ -22,6 +25,6 @@ internal static class VariantMeasures
         long count = spikes.Cells.Length;
         return new PopulationMeasures(label, size, count, count / (size * durationMs / 1000.0),
             bursting == 0 ? double.NaN : periods / bursting, bursting == 0 ? double.NaN : perBurst / bursting,
-            times.Select(t => t.Count).ToArray());
+            times.Select(t => t.Count).ToArray(), activity);
     }
 }

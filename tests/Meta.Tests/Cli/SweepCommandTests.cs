@@ -16,7 +16,7 @@ public sealed class SweepCommandTests
         exit.Should().Be(0, stderr + stdout);
 
         var rows = File.ReadAllLines(System.IO.Path.Combine(out_, "sweep.csv"));
-        rows[0].Should().Be("variant,seed,cells.tau_m,input_to_cells.weight,cells.spikes,cells.rate_hz,cells.burst_period_ms,cells.spikes_per_burst");
+        rows[0].Should().Be("variant,seed,cells.tau_m,input_to_cells.weight,cells.spikes,cells.rate_hz,cells.burst_period_ms,cells.spikes_per_burst,cells.silent,cells.tonic,cells.bursting");
         rows.Should().HaveCount(4);
         File.Exists(System.IO.Path.Combine(out_, "variant-0002.npz")).Should().BeTrue();
         File.ReadAllText(System.IO.Path.Combine(out_, "summary.json")).Should().Contain("\"batched\": true");
@@ -75,6 +75,6 @@ public sealed class SweepCommandTests
         string sets = temp.File("sets.csv", Sets);
         var (exit, _, stderr) = Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "--measure", "cv", "-o", temp.Path, "-q");
         exit.Should().Be(1);
-        stderr.Should().Contain("unknown measure 'cv' (measures: spikes, rate, burst-period, spikes-per-burst)");
+        stderr.Should().Contain("unknown measure 'cv' (measures: spikes, rate, burst-period, spikes-per-burst, activity)");
     }
 }
