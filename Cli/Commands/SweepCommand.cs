@@ -25,7 +25,8 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         var seed = CommonOptions.Number<ulong>("--seed", "N", "seed of the variants that give none (default: simulation.seed)", "a non-negative integer");
         var measures = new Option<string[]>("--measure")
         {
-            Description = $"the measures per population, comma-separated or repeated: {string.Join(", ", SweepTable.MeasureNames)} (default: all)",
+            Description = $"the measures, comma-separated or repeated: {string.Join(", ", SweepTable.MeasureNames)} (default: all but pyloric, " +
+                "which measures the rhythm of populations PD, LP and PY)",
             HelpName = "NAME", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true,
         };
         var record = new Option<string?>("--record-variants") { Description = "variants whose recordings to write, e.g. 0,5,9", HelpName = "I,J,..." };
@@ -33,6 +34,8 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
             "run each variant this long first and measure from the state it reached (cached, see --cache)", "a non-negative number of ms", d => d >= 0);
         var cache = new Option<string?>("--cache") { Description = "the thermalisation cache folder (default: ~/.cache/meta/thermalised)", HelpName = "DIR" };
         var noCache = new Option<bool>("--no-cache") { Description = "thermalise without reading or writing the cache" };
+        var transient = CommonOptions.Number<double>("--transient", "MS", "the pyloric measure leaves out spikes before this time (default 0)",
+            "a non-negative number of ms", d => d >= 0);
         var oneByOne = new Option<bool>("--one-by-one") { Description = "run the variants one after the other instead of as one batch" };
         var output = new Option<string?>("--out", "-o") { Description = "output folder (default: out/<network name>-sweep)", HelpName = "DIR" };
         var plugins = CommonOptions.Plugins();
@@ -40,12 +43,15 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing but errors" };
         var command = new Command("sweep", "run many parameter variants of one network as one batch; write a table of measures per variant")
         {
-            file, sets, backend, duration, seed, measures, record, thermalise, cache, noCache, oneByOne, output, plugins, threads, quiet, CommonOptions.Verbose(),
+            file, sets, backend, duration, seed, measures, record, thermalise, cache, noCache, transient, oneByOne, output, plugins, threads, quiet, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => new SweepCommand(app, stdout, stderr).Execute(new SweepSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(sets), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
             parsed.GetValue(measures) ?? [], parsed.GetValue(record), parsed.GetValue(thermalise) ?? 0, parsed.GetValue(cache), !parsed.GetValue(noCache),
-            parsed.GetValue(oneByOne), parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), parsed.GetValue(quiet))));
+            parsed.GetValue(oneByOne), parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), parsed.GetValue(quiet))
+            {
+                Transient = parsed.GetValue(transient) ?? 0,
+            }));
         return command;
     }
 
@@ -73,7 +79,11 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         var result = RunProgress.Run(output, stderr, app.ErrorIsTerminal, enabled: !a.Quiet, progress =>
         {
             progress.Phase($"building {parameterSets.Count} variants");
-            var r = sweep.Run(parameterSets, duration, new SweepOptions { RecordVariants = recordVariants, OneByOne = a.OneByOne },
+            var r = sweep.Run(parameterSets, duration, new SweepOptions
+                {
+                    RecordVariants = recordVariants, OneByOne = a.OneByOne,
+                    Pyloric = selected.Contains("pyloric") ? ("PD", "LP", "PY") : null, PyloricFrom = a.Transient,
+                },
                 (phase, f) => progress.Report(phase == "thermalising" ? f * thermaliseShare : thermaliseShare + f * (1 - thermaliseShare)));
             progress.Finish();
             return r;
@@ -106,4 +116,8 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
 /// <summary>The command line of a sweep.</summary>
 internal sealed record SweepSettings(string File, string Sets, string Backend, double? Duration, ulong? Seed, IReadOnlyList<string> Measures,
     string? RecordVariants, double ThermaliseMs, string? Cache, bool UseCache, bool OneByOne, string? Out, IReadOnlyList<string> Plugins,
-    int Threads, bool Quiet);
+    int Threads, bool Quiet)
+{
+    /// <summary>The pyloric measure leaves out spikes before this time (ms).</summary>
+    public double Transient { get; init; }
+}

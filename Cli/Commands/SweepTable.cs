@@ -9,8 +9,13 @@ namespace Meta.Cli.Commands;
 /// <summary>Writes a sweep's results: <c>sweep.csv</c> (a row per variant), <c>summary.json</c> and <c>variant-&lt;i&gt;.npz</c>.</summary>
 internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measures)
 {
-    /// <summary>The measures a table can hold, in column order.</summary>
-    public static readonly string[] MeasureNames = ["spikes", "rate", "burst-period", "spikes-per-burst", "activity"];
+    /// <summary>The measures a table can hold, in column order (<c>pyloric</c>: once per variant, not per population).</summary>
+    public static readonly string[] MeasureNames = ["spikes", "rate", "burst-period", "spikes-per-burst", "activity", "pyloric"];
+
+    /// <summary>The measures the command line asks for by default.</summary>
+    public static readonly string[] DefaultMeasures = ["spikes", "rate", "burst-period", "spikes-per-burst", "activity"];
+
+    private static readonly string[] PyloricColumns = ["pyloric.cycles", "pyloric.triphasic_cycles", "pyloric.pyloric_cycles", "pyloric.period_ms", "pyloric.triphasic"];
 
     /// <summary>The measures named on the command line (comma-separated or repeated); all when none.</summary>
     public static IReadOnlyList<string> ParseMeasures(IReadOnlyList<string> given)
@@ -18,7 +23,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
         var names = given.SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
         foreach (var n in names)
             if (!MeasureNames.Contains(n)) throw new CliException($"--measure: unknown measure '{n}' (measures: {string.Join(", ", MeasureNames)})");
-        return names.Count == 0 ? MeasureNames : MeasureNames.Where(names.Contains).ToArray();
+        return names.Count == 0 ? DefaultMeasures : MeasureNames.Where(names.Contains).ToArray();
     }
 
     private static IEnumerable<string> ColumnsOf(string population, string measure) => measure switch
@@ -46,7 +51,8 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
     public IReadOnlyList<string> Columns =>
     [
         "variant", "seed", .. Targets, .. result.ThermaliseMs > 0 ? ["thermalised_from_cache"] : Array.Empty<string>(),
-        .. result.Variants[0].Populations.SelectMany(p => measures.SelectMany(m => ColumnsOf(p.Label, m))),
+        .. result.Variants[0].Populations.SelectMany(p => measures.Where(m => m != "pyloric").SelectMany(m => ColumnsOf(p.Label, m))),
+        .. measures.Contains("pyloric") ? PyloricColumns : Array.Empty<string>(),
     ];
 
     /// <summary>Writes every file into <paramref name="folder"/>; returns their paths.</summary>
@@ -68,7 +74,9 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
             var cells = new List<string> { v.Index.ToString(CultureInfo.InvariantCulture), v.Seed.ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(targets.Select(t => v.Parameters.Values.TryGetValue(t, out double x) ? Num(x) : ""));
             if (result.ThermaliseMs > 0) cells.Add(v.ThermalisedFromCache ? "true" : "false");
-            cells.AddRange(v.Populations.SelectMany(p => measures.SelectMany(m => Values(p, m))).Select(Num));
+            cells.AddRange(v.Populations.SelectMany(p => measures.Where(m => m != "pyloric").SelectMany(m => Values(p, m))).Select(Num));
+            if (v.Pyloric is { } r)
+                cells.AddRange([Num(r.Cycles), Num(r.TriphasicCycles), Num(r.PyloricCycles), Num(r.Period), r.IsTriphasic ? "true" : "false"]);
             text.AppendJoin(',', cells).Append('\n');
         }
         File.WriteAllText(path, text.ToString());

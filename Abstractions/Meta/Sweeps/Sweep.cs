@@ -102,6 +102,7 @@ public sealed class Sweep
         var outcome = runner.Run(specs, recorders, steps, options.OneByOne, readCouplingStates: false, progress is null ? null : f => progress("running", f));
         double runSeconds = clock.Elapsed.TotalSeconds;
 
+        int[]? pyloric = options.Pyloric is { } labels ? PyloricRecorders(neurons, labels) : null;
         var variants = new VariantResult[sets.Count];
         for (int v = 0; v < sets.Count; v++)
         {
@@ -112,6 +113,8 @@ public sealed class Sweep
                 Seed = specs[v].Seed,
                 Populations = neurons.Select((p, r) => VariantMeasures.Of(p.Label, p.Size, outcome.Spikes[r, v]!, steps * dt, dt, options.BurstMaxInterval)).ToArray(),
                 ThermalisedFromCache = fromCache[v],
+                Pyloric = pyloric is null ? null : Analysis.PyloricRhythm.Measure(FirstCell(outcome.Spikes[pyloric[0], v]!, dt),
+                    FirstCell(outcome.Spikes[pyloric[1], v]!, dt), FirstCell(outcome.Spikes[pyloric[2], v]!, dt), options.PyloricFrom, options.BurstMaxInterval),
                 Recording = recorded.Contains(v) ? Recording(specs[v], own, outcome, neurons.Length, v, dt) : null,
             };
         }
@@ -128,6 +131,18 @@ public sealed class Sweep
             LoadSeconds = outcome.LoadSeconds,
         };
     }
+
+    /// <summary>The positions (among the neuron populations) of the pacemaker, LP and PY populations; the error lists the labels.</summary>
+    private static int[] PyloricRecorders(PopulationSpec[] neurons, (string Pacemaker, string LP, string PY) labels) =>
+        new[] { labels.Pacemaker, labels.LP, labels.PY }.Select(label =>
+        {
+            int r = Array.FindIndex(neurons, p => p.Label == label);
+            return r >= 0 ? r : throw new InvalidParameterValueException(
+                $"The pyloric rhythm needs a neuron population labelled '{label}' (neuron populations: {string.Join(", ", neurons.Select(p => p.Label))}).");
+        }).ToArray();
+
+    private static double[] FirstCell(VariantSpikes spikes, double dt) =>
+        spikes.Cells.Select((c, i) => (c, i)).Where(x => x.c == 0).Select(x => spikes.Steps[x.i] * dt).ToArray();
 
     /// <summary>Builds and resolves every variant: its own simulation, seed and values, checked as a run would check them.</summary>
     private (NetworkSpec[] Specs, EngineOptions Engine) Resolve(IReadOnlyList<ParameterSet> sets)

@@ -9,4 +9,11 @@ public sealed record SweepOptions
     public bool OneByOne { get; init; }
     /// <summary>The largest interval (ms) between spikes of one burst, for the burst measures.</summary>
     public double BurstMaxInterval { get; init; } = Analysis.Bursts.DefaultMaxInterval;
+    /// <summary>
+    /// The labels of the pacemaker (PD or AB/PD), LP and PY populations when each variant's pyloric rhythm is to be measured
+    /// (<see cref="VariantResult.Pyloric"/>, from the first cell of each), or null.
+    /// </summary>
+    public (string Pacemaker, string LP, string PY)? Pyloric { get; init; }
+    /// <summary>Spikes before this time (ms) of the measured run are left out of the pyloric rhythm: the transient.</summary>
+    public double PyloricFrom { get; init; }
 }

@@ -36,6 +36,8 @@ public sealed class VariantResult
     public required ulong Seed { get; init; }
     /// <summary>Measures per neuron population, in population order (spike sources have none).</summary>
     public required IReadOnlyList<PopulationMeasures> Populations { get; init; }
+    /// <summary>Its pyloric rhythm when <see cref="SweepOptions.Pyloric"/> was given, else null.</summary>
+    public Analysis.PyloricRhythm? Pyloric { get; init; }
     /// <summary>Whether its thermalised state came from the cache.</summary>
     public bool ThermalisedFromCache { get; init; }
     /// <summary>The network's recorded data, when this variant was asked for (<see cref="SweepOptions.RecordVariants"/>), else null.</summary>

@@ -75,6 +75,6 @@ public sealed class SweepCommandTests
         string sets = temp.File("sets.csv", Sets);
         var (exit, _, stderr) = Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "--measure", "cv", "-o", temp.Path, "-q");
         exit.Should().Be(1);
-        stderr.Should().Contain("unknown measure 'cv' (measures: spikes, rate, burst-period, spikes-per-burst, activity)");
+        stderr.Should().Contain("unknown measure 'cv' (measures: spikes, rate, burst-period, spikes-per-burst, activity, pyloric)");
     }
 }
