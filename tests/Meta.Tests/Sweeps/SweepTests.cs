@@ -35,6 +35,35 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public void A_network_that_draws_while_running_runs_its_variants_one_by_one_with_their_own_seeds()
+    {
+        static void Build(Simulation sim)
+        {
+            var input = sim.CreatePopulation(3, new CellType("SpikeSourcePoisson").With("rate", 80.0), "input");
+            var cells = sim.CreatePopulation(2, new CellType("IF_curr_exp"), "cells");
+            sim.Connect(input, cells, new Meta.Projections.Connectors.AllToAllConnector(), new Meta.Projections.StaticSynapse(1.0, 1.0), "excitatory");
+            cells.Record("spikes");
+        }
+        ParameterSet[] sets = [ParameterSet.Of(("cells.tau_m", 10)) with { Seed = 3 }, ParameterSet.Of(("cells.tau_m", 10)) with { Seed = 4 }];
+        var result = new Sweep(new CpuBackend(), Build, Options).Run(sets, 300, new SweepOptions { RecordVariants = [0, 1] });
+
+        result.Batched.Should().BeFalse();
+        result.BatchRefusal.Should().Contain("population 'input' is a random spike source (poisson)");
+        for (int v = 0; v < sets.Length; v++)
+        {
+            using var sim = new Simulation(new CpuBackend(), Options with { Seed = sets[v].Seed!.Value });
+            Build(sim);
+            VariantTargets.Apply(sim, sets[v]);
+            sim.Run(300);
+            result.Variants[v]["cells"].SpikeCounts.Should().Equal(sim.Populations[1].GetSpikeCounts());
+            result.Variants[v].Recording!.Spikes[0].Times.Should().BeEquivalentTo(
+                sim.Populations[1].GetData().Segments[0].SpikeTrains.Select(t => t.Times), o => o.WithStrictOrdering());
+        }
+        result.Variants[0].Recording!.Spikes[0].Times[0].Should().NotEqual(result.Variants[1].Recording!.Spikes[0].Times[0],
+            "the seeds differ, so the Poisson inputs do");
+    }
+
+    [Fact]
     public void Mean_rate_is_spikes_per_cell_per_second()
     {
         var result = NewSweep().Run([SweepNetwork.Sets[1]], 500);
