@@ -65,7 +65,7 @@ internal sealed class BatchRunner(IBackend backend, EngineOptions engineOptions)
             RunGroup(program, variants, recorders, group, steps, readCouplingStates, outcome,
                 progress is null ? null : f => progress((done + f) / variants.Count));
         }
-        outcome.Batched = variants.Count == 1;
+        outcome.Batched = variants.Count == 1 && !oneByOne;
         return outcome;
     }
 
