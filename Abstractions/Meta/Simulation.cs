@@ -220,7 +220,7 @@ public sealed partial class Simulation : IDisposable
         LoadSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private void CheckCapabilities(NetworkSpec spec)
+    internal void CheckCapabilities(NetworkSpec spec)
     {
         var caps = Backend.Descriptor.Capabilities;
         string name = Backend.Descriptor.Name;

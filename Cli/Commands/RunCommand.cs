@@ -138,7 +138,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         return stop is null ? CliApp.Success : CliApp.Interrupted;
     }
 
-    private IBackend FindBackend(PluginCatalog catalog, string name)
+    internal static IBackend FindBackend(PluginCatalog catalog, string name)
     {
         if (catalog.TryGet(name, out var backend)) return backend;
         string available = catalog.Names.Count == 0 ? "none" : string.Join(", ", catalog.Names);

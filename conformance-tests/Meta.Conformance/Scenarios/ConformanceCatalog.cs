@@ -25,6 +25,7 @@ public static class ConformanceCatalog
         .. CouplingScenarios.All(),
         .. CompartmentScenarios.All(),
         .. KernelCacheScenarios.All(),
+        .. SweepScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 
