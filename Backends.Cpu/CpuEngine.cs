@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
+using Meta.Backends.Cpu.Couplings;
 using Meta.Backends.Cpu.Synapses;
 
 namespace Meta.Backends.Cpu;
@@ -30,6 +31,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private bool _smallNetwork;
     private int _stepSlot;
     private long _stepIndex;
+    private CouplingRunner? _couplings;
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -40,8 +42,15 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override bool ContinuousCoupling => true;
 
-    /// <summary>The state buffer itself (padded past the last cell); the coupling reads it between steps and does not keep it.</summary>
-    protected override double[] ReadCellState(int group, string name) => ((NeuronGroup)_groups[group]).State(name);
+    protected override bool CanReadCellStates => true;
+
+    protected override double[] ReadCellState(int group, string name) => (double[])((NeuronGroup)_groups[group]).State(name).Clone();
+
+    protected override void Couple(long k) => _couplings!.Step(Program.Timestep);
+
+    protected override double[] ReadCouplingBuffer(int coupling, string name) => _couplings!.Read(coupling, name);
+
+    protected override void WriteCouplingBuffer(int coupling, string name, double[] values) => _couplings!.Write(coupling, name, values);
 
     protected override void OnLoad(StepProgram program)
     {
@@ -66,6 +75,10 @@ internal sealed class CpuEngine(int threads) : StepEngine
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory(slots) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
+        // The state arrays are looked up every step: an update may replace a group's arrays.
+        _couplings = CouplingOrder is { } order
+            ? new CouplingRunner(program, order, (g, name) => ((NeuronGroup)_groups[g]).State(name), g => ((NeuronGroup)_groups[g]).Injected, CountKernel)
+            : null;
     }
 
     protected override void BeginRun(long start, long end, long firstSample)
@@ -90,7 +103,9 @@ internal sealed class CpuEngine(int threads) : StepEngine
     protected override void InjectionChanged(int group)
     {
         var host = Injection.Of(group)!;
-        host.CopyTo(((NeuronGroup)_groups[group]).Injected, 0);
+        // A coupling target's injected current is its sources' plus the coupling's, written by the coupling every step.
+        if (_couplings?.IsTarget(group) == true) _couplings.SetSources(group, host);
+        else host.CopyTo(((NeuronGroup)_groups[group]).Injected, 0);
     }
 
     protected override void TakeSamples(long s)

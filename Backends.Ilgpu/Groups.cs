@@ -12,6 +12,7 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
 {
     private readonly Dictionary<System.Reflection.MethodInfo, Action<KernelConfig, NeuronArgs<T>>> _neuronKernels = [];
     private readonly Dictionary<System.Reflection.MethodInfo, Action<KernelConfig, SynapseArgs<T>>> _synapseKernels = [];
+    private readonly Dictionary<System.Reflection.MethodInfo, Action<KernelConfig, CouplingArgs<T>>> _couplingKernels = [];
     private Action<KernelConfig, HistoryArgs>? _history;
 
     public Accelerator Accelerator => device.Accelerator;
@@ -42,6 +43,14 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
     {
         if (!_synapseKernels.TryGetValue(method, out var kernel))
             _synapseKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<SynapseArgs<T>>>());
+        return kernel;
+    }
+
+    /// <summary>The compiled coupling kernel <paramref name="method"/> loaded on this device (once per engine).</summary>
+    public Action<KernelConfig, CouplingArgs<T>> CouplingKernel(System.Reflection.MethodInfo method)
+    {
+        if (!_couplingKernels.TryGetValue(method, out var kernel))
+            _couplingKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<CouplingArgs<T>>>());
         return kernel;
     }
 
@@ -127,6 +136,8 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
     public CellKernel Kernel { get; private set; } = null!;
     public ArrayView<int> SpikeList => _spikeList.View;
     public ArrayView<int> SpikeCount => _spikeCount.View;
+    /// <summary>The injected current the kernel reads (nA per cell).</summary>
+    public ArrayView<T> Injected => _injectedDevice.View;
 
     /// <summary>The state row of <paramref name="name"/>.</summary>
     public int StateIndex(string name)
@@ -135,7 +146,7 @@ internal sealed class NeuronGroup<T> : CellGroup, IDeviceSpikes where T : unmana
         return k >= 0 ? k : throw new NonExistentParameterException(name, Program.ModelName, States);
     }
 
-    /// <summary>Copies state <paramref name="name"/> of every cell to the host (waits for the device), as doubles.</summary>
+    /// <summary>The values of state <paramref name="name"/> of every cell, copied to the host as doubles.</summary>
     public double[] ReadState(string name)
     {
         var host = new T[Size];

@@ -33,6 +33,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private PlasticTable<T>[] _plastic = [];
     private SpikeHistory<T>?[] _history = [];
     private List<SynapseTable<T>>[] _outgoing = [];
+    private DeviceCouplings<T>? _couplings;
     private Action<KernelConfig, DeliveryArgs<T>> _deliver = null!;
     private Action<KernelConfig, RecordArgs<T>> _record = null!;
 
@@ -66,7 +67,15 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 
     protected override bool ContinuousCoupling => true;
 
+    protected override bool CanReadCellStates => true;
+
     protected override double[] ReadCellState(int group, string name) => ((NeuronGroup<T>)_groups[group]).ReadState(name);
+
+    protected override void Couple(long k) => _couplings!.Step(_state!.View);
+
+    protected override double[] ReadCouplingBuffer(int coupling, string name) => _couplings!.Read(coupling, name);
+
+    protected override void WriteCouplingBuffer(int coupling, string name, double[] values) => _couplings!.Write(coupling, name, values);
 
     protected override void OnLoad(StepProgram program)
     {
@@ -111,6 +120,10 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i)
             ? new SpikeHistory<T>(g.Size, g is HostScheduleGroup<T>, _ctx) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
+        _couplings?.Dispose();
+        _couplings = CouplingOrder is { } order
+            ? new DeviceCouplings<T>(program, order, _groups.Select(g => g as NeuronGroup<T>).ToArray(), _ctx, CountKernel)
+            : null;
         _acc.Synchronize();
     }
 
@@ -219,7 +232,12 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 
     // ---- Current sources: the host follows the schedules and uploads a group's currents when they change. ----
 
-    protected override void InjectionChanged(int group) => ((NeuronGroup<T>)_groups[group]).UploadInjected(Injection.Of(group)!);
+    protected override void InjectionChanged(int group)
+    {
+        // A coupling target's injected current is its sources' plus the coupling's, written on the device every step.
+        if (_couplings?.IsTarget(group) == true) _couplings.SetSources(group, Injection.Of(group)!);
+        else ((NeuronGroup<T>)_groups[group]).UploadInjected(Injection.Of(group)!);
+    }
 
     // ---- Recording ----
 
@@ -414,6 +432,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         // Null-safe: a Load that failed half-way leaves some groups unset.
         foreach (var t in _tables) t?.Dispose();
         foreach (var t in _plasticByIndex) t?.Dispose();
+        _couplings?.Dispose();
         foreach (var h in _history) h?.Dispose();
         foreach (var g in _groups) g?.Dispose();
         foreach (var d in new IDisposable?[] { _state, _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth,

@@ -1,5 +1,6 @@
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
+using Meta.Backends.Torch.Couplings;
 using Meta.Backends.Torch.Delivery;
 using Meta.Backends.Torch.Expressions;
 using Meta.Backends.Torch.Groups;
@@ -31,6 +32,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     private PlasticProjection?[] _plasticOf = [];
     private PlasticProjection[] _plastic = [];
     private SpikeHistory?[] _history = [];
+    private TensorCouplings? _couplings;
 
     protected override string BackendName => TorchBackend.BackendName;
 
@@ -40,7 +42,23 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override bool ContinuousCoupling => true;
 
+    protected override bool CanReadCellStates => true;
+
     protected override double[] ReadCellState(int group, string name) => ((NeuronGroup)_unitOf[group].Unit).ReadState(_unitOf[group].Member, name);
+
+    protected override void Couple(long k) => _couplings!.Step(Program.Timestep);
+
+    protected override double[] ReadCouplingBuffer(int coupling, string name)
+    {
+        using var scope = Inference();
+        return _couplings!.Read(coupling, name);
+    }
+
+    protected override void WriteCouplingBuffer(int coupling, string name, double[] values)
+    {
+        using var scope = Inference();
+        _couplings!.Write(coupling, name, values);
+    }
 
     protected override IDisposable? StepScope(long s) => torch.NewDisposeScope();
 
@@ -95,6 +113,9 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         // may emit a cell several times in one index.
         _history = _units.Select(u => _plastic.Any(p => p.PreUnit == u || p.PostUnit == u)
             ? new SpikeHistory(u.Size, program.RingSlots, u is HostScheduleUnit, ctx.Device) : null).ToArray();
+        _couplings = CouplingOrder is { } order
+            ? new TensorCouplings(program, order, g => ((NeuronGroup)_unitOf[g].Unit, _unitOf[g].Unit.PopulationOffsets[_unitOf[g].Member]), ctx, CountKernel)
+            : null;
     }
 
     protected override void BeginRun(long start, long end, long firstSample)
@@ -114,8 +135,13 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         }).ToArray();
     }
 
-    protected override void InjectionChanged(int group) =>
-        ((NeuronGroup)_unitOf[group].Unit).SetInjected(_unitOf[group].Member, Injection.Of(group)!, Injection.Targets(group));
+    protected override void InjectionChanged(int group)
+    {
+        var (unit, member) = _unitOf[group];
+        // A coupling target's injected current is its sources' plus the coupling's, written by the coupling every step.
+        if (_couplings?.IsTarget(group) == true) _couplings.SetSources(group, Injection.Of(group)!);
+        ((NeuronGroup)unit).SetInjected(member, Injection.Of(group)!, Injection.Targets(group));
+    }
 
     protected override void Advance(long k)
     {
@@ -221,6 +247,8 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         foreach (var t in _tables) t.Dispose();
         foreach (var p in _plastic) p.Dispose();
         foreach (var h in _history) h?.Dispose();
+        _couplings?.Dispose();
+        _couplings = null;
         foreach (var u in _units) u.Dispose();
         _plasticOf = [];
         _plastic = [];

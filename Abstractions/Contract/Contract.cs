@@ -8,8 +8,10 @@ public static class Contract
     /// <summary>
     /// The contract version this assembly defines. Being a constant, it is compiled into every plugin, so the
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
+    /// Version 6: a backend with continuous coupling runs it itself (<c>StepEngine.Couple</c>, <c>ReadCouplingBuffer</c>,
+    /// <c>WriteCouplingBuffer</c>) instead of handing its cell states to the host (<c>ReadCellState</c>, removed).
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 }
 
 /// <summary>

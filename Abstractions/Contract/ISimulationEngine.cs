@@ -97,6 +97,41 @@ public sealed class RunResult
     public required IReadOnlyList<SpikeBlock> Spikes { get; init; }
     /// <summary>Samples per analog recorder.</summary>
     public required IReadOnlyList<SampleBlock> Samples { get; init; }
+    /// <summary>A cell state that was NaN or infinite when the run ended, or null when every state was finite.</summary>
+    public StateDivergence? Divergence { get; init; }
+
+    /// <summary>This result with <see cref="Divergence"/> set.</summary>
+    public RunResult WithDivergence(StateDivergence? divergence) => new()
+    {
+        StartStep = StartStep,
+        EndStep = EndStep,
+        Spikes = Spikes,
+        Samples = Samples,
+        Divergence = divergence,
+    };
+}
+
+/// <summary>A cell state found diverged (<see cref="IsDiverged"/>).</summary>
+/// <param name="Group">The neuron group (population) of the cell.</param>
+/// <param name="Cell">The cell's index in its group.</param>
+/// <param name="State">The state variable.</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Step">The step at which it was found.</param>
+public sealed record StateDivergence(int Group, int Cell, string State, double Value, long Step)
+{
+    /// <summary>The largest membrane potential magnitude (mV) taken as physical: 10 V across a membrane is a numerical runaway.</summary>
+    public const double RunawayPotentialMv = 1e4;
+
+    /// <summary>
+    /// Whether <paramref name="value"/> of state <paramref name="state"/> has diverged: NaN or infinite, or, for a membrane
+    /// potential (by Meta's naming convention a state <c>v</c> or <c>compartment.v</c>, in mV), beyond ±<see cref="RunawayPotentialMv"/>.
+    /// </summary>
+    public static bool IsDiverged(string state, double value) =>
+        !double.IsFinite(value) || (IsMembranePotential(state) && Math.Abs(value) > RunawayPotentialMv);
+
+    /// <summary>Whether <paramref name="state"/> names a membrane potential (<c>v</c> or <c>compartment.v</c>).</summary>
+    public static bool IsMembranePotential(string state) =>
+        state == "v" || (state is not null && state.EndsWith(".v", StringComparison.Ordinal));
 }
 
 /// <summary>Spikes recorded by one recorder: parallel arrays, in time order.</summary>

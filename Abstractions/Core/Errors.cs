@@ -49,3 +49,23 @@ public sealed class BackendNotFoundException(string name, IEnumerable<string> av
 
 /// <summary>A combination of model components that no model implements (PyNN's <c>NoModelAvailableError</c>).</summary>
 public sealed class NoModelAvailableException(string message) : MetaException(message);
+
+/// <summary>
+/// A state that became NaN or infinite, or a membrane potential that ran away (beyond ±10⁴ mV), during a run. The run stops
+/// at the end of the run call that found it; everything recorded until then is kept. The message names the population,
+/// the cell, the variable, the time and the value.
+/// </summary>
+public sealed class SimulationDivergedException(string message, string population, int cell, string variable, double timeMs, double value)
+    : MetaException(message)
+{
+    /// <summary>The population's label.</summary>
+    public string Population { get; } = population;
+    /// <summary>The cell's index in its population.</summary>
+    public int Cell { get; } = cell;
+    /// <summary>The state variable.</summary>
+    public string Variable { get; } = variable;
+    /// <summary>The time (ms) of the first sample found diverged.</summary>
+    public double TimeMs { get; } = timeMs;
+    /// <summary>The value found.</summary>
+    public double Value { get; } = value;
+}

@@ -172,6 +172,12 @@ public sealed partial class Simulation : IDisposable
 
     private readonly List<string> _warnings = [];
 
+    /// <summary>Adds a warning to <see cref="Warnings"/> unless it is there already.</summary>
+    internal void AddWarning(string warning)
+    {
+        if (!_warnings.Contains(warning)) _warnings.Add(warning);
+    }
+
     private void Advance(long steps, Action<double>? progress)
     {
         EnsureLoaded();
@@ -184,6 +190,16 @@ public sealed partial class Simulation : IDisposable
         _step = result.EndStep;
         Recorders.Append(result);
         RecordCurrents(from, _step);
+        ThrowIfDiverged(result);
+    }
+
+    /// <summary>Stops with a <see cref="SimulationDivergedException"/> when the run left a diverged state (docs/semantics.md, "Divergence").</summary>
+    private void ThrowIfDiverged(Backends.RunResult result)
+    {
+        if (Recorders.FirstDivergedSample(result) is { } sample)
+            throw Diagnostics.DivergenceCheck.Diverged(sample.Population, sample.Cell, sample.Variable, sample.Step * Timestep, sample.Value, atRunEnd: false);
+        if (result.Divergence is { } d)
+            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: true);
     }
 
     private void EnsureLoaded()
@@ -204,7 +220,7 @@ public sealed partial class Simulation : IDisposable
         LoadSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private void CheckCapabilities(NetworkSpec spec)
+    internal void CheckCapabilities(NetworkSpec spec)
     {
         var caps = Backend.Descriptor.Capabilities;
         string name = Backend.Descriptor.Name;

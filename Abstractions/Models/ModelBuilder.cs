@@ -38,9 +38,14 @@ public sealed class ModelBuilder(string name)
     public ModelBuilder Describe(string description) { _description = description; return this; }
 
     /// <summary>Adds a scalar parameter.</summary>
-    public ModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "")
+    /// <param name="parameterName">The name.</param>
+    /// <param name="defaultValue">The default value, in <paramref name="unit"/>.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="description">What it means.</param>
+    /// <param name="domain">The values it may take (<see cref="ParameterDomain.Any"/> when null); the default must lie in it.</param>
+    public ModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "", ParameterDomain? domain = null)
     {
-        _parameters.Add(new(parameterName, defaultValue, unit, description));
+        _parameters.Add(new(parameterName, defaultValue, unit, description) { Domain = ParameterDomains.Checked(parameterName, defaultValue, domain) });
         return this;
     }
 
@@ -48,10 +53,16 @@ public sealed class ModelBuilder(string name)
     /// Adds an array parameter of fixed length (PyNN's <c>ArrayParameter</c>); equations use its elements as
     /// <c>NAME__0</c>, <c>NAME__1</c>, ... (<see cref="ParameterDefinition.ElementName"/>).
     /// </summary>
-    public ModelBuilder ArrayParameter(string parameterName, double[] defaults, string unit, string description = "")
+    /// <param name="parameterName">The name.</param>
+    /// <param name="defaults">The default elements (their count is the array's length).</param>
+    /// <param name="unit">The unit of each element.</param>
+    /// <param name="description">What it means.</param>
+    /// <param name="domain">The values each element may take (<see cref="ParameterDomain.Any"/> when null).</param>
+    public ModelBuilder ArrayParameter(string parameterName, double[] defaults, string unit, string description = "", ParameterDomain? domain = null)
     {
         ArgumentNullException.ThrowIfNull(defaults);
-        _parameters.Add(new(parameterName, double.NaN, unit, description, ParameterShape.Array, defaults.ToArray()));
+        foreach (double d in defaults) ParameterDomains.Checked(parameterName, d, domain);
+        _parameters.Add(new(parameterName, double.NaN, unit, description, ParameterShape.Array, defaults.ToArray()) { Domain = domain ?? ParameterDomain.Any });
         return this;
     }
 

@@ -54,6 +54,9 @@ public sealed record ParameterDefinition(string Name, double Default, string Uni
 
     /// <summary>For sequence parameters, the default sequence of every cell (empty when null, as for <c>spike_times</c>).</summary>
     public IReadOnlyList<double>? DefaultSequence { get; init; }
+
+    /// <summary>The values this parameter (each element, for arrays and sequences) may take; <see cref="ParameterDomain.Any"/> by default.</summary>
+    public ParameterDomain Domain { get; init; } = ParameterDomain.Any;
 }
 
 /// <summary>A state variable: name, initial value (an expression of parameters), unit.</summary>

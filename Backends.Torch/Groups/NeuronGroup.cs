@@ -81,6 +81,14 @@ internal sealed class NeuronGroup : ISpikeUnit
     public Tensor State(string name) => _states.TryGetValue(name, out var t) ? t
         : throw new NonExistentParameterException(name, _members[0].Program.ModelName, _states.Keys);
 
+    /// <summary>The values of state <paramref name="name"/> of population <paramref name="member"/>'s cells, copied to the host as doubles.</summary>
+    public double[] ReadState(int member, string name)
+    {
+        var m = _members[member];
+        using var part = State(name).narrow(0, m.Offset, m.Size).to_type(ScalarType.Float64).cpu();
+        return part.data<double>().ToArray();
+    }
+
     /// <summary>The cells that spiked at the end of the last step (time index s &gt; 0), or null.</summary>
     public Tensor? Emit(long s)
     {
@@ -111,16 +119,6 @@ internal sealed class NeuronGroup : ISpikeUnit
     private Tensor? AsMask(Segment s) =>
         !s.Spiked.IsConstant ? s.Spiked.Tensor : s.Spiked.Constant == 0 ? null : torch.ones(s.Size, ScalarType.Bool, _ctx.Device);
 
-    /// <summary>
-    /// State <paramref name="name"/> of population <paramref name="member"/>'s cells, copied to the host as doubles. Call inside
-    /// a step's dispose scope, which releases the temporary tensors.
-    /// </summary>
-    public double[] ReadState(int member, string name)
-    {
-        var m = _members[member];
-        return State(name).narrow(0, m.Offset, m.Size).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-    }
-
     /// <summary>Population <paramref name="member"/>'s injected currents (nA per cell), uploaded before the next step.</summary>
     public void SetInjected(int member, double[] values, bool targeted)
     {
@@ -130,6 +128,12 @@ internal sealed class NeuronGroup : ISpikeUnit
         if (m.Injected == targeted) return;
         m.Injected = targeted;
         foreach (var s in _segments) s.BindInjection();
+    }
+
+    /// <summary>Uploads the injected currents set since the last upload now (the couplings then write their populations' slices).</summary>
+    public void FlushInjected()
+    {
+        if (_injectionChanged) UploadInjected();
     }
 
     /// <summary>

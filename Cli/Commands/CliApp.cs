@@ -85,7 +85,7 @@ public sealed class CliApp
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>The command tree: run, backends, conformance and help, each with its help text.</summary>
+    /// <summary>The command tree: run, sweep, backends, conformance and help, each with its help text.</summary>
     private Command Define(TextWriter stdout, TextWriter stderr)
     {
         // A plain command named "meta" rather than a RootCommand, which would take the executable's name (Meta.Cli).
@@ -96,22 +96,24 @@ public sealed class CliApp
         root.Options.Add(helpOption);
         root.Options.Add(version);
         var run = RunCommand.Define(this, stdout, stderr);
+        var sweep = SweepCommand.Define(this, stdout, stderr);
         var backends = BackendsCommand.Define(this, stdout, stderr);
         var conformance = ConformanceCommand.Define(this, stdout, stderr);
         var help = new Command("help", "show the help of meta or of a command");
         var topic = new Argument<string?>("COMMAND") { Description = "the command", Arity = ArgumentArity.ZeroOrOne };
-        topic.AcceptOnlyFromAmong("run", "backends", "conformance");
+        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance");
         help.Arguments.Add(topic);
         help.SetAction(parsed => ShowHelp(root, parsed.GetValue(topic) is { } name ? root.Subcommands.First(c => c.Name == name) : root,
             parsed.InvocationConfiguration));
         root.Subcommands.Add(run);
+        root.Subcommands.Add(sweep);
         root.Subcommands.Add(backends);
         root.Subcommands.Add(conformance);
         root.Subcommands.Add(help);
 
         helpOption.Action = new HelpWithEpilogue((HelpAction)helpOption.Action!, new Dictionary<Command, string>
         {
-            [root] = HelpTexts.Main, [run] = HelpTexts.Run, [backends] = HelpTexts.Backends, [conformance] = HelpTexts.Conformance,
+            [root] = HelpTexts.Main, [run] = HelpTexts.Run, [sweep] = HelpTexts.Sweep, [backends] = HelpTexts.Backends, [conformance] = HelpTexts.Conformance,
         });
         return root;
     }

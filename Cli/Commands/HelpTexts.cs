@@ -41,6 +41,29 @@ internal static class HelpTexts
 
         """;
 
+    public const string Sweep =
+        """
+
+        Parameter sets (--sets): CSV with a header of targets and one row of numbers per variant, e.g.
+          E.tau_m,E.i_offset,seed
+          10,0.5,1
+        or JSON: [{"E.tau_m": 10, "seed": 1}, ...], {"sets": [...]} or {"grid": {"E.tau_m": [10, 20], ...}}.
+        A target is POPULATION.PARAMETER, POPULATION.STATE (its initial value) or PROJECTION.weight|delay;
+        'seed' gives the variant its own seed. All variants run as one batch (one compile, one run) unless the
+        network draws random numbers while running; then they run one by one (summary.json says why).
+
+        Output (in the --out folder):
+          sweep.csv                one row per variant: variant, seed, the targets, then per neuron population
+                                   the measures (POP.spikes, POP.rate_hz, POP.burst_period_ms, POP.spikes_per_burst,
+                                   POP.silent, POP.tonic, POP.bursting: cells of each activity class)
+          summary.json             network, backend, batched or not, durations, cache hits, timings, the table's columns
+          variant-<i>.npz          for each --record-variants i: the network's recordings of that variant
+                                   (<pop>.spike_times, <pop>.spike_cells, <pop>.<var> samples x cells, <pop>.<var>_times)
+
+        Exit codes: 0 success, 1 error, 2 wrong command line.
+
+        """;
+
     public const string Backends =
         """
 

@@ -28,6 +28,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         var threads = CommonOptions.Number<uint>("--threads", "N", "worker threads for the backend (default: the backend decides)", "a non-negative integer");
         var noPlots = new Option<bool>("--no-plots") { Description = "write data and summary.json only" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing but errors" };
+        var maxRecording = CommonOptions.Number<double>("--max-recording", "GB",
+            "refuse to run when the recorded signals would exceed this many GB (default: half the available memory)", "a positive number of GB", g => g > 0);
         var manifest = new Option<string[]>("--manifest")
         {
             Description = "SONATA configs: set a manifest variable, e.g. '$COMPONENT_DIR=../components' (repeatable)", HelpName = "$NAME=DIR",
@@ -40,7 +42,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         };
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, manifest, components, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => new RunCommand(app, stdout, stderr).Execute(new RunSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
@@ -48,6 +50,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             {
                 Manifest = parsed.GetValue(manifest) ?? [],
                 Components = parsed.GetValue(components) ?? [],
+                MaxRecordingGigabytes = parsed.GetValue(maxRecording),
             }));
         return command;
     }
@@ -84,6 +87,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
             double build = clock.Elapsed.TotalSeconds;
             var s = built.Simulation;
+            if (RecordingBudget.Check(s.Recorders.Estimate(duration), duration, a.MaxRecordingGigabytes) is { } large)
+                stderr.WriteLine($"warning: {large}");
             progress.Print(
                 $"network '{document.Name}': {Plural(built.Populations.Sum(p => (long)p.Size), "cell")} in {Plural(built.Populations.Count, "population")}, " +
                 $"{Plural(built.ConnectionCount, "connection")} in {Plural(s.Projections.Count, "projection")} (built in {ResultWriter.Seconds(build)})");
@@ -133,7 +138,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         return stop is null ? CliApp.Success : CliApp.Interrupted;
     }
 
-    private IBackend FindBackend(PluginCatalog catalog, string name)
+    internal static IBackend FindBackend(PluginCatalog catalog, string name)
     {
         if (catalog.TryGet(name, out var backend)) return backend;
         string available = catalog.Names.Count == 0 ? "none" : string.Join(", ", catalog.Names);
@@ -173,4 +178,7 @@ internal sealed record RunSettings(string File, string Backend, double? Duration
 
     /// <summary>Further folders for SONATA component files.</summary>
     public IReadOnlyList<string> Components { get; init; } = [];
+
+    /// <summary>The most the recorded signals may take, in GB (<c>--max-recording</c>); null for <see cref="RecordingBudget.DefaultLimitBytes"/>.</summary>
+    public double? MaxRecordingGigabytes { get; init; }
 }

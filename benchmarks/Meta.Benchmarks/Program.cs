@@ -5,7 +5,8 @@
 // Prints one JSON line per repetition (the same fields as shared/peers/va_*.py) and a summary.
 // With --bench cell --cell NAME it times N unconnected cells of one standard type under a DC step instead (the cost
 // of a cell type's update per cell and step). With --bench stdp (Song & Abbott 2000, N inputs onto one cell) or
-// --bench coba-stdp (COBA with plastic E→E) it times plastic synapses (StdpBenchmark.cs).
+// --bench coba-stdp (COBA with plastic E→E) it times plastic synapses (StdpBenchmark.cs). With --bench sweep --n N
+// [--dt 0.05] [--mode batch|one-by-one] it times a sweep of N single-cell Prinz (2004) variants (SweepBenchmark.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -16,7 +17,7 @@ using Meta.Plugins;
 var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
-    ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0",
+    ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0", ["mode"] = "batch", ["dt"] = "0.05",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -26,6 +27,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 }
 string backendName = options["backend"];
 if (options["bench"].Equals("cell", StringComparison.OrdinalIgnoreCase)) return CellBenchmark.Run(options);
+if (options["bench"].Equals("sweep", StringComparison.OrdinalIgnoreCase)) return SweepBenchmark.Run(options);
 if (options["bench"].Equals("stdp", StringComparison.OrdinalIgnoreCase) || options["bench"].Equals("coba-stdp", StringComparison.OrdinalIgnoreCase))
     return StdpBenchmark.Run(options);
 bool coba = options["bench"].Equals("COBA", StringComparison.OrdinalIgnoreCase);

@@ -9,7 +9,6 @@ namespace Meta.Backends.Runtime;
 /// </summary>
 public sealed class CurrentInjection
 {
-    private readonly double[]?[] _injected;
     private readonly double[]?[] _sourced;
     private readonly bool[] _coupled;
     private readonly List<int> _changed = [];
@@ -21,7 +20,6 @@ public sealed class CurrentInjection
     {
         ArgumentNullException.ThrowIfNull(program);
         _sourced = program.Groups.Select(g => g is NeuronGroupProgram n ? new double[n.Size] : null).ToArray();
-        _injected = (double[]?[])_sourced.Clone();
         _coupled = new bool[program.Groups.Count];
         _mark = new bool[program.Groups.Count];
         Program = program;
@@ -30,28 +28,16 @@ public sealed class CurrentInjection
     private StepProgram Program { get; }
 
     /// <summary>
-    /// The injected current of each cell of group <paramref name="group"/> (nA): the sources' currents plus, for a group that
-    /// receives coupling currents, those of the step (<see cref="SetCoupling"/>); null for spike sources.
+    /// The current the sources inject into each cell of group <paramref name="group"/> (nA); null for spike sources. For a
+    /// group that receives coupling currents (<see cref="Couple"/>), the backend adds those to it on its side every step.
     /// </summary>
-    public double[]? Of(int group) => _injected[group];
+    public double[]? Of(int group) => _sourced[group];
 
-    /// <summary>Marks the groups that receive coupling currents: their injected current becomes sources plus coupling.</summary>
+    /// <summary>Marks the groups that receive coupling currents (they count as targeted, <see cref="Targets"/>).</summary>
     public void Couple(IEnumerable<int> groups)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        foreach (int g in groups)
-        {
-            _coupled[g] = true;
-            _injected[g] = (double[])_sourced[g]!.Clone();
-        }
-    }
-
-    /// <summary>Sets the coupling currents of group <paramref name="group"/> for the coming step: its injected current becomes the sources' plus these.</summary>
-    public void SetCoupling(int group, double[] currents)
-    {
-        ArgumentNullException.ThrowIfNull(currents);
-        double[] sourced = _sourced[group]!, injected = _injected[group]!;
-        for (int i = 0; i < injected.Length; i++) injected[i] = sourced[i] + currents[i];
+        foreach (int g in groups) _coupled[g] = true;
     }
 
     /// <summary>The sources followed.</summary>
@@ -75,11 +61,10 @@ public sealed class CurrentInjection
     public IReadOnlyList<int> Seek(long step)
     {
         foreach (var a in _sourced) if (a is not null) Array.Clear(a);
-        for (int g = 0; g < _injected.Length; g++) if (_coupled[g]) Array.Clear(_injected[g]!);
         _schedule.Seek(step);
         for (int j = 0; j < _schedule.Sources.Count; j++) Add(j, _schedule.Amplitude(j));
         _changed.Clear();
-        for (int g = 0; g < _injected.Length; g++) if (_injected[g] is not null) _changed.Add(g);
+        for (int g = 0; g < _sourced.Length; g++) if (_sourced[g] is not null) _changed.Add(g);
         return _changed;
     }
 
@@ -101,11 +86,6 @@ public sealed class CurrentInjection
         var s = _schedule.Sources[source];
         var sourced = _sourced[s.Population]!;
         foreach (var c in s.Cells) sourced[c] += amplitude;
-        if (_coupled[s.Population])
-        {
-            var injected = _injected[s.Population]!;
-            foreach (var c in s.Cells) injected[c] += amplitude;
-        }
         return s.Population;
     }
 }

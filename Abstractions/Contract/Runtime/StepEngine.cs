@@ -63,12 +63,13 @@ public abstract class StepEngine : ISimulationEngine
                 throw new NotSupportedByBackendException(BackendName, $"Continuous coupling ('{g.Label}')");
         foreach (var c in program.Couplings) CheckCoupling(program, c);
         Program = program;
-        _coupling = program.Couplings.Count > 0 ? new CouplingEvaluator(program) : null;
+        CouplingOrder = program.Couplings.Count > 0 ? new CouplingLayout(program) : null;
+        _couplingInitial = program.Couplings.Select(c => c.Kernel.States.ToDictionary(n => n, n => CouplingBuffers.PerConnection(c, c.Values[n]))).ToArray();
         _synapseInitial.Clear();
         foreach (var p in program.Projections)
             if (p.Kernel is { } k) _synapseInitial[p.Index] = k.States.Where(p.Values.ContainsKey).ToDictionary(n => n, n => (double[])p.Values[n].Clone());
         Injection = new CurrentInjection(program);
-        if (_coupling is not null) Injection.Couple(_coupling.Targets);
+        if (CouplingOrder is not null) Injection.Couple(CouplingOrder.Targets);
         OnLoad(program);
         Injection.SetSources(program.CurrentSources);
         SetRecorders(program.Recorders);
@@ -102,7 +103,7 @@ public abstract class StepEngine : ISimulationEngine
                 using (StepScope(s))
                 {
                     foreach (int g in Injection.Advance(k)) InjectionChanged(g);
-                    Couple();
+                    if (CouplingOrder is not null) Couple(k);
                     Advance(k);
                     EmitAndDeliver(s);
                     TakeSamples(s);
@@ -110,7 +111,7 @@ public abstract class StepEngine : ISimulationEngine
                 _step = s;
                 if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
             }
-            return EndRun(start, end);
+            return EndRun(start, end).WithDivergence(FindDivergence());
         }
         catch when (begun)
         {
@@ -166,9 +167,14 @@ public abstract class StepEngine : ISimulationEngine
         }
         foreach (var (coupling, name, values) in update.Couplings)
         {
-            if (_coupling is null || coupling < 0 || coupling >= Program.Couplings.Count)
-                throw new ArgumentOutOfRangeException(nameof(update), coupling, "No such coupling.");
-            _coupling.Set(coupling, name, values);
+            var c = CouplingOf(coupling, nameof(update));
+            var buffer = c.Kernel.Buffer(name) ?? throw new NonExistentParameterException(name, c.Type, c.Kernel.Buffers.Select(b => b.Name));
+            ArgumentNullException.ThrowIfNull(values);
+            int expected = buffer.Storage == Storage.Uniform ? 1 : c.Count;
+            if (values.Length != expected) throw new ArgumentException($"Coupling '{c.Label}': buffer '{name}' needs {expected} values, got {values.Length}.", nameof(update));
+            var perConnection = CouplingBuffers.PerConnection(c, values);
+            WriteCouplingBuffer(coupling, name, perConnection);
+            if (buffer.Role == BufferRole.State) _couplingInitial[coupling][name] = perConnection;
         }
         if (update.CurrentSources is { } sources) Injection.SetSources(sources);
         if (update.Recorders is { } recorders) SetRecorders(recorders);
@@ -191,27 +197,22 @@ public abstract class StepEngine : ISimulationEngine
     /// <inheritdoc />
     public double[] ReadCoupling(int coupling, string name)
     {
-        if (_coupling is null || coupling < 0 || coupling >= Program.Couplings.Count)
-            throw new ArgumentOutOfRangeException(nameof(coupling), coupling, "No such coupling.");
-        return _coupling.Read(coupling, name);
+        var c = CouplingOf(coupling, nameof(coupling));
+        if (c.Kernel.Buffer(name) is null) throw new NonExistentParameterException(name, c.Type, c.Kernel.Buffers.Select(b => b.Name));
+        return ReadCouplingBuffer(coupling, name);
     }
 
-    private CouplingEvaluator? _coupling;
+    private Dictionary<string, double[]>[] _couplingInitial = [];
 
     /// <summary>
-    /// Step k's coupling currents (docs/semantics.md, "Continuous coupling"): from the start-of-step states read back with
-    /// <see cref="ReadCellState"/>, summed in <see cref="CouplingLayout"/> order, added to the target groups' injected
-    /// currents for this step and uploaded.
+    /// The order in which each cell's coupling currents are summed, and where each connection's currents go in the flat array
+    /// of terms (docs/semantics.md, "Continuous coupling"); null when the program has no coupling.
     /// </summary>
-    private void Couple()
-    {
-        if (_coupling is null) return;
-        _coupling.Step(ReadCellState, Program.Timestep, (group, currents) =>
-        {
-            Injection.SetCoupling(group, currents);
-            InjectionChanged(group);
-        });
-    }
+    protected CouplingLayout? CouplingOrder { get; private set; }
+
+    private CouplingProgram CouplingOf(int coupling, string parameter) =>
+        CouplingOrder is not null && coupling >= 0 && coupling < Program.Couplings.Count ? Program.Couplings[coupling]
+            : throw new ArgumentOutOfRangeException(parameter, coupling, "No such coupling.");
 
     private void CheckCoupling(StepProgram program, CouplingProgram c)
     {
@@ -227,12 +228,56 @@ public abstract class StepEngine : ISimulationEngine
         if (c.PostIndices.Length != c.PreIndices.Length) throw new ConnectionException($"Coupling '{c.Label}': pre and post index arrays differ in length.");
     }
 
-    /// <summary>Whether this backend runs couplings (<see cref="BackendFeatures.ContinuousCoupling"/>); such a backend implements <see cref="ReadCellState"/>.</summary>
+    /// <summary>
+    /// The first cell state that has diverged (<see cref="StateDivergence.IsDiverged"/>) at the end of a run, scanning groups, then states, then cells in order;
+    /// null when all are finite or the backend cannot read cell states (<see cref="CanReadCellStates"/>). Every state of every
+    /// neuron group is read once per run call (the command line cuts a run into about 50 such calls), so a diverging cell is
+    /// reported even when nothing records it.
+    /// </summary>
+    private StateDivergence? FindDivergence()
+    {
+        if (!CanReadCellStates) return null;
+        for (int g = 0; g < Program.Groups.Count; g++)
+        {
+            if (Program.Groups[g] is not NeuronGroupProgram n) continue;
+            foreach (var state in n.States)
+            {
+                var values = ReadCellState(g, state);
+                for (int i = 0; i < values.Length; i++)
+                    if (StateDivergence.IsDiverged(state, values[i])) return new StateDivergence(g, i, state, values[i], _step);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether this backend implements <see cref="ReadCellState"/>, which the end-of-run divergence scan uses.</summary>
+    protected virtual bool CanReadCellStates => false;
+
+    /// <summary>The current values of state <paramref name="name"/> of every cell of neuron group <paramref name="group"/>, as doubles (called between runs).</summary>
+    protected virtual double[] ReadCellState(int group, string name) =>
+        throw new NotSupportedByBackendException(BackendName, "Reading cell states");
+
+    /// <summary>
+    /// Whether this backend runs couplings (<see cref="BackendFeatures.ContinuousCoupling"/>); such a backend compiles each
+    /// <see cref="CouplingKernel"/> with its own emitter and implements <see cref="Couple"/>, <see cref="ReadCouplingBuffer"/>
+    /// and <see cref="WriteCouplingBuffer"/>.
+    /// </summary>
     protected virtual bool ContinuousCoupling => false;
 
-    /// <summary>The current values of state <paramref name="name"/> of every cell of neuron group <paramref name="group"/>, as doubles (called between steps).</summary>
-    protected virtual double[] ReadCellState(int group, string name) =>
-        throw new NotSupportedByBackendException(BackendName, "Continuous coupling (reading cell states)");
+    /// <summary>
+    /// Step k's couplings (docs/semantics.md, "Continuous coupling"), after the current sources' changes of step k were handed
+    /// over (<see cref="InjectionChanged"/>: for a group in <see cref="CouplingOrder"/>'s targets, those are the sources'
+    /// currents alone) and before the cells advance: from the start-of-step cell states and connection states, every
+    /// connection's currents in float64, then its states advanced; each target cell's injected current for the step becomes
+    /// its sources' current plus its terms summed from 0 in <see cref="CouplingOrder"/>'s order.
+    /// </summary>
+    protected virtual void Couple(long k) => throw new NotSupportedByBackendException(BackendName, "Continuous coupling");
+
+    /// <summary>Buffer <paramref name="name"/> of coupling <paramref name="coupling"/>, one value per connection (called between runs).</summary>
+    protected virtual double[] ReadCouplingBuffer(int coupling, string name) => throw new NotSupportedByBackendException(BackendName, "Continuous coupling");
+
+    /// <summary>Replaces buffer <paramref name="name"/> of coupling <paramref name="coupling"/> with one value per connection (called between runs).</summary>
+    protected virtual void WriteCouplingBuffer(int coupling, string name, double[] values) => throw new NotSupportedByBackendException(BackendName, "Continuous coupling");
 
     /// <summary>Whether this backend runs synapse kernels (<see cref="BackendFeatures.SynapseDynamics"/>); such a backend implements <see cref="PlasticSynapses"/>.</summary>
     protected virtual bool SynapseDynamics => false;
@@ -277,7 +322,9 @@ public abstract class StepEngine : ISimulationEngine
     {
         ArgumentNullException.ThrowIfNull(initialValues);
         OnReset(initialValues);
-        _coupling?.Reset();
+        // Coupling states return to their initial values too (the last ones set).
+        for (int c = 0; c < _couplingInitial.Length; c++)
+            foreach (var (name, values) in _couplingInitial[c]) WriteCouplingBuffer(c, name, values);
         // PyNN's reset(): synaptic state (weights included) returns to its initial values, the last ones set before a run.
         foreach (var (projection, states) in _synapseInitial) UpdateSynapses(projection, null, states);
         _step = 0;

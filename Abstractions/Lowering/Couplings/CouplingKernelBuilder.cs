@@ -26,7 +26,7 @@ public static class CouplingKernelBuilder
             var b = f.Derivative(ode.State);
             Expr s = new SymbolExpr(ode.State), dt = new SymbolExpr(KernelSymbols.Timestep);
             if (b is NumberExpr { Value: 0 }) { update.Add(new Store(ode.State, (s + dt * f).Simplify())); continue; }
-            string fl = $"__f_{ode.State}", bl = $"__b_{ode.State}";
+            string fl = KernelSymbols.Local($"f_{ode.State}"), bl = KernelSymbols.Local($"b_{ode.State}");
             update.Add(new Let(fl, f));
             update.Add(new Let(bl, b));
             Expr fs = new SymbolExpr(fl), bs = new SymbolExpr(bl);

@@ -94,7 +94,7 @@ public sealed class NeuronGroupLowering
     /// <summary>The value of every buffer the kernel declares (states from <paramref name="initial"/>, when given).</summary>
     private Dictionary<string, double[]> BufferValues(Dictionary<string, double[]> values, IReadOnlyDictionary<string, double[]>? initial)
     {
-        var derived = _derived.Evaluate(n => values[n][0]);
+        var derived = _derived.Evaluate(values, _population.Size);
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var b in _kernel.Buffers)
         {
@@ -103,7 +103,7 @@ public sealed class NeuronGroupLowering
                 if (initial is not null) result[b.Name] = (double[])initial[b.Name].Clone();
                 continue;
             }
-            if (b.Role == BufferRole.Derived) result[b.Name] = [derived[b.Name]];
+            if (b.Role == BufferRole.Derived) result[b.Name] = derived[b.Name];
             else if (b.Storage == Storage.Uniform) result[b.Name] = [values[b.Name][0]];
             else result[b.Name] = values[b.Name];
         }

@@ -23,8 +23,7 @@ internal sealed class NeuronKernelBuilder
 
     private readonly ModelDefinition _model;
     private readonly IntegrationPlan _plan;
-    private readonly Func<string, bool> _isUniform;
-    private readonly DerivedValues _derived = new();
+    private readonly DerivedValues _derived;
     private readonly ExpressionLowering _lowering;
     private readonly CallSharing _sharing = new();
     private readonly HashSet<string> _linear;
@@ -36,8 +35,10 @@ internal sealed class NeuronKernelBuilder
     {
         _model = model;
         _plan = IntegrationPlan.For(model);
-        _isUniform = name => isUniform(name) || _derived.Entries.Any(e => e.Name == name);
-        _lowering = new ExpressionLowering(_isUniform, _derived);
+        _derived = new DerivedValues(isUniform);
+        var values = model.KernelParameters.Concat(_plan.Coefficients.Select(c => c.Name)).Concat(model.Receptors.Select(r => ScaleName(r.Name)))
+            .Append(RefractoryStepsName).ToHashSet(StringComparer.Ordinal);
+        _lowering = new ExpressionLowering(n => values.Contains(n) || _derived.IsDerived(n), _derived);
         _linear = _plan.Linear.SelectMany(c => c.States).ToHashSet();
         _resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
     }
@@ -291,7 +292,7 @@ internal sealed class NeuronKernelBuilder
                 foreach (var n in e.Symbols())
                     if (IsBuffer(n) && seen.Add(n)) names.Add(n);
         }
-        return names.Select(n => new BufferDeclaration(n, RoleOf(n), _model.FindState(n) is not null || !_isUniform(n) ? Storage.PerCell : Storage.Uniform)).ToList();
+        return names.Select(n => new BufferDeclaration(n, RoleOf(n), _model.FindState(n) is not null || !_derived.IsUniform(n) ? Storage.PerCell : Storage.Uniform)).ToList();
     }
 
     private bool IsBuffer(string n) =>

@@ -51,6 +51,8 @@ public sealed class Population : CellCollection
             }
         }
         SpikeSources.Validate(model, Label, _parameters, _sequences);
+        foreach (var p in model.Parameters)
+            foreach (var name in p.KernelNames) CheckDomain(p, name, _parameters[name], i => $"cell {i}");
         foreach (var s in model.States)
         {
             _initial[s.Name] = new double[size];
@@ -126,6 +128,7 @@ public sealed class Population : CellCollection
         var target = _parameters[name];
         if (CellType.Model.Kind == ModelKind.SpikeSource)
             for (int i = 0; i < indices.Length; i++) SpikeSources.CheckValue(CellType.Model, name, values[i], $"in '{Label}' (cell {indices[i]})");
+        if (DefinitionOf(name) is { } definition) CheckDomain(definition, name, values, i => $"cell {indices[i]}");
         for (int i = 0; i < indices.Length; i++) target[indices[i]] = values[i];
         Simulation.MarkParameterChanged(this, name);
     }
@@ -156,6 +159,17 @@ public sealed class Population : CellCollection
             target[indices[i]] = values[i];
             set[indices[i]] = true;
         }
+    }
+
+    /// <summary>The parameter a kernel symbol belongs to: the scalar parameter itself, or the array parameter of an element.</summary>
+    private ParameterDefinition? DefinitionOf(string kernelName) =>
+        CellType.Model.FindParameter(kernelName) ?? CellType.Model.Parameters.FirstOrDefault(p => p.KernelNames.Contains(kernelName));
+
+    /// <summary>Refuses values outside the parameter's <see cref="ParameterDomain"/>, naming the cell type, population, cell and value.</summary>
+    private void CheckDomain(ParameterDefinition definition, string name, ReadOnlySpan<double> values, Func<int, string> cell)
+    {
+        if (ParameterDomains.FirstViolation(definition, name, values, $"{CellType.Name} in '{Label}'", cell) is { } message)
+            throw new InvalidParameterValueException(message);
     }
 
     internal IEnumerable<double> GetParameterAt(string name, int[] indices)

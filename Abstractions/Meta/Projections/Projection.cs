@@ -68,6 +68,7 @@ public sealed class Projection
                 postPositions[0, j], postPositions[1, j], postPositions[2, j]),
             Pre = pre,
             Post = post,
+            Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
         };
         var pairs = connector.Connect(context).ToArray();
         _pre = pairs.Select(p => p.Pre).ToArray();
@@ -110,6 +111,7 @@ public sealed class Projection
                     ? given.Evaluate(parameter.Name, _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
                     : parameter.Name == PostTimeConstant ? ReceptorTimeConstants(postCells, parameter.Default)
                     : Enumerable.Repeat(parameter.Default, _pre.Length).ToArray();
+                CheckDomain(parameter, values);
                 _synapseParameters[parameter.Name] = values;
             }
             foreach (var state in stateDefinitions.Where(st => st.Name != SynapseModel.WeightName))
@@ -322,12 +324,26 @@ public sealed class Projection
             case DendriticDelayFractionName:
                 throw new InvalidParameterValueException($"Projection '{Label}': {DendriticDelayFractionName} is fixed when the projection is created (a property of its synapse type).");
             default:
-                if (_synapseParameters.TryGetValue(attribute, out var parameter)) values.CopyTo(parameter, 0);
+                if (_synapseParameters.TryGetValue(attribute, out var parameter))
+                {
+                    if (ParameterDefinitions.FirstOrDefault(p => p.Name == attribute) is { } definition) CheckDomain(definition, values);
+                    values.CopyTo(parameter, 0);
+                }
                 else if (_synapseStates.TryGetValue(attribute, out var state)) values.CopyTo(state, 0);
                 else throw new NonExistentParameterException(attribute, Synapse.Name, AttributeNames);
                 break;
         }
         Simulation.MarkSynapseChanged(this, attribute);
+    }
+
+    private IReadOnlyList<ParameterDefinition> ParameterDefinitions => Synapse.Model?.Parameters ?? Coupling?.Coupling.Parameters ?? [];
+
+    /// <summary>Refuses synapse parameter values outside the parameter's domain, naming the projection, connection and value.</summary>
+    private void CheckDomain(ParameterDefinition definition, double[] values)
+    {
+        if (ParameterDomains.FirstViolation(definition, definition.Name, values, $"{Synapse.Name} in projection '{Label}'",
+                k => $"connection {k} (pre {_pre[k]} → post {_post[k]})") is { } message)
+            throw new InvalidParameterValueException(message);
     }
 
     private double[] Column(string attribute)
@@ -377,7 +393,9 @@ public sealed class Projection
         for (int k = 0; k < delays.Length; k++)
         {
             double d = delays[k];
-            if (double.IsNaN(d) || d < min - dt / 2 || d > max + dt / 2)
+            // As in PyNN, a delay below min_delay (or above max_delay) is an error, not rounded into range; the 1e-9 relative
+            // slack only absorbs decimal round-off such as 0.1 + 0.2.
+            if (double.IsNaN(d) || d < min - (1e-9 * min) || d > max + (1e-9 * max))
                 throw new ConnectionException(
                     $"Projection '{Label}': delay {d} ms is out of range [{min}, {(double.IsInfinity(max) ? "∞" : max)}] ms (min_delay, max_delay).");
             result[k] = Math.Max(1, Math.Round(d / dt)) * dt;

@@ -99,11 +99,60 @@ public sealed class RecorderRegistry
             IntervalSteps = e.IntervalSteps,
         }).ToArray();
 
+    /// <summary>
+    /// The analog samples the current recording settings will collect over the next <paramref name="durationMs"/> ms, and
+    /// their size as doubles (8 bytes each: in memory while the simulation holds them, and again in .npz files). Spike
+    /// trains are not counted: their size depends on the rates.
+    /// </summary>
+    public RecordingEstimate Estimate(double durationMs)
+    {
+        double dt = _simulation.Timestep;
+        long first = (long)Math.Round(_simulation.Time / dt), last = first + (long)Math.Round(durationMs / dt);
+        var parts = _entries.Where(e => e.Variable != "spikes" && e.Cells.Count > 0)
+            .Select(e =>
+            {
+                var spec = new RecorderSpec { Index = 0, Population = e.Population.Index, Variable = e.Variable, Cells = [], IntervalSteps = e.IntervalSteps };
+                double samples = (double)spec.SampleCount(first == 0 ? 0 : first + 1, last) * e.Cells.Count;
+                return new RecordingEstimate.Part(e.Population.Label, e.Variable, e.Cells.Count, samples);
+            }).ToArray();
+        return new RecordingEstimate(parts);
+    }
+
     private SegmentData Current(Population population)
     {
         if (!_data.TryGetValue(population, out var segments))
             _data[population] = segments = [new SegmentData(0)];
         return segments[^1];
+    }
+
+    /// <summary>
+    /// The earliest sample of <paramref name="result"/> that has diverged (<see cref="Diagnostics.DivergenceCheck.IsDiverged"/>):
+    /// its population, cell, variable, step and value; null when all are sound.
+    /// </summary>
+    internal (Population Population, int Cell, string Variable, long Step, double Value)? FirstDivergedSample(RunResult result)
+    {
+        (Population, int, string, long, double)? first = null;
+        foreach (var block in result.Samples)
+        {
+            var entry = _entries[block.Recorder];
+            string? unit = entry.Population.CellType.Model.FindState(entry.Variable)?.Unit;
+            var cells = entry.Cells.ToArray();
+            if (cells.Length == 0) continue;
+            for (int row = 0; row < block.Count; row++)
+            {
+                long step = block.FirstStep + ((long)row * entry.IntervalSteps);
+                if (first is { } f && f.Item4 <= step) break;
+                for (int c = 0; c < cells.Length; c++)
+                {
+                    double v = block.Values[(row * cells.Length) + c];
+                    if (!Diagnostics.DivergenceCheck.IsDiverged(entry.Variable, unit, v)) continue;
+                    first = (entry.Population, cells[c], entry.Variable, step, v);
+                    break;
+                }
+                if (first is { } found && found.Item4 == step) break;
+            }
+        }
+        return first;
     }
 
     internal void Append(RunResult result)

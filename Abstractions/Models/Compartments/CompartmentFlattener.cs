@@ -69,8 +69,8 @@ internal sealed class CompartmentFlattener(
     {
         string P(string member) => CompartmentNames.Of(c.Name, member);
         var v = Expr.Symbol(P("v"));
-        _parameters.Add(new(P("area"), c.AreaValue, "cm2", $"Membrane area of {c.Name}."));
-        _parameters.Add(new(P("cm"), c.CmValue, "uF/cm2", $"Specific membrane capacitance of {c.Name}."));
+        _parameters.Add(new(P("area"), c.AreaValue, "cm2", $"Membrane area of {c.Name}.") { Domain = ParameterDomain.Positive });
+        _parameters.Add(new(P("cm"), c.CmValue, "uF/cm2", $"Specific membrane capacitance of {c.Name}.") { Domain = ParameterDomain.Positive });
         _parameters.AddRange(c.ParameterList.Select(p => p with { Name = P(p.Name) }));
         _states.Add(new(P("v"), c.InitialV, "mV"));
 

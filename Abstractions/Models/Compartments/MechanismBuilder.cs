@@ -34,9 +34,14 @@ public sealed class MechanismBuilder(string name)
     public MechanismBuilder Describe(string description) { _description = description; return this; }
 
     /// <summary>Adds a parameter.</summary>
-    public MechanismBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "")
+    /// <param name="parameterName">The name.</param>
+    /// <param name="defaultValue">The default value, in <paramref name="unit"/>.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="description">What it means.</param>
+    /// <param name="domain">The values it may take (<see cref="ParameterDomain.Any"/> when null); the default must lie in it.</param>
+    public MechanismBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "", ParameterDomain? domain = null)
     {
-        _parameters.Add(new(parameterName, defaultValue, unit, description));
+        _parameters.Add(new(parameterName, defaultValue, unit, description) { Domain = ParameterDomains.Checked(parameterName, defaultValue, domain) });
         return this;
     }
 

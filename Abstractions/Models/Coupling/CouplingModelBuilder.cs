@@ -26,9 +26,14 @@ public sealed class CouplingModelBuilder(string name)
     public CouplingModelBuilder Describe(string description) { _description = description; return this; }
 
     /// <summary>Adds a parameter (the <c>weight</c>, a conductance in µS, is added with default 0 if not declared).</summary>
-    public CouplingModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "")
+    /// <param name="parameterName">The name.</param>
+    /// <param name="defaultValue">The default value, in <paramref name="unit"/>.</param>
+    /// <param name="unit">The unit.</param>
+    /// <param name="description">What it means.</param>
+    /// <param name="domain">The values it may take (<see cref="ParameterDomain.Any"/> when null); the default must lie in it.</param>
+    public CouplingModelBuilder Parameter(string parameterName, double defaultValue, string unit, string description = "", ParameterDomain? domain = null)
     {
-        _parameters.Add(new(parameterName, defaultValue, unit, description));
+        _parameters.Add(new(parameterName, defaultValue, unit, description) { Domain = ParameterDomains.Checked(parameterName, defaultValue, domain) });
         return this;
     }
 

@@ -5,9 +5,13 @@ namespace Meta.Models.Library;
 /// for the pyloric circuit: Liu et al. (1998) kinetics as tabulated by Prinz, Billimoria &amp; Marder (2003), eight currents
 /// (Na, CaT, CaS, A, K(Ca), Kd, H, leak) and intracellular calcium with a Nernst calcium reversal. Conductances are densities
 /// (mS/cm²) over the membrane area <c>area</c> (0.628·10⁻³ cm², so C = 0.628 nF is 1 µF/cm²). Injected and coupling currents
-/// are in nA, as for every Meta cell. Facts and figures from Prinz et al. (2003, 2004) as collected by the
-/// pyloric-network-simulator package (alcrene/pyloric-network-simulator), whose calcium equation takes the current
-/// densities: <c>tau_Ca·dCa/dt = −f·(i_CaT + i_CaS) − Ca + Ca0</c> with f = 14.96 µM per µA/cm².
+/// are in nA, as for every Meta cell. The calcium equation is <c>tau_Ca·dCa/dt = −f·(i_CaT + i_CaS) − Ca + Ca0</c> with
+/// f = 14.96 applied to the current <i>densities</i> (µA/cm²), as the pyloric-network-simulator package
+/// (alcrene/pyloric-network-simulator) does. The papers give f in µM/nA, and the Prinz lab's later code applies it to the
+/// currents (densities × area), 0.628 times less influx; with that reading the circuits of Prinz et al. (2004), Fig. 3
+/// a, d, f and i do not show the published activity, with this one they do (examples/pyloric-prinz2004/README.md). Set
+/// <c>f_Ca</c> to 9.395 (14.96 × 0.628) for the other reading. The gating variables start at their steady state at
+/// v = −50 mV and Ca = 0.05 µM, as in the Prinz lab's code.
 /// </summary>
 public static class Prinz2004
 {
@@ -15,6 +19,15 @@ public static class Prinz2004
     public const string Name = "Prinz2004";
 
     private static string Sigma(string b, string c) => $"1/(1 + exp((v + {b})/({c})))";
+
+    /// <summary>The initial membrane potential (mV) at whose steady state the gating variables start.</summary>
+    public const double InitialPotential = -50;
+
+    /// <summary>The initial (and resting) intracellular calcium (µM).</summary>
+    public const double InitialCalcium = 0.05;
+
+    /// <summary>The steady state <c>1/(1 + exp((v + b)/c))</c> of a gate at <see cref="InitialPotential"/>.</summary>
+    private static double Rest(double b, double c) => 1 / (1 + Math.Exp((InitialPotential + b) / c));
 
     /// <summary>The cell type.</summary>
     public static ModelDefinition Neuron { get; } = new ModelBuilder(Name)
@@ -34,19 +47,20 @@ public static class Prinz2004
         .Parameter("area", 0.628e-3, "cm2", "Membrane area.")
         .Parameter("cm", 0.628, "nF", "Membrane capacitance.")
         .Parameter("tau_Ca", 200, "ms", "Calcium buffering time constant.")
-        .Parameter("f_Ca", 14.96, "uM/(uA/cm2)", "Calcium influx per unit calcium current density.")
+        .Parameter("f_Ca", 14.96, "uM/(uA/cm2)", "Calcium influx per unit calcium current density (Prinz et al. 2003: 14.96).")
         .Parameter("Ca0", 0.05, "uM", "Resting intracellular calcium.")
         .Parameter("Ca_out", 3000, "uM", "Extracellular calcium.")
         .Parameter("nernst_Ca", 12.2, "mV", "RT/zF for calcium (z = 2) at the animal's temperature.")
         .Parameter("v_spike", -15, "mV", "Upward crossings of this potential are recorded as spikes.")
         .Parameter("i_offset", 0, "nA", "Offset current.")
-        .State("v", -50, "mV")
-        .State("Ca", 0.05, "uM")
-        .State("m_Na", 0, "").State("h_Na", 1, "")
-        .State("m_CaT", 0, "").State("h_CaT", 1, "")
-        .State("m_CaS", 0, "").State("h_CaS", 1, "")
-        .State("m_A", 0, "").State("h_A", 1, "")
-        .State("m_KCa", 0, "").State("m_Kd", 0, "").State("m_H", 0, "")
+        .State("v", InitialPotential, "mV")
+        .State("Ca", InitialCalcium, "uM")
+        .State("m_Na", Rest(25.5, -5.29), "").State("h_Na", Rest(48.9, 5.18), "")
+        .State("m_CaT", Rest(27.1, -7.2), "").State("h_CaT", Rest(32.1, 5.5), "")
+        .State("m_CaS", Rest(33, -8.1), "").State("h_CaS", Rest(60, 6.2), "")
+        .State("m_A", Rest(27.2, -8.7), "").State("h_A", Rest(56.9, 4.9), "")
+        .State("m_KCa", InitialCalcium / (InitialCalcium + 3) * Rest(28.3, -12.6), "")
+        .State("m_Kd", Rest(12.3, -11.8), "").State("m_H", Rest(75, 5.5), "")
         .Alias("E_Ca", "nernst_Ca*log(Ca_out/Ca)")
         .Alias("i_Na", "g_Na*m_Na*m_Na*m_Na*h_Na*(v - E_Na)")
         .Alias("i_CaT", "g_CaT*m_CaT*m_CaT*m_CaT*h_CaT*(v - E_Ca)")

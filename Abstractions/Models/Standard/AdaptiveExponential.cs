@@ -14,17 +14,17 @@ public static class AdaptiveExponential
     internal static ModelBuilder Core(string name, string description, string synapticCurrent)
     {
         return new ModelBuilder(name).Describe(description)
-            .Parameter("cm", 0.281, "nF", "Membrane capacitance.")
-            .Parameter("tau_refrac", 0.1, "ms", "Refractory period.")
+            .Parameter("cm", 0.281, "nF", "Membrane capacitance.", domain: ParameterDomain.Positive)
+            .Parameter("tau_refrac", 0.1, "ms", "Refractory period.", domain: ParameterDomain.NonNegative)
             .Parameter("v_spike", -40.0, "mV", "Spike detection threshold.")
             .Parameter("v_reset", -70.6, "mV", "Reset potential after a spike.")
             .Parameter("v_rest", -70.6, "mV", "Resting membrane potential (leak reversal).")
-            .Parameter("tau_m", 9.3667, "ms", "Membrane time constant.")
+            .Parameter("tau_m", 9.3667, "ms", "Membrane time constant.", domain: ParameterDomain.Positive)
             .Parameter("i_offset", 0.0, "nA", "Offset current.")
             .Parameter("a", 4.0, "nS", "Subthreshold adaptation conductance.")
             .Parameter("b", 0.0805, "nA", "Spike-triggered adaptation current.")
-            .Parameter("delta_T", 2.0, "mV", "Slope factor of the exponential term.")
-            .Parameter("tau_w", 144.0, "ms", "Adaptation time constant.")
+            .Parameter("delta_T", 2.0, "mV", "Slope factor of the exponential term.", domain: ParameterDomain.Positive)
+            .Parameter("tau_w", 144.0, "ms", "Adaptation time constant.", domain: ParameterDomain.Positive)
             .Parameter("v_thresh", -50.4, "mV", "Spike initiation threshold of the exponential term.")
             .State("v", -70.6, "mV")
             .State("w", 0.0, "nA")
@@ -39,9 +39,9 @@ public static class AdaptiveExponential
 
     private static ModelBuilder WithSynapseParameters(this ModelBuilder b) => b
         .Parameter("e_rev_E", 0.0, "mV", "Excitatory reversal potential.")
-        .Parameter("tau_syn_E", 5.0, "ms", "Decay time of the excitatory synaptic conductance.")
+        .Parameter("tau_syn_E", 5.0, "ms", "Decay time of the excitatory synaptic conductance.", domain: ParameterDomain.Positive)
         .Parameter("e_rev_I", -80.0, "mV", "Inhibitory reversal potential.")
-        .Parameter("tau_syn_I", 5.0, "ms", "Decay time of the inhibitory synaptic conductance.");
+        .Parameter("tau_syn_I", 5.0, "ms", "Decay time of the inhibitory synaptic conductance.", domain: ParameterDomain.Positive);
 
     private const string ConductanceCurrent = "gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v)";
 

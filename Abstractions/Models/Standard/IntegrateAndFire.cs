@@ -12,13 +12,13 @@ public static class IntegrateAndFire
     {
         var b = new ModelBuilder(name).Describe(description)
             .Parameter("v_rest", -65.0, "mV", "Resting membrane potential.")
-            .Parameter("cm", 1.0, "nF", "Membrane capacitance.")
-            .Parameter("tau_m", 20.0, "ms", "Membrane time constant.")
-            .Parameter("tau_refrac", 0.1, "ms", "Refractory period.");
+            .Parameter("cm", 1.0, "nF", "Membrane capacitance.", domain: ParameterDomain.Positive)
+            .Parameter("tau_m", 20.0, "ms", "Membrane time constant.", domain: ParameterDomain.Positive)
+            .Parameter("tau_refrac", 0.1, "ms", "Refractory period.", domain: ParameterDomain.NonNegative);
         if (hasSynapticTaus)
         {
-            b.Parameter("tau_syn_E", tauSynE, "ms", "Decay time of excitatory synaptic " + (conductance ? "conductance." : "current."))
-             .Parameter("tau_syn_I", tauSynI, "ms", "Decay time of inhibitory synaptic " + (conductance ? "conductance." : "current."));
+            b.Parameter("tau_syn_E", tauSynE, "ms", "Decay time of excitatory synaptic " + (conductance ? "conductance." : "current."), domain: ParameterDomain.Positive)
+             .Parameter("tau_syn_I", tauSynI, "ms", "Decay time of inhibitory synaptic " + (conductance ? "conductance." : "current."), domain: ParameterDomain.Positive);
         }
         if (conductance)
         {
@@ -81,12 +81,12 @@ public static class IntegrateAndFire
     /// </summary>
     public static ModelDefinition IF_cond_exp_gsfa_grr { get; } =
         Membrane("IF_cond_exp_gsfa_grr", "Conductance-based LIF with spike-frequency adaptation and relative refractoriness.", 5.0, 5.0, conductance: true)
-            .Parameter("tau_sfa", 100.0, "ms", "Decay time of the adaptation conductance.")
+            .Parameter("tau_sfa", 100.0, "ms", "Decay time of the adaptation conductance.", domain: ParameterDomain.Positive)
             .Parameter("e_rev_sfa", -75.0, "mV", "Reversal potential of the adaptation conductance.")
-            .Parameter("q_sfa", 15.0, "nS", "Increase of the adaptation conductance at a spike.")
-            .Parameter("tau_rr", 2.0, "ms", "Decay time of the relative refractory conductance.")
+            .Parameter("q_sfa", 15.0, "nS", "Increase of the adaptation conductance at a spike.", domain: ParameterDomain.NonNegative)
+            .Parameter("tau_rr", 2.0, "ms", "Decay time of the relative refractory conductance.", domain: ParameterDomain.Positive)
             .Parameter("e_rev_rr", -75.0, "mV", "Reversal potential of the relative refractory conductance.")
-            .Parameter("q_rr", 3000.0, "nS", "Increase of the relative refractory conductance at a spike.")
+            .Parameter("q_rr", 3000.0, "nS", "Increase of the relative refractory conductance at a spike.", domain: ParameterDomain.NonNegative)
             .State("g_r", 0.0, "nS").State("g_s", 0.0, "nS")
             .Ode("v", "(v_rest - v)/tau_m + (gsyn_exc*(e_rev_E - v) + gsyn_inh*(e_rev_I - v) - 0.001*g_s*(v - e_rev_sfa) - 0.001*g_r*(v - e_rev_rr) + i_offset + i_inj)/cm")
             .Ode("g_s", "-g_s/tau_sfa").Ode("g_r", "-g_r/tau_rr")
@@ -101,9 +101,9 @@ public static class IntegrateAndFire
     /// </summary>
     public static ModelDefinition IF_facets_hardware1 { get; } =
         new ModelBuilder("IF_facets_hardware1").Describe("Conductance-based LIF of the FACETS hardware (fixed cm 0.2 nF, tau_refrac 1 ms).")
-            .Parameter("g_leak", 40.0, "nS", "Leak conductance.")
-            .Parameter("tau_syn_E", 30.0, "ms", "Decay time of the excitatory synaptic conductance.")
-            .Parameter("tau_syn_I", 30.0, "ms", "Decay time of the inhibitory synaptic conductance.")
+            .Parameter("g_leak", 40.0, "nS", "Leak conductance.", domain: ParameterDomain.NonNegative)
+            .Parameter("tau_syn_E", 30.0, "ms", "Decay time of the excitatory synaptic conductance.", domain: ParameterDomain.Positive)
+            .Parameter("tau_syn_I", 30.0, "ms", "Decay time of the inhibitory synaptic conductance.", domain: ParameterDomain.Positive)
             .Parameter("v_reset", -80.0, "mV", "Reset potential after a spike.")
             .Parameter("e_rev_I", -80.0, "mV", "Inhibitory reversal potential.")
             .Parameter("v_rest", -65.0, "mV", "Resting membrane potential.")

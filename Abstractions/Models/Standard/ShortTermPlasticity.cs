@@ -15,10 +15,10 @@ public static class ShortTermPlasticity
     public static SynapseModel TsodyksMarkram { get; } = new SynapseModelBuilder("TsodyksMarkramSynapse")
         .Describe("Tsodyks–Markram depressing and facilitating synapse (exact event-driven update)")
         .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
-        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
-        .Parameter("tau_rec", 100.0, "ms", "recovery time constant")
-        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
-        .Parameter("tau_psc", 5.0, "ms", "decay of the active resources: the postsynaptic receptor's time constant unless set")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy", domain: ParameterDomain.Probability)
+        .Parameter("tau_rec", 100.0, "ms", "recovery time constant", domain: ParameterDomain.Positive)
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)", domain: ParameterDomain.NonNegative)
+        .Parameter("tau_psc", 5.0, "ms", "decay of the active resources: the postsynaptic receptor's time constant unless set", domain: ParameterDomain.Positive)
         .State("u", 0.0, "").State("x", 1.0, "").State("y", 0.0, "").State("z", 0.0, "").State("t_last", 0.0, "ms")
         .OnPre(
             "z = z*exp(-(t - t_last)/tau_rec) + y*(exp(-(t - t_last)/tau_psc) - exp(-(t - t_last)/tau_rec))/(tau_psc/tau_rec - 1)",
@@ -34,7 +34,7 @@ public static class ShortTermPlasticity
     public static SynapseModel SimpleStochastic { get; } = new SynapseModelBuilder("SimpleStochasticSynapse")
         .Describe("each spike is transmitted with probability p")
         .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
-        .Parameter("p", 0.5, "", "probability of transmission")
+        .Parameter("p", 0.5, "", "probability of transmission", domain: ParameterDomain.Probability)
         .OnPre("transmit(weight if uniform() < p else 0)")
         .Build();
 
@@ -47,9 +47,9 @@ public static class ShortTermPlasticity
     public static SynapseModel StochasticTsodyksMarkram { get; } = new SynapseModelBuilder("StochasticTsodyksMarkramSynapse")
         .Describe("Tsodyks–Markram dynamics with one stochastic binary release site")
         .Parameter("weight", 0.0, "", "the weight (the receptor's unit)")
-        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
-        .Parameter("tau_rec", 100.0, "ms", "recovery time constant")
-        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy", domain: ParameterDomain.Probability)
+        .Parameter("tau_rec", 100.0, "ms", "recovery time constant", domain: ParameterDomain.Positive)
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)", domain: ParameterDomain.NonNegative)
         .State("u", 0.0, "").State("R", 1.0, "").State("released", 0.0, "").State("t_last", -1e9, "ms")
         .OnPre(
             "u = (u*exp(-(t - t_last)/tau_facil) + U*(1 - u*exp(-(t - t_last)/tau_facil))) if tau_facil > 0 else U",
@@ -71,10 +71,10 @@ public static class ShortTermPlasticity
     public static SynapseModel MultiQuantal { get; } = new SynapseModelBuilder("MultiQuantalSynapse")
         .Describe("Tsodyks–Markram dynamics with n stochastic binary release sites")
         .Parameter("weight", 0.0, "", "the weight transmitted when every site releases (the receptor's unit)")
-        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy")
-        .Parameter("n", 1.0, "", "number of release sites")
-        .Parameter("tau_rec", 800.0, "ms", "recovery time constant")
-        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)")
+        .Parameter("U", 0.5, "", "utilisation of synaptic efficacy", domain: ParameterDomain.Probability)
+        .Parameter("n", 1.0, "", "number of release sites", domain: ParameterDomain.NonNegative)
+        .Parameter("tau_rec", 800.0, "ms", "recovery time constant", domain: ParameterDomain.Positive)
+        .Parameter("tau_facil", 0.0, "ms", "facilitation time constant (0: no facilitation)", domain: ParameterDomain.NonNegative)
         .State("u", "U", "").State("available", "n", "").State("released", 0.0, "").State("t_last", -1e9, "ms")
         .OnPre(
             "u = (U + u*(1 - U)*exp(-(t - t_last)/tau_facil)) if tau_facil > 0 else U",

@@ -31,10 +31,10 @@ public static class Stdp
         var (potentiation, depression) = Factors(dependence);
         var b = new SynapseModelBuilder($"STDPMechanism(SpikePairRule, {Name(dependence)})")
             .Describe($"pair-based STDP with {Name(dependence)}")
-            .Parameter("tau_plus", 20.0, "ms", "decay of the presynaptic trace")
-            .Parameter("tau_minus", 20.0, "ms", "decay of the postsynaptic trace")
-            .Parameter("A_plus", 0.01, "", "potentiation amplitude (a fraction of the weight dependence's scale)")
-            .Parameter("A_minus", 0.01, "", "depression amplitude");
+            .Parameter("tau_plus", 20.0, "ms", "decay of the presynaptic trace", domain: ParameterDomain.Positive)
+            .Parameter("tau_minus", 20.0, "ms", "decay of the postsynaptic trace", domain: ParameterDomain.Positive)
+            .Parameter("A_plus", 0.01, "", "potentiation amplitude (a fraction of the weight dependence's scale)", domain: ParameterDomain.NonNegative)
+            .Parameter("A_minus", 0.01, "", "depression amplitude", domain: ParameterDomain.NonNegative);
         WeightParameters(b, dependence);
         return b.PlasticWeight()
             .State("P", 0.0, "").State("M", 0.0, "").State("deltaw", 0.0, "")
@@ -55,8 +55,8 @@ public static class Stdp
             throw new NoModelAvailableException($"Vogels2011Rule is available with AdditiveWeightDependence only, not {Name(dependence)}.");
         var b = new SynapseModelBuilder("STDPMechanism(Vogels2011Rule, AdditiveWeightDependence)")
             .Describe("inhibitory STDP of Vogels et al. (2011)")
-            .Parameter("tau", 20.0, "ms", "time constant of the coincidence window")
-            .Parameter("eta", 1e-10, "", "learning rate (weight units)")
+            .Parameter("tau", 20.0, "ms", "time constant of the coincidence window", domain: ParameterDomain.Positive)
+            .Parameter("eta", 1e-10, "", "learning rate (weight units)", domain: ParameterDomain.NonNegative)
             .Parameter("rho", 3.0, "1/ms", "target rate, as used with tau in ms (2·rho·tau is the depression offset)");
         WeightParameters(b, dependence);
         return b.PlasticWeight()

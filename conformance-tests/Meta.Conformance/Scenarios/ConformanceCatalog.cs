@@ -26,6 +26,7 @@ public static class ConformanceCatalog
         .. CouplingScenarios.All(),
         .. CompartmentScenarios.All(),
         .. KernelCacheScenarios.All(),
+        .. SweepScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 

@@ -141,5 +141,11 @@ public class CouplingTests
             new CouplingLayout.Term(0, 1, true), new CouplingLayout.Term(1, 0, false),
             new CouplingLayout.Term(0, 0, true),
             new CouplingLayout.Term(0, 0, false), new CouplingLayout.Term(0, 1, false), new CouplingLayout.Term(1, 0, true));
+        // The flat array of terms: coupling 0's post currents (2), its mirror currents (2), coupling 1's post current, its mirror.
+        layout.TermCount.Should().Be(6);
+        (layout.PostTerm(0), layout.PreTerm(0), layout.PostTerm(1), layout.PreTerm(1)).Should().Be((0, 2, 4, 5));
+        layout.TermIndices(0).Should().Equal(3, 4, 2, 0, 1, 5);
+        layout.MostTerms(0).Should().Be(3);
+        layout.IsTarget(0).Should().BeTrue();
     }
 }

@@ -39,4 +39,40 @@ public class Prinz2004Tests
         FluentActions.Invoking(() => new CellType("Prinz2004", "LP 9")).Should().Throw<InvalidModelException>().WithMessage("*'LP 9'*AB/PD 1*PY 6*");
         FluentActions.Invoking(() => new CellType("Prinz")).Should().Throw<InvalidModelException>().WithMessage("*published models: *Prinz2004*");
     }
+
+    [Fact]
+    public void The_gating_variables_start_at_their_steady_state_at_minus_50_mV_as_in_the_Prinz_lab_code()
+    {
+        // Initial values of the Prinz lab's pyloric code (3 decimals, m_Na truncated), the steady states at v = −50 mV and Ca = 0.05 µM.
+        var published = new Dictionary<string, double>
+        {
+            ["m_Na"] = 0.009, ["h_Na"] = 0.553, ["m_CaT"] = 0.040, ["h_CaT"] = 0.963, ["m_CaS"] = 0.109, ["h_CaS"] = 0.166,
+            ["m_A"] = 0.068, ["h_A"] = 0.197, ["m_KCa"] = 0.003, ["m_Kd"] = 0.039, ["m_H"] = 0.011,
+        };
+        using var sim = NewSimulation(0.025);
+        var cell = sim.CreatePopulation(1, new CellType("Prinz2004", "AB/PD 1"), "abpd");
+        cell.GetInitialValues("v")[0].Should().Be(-50);
+        cell.GetInitialValues("Ca")[0].Should().Be(0.05);
+        foreach (var (state, value) in published)
+            cell.GetInitialValues(state)[0].Should().BeApproximately(value, 0.001, state);
+    }
+
+    [Fact]
+    public void Calcium_settles_where_the_influx_f_times_the_calcium_current_density_balances_the_buffering()
+    {
+        // v held at −50 mV by a huge capacitance; only CaS is on. At steady state Ca = Ca0 − f·i_CaS with
+        // i_CaS = g·m∞³·h∞·(v − 12.2·ln(3000/Ca)) in µA/cm² (f = 14.96, Prinz et al. 2003): solved here by fixed point.
+        using var sim = NewSimulation(0.025);
+        var type = new CellType("Prinz2004").With("g_Na", 0).With("g_CaS", 6).With("cm", 1e9);
+        var cell = sim.CreatePopulation(1, type, "cas");
+        cell.Record("Ca");
+        sim.Run(4000);
+        double Inf(double b, double c) => 1 / (1 + Math.Exp((-50 + b) / c));
+        double open = 6 * Math.Pow(Inf(33, -8.1), 3) * Inf(60, 6.2);
+        double ca = 0.05;
+        for (int k = 0; k < 200; k++) ca = 0.05 - 14.96 * open * (-50 - 12.2 * Math.Log(3000 / ca));
+        var trace = Signal(cell, "Ca").Column(0);
+        trace[^1].Should().BeApproximately(ca, 1e-3 * ca, "f multiplies the current density, not the current in nA (0.628 times less)");
+        ca.Should().BeGreaterThan(1, "the check is not trivial: calcium rises well above Ca0");
+    }
 }

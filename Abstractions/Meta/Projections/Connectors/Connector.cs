@@ -65,6 +65,9 @@ public sealed class ConnectionContext
     /// </summary>
     public Func<int, int, (double Dx, double Dy, double Dz)>? Displacement { get; init; }
 
+    /// <summary>Where a connector reports what it did that the user may not expect (e.g. probabilities above 1 clipped); null drops the warnings.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>The projection's presynaptic cells, when known (<see cref="CloneConnector"/> compares them).</summary>
     public Populations.CellCollection? Pre { get; init; }
 

@@ -15,6 +15,8 @@ internal static class ProbabilityDraw
         Func<int, int, double> probability, string connector)
     {
         var result = new List<ConnectionPair>();
+        long above = 0, pairs = 0;
+        double largest = 0;
         for (int j = 0; j < context.PostSize; j++)
         {
             for (int i = 0; i < context.PreSize; i++)
@@ -24,9 +26,18 @@ internal static class ProbabilityDraw
                 double p = probability(i, j);
                 if (double.IsNaN(p))
                     throw new ConnectionException($"{connector}: the connection probability of pre {i} → post {j} is NaN.");
+                pairs++;
+                if (p > 1)
+                {
+                    above++;
+                    largest = Math.Max(largest, p);
+                }
                 if (u < p) result.Add(new ConnectionPair(i, j));
             }
         }
+        if (above > 0)
+            context.Warn?.Invoke($"{connector}: the connection probability exceeds 1 for {above} of {pairs} pairs (up to {Format(largest)}); " +
+                                 "those pairs are always connected, as if it were 1. Scale the expression if that is not what you meant.");
         return result;
     }
 
