@@ -30,7 +30,7 @@ internal static class HelpTexts
 
         Network file (JSON, PyNN's names; "description" and "comment" keys are allowed anywhere):
           name, simulation {timestep, min_delay, max_delay, seed, duration, precision},
-          populations [{label, size, cell_type, parameters, initial_values, record}],
+          populations [{label, size, cell_type (or nestml: a .nestml file), parameters, initial_values, record}],
           views [{label, population, indices | slice | mask}], assemblies [{label, members}],
           projections [{label, pre, post, connector {type, ...}, synapse {type, weight, delay}, receptor_type}],
           current_sources [{type, inject_into, label, record, PARAM: value, ...}] (DCSource, StepCurrentSource,

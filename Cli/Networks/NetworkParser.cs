@@ -2,6 +2,7 @@ using System.Text.Json;
 using Meta.Backends;
 using Meta.Models;
 using Meta.Models.Standard;
+using Meta.Nestml;
 
 namespace Meta.Cli.Networks;
 
@@ -15,7 +16,7 @@ public static partial class NetworkParser
     private static readonly string[] TopKeys =
         ["name", "simulation", "synapse_models", "populations", "views", "assemblies", "projections", "current_sources", "record"];
     private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
-    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "neuron", "receptors", "preset", "parameters", "initial_values", "record", "structure", "positions"];
+    private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "nestml", "neuron", "receptors", "preset", "parameters", "initial_values", "record", "structure", "positions"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
     private static readonly string[] AssemblyKeys = ["label", "members"];
     private static readonly string[] RecordKeys = ["cells", "variables", "sampling_interval"];
@@ -188,14 +189,10 @@ public static partial class NetworkParser
             return Label(e, path);
         }
 
-        private PopulationSection Population(JsonElement e, string path)
+        /// <summary>A cell type by name: standard, library, or PyNN's composed PointNeuron.</summary>
+        private ModelDefinition NamedCellType(ObjectReader o)
         {
-            var o = ObjectReader.Open(e, path, "a population", PopulationKeys);
-            string label = o.RequiredString("label", "a unique name for the population");
-            var sizeElement = o.Required("size", "a positive integer: the number of cells", out var sizePath);
-            int size = JsonFields.Integer(sizeElement, sizePath, "a positive integer: the number of cells");
-            if (size <= 0) throw new NetworkFormatException(sizePath, $"expected a positive integer: the number of cells, got {size}");
-            string cellType = o.RequiredString("cell_type", $"a cell type: {JsonFields.List(Vocabulary.CellTypes)}");
+            string cellType = o.RequiredString("cell_type", $"a cell type: {JsonFields.List(Vocabulary.CellTypes)}, or \"nestml\": the path of a .nestml file");
             ModelDefinition model;
             if (cellType == Vocabulary.PointNeuron) model = ComposedModel(o);
             else if (!StandardModels.TryGet(cellType, out model!) && !Meta.Models.Library.ModelLibrary.TryGet(cellType, out model!))
@@ -203,6 +200,39 @@ public static partial class NetworkParser
                     Vocabulary.Unknown("cell type", cellType, Vocabulary.CellTypes));
             else if (o.TryGet("neuron", out _, out var np) || o.TryGet("receptors", out _, out np))
                 throw new NetworkFormatException(np, $"'neuron' and 'receptors' belong to cell_type \"{Vocabulary.PointNeuron}\", not {cellType}");
+            return model;
+        }
+
+        /// <summary>
+        /// A NESTML model: <c>"nestml": "models/iaf_psc_exp_neuron.nestml"</c>, relative to the network file's folder.
+        /// <c>cell_type</c> may be left out; where given it must be the model's name in the file.
+        /// </summary>
+        private ModelDefinition NestmlCellType(ObjectReader o, JsonElement element, string path)
+        {
+            string file = JsonFields.String(element, path, "the path of a .nestml file");
+            string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(BaseDirectory, file));
+            ModelDefinition model;
+            try { model = NestmlModel.Load(full); }
+            catch (NestmlException e) { throw new NetworkFormatException(path, e.Message); }
+            catch (IOException e) { throw new NetworkFormatException(path, e.Message); }
+            string? cellType = o.OptionalString("cell_type", "the NESTML model's name");
+            if (cellType is not null && cellType != model.Name)
+                throw new NetworkFormatException(o.PathOf("cell_type"), $"'{file}' defines the NESTML model '{model.Name}', not '{cellType}'");
+            if (o.TryGet("neuron", out _, out var np) || o.TryGet("receptors", out _, out np) || o.TryGet("preset", out _, out np))
+                throw new NetworkFormatException(np, "'neuron', 'receptors' and 'preset' do not apply to NESTML models");
+            return model;
+        }
+
+        private PopulationSection Population(JsonElement e, string path)
+        {
+            var o = ObjectReader.Open(e, path, "a population", PopulationKeys);
+            string label = o.RequiredString("label", "a unique name for the population");
+            var sizeElement = o.Required("size", "a positive integer: the number of cells", out var sizePath);
+            int size = JsonFields.Integer(sizeElement, sizePath, "a positive integer: the number of cells");
+            if (size <= 0) throw new NetworkFormatException(sizePath, $"expected a positive integer: the number of cells, got {size}");
+            var model = o.TryGet("nestml", out var nestmlElement, out var nestmlPath)
+                ? NestmlCellType(o, nestmlElement, nestmlPath)
+                : NamedCellType(o);
             _models[label] = model;
 
             var parameters = new List<NamedValue>();
@@ -276,7 +306,7 @@ public static partial class NetworkParser
             var positions = o.TryGet("positions", out var poe, out var pop) ? Positions(poe, pop, size) : null;
             if (structure is not null && positions is not null)
                 throw new NetworkFormatException(pop, "give either 'structure' or 'positions', not both (explicit positions replace the structure)");
-            return new PopulationSection(path, label, size, cellType, parameters, initial, record)
+            return new PopulationSection(path, label, size, o.OptionalString("cell_type") ?? model.Name, parameters, initial, record)
             {
                 Structure = structure,
                 Positions = positions,

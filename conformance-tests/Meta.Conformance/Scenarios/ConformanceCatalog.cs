@@ -13,6 +13,7 @@ public static class ConformanceCatalog
         .. StandardCellScenarios.All(),
         .. SystemScenarios.All(),
         .. CellTypeScenarios.All(),
+        .. NestmlScenarios.All(),
         .. SourceAndRecordingScenarios.All(),
         .. CurrentSourceScenarios.All(),
         .. SpikeSourceScenarios.All(),

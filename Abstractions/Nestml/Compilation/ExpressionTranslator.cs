@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using Meta.Expressions;
+using Meta.Models;
+using Meta.Nestml.Syntax;
+using Meta.Nestml.Units;
+
+namespace Meta.Nestml.Compilation;
+
+/// <summary>
+/// Translates NESTML expressions into Meta's expression trees in Meta's coherent units (<see cref="NestmlUnits"/>):
+/// units become their factors, internals are substituted by their values, the continuous input port becomes
+/// <c>i_inj</c>, <c>resolution()</c> becomes <c>dt</c>. What a spike port or <c>convolve()</c> becomes is decided by the
+/// caller (<see cref="SpikePort"/>, <see cref="Convolve"/>); elsewhere they are errors.
+/// </summary>
+internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
+{
+    private static readonly Dictionary<string, string> SameFunctions = new(StringComparer.Ordinal)
+    {
+        ["exp"] = "exp", ["log"] = "log", ["ln"] = "log", ["sqrt"] = "sqrt", ["sin"] = "sin", ["cos"] = "cos", ["tan"] = "tan",
+        ["tanh"] = "tanh", ["abs"] = "abs", ["floor"] = "floor", ["ceil"] = "ceil", ["min"] = "min", ["max"] = "max", ["pow"] = "pow",
+    };
+
+    private readonly Dictionary<string, Expr> _internals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
+
+    /// <summary>What a bare spike port stands for (onReceive and update statements); null: an error.</summary>
+    public Func<NName, Expr>? SpikePort { get; set; }
+
+    /// <summary>What <c>convolve(kernel, port)</c> stands for; null: an error.</summary>
+    public Func<NCall, Expr>? Convolve { get; set; }
+
+    /// <summary>The translation of <paramref name="e"/>.</summary>
+    public Expr Translate(NExpr e) => e switch
+    {
+        NNumber n => new NumberExpr(n.Value),
+        NName n => Name(n),
+        NUnary { Operator: "-" } u => Negate(Translate(u.Operand)),
+        NUnary { Operator: "+" } u => Translate(u.Operand),
+        NUnary { Operator: "not" } u => new NotExpr(Translate(u.Operand)),
+        NBinary b => new BinaryExpr(Operator(b), Translate(b.Left), Translate(b.Right)),
+        NConditional c => new ConditionalExpr(Translate(c.Condition), Translate(c.Then), Translate(c.Else)),
+        NCall c => Call(c),
+        _ => throw context.Error(e.Line, $"cannot translate {e}"),
+    };
+
+    private static Expr Negate(Expr x) => x is NumberExpr n ? new NumberExpr(-n.Value) : new NegateExpr(x);
+
+    private BinaryOperator Operator(NBinary b) => b.Operator switch
+    {
+        "+" => BinaryOperator.Add,
+        "-" => BinaryOperator.Subtract,
+        "*" => BinaryOperator.Multiply,
+        "/" => BinaryOperator.Divide,
+        "**" => BinaryOperator.Power,
+        "<" => BinaryOperator.Less,
+        "<=" => BinaryOperator.LessOrEqual,
+        ">" => BinaryOperator.Greater,
+        ">=" => BinaryOperator.GreaterOrEqual,
+        "==" => BinaryOperator.Equal,
+        "!=" => BinaryOperator.NotEqual,
+        "and" => BinaryOperator.And,
+        "or" => BinaryOperator.Or,
+        _ => throw context.Unsupported(b.Line, $"the operator '{b.Operator}'"),
+    };
+
+    private Expr Name(NName n)
+    {
+        var symbol = scope.Find(n.Primes == 0 ? n.Name : Scope.DerivativeName(n.Name, n.Primes));
+        if (symbol is null && n.Primes > 0)
+            throw context.Unsupported(n.Line, $"the derivative '{n.Written}' in an expression (declare '{n.Written}' as a state variable)");
+        if (symbol is not null)
+        {
+            switch (symbol.Kind)
+            {
+                case SymbolKind.Parameter:
+                case SymbolKind.Inline:
+                case SymbolKind.State:
+                    return new SymbolExpr(symbol.Name);
+                case SymbolKind.Internal:
+                    return Internal(symbol, n.Line);
+                case SymbolKind.ContinuousPort:
+                    return new SymbolExpr(ModelDefinition.InjectedCurrent);
+                case SymbolKind.SpikePort:
+                    return SpikePort?.Invoke(n) ?? throw context.Unsupported(n.Line,
+                        $"the spike input port '{n.Name}' outside convolve() and onReceive (Meta's receptors take spikes as increments of a state variable)");
+                case SymbolKind.Kernel:
+                    throw context.Error(n.Line, $"the kernel '{n.Name}' is used outside convolve()");
+            }
+        }
+        if (NestmlUnits.TryGet(n.Name, out var unit)) return new NumberExpr(unit.Factor);
+        return n.Name switch
+        {
+            "e" => new NumberExpr(Math.E),
+            "pi" => new NumberExpr(Math.PI),
+            "inf" => new NumberExpr(double.PositiveInfinity),
+            "true" => new NumberExpr(1),
+            "false" => new NumberExpr(0),
+            "t" => new SymbolExpr("t"),
+            _ => throw context.Error(n.Line, $"unknown name '{n.Name}' (not a parameter, state, internal, inline, input port or unit)"),
+        };
+    }
+
+    /// <summary>An internal is replaced by its value (an expression of parameters), so it may appear where only parameters may.</summary>
+    private Expr Internal(SymbolInfo symbol, int line)
+    {
+        if (_internals.TryGetValue(symbol.Name, out var done)) return done;
+        var value = symbol.Declaration!.Value ?? throw context.Error(symbol.Line, $"the internal '{symbol.Name}' has no value");
+        if (!_expanding.Add(symbol.Name)) throw context.Error(line, $"the internal '{symbol.Name}' is defined in terms of itself");
+        try
+        {
+            var translated = Translate(value);
+            _internals[symbol.Name] = translated;
+            return translated;
+        }
+        finally { _expanding.Remove(symbol.Name); }
+    }
+
+    private Expr Call(NCall c)
+    {
+        if (SameFunctions.TryGetValue(c.Function, out var meta))
+        {
+            int arity = MathFunctions.Arity[meta];
+            if (c.Arguments.Count != arity) throw context.Error(c.Line, $"{c.Function}() takes {arity} argument(s), got {c.Arguments.Count}");
+            return new CallExpr(meta, c.Arguments.Select(Translate).ToImmutableArray());
+        }
+        switch (c.Function)
+        {
+            case "log10" when c.Arguments.Count == 1:
+                return new BinaryExpr(BinaryOperator.Divide, new CallExpr("log", [Translate(c.Arguments[0])]), new NumberExpr(Math.Log(10)));
+            case "expm1" when c.Arguments.Count == 1:
+                return new BinaryExpr(BinaryOperator.Subtract, new CallExpr("exp", [Translate(c.Arguments[0])]), new NumberExpr(1));
+            case "resolution" or "timestep" when c.Arguments.Count == 0:
+                return new SymbolExpr("dt");
+            case "convolve" when c.Arguments.Count == 2:
+                return Convolve?.Invoke(c) ?? throw context.Unsupported(c.Line, "convolve() outside the equations block's inline expressions and ODEs");
+            case "steps":
+                throw context.Unsupported(c.Line, "steps() outside a refractory counter (Meta's expressions hold no step counts)");
+            case "random_normal" or "random_uniform" or "random_poisson":
+                throw context.Unsupported(c.Line, $"random numbers ('{c.Function}()')");
+            case "delta":
+                throw context.Unsupported(c.Line, "delta() outside a kernel definition");
+            case "emit_spike" or "integrate_odes":
+                throw context.Error(c.Line, $"{c.Function}() is a statement, not a value");
+            default:
+                throw context.Unsupported(c.Line, $"the function '{c.Function}()'");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Meta.Backends;
+using Meta.Models;
+using Meta.Nestml;
+using Meta.Plugins;
+using Xunit.Abstractions;
+using static Meta.Tests.Cli.CliTestSupport;
+
+namespace Meta.Tests.Nestml;
+
+/// <summary>
+/// The imported fixtures without a PyNN standard model to compare with (alpha kernels, delta kernels, step counters,
+/// states held during refractoriness, second-order ODEs, conductance kernels) run on every shipped backend, loaded as
+/// plugins from the Cli build, with the same results: in float64 the ILGPU and Torch backends do the CPU backend's
+/// arithmetic in the same order (docs/semantics.md, "Precision"), so the spike trains must be identical and v within
+/// 1e-6 mV, the conformance suite's cross-backend bound (<c>CellTypeScenarios.Float64Tolerance</c>).
+/// </summary>
+public class NestmlBackendTests(ITestOutputHelper output)
+{
+    /// <summary>Fixture, offset currents (nA) that make its cells fire.</summary>
+    private static readonly (string File, double[] Offsets)[] Models =
+    [
+        ("neurons/iaf_psc_alpha_neuron.nestml", [0.3, 0.45, 0.6, 0.8]),
+        ("neurons/iaf_psc_delta_neuron.nestml", [0.3, 0.45, 0.6, 0.8]),
+        ("neurons/iaf_psc_delta_fixed_timestep_neuron.nestml", [0.3, 0.45, 0.6, 0.8]),
+        ("neurons/iaf_cond_exp_neuron.nestml", [0.2, 0.35, 0.5, 0.7]),
+        ("neurons/iaf_cond_exp_sfa_rr_neuron.nestml", [0.3, 0.5, 0.7, 0.9]),
+        ("neurons/aeif_cond_alpha_neuron.nestml", [0.3, 0.5, 0.7, 0.9]),
+        ("neurons/aeif_cond_alpha_alt_neuron.nestml", [0.3, 0.5, 0.7, 0.9]),
+        ("neurons/aeif_psc_alpha_neuron.nestml", [0.3, 0.5, 0.7, 0.9]),
+        ("neurons/izhikevich_psc_alpha_neuron.nestml", [0.6, 0.9, 1.2, 1.5]),
+    ];
+
+    private static (double Excitatory, double Inhibitory) Weights(ModelDefinition model) => model.FindReceptor("excitatory")!.Kind switch
+    {
+        ReceptorKind.Current => (0.1, -0.1),
+        ReceptorKind.Conductance => (0.005, 0.01),
+        _ => (1.0, -1.0),
+    };
+
+    private static Dictionary<string, Trace> Run(IBackend backend, IReadOnlyList<ModelDefinition> models)
+    {
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = NestmlRuns.Dt, MinDelay = NestmlRuns.Dt, MaxDelay = 2.0, Seed = 5, Precision = Precision.Float64 });
+        var populations = models.Select((m, i) =>
+        {
+            var (e, inh) = Weights(m);
+            return (m.Name, NestmlRuns.Add(sim, new CellType(m), "V_m", "I_e", Models[i].Offsets, step: 0.3, e, inh));
+        }).ToList();
+        sim.Run(100.0);
+        return populations.ToDictionary(p => p.Name, p => NestmlRuns.Read(p.Item2, "V_m"));
+    }
+
+    [Fact]
+    public void Imported_models_give_the_same_results_on_cpu_ilgpu_and_torch()
+    {
+        if (!NestmlFixtures.Available(output)) return;
+        var models = Models.Select(m => NestmlModel.Load(NestmlFixtures.File(m.File))).ToList();
+        using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });
+        foreach (var name in new[] { "cpu", "ilgpu", "torch" })
+            catalog.Names.Should().Contain(name, $"the Cli build deploys the {name} plugin to {CliPluginsFolder}");
+        var reference = Run(catalog.Get("cpu"), models);
+        foreach (var (name, trace) in reference)
+        {
+            output.WriteLine($"cpu {name}: {trace.SpikeCount} spikes ({string.Join(", ", trace.Spikes.Select(s => s.Length))})");
+            trace.Spikes.Count(s => s.Length > 0).Should().BeGreaterThanOrEqualTo(2, $"{name}: the script must make cells fire");
+        }
+        foreach (var backend in new[] { "ilgpu", "torch" })
+        {
+            var mine = Run(catalog.Get(backend), models);
+            foreach (var (name, trace) in reference)
+            {
+                double worst = mine[name].MaxVDifference(trace);
+                output.WriteLine($"{backend} {name}: {mine[name].SpikeCount} spikes, v within {worst:E2} mV of cpu");
+                for (int i = 0; i < NestmlRuns.Cells; i++) mine[name].Spikes[i].Should().Equal(trace.Spikes[i], $"{backend}, {name}, cell {i}");
+                worst.Should().BeLessThanOrEqualTo(1e-6, $"{backend}, {name}");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Meta.Backends;
+using Meta.CurrentSources;
+using Meta.Parameters;
+using Meta.Projections;
+using Meta.Projections.Connectors;
+
+namespace Meta.Tests.Nestml;
+
+/// <summary>What one run recorded: spike trains and a voltage (cells × samples, every step).</summary>
+internal sealed record Trace(double[][] Spikes, double[][] V)
+{
+    /// <summary>The largest difference of the voltage from <paramref name="other"/>'s (mV).</summary>
+    public double MaxVDifference(Trace other) => V.Zip(other.V).Max(p => p.First.Zip(p.Second).Max(q => Math.Abs(q.First - q.Second)));
+
+    /// <summary>The root mean square of the voltage's difference from <paramref name="other"/>'s (mV).</summary>
+    public double RmsVDifference(Trace other)
+    {
+        var d = V.Zip(other.V).SelectMany(p => p.First.Zip(p.Second, (a, b) => a - b)).ToArray();
+        return Math.Sqrt(d.Sum(x => x * x) / d.Length);
+    }
+
+    /// <summary>The number of spikes.</summary>
+    public int SpikeCount => Spikes.Sum(s => s.Length);
+}
+
+/// <summary>
+/// The script the NESTML checks run: <see cref="Cells"/> cells with different offset currents, a current step into the first
+/// half, spike arrays on the excitatory and on the inhibitory receptor (deterministic, so two runs see the same input).
+/// </summary>
+internal static class NestmlRuns
+{
+    public const int Cells = 4;
+    public const double Dt = 0.1;
+
+    /// <summary>Runs the script on <paramref name="backend"/>; <paramref name="v"/> names the membrane potential, <paramref name="offset"/> the offset current (nA).</summary>
+    public static Trace Run(IBackend backend, CellType cellType, string v, string offset, double[] offsets, double step,
+        double excitatory, double inhibitory, double duration = 150.0)
+    {
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = Dt, MinDelay = Dt, MaxDelay = 2.0, Seed = 77, Precision = Precision.Float64 });
+        var cells = Add(sim, cellType, v, offset, offsets, step, excitatory, inhibitory);
+        sim.Run(duration);
+        return Read(cells, v);
+    }
+
+    /// <summary>Adds the script's cells, sources and connections to <paramref name="sim"/>.</summary>
+    public static Populations.Population Add(Simulation sim, CellType cellType, string v, string offset, double[] offsets, double step,
+        double excitatory, double inhibitory)
+    {
+        var arrays = sim.CreatePopulation(2, new CellType("SpikeSourceArray").WithSequence("spike_times",
+            SequenceValue.Function(i => Enumerable.Range(0, 25).Select(k => 5.0 + 5.7 * k + 1.3 * i).ToArray())), $"arrays-{cellType.Model.Name}");
+        var inhibitors = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times",
+            SequenceValue.Function(_ => Enumerable.Range(0, 12).Select(k => 12.0 + 11.3 * k).ToArray())), $"inhibitors-{cellType.Model.Name}");
+        var cells = sim.CreatePopulation(Cells, cellType, cellType.Model.Name);
+        cells.Set(offset, offsets);
+        new StepCurrentSource([20.0, 110.0], [step, 0.0]).InjectInto(cells[0..(Cells / 2)]);
+        _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), "excitatory");
+        _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), "inhibitory");
+        cells.Record(["spikes", v]);
+        return cells;
+    }
+
+    /// <summary>The recorded spikes and voltage of <paramref name="cells"/>.</summary>
+    public static Trace Read(Populations.Population cells, string v)
+    {
+        var segment = cells.GetData().Segments[0];
+        var signal = segment.Signal(v);
+        return new Trace(segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray(), Enumerable.Range(0, Cells).Select(signal.Column).ToArray());
+    }
+}
