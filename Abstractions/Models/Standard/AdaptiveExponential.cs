@@ -5,8 +5,10 @@ namespace Meta.Models.Standard;
 /// <c>cm dv/dt = -g_L(v - v_rest) + g_L·delta_T·exp((v - v_thresh)/delta_T) - w + I_syn + i_offset + i_inj</c> with
 /// <c>g_L = cm/tau_m</c>, and <c>tau_w dw/dt = a·(v - v_rest) - w</c> (a in nS). A spike is <c>v &gt;= v_spike</c>
 /// (<c>v_thresh</c> when <c>delta_T = 0</c>, where the exponential term vanishes); then <c>v = v_reset</c>,
-/// <c>w += b</c> and v is held for <c>tau_refrac</c>. As in NEST, v inside the exponential is capped at
-/// <c>v_spike</c>, so the blow-up cannot overflow within a step.
+/// <c>w += b</c> and v is held for <c>tau_refrac</c>. As in NEST, v inside the exponential and in w's equation is capped
+/// at <c>v_spike</c> (at <c>v_thresh</c> when <c>delta_T = 0</c>): within the step that crosses the threshold, the
+/// integrator's intermediate stages may overshoot far beyond it (with NEST's default V_peak of 0 mV, by orders of
+/// magnitude), and an uncapped w would take that overshoot in (w jumped to 868 nA at the first spike).
 /// </summary>
 public static class AdaptiveExponential
 {
@@ -29,9 +31,10 @@ public static class AdaptiveExponential
             .State("v", -70.6, "mV")
             .State("w", 0.0, "nA")
             .Alias("g_L", "cm/tau_m")
-            .Alias("i_exp", "g_L*delta_T*exp((min(v, v_spike) - v_thresh)/delta_T) if delta_T > 0 else 0")
+            .Alias("v_capped", "min(v, v_spike if delta_T > 0 else v_thresh)")
+            .Alias("i_exp", "g_L*delta_T*exp((v_capped - v_thresh)/delta_T) if delta_T > 0 else 0")
             .Ode("v", $"(-g_L*(v - v_rest) + i_exp - w + {synapticCurrent} + i_offset + i_inj)/cm")
-            .Ode("w", "(0.001*a*(v - v_rest) - w)/tau_w")
+            .Ode("w", "(0.001*a*(v_capped - v_rest) - w)/tau_w")
             .Threshold("v >= (v_spike if delta_T > 0 else v_thresh)")
             .Reset("v = v_reset", "w += b")
             .Refractory("tau_refrac", "v = v_reset");
