@@ -73,7 +73,12 @@ public sealed class IntegrationPlan
             }
             foreach (var (suffix, h) in new[] { ("", dt), (MidSuffix, dt / 2) })
             {
-                var p = MatrixExponential.Compute(m, h);
+                double[,] p;
+                try { p = MatrixExponential.Compute(m, h); }
+                catch (InvalidParameterValueException e)
+                {
+                    throw new InvalidParameterValueException($"States {string.Join(", ", component.States)}: {e.Message}");
+                }
                 for (int i = 0; i < k; i++)
                 {
                     for (int j = 0; j <= k; j++)

@@ -15,6 +15,10 @@ public static class MatrixExponential
             for (int j = 0; j < n; j++) { m[i, j] = a[i, j] * h; row += Math.Abs(m[i, j]); }
             norm = Math.Max(norm, row);
         }
+        if (!double.IsFinite(norm))
+            throw new InvalidParameterValueException(
+                "The exact propagator of a model's linear states cannot be computed: a rate in them is infinite or NaN " +
+                $"(rate × dt has norm {norm}); a time constant of 0 or one far below the timestep (e.g. 5e-324 ms) gives that.");
         int squarings = norm > 0.5 ? (int)Math.Ceiling(Math.Log2(norm / 0.5)) : 0;
         double scale = Math.Pow(2, -squarings);
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i, j] *= scale;
