@@ -53,6 +53,8 @@ internal static class JsonMutator
         if (roll < 20) return TextEdit(original, rng);
         var root = JsonNode.Parse(original, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
         var steps = new List<string>();
+        if (rng.Next(5) == 0 && root["simulation"] is JsonObject simulation && simulation.Remove("max_delay"))
+            steps.Add("remove $.simulation.max_delay"); // so that huge delays reach the builder and the run
         int count = 1 + rng.Next(3);
         for (int i = 0; i < count; i++) root = Structural(root, rng, steps);
         return new Mutant(root.ToJsonString(), null, string.Join("; ", steps));

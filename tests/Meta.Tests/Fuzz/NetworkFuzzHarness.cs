@@ -26,18 +26,25 @@ internal static class NetworkFuzzHarness
         typeof(InsufficientExecutionStackException),
     ];
 
-    /// <summary>Parses, builds and (if small and <paramref name="run"/>) runs a few steps; returns null when acceptable, else what went wrong.</summary>
-    public static string? Check(JsonMutator.Mutant mutant, string baseDirectory, bool run, TimeSpan timeout)
+    /// <summary>How far a case got.</summary>
+    public enum Outcome { ParseError, BuildError, Built, Ran, TooLargeToBuild, Finding }
+
+    /// <summary>
+    /// Parses, builds and (if small and <paramref name="run"/>) runs a few steps. The finding is null when what happened is
+    /// acceptable, else what went wrong.
+    /// </summary>
+    public static (Outcome Outcome, string? Finding) Check(JsonMutator.Mutant mutant, string baseDirectory, bool run, TimeSpan timeout)
     {
-        string? finding = null;
-        var worker = new Thread(() => finding = CheckNow(mutant, baseDirectory, run), 16 * 1024 * 1024) { IsBackground = true };
+        (Outcome, string?) result = (Outcome.Finding, null);
+        var worker = new Thread(() => result = CheckNow(mutant, baseDirectory, run), 16 * 1024 * 1024) { IsBackground = true };
         worker.Start();
-        if (!worker.Join(timeout)) return $"no answer within {timeout.TotalSeconds:0} s (hang)";
-        return finding;
+        if (!worker.Join(timeout)) return (Outcome.Finding, $"no answer within {timeout.TotalSeconds:0} s (hang)");
+        return result;
     }
 
-    private static string? CheckNow(JsonMutator.Mutant mutant, string baseDirectory, bool run)
+    private static (Outcome, string?) CheckNow(JsonMutator.Mutant mutant, string baseDirectory, bool run)
     {
+        bool parsed = false;
         try
         {
             NetworkDocument document;
@@ -52,16 +59,17 @@ internal static class NetworkFuzzHarness
             {
                 document = NetworkParser.Parse(mutant.Text, "fuzz", baseDirectory);
             }
+            parsed = true;
             // Large networks that are valid take long to build; the fuzz budget goes to many small cases instead.
-            if (document.Populations.Sum(p => (long)p.Size) > BuildCellLimit) return null;
+            if (document.Populations.Sum(p => (long)p.Size) > BuildCellLimit) return (Outcome.TooLargeToBuild, null);
             using var built = NetworkBuilder.Build(document, new CpuBackend());
-            if (run && built.Populations.Sum(p => (long)p.Size) <= RunCellLimit && built.ConnectionCount <= RunConnectionLimit)
-                built.Simulation.Run(built.Simulation.Timestep * 3);
-            return null;
+            if (!run || built.Populations.Sum(p => (long)p.Size) > RunCellLimit || built.ConnectionCount > RunConnectionLimit) return (Outcome.Built, null);
+            built.Simulation.Run(built.Simulation.Timestep * 3);
+            return (Outcome.Ran, null);
         }
         catch (Exception e)
         {
-            return Judge(e);
+            return Judge(e) is { } finding ? (Outcome.Finding, finding) : (parsed ? Outcome.BuildError : Outcome.ParseError, null);
         }
     }
 

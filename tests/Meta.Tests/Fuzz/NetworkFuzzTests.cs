@@ -40,6 +40,7 @@ public class NetworkFuzzTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         int cases = 0, accepted = 0;
         var perExample = new (int Cases, long Ms)[examples.Count];
+        var outcomes = new Dictionary<NetworkFuzzHarness.Outcome, int>();
         for (int i = only ?? 0; only is null ? clock.Elapsed.TotalSeconds < seconds : i == only; i++)
         {
             var rng = new System.Random(unchecked((int)(seed * 1_000_003UL + (ulong)i)));
@@ -48,7 +49,8 @@ public class NetworkFuzzTests(ITestOutputHelper output)
             bool run = rng.Next(8) == 0; // running costs an engine build: one case in eight
             cases++;
             long started = clock.ElapsedMilliseconds;
-            string? finding = NetworkFuzzHarness.Check(mutant, Path.GetDirectoryName(examples[which])!, run, CaseTimeout);
+            var (outcome, finding) = NetworkFuzzHarness.Check(mutant, Path.GetDirectoryName(examples[which])!, run, CaseTimeout);
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             perExample[which] = (perExample[which].Cases + 1, perExample[which].Ms + clock.ElapsedMilliseconds - started);
             if (finding is null)
             {
@@ -64,10 +66,18 @@ public class NetworkFuzzTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}: {cases} cases in {clock.Elapsed.TotalSeconds:0.0} s over {examples.Count} examples; {findings.Count} distinct findings");
         for (int k = 0; k < examples.Count; k++)
             output.WriteLine($"  {Path.GetFileName(examples[k])}: {perExample[k].Cases} cases, {perExample[k].Ms} ms");
-        output.WriteLine($"{accepted} cases ended in success or a documented error");
+        output.WriteLine($"{accepted} cases ended in success or a documented error; outcomes: " +
+                         string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}")));
         foreach (var f in findings) output.WriteLine(f);
         findings.Should().BeEmpty($"every mutated network must parse and build or fail with a documented error (seed {seed})");
         cases.Should().BePositive();
+        if (only is null && cases >= 200)
+        {
+            // The mutations must reach the builder and the run, not only the parser's first checks.
+            outcomes.GetValueOrDefault(NetworkFuzzHarness.Outcome.BuildError).Should().BePositive();
+            outcomes.GetValueOrDefault(NetworkFuzzHarness.Outcome.Built).Should().BePositive();
+            outcomes.GetValueOrDefault(NetworkFuzzHarness.Outcome.Ran).Should().BePositive();
+        }
     }
 
     private static string Report(ulong seed, int index, string example, JsonMutator.Mutant mutant, string finding)
