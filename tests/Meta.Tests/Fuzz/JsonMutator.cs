@@ -55,7 +55,7 @@ internal static class JsonMutator
         var steps = new List<string>();
         if (rng.Next(5) == 0 && root["simulation"] is JsonObject simulation && simulation.Remove("max_delay"))
             steps.Add("remove $.simulation.max_delay"); // so that huge delays reach the builder and the run
-        int count = 1 + rng.Next(3);
+        int count = rng.Next(4) switch { 0 => 3, 1 => 2, _ => 1 };
         for (int i = 0; i < count; i++) root = Structural(root, rng, steps);
         return new Mutant(root.ToJsonString(), null, string.Join("; ", steps));
     }
@@ -64,9 +64,12 @@ internal static class JsonMutator
     {
         var nodes = new List<JsonNode>();
         Collect(root, nodes);
-        var target = nodes[rng.Next(nodes.Count)];
+        // Two times in five an odd number in place of a number: the type stays right, so the value reaches the builder.
+        var numbers = nodes.Where(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number).ToList();
+        bool numeric = numbers.Count > 0 && rng.Next(5) < 2;
+        var target = numeric ? numbers[rng.Next(numbers.Count)] : nodes[rng.Next(nodes.Count)];
         string path = target.GetPath();
-        switch (rng.Next(10))
+        switch (numeric ? 8 : rng.Next(10))
         {
             case 0 or 1:
             {
