@@ -107,6 +107,7 @@ public static class NetworkBuilder
         {
             var model = section.Model;
             CheckSupported(model, JsonFields.Child(section.Path, "cell_type"));
+            BuildLimits.CheckPopulation(section);
             var cellType = new CellType(model);
             // Plain numbers go into the cell type (PyNN's IF_cond_exp(tau_m=...)); other forms are set per cell below.
             foreach (var p in section.Parameters)
@@ -239,6 +240,7 @@ public static class NetworkBuilder
             if (p.Synapse.Model is not null && !Capabilities.Features.Contains(Meta.Backends.BackendFeatures.SynapseDynamics))
                 throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"),
                     $"{p.Synapse.Type} needs synapse dynamics, which backend '{BackendName}' does not support (supported: {JsonFields.List(Capabilities.SynapseTypes)})");
+            BuildLimits.CheckConnections(p.Connector, pre.Size, post.Size);
             var connector = CreateConnector(p.Connector, pre.Size, post.Size);
             var space = p.Space?.Create();
             CheckSynapseValue(p.Synapse.Weight, pre.Size, post.Size);
@@ -254,6 +256,9 @@ public static class NetworkBuilder
             string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
             var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, label, space),
                 e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path : null);
+            // Delays come from the synapse, or from conn_list's fourth column.
+            BuildLimits.CheckDelays(projection, simulation.Timestep,
+                p.Connector.ConnList.Any(r => r.Length >= 4) ? JsonFields.Child(p.Connector.Path, "conn_list") : p.Synapse.Delay?.Path ?? p.Path);
             _projections[label] = projection;
         }
 
@@ -267,6 +272,7 @@ public static class NetworkBuilder
                 throw new NetworkFormatException(p.Pre.Path, $"'{p.Pre.Name}' contains spike sources ({string.Join(", ", sources)}), which have no state to couple through a {p.Synapse.Type}");
             if (!Capabilities.Features.Contains(Meta.Backends.BackendFeatures.ContinuousCoupling))
                 throw new NetworkFormatException(JsonFields.Child(p.Synapse.Path, "type"), $"{p.Synapse.Type} needs continuous coupling, which backend '{BackendName}' does not support");
+            BuildLimits.CheckConnections(p.Connector, pre.Size, post.Size);
             var connector = CreateConnector(p.Connector, pre.Size, post.Size);
             var space = p.Space?.Create();
             CheckSynapseValue(p.Synapse.Weight, pre.Size, post.Size);

@@ -28,7 +28,9 @@ public sealed class FixedProbabilityConnector : Connector
         var rng = Rng ?? context.Rng;
         var result = new List<ConnectionPair>((int)Math.Min(int.MaxValue / 2, PConnect * context.PreSize * (double)context.PostSize * 1.05 + 16));
         if (PConnect <= 0) return result;
-        double logMiss = Math.Log(1 - PConnect); // −∞ for p = 1: every gap is 0
+        // ln(1 − p): −∞ for p = 1 (every gap is 0). Below about 1e-16, 1 − p rounds to 1 and ln gives 0, which made every
+        // gap −∞ and the cast to long overflowed into negative cell indices; ln(1 − p) ≈ −p there.
+        double logMiss = 1 - PConnect < 1 ? Math.Log(1 - PConnect) : -PConnect;
         for (int j = 0; j < context.PostSize; j++)
         {
             for (long i = -1; ;)
