@@ -113,3 +113,26 @@ public class DelayRangeTests
         prj.Delays.Should().OnlyContain(d => Math.Abs(d - 0.3) < 1e-12);
     }
 }
+
+/// <summary>A time constant so small that its rate overflows is refused when the model is compiled, instead of hanging.</summary>
+public class SubnormalTimeConstantTests
+{
+    [Fact]
+    public void A_subnormal_synaptic_time_constant_is_refused_at_load()
+    {
+        using var sim = NewSimulation();
+        sim.CreatePopulation(1, new CellType("IF_curr_exp").With("tau_syn_E", 5e-324), "cells");
+        var run = () => sim.Run(0.1);
+        run.Should().Throw<InvalidParameterValueException>().WithMessage("States *: The exact propagator*infinite or NaN*");
+    }
+
+    [Fact]
+    public void A_tiny_but_normal_time_constant_runs()
+    {
+        using var sim = NewSimulation();
+        var cells = sim.CreatePopulation(1, new CellType("IF_curr_exp").With("tau_syn_E", 1e-12), "cells");
+        cells.Record("v");
+        sim.Run(1);
+        Signal(cells, "v").Column(0).Should().OnlyContain(v => double.IsFinite(v));
+    }
+}
