@@ -77,8 +77,8 @@ internal static class BuildLimits
     }
 
     /// <summary>
-    /// The longest delay of a built projection must fit the spike rings: a whole number of time steps that an int holds and
-    /// whose ring (at least one slot per step for each post cell) fits in memory.
+    /// The longest delay of a built projection must fit the spike rings in memory (at least one slot per step for each post
+    /// cell). A delay past the int steps the step program counts is refused by <see cref="Projection"/> itself.
     /// </summary>
     public static void CheckDelays(Projection projection, double timestep, string path)
     {
@@ -86,12 +86,8 @@ internal static class BuildLimits
         double longest = projection.Delays.Max();
         double steps = Math.Round(longest / timestep);
         double ringBytes = (steps + 1) * projection.Post.Size * sizeof(double);
-        if (steps < int.MaxValue && ringBytes <= AvailableBytes) return;
-        string delay = double.IsFinite(longest) ? $"{JsonFields.Format(longest)} ms" : "too long to represent";
-        if (steps >= int.MaxValue)
-            throw new NetworkFormatException(path,
-                $"the longest delay, {delay}, is more time steps of {JsonFields.Format(timestep)} ms than the {Count(int.MaxValue - 1)} possible: " +
-                "use shorter delays (simulation.max_delay bounds them) or a larger simulation.timestep");
+        if (ringBytes <= AvailableBytes) return;
+        string delay = $"{JsonFields.Format(longest)} ms";
         throw new NetworkFormatException(path,
             $"the longest delay, {delay}, is {Count(steps)} time steps of {JsonFields.Format(timestep)} ms; spikes wait in rings of one slot per " +
             $"step for each post cell, needing at least {Gigabytes(ringBytes)} of memory, and {Gigabytes(AvailableBytes)} is available: " +

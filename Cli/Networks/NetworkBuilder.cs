@@ -254,11 +254,12 @@ public static class NetworkBuilder
                 : new StaticSynapse(p.Synapse.Weight?.ToSynapseValue(), p.Synapse.Delay?.ToSynapseValue()));
             // Errors from connecting (e.g. "FixedNumberPreConnector: cannot choose ...") belong to the connector.
             string label = p.Label ?? $"{p.Pre.Name}→{p.Post.Name}";
+            // Delays come from the synapse, or from conn_list's fourth column; the projection's delay errors name that path.
+            string delayPath = p.Connector.ConnList.Any(r => r.Length >= 4) ? JsonFields.Child(p.Connector.Path, "conn_list") : p.Synapse.Delay?.Path ?? p.Path;
             var projection = At(p.Path, () => new Projection(pre, post, connector, synapse, p.ReceptorType?.Name, label, space),
-                e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path : null);
-            // Delays come from the synapse, or from conn_list's fourth column.
-            BuildLimits.CheckDelays(projection, simulation.Timestep,
-                p.Connector.ConnList.Any(r => r.Length >= 4) ? JsonFields.Child(p.Connector.Path, "conn_list") : p.Synapse.Delay?.Path ?? p.Path);
+                e => e.Message.StartsWith(p.Connector.Type, StringComparison.Ordinal) ? p.Connector.Path
+                    : e.Message.StartsWith($"Projection '{label}': delay ", StringComparison.Ordinal) ? delayPath : null);
+            BuildLimits.CheckDelays(projection, simulation.Timestep, delayPath);
             _projections[label] = projection;
         }
 

@@ -398,7 +398,13 @@ public sealed class Projection
             if (double.IsNaN(d) || d < min - (1e-9 * min) || d > max + (1e-9 * max))
                 throw new ConnectionException(
                     $"Projection '{Label}': delay {d} ms is out of range [{min}, {(double.IsInfinity(max) ? "∞" : max)}] ms (min_delay, max_delay).");
-            result[k] = Math.Max(1, Math.Round(d / dt)) * dt;
+            double steps = Math.Max(1, Math.Round(d / dt));
+            // The step program counts delays in int steps (and each post cell keeps a ring slot per step).
+            if (steps >= int.MaxValue)
+                throw new ConnectionException(
+                    $"Projection '{Label}': delay {d} ms is {(double.IsFinite(steps) ? steps.ToString("0.###e0", System.Globalization.CultureInfo.InvariantCulture) : "more")} time steps of {dt} ms, " +
+                    $"more than the {(int.MaxValue - 1).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} a delay may span; use shorter delays (max_delay bounds them) or a larger timestep.");
+            result[k] = steps * dt;
         }
         return result;
     }

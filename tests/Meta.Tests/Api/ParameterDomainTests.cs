@@ -136,3 +136,16 @@ public class SubnormalTimeConstantTests
         Signal(cells, "v").Column(0).Should().OnlyContain(v => double.IsFinite(v));
     }
 }
+
+/// <summary>A delay longer than the step program can count is refused where the projection is made, for C# users too.</summary>
+public class DelayStepLimitTests
+{
+    [Fact]
+    public void A_delay_past_int_steps_is_a_connection_error_not_an_index_error_at_load()
+    {
+        using var sim = NewSimulation(timestep: 0.1, minDelay: 0.1);
+        var cells = sim.CreatePopulation(2, new CellType("IF_curr_exp"), "cells");
+        var create = () => new Projection(cells, cells, new AllToAllConnector(), new StaticSynapse(0.1, 1e308), "excitatory", "slow");
+        create.Should().Throw<ConnectionException>().WithMessage("Projection 'slow': delay 1E+308 ms is * time steps of 0.1 ms, more than the 2,147,483,646 a delay may span*");
+    }
+}
