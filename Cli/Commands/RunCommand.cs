@@ -67,7 +67,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         ulong? seed = a.Seed;
         int threads = a.Threads;
         string backendName = a.Backend;
-        bool quiet = a.Quiet;
+        // Under mpirun every rank runs this command on its share of the network; rank 0 prints and writes (docs/architecture.md).
+        using var communicator = Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun() ? new Meta.Distributed.Mpi.MpiCommunicator() : null;
+        bool root = communicator is null || communicator.Rank == 0;
+        bool quiet = a.Quiet || !root;
         TextWriter output = quiet ? TextWriter.Null : stdout;
 
         var clock = Stopwatch.StartNew();
@@ -84,7 +87,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         {
             progress.Phase("building the network");
             clock.Restart();
-            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
+            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads, Communicator = communicator });
             double build = clock.Elapsed.TotalSeconds;
             var s = built.Simulation;
             if (RecordingBudget.Check(s.Recorders.Estimate(duration), duration, a.MaxRecordingGigabytes) is { } large)
@@ -116,7 +119,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Interruption = stop?.Reason,
             Timings = timings,
             Populations = RunOutcome.Summarize(network, sim.Time),
+            Ranks = sim.Ranks,
+            ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
         };
+        if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");
         output.WriteLine();
         Consoles.Over(output, app.OutputIsTerminal).Write(outcome.SummaryTable());
@@ -124,6 +130,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         output.WriteLine(
             $"wall time: build {ResultWriter.Seconds(timings.Build)}, load {ResultWriter.Seconds(timings.Load)}, " +
             $"simulate {ResultWriter.Seconds(timings.Simulate)} ({RealTime(duration, timings.Simulate)}), total {ResultWriter.Seconds(timings.Total)}");
+        if (sim.Distribution is { } d)
+            output.WriteLine($"ranks: {d.Ranks}; spike exchanges: {d.Exchanges} ({ResultWriter.Seconds(d.ExchangeSeconds)} on rank 0, waiting included)");
 
         string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
         var writer = new ResultWriter(folder);
