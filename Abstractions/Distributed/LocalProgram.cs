@@ -67,6 +67,9 @@ public sealed class LocalProgram
 
         var groups = new List<CellGroupProgram>();
         for (int p = 0; p < populations; p++) groups.Add(Block(global.Groups[p], placement.Start(p, rank), placement.Count(p, rank)));
+        // Relays draw nothing and are never logged by cell: their global indices follow the network's, so that every group's
+        // range of global indices stays disjoint and increasing with the group (backends may rely on it).
+        int nextRelayIndex = global.TotalCells;
         var relayOf = Enumerable.Repeat(-1, populations).ToArray();
         var feeds = new SpikeFeed?[populations];
         foreach (int p in global.Projections.Select(j => j.PreGroup).Distinct().Order())
@@ -77,10 +80,11 @@ public sealed class LocalProgram
             feeds[p]!.CompleteUntil(lag);
             groups.Add(new SpikeSourceProgram
             {
-                Index = groups.Count, Label = $"{source.Label} (relay)", Size = source.Size, FirstGlobalIndex = source.FirstGlobalIndex,
+                Index = groups.Count, Label = $"{source.Label} (relay)", Size = source.Size, FirstGlobalIndex = nextRelayIndex,
                 ModelName = "relay", Kind = SpikeSourceKinds.Relay, Parameters = new Dictionary<string, double[]>(),
                 Sequences = new Dictionary<string, double[][]>(), Feed = feeds[p],
             });
+            nextRelayIndex += source.Size;
         }
 
         var projections = global.Projections.Select(j => Projection(j, relayOf[j.PreGroup], placement.Start(j.PostGroup, rank),
