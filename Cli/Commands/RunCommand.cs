@@ -40,11 +40,15 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Description = "SONATA configs: a further folder to look for component files in (repeatable)", HelpName = "DIR",
             DefaultValueFactory = _ => [],
         };
+        var ranks = CommonOptions.Number<int>("--ranks", "N",
+            "run on N MPI ranks on this machine (starts mpirun -np N; on a cluster call mpirun yourself)", "a positive integer", n => n > 0);
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, CommonOptions.Verbose(),
         };
-        command.SetAction(parsed => new RunCommand(app, stdout, stderr).Execute(new RunSettings(
+        command.SetAction(parsed => parsed.GetValue(ranks) is { } n && !Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun()
+            ? MpiLauncher.Relaunch(n, stderr)
+            : new RunCommand(app, stdout, stderr).Execute(new RunSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
             parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), !parsed.GetValue(noPlots), parsed.GetValue(quiet))
             {
