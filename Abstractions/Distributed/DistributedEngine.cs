@@ -72,14 +72,17 @@ public sealed class DistributedEngine : ISimulationEngine
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
             // the relays must emit them, Lag steps later.
+            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = steps == 0;
             Take(_inner.Run(0), recording, 0);
             _initialDone = true;
         }
         int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
         while (_step < end)
         {
-            long before = _step;
-            var result = _inner.Run(Math.Min(end - _step, interval));
+            long before = _step, length = Math.Min(end - _step, interval);
+            // Only the last interval scans the states for divergence, as the single-process run scans at its end.
+            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = _step + length == end;
+            var result = _inner.Run(length);
             _step = result.EndStep;
             Take(result, recording, before);
             progress?.Invoke((double)(_step - start) / Math.Max(1, steps));

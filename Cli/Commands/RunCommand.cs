@@ -63,7 +63,12 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
     public int Execute(RunSettings a)
     {
         // A SONATA config (simulation_config.json, circuit_config.json, config.json) runs through Meta.Sonata.
-        if (Meta.Sonata.Config.SonataConfig.IsSonataConfig(a.File)) return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(a);
+        if (Meta.Sonata.Config.SonataConfig.IsSonataConfig(a.File))
+        {
+            if (Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun(severalRanks: true))
+                throw new CliException($"{a.File}: distributed runs of SONATA configs are not supported yet; run it in one process");
+            return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(a);
+        }
         if (a.Manifest.Count > 0 || a.Components.Count > 0)
             throw new CliException($"{a.File}: --manifest and --components apply to SONATA configs only");
         string file = a.File;
