@@ -75,6 +75,42 @@ public class InProcessDistributionTests
     }
 
     [Fact]
+    public void A_reset_repeats_the_run_on_every_rank()
+    {
+        var group = new ThreadCommunicator.Group(2);
+        var segments = new double[2][][][];
+        var errors = new Exception?[2];
+        var threads = group.Ranks().Select(c => new Thread(() =>
+        {
+            try
+            {
+                using var built = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+                var sim = built.Simulation;
+                sim.Run(30);
+                sim.Reset();
+                sim.Run(30);
+                segments[c.Rank] = sim.Populations[0].GetData().Segments.Select(seg => seg.SpikeTrains.Select(t => t.Times.ToArray()).ToArray()).ToArray();
+            }
+            catch (Exception e)
+            {
+                errors[c.Rank] = e;
+            }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        errors.Should().AllSatisfy(e => e.Should().BeNull());
+
+        var (single, _) = Run(null, 30);
+        segments[0].Should().HaveCount(2);
+        segments[0][0].Sum(t => t.Length).Should().BeGreaterThan(5);
+        for (int i = 0; i < single.Length; i++)
+        {
+            segments[0][1][i].Should().Equal(segments[0][0][i], $"cell {i} after the reset");
+            segments[0][0][i].Should().Equal(single[i], $"cell {i} against one process");
+        }
+    }
+
+    [Fact]
     public void Blocks_cover_every_population_in_rank_order()
     {
         var placement = new Placement([10, 3, 7], 3);
