@@ -1,7 +1,8 @@
 namespace Meta.Conformance.References;
 
 /// <summary>
-/// How close a backend must come to NEURON's dt = 0.01 ms trace of a cell type, and why (measured; docs/semantics.md).
+/// How close a backend must come to NEURON's dt = 0.01 ms trace of a cell type, and why (measured; docs/semantics.md): the
+/// cross-check beside the primary bound against the converged solution (<see cref="ConvergedTolerance"/>).
 /// The integrate-and-fire cells meet the tight default: at dt = 0.01 ms the spikes within two steps and v within
 /// 0.02 mV RMS, 0.1 mV max; at dt = 0.1 ms the spikes within 1.0 ms and v within 0.4 mV RMS, which is what NEURON's
 /// own dt = 0.1 run achieves. For the other cells NEURON's dt = 0.01 trace is itself not converged (PyNN's NEURON
