@@ -115,10 +115,12 @@ def main():
     meta_dir, peer_dirs = dirs[0], dirs[1:]
     all_dts = meta_dts(meta_dir)
     peer_dts = sorted({float(os.path.basename(p)[2:]) for d in peer_dirs for p in glob.glob(os.path.join(d, "dt*"))})
+    any_run = sorted(glob.glob(os.path.join(meta_dir, "dt*", "*.meta-*.json")))[0]
+    meta_name = any_run.rsplit(".", 2)[1]
     results = {}  # scenario -> {(sim, dt): (spike_err, counts, rms)}
     checks = {}
     for name, ctype, params, kind, stim, _ in SCENARIOS:
-        meta = {dt: find([meta_dir], dt, name, "meta-cpu") for dt in all_dts}
+        meta = {dt: find([meta_dir], dt, name, meta_name) for dt in all_dts}
         conv = meta.get(CONVERGED_DT)
         if conv is None:
             continue
@@ -172,8 +174,15 @@ def write_doc(path, results, checks):
     for name, (source, n, fine, coarse, own) in checks.items():
         f = lambda e: "–" if e is None else f"{fmt_spike(e)} / {e[2]:.4f}"
         lines.append(f"| {name} | {source} | {n} | {f(fine)} | {f(coarse)} | {f(own)} |")
+    tables = "\n".join(lines) + "\n"
+    begin, end = "<!-- accuracy tables: begin (benchmarks/accuracy/run.sh writes this part) -->", "<!-- accuracy tables: end -->"
+    text = open(path).read() if os.path.exists(path) else f"{begin}\n{end}\n"
+    if begin not in text or end not in text:
+        raise SystemExit(f"{path} has no '{begin}' ... '{end}' markers for the tables")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
     with open(path, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
+        fh.write(head + begin + "\n" + tables + end + tail)
 
 
 def write_plots(folder, results):
