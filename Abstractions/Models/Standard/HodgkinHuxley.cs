@@ -12,8 +12,8 @@ public static class HodgkinHuxley
 
     /// <summary>
     /// The longest integration sub-step (ms): at dt = 0.1 the exponential midpoint scheme takes four sub-steps, which puts
-    /// the spikes of the reference scenarios within 0.2 ms of the converged solution (one step: 1.4 ms; NEURON at dt = 0.1:
-    /// 0.4–0.8 ms; docs/accuracy.md).
+    /// the spikes of the accuracy scenarios within 0.23 ms of the converged solution (one step: 1.42 ms; NEURON at dt = 0.1:
+    /// 0.38–0.79 ms; docs/accuracy.md).
     /// </summary>
     public const double MaxSubstepMs = 0.025;
 
