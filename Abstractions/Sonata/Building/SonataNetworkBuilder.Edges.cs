@@ -34,7 +34,8 @@ public static partial class SonataNetworkBuilder
         // Two passes over the edges: count the connections of each (pre group, post group, receptor), then fill one
         // exactly sized array per projection; no list grows and no edge column is copied.
         int postGroups = post.Groups.Count;
-        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : NestCatalogue.Get(g.Template, where).WeightScale).ToArray();
+        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : g.WeightScale).ToArray();
+        var fixedWeight = post.Groups.Select(g => g.FixedWeight).ToArray();
         var conductance = post.Groups.Select(g => g.Population.CellType.Model.ConductanceBased).ToArray();
         var counts = new int[pre.Groups.Count * postGroups * 2];
         for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
@@ -44,7 +45,7 @@ public static partial class SonataNetworkBuilder
         {
             int b = Bucket(e, out double nestWeight, out double d);
             int g = post.Group[edges.Target[e]];
-            double metaWeight = (conductance[g] ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            double metaWeight = fixedWeight[g] ?? (conductance[g] ? Math.Abs(nestWeight) : nestWeight) * scale[g];
             pairs[b]![fill[b]++] = new ConnectionPair(pre.Position[edges.Source[e]], post.Position[edges.Target[e]], metaWeight, d);
         }
         for (int b = 0; b < pairs.Length; b++)
@@ -71,7 +72,7 @@ public static partial class SonataNetworkBuilder
             d = Pick(delay, e, type.Delay) ?? defaultDelay;
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
-            return ((pre.Group[s] * postGroups + gPost) * 2) + (nestWeight < 0 ? 1 : 0);
+            return ((pre.Group[s] * postGroups + gPost) * 2) + (nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0);
         }
     }
 
