@@ -6,7 +6,7 @@ namespace Meta.Sonata.Building;
 
 public static partial class SonataNetworkBuilder
 {
-    private static List<SonataCellGroup> CreateGroups(Simulation sim, SonataNodePopulation pop, DynamicsParams cells, double[][]? trains,
+    private static List<SonataCellGroup> CreateGroups(Simulation sim, SonataNodePopulation pop, DynamicsParams cells, CellTemplates templates, double[][]? trains,
         List<string> warnings)
     {
         var byTemplate = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -29,7 +29,7 @@ public static partial class SonataNetworkBuilder
                 groups.Add(new SonataCellGroup(pop.Name, sim.CreatePopulation(ids.Length, source, label), ids, template, Virtual: true));
                 continue;
             }
-            var model = NestCatalogue.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
+            var model = templates.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
             var converted = new Dictionary<int, NestValues>();
             var values = new NestValues[ids.Length];
             for (int i = 0; i < ids.Length; i++)

@@ -131,7 +131,7 @@ public static partial class NestCatalogue
     {
         string name = template.StartsWith("nest:", StringComparison.Ordinal) ? template[5..] : template;
         return Models.TryGetValue(name, out var m) ? m
-            : throw new SonataException($"{where}: unknown model_template '{template}' (known: {string.Join(", ", KnownTemplates)}).");
+            : throw new SonataException($"{where}: unknown model_template '{template}' (known: {string.Join(", ", KnownTemplates)}; or nestml:FILE for a NESTML model).");
     }
 
     /// <summary>The templates known, as a model_template names them: <c>nest:iaf_psc_alpha</c>, ..., <c>nrn:IntFire1</c>.</summary>

@@ -1,4 +1,5 @@
 using Meta.Models;
+using Meta.Sonata.Building;
 
 namespace Meta.Sonata.Nest;
 
@@ -25,7 +26,7 @@ public sealed record NestConversion(string Meta, string Formula, Func<IReadOnlyD
 /// <param name="WeightScale">Meta weight = NEST weight × this.</param>
 /// <param name="Ignored">NEST parameters accepted and not used (no counterpart in the definition, or its default behaviour).</param>
 public sealed record NestModel(string Name, ModelDefinition Model, IReadOnlyDictionary<string, double> Defaults,
-    IReadOnlyList<NestConversion> Parameters, IReadOnlyList<NestConversion> Initial, double WeightScale, IReadOnlyList<string> Ignored)
+    IReadOnlyList<NestConversion> Parameters, IReadOnlyList<NestConversion> Initial, double WeightScale, IReadOnlyList<string> Ignored) : ISonataCellTemplate
 {
     /// <summary>The Meta model's name (a standard model's, e.g. <c>IF_curr_alpha</c>, or the template's own).</summary>
     public string StandardModel => Model.Name;
