@@ -159,6 +159,18 @@ public sealed class NestCellModelTests
     }
 
     [Fact]
+    public void Dynamics_params_arrays_and_booleans_reach_the_GLIF_conversion()
+    {
+        var values = new Dictionary<string, double>();
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"tau_syn": [5.5, 8.5], "after_spike_currents": true, "spike_dependent_threshold": false, "asc_amps": [-10.0, -20.0], "type": "glif"}""");
+        foreach (var p in doc.RootElement.EnumerateObject()) Meta.Sonata.Building.DynamicsParams.Flatten(p.Name, p.Value, values);
+        values.Keys.Should().BeEquivalentTo(["tau_syn[0]", "tau_syn[1]", "after_spike_currents", "spike_dependent_threshold", "asc_amps[0]", "asc_amps[1]"]);
+        var (model, p2, _) = NestCatalogue.Get("nest:glif_psc", "x").Convert(values, "x");
+        model.Name.Should().Be("glif_psc_LIF_ASC");
+        (p2["tau_syn_E"], p2["tau_syn_I"], p2["asc_amps_0"], p2["asc_amps_1"]).Should().Be((5.5, 8.5, -0.01, -0.02));
+    }
+
+    [Fact]
     public void Glif_cond_LIF_traces_like_IF_cond_alpha()
     {
         using var sim = NewSimulation();
