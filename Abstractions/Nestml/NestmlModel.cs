@@ -1,6 +1,7 @@
 using Meta.Models;
 using Meta.Nestml.Compilation;
 using Meta.Nestml.Syntax;
+using Meta.Nestml.Units;
 
 namespace Meta.Nestml;
 
@@ -36,5 +37,20 @@ public static class NestmlModel
         ArgumentNullException.ThrowIfNull(file);
         var model = Parser.Parse(text, file);
         return NestmlCompiler.Compile(model, file);
+    }
+
+    /// <summary>
+    /// Compiles the model in the file at <paramref name="path"/> and gives, beside it, the size of each parameter's and
+    /// state's declared unit in Meta's units (<c>C_m pF</c>: 0.001; <c>tau_m ms</c>: 1), so that values written in NESTML's
+    /// units (as NEST takes them from a NESTML-built module, e.g. a SONATA <c>dynamics_params</c> file) convert by one
+    /// multiplication.
+    /// </summary>
+    /// <exception cref="NestmlException">The file holds a syntax error or a construct Meta does not support.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static (ModelDefinition Model, IReadOnlyDictionary<string, double> UnitScales) LoadWithUnits(string path)
+    {
+        var model = Load(path);
+        var syntax = Parser.Parse(File.ReadAllText(path), path);
+        return (model, DeclaredUnits.Of(syntax));
     }
 }

@@ -99,9 +99,10 @@ public sealed class CliApp
         var sweep = SweepCommand.Define(this, stdout, stderr);
         var backends = BackendsCommand.Define(this, stdout, stderr);
         var conformance = ConformanceCommand.Define(this, stdout, stderr);
+        var exportSonata = ExportSonataCommand.Define(this, stdout);
         var help = new Command("help", "show the help of meta or of a command");
         var topic = new Argument<string?>("COMMAND") { Description = "the command", Arity = ArgumentArity.ZeroOrOne };
-        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance");
+        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance", "export-sonata");
         help.Arguments.Add(topic);
         help.SetAction(parsed => ShowHelp(root, parsed.GetValue(topic) is { } name ? root.Subcommands.First(c => c.Name == name) : root,
             parsed.InvocationConfiguration));
@@ -109,6 +110,7 @@ public sealed class CliApp
         root.Subcommands.Add(sweep);
         root.Subcommands.Add(backends);
         root.Subcommands.Add(conformance);
+        root.Subcommands.Add(exportSonata);
         root.Subcommands.Add(help);
 
         helpOption.Action = new HelpWithEpilogue((HelpAction)helpOption.Action!, new Dictionary<Command, string>

@@ -12,7 +12,10 @@ internal sealed class DynamicsParams(IReadOnlyList<ConfigPath> folders, string k
 {
     private readonly Dictionary<string, Dictionary<string, double>> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The numeric values of a file (non-numeric values are left out).</summary>
+    /// <summary>
+    /// The numeric values of a file: numbers, booleans as 1 and 0, and arrays of numbers element by element as
+    /// <c>NAME[i]</c> (NEST's <c>tau_syn</c>, <c>asc_amps</c>); other values (text, objects) are left out.
+    /// </summary>
     public IReadOnlyDictionary<string, double> Get(string fileName, string usedBy)
     {
         if (_cache.TryGetValue(fileName, out var cached)) return cached;
@@ -32,8 +35,26 @@ internal sealed class DynamicsParams(IReadOnlyList<ConfigPath> folders, string k
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         if (doc.RootElement.ValueKind == JsonValueKind.Object)
             foreach (var p in doc.RootElement.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.Number) values[p.Name] = p.Value.GetDouble();
+                Flatten(p.Name, p.Value, values);
         _cache[fileName] = values;
         return values;
+    }
+
+    internal static void Flatten(string name, JsonElement value, Dictionary<string, double> values)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number: values[name] = value.GetDouble(); break;
+            case JsonValueKind.True: values[name] = 1; break;
+            case JsonValueKind.False: values[name] = 0; break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var e in value.EnumerateArray())
+                {
+                    if (e.ValueKind == JsonValueKind.Number) values[$"{name}[{i}]"] = e.GetDouble();
+                    i++;
+                }
+                break;
+        }
     }
 }

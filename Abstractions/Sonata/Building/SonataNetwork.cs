@@ -8,7 +8,14 @@ namespace Meta.Sonata.Building;
 /// The Meta population holding some nodes of one SONATA node population: all nodes of one model template (or all virtual
 /// nodes, as a <c>SpikeSourceArray</c>); <see cref="NodeIds"/>[i] is the node id of the population's cell i.
 /// </summary>
-public sealed record SonataCellGroup(string SonataPopulation, Population Population, int[] NodeIds, string Template, bool Virtual);
+public sealed record SonataCellGroup(string SonataPopulation, Population Population, int[] NodeIds, string Template, bool Virtual)
+{
+    /// <summary>Meta weight = SONATA (NEST) weight × this, for connections onto these cells.</summary>
+    public double WeightScale { get; init; } = 1.0;
+
+    /// <summary>When set, the Meta weight of every connection onto these cells (NEST's parrot_neuron ignores weights).</summary>
+    public double? FixedWeight { get; init; }
+}
 
 /// <summary>Cells of a report: which cells of which group record the variable.</summary>
 public sealed record SonataReportTarget(SonataReport Report, string MetaVariable, IReadOnlyList<(SonataCellGroup Group, int[] Positions)> Cells);

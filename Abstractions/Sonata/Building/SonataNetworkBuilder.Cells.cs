@@ -6,7 +6,7 @@ namespace Meta.Sonata.Building;
 
 public static partial class SonataNetworkBuilder
 {
-    private static List<SonataCellGroup> CreateGroups(Simulation sim, SonataNodePopulation pop, DynamicsParams cells, double[][]? trains,
+    private static List<SonataCellGroup> CreateGroups(Simulation sim, SonataNodePopulation pop, DynamicsParams cells, CellTemplates templates, double[][]? trains,
         List<string> warnings)
     {
         var byTemplate = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -29,31 +29,44 @@ public static partial class SonataNetworkBuilder
                 groups.Add(new SonataCellGroup(pop.Name, sim.CreatePopulation(ids.Length, source, label), ids, template, Virtual: true));
                 continue;
             }
-            var model = NestCatalogue.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
-            var parameters = new Dictionary<string, double[]>();
-            var initial = new Dictionary<string, double[]>();
-            var converted = new Dictionary<int, (Dictionary<string, double> P, Dictionary<string, double> I)>();
+            var model = templates.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
+            var converted = new Dictionary<int, NestValues>();
+            var values = new NestValues[ids.Length];
             for (int i = 0; i < ids.Length; i++)
             {
                 int node = ids[i], type = pop.NodeTypeIds[node];
                 var own = pop.GroupDynamics(node).ToList();
-                (Dictionary<string, double> P, Dictionary<string, double> I) values;
-                if (own.Count == 0 && converted.TryGetValue(type, out var cached)) values = cached;
+                if (own.Count == 0 && converted.TryGetValue(type, out var cached)) values[i] = cached;
                 else
                 {
                     string where = $"{pop.Types.File}, node type {type}";
                     var fromFile = pop.Property(node, "dynamics_params") is { } file ? cells.Get(file, where) : new Dictionary<string, double>();
-                    values = model.Convert(fromFile.Concat(own), where, own.Count == 0 ? warnings : null);
-                    if (own.Count == 0) converted[type] = values;
+                    values[i] = model.Convert(fromFile.Concat(own), where, own.Count == 0 ? warnings : null);
+                    if (own.Count == 0) converted[type] = values[i];
                 }
-                Fill(parameters, values.P, i, ids.Length);
-                Fill(initial, values.I, i, ids.Length);
             }
-            var cellType = new CellType(model.StandardModel);
-            foreach (var (name, column) in parameters) cellType = cellType.With(name, Value(column));
-            var population = sim.CreatePopulation(ids.Length, cellType, label);
-            foreach (var (name, column) in initial) population.Initialize(name, Value(column));
-            groups.Add(new SonataCellGroup(pop.Name, population, ids, template, Virtual: false));
+            // One Meta population per definition (GLIF's level may differ between node types of one template).
+            var byModel = Enumerable.Range(0, ids.Length).GroupBy(i => values[i].Model).ToList();
+            foreach (var part in byModel)
+            {
+                int[] members = [.. part];
+                var parameters = new Dictionary<string, double[]>();
+                var initial = new Dictionary<string, double[]>();
+                for (int k = 0; k < members.Length; k++)
+                {
+                    Fill(parameters, values[members[k]].Parameters, k, members.Length);
+                    Fill(initial, values[members[k]].Initial, k, members.Length);
+                }
+                var cellType = new CellType(part.Key);
+                foreach (var (name, column) in parameters) cellType = cellType.With(name, Value(column));
+                string partLabel = byModel.Count == 1 ? label : $"{label}:{part.Key.Name}";
+                var population = sim.CreatePopulation(members.Length, cellType, partLabel);
+                foreach (var (name, column) in initial) population.Initialize(name, Value(column));
+                groups.Add(new SonataCellGroup(pop.Name, population, [.. members.Select(k => ids[k])], template, Virtual: false)
+                {
+                    WeightScale = model.WeightScale, FixedWeight = model.FixedWeight,
+                });
+            }
         }
         return groups;
     }

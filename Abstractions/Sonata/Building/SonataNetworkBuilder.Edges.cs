@@ -1,3 +1,4 @@
+using System.Globalization;
 using Meta.Projections;
 using Meta.Projections.Connectors;
 using Meta.Sonata.Nest;
@@ -34,9 +35,16 @@ public static partial class SonataNetworkBuilder
         // Two passes over the edges: count the connections of each (pre group, post group, receptor), then fill one
         // exactly sized array per projection; no list grows and no edge column is copied.
         int postGroups = post.Groups.Count;
-        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : NestCatalogue.Get(g.Template, where).WeightScale).ToArray();
+        var scale = post.Groups.Select(g => g.Virtual ? 0.0 : g.WeightScale).ToArray();
+        var fixedWeight = post.Groups.Select(g => g.FixedWeight).ToArray();
         var conductance = post.Groups.Select(g => g.Population.CellType.Model.ConductanceBased).ToArray();
-        var counts = new int[pre.Groups.Count * postGroups * 2];
+        // Receptors: excitatory and inhibitory by the weight's sign, or the edge type's receptor_type (a Meta receptor name).
+        var receptors = new List<string> { "excitatory", "inhibitory" };
+        foreach (var t in types.Values)
+            if (t.Receptor is { } r && !receptors.Contains(r)) receptors.Add(r);
+        var receptorOf = types.ToDictionary(kv => kv.Key, kv => kv.Value.Receptor is { } r ? receptors.IndexOf(r) : -1);
+        int nr = receptors.Count;
+        var counts = new int[pre.Groups.Count * postGroups * nr];
         for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
         var pairs = counts.Select(c => c == 0 ? null : new ConnectionPair[c]).ToArray();
         var fill = new int[counts.Length];
@@ -44,16 +52,16 @@ public static partial class SonataNetworkBuilder
         {
             int b = Bucket(e, out double nestWeight, out double d);
             int g = post.Group[edges.Target[e]];
-            double metaWeight = (conductance[g] ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            bool named = receptorOf[edges.TypeIds[e]] >= 0;
+            double metaWeight = fixedWeight[g] ?? (conductance[g] && !named ? Math.Abs(nestWeight) : nestWeight) * scale[g];
             pairs[b]![fill[b]++] = new ConnectionPair(pre.Position[edges.Source[e]], post.Position[edges.Target[e]], metaWeight, d);
         }
         for (int b = 0; b < pairs.Length; b++)
         {
             if (pairs[b] is not { } list) continue;
-            bool inhibitory = (b & 1) == 1;
-            var from = pre.Groups[b / 2 / postGroups].Population;
-            var to = post.Groups[b / 2 % postGroups].Population;
-            string receptor = inhibitory ? "inhibitory" : "excitatory";
+            var from = pre.Groups[b / nr / postGroups].Population;
+            var to = post.Groups[b / nr % postGroups].Population;
+            string receptor = receptors[b % nr];
             _ = new Projection(from, to, new PairsConnector(list, where), new StaticSynapse(), receptor, $"{edges.Name}:{from.Label}→{to.Label}:{receptor}");
         }
         return edges.Count;
@@ -71,14 +79,15 @@ public static partial class SonataNetworkBuilder
             d = Pick(delay, e, type.Delay) ?? defaultDelay;
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
-            return ((pre.Group[s] * postGroups + gPost) * 2) + (nestWeight < 0 ? 1 : 0);
+            int receptor = receptorOf[edges.TypeIds[e]] is >= 0 and var r ? r : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
+            return ((pre.Group[s] * postGroups + gPost) * nr) + receptor;
         }
     }
 
     private static double? Pick(double[]? column, int e, double? fromType) =>
         column is not null && !double.IsNaN(column[e]) ? column[e] : fromType;
 
-    private sealed record EdgeTypeInfo(double? SynWeight, double? Nsyns, double? Delay, string? WeightFunction);
+    private sealed record EdgeTypeInfo(double? SynWeight, double? Nsyns, double? Delay, string? WeightFunction, string? Receptor);
 
     private static EdgeTypeInfo EdgeType(SonataEdgePopulation edges, int type, DynamicsParams synapses)
     {
@@ -96,6 +105,7 @@ public static partial class SonataNetworkBuilder
             edges.Types.GetDouble(type, "syn_weight") ?? (dynamics.TryGetValue("weight", out double w) ? w : null),
             edges.Types.GetDouble(type, "nsyns"),
             edges.Types.GetDouble(type, "delay") ?? (dynamics.TryGetValue("delay", out double d) ? d : null),
-            function);
+            function,
+            edges.Types.Get(type, "receptor_type") is { } receptor && !double.TryParse(receptor, CultureInfo.InvariantCulture, out _) ? receptor : null);
     }
 }

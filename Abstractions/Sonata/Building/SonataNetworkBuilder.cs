@@ -63,11 +63,12 @@ public static partial class SonataNetworkBuilder
         try
         {
             var cells = new DynamicsParams(config.CellModelFolders, "point_neuron_models_dir");
+            var templates = new CellTemplates([.. config.CellModelFolders.Select(f => f.Path), Path.GetDirectoryName(Path.GetFullPath(config.File))!]);
             var groups = new List<SonataCellGroup>();
             var placement = new Dictionary<string, (int[] Group, int[] Position, List<SonataCellGroup> Groups)>();
             foreach (var pop in nodes)
             {
-                var made = CreateGroups(sim, pop, cells, spikeTrains.GetValueOrDefault(pop.Name), warnings);
+                var made = CreateGroups(sim, pop, cells, templates, spikeTrains.GetValueOrDefault(pop.Name), warnings);
                 groups.AddRange(made);
                 var groupOf = new int[pop.Count];
                 var positionOf = new int[pop.Count];

@@ -32,8 +32,8 @@ public sealed class NestCatalogueTests
     [Fact]
     public void Unknown_templates_and_parameters_name_the_known_ones()
     {
-        FluentActions.Invoking(() => NestCatalogue.Get("nest:glif_psc", "types.csv")).Should().Throw<SonataException>()
-            .WithMessage("types.csv: unknown model_template 'nest:glif_psc' (known: nest:iaf_psc_alpha, *nest:izhikevich*");
+        FluentActions.Invoking(() => NestCatalogue.Get("nest:glif_lif", "types.csv")).Should().Throw<SonataException>()
+            .WithMessage("types.csv: unknown model_template 'nest:glif_lif' (known: nest:iaf_psc_alpha, *nest:izhikevich, nest:hh_psc_alpha, nest:parrot_neuron, nrn:IntFire1, nest:glif_psc, nest:glif_cond; or nestml:FILE for a NESTML model).");
         FluentActions.Invoking(() => NestCatalogue.Get("iaf_psc_exp", "x").Convert(new Dictionary<string, double> { ["C_mem"] = 1 }, "x"))
             .Should().Throw<SonataException>().WithMessage("*'C_mem' is not a parameter of NEST's iaf_psc_exp (known: C_m, *");
     }
