@@ -87,7 +87,7 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
             var r = sweep.Run(parameterSets, duration, new SweepOptions
                 {
                     RecordVariants = recordVariants, OneByOne = a.OneByOne, MeasuresOnDevice = !a.HostMeasures,
-                    Pyloric = selected.Contains("pyloric") ? ("PD", "LP", "PY") : null, PyloricFrom = a.Transient,
+                    Pyloric = selected.Contains("pyloric") ? PyloricLabels(document) : null, PyloricFrom = a.Transient,
                 },
                 (phase, f) => progress.Report(phase == "thermalising" ? f * thermaliseShare : thermaliseShare + f * (1 - thermaliseShare)));
             progress.Finish();
@@ -107,6 +107,19 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
         return CliApp.Success;
     }
+
+    /// <summary>The labels of the pacemaker (PD, ABPD, AB/PD or AB, the first the network has), LP and PY populations.</summary>
+    private static (string, string, string) PyloricLabels(NetworkDocument document)
+    {
+        var labels = document.Populations.Select(p => p.Label).ToArray();
+        string pacemaker = PacemakerLabels.FirstOrDefault(labels.Contains)
+            ?? throw new CliException($"--measure pyloric needs a pacemaker population labelled {string.Join(", ", PacemakerLabels)} (populations: {string.Join(", ", labels)})");
+        foreach (var label in new[] { "LP", "PY" })
+            if (!labels.Contains(label)) throw new CliException($"--measure pyloric needs a population labelled '{label}' (populations: {string.Join(", ", labels)})");
+        return (pacemaker, "LP", "PY");
+    }
+
+    private static readonly string[] PacemakerLabels = ["PD", "ABPD", "AB/PD", "AB"];
 
     private static int[] ParseVariants(string? text, int count)
     {

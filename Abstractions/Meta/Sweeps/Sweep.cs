@@ -95,6 +95,7 @@ public sealed class Sweep
         clock.Restart();
         long steps = Math.Max(1, (long)Math.Round(duration / dt));
         var neurons = specs[0].Populations.Where(p => p.Model.Kind == ModelKind.Neuron).ToArray();
+        int[]? pyloric = options.Pyloric is { } labels ? PyloricRecorders(neurons, labels) : null;
         bool onDevice = options.MeasuresOnDevice && options.Pyloric is null
                         && (engineOptions.Precision == Precision.Float64 || steps <= SpikeMeasureLowering.Float32StepLimit);
         var all = Enumerable.Range(0, sets.Count).ToHashSet();
@@ -109,7 +110,6 @@ public sealed class Sweep
             progress is null ? null : f => progress("running", f));
         double runSeconds = clock.Elapsed.TotalSeconds;
 
-        int[]? pyloric = options.Pyloric is { } labels ? PyloricRecorders(neurons, labels) : null;
         var variants = new VariantResult[sets.Count];
         for (int v = 0; v < sets.Count; v++)
         {

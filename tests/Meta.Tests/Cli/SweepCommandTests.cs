@@ -47,6 +47,17 @@ public sealed class SweepCommandTests
     }
 
     [Fact]
+    public void The_pyloric_measure_needs_a_pacemaker_lp_and_py_and_says_so_before_running()
+    {
+        using var temp = new TempFolder();
+        string sets = temp.File("sets.csv", Sets);
+        var (exit, _, stderr) = Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "--measure", "pyloric",
+            "-o", System.IO.Path.Combine(temp.Path, "out"), "-q");
+        exit.Should().NotBe(0);
+        stderr.Should().Contain("--measure pyloric needs a pacemaker population labelled PD, ABPD, AB/PD, AB (populations: ");
+    }
+
+    [Fact]
     public void Thermalisation_is_cached_across_runs()
     {
         using var temp = new TempFolder();

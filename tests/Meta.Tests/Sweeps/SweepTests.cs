@@ -94,6 +94,15 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public void A_missing_pyloric_population_is_refused_before_the_run()
+    {
+        bool ran = false;
+        var act = () => NewSweep().Run([SweepNetwork.Sets[0]], 50, new SweepOptions { Pyloric = ("PD", "E", "I") }, (_, _) => ran = true);
+        act.Should().Throw<InvalidParameterValueException>().WithMessage("*labelled 'PD' (neuron populations: E, I)*");
+        ran.Should().BeFalse("the labels are checked before anything runs");
+    }
+
+    [Fact]
     public void Mean_rate_is_spikes_per_cell_per_second()
     {
         var result = NewSweep().Run([SweepNetwork.Sets[1]], 500);
