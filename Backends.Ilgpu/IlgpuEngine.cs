@@ -370,7 +370,8 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                 var cells = _logCells!.Download(_acc, count);
                 var steps = _logSteps!.Download(_acc, count);
                 // The log is in no particular order; the CPU's is by index, then cell.
-                long total = Program.TotalCells;
+                // Global indices need not start at 0 nor end at the program's cell count (a distributed run's share of a network).
+                long total = _groups.Max(g => (long)g.Program.FirstGlobalIndex + g.Program.Size);
                 var keys = new long[count];
                 for (int i = 0; i < count; i++) keys[i] = steps[i] * total + cells[i];
                 Array.Sort(keys);

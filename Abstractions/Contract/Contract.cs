@@ -10,8 +10,10 @@ public static class Contract
     /// host can compare a plugin's value (reported through <see cref="BackendDescriptor.ContractVersion"/>) with its own.
     /// Version 6: a backend with continuous coupling runs it itself (<c>StepEngine.Couple</c>, <c>ReadCouplingBuffer</c>,
     /// <c>WriteCouplingBuffer</c>) instead of handing its cell states to the host (<c>ReadCellState</c>, removed).
+    /// Version 7: spike sources of kind <c>relay</c> (<see cref="Programs.SpikeSourceProgram.Feed"/>), produced by
+    /// <see cref="Runtime.HostSpikeSchedule"/> from spikes the host appends during a run (distributed runs).
     /// </summary>
-    public const int Version = 6;
+    public const int Version = 7;
 }
 
 /// <summary>

@@ -18,4 +18,9 @@ public static class SpikeSourceKinds
     public const string PoissonRefractory = "poisson_refractory";
     /// <summary>An inhomogeneous gamma process, piecewise constant over bins (a, b seconds, tbins ms, start ms, duration ms).</summary>
     public const string InhomogeneousGamma = "inh_gamma";
+    /// <summary>
+    /// Spikes relayed from elsewhere as the run goes (a distributed run's copy of a population whose cells live on other
+    /// ranks): the host appends them to the group's <c>SpikeFeed</c> before the engine reaches their indices. Not a PyNN cell type.
+    /// </summary>
+    public const string Relay = "relay";
 }

@@ -74,6 +74,15 @@ public sealed partial class Simulation : IDisposable
     /// </summary>
     public EngineStatistics EngineStatistics => _engine?.Statistics ?? new EngineStatistics();
 
+    /// <summary>The number of ranks this simulation runs on (<see cref="SimulationOptions.Communicator"/>; 1 without one).</summary>
+    public int Ranks => Options.Communicator?.Size ?? 1;
+
+    /// <summary>This process's rank (0 without a communicator); only rank 0 holds the recordings of a distributed run.</summary>
+    public int Rank => Options.Communicator?.Rank ?? 0;
+
+    /// <summary>The engine of a distributed run after the first run or load (its exchange and gather timings), else null.</summary>
+    public Distributed.DistributedEngine? Distribution => _engine as Distributed.DistributedEngine;
+
     /// <summary>Creates a population (PyNN's <c>Population(size, cellclass, label=...)</c>).</summary>
     public Population CreatePopulation(int size, CellType cellType, string? label = null)
     {
@@ -210,7 +219,8 @@ public sealed partial class Simulation : IDisposable
         _spec = Resolve();
         CheckCapabilities(_spec);
         _lowering = new NetworkLowering(_spec);
-        _engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
+        var engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
+        _engine = Options.Communicator is { } communicator ? new Distributed.DistributedEngine(engine, communicator) : engine;
         _engine.Load(_lowering.Program);
         _changedParameters.Clear();
         _changedSequences.Clear();

@@ -27,6 +27,11 @@ public sealed record SimulationOptions
     public string? Device { get; init; }
     /// <summary>Worker threads for the backend; 0 lets it decide.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// The ranks of a distributed run (docs/architecture.md, "Distributed runs"), e.g. an
+    /// <see cref="Distributed.Mpi.MpiCommunicator"/> under <c>mpirun</c>; null runs the whole network in this process.
+    /// </summary>
+    public Distributed.ICommunicator? Communicator { get; init; }
 
     internal void Validate()
     {

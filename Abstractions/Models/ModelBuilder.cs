@@ -33,6 +33,7 @@ public sealed class ModelBuilder(string name)
     private bool _conductanceBased;
     private bool _thresholdCrossing;
     private IntegrationScheme _scheme = IntegrationScheme.Automatic;
+    private double? _maxSubstep;
 
     /// <summary>Sets the description.</summary>
     public ModelBuilder Describe(string description) { _description = description; return this; }
@@ -151,6 +152,9 @@ public sealed class ModelBuilder(string name)
     /// <summary>Overrides the automatic choice of integration scheme.</summary>
     public ModelBuilder Integrate(IntegrationScheme scheme) { _scheme = scheme; return this; }
 
+    /// <summary>Splits time steps longer than <paramref name="maxStepMs"/> ms into equal sub-steps (<see cref="ModelDefinition.MaxSubstep"/>).</summary>
+    public ModelBuilder MaxSubstep(double maxStepMs) { _maxSubstep = maxStepMs; return this; }
+
     /// <summary>
     /// Validates and returns the definition. Each <c>uniform()</c> call in the aliases, ODEs, threshold and reset
     /// (in that order) becomes its own draw, <see cref="ModelDefinition.RandomDrawSymbol"/>.
@@ -174,6 +178,7 @@ public sealed class ModelBuilder(string name)
             Receptors = _receptors.ToArray(),
             ConductanceBased = _conductanceBased,
             Scheme = _scheme,
+            MaxSubstep = _maxSubstep,
         };
         ModelValidator.Validate(model);
         return model;

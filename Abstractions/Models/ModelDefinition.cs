@@ -229,6 +229,13 @@ public sealed record ModelDefinition
     public bool Injectable { get; init; } = true;
     /// <summary>The integration scheme; <see cref="IntegrationScheme.Automatic"/> chooses from the equations.</summary>
     public IntegrationScheme Scheme { get; init; } = IntegrationScheme.Automatic;
+    /// <summary>
+    /// The longest step (ms) the deterministic schemes take, or null for none: a time step <c>dt</c> longer than it is split
+    /// into <c>ceil(dt/MaxSubstep)</c> equal sub-steps of the model's scheme inside each step (docs/semantics.md,
+    /// "Sub-steps"). For models whose accuracy at the user's dt is limited by fast dynamics (Hodgkin–Huxley spikes, the
+    /// quadratic upswing of Izhikevich cells).
+    /// </summary>
+    public double? MaxSubstep { get; init; }
 
     /// <summary>Names users may record: <c>spikes</c> plus the recordable state variables.</summary>
     public IEnumerable<string> Recordables =>

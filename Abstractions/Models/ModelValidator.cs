@@ -56,6 +56,10 @@ public static class ModelValidator
         }
         if (noise.Count > 0 && model.Scheme is not (IntegrationScheme.Automatic or IntegrationScheme.EulerMaruyama or IntegrationScheme.Milstein))
             Fail($"the noise terms {string.Join(", ", noise)} need a stochastic scheme (EulerMaruyama or Milstein), not {model.Scheme}.");
+        if (model.MaxSubstep is { } maxSubstep && !(maxSubstep > 0 && double.IsFinite(maxSubstep)))
+            Fail($"the longest sub-step (MaxSubstep) must be a positive number of ms, not {maxSubstep}.");
+        if (model.MaxSubstep is not null && (noise.Count > 0 || model.Scheme is IntegrationScheme.EulerMaruyama or IntegrationScheme.Milstein))
+            Fail("sub-steps (MaxSubstep) are for the deterministic schemes; a stochastic model takes one step per dt.");
         foreach (var g in model.Odes.GroupBy(o => o.State).Where(g => g.Count() > 1)) Fail($"two ODEs for '{g.Key}'.");
         if (model.Threshold is not null) CheckNames(model.Threshold, "the threshold");
         foreach (var r in model.Reset)

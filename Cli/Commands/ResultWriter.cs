@@ -157,11 +157,13 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("seed", sim.Options.Seed);
             w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
             w.WriteNumber("connections", outcome.Network.ConnectionCount);
+            w.WriteNumber("ranks", outcome.Ranks);
             w.WriteStartObject("timings_s");
             w.WriteNumber("build", Round(outcome.Timings.Build));
             w.WriteNumber("load", Round(outcome.Timings.Load));
             w.WriteNumber("simulate", Round(outcome.Timings.Simulate));
             w.WriteNumber("total", Round(outcome.Timings.Total));
+            if (outcome.ExchangeSeconds is { } exchange) w.WriteNumber("exchange", Round(exchange));
             w.WriteEndObject();
             w.WriteStartArray("populations");
             foreach (var p in outcome.Populations)

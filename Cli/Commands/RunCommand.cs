@@ -40,11 +40,15 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Description = "SONATA configs: a further folder to look for component files in (repeatable)", HelpName = "DIR",
             DefaultValueFactory = _ => [],
         };
+        var ranks = CommonOptions.Number<int>("--ranks", "N",
+            "run on N MPI ranks on this machine (starts mpirun -np N; on a cluster call mpirun yourself)", "a positive integer", n => n > 0);
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, CommonOptions.Verbose(),
         };
-        command.SetAction(parsed => new RunCommand(app, stdout, stderr).Execute(new RunSettings(
+        command.SetAction(parsed => parsed.GetValue(ranks) is { } n && !Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun()
+            ? MpiLauncher.Relaunch(n, stderr)
+            : new RunCommand(app, stdout, stderr).Execute(new RunSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
             parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), !parsed.GetValue(noPlots), parsed.GetValue(quiet))
             {
@@ -59,7 +63,12 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
     public int Execute(RunSettings a)
     {
         // A SONATA config (simulation_config.json, circuit_config.json, config.json) runs through Meta.Sonata.
-        if (Meta.Sonata.Config.SonataConfig.IsSonataConfig(a.File)) return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(a);
+        if (Meta.Sonata.Config.SonataConfig.IsSonataConfig(a.File))
+        {
+            if (Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun(severalRanks: true))
+                throw new CliException($"{a.File}: distributed runs of SONATA configs are not supported yet; run it in one process");
+            return new SonataRun(app.LoadPlugins, stdout, stderr).Execute(a);
+        }
         if (a.Manifest.Count > 0 || a.Components.Count > 0)
             throw new CliException($"{a.File}: --manifest and --components apply to SONATA configs only");
         string file = a.File;
@@ -67,7 +76,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         ulong? seed = a.Seed;
         int threads = a.Threads;
         string backendName = a.Backend;
-        bool quiet = a.Quiet;
+        // Under mpirun every rank runs this command on its share of the network; rank 0 prints and writes (docs/architecture.md).
+        using var communicator = Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun() ? new Meta.Distributed.Mpi.MpiCommunicator() : null;
+        bool root = communicator is null || communicator.Rank == 0;
+        bool quiet = a.Quiet || !root;
         TextWriter output = quiet ? TextWriter.Null : stdout;
 
         var clock = Stopwatch.StartNew();
@@ -84,7 +96,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         {
             progress.Phase("building the network");
             clock.Restart();
-            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads });
+            var built = NetworkBuilder.Build(document, backend, new BuildOptions { Seed = seed, Threads = threads, Communicator = communicator });
             double build = clock.Elapsed.TotalSeconds;
             var s = built.Simulation;
             if (RecordingBudget.Check(s.Recorders.Estimate(duration), duration, a.MaxRecordingGigabytes) is { } large)
@@ -116,7 +128,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Interruption = stop?.Reason,
             Timings = timings,
             Populations = RunOutcome.Summarize(network, sim.Time),
+            Ranks = sim.Ranks,
+            ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
         };
+        if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");
         output.WriteLine();
         Consoles.Over(output, app.OutputIsTerminal).Write(outcome.SummaryTable());
@@ -124,6 +139,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         output.WriteLine(
             $"wall time: build {ResultWriter.Seconds(timings.Build)}, load {ResultWriter.Seconds(timings.Load)}, " +
             $"simulate {ResultWriter.Seconds(timings.Simulate)} ({RealTime(duration, timings.Simulate)}), total {ResultWriter.Seconds(timings.Total)}");
+        if (sim.Distribution is { } d)
+            output.WriteLine($"ranks: {d.Ranks}; spike exchanges: {d.Exchanges} ({ResultWriter.Seconds(d.ExchangeSeconds)} on rank 0, waiting included)");
 
         string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
         var writer = new ResultWriter(folder);

@@ -41,6 +41,10 @@ internal sealed class RunOutcome
     public string? Interruption { get; init; }
     public required RunTimings Timings { get; init; }
     public required IReadOnlyList<PopulationSummary> Populations { get; init; }
+    /// <summary>The number of ranks the run was distributed over (1: one process).</summary>
+    public int Ranks { get; init; } = 1;
+    /// <summary>Rank 0's wall-clock seconds in spike exchanges of a distributed run, else null.</summary>
+    public double? ExchangeSeconds { get; init; }
 
     public string Name => Network.Document.Name;
     public Simulation Simulation => Network.Simulation;

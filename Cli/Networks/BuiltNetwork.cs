@@ -9,6 +9,8 @@ public sealed record BuildOptions
     public ulong? Seed { get; init; }
     /// <summary>Backend worker threads; 0 lets the backend decide.</summary>
     public int Threads { get; init; }
+    /// <summary>The ranks of a distributed run (under mpirun), or null for one process.</summary>
+    public Meta.Distributed.ICommunicator? Communicator { get; init; }
 }
 
 /// <summary>What is recorded under one label: a population, view or assembly and the variables asked for.</summary>

@@ -32,6 +32,7 @@ public static class NetworkBuilder
             Precision = s.Precision,
             Backend = backend.Descriptor.Name,
             Threads = options.Threads,
+            Communicator = options.Communicator,
         };
         if ((options.Seed ?? s.Seed) is { } seed) simOptions = simOptions with { Seed = seed };
         var simulation = At(s.Path, () => new Simulation(backend, simOptions));

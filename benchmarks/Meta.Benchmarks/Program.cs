@@ -6,7 +6,10 @@
 // With --bench cell --cell NAME it times N unconnected cells of one standard type under a DC step instead (the cost
 // of a cell type's update per cell and step). With --bench stdp (Song & Abbott 2000, N inputs onto one cell) or
 // --bench coba-stdp (COBA with plastic E→E) it times plastic synapses (StdpBenchmark.cs). With --bench sweep --n N
-// [--dt 0.05] [--mode batch|one-by-one] [--measures device|host] it times a sweep of N single-cell Prinz (2004) variants (SweepBenchmark.cs).
+// [--dt 0.05] [--mode batch|one-by-one] [--measures device|host] it times a sweep of N single-cell Prinz (2004) variants
+// (SweepBenchmark.cs).
+// With --bench accuracy --refs DIR --dts 0.1,0.01 --out DIR it runs the single-cell reference scenarios at several time
+// steps and writes their traces for benchmarks/accuracy/accuracy.py (AccuracyBenchmark.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -17,7 +20,8 @@ using Meta.Plugins;
 var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
-    ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0", ["mode"] = "batch", ["dt"] = "0.05", ["measures"] = "device",
+    ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0", ["mode"] = "batch", ["dt"] = "0.05",
+    ["measures"] = "device", ["refs"] = "", ["dts"] = "0.1,0.01", ["out"] = "accuracy-out", ["sample"] = "0.01", ["filter"] = "",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -28,6 +32,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 string backendName = options["backend"];
 if (options["bench"].Equals("cell", StringComparison.OrdinalIgnoreCase)) return CellBenchmark.Run(options);
 if (options["bench"].Equals("sweep", StringComparison.OrdinalIgnoreCase)) return SweepBenchmark.Run(options);
+if (options["bench"].Equals("accuracy", StringComparison.OrdinalIgnoreCase)) return AccuracyBenchmark.Run(options);
 if (options["bench"].Equals("stdp", StringComparison.OrdinalIgnoreCase) || options["bench"].Equals("coba-stdp", StringComparison.OrdinalIgnoreCase))
     return StdpBenchmark.Run(options);
 bool coba = options["bench"].Equals("COBA", StringComparison.OrdinalIgnoreCase);

@@ -88,6 +88,11 @@ public sealed record SpikeSourceProgram : CellGroupProgram
     public required IReadOnlyDictionary<string, double[]> Parameters { get; init; }
     /// <summary>Sequence parameters (e.g. <c>spike_times</c>, <c>tbins</c>), one sequence per cell.</summary>
     public required IReadOnlyDictionary<string, double[][]> Sequences { get; init; }
+    /// <summary>
+    /// Where a <see cref="SpikeSourceKinds.Relay"/> group's spikes come from (filled by the host during a run, e.g. by a
+    /// distributed run's spike exchange); null for every other kind.
+    /// </summary>
+    public Runtime.SpikeFeed? Feed { get; init; }
 }
 
 /// <summary>

@@ -111,7 +111,8 @@ public abstract class StepEngine : ISimulationEngine
                 _step = s;
                 if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
             }
-            return EndRun(start, end).WithDivergence(FindDivergence());
+            var result = EndRun(start, end);
+            return ScanDivergence ? result.WithDivergence(FindDivergence()) : result;
         }
         catch when (begun)
         {
@@ -249,6 +250,13 @@ public abstract class StepEngine : ISimulationEngine
         }
         return null;
     }
+
+    /// <summary>
+    /// Whether <see cref="Run"/> scans every cell state for divergence at its end (true by default). A host that cuts one run
+    /// into many short engine runs (a distributed run's intervals) turns it off for all but the last, since the scan reads
+    /// every state of every group.
+    /// </summary>
+    public bool ScanDivergence { get; set; } = true;
 
     /// <summary>Whether this backend implements <see cref="ReadCellState"/>, which the end-of-run divergence scan uses.</summary>
     protected virtual bool CanReadCellStates => false;

@@ -50,6 +50,13 @@ public sealed class IntegrationPlan
     /// <summary>Linear states whose mid-step value the nonlinear update reads.</summary>
     public IReadOnlySet<string> MidStepNeeded { get; }
 
+    /// <summary>
+    /// How many equal sub-steps the non-linear states take in a time step of <paramref name="dt"/> ms:
+    /// <c>ceil(dt/MaxSubstep)</c> for a model with <see cref="ModelDefinition.MaxSubstep"/>, else 1.
+    /// </summary>
+    public int SubSteps(double dt) =>
+        Model.MaxSubstep is { } h && dt > h ? (int)Math.Ceiling(dt / h - 1e-9) : 1;
+
     /// <summary>Analyses <paramref name="model"/>; the result is cached per model instance.</summary>
     public static IntegrationPlan For(ModelDefinition model) => IntegrationPlanner.Plan(model);
 

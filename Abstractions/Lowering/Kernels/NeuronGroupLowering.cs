@@ -49,10 +49,13 @@ public sealed class NeuronGroupLowering
     /// The kernel of <paramref name="model"/> when every parameter-derived value is uniform (the usual case) or when every one
     /// is per cell: the two extremes of the storage policy, for tools and tests that compile kernels without a network.
     /// </summary>
-    public static CellKernel KernelOf(ModelDefinition model, bool uniformValues)
+    /// <param name="model">The model.</param>
+    /// <param name="uniformValues">Whether every parameter-derived value is uniform.</param>
+    /// <param name="dt">The time step (ms), which fixes the number of sub-steps of a model with <see cref="ModelDefinition.MaxSubstep"/>.</param>
+    public static CellKernel KernelOf(ModelDefinition model, bool uniformValues, double dt = 0.1)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new NeuronKernelBuilder(model, _ => uniformValues).Build();
+        return new NeuronKernelBuilder(model, _ => uniformValues, dt).Build();
     }
 
     /// <summary>The group as first lowered.</summary>
@@ -86,7 +89,7 @@ public sealed class NeuronGroupLowering
     private void Relower(Dictionary<string, double[]> values)
     {
         _uniform = UniformNames(values);
-        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains);
+        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt);
         _kernel = builder.Build();
         _derived = builder.Derived;
     }

@@ -28,13 +28,16 @@ internal sealed class NeuronKernelBuilder
     private readonly CallSharing _sharing = new();
     private readonly HashSet<string> _linear;
     private readonly HashSet<string> _resetTargets;
+    private readonly int _subSteps;
 
     /// <param name="model">The model.</param>
     /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
-    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform)
+    /// <param name="dt">The time step (ms), which fixes the number of sub-steps (<see cref="IntegrationPlan.SubSteps"/>).</param>
+    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt)
     {
         _model = model;
         _plan = IntegrationPlan.For(model);
+        _subSteps = _plan.SubSteps(dt);
         _derived = new DerivedValues(isUniform);
         var values = model.KernelParameters.Concat(_plan.Coefficients.Select(c => c.Name)).Concat(model.Receptors.Select(r => ScaleName(r.Name)))
             .Append(RefractoryStepsName).ToHashSet(StringComparer.Ordinal);
@@ -186,7 +189,7 @@ internal sealed class NeuronKernelBuilder
             NormalDraws = model.NoiseTerms.Count,
             Refractory = refractory,
             Phases = phases,
-            Summary = $"scheme {plan.Scheme}; exactly integrated: {string.Join(", ", _linear)}",
+            Summary = $"scheme {plan.Scheme}{(_subSteps > 1 ? $" in {_subSteps} sub-steps" : "")}; exactly integrated: {string.Join(", ", _linear)}",
         };
     }
 
@@ -197,6 +200,7 @@ internal sealed class NeuronKernelBuilder
         var result = new List<Statement>();
         var targets = plan.Nonlinear;
         if (targets.Count == 0) return result;
+        if (_subSteps > 1) return SubStepped(_subSteps);
         var targetNames = targets.Select(t => t.Name).ToHashSet();
         string AtMid(string n) => _linear.Contains(n) ? S(n, "mid") : S(n);
         // The factor is a coefficient when B depends on parameters only, else phi(B) evaluated in the step.
@@ -259,6 +263,91 @@ internal sealed class NeuronKernelBuilder
             return result;
         }
         foreach (var x in targets) result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Sym(S(x.Name, "d")))));
+        return result;
+    }
+
+    /// <summary>
+    /// The non-linear states' update in <paramref name="n"/> equal sub-steps of the plan's deterministic scheme
+    /// (docs/semantics.md, "Sub-steps"). Inside the step the exact linear states are read from the quadratic through their
+    /// start, mid-step and end-of-step values (exact to O(dt³)); the time is that of the sub-step's own stages.
+    /// </summary>
+    private List<Statement> SubStepped(int n)
+    {
+        var result = new List<Statement>();
+        var targets = _plan.Nonlinear;
+        var targetNames = targets.Select(t => t.Name).ToHashSet();
+        var linearRead = targets.SelectMany(x => x.RightHandSide.Symbols()).Where(_linear.Contains).Distinct().ToList();
+        Expr h = Mul(1.0 / n, Dt);
+        Expr halfH = Mul(0.5 / n, Dt);
+        Expr TimeAt(double s) => Add(T, Mul(s, Dt));
+        // The local holding linear state x at fraction s of the step (declared on first use).
+        var atFraction = new Dictionary<(string, double), string>();
+        string LinearAt(string x, double s)
+        {
+            if (s == 0) return S(x);
+            if (s == 0.5) return S(x, "mid");
+            if (s == 1) return S(x, "end");
+            if (atFraction.TryGetValue((x, s), out var name)) return name;
+            name = S(x, $"at{atFraction.Count}");
+            atFraction[(x, s)] = name;
+            var value = Add(Add(Mul((2 * s - 1) * (s - 1), Sym(S(x))), Mul(4 * s * (1 - s), Sym(S(x, "mid")))), Mul(s * (2 * s - 1), Sym(S(x, "end"))));
+            result.Add(new Let(name, value));
+            return name;
+        }
+        for (int j = 0; j < n; j++)
+        {
+            double s0 = (double)j / n, sm = (j + 0.5) / n, s1 = (j + 1.0) / n;
+            foreach (var x in linearRead) { LinearAt(x, sm); if (_plan.Scheme == IntegrationScheme.RungeKutta4) LinearAt(x, s1); }
+            string Sub(string v) => $"{v}{j}";
+            if (_plan.Scheme == IntegrationScheme.RungeKutta4)
+            {
+                double[] fraction = [s0, sm, sm, s1];
+                Expr[] scale = [0.0, halfH, halfH, h];
+                for (int stage = 0; stage < 4; stage++)
+                {
+                    int st = stage;
+                    var block = new List<Let>();
+                    if (st > 0)
+                        foreach (var x in targets)
+                            block.Add(new Let(S(x.Name, Sub($"stage{st}_")), Add(Sym(S(x.Name)), Mul(scale[st], Sym(S(x.Name, Sub($"k{st}_")))))));
+                    string State(string v) =>
+                        _linear.Contains(v) ? LinearAt(v, fraction[st])
+                        : targetNames.Contains(v) && st > 0 ? S(v, Sub($"stage{st}_"))
+                        : S(v);
+                    foreach (var x in targets) block.Add(new Let(S(x.Name, Sub($"k{st + 1}_")), K(x.RightHandSide, State, TimeAt(fraction[st]))));
+                    result.AddRange(_sharing.Share(block));
+                }
+                foreach (var x in targets)
+                {
+                    Expr k(int i) => Sym(S(x.Name, Sub($"k{i}_")));
+                    var sum = Add(Add(Add(k(1), Mul(2.0, k(2))), Mul(2.0, k(3))), k(4));
+                    result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Mul(Mul(h, 1.0 / 6), sum))));
+                }
+                continue;
+            }
+            string AtMid(string v) => _linear.Contains(v) ? LinearAt(v, sm) : S(v);
+            if (_plan.Scheme == IntegrationScheme.ExponentialEuler)
+            {
+                var block = targets.Select(x => new Let(S(x.Name, Sub("d")),
+                    Mul(K(x.RightHandSide, AtMid, TimeAt(sm)), KernelSymbols.PhiCall(K(x.SelfCoefficient!, AtMid, TimeAt(sm)), h)))).ToList();
+                result.AddRange(_sharing.Share(block));
+            }
+            else
+            {
+                // The exponential midpoint of one sub-step: predictor half a sub-step, then the full exponential sub-step.
+                var predictor = targets.Select(x => new Let(S(x.Name, Sub("h")), Add(Sym(S(x.Name)),
+                    Mul(K(x.RightHandSide, AtMid, TimeAt(s0)), KernelSymbols.PhiCall(K(x.SelfCoefficient!, AtMid, TimeAt(s0)), halfH))))).ToList();
+                result.AddRange(_sharing.Share(predictor));
+                var corrector = targets.Select(x =>
+                {
+                    string own = x.Name;
+                    string Mid(string v) => v == own ? S(v) : _linear.Contains(v) ? LinearAt(v, sm) : targetNames.Contains(v) ? S(v, Sub("h")) : S(v);
+                    return new Let(S(x.Name, Sub("d")), Mul(K(x.RightHandSide, Mid, TimeAt(sm)), KernelSymbols.PhiCall(K(x.SelfCoefficient!, Mid, TimeAt(sm)), h)));
+                }).ToList();
+                result.AddRange(_sharing.Share(corrector));
+            }
+            foreach (var x in targets) result.Add(new Assign(S(x.Name), Add(Sym(S(x.Name)), Sym(S(x.Name, Sub("d"))))));
+        }
         return result;
     }
 

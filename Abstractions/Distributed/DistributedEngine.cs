@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Meta.Backends;
+using Meta.Backends.Programs;
+
+namespace Meta.Distributed;
+
+/// <summary>
+/// Runs one rank's share of a network (<see cref="LocalProgram"/>) on any backend's engine and exchanges spikes with the
+/// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
+/// <see cref="LocalProgram.Lag"/> steps (the smallest delay minus one); after each interval every rank sends the spikes of
+/// its cells to all (<see cref="ICommunicator.AllGather"/> of the counts, <see cref="ICommunicator.AllGatherV"/> of the
+/// spikes) and appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
+/// rank 0's <see cref="RunResult"/> equals the single-process one; the other ranks return empty results.
+/// </summary>
+public sealed class DistributedEngine : ISimulationEngine
+{
+    private readonly ISimulationEngine _inner;
+    private readonly ICommunicator _communicator;
+    private LocalProgram _local = null!;
+    private long _step;
+    private bool _initialDone;
+
+    /// <summary>Wraps <paramref name="inner"/>, a backend engine, for the ranks of <paramref name="communicator"/>.</summary>
+    public DistributedEngine(ISimulationEngine inner, ICommunicator communicator)
+    {
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _communicator = communicator ?? throw new ArgumentNullException(nameof(communicator));
+    }
+
+    /// <summary>The number of ranks.</summary>
+    public int Ranks => _communicator.Size;
+
+    /// <summary>This process's rank.</summary>
+    public int Rank => _communicator.Rank;
+
+    /// <summary>Wall-clock seconds spent in spike exchanges (waiting for slower ranks included) since the load.</summary>
+    public double ExchangeSeconds { get; private set; }
+
+    /// <summary>Wall-clock seconds spent gathering recordings to rank 0 since the load.</summary>
+    public double GatherSeconds { get; private set; }
+
+    /// <summary>The number of spike exchanges since the load.</summary>
+    public long Exchanges { get; private set; }
+
+    /// <summary>This rank's share of the network (after <see cref="Load"/>).</summary>
+    public LocalProgram Local => _local;
+
+    /// <inheritdoc />
+    public long CurrentStep => _step;
+
+    /// <inheritdoc />
+    public EngineStatistics Statistics => _inner.Statistics;
+
+    /// <inheritdoc />
+    public void Load(StepProgram program)
+    {
+        _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size);
+        _inner.Load(_local.Program);
+        _step = 0;
+        _initialDone = false;
+        ExchangeSeconds = GatherSeconds = 0;
+        Exchanges = 0;
+    }
+
+    /// <inheritdoc />
+    public RunResult Run(long steps, Action<double>? progress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        long start = _step, end = start + steps;
+        var recording = new LocalRecording(_local, firstSample: _initialDone ? start + 1 : start);
+        if (!_initialDone)
+        {
+            // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
+            // the relays must emit them, Lag steps later.
+            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = steps == 0;
+            Take(_inner.Run(0), recording, 0);
+            _initialDone = true;
+        }
+        int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
+        while (_step < end)
+        {
+            long before = _step, length = Math.Min(end - _step, interval);
+            // Only the last interval scans the states for divergence, as the single-process run scans at its end.
+            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = _step + length == end;
+            var result = _inner.Run(length);
+            _step = result.EndStep;
+            Take(result, recording, before);
+            progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
+        }
+        var clock = Stopwatch.StartNew();
+        var gathered = recording.Gather(_communicator, start, end);
+        GatherSeconds += clock.Elapsed.TotalSeconds;
+        return gathered;
+    }
+
+    private void Take(RunResult result, LocalRecording recording, long before)
+    {
+        recording.Add(result);
+        if (_local.Lag == 0) return;
+        var clock = Stopwatch.StartNew();
+        SpikeExchange.Exchange(_communicator, _local, result, before);
+        Exchanges++;
+        ExchangeSeconds += clock.Elapsed.TotalSeconds;
+    }
+
+    /// <inheritdoc />
+    public void Update(ProgramUpdate update) =>
+        throw new NotSupportedException("Changing a network between runs (parameters, weights, sources, recorders) is not supported in distributed runs yet; set everything before the first run.");
+
+    /// <inheritdoc />
+    public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
+    {
+        ArgumentNullException.ThrowIfNull(initialValues);
+        var local = new List<IReadOnlyDictionary<string, double[]>>();
+        for (int g = 0; g < _local.Program.Groups.Count; g++)
+            local.Add(g < initialValues.Count ? _local.SliceValues(g, initialValues[g]) : new Dictionary<string, double[]>());
+        _inner.Reset(local);
+        foreach (var feed in _local.Feeds)
+        {
+            feed?.Clear();
+            feed?.CompleteUntil(_local.Lag);
+        }
+        _step = 0;
+        _initialDone = false;
+    }
+
+    /// <inheritdoc />
+    public double[] ReadSynapses(int projection, string name) =>
+        throw new NotSupportedException("Reading synapse state is not supported in distributed runs (they support static synapses only).");
+
+    /// <inheritdoc />
+    public double[] ReadCoupling(int coupling, string name) =>
+        throw new NotSupportedException("Continuous couplings are not supported in distributed runs.");
+
+    /// <inheritdoc />
+    public void Dispose() => _inner.Dispose();
+}

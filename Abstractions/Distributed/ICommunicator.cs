@@ -1,0 +1,29 @@
+namespace Meta.Distributed;
+
+/// <summary>
+/// The collective operations a distributed run needs, over a fixed group of ranks (MPI's <c>MPI_COMM_WORLD</c>). Every rank
+/// calls every operation in the same order; the arrays returned are concatenated in rank order.
+/// </summary>
+public interface ICommunicator : IDisposable
+{
+    /// <summary>This process's rank, 0 ≤ Rank &lt; <see cref="Size"/>.</summary>
+    int Rank { get; }
+
+    /// <summary>The number of ranks.</summary>
+    int Size { get; }
+
+    /// <summary>Every rank's <paramref name="value"/>, indexed by rank.</summary>
+    int[] AllGather(int value);
+
+    /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on every rank (lengths may differ).</summary>
+    int[] AllGatherV(int[] values);
+
+    /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on rank 0; other ranks get an empty array.</summary>
+    long[] GatherV(long[] values);
+
+    /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on rank 0; other ranks get an empty array.</summary>
+    double[] GatherV(double[] values);
+
+    /// <summary>Waits until every rank has called it.</summary>
+    void Barrier();
+}

@@ -1,0 +1,101 @@
+namespace Meta.Distributed.Mpi;
+
+/// <summary>
+/// <see cref="ICommunicator"/> over Open MPI's <c>MPI_COMM_WORLD</c> (<see cref="MpiLibrary"/>). Creating one initialises MPI;
+/// disposing it finalises MPI, after which MPI cannot be used again in the process.
+/// </summary>
+public sealed unsafe class MpiCommunicator : ICommunicator
+{
+    private readonly MpiLibrary _mpi;
+    private bool _disposed;
+
+    /// <summary>Loads <c>libmpi.so.40</c> and calls <c>MPI_Init</c>.</summary>
+    /// <exception cref="DllNotFoundException">Open MPI is not installed.</exception>
+    public MpiCommunicator()
+    {
+        _mpi = MpiLibrary.Open();
+        _mpi.Init();
+        Rank = _mpi.Rank();
+        Size = _mpi.Size();
+    }
+
+    /// <summary>
+    /// Whether this process was started by Open MPI's <c>mpirun</c>/<c>mpiexec</c> (it sets <c>OMPI_COMM_WORLD_SIZE</c>), with
+    /// more than one rank when <paramref name="severalRanks"/>.
+    /// </summary>
+    public static bool StartedByMpirun(bool severalRanks = false) =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE"), out int size) && size >= (severalRanks ? 2 : 1);
+
+    /// <inheritdoc />
+    public int Rank { get; }
+
+    /// <inheritdoc />
+    public int Size { get; }
+
+    /// <inheritdoc />
+    public int[] AllGather(int value)
+    {
+        var all = new int[Size];
+        fixed (int* receive = all) _mpi.AllGather(&value, 1, _mpi.Int, receive);
+        return all;
+    }
+
+    /// <inheritdoc />
+    public int[] AllGatherV(int[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var (counts, displacements, total) = Layout(AllGather(values.Length));
+        var all = new int[total];
+        fixed (int* send = values, receive = all, c = counts, d = displacements)
+            _mpi.AllGatherV(send, values.Length, _mpi.Int, receive, c, d);
+        return all;
+    }
+
+    /// <inheritdoc />
+    public long[] GatherV(long[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var (counts, displacements, total) = Layout(AllGather(values.Length));
+        var all = new long[Rank == 0 ? total : 0];
+        fixed (long* send = values, receive = all)
+        fixed (int* c = counts, d = displacements)
+            _mpi.GatherV(send, values.Length, _mpi.Long, receive, c, d, 0);
+        return all;
+    }
+
+    /// <inheritdoc />
+    public double[] GatherV(double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var (counts, displacements, total) = Layout(AllGather(values.Length));
+        var all = new double[Rank == 0 ? total : 0];
+        fixed (double* send = values, receive = all)
+        fixed (int* c = counts, d = displacements)
+            _mpi.GatherV(send, values.Length, _mpi.Double, receive, c, d, 0);
+        return all;
+    }
+
+    /// <inheritdoc />
+    public void Barrier() => _mpi.Barrier();
+
+    private static (int[] Counts, int[] Displacements, int Total) Layout(int[] counts)
+    {
+        var displacements = new int[counts.Length];
+        long total = 0;
+        for (int r = 0; r < counts.Length; r++)
+        {
+            displacements[r] = (int)total;
+            total += counts[r];
+        }
+        if (total > int.MaxValue) throw new InvalidOperationException($"A gather of {total} elements exceeds MPI's int counts.");
+        return (counts, displacements, (int)total);
+    }
+
+    /// <summary>Calls <c>MPI_Finalize</c>.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _mpi.Shutdown();
+    }
+}

@@ -1,0 +1,110 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Meta.Cli.Commands;
+using Meta.Tests.Cli;
+
+namespace Meta.Tests.Distributed;
+
+/// <summary>
+/// <c>mpirun -np N meta run</c> gives exactly the spikes and membrane traces of the single-process run (docs/architecture.md,
+/// "Distributed runs"): a random network with random delays and Poisson input, run on 1, 2 and 3 ranks and compared file by
+/// file with <c>meta run</c> in one process.
+/// </summary>
+public class DistributedRunTests
+{
+    /// <summary>120 conductance-based cells, 10% random connectivity, delays uniform in [0.2, 1.5] ms, 20 Poisson inputs.</summary>
+    private static string Network(int seed) => $$$$"""
+        {
+          "name": "distributed",
+          "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": {{{{seed}}}}, "duration": 60.0},
+          "populations": [
+            {"label": "exc", "size": 96, "cell_type": "IF_cond_exp",
+             "parameters": {"cm": 0.2, "tau_m": 20.0, "tau_refrac": 5.0, "v_thresh": -50.0, "v_reset": -60.0, "v_rest": -60.0,
+                            "tau_syn_E": 5.0, "tau_syn_I": 10.0, "e_rev_E": 0.0, "e_rev_I": -80.0},
+             "initial_values": {"v": {"distribution": "uniform", "low": -60.0, "high": -50.0}}},
+            {"label": "inh", "size": 24, "cell_type": "IF_cond_exp",
+             "parameters": {"cm": 0.2, "tau_m": 20.0, "tau_refrac": 5.0, "v_thresh": -50.0, "v_reset": -60.0, "v_rest": -60.0,
+                            "tau_syn_E": 5.0, "tau_syn_I": 10.0, "e_rev_E": 0.0, "e_rev_I": -80.0},
+             "initial_values": {"v": {"distribution": "uniform", "low": -60.0, "high": -50.0}}},
+            {"label": "ext", "size": 20, "cell_type": "SpikeSourcePoisson", "parameters": {"rate": 60.0, "start": 0.0, "duration": 1000.0}}
+          ],
+          "views": [{"label": "probe", "population": "exc", "indices": [3, 50, 95]}],
+          "assemblies": [{"label": "all", "members": ["exc", "inh"]}],
+          "projections": [
+            {"label": "exc_to_all", "pre": "exc", "post": "all",
+             "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.1},
+             "synapse": {"type": "StaticSynapse", "weight": 0.004, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "receptor_type": "excitatory"},
+            {"label": "inh_to_all", "pre": "inh", "post": "all",
+             "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.1},
+             "synapse": {"type": "StaticSynapse", "weight": 0.051, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "receptor_type": "inhibitory"},
+            {"label": "ext_to_all", "pre": "ext", "post": "all",
+             "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.2},
+             "synapse": {"type": "StaticSynapse", "weight": 0.1, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "receptor_type": "excitatory"}
+          ],
+          "record": [{"cells": "all", "variables": ["spikes"]}, {"cells": "probe", "variables": ["v"]}]
+        }
+        """;
+
+    private static string CliAssembly => Path.Combine(CliTestSupport.RepoRoot, "Cli", "bin", CliTestSupport.Configuration, "net10.0", "Meta.Cli.dll");
+
+    [MpiTheory]
+    [InlineData("cpu", 2)]
+    [InlineData("cpu", 3)]
+    [InlineData("cpu", 1)]
+    [InlineData("ilgpu", 2)]
+    [InlineData("torch", 2)]
+    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks)
+    {
+        using var folder = new TempFolder();
+        string network = folder.File("net.json", Network(1234));
+        string one = Path.Combine(folder.Path, "one"), many = Path.Combine(folder.Path, "many");
+        string plugins = Path.Combine(CliTestSupport.CliPluginsFolder, backend);
+
+        var (exit, _, err) = CliTestSupport.Run(new CliApp(), "run", network, "-b", backend, "--plugins", plugins, "-o", one, "--no-plots", "-q");
+        exit.Should().Be(0, err);
+        var (mpiExit, output) = MpiInstallation.Run(ranks,
+            ["dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q"], TimeSpan.FromMinutes(3));
+        mpiExit.Should().Be(0, output);
+
+        var single = Entries(Path.Combine(one, "all.npz"));
+        single["spike_times.npy"].Length.Should().BeGreaterThan(128 + 8 * 100, "the network must spike for the comparison to mean something");
+        foreach (var file in new[] { "all.npz", "probe.npz" })
+        {
+            var expected = Entries(Path.Combine(one, file));
+            var actual = Entries(Path.Combine(many, file));
+            actual.Keys.Should().BeEquivalentTo(expected.Keys);
+            foreach (var (name, bytes) in expected) actual[name].Should().Equal(bytes, $"{file}/{name} on {ranks} ranks must equal the single-process run");
+        }
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(many, "summary.json")));
+        summary.RootElement.GetProperty("ranks").GetInt32().Should().Be(ranks);
+        Directory.GetFiles(many).Select(Path.GetFileName).Should().BeEquivalentTo(["all.npz", "probe.npz", "summary.json"], "only rank 0 writes");
+    }
+
+    [MpiTheory]
+    [InlineData(2)]
+    public void A_delay_of_one_step_is_refused_with_a_message_naming_the_projection(int ranks)
+    {
+        using var folder = new TempFolder();
+        string network = folder.File("net.json", Network(7).Replace("\"low\": 0.2", "\"low\": 0.1", StringComparison.Ordinal).Replace("\"min_delay\": 0.2", "\"min_delay\": 0.1", StringComparison.Ordinal));
+        var (exit, output) = MpiInstallation.Run(ranks,
+            ["dotnet", CliAssembly, "run", network, "--plugins", Path.Combine(CliTestSupport.CliPluginsFolder, "cpu"), "-o", Path.Combine(folder.Path, "out"), "--no-plots", "-q"],
+            TimeSpan.FromMinutes(2));
+        exit.Should().NotBe(0);
+        output.Should().Contain("has a delay of 1 step").And.Contain("at least 2 steps");
+    }
+
+    private static Dictionary<string, byte[]> Entries(string npz)
+    {
+        using var zip = ZipFile.OpenRead(npz);
+        return zip.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            using var stream = e.Open();
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            return memory.ToArray();
+        });
+    }
+}
