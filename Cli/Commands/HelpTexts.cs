@@ -51,12 +51,15 @@ internal static class HelpTexts
         A target is POPULATION.PARAMETER, POPULATION.STATE (its initial value) or PROJECTION.weight|delay;
         'seed' gives the variant its own seed. All variants run as one batch (one compile, one run) unless the
         network draws random numbers while running; then they run one by one (summary.json says why).
+        The backend keeps each cell's spike and burst counts while it runs, so no spike time comes back
+        (--host-measures records every spike instead; the pyloric measure always does).
 
         Output (in the --out folder):
           sweep.csv                one row per variant: variant, seed, the targets, then per neuron population
                                    the measures (POP.spikes, POP.rate_hz, POP.burst_period_ms, POP.spikes_per_burst,
-                                   POP.silent, POP.tonic, POP.bursting: cells of each activity class)
-          summary.json             network, backend, batched or not, durations, cache hits, timings, the table's columns
+                                   POP.silent, POP.tonic, POP.bursting, POP.irregular: cells of each activity class)
+          summary.json             network, backend, batched or not, measured on the backend or not, durations,
+                                   cache hits, timings, the table's columns
           variant-<i>.npz          for each --record-variants i: the network's recordings of that variant
                                    (<pop>.spike_times, <pop>.spike_cells, <pop>.<var> samples x cells, <pop>.<var>_times)
 

@@ -37,13 +37,17 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         var transient = CommonOptions.Number<double>("--transient", "MS", "the pyloric measure leaves out spikes before this time (default 0)",
             "a non-negative number of ms", d => d >= 0);
         var oneByOne = new Option<bool>("--one-by-one") { Description = "run the variants one after the other instead of as one batch" };
+        var hostMeasures = new Option<bool>("--host-measures")
+        {
+            Description = "record every spike and compute the measures on the host (default: the backend computes them while it runs; pyloric always uses the host)",
+        };
         var output = new Option<string?>("--out", "-o") { Description = "output folder (default: out/<network name>-sweep)", HelpName = "DIR" };
         var plugins = CommonOptions.Plugins();
         var threads = CommonOptions.Number<uint>("--threads", "N", "worker threads for the backend (default: the backend decides)", "a non-negative integer");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print nothing but errors" };
         var command = new Command("sweep", "run many parameter variants of one network as one batch; write a table of measures per variant")
         {
-            file, sets, backend, duration, seed, measures, record, thermalise, cache, noCache, transient, oneByOne, output, plugins, threads, quiet, CommonOptions.Verbose(),
+            file, sets, backend, duration, seed, measures, record, thermalise, cache, noCache, transient, oneByOne, hostMeasures, output, plugins, threads, quiet, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => new SweepCommand(app, stdout, stderr).Execute(new SweepSettings(
             parsed.GetRequiredValue(file), parsed.GetRequiredValue(sets), parsed.GetRequiredValue(backend), parsed.GetValue(duration), parsed.GetValue(seed),
@@ -51,6 +55,7 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
             parsed.GetValue(oneByOne), parsed.GetValue(output), parsed.GetValue(plugins) ?? [], checked((int)(parsed.GetValue(threads) ?? 0)), parsed.GetValue(quiet))
             {
                 Transient = parsed.GetValue(transient) ?? 0,
+                HostMeasures = parsed.GetValue(hostMeasures),
             }));
         return command;
     }
@@ -81,8 +86,8 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
             progress.Phase($"building {parameterSets.Count} variants");
             var r = sweep.Run(parameterSets, duration, new SweepOptions
                 {
-                    RecordVariants = recordVariants, OneByOne = a.OneByOne,
-                    Pyloric = selected.Contains("pyloric") ? ("PD", "LP", "PY") : null, PyloricFrom = a.Transient,
+                    RecordVariants = recordVariants, OneByOne = a.OneByOne, MeasuresOnDevice = !a.HostMeasures,
+                    Pyloric = selected.Contains("pyloric") ? PyloricLabels(document) : null, PyloricFrom = a.Transient,
                 },
                 (phase, f) => progress.Report(phase == "thermalising" ? f * thermaliseShare : thermaliseShare + f * (1 - thermaliseShare)));
             progress.Finish();
@@ -94,6 +99,7 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         output.WriteLine(result.Batched
             ? $"ran {parameterSets.Count} variants as one batch"
             : $"ran {parameterSets.Count} variants one by one ({result.BatchRefusal})");
+        output.WriteLine(result.MeasuredOnDevice ? "measures computed by the backend while it ran" : "measures computed on the host from every recorded spike");
         if (a.ThermaliseMs > 0) output.WriteLine($"thermalised states: {result.CacheHits} from the cache, {parameterSets.Count - result.CacheHits} computed");
         output.WriteLine($"wall time: build {ResultWriter.Seconds(result.ResolveSeconds)}, thermalise {ResultWriter.Seconds(result.ThermaliseSeconds)}, " +
             $"run {ResultWriter.Seconds(result.RunSeconds)}");
@@ -101,6 +107,19 @@ internal sealed class SweepCommand(CliApp app, TextWriter stdout, TextWriter std
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
         return CliApp.Success;
     }
+
+    /// <summary>The labels of the pacemaker (PD, ABPD, AB/PD or AB, the first the network has), LP and PY populations.</summary>
+    private static (string, string, string) PyloricLabels(NetworkDocument document)
+    {
+        var labels = document.Populations.Select(p => p.Label).ToArray();
+        string pacemaker = PacemakerLabels.FirstOrDefault(labels.Contains)
+            ?? throw new CliException($"--measure pyloric needs a pacemaker population labelled {string.Join(", ", PacemakerLabels)} (populations: {string.Join(", ", labels)})");
+        foreach (var label in new[] { "LP", "PY" })
+            if (!labels.Contains(label)) throw new CliException($"--measure pyloric needs a population labelled '{label}' (populations: {string.Join(", ", labels)})");
+        return (pacemaker, "LP", "PY");
+    }
+
+    private static readonly string[] PacemakerLabels = ["PD", "ABPD", "AB/PD", "AB"];
 
     private static int[] ParseVariants(string? text, int count)
     {
@@ -120,4 +139,6 @@ internal sealed record SweepSettings(string File, string Sets, string Backend, d
 {
     /// <summary>The pyloric measure leaves out spikes before this time (ms).</summary>
     public double Transient { get; init; }
+    /// <summary>Record every spike and compute the measures on the host instead of on the backend.</summary>
+    public bool HostMeasures { get; init; }
 }

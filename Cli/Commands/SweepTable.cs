@@ -31,7 +31,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
         "rate" => [population + ".rate_hz"],
         "burst-period" => [population + ".burst_period_ms"],
         "spikes-per-burst" => [population + ".spikes_per_burst"],
-        "activity" => [population + ".silent", population + ".tonic", population + ".bursting"],
+        "activity" => [population + ".silent", population + ".tonic", population + ".bursting", population + ".irregular"],
         _ => [population + "." + measure],
     };
 
@@ -40,7 +40,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
         "spikes" => [p.SpikeCount],
         "rate" => [p.MeanRate],
         "burst-period" => [p.BurstPeriod],
-        "activity" => [p.Count(CellActivity.Silent), p.Count(CellActivity.Tonic), p.Count(CellActivity.Bursting)],
+        "activity" => [p.Count(CellActivity.Silent), p.Count(CellActivity.Tonic), p.Count(CellActivity.Bursting), p.Count(CellActivity.Irregular)],
         _ => [p.SpikesPerBurst],
     };
 
@@ -96,6 +96,7 @@ internal sealed class SweepTable(SweepResult result, IReadOnlyList<string> measu
         w.WriteEndObject();
         w.WriteNumber("variants", result.Variants.Count);
         w.WriteBoolean("batched", result.Batched);
+        w.WriteBoolean("measured_on_device", result.MeasuredOnDevice);
         if (result.BatchRefusal is { } why) w.WriteString("batch_refusal", why);
         w.WriteNumber("duration_ms", result.DurationMs);
         w.WriteNumber("thermalise_ms", result.ThermaliseMs);

@@ -6,7 +6,8 @@
 // With --bench cell --cell NAME it times N unconnected cells of one standard type under a DC step instead (the cost
 // of a cell type's update per cell and step). With --bench stdp (Song & Abbott 2000, N inputs onto one cell) or
 // --bench coba-stdp (COBA with plastic E→E) it times plastic synapses (StdpBenchmark.cs). With --bench sweep --n N
-// [--dt 0.05] [--mode batch|one-by-one] it times a sweep of N single-cell Prinz (2004) variants (SweepBenchmark.cs).
+// [--dt 0.05] [--mode batch|one-by-one] [--measures device|host] it times a sweep of N single-cell Prinz (2004) variants
+// (SweepBenchmark.cs).
 // With --bench accuracy --refs DIR --dts 0.1,0.01 --out DIR it runs the single-cell reference scenarios at several time
 // steps and writes their traces for benchmarks/accuracy/accuracy.py (AccuracyBenchmark.cs).
 using System.Diagnostics;
@@ -20,7 +21,7 @@ var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
     ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0", ["mode"] = "batch", ["dt"] = "0.05",
-    ["refs"] = "", ["dts"] = "0.1,0.01", ["out"] = "accuracy-out", ["sample"] = "0.01", ["filter"] = "",
+    ["measures"] = "device", ["refs"] = "", ["dts"] = "0.1,0.01", ["out"] = "accuracy-out", ["sample"] = "0.01", ["filter"] = "",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {

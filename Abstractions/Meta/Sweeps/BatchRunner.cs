@@ -2,6 +2,7 @@ using Meta.Backends;
 using Meta.Backends.Programs;
 using Meta.Lowering;
 using Meta.Lowering.Batching;
+using Meta.Lowering.Measures;
 using Meta.Network;
 
 namespace Meta.Sweeps;
@@ -34,9 +35,25 @@ internal sealed class BatchOutcome(int recorders, int variants)
 /// </summary>
 internal sealed class BatchRunner(IBackend backend, EngineOptions engineOptions)
 {
+    /// <param name="variants">The resolved variants.</param>
+    /// <param name="recorders">What to record, in the variants' own numbering.</param>
+    /// <param name="steps">The steps to run.</param>
+    /// <param name="oneByOne">Run each variant as its own network.</param>
+    /// <param name="readCouplingStates">Read every coupling's states at the end.</param>
+    /// <param name="spikeMeasureInterval">
+    /// When given, the programs keep spike measures (<see cref="SpikeMeasureLowering"/>) with this largest interval inside a
+    /// burst (ms), recordable as states of every neuron group.
+    /// </param>
+    /// <param name="progress">Told the fraction done.</param>
     public BatchOutcome Run(IReadOnlyList<NetworkSpec> variants, IReadOnlyList<VariantRecorder> recorders, long steps, bool oneByOne,
-        bool readCouplingStates, Action<double>? progress)
+        bool readCouplingStates, double? spikeMeasureInterval, Action<double>? progress)
     {
+        StepProgram Lower(NetworkSpec network)
+        {
+            var program = new NetworkLowering(network).Program;
+            return spikeMeasureInterval is { } interval ? SpikeMeasureLowering.Append(program, interval) : program;
+        }
+
         var outcome = new BatchOutcome(recorders.Count, variants.Count);
         var all = Enumerable.Range(0, variants.Count).ToArray();
         if (oneByOne) outcome.Refusal = "one by one was asked for";
@@ -45,7 +62,7 @@ internal sealed class BatchRunner(IBackend backend, EngineOptions engineOptions)
             var (network, refusal) = NetworkBatch.Merge(variants, MergedRecorders(variants, recorders, all, out _));
             if (network is not null)
             {
-                var program = new NetworkLowering(network).Program;
+                var program = Lower(network);
                 refusal = NetworkBatch.RunTimeDraws(program);
                 if (refusal is null)
                 {
@@ -60,7 +77,7 @@ internal sealed class BatchRunner(IBackend backend, EngineOptions engineOptions)
         {
             int[] group = [v];
             var (network, _) = NetworkBatch.Merge([variants[v]], MergedRecorders(variants, recorders, group, out _));
-            var program = new NetworkLowering(network!).Program;
+            var program = Lower(network!);
             int done = v;
             RunGroup(program, variants, recorders, group, steps, readCouplingStates, outcome,
                 progress is null ? null : f => progress((done + f) / variants.Count));

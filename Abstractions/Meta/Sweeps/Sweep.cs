@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Meta.Backends;
+using Meta.Lowering.Measures;
 using Meta.Models;
 using Meta.Network;
 
@@ -94,15 +95,21 @@ public sealed class Sweep
         clock.Restart();
         long steps = Math.Max(1, (long)Math.Round(duration / dt));
         var neurons = specs[0].Populations.Where(p => p.Model.Kind == ModelKind.Neuron).ToArray();
+        int[]? pyloric = options.Pyloric is { } labels ? PyloricRecorders(neurons, labels) : null;
+        bool onDevice = options.MeasuresOnDevice && options.Pyloric is null
+                        && (engineOptions.Precision == Precision.Float64 || steps <= SpikeMeasureLowering.Float32StepLimit);
         var all = Enumerable.Range(0, sets.Count).ToHashSet();
-        var recorders = neurons.Select(p => new VariantRecorder(p.Index, "spikes", Enumerable.Range(0, p.Size).ToArray(), 1, all)).ToList();
+        var recorders = onDevice
+            ? neurons.SelectMany(p => SpikeMeasureLowering.States.Select(s => new VariantRecorder(p.Index, s, Enumerable.Range(0, p.Size).ToArray(), checked((int)steps), all))).ToList()
+            : neurons.Select(p => new VariantRecorder(p.Index, "spikes", Enumerable.Range(0, p.Size).ToArray(), 1, all)).ToList();
+        int first = recorders.Count;
         var recorded = options.RecordVariants.ToHashSet();
         var own = specs[0].Recorders;
         recorders.AddRange(own.Select(r => new VariantRecorder(r.Population, r.Variable, r.Cells, r.IntervalSteps, recorded)));
-        var outcome = runner.Run(specs, recorders, steps, options.OneByOne, readCouplingStates: false, progress is null ? null : f => progress("running", f));
+        var outcome = runner.Run(specs, recorders, steps, options.OneByOne, readCouplingStates: false, onDevice ? options.BurstMaxInterval : null,
+            progress is null ? null : f => progress("running", f));
         double runSeconds = clock.Elapsed.TotalSeconds;
 
-        int[]? pyloric = options.Pyloric is { } labels ? PyloricRecorders(neurons, labels) : null;
         var variants = new VariantResult[sets.Count];
         for (int v = 0; v < sets.Count; v++)
         {
@@ -111,17 +118,20 @@ public sealed class Sweep
                 Index = v,
                 Parameters = sets[v],
                 Seed = specs[v].Seed,
-                Populations = neurons.Select((p, r) => VariantMeasures.Of(p.Label, p.Size, outcome.Spikes[r, v]!, steps * dt, dt, options.BurstMaxInterval)).ToArray(),
+                Populations = neurons.Select((p, r) => onDevice
+                    ? VariantMeasures.FromDevice(p.Label, FinalMeasures(outcome, r, v, p.Size, steps), steps * dt, dt)
+                    : VariantMeasures.Of(p.Label, p.Size, outcome.Spikes[r, v]!, steps * dt, dt, options.BurstMaxInterval)).ToArray(),
                 ThermalisedFromCache = fromCache[v],
                 Pyloric = pyloric is null ? null : Analysis.PyloricRhythm.Measure(FirstCell(outcome.Spikes[pyloric[0], v]!, dt),
                     FirstCell(outcome.Spikes[pyloric[1], v]!, dt), FirstCell(outcome.Spikes[pyloric[2], v]!, dt), options.PyloricFrom, options.BurstMaxInterval),
-                Recording = recorded.Contains(v) ? Recording(specs[v], own, outcome, neurons.Length, v, dt) : null,
+                Recording = recorded.Contains(v) ? Recording(specs[v], own, outcome, first, v, dt) : null,
             };
         }
         return new SweepResult
         {
             Variants = variants,
             Batched = outcome.Batched,
+            MeasuredOnDevice = onDevice,
             BatchRefusal = outcome.Refusal,
             DurationMs = steps * dt,
             ThermaliseMs = _thermaliseMs,
@@ -130,6 +140,24 @@ public sealed class Sweep
             RunSeconds = runSeconds,
             LoadSeconds = outcome.LoadSeconds,
         };
+    }
+
+    /// <summary>
+    /// The values of the spike measures of neuron population <paramref name="population"/> (its position among the neuron
+    /// populations) of variant <paramref name="variant"/> at the end of the run: per measure state, one value per cell.
+    /// </summary>
+    private static double[][] FinalMeasures(BatchOutcome outcome, int population, int variant, int size, long steps)
+    {
+        int count = SpikeMeasureLowering.States.Count;
+        var result = new double[count][];
+        for (int m = 0; m < count; m++)
+        {
+            var samples = outcome.Samples[population * count + m, variant]!;
+            if (samples.FirstStep + (samples.Count - 1) * steps != steps)
+                throw new InvalidOperationException($"The spike measures were sampled last at step {samples.FirstStep + (samples.Count - 1) * steps}, not {steps}.");
+            result[m] = samples.Values[((samples.Count - 1) * size)..];
+        }
+        return result;
     }
 
     /// <summary>The positions (among the neuron populations) of the pacemaker, LP and PY populations; the error lists the labels.</summary>
@@ -175,7 +203,7 @@ public sealed class Sweep
             var recorders = specs[0].Populations.Where(p => p.Model.Kind == ModelKind.Neuron)
                 .SelectMany(p => p.Model.States.Select(s => new VariantRecorder(p.Index, s.Name, Enumerable.Range(0, p.Size).ToArray(), checked((int)steps), positions)))
                 .ToArray();
-            var outcome = runner.Run(misses.Select(v => specs[v]).ToArray(), recorders, steps, oneByOne, readCouplingStates: true,
+            var outcome = runner.Run(misses.Select(v => specs[v]).ToArray(), recorders, steps, oneByOne, readCouplingStates: true, spikeMeasureInterval: null,
                 progress is null ? null : f => progress("thermalising", f));
             for (int k = 0; k < misses.Length; k++)
             {

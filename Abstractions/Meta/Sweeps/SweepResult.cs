@@ -9,6 +9,8 @@ public sealed class SweepResult
     public required bool Batched { get; init; }
     /// <summary>Why the variants could not run as one batch (null when they did).</summary>
     public string? BatchRefusal { get; init; }
+    /// <summary>Whether the backend computed the spike measures while it ran (no spike times came back), or the host from recorded spikes.</summary>
+    public bool MeasuredOnDevice { get; init; }
     /// <summary>The simulated time of each variant in ms (after its thermalisation).</summary>
     public required double DurationMs { get; init; }
     /// <summary>The thermalisation time in ms (0 for none).</summary>
@@ -60,23 +62,24 @@ public sealed class VariantResult
 public sealed record PopulationMeasures(string Label, int Cells, long SpikeCount, double MeanRate, double BurstPeriod, double SpikesPerBurst,
     IReadOnlyList<int> SpikeCounts, IReadOnlyList<CellActivity> Activity)
 {
+    /// <summary>Each cell's spike statistics, from which the other measures are computed.</summary>
+    public IReadOnlyList<CellSpikeStatistics> Statistics { get; init; } = [];
+
     /// <summary>The number of cells of each activity class.</summary>
     public int Count(CellActivity activity) => Activity.Count(a => a == activity);
 }
 
-/// <summary>
-/// A cell's activity over a run, as the Prinz et al. (2003) database sorts model neurons, by a simpler rule: silent (no
-/// spike), bursting (at least two bursts of at least two spikes each, spikes of one burst closer than the burst interval,
-/// <see cref="SweepOptions.BurstMaxInterval"/>), tonic (any other spiking).
-/// </summary>
+/// <summary>A cell's activity over a run, in the classes of the Prinz et al. (2003) database (<see cref="ActivityClassifier"/> says the rule).</summary>
 public enum CellActivity
 {
     /// <summary>No spike.</summary>
     Silent,
-    /// <summary>Spikes, not in bursts.</summary>
+    /// <summary>Regular single spikes.</summary>
     Tonic,
-    /// <summary>At least two bursts of at least two spikes.</summary>
+    /// <summary>Periodic bursts.</summary>
     Bursting,
+    /// <summary>Any other spiking.</summary>
+    Irregular,
 }
 
 /// <summary>The data the network's own recorders collected for one variant.</summary>

@@ -61,5 +61,11 @@ internal sealed class BrokenBackend(IBackend inner, string defect, Func<CellKern
         };
     }
 
+    /// <summary>A copy of <paramref name="kernel"/> without the statements of <paramref name="phase"/> that <paramref name="drop"/> selects.</summary>
+    public static CellKernel Without(CellKernel kernel, Phase phase, Func<Statement, bool> drop) => kernel with
+    {
+        Phases = kernel.Phases.Select(p => p.Phase == phase ? p with { Statements = p.Statements.Where(s => !drop(s)).ToArray() } : p).ToArray(),
+    };
+
     private static Expr Plus(Expr e, double offset) => new BinaryExpr(BinaryOperator.Add, e, new NumberExpr(offset));
 }

@@ -1,3 +1,4 @@
+using Meta.Backends.Programs;
 using Meta.Conformance.Scenarios;
 using Xunit;
 using Xunit.Abstractions;
@@ -24,6 +25,21 @@ public sealed class BrokenBackendIsCaughtTests(ITestOutputHelper output)
         Assert.False(report.Success);
         Assert.All(report.Results, r => Assert.Equal(ScenarioStatus.Failed, r.Status));
         // And the real backend passes the same scenarios, so the failures are the defect's.
+        Assert.True(ConformanceRunner.Run(cpu, cpu, scenarios: scenarios).Success);
+    }
+
+    [Fact]
+    public void A_backend_that_drops_the_burst_count_fails_the_device_measures_scenario()
+    {
+        var cpu = BackendUnderTest.Get("cpu");
+        var broken = new BrokenBackend(cpu, "no-burst-count", k => BrokenBackend.Without(k, Phase.Reset,
+            s => s is Assign a && a.Name.EndsWith(Lowering.Measures.SpikeMeasureLowering.Bursts, StringComparison.Ordinal)));
+        var scenarios = new[] { ConformanceCatalog.Get("sweeps/device-measures-equal-host") };
+
+        var report = ConformanceRunner.Run(broken, cpu, scenarios: scenarios);
+        output.WriteLine(report.ToTable());
+
+        Assert.Equal(ScenarioStatus.Failed, Assert.Single(report.Results).Status);
         Assert.True(ConformanceRunner.Run(cpu, cpu, scenarios: scenarios).Success);
     }
 

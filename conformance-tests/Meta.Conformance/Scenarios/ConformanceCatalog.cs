@@ -27,6 +27,7 @@ public static class ConformanceCatalog
         .. CompartmentScenarios.All(),
         .. KernelCacheScenarios.All(),
         .. SweepScenarios.All(),
+        .. SweepMeasureScenarios.All(),
         .. ErrorScenarios.All(),
     ];
 

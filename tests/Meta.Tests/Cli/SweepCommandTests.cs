@@ -16,7 +16,7 @@ public sealed class SweepCommandTests
         exit.Should().Be(0, stderr + stdout);
 
         var rows = File.ReadAllLines(System.IO.Path.Combine(out_, "sweep.csv"));
-        rows[0].Should().Be("variant,seed,cells.tau_m,input_to_cells.weight,cells.spikes,cells.rate_hz,cells.burst_period_ms,cells.spikes_per_burst,cells.silent,cells.tonic,cells.bursting");
+        rows[0].Should().Be("variant,seed,cells.tau_m,input_to_cells.weight,cells.spikes,cells.rate_hz,cells.burst_period_ms,cells.spikes_per_burst,cells.silent,cells.tonic,cells.bursting,cells.irregular");
         rows.Should().HaveCount(4);
         File.Exists(System.IO.Path.Combine(out_, "variant-0002.npz")).Should().BeTrue();
         File.ReadAllText(System.IO.Path.Combine(out_, "summary.json")).Should().Contain("\"batched\": true");
@@ -30,6 +30,31 @@ public sealed class SweepCommandTests
         var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(alone, "summary.json"))).RootElement;
         long spikes = summary.GetProperty("populations").EnumerateArray().Single(p => p.GetProperty("label").GetString() == "cells").GetProperty("spikes").GetInt64();
         rows[3].Split(',')[4].Should().Be(spikes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Host_measures_give_the_same_table_as_the_backend_s()
+    {
+        using var temp = new TempFolder();
+        string sets = temp.File("sets.csv", Sets);
+        string device = System.IO.Path.Combine(temp.Path, "device"), host = System.IO.Path.Combine(temp.Path, "host");
+        Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "-o", device, "-q").Exit.Should().Be(0);
+        Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "-o", host, "--host-measures", "-q").Exit.Should().Be(0);
+
+        File.ReadAllLines(System.IO.Path.Combine(host, "sweep.csv")).Should().Equal(File.ReadAllLines(System.IO.Path.Combine(device, "sweep.csv")));
+        File.ReadAllText(System.IO.Path.Combine(device, "summary.json")).Should().Contain("\"measured_on_device\": true");
+        File.ReadAllText(System.IO.Path.Combine(host, "summary.json")).Should().Contain("\"measured_on_device\": false");
+    }
+
+    [Fact]
+    public void The_pyloric_measure_needs_a_pacemaker_lp_and_py_and_says_so_before_running()
+    {
+        using var temp = new TempFolder();
+        string sets = temp.File("sets.csv", Sets);
+        var (exit, _, stderr) = Run(AppWithCpu(), "sweep", Example("small-network.json"), "--sets", sets, "--measure", "pyloric",
+            "-o", System.IO.Path.Combine(temp.Path, "out"), "-q");
+        exit.Should().NotBe(0);
+        stderr.Should().Contain("--measure pyloric needs a pacemaker population labelled PD, ABPD, AB/PD, AB (populations: ");
     }
 
     [Fact]

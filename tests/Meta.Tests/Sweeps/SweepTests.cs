@@ -63,6 +63,45 @@ public sealed class SweepTests
             "the seeds differ, so the Poisson inputs do");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Measures_kept_by_the_backend_equal_those_from_every_recorded_spike(bool oneByOne)
+    {
+        var options = new SweepOptions { OneByOne = oneByOne, BurstMaxInterval = 30 };
+        var device = NewSweep().Run(SweepNetwork.Sets, 200, options);
+        var host = NewSweep().Run(SweepNetwork.Sets, 200, options with { MeasuresOnDevice = false });
+
+        device.MeasuredOnDevice.Should().BeTrue();
+        host.MeasuredOnDevice.Should().BeFalse();
+        for (int v = 0; v < SweepNetwork.Sets.Length; v++)
+            for (int p = 0; p < device.Variants[v].Populations.Count; p++)
+            {
+                var d = device.Variants[v].Populations[p];
+                var h = host.Variants[v].Populations[p];
+                d.Statistics.Should().Equal(h.Statistics, $"variant {v}, population {d.Label}");
+                d.Should().BeEquivalentTo(h, o => o.Excluding(m => m.Statistics));
+            }
+        device.Variants.Sum(v => v["E"].Statistics.Sum(c => c.Bursts)).Should().BeGreaterThan(0, "the comparison needs bursts: {0}", string.Join("; ", device.Variants.SelectMany(v => v.Populations.SelectMany(p => p.Statistics))));
+    }
+
+    [Fact]
+    public void The_pyloric_rhythm_needs_spike_times_so_it_measures_on_the_host()
+    {
+        var result = NewSweep().Run([SweepNetwork.Sets[0]], 50, new SweepOptions { Pyloric = ("E", "E", "I") });
+        result.MeasuredOnDevice.Should().BeFalse();
+        result.Variants[0].Pyloric.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void A_missing_pyloric_population_is_refused_before_the_run()
+    {
+        bool ran = false;
+        var act = () => NewSweep().Run([SweepNetwork.Sets[0]], 50, new SweepOptions { Pyloric = ("PD", "E", "I") }, (_, _) => ran = true);
+        act.Should().Throw<InvalidParameterValueException>().WithMessage("*labelled 'PD' (neuron populations: E, I)*");
+        ran.Should().BeFalse("the labels are checked before anything runs");
+    }
+
     [Fact]
     public void Mean_rate_is_spikes_per_cell_per_second()
     {
