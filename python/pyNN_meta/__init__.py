@@ -9,6 +9,7 @@ connectors in Python (with the script's random number generators) and sent to Me
 """
 
 import logging
+import os
 from pyNN import common
 from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_TIMESTEP, DEFAULT_MIN_DELAY
 from pyNN.connectors import *  # noqa: F401,F403
@@ -31,13 +32,15 @@ def list_standard_models():
             and obj.__module__ == "pyNN.meta.standardmodels"]
 
 
-def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFAULT_MAX_DELAY, backend="cpu",
+def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFAULT_MAX_DELAY, backend=None,
           **extra_params):
     """
-    Starts a new simulation. ``backend`` is Meta's backend ("cpu", "ilgpu", "torch"); further options: ``seed``
+    Starts a new simulation. ``backend`` is Meta's backend ("cpu", "ilgpu", "torch"; default: the environment variable
+    META_BACKEND, else "cpu"), so that an unchanged script can be run on any backend; further options: ``seed``
     (Meta's seed, for its own random numbers: Poisson sources, noise), ``precision`` ("float64", "float32"),
     ``threads``, ``device``.
     """
+    backend = backend or os.environ.get("META_BACKEND", "cpu")
     common.setup(timestep, min_delay, **extra_params)
     state = simulator.state
     state.dt = timestep

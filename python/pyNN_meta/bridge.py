@@ -117,6 +117,11 @@ class Server(object):
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
             line = self.process.stdout.readline()
+            while line and json.loads(line).get("id") != request["id"]:
+                line = self.process.stdout.readline()  # the answer to a request that was interrupted
+        except BaseException:
+            self.kill()  # interrupted half-way (Ctrl-C, a timeout): the next call starts a fresh server
+            raise
         finally:
             for path in written:
                 if os.path.exists(path):
@@ -155,6 +160,11 @@ class Server(object):
         if isinstance(value, list):
             return [self._decode(v) for v in value]
         return value
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def close(self):
         if self.process.poll() is None:
