@@ -16,20 +16,26 @@ internal sealed class ServeCommand(CliApp app, TextReader input, TextWriter stdo
     public static Command Define(CliApp app, TextWriter stdout, TextWriter stderr)
     {
         var plugins = CommonOptions.Plugins();
+        var workdir = new Option<string?>("--workdir")
+        {
+            Description = "the folder for .npy arrays (default: a new temporary folder, deleted at the end; a given one is kept)",
+            HelpName = "DIR",
+        };
         var command = new Command("serve", "serve one simulation at a time over JSON lines on stdin/stdout (the engine of pyNN.meta)")
         {
-            plugins, CommonOptions.Verbose(),
+            plugins, workdir, CommonOptions.Verbose(),
         };
-        command.SetAction(parsed => new ServeCommand(app, app.ServeInput ?? Console.In, stdout, stderr).Execute(parsed.GetValue(plugins) ?? []));
+        command.SetAction(parsed => new ServeCommand(app, app.ServeInput ?? Console.In, stdout, stderr)
+            .Execute(parsed.GetValue(plugins) ?? [], parsed.GetValue(workdir)));
         return command;
     }
 
     /// <summary>Announces itself (<c>{"ready": true, ...}</c>), then answers requests until <c>quit</c> or the end of input.</summary>
-    public int Execute(IReadOnlyList<string> plugins)
+    public int Execute(IReadOnlyList<string> plugins, string? workdir = null)
     {
         using var catalog = app.LoadPlugins(plugins);
         foreach (var warning in RunCommand.PluginWarnings(catalog, plugins)) stderr.WriteLine($"warning: {warning}");
-        string folder = Directory.CreateTempSubdirectory("meta-serve-").FullName;
+        string folder = workdir is null ? Directory.CreateTempSubdirectory("meta-serve-").FullName : Directory.CreateDirectory(workdir).FullName;
         try
         {
             using var session = new ServeSession(catalog, folder);
@@ -50,7 +56,7 @@ internal sealed class ServeCommand(CliApp app, TextReader input, TextWriter stdo
         }
         finally
         {
-            try { Directory.Delete(folder, recursive: true); }
+            try { if (workdir is null) Directory.Delete(folder, recursive: true); }
             catch (IOException e) { stderr.WriteLine($"warning: could not delete {folder}: {e.Message}"); }
         }
     }

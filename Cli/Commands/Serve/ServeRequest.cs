@@ -9,14 +9,14 @@ namespace Meta.Cli.Commands.Serve;
 /// error naming the command and field; an array field is a JSON number list or <c>{"npy": PATH}</c>, a .npy file that the
 /// client wrote.
 /// </summary>
-internal sealed class ServeRequest(JsonElement root)
+internal sealed class ServeRequest(JsonElement root, string? context = null)
 {
     /// <summary>The request's id, echoed in the response (null when absent).</summary>
     public JsonElement? Id => root.TryGetProperty("id", out var id) ? id : null;
 
-    /// <summary>The command name.</summary>
-    public string Command => root.TryGetProperty("cmd", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!
-        : throw new ServeProtocolException("every request needs a \"cmd\" string");
+    /// <summary>The command name (for a nested object, the <paramref name="context"/> that names it in errors).</summary>
+    public string Command => context ?? (root.TryGetProperty("cmd", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!
+        : throw new ServeProtocolException("every request needs a \"cmd\" string"));
 
     /// <summary>Whether the field is present and not null.</summary>
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;

@@ -64,7 +64,6 @@ internal sealed partial class ServeSession
         var members = new List<CellCollection>();
         foreach (var part in parts.EnumerateArray())
         {
-            var request = new ServeRequest(part);
             int index = (int)ServeRequest.Number(part.GetProperty("population"), $"'connect': \"{what}\" population");
             if (index < 0 || index >= Sim.Populations.Count) throw new ServeProtocolException($"'connect': no population {index}");
             var population = Sim.Populations[index];
@@ -77,7 +76,7 @@ internal sealed partial class ServeSession
     /// <summary>The synapse type of a <c>connect</c> request, every per-connection value as a list.</summary>
     private static SynapseType Synapse(JsonElement e, SynapseValue weight, SynapseValue delay, int count)
     {
-        var s = new ServeRequest(e);
+        var s = new ServeRequest(e, "connect: synapse");
         string type = s.String("type");
         if (type == StaticSynapse.TypeName) return new StaticSynapse(weight, delay);
         var parameters = new Dictionary<string, SynapseValue>(StringComparer.Ordinal);
@@ -91,8 +90,8 @@ internal sealed partial class ServeSession
         if (s_synapseModels.TryGetValue(type, out var model)) return new ModelSynapse(model, weight, delay, parameters);
         if (type != "STDPMechanism")
             throw new NoModelAvailableException($"Synapse type '{type}' is not available in Meta (valid: StaticSynapse, {string.Join(", ", s_synapseModels.Keys)}, STDPMechanism).");
-        var timing = new ServeRequest(s.Field("timing_dependence"));
-        var dependence = new ServeRequest(s.Field("weight_dependence"));
+        var timing = new ServeRequest(s.Field("timing_dependence"), "connect: timing_dependence");
+        var dependence = new ServeRequest(s.Field("weight_dependence"), "connect: weight_dependence");
         string timingName = timing.String("type"), dependenceName = dependence.String("type");
         if (!s_timingRules.TryGetValue(timingName, out var rule))
             throw new NoModelAvailableException($"Timing dependence '{timingName}' is not available in Meta (valid: {string.Join(", ", s_timingRules.Keys)}).");
