@@ -2,7 +2,7 @@
 
 import numpy as np
 from pyNN import common, errors
-from pyNN.parameters import ParameterSpace, Sequence, simplify
+from pyNN.parameters import ParameterSpace, ArrayParameter, Sequence, simplify
 from pyNN.standardmodels import StandardCellType
 from . import simulator
 from .simulator import state
@@ -11,10 +11,10 @@ from .recording import Recorder
 
 def _wire_values(name, value):
     """A value of one parameter as the protocol sends it: number, array, or ragged sequences."""
-    if isinstance(value, Sequence):
+    if isinstance(value, ArrayParameter):
         value = np.array([value], dtype=object)
     if isinstance(value, np.ndarray) and value.dtype == object:
-        seqs = [np.asarray(v.value if isinstance(v, Sequence) else v, dtype=float) for v in value]
+        seqs = [np.asarray(v.value if isinstance(v, ArrayParameter) else v, dtype=float) for v in value]
         return "sequences", {"values": np.concatenate(seqs) if seqs else np.zeros(0),
                              "lengths": np.array([s.size for s in seqs], dtype=np.int64)}
     if np.ndim(value) == 0:
@@ -22,10 +22,21 @@ def _wire_values(name, value):
     return "parameters", np.asarray(value, dtype=float)
 
 
-def _split(values, size):
-    """Splits native values into the ``parameters`` and ``sequences`` fields; a shared sequence is repeated per cell."""
+def _split(values, size, cell_type):
+    """
+    Splits native values into the ``parameters`` and ``sequences`` fields; a shared sequence is repeated per cell, and
+    an array parameter (GIF's tau_eta, ...) becomes Meta's per-element parameters NAME__0, NAME__1, ...
+    """
     parameters, sequences = {}, {}
+    shapes = {n: p["shape"] for n, p in state.catalogue[cell_type]["parameters"].items()}
     for name, value in values.items():
+        if shapes.get(name) == "array":
+            cells = value if isinstance(value, np.ndarray) and value.dtype == object else [value] * size
+            elements = np.array([np.asarray(v.value if isinstance(v, ArrayParameter) else v, dtype=float) for v in cells])
+            for k in range(elements.shape[1]):
+                column = elements[:, k]
+                parameters["%s__%d" % (name, k)] = float(column[0]) if np.all(column == column[0]) else column
+            continue
         kind, wire = _wire_values(name, value)
         if kind == "sequences" and wire["lengths"].size == 1 and size != 1:
             wire = {"values": np.tile(wire["values"], size), "lengths": np.repeat(wire["lengths"], size)}
@@ -67,7 +78,7 @@ class _MetaCells(object):
     def _set_parameters(self, parameter_space):
         parameter_space.evaluate(simplify=True)
         population, indices = self._meta_cells()
-        parameters, sequences = _split(dict(parameter_space.items()), self.size)
+        parameters, sequences = _split(dict(parameter_space.items()), self.size, self.celltype.__class__.__name__)
         state.call("set", population=population, indices=indices, parameters=parameters, sequences=sequences)
 
     def _set_initial_value_array(self, variable, initial_values):
@@ -123,7 +134,7 @@ class Population(_MetaCells, common.Population):
         native = self.celltype.native_parameters
         native.shape = (self.size,)
         native.evaluate(simplify=True)
-        parameters, sequences = _split(dict(native.items()), self.size)
+        parameters, sequences = _split(dict(native.items()), self.size, type(self.celltype).__name__)
         result = state.call("create", cell_type=type(self.celltype).__name__, size=self.size, label=self.label,
                             parameters=parameters, sequences=sequences)
         self._meta_index = result["population"]

@@ -5,7 +5,7 @@ is the identity; the classes exist to name the types Meta provides.
 
 import numpy as np
 from pyNN.standardmodels import cells, synapses, electrodes, build_translations, StandardCurrentSource
-from pyNN.parameters import ParameterSpace, Sequence
+from pyNN.parameters import ParameterSpace, ArrayParameter, Sequence
 from . import simulator
 from .simulator import state
 
@@ -94,10 +94,10 @@ class MetaCurrentSource(StandardCurrentSource):
         parameters.evaluate(simplify=True)
         values = {}
         for name, value in parameters.items():
-            if isinstance(value, Sequence):
+            if isinstance(value, ArrayParameter):
                 value = value.value
             if isinstance(value, np.ndarray) and value.dtype == object:
-                value = value[0].value if isinstance(value[0], Sequence) else value[0]
+                value = value[0].value if isinstance(value[0], ArrayParameter) else value[0]
             values[name] = np.asarray(value, dtype=float) if np.ndim(value) > 0 else float(value)
         self._native.update(values)
         for index in self._indices:

@@ -69,7 +69,7 @@ internal sealed partial class ServeSession : IDisposable
         _simulation?.Dispose();
         _simulation = null;
         string name = r.OptionalString("backend") ?? "cpu";
-        var backend = RunCommand.FindBackend(_catalog, name);
+        var backend = _catalog.TryGet(name, out var found) ? found : throw new BackendNotFoundException(name, _catalog.Names);
         Precision? precision = r.OptionalString("precision") switch
         {
             null => null,
