@@ -45,7 +45,9 @@ internal sealed partial class ServeSession
         if (j.Length != i.Length || weight.Length != i.Length || delay.Length != i.Length)
             throw new InvalidDimensionsException($"'connect': pre_indices, post_indices, weight and delay must have one value per connection ({i.Length}, {j.Length}, {weight.Length}, {delay.Length}).");
         var connector = new FromListConnector(i.Select((p, k) => (Pre: (int)p, Post: (int)j[k])));
-        var synapse = Synapse(r.Field("synapse"), SynapseValue.List(weight), SynapseValue.List(delay), i.Length);
+        int[] preCells = i.Select(x => (int)x).ToArray(), postCells = j.Select(x => (int)x).ToArray();
+        SynapseValue Listed(double[] values) => InConnectionOrder(values, preCells, postCells);
+        var synapse = Synapse(r.Field("synapse"), Listed(weight), Listed(delay), i.Length, Listed);
         var projection = new Projection(pre, post, connector, synapse, r.OptionalString("receptor_type"), r.OptionalString("label"));
         _projections.Add(projection);
         return new JsonObject
@@ -74,7 +76,7 @@ internal sealed partial class ServeSession
     }
 
     /// <summary>The synapse type of a <c>connect</c> request, every per-connection value as a list.</summary>
-    private static SynapseType Synapse(JsonElement e, SynapseValue weight, SynapseValue delay, int count)
+    private static SynapseType Synapse(JsonElement e, SynapseValue weight, SynapseValue delay, int count, Func<double[], SynapseValue> listed)
     {
         var s = new ServeRequest(e, "connect: synapse");
         string type = s.String("type");
@@ -83,7 +85,7 @@ internal sealed partial class ServeSession
         void Add(ServeRequest from, string field)
         {
             foreach (var (name, value) in from.Members(field))
-                parameters[name] = ServeRequest.IsArray(value) ? SynapseValue.List(CheckLength(ServeRequest.ReadArray(value, name), count, name))
+                parameters[name] = ServeRequest.IsArray(value) ? listed(CheckLength(ServeRequest.ReadArray(value, name), count, name))
                     : SynapseValue.Scalar(ServeRequest.Number(value, $"synapse parameter '{name}'"));
         }
         Add(s, "parameters");
@@ -103,6 +105,16 @@ internal sealed partial class ServeSession
         if (fraction is not (>= 0 and <= 1))
             throw new InvalidParameterValueException($"dendritic_delay_fraction must be in [0, 1], got {fraction}.");
         return new ModelSynapse(rule(kind), weight, delay, parameters, fraction);
+    }
+
+    /// <summary>
+    /// A list value that gives connection k the value <paramref name="values"/>[k]: <see cref="SynapseValue.List"/> takes its
+    /// values in PyNN's list order (sorted by pre, then post), so the values are put in that order first.
+    /// </summary>
+    private static SynapseValue InConnectionOrder(double[] values, IReadOnlyList<int> pre, IReadOnlyList<int> post)
+    {
+        var order = SynapseValue.ListOrder(pre, post);
+        return SynapseValue.List(order.Select(k => values[k]).ToArray());
     }
 
     private Projection ProjectionOf(ServeRequest r)
@@ -127,7 +139,7 @@ internal sealed partial class ServeSession
         var projection = ProjectionOf(r);
         foreach (var (name, value) in r.Members("values"))
             projection.Set(name, ServeRequest.IsArray(value)
-                ? SynapseValue.List(CheckLength(ServeRequest.ReadArray(value, name), projection.Size, name))
+                ? InConnectionOrder(CheckLength(ServeRequest.ReadArray(value, name), projection.Size, name), projection.PreIndices, projection.PostIndices)
                 : SynapseValue.Scalar(ServeRequest.Number(value, name)));
         return [];
     }

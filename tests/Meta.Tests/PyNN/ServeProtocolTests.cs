@@ -118,8 +118,9 @@ public sealed class ServeProtocolTests : IDisposable
     [Fact]
     public void Connects_explicit_lists_and_reads_back_plastic_state()
     {
-        string pre = Npy(_folder, "pre.npy", [0, 0, 1]);
-        string post = Npy(_folder, "post.npy", [0, 1, 1]);
+        // Not in PyNN's list order (sorted by pre, then post): values must follow the connections as given.
+        string pre = Npy(_folder, "pre.npy", [1, 0, 0]);
+        string post = Npy(_folder, "post.npy", [1, 1, 0]);
         string weight = Npy(_folder, "w.npy", [0.5, 0.25, 0.125]);
         var responses = Serve(
             """{"id": 1, "cmd": "setup"}""",
@@ -129,7 +130,9 @@ public sealed class ServeProtocolTests : IDisposable
             """{"id": 5, "cmd": "projection_get", "projection": 0, "names": ["weight", "delay", "tau_rec", "u"]}""",
             """{"id": 6, "cmd": "run", "ms": 30}""",
             """{"id": 7, "cmd": "projection_get", "projection": 0, "names": ["u"]}""",
-            """{"id": 8, "cmd": "connect", "pre": [{"population": 0}], "post": [{"population": 1}], "pre_indices": [0], "post_indices": [0], "weight": [0.1], "delay": [1], "synapse": {"type": "NoSuchSynapse"}}""");
+            """{"id": 8, "cmd": "connect", "pre": [{"population": 0}], "post": [{"population": 1}], "pre_indices": [0], "post_indices": [0], "weight": [0.1], "delay": [1], "synapse": {"type": "NoSuchSynapse"}}""",
+            """{"id": 9, "cmd": "projection_set", "projection": 0, "values": {"weight": [0.3, 0.2, 0.1], "U": [0.7, 0.8, 0.9]}}""",
+            """{"id": 10, "cmd": "projection_get", "projection": 0, "names": ["weight", "U"]}""");
         responses.Take(7).Should().OnlyContain(r => r.GetProperty("ok").GetBoolean());
         responses[3].GetProperty("result").GetProperty("size").GetInt32().Should().Be(3);
         Array(responses[4], "values", "weight").Should().Equal(0.5, 0.25, 0.125);
@@ -137,5 +140,7 @@ public sealed class ServeProtocolTests : IDisposable
         Array(responses[4], "values", "tau_rec").Should().Equal(100, 200, 300);
         Array(responses[6], "values", "u").Should().OnlyContain(u => u > 0, "every synapse saw spikes, so its utilisation rose from 0");
         responses[7].GetProperty("error").GetProperty("type").GetString().Should().Be("NoModelAvailableException");
+        Array(responses[9], "values", "weight").Should().Equal(0.3, 0.2, 0.1);
+        Array(responses[9], "values", "U").Should().Equal(0.7, 0.8, 0.9);
     }
 }
