@@ -100,21 +100,25 @@ class MetaCurrentSource(StandardCurrentSource):
                 value = value[0].value if isinstance(value[0], ArrayParameter) else value[0]
             values[name] = np.asarray(value, dtype=float) if np.ndim(value) > 0 else float(value)
         self._native.update(values)
-        for index in self._indices:
-            state.call("source_set", source=index, parameters=values)
+        if not self._indices:
+            # Meta holds the source from its creation, so that bad values are refused here (PyNN's ValueError).
+            index = state.call("current_source", type=type(self).__name__, parameters=dict(self._native),
+                               label=type(self).__name__)["source"]
+            self._indices.append(index)
+            object.__setattr__(self, "_injected", False)
+        else:
+            for index in self._indices:
+                state.call("source_set", source=index, parameters=values)
 
     def get_native_parameters(self):
         values = {k: (Sequence(v) if isinstance(v, np.ndarray) else v) for k, v in self._native.items()}
-        return ParameterSpace(values, self.get_schema(), shape=None)
+        return ParameterSpace(values, self.get_schema(), shape=(1,))
 
     def inject_into(self, cells):
         from .populations import as_collection
         targets, _ = simulator.parts(as_collection(cells))
-        index = state.call("current_source", type=type(self).__name__, parameters=dict(self._native), targets=targets,
-                           label=type(self).__name__)["source"]
-        self._indices.append(index)
-        if self._recording:
-            state.call("source_record", source=index, record=True)
+        state.call("source_inject", source=self._indices[0], targets=targets)
+        object.__setattr__(self, "_injected", True)
 
     def record(self):
         object.__setattr__(self, "_recording", True)

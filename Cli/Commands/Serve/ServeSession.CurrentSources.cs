@@ -9,8 +9,8 @@ internal sealed partial class ServeSession
     private readonly List<CurrentSource> _sources = [];
 
     /// <summary>
-    /// <c>current_source</c>: <c>{type, parameters: {NAME: number|array}, targets: [PART...], label?}</c> creates a
-    /// DCSource, ACSource, StepCurrentSource or NoisyCurrentSource and injects it into the targets.
+    /// <c>current_source</c>: <c>{type, parameters: {NAME: number|array}, targets?: [PART...], label?}</c> creates a
+    /// DCSource, ACSource, StepCurrentSource or NoisyCurrentSource (checking its parameters) and injects it into the targets.
     /// </summary>
     private JsonObject CreateCurrentSource(ServeRequest r)
     {
@@ -25,7 +25,7 @@ internal sealed partial class ServeSession
         };
         source.Label = r.OptionalString("label");
         source.SetParameters(SourceParameters(r));
-        source.InjectInto(Collection(r.Field("targets"), "targets"));
+        if (r.Has("targets")) source.InjectInto(Collection(r.Field("targets"), "targets"));
         _sources.Add(source);
         return new JsonObject { ["source"] = _sources.Count - 1 };
     }
@@ -43,6 +43,13 @@ internal sealed partial class ServeSession
         int index = r.Int("source");
         return index >= 0 && index < _sources.Count ? _sources[index]
             : throw new ServeProtocolException($"'{r.Command}': no current source {index} (there are {_sources.Count})");
+    }
+
+    /// <summary><c>source_inject</c>: <c>{source, targets: [PART...]}</c> injects the source into more cells.</summary>
+    private JsonObject SourceInject(ServeRequest r)
+    {
+        SourceOf(r).InjectInto(Collection(r.Field("targets"), "targets"));
+        return [];
     }
 
     /// <summary><c>source_set</c>: <c>{source, parameters: {...}}</c>; applies from the next run.</summary>

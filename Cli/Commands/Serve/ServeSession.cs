@@ -50,6 +50,7 @@ internal sealed partial class ServeSession : IDisposable
         "projection_get" => ProjectionGet(r),
         "projection_set" => ProjectionSet(r),
         "current_source" => CreateCurrentSource(r),
+        "source_inject" => SourceInject(r),
         "source_set" => SourceSet(r),
         "source_get" => SourceGet(r),
         "source_record" => SourceRecord(r),
@@ -60,7 +61,7 @@ internal sealed partial class ServeSession : IDisposable
         "state" => Ran(Sim.Time),
         "end" or "quit" => Quit(),
         _ => throw new ServeProtocolException($"unknown command '{r.Command}' (valid: setup, catalogue, create, set, get, initialize, get_initial, " +
-            "record, stop_recording, recorded, clear_recording, connect, projection_get, projection_set, current_source, source_set, " +
+            "record, stop_recording, recorded, clear_recording, connect, projection_get, projection_set, current_source, source_inject, source_set, " +
             "source_get, source_record, source_data, run, run_until, reset, state, end, quit)"),
     };
 

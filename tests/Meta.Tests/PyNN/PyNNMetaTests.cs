@@ -16,8 +16,8 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
     /// <summary>Scenarios of PyNN 0.10.1's test/system that pass on pyNN.meta and take seconds (docs/pynn.md has the full list).</summary>
     public static readonly string[] PassingScenarios =
     [
-        "test_reset", "test_setup", "test_run_until", "test_reset_recording", "issue241", "ticket195",
-        "all_to_all_static_no_self", "fixed_number_pre_no_replacement", "connections_attribute", "test_changing_electrode",
+        "test_reset", "test_run_until", "ticket166", "issue241", "issue505", "issue274", "all_to_all_static_no_self",
+        "fixed_number_pre_with_replacement", "issue309", "connections_attribute",
     ];
 
     [Fact]
