@@ -15,7 +15,7 @@ from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_TIMESTEP, DEFAULT_MIN
 from pyNN.connectors import *  # noqa: F401,F403
 from pyNN.recording import *  # noqa: F401,F403
 from pyNN.standardmodels import StandardCellType
-from neo.io import get_io
+from pyNN.recording import get_io
 from . import simulator
 from .standardmodels import *  # noqa: F401,F403
 from .standardmodels import CELL_TYPES
@@ -44,7 +44,10 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFA
     common.setup(timestep, min_delay, **extra_params)
     state = simulator.state
     state.dt = timestep
+    # min_delay "auto": the smallest delay of the projections made so far (the timestep until there is one), as in pyNN.nest
     state.min_delay = timestep if min_delay == "auto" else min_delay
+    state.min_delay_auto = min_delay == "auto"
+    state.delays_seen = False
     state.max_delay = max_delay if max_delay != "auto" else 1e9
     state.setup(backend, timestep=timestep, min_delay=state.min_delay,
                 max_delay=None if max_delay == "auto" else max_delay,

@@ -18,7 +18,18 @@ class Connection(common.Connection):
         self.presynaptic_index = int(projection._pre_idx[k])
         self.postsynaptic_index = int(projection._post_idx[k])
         for name, column in values.items():
-            setattr(self, name, column[k])
+            object.__setattr__(self, name, column[k])
+        object.__setattr__(self, "_projection", projection)
+        object.__setattr__(self, "_k", k)
+
+    def __setattr__(self, name, value):
+        """Setting an attribute (``c.weight = 0.1``) changes that connection in Meta."""
+        projection = getattr(self, "_projection", None)
+        if projection is not None and name in projection._attributes:
+            column = np.array(projection._values([name])[name], dtype=float)
+            column[self._k] = value
+            state.call("projection_set", projection=projection._meta_index, values={name: column})
+        object.__setattr__(self, name, value)
 
     def as_tuple(self, *attribute_names):
         return tuple(getattr(self, name) for name in attribute_names)
@@ -67,6 +78,9 @@ class Projection(common.Projection):
                             post_indices=post_positions[self._post_idx], weight=weight, delay=delay, synapse=synapse,
                             receptor_type=self.receptor_type, label=self.label)
         self._meta_index = result["projection"]
+        if state.min_delay_auto and delay.size:
+            state.min_delay = min(state.min_delay if state.delays_seen else np.inf, float(delay.min()))
+            state.delays_seen = True
         self._attributes = result["attributes"]
 
     def __len__(self):

@@ -26,6 +26,8 @@ class State(common.control.BaseState):
         self.min_delay = 0.1
         self.max_delay = 10.0
         self.backend = "cpu"
+        self.min_delay_auto = False
+        self.delays_seen = False
         self.catalogue = None
         self.write_on_end = []
         self.clear()
