@@ -36,7 +36,7 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
         exc.Should().BeInRange(5, 40);
         inh.Should().BeInRange(5, 40);
         summary.Should().Contain("Number of Neurons      : 4000");
-        Directory.GetFiles(Path.Combine(folder.Path, "Results"), "VAbenchmarks_COBA_exc_meta*.pkl").Should().ContainSingle("the script writes its data");
+        Directory.GetFiles(Path.Combine(folder.Path, "Results"), "VAbenchmarks_COBA_exc_meta*.pkl", SearchOption.AllDirectories).Should().ContainSingle("the script writes its data");
     }
 
     private static double Rate(string text, string label) =>
