@@ -40,6 +40,9 @@ public sealed class CliApp
     /// <summary>Stops a run between steps when cancelled (Ctrl-C); what was recorded until then is still written.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>The request stream of <c>meta serve</c> (null: the console's stdin); tests supply their own.</summary>
+    public TextReader? ServeInput { get; init; }
+
     /// <summary>Told the fraction of the simulation done, after the progress display (tests use it to interrupt a run).</summary>
     internal Action<double>? ProgressObserver { get; init; }
 
@@ -100,9 +103,10 @@ public sealed class CliApp
         var backends = BackendsCommand.Define(this, stdout, stderr);
         var conformance = ConformanceCommand.Define(this, stdout, stderr);
         var exportSonata = ExportSonataCommand.Define(this, stdout);
+        var serve = ServeCommand.Define(this, stdout, stderr);
         var help = new Command("help", "show the help of meta or of a command");
         var topic = new Argument<string?>("COMMAND") { Description = "the command", Arity = ArgumentArity.ZeroOrOne };
-        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance", "export-sonata");
+        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance", "export-sonata", "serve");
         help.Arguments.Add(topic);
         help.SetAction(parsed => ShowHelp(root, parsed.GetValue(topic) is { } name ? root.Subcommands.First(c => c.Name == name) : root,
             parsed.InvocationConfiguration));
@@ -111,6 +115,7 @@ public sealed class CliApp
         root.Subcommands.Add(backends);
         root.Subcommands.Add(conformance);
         root.Subcommands.Add(exportSonata);
+        root.Subcommands.Add(serve);
         root.Subcommands.Add(help);
 
         helpOption.Action = new HelpWithEpilogue((HelpAction)helpOption.Action!, new Dictionary<Command, string>
