@@ -20,10 +20,9 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
         "fixed_number_pre_with_replacement", "issue309", "connections_attribute",
     ];
 
-    [Fact]
+    [PyNNFact]
     public void VAbenchmarks_COBA_runs_unchanged_on_cpu_with_plausible_rates()
     {
-        if (!PythonSupport.Available(output)) return;
         using var folder = new TemporaryFolder();
         string script = Path.Combine(PythonSupport.PyNNFixtures!, "examples", "VAbenchmarks.py");
         var (code, text) = PythonSupport.Run([Path.Combine(PythonSupport.PythonFolder, "pynn_meta_hook.py"), script, "meta", "COBA"],
@@ -42,10 +41,9 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
     private static double Rate(string text, string label) =>
         double.Parse(Regex.Match(text, Regex.Escape(label) + @"\s*:\s*([0-9.eE+-]+) Hz").Groups[1].Value, CultureInfo.InvariantCulture);
 
-    [Fact]
+    [PyNNFact]
     public void PyNNs_system_scenarios_pass_against_pyNN_meta()
     {
-        if (!PythonSupport.Available(output)) return;
         using var folder = new TemporaryFolder();
         string json = Path.Combine(folder.Path, "results.json");
         var (code, text) = PythonSupport.Run(
@@ -61,10 +59,9 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
         outcomes.Where(o => !o.Value.StartsWith("pass", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
-    [Fact]
+    [PyNNFact]
     public void Meta_errors_surface_as_PyNNs_exception_types()
     {
-        if (!PythonSupport.Available(output)) return;
         const string script = """
             import pynn_meta_hook, pyNN.meta as sim
             from pyNN import errors

@@ -6,8 +6,8 @@ namespace Meta.Tests.PyNN;
 
 /// <summary>
 /// Runs Python scripts with pyNN.meta: Debian's /usr/bin/python3 with python3-pynn, python3-neo and python3-numpy, this
-/// repository's <c>python/</c> folder and the built <c>meta</c> command line. Tests that need them pass with a message
-/// where something is missing (CI installs the packages with <c>.ci/install-debian-packages</c>).
+/// repository's <c>python/</c> folder and the built <c>meta</c> command line. Tests that need them are skipped with a message
+/// naming what is missing (CI installs the packages with <c>.ci/install-debian-packages</c>).
 /// </summary>
 internal static class PythonSupport
 {
@@ -24,13 +24,8 @@ internal static class PythonSupport
 
     private static readonly Lazy<string?> s_missing = new(FindMissing);
 
-    /// <summary>True when Python, PyNN, Neo, the CLI build and the fixtures are there; otherwise writes what is missing.</summary>
-    public static bool Available(ITestOutputHelper output)
-    {
-        if (s_missing.Value is null) return true;
-        output.WriteLine($"SKIPPED: {s_missing.Value}");
-        return false;
-    }
+    /// <summary>What is missing for the Python tests (python3, PyNN, Neo, NumPy, the CLI build, the fixtures), or null.</summary>
+    public static string? Missing => s_missing.Value;
 
     private static string? FindMissing()
     {

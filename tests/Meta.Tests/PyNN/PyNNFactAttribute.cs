@@ -1,0 +1,15 @@
+namespace Meta.Tests.PyNN;
+
+/// <summary>
+/// A fact that needs pyNN.meta's Python side (<see cref="PythonSupport"/>): Debian's python3 with python3-pynn,
+/// python3-neo and python3-numpy, the built Cli and PyNN's fixtures. Where one is missing the test is reported as
+/// skipped, with the reason naming what to install, never as passed.
+/// </summary>
+public sealed class PyNNFactAttribute : FactAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the Python side is missing.</summary>
+    public PyNNFactAttribute()
+    {
+        if (PythonSupport.Missing is { } why) Skip = why;
+    }
+}
