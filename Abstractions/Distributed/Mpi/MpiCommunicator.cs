@@ -52,26 +52,20 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     }
 
     /// <inheritdoc />
-    public long[] GatherV(long[] values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var (counts, displacements, total) = Layout(AllGather(values.Length));
-        var all = new long[Rank == 0 ? total : 0];
-        fixed (long* send = values, receive = all)
-        fixed (int* c = counts, d = displacements)
-            _mpi.GatherV(send, values.Length, _mpi.Long, receive, c, d, 0);
-        return all;
-    }
+    public long[] GatherV(long[] values) => GatherToRoot(values, _mpi.Long);
 
     /// <inheritdoc />
-    public double[] GatherV(double[] values)
+    public double[] GatherV(double[] values) => GatherToRoot(values, _mpi.Double);
+
+    /// <summary><c>MPI_Gatherv</c> of every rank's <paramref name="values"/> (of MPI type <paramref name="type"/>) to rank 0, in rank order; empty on other ranks.</summary>
+    private T[] GatherToRoot<T>(T[] values, IntPtr type) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(values);
         var (counts, displacements, total) = Layout(AllGather(values.Length));
-        var all = new double[Rank == 0 ? total : 0];
-        fixed (double* send = values, receive = all)
+        var all = new T[Rank == 0 ? total : 0];
+        fixed (T* send = values, receive = all)
         fixed (int* c = counts, d = displacements)
-            _mpi.GatherV(send, values.Length, _mpi.Double, receive, c, d, 0);
+            _mpi.GatherV(send, values.Length, type, receive, c, d, 0);
         return all;
     }
 
