@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Meta.Expressions;
@@ -96,9 +97,11 @@ public sealed record CellKernel
     /// The structure key: a hash of everything an emitter reads (statements, buffers and their storage, counts). Two
     /// kernels with the same key compile to the same code, whatever their values.
     /// </summary>
-    public string Key => _key ??= Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ToText())))[..32];
+    public string Key => s_keys.GetValue(this, k => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(k.ToText())))[..32]);
 
-    private string? _key;
+    // Cached per instance outside the record, so that `kernel with { ... }` never carries the key of the kernel it copies
+    // and the key takes no part in the record's equality.
+    private static readonly ConditionalWeakTable<CellKernel, string> s_keys = new();
 
     /// <summary>The kernel as readable text (the input of <see cref="Key"/>; shown by <c>meta</c> tools and tests).</summary>
     public string ToText()

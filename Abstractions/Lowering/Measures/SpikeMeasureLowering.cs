@@ -108,18 +108,7 @@ public static class SpikeMeasureLowering
         values[GapSteps] = [gap];
         return group with
         {
-            // A new record, not `kernel with`, which would copy the cached structure key of the kernel without measures.
-            Kernel = new CellKernel
-            {
-                Model = kernel.Model,
-                Buffers = buffers,
-                Receptors = kernel.Receptors,
-                UniformDraws = kernel.UniformDraws,
-                NormalDraws = kernel.NormalDraws,
-                Refractory = kernel.Refractory,
-                Phases = phases,
-                Summary = kernel.Summary + "; spike measures",
-            },
+            Kernel = kernel with { Buffers = buffers, Phases = phases, Summary = kernel.Summary + "; spike measures" },
             Values = values,
             States = [.. group.States, .. States],
         };
