@@ -12,7 +12,8 @@ namespace Meta.Backends.CSharp;
 /// a kernel's structure only (values live in buffers), so a network that differs from an earlier one only in parameter
 /// values reuses its compiled kernels, and a parameter change between runs compiles nothing. Each compiled assembly lives
 /// in a collectible load context of its own; the cache holds at most <see cref="Capacity"/> of them, and unloads the least
-/// recently used beyond that (the context goes once no engine uses its kernel any more).
+/// recently used beyond that (the context goes once no engine uses its kernel any more). Compiled assemblies are also kept
+/// on disk (<see cref="KernelDiskCache"/>), so a later process loads a known kernel without starting Roslyn.
 /// </summary>
 /// <param name="backend">The backend's name, for messages and assembly names.</param>
 /// <param name="backendAssembly">
@@ -28,11 +29,18 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _recent = new();
     private readonly object _gate = new();
+    private static readonly Lazy<KernelDiskCache?> s_environmentDisk = new(KernelDiskCache.FromEnvironment);
     private readonly Lazy<MetadataReference[]> _references = new(() => MetadataReferences(references));
 
     /// <summary>
+    /// The on-disk cache consulted before compiling and filled after (by default the one the environment names, see
+    /// <see cref="KernelDiskCache.FromEnvironment"/>); null compiles in memory only.
+    /// </summary>
+    public KernelDiskCache? DiskCache { get; init; } = s_environmentDisk.Value;
+
+    /// <summary>
     /// The static method <paramref name="method"/> of class <paramref name="className"/> in <paramref name="source"/>, compiled
-    /// now or taken from the cache (<paramref name="compiled"/> says which).
+    /// now with Roslyn or taken from the process's cache or the disk cache (<paramref name="compiled"/> says which).
     /// </summary>
     /// <exception cref="InvalidModelException">The source does not compile (a bug in an emitter or a model the emitter cannot express).</exception>
     public MethodInfo Get(string source, string className, string method, string model, out bool compiled)
@@ -50,7 +58,7 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
             }
             else
             {
-                entry = new Entry(new LinkedListNode<string>(source), new Lazy<(MethodInfo, KernelLoadContext)>(() => Build(source, className, method, model)));
+                entry = new Entry(new LinkedListNode<string>(source), new Lazy<(MethodInfo, KernelLoadContext, bool)>(() => Load(source, className, method, model)));
                 _cache[source] = entry;
                 _recent.AddFirst(entry.Node);
                 created = true;
@@ -64,8 +72,9 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
         }
         try
         {
-            compiled = created;
-            return entry.Kernel.Value.Method;
+            var kernel = entry.Kernel.Value;
+            compiled = created && kernel.Compiled;
+            return kernel.Method;
         }
         catch
         {
@@ -88,7 +97,31 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
 
     private static string Hash(string source) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
 
-    private (MethodInfo, KernelLoadContext) Build(string source, string className, string method, string model)
+    /// <summary>The kernel from the disk cache when it holds a sound entry, else compiled (and stored there).</summary>
+    private (MethodInfo, KernelLoadContext, bool Compiled) Load(string source, string className, string method, string model)
+    {
+        var disk = DiskCache;
+        string? key = disk is null ? null : KernelDiskCache.Key(backend, className, source, references.Prepend(backendAssembly));
+        if (disk is not null && disk.TryRead(key!) is { } bytes)
+        {
+            try
+            {
+                var (info, context) = LoadAssembly(bytes, Hash(source)[..16], className, method);
+                return (info, context, false);
+            }
+            catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or FileLoadException)
+            {
+                // An entry that no longer loads is rebuilt below.
+                disk.Discard(key!);
+            }
+        }
+        var image = Compile(source, className, model);
+        disk?.Write(key!, image);
+        var (built, builtContext) = LoadAssembly(image, Hash(source)[..16], className, method);
+        return (built, builtContext, true);
+    }
+
+    private byte[] Compile(string source, string className, string model)
     {
         var tree = CSharpSyntaxTree.ParseText(source);
         string hash = Hash(source)[..16];
@@ -101,12 +134,25 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
             var errors = string.Join(Environment.NewLine, emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             throw new InvalidModelException($"Model '{model}' could not be compiled for the {backend} backend:{Environment.NewLine}{errors}{Environment.NewLine}{source}");
         }
-        stream.Position = 0;
+        return stream.ToArray();
+    }
+
+    private (MethodInfo, KernelLoadContext) LoadAssembly(byte[] image, string hash, string className, string method)
+    {
         var context = new KernelLoadContext(hash, AssemblyLoadContext.GetLoadContext(backendAssembly) ?? AssemblyLoadContext.Default);
-        var assembly = context.LoadFromStream(stream);
-        var info = assembly.GetType(className)?.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
-                   ?? throw new InvalidOperationException($"The generated kernel has no method {className}.{method}.");
-        return (info, context);
+        try
+        {
+            using var stream = new MemoryStream(image, writable: false);
+            var assembly = context.LoadFromStream(stream);
+            var info = assembly.GetType(className)?.GetMethod(method, BindingFlags.Public | BindingFlags.Static)
+                       ?? throw new InvalidOperationException($"The generated kernel has no method {className}.{method}.");
+            return (info, context);
+        }
+        catch
+        {
+            context.Unload();
+            throw;
+        }
     }
 
     private static MetadataReference[] MetadataReferences(IReadOnlyList<Assembly> extra)
@@ -125,10 +171,10 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
         return refs.ToArray();
     }
 
-    private sealed class Entry(LinkedListNode<string> node, Lazy<(MethodInfo Method, KernelLoadContext Context)> kernel)
+    private sealed class Entry(LinkedListNode<string> node, Lazy<(MethodInfo Method, KernelLoadContext Context, bool Compiled)> kernel)
     {
         public LinkedListNode<string> Node { get; } = node;
-        public Lazy<(MethodInfo Method, KernelLoadContext Context)> Kernel { get; } = kernel;
+        public Lazy<(MethodInfo Method, KernelLoadContext Context, bool Compiled)> Kernel { get; } = kernel;
     }
 
     /// <summary>A collectible context for one kernel assembly; everything else resolves from the backend's own context.</summary>

@@ -441,10 +441,18 @@ public sealed partial class Simulation : IDisposable
     internal void MarkSynapseChanged(Projection p, string name) { if (_engine is not null) _changedSynapses.Add((p, name)); }
     internal void MarkCurrentSourcesChanged() => _currentSourcesChanged = true;
 
-    /// <summary>Releases the backend engine.</summary>
+    /// <summary>
+    /// Releases the backend engine and the resolved network and step program it was loaded from (a copy of every
+    /// connection), so that a disposed simulation still referenced while the next network is built holds only its own
+    /// description and recordings.
+    /// </summary>
     public void Dispose()
     {
         _engine?.Dispose();
         _engine = null;
+        _spec = null;
+        _lowering = null;
+        _partsOfLoad = [];
+        _couplingParts = [];
     }
 }

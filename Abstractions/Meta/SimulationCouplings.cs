@@ -24,15 +24,47 @@ public sealed partial class Simulation
     {
         var preCells = prj.Pre.Cells.ToArray();
         var postCells = prj.Post.Cells.ToArray();
-        var groups = Enumerable.Range(0, prj.Size)
-            .GroupBy(k => (Pre: preCells[prj.PreIndices[k]].Population.Index, Post: postCells[prj.PostIndices[k]].Population.Index))
-            .OrderBy(g => g.Key.Pre).ThenBy(g => g.Key.Post);
-        foreach (var g in groups)
+        var pre = prj.PreArray;
+        var post = prj.PostArray;
+        // Two passes instead of a LINQ group-by (which holds every connection in growing per-key buffers): number each
+        // connection's (pre population, post population) pair, count the pairs, then fill each part in connection order.
+        var partOf = new int[pre.Length];
+        var ids = new Dictionary<(int Pre, int Post), int>();
+        var counts = new List<int>();
+        (int Pre, int Post) last = (-1, -1);
+        int lastId = -1;
+        for (int k = 0; k < pre.Length; k++)
         {
-            var ks = g.ToArray();
-            yield return new PopulationPart(g.Key.Pre, g.Key.Post, $"{prj.Label} [{_populations[g.Key.Pre].Label}→{_populations[g.Key.Post].Label}]", ks,
-                ks.Select(k => preCells[prj.PreIndices[k]].Index).ToArray(), ks.Select(k => postCells[prj.PostIndices[k]].Index).ToArray());
+            var key = (preCells[pre[k]].Population.Index, postCells[post[k]].Population.Index);
+            if (key != last)
+            {
+                if (!ids.TryGetValue(key, out lastId))
+                {
+                    lastId = ids.Count;
+                    ids[key] = lastId;
+                    counts.Add(0);
+                }
+                last = key;
+            }
+            partOf[k] = lastId;
+            counts[lastId]++;
         }
+        var parts = ids.Select(kv => (kv.Key, Id: kv.Value)).OrderBy(p => p.Key.Pre).ThenBy(p => p.Key.Post).ToArray();
+        var connections = new int[ids.Count][];
+        var preIndices = new int[ids.Count][];
+        var postIndices = new int[ids.Count][];
+        for (int id = 0; id < ids.Count; id++) (connections[id], preIndices[id], postIndices[id]) = (new int[counts[id]], new int[counts[id]], new int[counts[id]]);
+        var filled = new int[ids.Count];
+        for (int k = 0; k < pre.Length; k++)
+        {
+            int id = partOf[k], at = filled[id]++;
+            connections[id][at] = k;
+            preIndices[id][at] = preCells[pre[k]].Index;
+            postIndices[id][at] = postCells[post[k]].Index;
+        }
+        foreach (var (key, id) in parts)
+            yield return new PopulationPart(key.Pre, key.Post, $"{prj.Label} [{_populations[key.Pre].Label}→{_populations[key.Post].Label}]",
+                connections[id], preIndices[id], postIndices[id]);
     }
 
     /// <summary>

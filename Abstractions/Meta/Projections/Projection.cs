@@ -70,20 +70,31 @@ public sealed class Projection
             Post = post,
             Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
         };
-        var pairs = connector.Connect(context).ToArray();
-        _pre = pairs.Select(p => p.Pre).ToArray();
-        _post = pairs.Select(p => p.Post).ToArray();
+        // The connector's pairs are streamed into two index lists (8 bytes a connection) instead of an array of pairs (40);
+        // the rare explicit weights and delays are kept beside them.
+        var preList = new List<int>();
+        var postList = new List<int>();
+        List<(int At, double Value)>? givenWeights = null, givenDelays = null;
+        foreach (var pair in connector.Connect(context))
+        {
+            if (pair.Weight is { } w) (givenWeights ??= []).Add((preList.Count, w));
+            if (pair.Delay is { } dl) (givenDelays ??= []).Add((preList.Count, dl));
+            preList.Add(pair.Pre);
+            postList.Add(pair.Post);
+        }
+        _pre = preList.ToArray();
+        preList = null;
+        _post = postList.ToArray();
+        postList = null;
+        int count = _pre.Length;
 
         var weights = (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
-        var delays = coupling is not null ? new double[pairs.Length]
+        var delays = coupling is not null ? new double[count]
             : Synapse.Delay is { } d
             ? d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
-            : Enumerable.Repeat(Simulation.MinDelay, pairs.Length).ToArray();
-        for (int k = 0; k < pairs.Length; k++)
-        {
-            if (pairs[k].Weight is { } w) weights[k] = w;
-            if (pairs[k].Delay is { } dl) delays[k] = dl;
-        }
+            : Enumerable.Repeat(Simulation.MinDelay, count).ToArray();
+        foreach (var (at, w) in givenWeights ?? []) weights[at] = w;
+        foreach (var (at, dl) in givenDelays ?? []) delays[at] = dl;
 
         IReadOnlyList<string> receptors = coupling is not null ? [CouplingTarget] : post.ReceptorTypes;
         if (coupling is not null) receptorType = CouplingTarget;
@@ -241,6 +252,12 @@ public sealed class Projection
 
     /// <summary>Pre positions per connection, in connection order.</summary>
     public IReadOnlyList<int> PreIndices => _pre;
+
+    /// <summary><see cref="PreIndices"/> as the array itself, for the resolver's loops (never written).</summary>
+    internal int[] PreArray => _pre;
+
+    /// <summary><see cref="PostIndices"/> as the array itself, for the resolver's loops (never written).</summary>
+    internal int[] PostArray => _post;
     /// <summary>Post positions per connection.</summary>
     public IReadOnlyList<int> PostIndices => _post;
     /// <summary>Weights per connection.</summary>
