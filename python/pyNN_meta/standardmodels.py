@@ -114,6 +114,27 @@ class MetaCurrentSource(StandardCurrentSource):
         values = {k: (Sequence(v) if isinstance(v, np.ndarray) else v) for k, v in self._native.items()}
         return ParameterSpace(values, self.get_schema(), shape=(1,))
 
+    def __getattr__(self, name):
+        # PyNN's generic read-back (source.times) gives an unevaluated ParameterSpace entry; like pyNN.neuron, give the
+        # values the simulation uses: numbers, and for a step source the times on the time-step grid.
+        native = self.__dict__.get("_native")
+        if native is None or name not in native:
+            return StandardCurrentSource.__getattr__(self, name)
+        if isinstance(self, electrodes.StepCurrentSource) and name in ("times", "amplitudes"):
+            return self.effective_steps()[0 if name == "times" else 1]
+        value = native[name]
+        return value.copy() if isinstance(value, np.ndarray) else value
+
+    def effective_steps(self):
+        """
+        A step source's (times, amplitudes) as Meta applies them (docs/semantics.md): each time rounded to the nearest
+        step (half to even), and of times that round to the same step the later one wins, as in pyNN.neuron.
+        """
+        steps = np.rint(np.atleast_1d(self._native["times"]) / state.dt).astype(np.int64)
+        amplitudes = np.atleast_1d(self._native["amplitudes"]).astype(float)
+        last = np.append(steps[1:] != steps[:-1], True) if steps.size else np.zeros(0, bool)
+        return steps[last] * state.dt, amplitudes[last]
+
     def inject_into(self, cells):
         from .populations import as_collection
         targets, _ = simulator.parts(as_collection(cells))
