@@ -47,6 +47,7 @@ TsodyksMarkramSynapse = _synapse_class(synapses.TsodyksMarkramSynapse)
 SimpleStochasticSynapse = _synapse_class(synapses.SimpleStochasticSynapse)
 StochasticTsodyksMarkramSynapse = _synapse_class(synapses.StochasticTsodyksMarkramSynapse)
 MultiQuantalSynapse = _synapse_class(synapses.MultiQuantalSynapse)
+ElectricalSynapse = _synapse_class(synapses.ElectricalSynapse)  # a gap junction: Meta's continuous coupling, no delay
 
 
 class STDPMechanism(synapses.STDPMechanism):
