@@ -36,10 +36,17 @@ def _minimum_delay(self):
     return state.dt if d == "auto" else d
 
 
+def _native_names(self, *names):
+    # Meta uses PyNN's names, so the translation is the identity; it also covers the synapse type's state variables
+    # (prj.get("u"), learned traces), which PyNN's translation tables do not list. Meta refuses unknown names itself.
+    return list(names)
+
+
 def _synapse_class(base):
     return type(base.__name__, (base,), {"__doc__": base.__doc__, "__module__": __name__,
                                          "translations": _identity(base, base.default_parameters),
-                                         "_get_minimum_delay": _minimum_delay})
+                                         "_get_minimum_delay": _minimum_delay,
+                                         "get_native_names": _native_names})
 
 
 StaticSynapse = _synapse_class(synapses.StaticSynapse)
@@ -55,6 +62,7 @@ class STDPMechanism(synapses.STDPMechanism):
     base_translations = build_translations(("weight", "weight"), ("delay", "delay"),
                                            ("dendritic_delay_fraction", "dendritic_delay_fraction"))
     _get_minimum_delay = _minimum_delay
+    get_native_names = _native_names
 
 
 def _component_class(base):

@@ -56,6 +56,7 @@ public sealed class PyNNMetaBackendTests(ITestOutputHelper output)
                                  sim.TsodyksMarkramSynapse(weight=0.01, U=0.1, tau_rec=100.0, tau_facil=0.0))
             post.record("gsyn_exc")
             prj.initialize(z=np.array([[0.5, 0.0]]))   # half the resources inactive at t = 0 for the first connection
+            print("z", " ".join("%g" % z for z in prj.get("z", format="list", with_address=False)))
             sim.run(20)
             first = post.get_data().segments[-1].filter(name="gsyn_exc")[0].magnitude.max(axis=0)
             sim.reset()
@@ -80,6 +81,7 @@ public sealed class PyNNMetaBackendTests(ITestOutputHelper output)
         double expected = 1 - 0.5 * Math.Exp(-0.1);
         double.Parse(ratio.Groups[1].Value, CultureInfo.InvariantCulture).Should().BeApproximately(expected, 1e-3);
         double.Parse(ratio.Groups[2].Value, CultureInfo.InvariantCulture).Should().BeApproximately(expected, 1e-3);
+        text.Should().Contain("z 0.5 0\n", "a state variable is read back by its name, as it was initialised");
         text.Should().Contain("error NonExistentParameterError");
         // pyNN.neuron's behaviour (PyNN's issue512): times rounded to the step, of 0.4 and 0.4 the later amplitude wins.
         text.Should().Contain("times 0.4 0.9 amplitudes -0.5 0.5");
