@@ -40,6 +40,13 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFA
     (Meta's seed, for its own random numbers: Poisson sources, noise), ``precision`` ("float64", "float32"),
     ``threads``, ``device``.
     """
+    processes = _mpi_processes()
+    if processes > 1:
+        raise NotImplementedError(
+            "pyNN.meta does not distribute a network over MPI processes: this script runs under mpirun as %d processes, "
+            "and each would start its own 'meta serve' and simulate the whole network. Run it without mpirun (one process); "
+            "Meta's distributed runs are 'meta run NETWORK.json --ranks N' (docs/architecture.md, Distributed runs)."
+            % processes)
     backend = backend or os.environ.get("META_BACKEND", "cpu")
     common.setup(timestep, min_delay, **extra_params)
     state = simulator.state
@@ -54,6 +61,15 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFA
                 seed=extra_params.get("seed"), precision=extra_params.get("precision"),
                 threads=extra_params.get("threads"), device=extra_params.get("device"))
     return rank()
+
+
+def _mpi_processes():
+    """The number of processes mpirun started this script as (Open MPI, MPICH/Hydra, Slurm), 1 without mpirun."""
+    for variable in ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"):
+        value = os.environ.get(variable)
+        if value and value.isdigit():
+            return int(value)
+    return 1
 
 
 def end(compatible_output=True):

@@ -2,6 +2,7 @@
 
 import numpy as np
 from pyNN import common, errors
+from pyNN.random import RandomDistribution
 from pyNN.space import Space
 from pyNN.standardmodels import StandardSynapseType
 from . import simulator
@@ -138,5 +139,47 @@ class Projection(common.Projection):
                 values[name] = np.asarray(value, dtype=float)[self._pre_idx, self._post_idx]
         state.call("projection_set", projection=self._meta_index, values=values)
 
-    def _set_initial_value_array(self, variable, initial_value):
-        raise NotImplementedError("pyNN.meta: initialising synaptic state variables ('%s') is not supported yet" % variable)
+    def initialize(self, **initial_values):
+        """
+        Sets initial values of the synapse type's state variables (e.g. ``u`` of TsodyksMarkramSynapse): a number, a
+        RandomDistribution, a pre × post array, one value per connection, or a function of the distance. The values
+        apply now and again after every ``reset()``.
+        """
+        for variable, value in initial_values.items():
+            if variable not in self._attributes or variable in ("weight", "delay") or \
+                    variable in self.synapse_type.get_parameter_names():
+                states = [a for a in self._attributes if a not in ("weight", "delay", "dendritic_delay_fraction")
+                          and a not in self.synapse_type.get_parameter_names()]
+                raise errors.NonExistentParameterError(variable, type(self.synapse_type).__name__, states)
+            values = self._per_connection(variable, value)
+            self.initial_values[variable] = values
+            state.call("projection_set", projection=self._meta_index, values={variable: values})
+        if initial_values and self not in state.initialized_projections:
+            state.initialized_projections.append(self)
+
+    def _per_connection(self, name, value):
+        """One value per connection, in connection order, for any value PyNN's ``set`` takes."""
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return np.full(len(self), float(value))
+        if isinstance(value, RandomDistribution):
+            return np.asarray(value.next(len(self)), dtype=float).reshape(-1)
+        if callable(value):
+            distances = self._distances()
+            return np.asarray(value(distances), dtype=float).reshape(-1)
+        array = np.asarray(value, dtype=float)
+        if array.shape == (self.pre.size, self.post.size):
+            return array[self._pre_idx, self._post_idx]
+        if array.shape == (len(self),):
+            return array
+        raise errors.InvalidDimensionsError("initial value of '%s': %s values for a projection of %d connections "
+                                            "(%d × %d cells)" % (name, array.shape, len(self), self.pre.size, self.post.size))
+
+    def _distances(self):
+        pre = self.pre.positions.T[self._pre_idx]
+        post = self.post.positions.T[self._post_idx]
+        return self.space.distances(pre.T, post.T, expand=False)
+
+    def _reapply_initial_values(self):
+        """After Meta's reset, which restores the synapse type's own initial values."""
+        for variable, values in self.initial_values.items():
+            state.call("projection_set", projection=self._meta_index, values={variable: values})

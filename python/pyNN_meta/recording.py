@@ -9,7 +9,8 @@ class Recorder(recording.Recorder):
     _simulator = simulator
 
     def _indices(self, ids):
-        return np.asarray(self.population.id_to_index(np.asarray(list(ids), dtype=int)), dtype=np.int64).reshape(-1)
+        ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        return np.asarray(self.population.id_to_index(ids), dtype=np.int64).reshape(-1)
 
     def _record(self, variable, new_ids, sampling_interval=None):
         if sampling_interval is not None:

@@ -14,6 +14,14 @@ class ID(int, common.IDMixin):
         int.__init__(n)
         common.IDMixin.__init__(self)
 
+    def __getattr__(self, name):
+        # PyNN's IDMixin looks every unknown attribute up as a cell parameter, which asks Meta. NumPy probes objects for
+        # __array__, __array_interface__, __len__, ... when it builds an array of ids (np.array(ids)): answer those at once
+        # instead of making several requests per id (that made recording 400 cells take 20 s).
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return common.IDMixin.__getattr__(self, name)
+
 
 class State(common.control.BaseState):
     """The global state: one Meta simulation in the server process."""
@@ -30,6 +38,7 @@ class State(common.control.BaseState):
         self.delays_seen = False
         self.catalogue = None
         self.write_on_end = []
+        self.initialized_projections = []
         self.clear()
 
     @property
@@ -60,6 +69,7 @@ class State(common.control.BaseState):
         self.id_counter = 0
         self.segment_counter = -1
         self.populations = []
+        self.initialized_projections = []
         self.reset_local()
 
     def reset_local(self):
@@ -72,6 +82,8 @@ class State(common.control.BaseState):
         """Back to t = 0 in Meta (state to initial values, recorded data of the segment cleared)."""
         self.call("reset")
         self.reset_local()
+        for projection in self.initialized_projections:
+            projection._reapply_initial_values()
 
 
 state = State()

@@ -36,10 +36,17 @@ def _minimum_delay(self):
     return state.dt if d == "auto" else d
 
 
+def _native_names(self, *names):
+    # Meta uses PyNN's names, so the translation is the identity; it also covers the synapse type's state variables
+    # (prj.get("u"), learned traces), which PyNN's translation tables do not list. Meta refuses unknown names itself.
+    return list(names)
+
+
 def _synapse_class(base):
     return type(base.__name__, (base,), {"__doc__": base.__doc__, "__module__": __name__,
                                          "translations": _identity(base, base.default_parameters),
-                                         "_get_minimum_delay": _minimum_delay})
+                                         "_get_minimum_delay": _minimum_delay,
+                                         "get_native_names": _native_names})
 
 
 StaticSynapse = _synapse_class(synapses.StaticSynapse)
@@ -47,6 +54,7 @@ TsodyksMarkramSynapse = _synapse_class(synapses.TsodyksMarkramSynapse)
 SimpleStochasticSynapse = _synapse_class(synapses.SimpleStochasticSynapse)
 StochasticTsodyksMarkramSynapse = _synapse_class(synapses.StochasticTsodyksMarkramSynapse)
 MultiQuantalSynapse = _synapse_class(synapses.MultiQuantalSynapse)
+ElectricalSynapse = _synapse_class(synapses.ElectricalSynapse)  # a gap junction: Meta's continuous coupling, no delay
 
 
 class STDPMechanism(synapses.STDPMechanism):
@@ -54,6 +62,7 @@ class STDPMechanism(synapses.STDPMechanism):
     base_translations = build_translations(("weight", "weight"), ("delay", "delay"),
                                            ("dendritic_delay_fraction", "dendritic_delay_fraction"))
     _get_minimum_delay = _minimum_delay
+    get_native_names = _native_names
 
 
 def _component_class(base):
@@ -113,6 +122,27 @@ class MetaCurrentSource(StandardCurrentSource):
     def get_native_parameters(self):
         values = {k: (Sequence(v) if isinstance(v, np.ndarray) else v) for k, v in self._native.items()}
         return ParameterSpace(values, self.get_schema(), shape=(1,))
+
+    def __getattr__(self, name):
+        # PyNN's generic read-back (source.times) gives an unevaluated ParameterSpace entry; like pyNN.neuron, give the
+        # values the simulation uses: numbers, and for a step source the times on the time-step grid.
+        native = self.__dict__.get("_native")
+        if native is None or name not in native:
+            return StandardCurrentSource.__getattr__(self, name)
+        if isinstance(self, electrodes.StepCurrentSource) and name in ("times", "amplitudes"):
+            return self.effective_steps()[0 if name == "times" else 1]
+        value = native[name]
+        return value.copy() if isinstance(value, np.ndarray) else value
+
+    def effective_steps(self):
+        """
+        A step source's (times, amplitudes) as Meta applies them (docs/semantics.md): each time rounded to the nearest
+        step (half to even), and of times that round to the same step the later one wins, as in pyNN.neuron.
+        """
+        steps = np.rint(np.atleast_1d(self._native["times"]) / state.dt).astype(np.int64)
+        amplitudes = np.atleast_1d(self._native["amplitudes"]).astype(float)
+        last = np.append(steps[1:] != steps[:-1], True) if steps.size else np.zeros(0, bool)
+        return steps[last] * state.dt, amplitudes[last]
 
     def inject_into(self, cells):
         from .populations import as_collection

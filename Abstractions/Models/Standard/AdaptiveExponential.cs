@@ -25,7 +25,7 @@ public static class AdaptiveExponential
             .Parameter("i_offset", 0.0, "nA", "Offset current.")
             .Parameter("a", 4.0, "nS", "Subthreshold adaptation conductance.")
             .Parameter("b", 0.0805, "nA", "Spike-triggered adaptation current.")
-            .Parameter("delta_T", 2.0, "mV", "Slope factor of the exponential term.", domain: ParameterDomain.Positive)
+            .Parameter("delta_T", 2.0, "mV", "Slope factor of the exponential term; 0 gives the integrate-and-fire limit (spike at v_thresh).", domain: ParameterDomain.NonNegative)
             .Parameter("tau_w", 144.0, "ms", "Adaptation time constant.", domain: ParameterDomain.Positive)
             .Parameter("v_thresh", -50.4, "mV", "Spike initiation threshold of the exponential term.")
             .State("v", -70.6, "mV")

@@ -81,6 +81,8 @@ internal sealed partial class ServeSession
         var s = new ServeRequest(e, "connect: synapse");
         string type = s.String("type");
         if (type == StaticSynapse.TypeName) return new StaticSynapse(weight, delay);
+        // A gap junction couples the cells every step: no delay and no receptor (the delays PyNN's connector drew are not used).
+        if (type == CouplingTypes.ElectricalSynapse.Name) return new ElectricalSynapse(weight);
         var parameters = new Dictionary<string, SynapseValue>(StringComparer.Ordinal);
         void Add(ServeRequest from, string field)
         {
@@ -91,7 +93,7 @@ internal sealed partial class ServeSession
         Add(s, "parameters");
         if (s_synapseModels.TryGetValue(type, out var model)) return new ModelSynapse(model, weight, delay, parameters);
         if (type != "STDPMechanism")
-            throw new NoModelAvailableException($"Synapse type '{type}' is not available in Meta (valid: StaticSynapse, {string.Join(", ", s_synapseModels.Keys)}, STDPMechanism).");
+            throw new NoModelAvailableException($"Synapse type '{type}' is not available in Meta (valid: StaticSynapse, {string.Join(", ", s_synapseModels.Keys)}, STDPMechanism, ElectricalSynapse).");
         var timing = new ServeRequest(s.Field("timing_dependence"), "connect: timing_dependence");
         var dependence = new ServeRequest(s.Field("weight_dependence"), "connect: weight_dependence");
         string timingName = timing.String("type"), dependenceName = dependence.String("type");

@@ -22,7 +22,7 @@ public class ParameterDomainTests
     [InlineData("IF_curr_exp", "tau_syn_E", -1.0, "> 0")]
     [InlineData("IF_curr_exp", "tau_refrac", -0.1, "≥ 0")]
     [InlineData("HH_cond_exp", "gbar_Na", -5.0, "≥ 0")]
-    [InlineData("EIF_cond_exp_isfa_ista", "delta_T", 0.0, "> 0")]
+    [InlineData("EIF_cond_exp_isfa_ista", "delta_T", -1.0, "≥ 0")]
     [InlineData("IF_curr_exp", "v_rest", double.NaN, "a number (not NaN)")]
     public void Values_outside_the_domain_are_refused(string cellType, string parameter, double value, string domain)
     {

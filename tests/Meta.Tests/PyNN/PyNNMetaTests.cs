@@ -17,7 +17,7 @@ public sealed partial class PyNNMetaTests(ITestOutputHelper output)
     public static readonly string[] PassingScenarios =
     [
         "test_reset", "test_run_until", "ticket166", "issue241", "issue505", "issue274", "all_to_all_static_no_self",
-        "fixed_number_pre_with_replacement", "issue309", "connections_attribute",
+        "fixed_number_pre_with_replacement", "issue309", "connections_attribute", "issue512",
     ];
 
     [PyNNFact]
