@@ -60,9 +60,11 @@ public sealed class PluginCatalog : IDisposable
     public IReadOnlyList<string> SearchedFolders { get; }
 
     /// <summary>The backend named <paramref name="name"/> (case-insensitive).</summary>
-    /// <exception cref="BackendNotFoundException">No loaded backend has that name; the message lists those that do.</exception>
+    /// <exception cref="BackendNotFoundException">
+    /// No loaded backend has that name; the message lists those that do and the folders searched.
+    /// </exception>
     public IBackend Get(string name) =>
-        TryGet(name, out var backend) ? backend : throw new BackendNotFoundException(name, Names);
+        TryGet(name, out var backend) ? backend : throw new BackendNotFoundException(name, Names, SearchedFolders);
 
     /// <summary>Looks a backend up by name (case-insensitive).</summary>
     /// <returns>Whether a backend of that name is loaded.</returns>

@@ -43,9 +43,23 @@ public sealed class NotSupportedByBackendException(string backend, string featur
     public string Feature { get; } = feature;
 }
 
-/// <summary>A backend name that no loaded plugin provides.</summary>
-public sealed class BackendNotFoundException(string name, IEnumerable<string> available)
-    : MetaException($"No backend named '{name}' is loaded (available: {(available.Any() ? string.Join(", ", available) : "none")}).");
+/// <summary>
+/// A backend name that no loaded plugin provides. When the folders searched are given, the message lists them and says
+/// how a backend reaches a program (a backend package, a plugin folder under <c>plugins/</c>, <c>META_PLUGIN_PATH</c>).
+/// </summary>
+public sealed class BackendNotFoundException(string name, IEnumerable<string> available, IEnumerable<string>? searched = null)
+    : MetaException(Describe(name, available, searched))
+{
+    private static string Describe(string name, IEnumerable<string> available, IEnumerable<string>? searched)
+    {
+        var text = $"No backend named '{name}' is loaded (available: {(available.Any() ? string.Join(", ", available) : "none")}).";
+        if (searched is null) return text;
+        var folders = searched.ToList();
+        return text + $" Searched: {(folders.Count > 0 ? string.Join(", ", folders) : "no folder")}."
+            + " Reference a backend package (Meta.Backends.Cpu, Meta.Backends.Ilgpu, Meta.Backends.Torch), which puts its plugin in"
+            + " plugins/<name>/ next to the program, or name plugin folders in META_PLUGIN_PATH or PluginHostOptions.AdditionalFolders.";
+    }
+}
 
 /// <summary>A combination of model components that no model implements (PyNN's <c>NoModelAvailableError</c>).</summary>
 public sealed class NoModelAvailableException(string message) : MetaException(message);

@@ -55,8 +55,14 @@ internal sealed class ConformanceCommand(CliApp app, TextWriter stdout, TextWrit
         foreach (var backend in backends)
         {
             stderr.WriteLine($"running {scenarios.Count} scenarios on '{backend.Descriptor.Name}'...");
-            var report = ConformanceRunner.Run(backend, reference, precision, scenarios,
-                result => stderr.WriteLine($"  {result.Scenario}: {result.Status.ToString().ToLowerInvariant()}"));
+            // Each progress line gives the scenario's wall time (since the previous line), to show where a run spends it.
+            var sinceLast = System.Diagnostics.Stopwatch.StartNew();
+            var report = ConformanceRunner.Run(backend, reference, precision, scenarios, result =>
+            {
+                stderr.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {result.Scenario}: {result.Status.ToString().ToLowerInvariant()} ({sinceLast.Elapsed.TotalSeconds:0.00} s)"));
+                sinceLast.Restart();
+            });
             stdout.Write(report.ToTable());
             stdout.WriteLine();
             reports.Add(report);

@@ -49,10 +49,9 @@ public class NestmlBackendTests(ITestOutputHelper output)
         return populations.ToDictionary(p => p.Name, p => NestmlRuns.Read(p.Item2, "V_m"));
     }
 
-    [Fact]
+    [NestmlFact]
     public void Imported_models_give_the_same_results_on_cpu_ilgpu_and_torch()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var models = Models.Select(m => NestmlModel.Load(NestmlFixtures.File(m.File))).ToList();
         using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });
         foreach (var name in new[] { "cpu", "ilgpu", "torch" })

@@ -32,18 +32,16 @@ public class NestmlEquivalentFormsTests(ITestOutputHelper output)
         worst.Should().BeLessThanOrEqualTo(bound);
     }
 
-    [Fact]
+    [NestmlFact]
     public void An_alpha_kernel_and_its_second_order_ODE_agree()
     {
-        if (!NestmlFixtures.Available(output)) return;
         double[] offsets = [0.3, 0.5, 0.7, 0.9];
         Same(Run("neurons/aeif_cond_alpha_neuron.nestml", 0.005, 0.01, offsets), Run("neurons/aeif_cond_alpha_alt_neuron.nestml", 0.005, 0.01, offsets), 1e-6);
     }
 
-    [Fact]
+    [NestmlFact]
     public void A_refractory_timer_and_a_step_counter_agree()
     {
-        if (!NestmlFixtures.Available(output)) return;
         double[] offsets = [0.3, 0.45, 0.6, 0.8];
         Same(Run("neurons/iaf_psc_delta_neuron.nestml", 1.0, -1.0, offsets), Run("neurons/iaf_psc_delta_fixed_timestep_neuron.nestml", 1.0, -1.0, offsets), 0.0);
     }

@@ -1,5 +1,4 @@
 using Meta.Nestml;
-using Xunit.Abstractions;
 
 namespace Meta.Tests.Nestml;
 
@@ -7,7 +6,7 @@ namespace Meta.Tests.Nestml;
 /// Every NESTML fixture either compiles into a valid model definition or is rejected naming its first unsupported
 /// construct and its line: the table docs/nestml.md shows.
 /// </summary>
-public class NestmlFixtureStatusTests(ITestOutputHelper output)
+public class NestmlFixtureStatusTests
 {
     /// <summary>Fixture, and for rejected ones the line and a fragment of the message naming the construct.</summary>
     public static TheoryData<string, int, string> Fixtures => new()
@@ -50,11 +49,10 @@ public class NestmlFixtureStatusTests(ITestOutputHelper output)
         { "synapses/tsodyks_synapse.nestml", 127, "emit_spike() with a weight, as synapse models send" },
     };
 
-    [Theory]
+    [NestmlTheory]
     [MemberData(nameof(Fixtures))]
     public void A_fixture_compiles_or_is_rejected_naming_its_construct_and_line(string fixture, int line, string construct)
     {
-        if (!NestmlFixtures.Available(output)) return;
         string path = NestmlFixtures.File(fixture);
         if (line == 0)
         {
@@ -70,10 +68,9 @@ public class NestmlFixtureStatusTests(ITestOutputHelper output)
         error.Message.Should().StartWith($"{path}:{line}: unsupported NESTML construct: ").And.Contain(construct);
     }
 
-    [Fact]
+    [NestmlFact]
     public void The_table_covers_every_fixture()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var listed = Fixtures.Select(row => (string)row[0]).ToHashSet();
         var present = Directory.GetFiles(NestmlFixtures.Folder!, "*.nestml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(NestmlFixtures.Folder!, f).Replace('\\', '/'));

@@ -1,11 +1,9 @@
-using Xunit.Abstractions;
-
 namespace Meta.Tests.Nestml;
 
 /// <summary>
 /// The NESTML models in <c>shared/fixtures/nestml</c> (read in place, never copied into the repository):
-/// <c>META_FIXTURES_DIR</c>/nestml if set, else found by walking up from the test output. Tests that need them pass with a
-/// clear message where the folder is absent.
+/// <c>META_FIXTURES_DIR</c>/nestml if set, else found by walking up from the test output. Tests that need them are skipped,
+/// with a message naming the folder, where it is absent.
 /// </summary>
 internal static class NestmlFixtures
 {
@@ -14,13 +12,14 @@ internal static class NestmlFixtures
     /// <summary>The path of a fixture, e.g. <c>neurons/iaf_psc_exp_neuron.nestml</c>.</summary>
     public static string File(string relative) => Path.Combine(Folder!, relative);
 
-    /// <summary>True when the fixtures are present; otherwise writes why the test does nothing.</summary>
-    public static bool Available(ITestOutputHelper output)
-    {
-        if (Folder is not null) return true;
-        output.WriteLine("SKIPPED: shared/fixtures/nestml was not found (set META_FIXTURES_DIR to the folder holding nestml/).");
-        return false;
-    }
+    /// <summary>
+    /// Why the fixtures cannot be used, naming the folder looked for and <c>META_FIXTURES_DIR</c>; null when they are
+    /// present. <see cref="NestmlFactAttribute"/> and <see cref="NestmlTheoryAttribute"/> skip their test with this reason.
+    /// </summary>
+    public static string? Missing { get; } = Folder is not null ? null
+        : Environment.GetEnvironmentVariable("META_FIXTURES_DIR") is { Length: > 0 } dir
+            ? $"the NESTML fixtures were not found: META_FIXTURES_DIR is '{dir}', which has no nestml/ folder"
+            : $"the NESTML fixtures were not found: no shared/fixtures/nestml above {AppContext.BaseDirectory}; set META_FIXTURES_DIR to the folder holding nestml/";
 
     private static string? Find()
     {

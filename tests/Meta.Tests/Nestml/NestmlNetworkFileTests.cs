@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Meta.Cli.Networks;
-using Xunit.Abstractions;
 using static Meta.Tests.Cli.CliTestSupport;
 
 namespace Meta.Tests.Nestml;
@@ -9,7 +8,7 @@ namespace Meta.Tests.Nestml;
 /// A network file's population may name a NESTML file (<c>"nestml": PATH</c>, relative to the network file), which
 /// <c>meta run</c> compiles and runs like any cell type.
 /// </summary>
-public class NestmlNetworkFileTests(ITestOutputHelper output)
+public class NestmlNetworkFileTests
 {
     private static string Network(string nestml, string extra = "") => $$$"""
         {"simulation": {"timestep": 0.1, "duration": 100},
@@ -21,10 +20,9 @@ public class NestmlNetworkFileTests(ITestOutputHelper output)
                           "synapse": {"type": "StaticSynapse", "weight": 0.2, "delay": 1.0}, "receptor_type": "excitatory"}]}
         """;
 
-    [Fact]
+    [NestmlFact]
     public void A_population_of_a_nestml_file_runs_from_the_network_file()
     {
-        if (!NestmlFixtures.Available(output)) return;
         using var temp = new Cli.TempFolder();
         string fixture = NestmlFixtures.File("neurons/iaf_psc_exp_neuron.nestml");
         // A path relative to the network file's folder.
@@ -38,10 +36,9 @@ public class NestmlNetworkFileTests(ITestOutputHelper output)
         cells.GetProperty("spikes").GetInt32().Should().BeGreaterThan(3, "0.5 and 0.7 nA drive the cells above threshold");
     }
 
-    [Fact]
+    [NestmlFact]
     public void A_wrong_name_a_missing_file_and_an_unsupported_model_are_errors_naming_the_field()
     {
-        if (!NestmlFixtures.Available(output)) return;
         string fixture = NestmlFixtures.File("neurons/iaf_psc_exp_neuron.nestml");
         FluentActions.Invoking(() => NetworkParser.Parse(Network(fixture, ", \"cell_type\": \"IF_curr_exp\"")))
             .Should().Throw<NetworkFormatException>().WithMessage("populations[0].cell_type: *defines the NESTML model 'iaf_psc_exp_neuron', not 'IF_curr_exp'*");

@@ -33,10 +33,9 @@ public class NestmlStandardAgreementTests(ITestOutputHelper output)
         worst.Should().BeLessThanOrEqualTo(bound);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Iaf_psc_exp_agrees_with_IF_curr_exp()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/iaf_psc_exp_neuron.nestml"));
         double[] offsets = [0.2, 0.6, 0.9, 1.2];
         var nestml = NestmlRuns.Run(_cpu, new CellType(model).With("C_m", 1.0).With("tau_m", 20.0).With("tau_syn_exc", 5.0)
@@ -47,10 +46,9 @@ public class NestmlStandardAgreementTests(ITestOutputHelper output)
         Compare(nestml, standard, 1e-9);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Aeif_cond_exp_agrees_with_EIF_cond_exp_isfa_ista()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/aeif_cond_exp_neuron.nestml"));
         double[] offsets = [0.3, 0.5, 0.7, 0.9];
         // NESTML's defaults, converted (PyNN's tau_m is C_m/g_L), except the spike detection threshold: PyNN's -40 mV, not
@@ -64,10 +62,9 @@ public class NestmlStandardAgreementTests(ITestOutputHelper output)
         Compare(nestml, standard, 0.2, 0.005);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Izhikevich_agrees_with_Izhikevich()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/izhikevich_neuron.nestml"));
         double[] offsets = [0.0, 0.004, 0.008, 0.012];
         // PyNN's defaults: v(0) = -70 mV, u(0) = b·v(0) = -14, d = 2.
@@ -77,10 +74,9 @@ public class NestmlStandardAgreementTests(ITestOutputHelper output)
         Compare(nestml, standard, 1e-8);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Units_are_converted_to_PyNNs()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/aeif_cond_exp_neuron.nestml"));
         model.FindParameter("C_m")!.Should().Match<Meta.Models.ParameterDefinition>(p => p.Unit == "nF" && Math.Abs(p.Default - 0.281) < 1e-15);
         model.FindParameter("g_L")!.Should().Match<Meta.Models.ParameterDefinition>(p => p.Unit == "uS" && Math.Abs(p.Default - 0.03) < 1e-15);

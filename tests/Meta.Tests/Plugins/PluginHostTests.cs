@@ -56,6 +56,20 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void Unknown_name_with_no_plugin_lists_the_folders_searched_and_how_a_backend_arrives()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), "meta-no-plugins-" + Guid.NewGuid().ToString("N"));
+        using var catalog = PluginHost.LoadCore(new PluginHostOptions { IncludeEnvironment = false }, null, empty);
+
+        var get = () => catalog.Get("cpu");
+
+        var message = get.Should().Throw<BackendNotFoundException>().Which.Message;
+        message.Should().Contain("No backend named 'cpu' is loaded (available: none)")
+            .And.Contain($"Searched: {empty}.")
+            .And.Contain("Meta.Backends.Cpu").And.Contain("META_PLUGIN_PATH");
+    }
+
+    [Fact]
     public void Incompatible_plugin_is_refused_with_both_contract_versions()
     {
         var folder = _temp.CopyPlugin(TempPluginFolders.Incompatible);

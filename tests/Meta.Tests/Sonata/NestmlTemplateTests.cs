@@ -4,12 +4,11 @@ using Meta.Sonata;
 using Meta.Sonata.Building;
 using Meta.Tests.Nestml;
 using PureHDF;
-using Xunit.Abstractions;
 
 namespace Meta.Tests.Sonata;
 
 /// <summary><c>model_template nestml:NAME</c>: a NESTML file from the components folder, with NESTML-unit dynamics_params.</summary>
-public sealed class NestmlTemplateTests(ITestOutputHelper output)
+public sealed class NestmlTemplateTests
 {
     private static string WriteNetwork(string folder, string template, string parameters)
     {
@@ -38,10 +37,9 @@ public sealed class NestmlTemplateTests(ITestOutputHelper output)
         return Path.Combine(folder, "simulation_config.json");
     }
 
-    [Fact]
+    [NestmlFact]
     public void A_nestml_template_runs_the_model_with_parameters_converted_from_NESTML_units()
     {
-        if (!NestmlFixtures.Available(output)) return;
         string folder = Path.Combine(Path.GetTempPath(), $"meta-sonata-nestml-{Guid.NewGuid():N}");
         try
         {
@@ -70,10 +68,9 @@ public sealed class NestmlTemplateTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [NestmlFact]
     public void Missing_files_and_unknown_parameters_are_named()
     {
-        if (!NestmlFixtures.Available(output)) return;
         string folder = Path.Combine(Path.GetTempPath(), $"meta-sonata-nestml-{Guid.NewGuid():N}");
         try
         {

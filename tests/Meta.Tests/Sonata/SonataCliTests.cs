@@ -6,10 +6,9 @@ namespace Meta.Tests.Sonata;
 /// <summary><c>meta run</c> on a SONATA config: dispatch, the component options, SONATA output.</summary>
 public sealed class SonataCliTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SonataFact]
     public void Meta_run_runs_a_sonata_config_with_its_components_pointed_elsewhere()
     {
-        if (!SonataFixtures.Available(output)) return;
         string config = Path.Combine(SonataFixtures.SimTest("one_cell_iclamp_nest"), "simulation_config.json");
         string folder = Path.Combine(Path.GetTempPath(), $"meta-sonata-cli-{Guid.NewGuid():N}");
         try

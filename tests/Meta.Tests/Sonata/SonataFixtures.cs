@@ -1,11 +1,9 @@
-using Xunit.Abstractions;
-
 namespace Meta.Tests.Sonata;
 
 /// <summary>
 /// The real SONATA example networks in <c>shared/fixtures/sonata</c> (read in place, never copied into the repository):
-/// <c>META_FIXTURES_DIR</c>/sonata if set, else found by walking up from the test output. Tests that need them pass
-/// with a clear message where the folder is absent.
+/// <c>META_FIXTURES_DIR</c>/sonata if set, else found by walking up from the test output. Tests that need them are
+/// skipped, with a message naming the folder, where it is absent.
 /// </summary>
 internal static class SonataFixtures
 {
@@ -17,13 +15,14 @@ internal static class SonataFixtures
 
     public static string SimTest(string name) => Path.Combine(Folder!, "sim_tests", "intfire", name, "input");
 
-    /// <summary>True when the fixtures are present; otherwise writes why the test does nothing.</summary>
-    public static bool Available(ITestOutputHelper output)
-    {
-        if (Folder is not null) return true;
-        output.WriteLine("SKIPPED: shared/fixtures/sonata was not found (set META_FIXTURES_DIR to the folder holding sonata/).");
-        return false;
-    }
+    /// <summary>
+    /// Why the fixtures cannot be used, naming the folder looked for and <c>META_FIXTURES_DIR</c>; null when they are
+    /// present. <see cref="SonataFactAttribute"/> and <see cref="SonataTheoryAttribute"/> skip their test with this reason.
+    /// </summary>
+    public static string? Missing { get; } = Folder is not null ? null
+        : Environment.GetEnvironmentVariable("META_FIXTURES_DIR") is { Length: > 0 } dir
+            ? $"the SONATA fixtures were not found: META_FIXTURES_DIR is '{dir}', which has no sonata/ folder"
+            : $"the SONATA fixtures were not found: no shared/fixtures/sonata above {AppContext.BaseDirectory}; set META_FIXTURES_DIR to the folder holding sonata/";
 
     private static string? Find()
     {

@@ -11,10 +11,9 @@ namespace Meta.Tests.Sonata;
 /// <summary>The SONATA fixtures built into Meta simulations, run, and written back as SONATA files.</summary>
 public sealed class SonataNetworkTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SonataFact]
     public void The_300_cell_network_builds_runs_and_writes_sonata_spikes()
     {
-        if (!SonataFixtures.Available(output)) return;
         using var network = SonataNetworkBuilder.Build(Path.Combine(SonataFixtures.Path300, "simulation_config.json"), new CpuBackend());
         output.WriteLine($"read {network.ReadSeconds:0.000} s, built {network.BuildSeconds:0.000} s");
         network.EdgeCount.Should().Be(27588 + 20844);
@@ -53,10 +52,9 @@ public sealed class SonataNetworkTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SonataFact]
     public void The_current_clamp_network_fires_as_the_LIF_formula_says()
     {
-        if (!SonataFixtures.Available(output)) return;
         var options = new SonataBuildOptions
         {
             Read = new SonataReadOptions { ComponentFolders = [Path.Combine(SonataFixtures.NestModels, "cell_models")] },
@@ -72,10 +70,9 @@ public sealed class SonataNetworkTests(ITestOutputHelper output)
         times.Zip(times.Skip(1), (a, b) => b - a).Should().OnlyContain(isi => Math.Abs(isi - 13.575) < 0.02);
     }
 
-    [Fact]
+    [SonataFact]
     public void A_missing_dynamics_params_file_names_the_variable_and_the_fix()
     {
-        if (!SonataFixtures.Available(output)) return;
         FluentActions.Invoking(() => SonataNetworkBuilder.Build(Path.Combine(SonataFixtures.SimTest("one_cell_iclamp_nest"), "simulation_config.json"), new CpuBackend()))
             .Should().Throw<SonataException>()
             .WithMessage("*dynamics_params file '473863035_point.json' not found*$COMPONENT_DIR*--manifest $COMPONENT_DIR=DIR*--components DIR*");

@@ -2,17 +2,15 @@ using Meta.Sonata;
 using Meta.Sonata.Config;
 using Meta.Sonata.Reading;
 using PureHDF;
-using Xunit.Abstractions;
 
 namespace Meta.Tests.Sonata;
 
 /// <summary>Reading the real SONATA fixtures: configs and manifests, nodes, edges (mixed integer widths), type tables, spike inputs, node sets.</summary>
-public sealed class SonataReadingTests(ITestOutputHelper output)
+public sealed class SonataReadingTests
 {
-    [Fact]
+    [SonataFact]
     public void The_300_cell_network_has_its_nodes_and_edges()
     {
-        if (!SonataFixtures.Available(output)) return;
         var config = SonataConfig.Load(Path.Combine(SonataFixtures.Path300, "config.json"));
         var nodes = config.Nodes.SelectMany(SonataNodePopulation.Read).ToDictionary(p => p.Name);
         nodes["internal"].Count.Should().Be(300);
@@ -29,7 +27,7 @@ public sealed class SonataReadingTests(ITestOutputHelper output)
     }
 
     /// <summary>Values read with h5py 3.7 (/usr/bin/python3) from the same files: (edge, source, target, type, syn_weight).</summary>
-    [Theory]
+    [SonataTheory]
     [InlineData("internal_to_internal", 0, 5, 0, 100, 2.5)]
     [InlineData("internal_to_internal", 1000, 150, 13, 100, 2.5)]
     [InlineData("internal_to_internal", 12345, 207, 160, 100, 2.5)]
@@ -40,17 +38,15 @@ public sealed class SonataReadingTests(ITestOutputHelper output)
     [InlineData("external_to_internal", 20843, 99, 299, 101, 65.0)]
     public void Edges_match_h5py(string population, int edge, int source, int target, int type, double weight)
     {
-        if (!SonataFixtures.Available(output)) return;
         var config = SonataConfig.Load(Path.Combine(SonataFixtures.Path300, "circuit_config.json"));
         var e = config.Edges.SelectMany(SonataEdgePopulation.Read).Single(p => p.Name == population);
         (e.Source[edge], e.Target[edge], e.TypeIds[edge], e.Column("syn_weight")![edge]).Should().Be((source, target, type, weight));
         e.Column("delay").Should().BeNull("the delay is in the edge types table (or missing), not in the edges");
     }
 
-    [Fact]
+    [SonataFact]
     public void Manifest_variables_nest_and_are_relative_to_the_config()
     {
-        if (!SonataFixtures.Available(output)) return;
         var config = SonataConfig.Load(Path.Combine(SonataFixtures.Path300, "simulation_config.json"));
         config.OutputDir!.Path.Should().Be(Path.Combine(SonataFixtures.Path300, "output"));
         config.Inputs.Single().InputFile!.Path.Should().Be(Path.Combine(SonataFixtures.Path300, "inputs", "external_spike_trains.h5"));
@@ -58,10 +54,9 @@ public sealed class SonataReadingTests(ITestOutputHelper output)
         (config.TStop, config.Dt, config.SpikesSortOrder).Should().Be((1500.0, 0.01, "time"));
     }
 
-    [Fact]
+    [SonataFact]
     public void A_broken_component_dir_is_reported_with_its_variable_and_can_be_overridden()
     {
-        if (!SonataFixtures.Available(output)) return;
         string file = Path.Combine(SonataFixtures.SimTest("ten_cells_spikes_nest"), "config.json");
         var broken = SonataConfig.Load(file).SynapseModelFolders.Single();
         broken.Exists.Should().BeFalse();
@@ -75,10 +70,9 @@ public sealed class SonataReadingTests(ITestOutputHelper output)
     }
 
     /// <summary>Counts and times read with h5py 3.7 from the same file (/spikes/gids, /spikes/timestamps, sorting by_gid).</summary>
-    [Fact]
+    [SonataFact]
     public void Old_layout_spike_files_are_read_per_node()
     {
-        if (!SonataFixtures.Available(output)) return;
         var trains = SpikeFile.Read(Path.Combine(SonataFixtures.Path300, "inputs", "external_spike_trains.h5"), "external", 100);
         trains.Sum(t => t.Length).Should().Be(4334);
         trains[7].Length.Should().Be(42);
@@ -107,10 +101,9 @@ public sealed class SonataReadingTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SonataFact]
     public void Node_sets_select_by_population_id_and_property()
     {
-        if (!SonataFixtures.Available(output)) return;
         var config = SonataConfig.Load(Path.Combine(SonataFixtures.SimTest("ten_cells_spikes_nest"), "config.json"));
         var nodes = config.Nodes.SelectMany(SonataNodePopulation.Read).ToList();
         var sets = NodeSets.Read(config.NodeSetsFile!.Require());
