@@ -32,6 +32,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private int _stepSlot;
     private long _stepIndex;
     private CouplingRunner? _couplings;
+    private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -91,6 +92,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     protected override RunResult EndRun(long start, long end)
     {
         _pool.Hot = false;
+        _profile?.Report(_smallNetwork ? 1 : _pool.Workers, _tables.Sum(t => t?.Count ?? 0L), _tables.Sum(t => t?.Bytes ?? 0L));
         return new RunResult
         {
             StartStep = start,
@@ -121,8 +123,10 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
-        if (_pool.Workers == 1 || _smallNetwork) { RunChunk(-1); return; }
-        _pool.Run(_chunkBody!);
+        long since = _profile is null ? 0 : PhaseProfile.Now();
+        if (_pool.Workers == 1 || _smallNetwork) RunChunk(-1);
+        else _pool.Run(_chunkBody!);
+        _profile?.AddNeuron(since);
     }
 
     /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
@@ -153,6 +157,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
         for (int g = 0; g < _groups.Length; g++)
         {
             _emitted.Clear();
+            long since = _profile is null ? 0 : PhaseProfile.Now();
             var group = _groups[g];
             if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
             else if (s > 0)
@@ -169,17 +174,21 @@ internal sealed class CpuEngine(int threads) : StepEngine
                 }
             }
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
+            if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
             foreach (var c in _spikes)
                 if (c is not null && c.Population == g) c.Add(CollectionsMarshal.AsSpan(_emitted), s);
+            _profile?.AddDeliver(since);
         }
         if (_plastic.Length == 0) return;
+        long plasticSince = _profile is null ? 0 : PhaseProfile.Now();
         // Synapse events of step s (docs/semantics.md): every pre event, then every post event.
         double dt = Program.Timestep;
         foreach (var t in _plastic) t.PreEvents(s, dt, Program.Seed, _history[t.Spec.PreGroup]!);
         foreach (var t in _plastic) t.PostEvents(s, dt, Program.Seed, _history[t.Spec.PostGroup]!);
+        _profile?.AddPlastic(plasticSince);
     }
 
     protected override bool SynapseDynamics => true;
