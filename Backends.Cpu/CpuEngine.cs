@@ -33,6 +33,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private long _stepIndex;
     private CouplingRunner? _couplings;
     private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
+    private ThreadingChoice _threading = new();
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -69,6 +70,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
+        _threading = new ThreadingChoice();
         _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _rings[p.PostGroup][p.Receptor], CountKernel)).ToArray();
@@ -86,13 +88,16 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
         _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
-        _pool.Hot = true;
+        _pool.Hot = UsesWorkers && _threading.Parallel;
     }
+
+    /// <summary>Whether the network is large enough, and workers are there, for the threading choice to be made at all.</summary>
+    private bool UsesWorkers => _pool.Workers > 1 && !_smallNetwork;
 
     protected override RunResult EndRun(long start, long end)
     {
         _pool.Hot = false;
-        _profile?.Report(_smallNetwork ? 1 : _pool.Workers, _tables.Sum(t => t?.Count ?? 0L), _tables.Sum(t => t?.Bytes ?? 0L));
+        _profile?.Report(UsesWorkers ? _pool.Workers : 1, _threading.Steps, _tables.Sum(t => t?.Count ?? 0L), _tables.Sum(t => t?.Bytes ?? 0L));
         return new RunResult
         {
             StartStep = start,
@@ -123,9 +128,17 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
-        long since = _profile is null ? 0 : PhaseProfile.Now();
-        if (_pool.Workers == 1 || _smallNetwork) RunChunk(-1);
-        else _pool.Run(_chunkBody!);
+        long since = PhaseProfile.Now();
+        if (!UsesWorkers) RunChunk(-1);
+        else
+        {
+            bool parallel = _threading.Parallel;
+            // Idle workers spin only while they are used, so a single-threaded stretch leaves the other core free.
+            if (_pool.Hot != parallel) _pool.Hot = parallel;
+            if (parallel) _pool.Run(_chunkBody!);
+            else RunChunk(-1);
+            _threading.Record(PhaseProfile.Now() - since);
+        }
         _profile?.AddNeuron(since);
     }
 
