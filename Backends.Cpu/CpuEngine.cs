@@ -9,7 +9,7 @@ namespace Meta.Backends.Cpu;
 
 /// <summary>
 /// The CPU runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s): neuron groups advanced by their
-/// compiled SIMD kernels in parallel chunks, spikes scanned a vector at a time and delivered through CSR tables into delay
+/// compiled SIMD kernels (in parallel chunks while that is measured faster), spikes listed by the kernels and delivered through CSR tables into delay
 /// rings, samples copied from the state arrays.
 /// </summary>
 internal sealed class CpuEngine(int threads) : StepEngine
@@ -151,6 +151,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
         return _groups.OfType<NeuronGroup>().Select(g =>
         {
             int vectors = g.PaddedSize / width;
+            g.SpikeCounts = new (int, int)[workers];
             return (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)vectors * w / workers) * width).ToArray());
         }).ToArray();
     }
@@ -160,8 +161,14 @@ internal sealed class CpuEngine(int threads) : StepEngine
         foreach (var (group, bounds) in _work)
         {
             int slotOffset = _stepSlot * group.PaddedSize;
-            if (chunk < 0) group.Update(0, group.PaddedSize, slotOffset, _stepIndex);
-            else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepIndex);
+            var spikes = group.SpikeCounts;
+            if (chunk < 0)
+            {
+                spikes[0] = (0, group.Update(0, group.PaddedSize, slotOffset, _stepIndex));
+                for (int c = 1; c < spikes.Length; c++) spikes[c] = (0, 0);
+            }
+            else if (bounds[chunk] < bounds[chunk + 1]) spikes[chunk] = (bounds[chunk], group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepIndex));
+            else spikes[chunk] = (0, 0);
         }
     }
 
@@ -173,19 +180,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
             long since = _profile is null ? 0 : PhaseProfile.Now();
             var group = _groups[g];
             if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
-            else if (s > 0)
-            {
-                // Scan the spike flags a vector at a time: almost every vector is all zero.
-                var flags = ((NeuronGroup)group).Spiked;
-                var vectors = MemoryMarshal.Cast<double, Vector<double>>(flags.AsSpan());
-                int width = Vector<double>.Count;
-                for (int j = 0; j < vectors.Length; j++)
-                {
-                    if (Vector.EqualsAll(vectors[j], Vector<double>.Zero)) continue;
-                    for (int i = j * width, last = Math.Min(group.Size, i + width); i < last; i++)
-                        if (flags[i] != 0) _emitted.Add(i);
-                }
-            }
+            else if (s > 0) ((NeuronGroup)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
             if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
