@@ -7,8 +7,9 @@
 # Usage: benchmarks/va-vs-brian2.sh [SIZES="4000 40000"] [ROUNDS=3] [BENCHES="COBA CUBA"] [NEURON=yes|no]
 #   e.g. benchmarks/va-vs-brian2.sh "4000 40000 160000" 3
 # Every run is one process, timed by /usr/bin/time: whole-process wall time, its CPU time (user + system, less sensitive to
-# other load) and peak RSS. Meta reports its simulation time (sim_s, the Run call only), Brian2 its sim_only_s (the
-# generated binary's run loop) and NEURON through PyNN the wall time of run(); META_CPU_PROFILE=1 makes
+# other load) and peak RSS. Meta reports the wall and CPU time of its Run call (sim_s, sim_cpu_s), Brian2 its sim_only_s
+# (the generated binary's run loop, measured with std::clock(), so CPU time: compare it with Meta's sim_cpu_s) and NEURON
+# through PyNN the wall time of run(); META_CPU_PROFILE=1 makes
 # Meta's cpu engine add its phase times and the bytes of its synapse table. Writes runs.jsonl (one line per run) and
 # summary.md (min and median of the counted rounds) into $OUT (default: a new folder under ${TMPDIR:-/tmp}).
 # Needs ../shared/peers (va_brian2.py, va_pynn.py) beside the repository (or META_PEERS_DIR) and /usr/bin/python3 with
@@ -52,7 +53,9 @@ run = json.loads(line)
 profile = [json.loads(l)["cpu_profile"] for l in open(log + ".err") if l.startswith('{"cpu_profile"')]
 record = dict(round=int(round_), peer=peer, bench=bench, n=int(n), load_avg=float(load), process_s=float(wall), process_cpu_s=round(float(user) + float(system), 2),
               peak_rss_mb=round(int(rss_kb) / 1024, 1), exc_hz=run.get("exc_hz"), inh_hz=run.get("inh_hz"),
-              sim_s=run.get("sim_s", run.get("sim_only_s", run.get("run_s"))), synapses=run.get("synapses"))
+              # Brian2 standalone's sim_only_s is CPU time (std::clock() in its network.cpp), not wall time.
+              sim_s=run.get("sim_s", run.get("run_s") if peer.startswith("neuron") else None), sim_cpu_s=run.get("sim_cpu_s", run.get("sim_only_s")),
+              synapses=run.get("synapses"))
 if profile:  # one line per engine run call; the phase times add up
     engine = dict(profile[-1])
     for key in ("steps", "neuron_s", "scan_s", "deliver_s", "plastic_s"):
@@ -85,8 +88,8 @@ runs = [json.loads(l) for l in open(sys.argv[1])]
 print("".join(l.replace("# ", "", 1) for l in open(sys.argv[2])))
 counted = [r for r in runs if r["round"] > 0]
 synapses = {(r["bench"], r["n"]): r["synapses"] for r in runs if r.get("synapses")}
-print("| bench | n | peer | runs | sim min / median (s) | process min / median (s) | process CPU median (s) | peak RSS median (MB) | RSS B/synapse | engine table B/synapse | rates exc/inh (Hz) | load avg |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| bench | n | peer | runs | sim wall min / median (s) | sim CPU min / median (s) | process min / median (s) | process CPU median (s) | peak RSS median (MB) | RSS B/synapse | engine table B/synapse | rates exc/inh (Hz) | load avg |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 keys = sorted({(r["bench"], r["n"], r["peer"]) for r in counted}, key=lambda k: (k[0], k[1], k[2]))
 for bench, n, peer in keys:
     rs = [r for r in counted if (r["bench"], r["n"], r["peer"]) == (bench, n, peer)]
@@ -98,6 +101,8 @@ for bench, n, peer in keys:
     table = [r["engine"]["table_bytes_per_synapse"] for r in rs if "engine" in r]
     rates = "; ".join(f"{r['exc_hz']:.2f}/{r['inh_hz']:.2f}" for r in rs)
     sim = f"{min(sims):.3f} / {statistics.median(sims):.3f}" if sims else "-"
+    cpus = [r["sim_cpu_s"] for r in rs if r.get("sim_cpu_s") is not None]
+    sim += f" | {min(cpus):.3f} / {statistics.median(cpus):.3f}" if cpus else " | -"
     loads = f"{min(r['load_avg'] for r in rs):.1f}-{max(r['load_avg'] for r in rs):.1f}"
     print(f"| {bench} | {n} | {peer} | {len(rs)} | {sim} | {min(procs):.2f} / {statistics.median(procs):.2f} | {statistics.median(r['process_cpu_s'] for r in rs):.2f} | {rss:.0f} | {per_syn} | "
           f"{(f'{table[-1]:.2f}' if table else '-')} | {rates} | {loads} |")
@@ -109,12 +114,12 @@ for bench, n, peer in keys:
         med = lambda key: statistics.median(e[key] for e in es)
         print(f"- {bench} {n}: {med('neuron_s'):.3f} / {med('scan_s'):.3f} / {med('deliver_s'):.3f}")
 print()
-print("Ratios of medians, Meta cpu / Brian2 standalone (simulation; whole process; peak RSS):")
+print("Ratios of medians, Meta cpu / Brian2 standalone (simulation CPU time; whole process wall time; peak RSS):")
 for bench, n in sorted({(k[0], k[1]) for k in keys}):
     def med(peer, field):
-        v = [r[field] for r in counted if (r["bench"], r["n"], r["peer"]) == (bench, n, peer) and r[field] is not None]
+        v = [r[field] for r in counted if (r["bench"], r["n"], r["peer"]) == (bench, n, peer) and r.get(field) is not None]
         return statistics.median(v) if v else None
-    m, b = med("meta-cpu", "sim_s"), med("brian2-standalone", "sim_s")
+    m, b = med("meta-cpu", "sim_cpu_s"), med("brian2-standalone", "sim_cpu_s")
     mp, bp = med("meta-cpu", "process_s"), med("brian2-standalone", "process_s")
     mr, br = med("meta-cpu", "peak_rss_mb"), med("brian2-standalone", "peak_rss_mb")
     if None not in (m, b, mp, bp, mr, br):
