@@ -9,7 +9,7 @@ namespace Meta.Backends.Cpu;
 
 /// <summary>
 /// The CPU runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s): neuron groups advanced by their
-/// compiled SIMD kernels in parallel chunks, spikes scanned a vector at a time and delivered through CSR tables into delay
+/// compiled SIMD kernels (in parallel chunks while that is measured faster), spikes listed by the kernels and delivered through CSR tables into delay
 /// rings, samples copied from the state arrays.
 /// </summary>
 internal sealed class CpuEngine(int threads) : StepEngine
@@ -32,6 +32,8 @@ internal sealed class CpuEngine(int threads) : StepEngine
     private int _stepSlot;
     private long _stepIndex;
     private CouplingRunner? _couplings;
+    private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
+    private ThreadingChoice _threading = new();
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -68,6 +70,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
+        _threading = new ThreadingChoice();
         _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _rings[p.PostGroup][p.Receptor], CountKernel)).ToArray();
@@ -85,12 +88,16 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
         _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
-        _pool.Hot = true;
+        _pool.Hot = UsesWorkers && _threading.Parallel;
     }
+
+    /// <summary>Whether the network is large enough, and workers are there, for the threading choice to be made at all.</summary>
+    private bool UsesWorkers => _pool.Workers > 1 && !_smallNetwork;
 
     protected override RunResult EndRun(long start, long end)
     {
         _pool.Hot = false;
+        _profile?.Report(UsesWorkers ? _pool.Workers : 1, _threading.Steps, _tables.Sum(t => t?.Count ?? 0L), _tables.Sum(t => t?.Bytes ?? 0L));
         return new RunResult
         {
             StartStep = start,
@@ -121,8 +128,18 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
-        if (_pool.Workers == 1 || _smallNetwork) { RunChunk(-1); return; }
-        _pool.Run(_chunkBody!);
+        long since = PhaseProfile.Now();
+        if (!UsesWorkers) RunChunk(-1);
+        else
+        {
+            bool parallel = _threading.Parallel;
+            // Idle workers spin only while they are used, so a single-threaded stretch leaves the other core free.
+            if (_pool.Hot != parallel) _pool.Hot = parallel;
+            if (parallel) _pool.Run(_chunkBody!);
+            else RunChunk(-1);
+            _threading.Record(PhaseProfile.Now() - since);
+        }
+        _profile?.AddNeuron(since);
     }
 
     /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
@@ -134,6 +151,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
         return _groups.OfType<NeuronGroup>().Select(g =>
         {
             int vectors = g.PaddedSize / width;
+            g.SpikeCounts = new (int, int)[workers];
             return (g, Enumerable.Range(0, workers + 1).Select(w => (int)((long)vectors * w / workers) * width).ToArray());
         }).ToArray();
     }
@@ -143,8 +161,14 @@ internal sealed class CpuEngine(int threads) : StepEngine
         foreach (var (group, bounds) in _work)
         {
             int slotOffset = _stepSlot * group.PaddedSize;
-            if (chunk < 0) group.Update(0, group.PaddedSize, slotOffset, _stepIndex);
-            else if (bounds[chunk] < bounds[chunk + 1]) group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepIndex);
+            var spikes = group.SpikeCounts;
+            if (chunk < 0)
+            {
+                spikes[0] = (0, group.Update(0, group.PaddedSize, slotOffset, _stepIndex));
+                for (int c = 1; c < spikes.Length; c++) spikes[c] = (0, 0);
+            }
+            else if (bounds[chunk] < bounds[chunk + 1]) spikes[chunk] = (bounds[chunk], group.Update(bounds[chunk], bounds[chunk + 1], slotOffset, _stepIndex));
+            else spikes[chunk] = (0, 0);
         }
     }
 
@@ -153,33 +177,26 @@ internal sealed class CpuEngine(int threads) : StepEngine
         for (int g = 0; g < _groups.Length; g++)
         {
             _emitted.Clear();
+            long since = _profile is null ? 0 : PhaseProfile.Now();
             var group = _groups[g];
             if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
-            else if (s > 0)
-            {
-                // Scan the spike flags a vector at a time: almost every vector is all zero.
-                var flags = ((NeuronGroup)group).Spiked;
-                var vectors = MemoryMarshal.Cast<double, Vector<double>>(flags.AsSpan());
-                int width = Vector<double>.Count;
-                for (int j = 0; j < vectors.Length; j++)
-                {
-                    if (Vector.EqualsAll(vectors[j], Vector<double>.Zero)) continue;
-                    for (int i = j * width, last = Math.Min(group.Size, i + width); i < last; i++)
-                        if (flags[i] != 0) _emitted.Add(i);
-                }
-            }
+            else if (s > 0) ((NeuronGroup)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
+            if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
             foreach (var c in _spikes)
                 if (c is not null && c.Population == g) c.Add(CollectionsMarshal.AsSpan(_emitted), s);
+            _profile?.AddDeliver(since);
         }
         if (_plastic.Length == 0) return;
+        long plasticSince = _profile is null ? 0 : PhaseProfile.Now();
         // Synapse events of step s (docs/semantics.md): every pre event, then every post event.
         double dt = Program.Timestep;
         foreach (var t in _plastic) t.PreEvents(s, dt, Program.Seed, _history[t.Spec.PreGroup]!);
         foreach (var t in _plastic) t.PostEvents(s, dt, Program.Seed, _history[t.Spec.PostGroup]!);
+        _profile?.AddPlastic(plasticSince);
     }
 
     protected override bool SynapseDynamics => true;

@@ -14,7 +14,7 @@ internal abstract class CellGroup(CellGroupProgram program)
 
 /// <summary>
 /// A neuron group: its buffers as arrays padded to the SIMD width (padding lanes repeat the last cell and are never read),
-/// the runtime's own arrays (injected current, refractory counters, spike flags, this step's draws), and the compiled kernel.
+/// the runtime's own arrays (injected current, refractory counters, the list of cells that spiked, this step's draws), and the compiled kernel.
 /// </summary>
 internal sealed class NeuronGroup : CellGroup
 {
@@ -34,7 +34,7 @@ internal sealed class NeuronGroup : CellGroup
         PaddedSize = (Size + w - 1) / w * w;
         Refractory = new double[PaddedSize];
         Injected = new double[PaddedSize];
-        Spiked = new double[PaddedSize];
+        SpikeList = new int[PaddedSize];
         States = program.States.ToArray();
         SetKernel(program.Kernel, program.Values, countKernel);
     }
@@ -47,8 +47,11 @@ internal sealed class NeuronGroup : CellGroup
     public double[] Refractory { get; }
     /// <summary>The injected current per cell (nA).</summary>
     public double[] Injected { get; }
-    /// <summary>1 where the cell spiked at the end of the last step.</summary>
-    public double[] Spiked { get; }
+    /// <summary>
+    /// The cells that spiked at the end of the last step, as the kernel wrote them: each chunk of the update writes its
+    /// cells (padding lanes included) from its first cell's position on, and their number is in <see cref="SpikeCounts"/>.
+    /// </summary>
+    private int[] SpikeList { get; }
     /// <summary>The delay ring of each receptor; set by the engine.</summary>
     public double[][] Rings { get; set; } = [];
     /// <summary>This step's draws per cell: the kernel's uniform draws, then its normal draws.</summary>
@@ -99,7 +102,7 @@ internal sealed class NeuronGroup : CellGroup
     /// Advances cells [begin, end) by step <paramref name="step"/>; <paramref name="slotOffset"/> locates this step's input
     /// in the rings. The step's draws are made first (docs/semantics.md).
     /// </summary>
-    public void Update(int begin, int end, int slotOffset, long step)
+    public int Update(int begin, int end, int slotOffset, long step)
     {
         int uniformDraws = Kernel.UniformDraws;
         for (int d = 0; d < Draws.Length; d++)
@@ -109,7 +112,21 @@ internal sealed class NeuronGroup : CellGroup
             if (d < uniformDraws) for (int i = begin; i < end; i++) draws[i] = Philox.Uniform(_seed, streams[i], (ulong)step);
             else for (int i = begin; i < end; i++) draws[i] = Philox.Normal(_seed, streams[i], (ulong)step);
         }
-        _step(begin, end, _cells, _uniforms, Draws, Injected, Refractory, Spiked, Rings, slotOffset, _dt, step * _dt);
+        return _step(begin, end, _cells, _uniforms, Draws, Injected, Refractory, SpikeList, Rings, slotOffset, _dt, step * _dt);
+    }
+
+    /// <summary>Per chunk of the last update, its first cell and the number of spikes it wrote; set by the engine.</summary>
+    public (int Begin, int Count)[] SpikeCounts { get; set; } = [];
+
+    /// <summary>Adds the cells that spiked in the last update, in ascending order, to <paramref name="cells"/>.</summary>
+    public void CollectSpikes(List<int> cells)
+    {
+        foreach (var (begin, count) in SpikeCounts)
+            for (int k = begin, last = begin + count; k < last; k++)
+            {
+                int cell = SpikeList[k];
+                if (cell < Size) cells.Add(cell); // padding lanes repeat the last cell and are not cells
+            }
     }
 
     /// <summary>States from <paramref name="initial"/>; refractory counters and spike flags cleared.</summary>
@@ -117,7 +134,7 @@ internal sealed class NeuronGroup : CellGroup
     {
         foreach (var s in States) Pad(initial[s]).CopyTo(_buffers[s], 0);
         Array.Clear(Refractory);
-        Array.Clear(Spiked);
+        Array.Clear(SpikeCounts);
     }
 
     /// <summary>A copy of per-cell values padded to <see cref="PaddedSize"/> by repeating the last cell.</summary>

@@ -1,71 +1,130 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
 
 namespace Meta.Backends.Cpu;
 
 /// <summary>
-/// Delay ring buffer of one receptor of one population: input arriving at step a is summed in slot a mod Slots
-/// and added to the receptor's state variable at the start of step a.
-/// </summary>
-internal sealed class InputRing(int cells, int slots)
-{
-    public int Cells { get; } = cells;
-    public int Slots { get; } = slots;
-    public double[] Buffer { get; } = new double[cells * slots];
-
-    public Span<double> Slot(long step) => Buffer.AsSpan((int)(step % Slots) * Cells, Cells);
-
-    public void Clear() => Array.Clear(Buffer);
-}
-
-/// <summary>
-/// One projection in compressed sparse row form by presynaptic cell: for pre cell i, synapses
-/// <c>RowStart[i] .. RowStart[i+1]</c> hold post index, weight and delay (steps). Per-synapse arrays are
-/// indexed by synapse id, so per-synapse state (plasticity) can be added alongside without a rewrite.
+/// One static projection in compressed sparse row form by presynaptic cell: for pre cell i, synapses
+/// <c>RowStart[i] .. RowStart[i+1]</c> hold a post index, a weight and a delay (steps). A weight or delay that is the same
+/// for every synapse of the projection is stored once, so a projection with one weight and one delay costs 4 bytes per
+/// synapse (the post index); otherwise 8 bytes per weight and 4 per delay are added. Synapses are added to the ring in
+/// row order whatever the layout, so results do not depend on it.
 /// </summary>
 internal sealed class SynapseTable
 {
+    private readonly int _preSize;
+    private readonly int[] _rowStart;
+    private readonly int[] _post;
+    private double[]? _weights;
+    private double _weight;
+    private int[]? _delays;
+    private int _delay;
+
     public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing target)
     {
         Spec = spec;
         Target = target;
+        _preSize = preSize;
         var rows = new ConnectionRows(spec.PreIndices, preSize);
-        RowStart = rows.Start;
-        SpecToRow = rows.PositionOf;
-        Post = rows.ByPosition(spec.PostIndices);
-        Weight = rows.ByPosition(spec.Weights);
-        Delay = rows.ByPosition(spec.DelaySteps);
+        _rowStart = rows.Start;
+        _post = rows.ByPosition(spec.PostIndices);
+        foreach (int post in _post)
+            if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
+        SetWeights(spec.Weights, rows);
+        SetDelays(spec.DelaySteps.Select(d => (double)d).ToArray(), rows);
     }
 
     public SynapseGroupProgram Spec { get; }
     public InputRing Target { get; }
-    public int[] RowStart { get; }
-    public int[] Post { get; }
-    public double[] Weight { get; }
-    public int[] Delay { get; }
-    /// <summary>Position in the CSR arrays of each connection in spec order.</summary>
-    public int[] SpecToRow { get; }
+
+    /// <summary>The number of synapses.</summary>
+    public long Count => _post.Length;
+
+    /// <summary>The bytes of the table's arrays (row starts, post indices, and weights and delays where they vary).</summary>
+    public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + 8L * (_weights?.Length ?? 0);
+
+    /// <summary>Whether one weight serves every synapse.</summary>
+    public bool SharedWeight => _weights is null;
+
+    /// <summary>Whether one delay serves every synapse.</summary>
+    public bool SharedDelay => _delays is null;
 
     /// <summary>Queues the synapses of pre cell <paramref name="pre"/>, which spiked at time index <paramref name="s"/>.</summary>
     public void Deliver(int pre, long s)
     {
-        var buffer = Target.Buffer;
         int cells = Target.Cells, slots = Target.Slots, now = (int)(s % slots);
-        for (int k = RowStart[pre], end = RowStart[pre + 1]; k < end; k++)
+        int begin = _rowStart[pre], end = _rowStart[pre + 1];
+        // Post indices were checked against the ring at construction, and slots are taken modulo the ring's length.
+        ref double ring = ref MemoryMarshal.GetArrayDataReference(Target.Buffer);
+        ref int post = ref MemoryMarshal.GetArrayDataReference(_post);
+        if (_delays is null)
         {
-            int slot = now + Delay[k];
+            int slot = now + _delay;
             if (slot >= slots) slot -= slots;
-            buffer[slot * cells + Post[k]] += Weight[k];
+            ref double row = ref Unsafe.Add(ref ring, slot * cells);
+            if (_weights is null)
+            {
+                double w = _weight;
+                for (int k = begin; k < end; k++) Unsafe.Add(ref row, Unsafe.Add(ref post, k)) += w;
+            }
+            else
+            {
+                ref double weight = ref MemoryMarshal.GetArrayDataReference(_weights);
+                for (int k = begin; k < end; k++) Unsafe.Add(ref row, Unsafe.Add(ref post, k)) += Unsafe.Add(ref weight, k);
+            }
+            return;
+        }
+        var delays = _delays;
+        for (int k = begin; k < end; k++)
+        {
+            int slot = now + delays[k];
+            if (slot >= slots) slot -= slots;
+            Unsafe.Add(ref ring, slot * cells + Unsafe.Add(ref post, k)) += _weights is null ? _weight : _weights[k];
         }
     }
 
-    public void SetWeights(double[] specOrder)
+    /// <summary>New weights, in connection (spec) order.</summary>
+    public void SetWeights(IReadOnlyList<double> specOrder) => SetWeights(specOrder, Rows());
+
+    /// <summary>New delays in steps, in connection (spec) order.</summary>
+    public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, Rows());
+
+    private ConnectionRows Rows() => new(Spec.PreIndices, _preSize);
+
+    private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows rows)
     {
-        for (int k = 0; k < specOrder.Length; k++) Weight[SpecToRow[k]] = specOrder[k];
+        if (Shared(specOrder) is { } shared)
+        {
+            (_weight, _weights) = (shared, null);
+            return;
+        }
+        _weights = rows.ByPosition(specOrder);
     }
 
-    public void SetDelays(double[] specOrderSteps)
+    private void SetDelays(IReadOnlyList<double> specOrderSteps, ConnectionRows rows)
     {
-        for (int k = 0; k < specOrderSteps.Length; k++) Delay[SpecToRow[k]] = (int)specOrderSteps[k];
+        int slots = Target.Slots;
+        foreach (double d in specOrderSteps)
+            if (d < 0 || d >= slots) throw new ArgumentException($"Projection '{Spec.Label}' has a delay of {d} steps outside its ring (0..{slots - 1}).", nameof(specOrderSteps));
+        if (Shared(specOrderSteps) is { } shared)
+        {
+            (_delay, _delays) = ((int)shared, null);
+            return;
+        }
+        var delays = new int[specOrderSteps.Count];
+        for (int k = 0; k < delays.Length; k++) delays[rows.PositionOf[k]] = (int)specOrderSteps[k];
+        _delays = delays;
+    }
+
+    /// <summary>The value every element has (bit for bit), or null when they differ or there are none.</summary>
+    private static double? Shared(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return null;
+        long first = BitConverter.DoubleToInt64Bits(values[0]);
+        for (int k = 1; k < values.Count; k++)
+            if (BitConverter.DoubleToInt64Bits(values[k]) != first) return null;
+        return values[0];
     }
 }

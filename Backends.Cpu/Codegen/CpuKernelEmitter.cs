@@ -7,10 +7,12 @@ namespace Meta.Backends.Cpu.Codegen;
 /// <summary>
 /// The compiled step of one cell group: advances the cells [begin, end) (multiples of the vector width).
 /// <paramref name="cells"/> holds the kernel's per-cell buffers and <paramref name="uniforms"/> its uniform ones, each in
-/// declaration order; <paramref name="slotOffset"/> locates this step's input in the rings.
+/// declaration order; <paramref name="slotOffset"/> locates this step's input in the rings. The cells that spike are
+/// written in ascending order to <paramref name="spikes"/> from position <paramref name="begin"/> on (padding lanes
+/// included), and their number is returned.
 /// </summary>
-internal delegate void CellKernelStep(int begin, int end, double[][] cells, double[] uniforms, double[][] draws,
-    double[] injected, double[] refractory, double[] spiked, double[][] rings, int slotOffset, double dt, double t);
+internal delegate int CellKernelStep(int begin, int end, double[][] cells, double[] uniforms, double[][] draws,
+    double[] injected, double[] refractory, int[] spikes, double[][] rings, int slotOffset, double dt, double t);
 
 /// <summary>
 /// Emits a <see cref="CellKernel"/> as a SIMD C# method: each <c>Vector&lt;double&gt;</c> lane is one cell; the statements
@@ -72,7 +74,7 @@ internal static class CpuKernelEmitter
         sb.AppendLine("        public static Vector<double> Pow(Vector<double> a, Vector<double> b) { Span<double> r = stackalloc double[Vector<double>.Count]; for (int k = 0; k < r.Length; k++) r[k] = Math.Pow(a[k], b[k]); return new Vector<double>(r); }");
         sb.AppendLine("    }");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        sb.AppendLine($"    public static void {MethodName}(int begin, int end, double[][] C, double[] U, double[][] RAND, double[] IINJ, double[] REFR, double[] SPIKED, double[][] RING, int slot, double dtValue, double tValue)");
+        sb.AppendLine($"    public static int {MethodName}(int begin, int end, double[][] C, double[] U, double[][] RAND, double[] IINJ, double[] REFR, int[] SPK, double[][] RING, int slot, double dtValue, double tValue)");
         sb.AppendLine("    {");
         sb.AppendLine("        var ZERO = Vector<double>.Zero; var ONE = Vector<double>.One;");
         sb.AppendLine("        var ALL = Vector<long>.AllBitsSet; var NONE = Vector<long>.Zero;");
@@ -86,7 +88,7 @@ internal static class CpuKernelEmitter
         for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        var R{r} = {Cast($"RING[{r}].AsSpan(slot)")};");
         sb.AppendLine($"        var I_INJ = {Cast("IINJ.AsSpan()")};");
         for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        var D{d} = {Cast($"RAND[{d}].AsSpan()")};");
-        sb.AppendLine($"        var SP = {Cast("SPIKED.AsSpan()")};");
+        sb.AppendLine("        int NSP = 0; // spikes written to SPK[begin ..]");
         if (kernel.Refractory) sb.AppendLine($"        var REF = {Cast("REFR.AsSpan()")};");
         sb.AppendLine("        int W = Vector<double>.Count;");
         sb.AppendLine("        for (int j = begin / W; j < end / W; j++)");
@@ -94,6 +96,7 @@ internal static class CpuKernelEmitter
         if (kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) sb.AppendLine("            var i_inj = I_INJ[j];");
         sb.Append(body);
         sb.AppendLine("        }");
+        sb.AppendLine("        return NSP;");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();
@@ -102,6 +105,8 @@ internal static class CpuKernelEmitter
     /// <summary>Where the CPU kernel finds a cell's buffers and the runtime's arrays: spans of vectors indexed by j.</summary>
     private sealed class Binding(List<string> perCell, List<string> uniform, int uniformDraws) : IKernelBinding
     {
+        private bool _emits;
+
         public string Read(string symbol)
         {
             if (symbol == KernelSymbols.Timestep) return "dt";
@@ -127,6 +132,15 @@ internal static class CpuKernelEmitter
         public IEnumerable<string> CountDown(string active, string restart, string period) =>
             [$"REF[j] = Vector.ConditionalSelect({active}, refr - ONE, Vector.ConditionalSelect({restart}, {period}, refr));"];
 
-        public IEnumerable<string> EmitSpikes(string mask) => [$"SP[j] = Vector.ConditionalSelect({mask}, ONE, ZERO);"];
+        /// <summary>
+        /// The spiking lanes of a vector are appended to the kernel's spike list; almost every vector has none, so the test
+        /// for any costs one compare, and no per-cell flag is written or scanned.
+        /// </summary>
+        public IEnumerable<string> EmitSpikes(string mask)
+        {
+            if (_emits) throw new InvalidModelException("The CPU kernel emits spikes once per step; this kernel has a second EmitSpikes.");
+            _emits = true;
+            return [$"if (!Vector.EqualsAll({mask}, NONE)) for (int l = 0; l < W; l++) if ({mask}[l] != 0) SPK[begin + NSP++] = j * W + l;"];
+        }
     }
 }

@@ -55,16 +55,20 @@ for (int r = 0; r < repeat; r++)
     double build = clock.Elapsed.TotalSeconds;
     sim.Load(); // resolves the network and compiles it in the backend
     double load = sim.LoadSeconds;
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     clock.Restart();
     sim.Run(tstop);
     double simulate = clock.Elapsed.TotalSeconds;
+    // The process's CPU time over the run (every thread's, JIT and GC included): Brian2 standalone's sim_only_s is CPU
+    // time too (std::clock), so on a loaded machine this is the figure to set beside it.
+    double simulateCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     double exc = net.Exc.MeanSpikeCount() * 1000 / tstop, inh = net.Inh.MeanSpikeCount() * 1000 / tstop;
     results.Add((build, load, simulate, exc, inh));
     Console.WriteLine(JsonSerializer.Serialize(new
     {
         peer = $"meta-{backendName}", precision = precision.ToString(), device = sim.Backend.Devices.FirstOrDefault(), bench = coba ? "COBA" : "CUBA", n, tstop_ms = tstop, repetition = r + 1,
         exc_hz = Math.Round(exc, 3), inh_hz = Math.Round(inh, 3), build_s = Math.Round(build, 4), load_s = Math.Round(load, 4),
-        sim_s = Math.Round(simulate, 4), synapses = sim.Projections.Sum(p => p.Size),
+        sim_s = Math.Round(simulate, 4), sim_cpu_s = Math.Round(simulateCpu, 4), synapses = sim.Projections.Sum(p => p.Size),
     }));
 }
 var later = results.Count > 1 ? results.Skip(1).ToList() : results;
