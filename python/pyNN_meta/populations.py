@@ -7,6 +7,7 @@ from pyNN.standardmodels import StandardCellType
 from . import simulator
 from .simulator import state
 from .recording import Recorder
+from .nativemodels import meta_model, meta_state
 
 
 def _wire_values(name, value):
@@ -61,7 +62,7 @@ class _MetaCells(object):
         raise NotImplementedError
 
     def _sequence_names(self):
-        catalogue = state.catalogue[self.celltype.__class__.__name__]["parameters"]
+        catalogue = state.catalogue[meta_model(self.celltype)]["parameters"]
         return {n for n, p in catalogue.items() if p["shape"] == "sequence"}
 
     def _get_parameters(self, *names):
@@ -78,13 +79,16 @@ class _MetaCells(object):
     def _set_parameters(self, parameter_space):
         parameter_space.evaluate(simplify=True)
         population, indices = self._meta_cells()
-        parameters, sequences = _split(dict(parameter_space.items()), self.size, self.celltype.__class__.__name__)
+        parameters, sequences = _split(dict(parameter_space.items()), self.size, meta_model(self.celltype))
         state.call("set", population=population, indices=indices, parameters=parameters, sequences=sequences)
 
     def _set_initial_value_array(self, variable, initial_values):
         population, indices = self._meta_cells()
-        states = state.catalogue[self.celltype.__class__.__name__]["states"]
+        states = state.catalogue[meta_model(self.celltype)]["states"]
         value = initial_values.evaluate(simplify=True)
+        variable, factor = meta_state(self.celltype, variable)
+        if factor != 1.0:
+            value = np.asarray(value, dtype=float) * factor
         if variable not in states:
             default = getattr(self.celltype, "default_initial_values", {}).get(variable)
             if default is not None and np.all(np.asarray(value) == default):
@@ -122,7 +126,8 @@ class Population(_MetaCells, common.Population):
         return self._meta_index, None
 
     def _create_cells(self):
-        if not isinstance(self.celltype, StandardCellType) or type(self.celltype).__module__ != "pyNN.meta.standardmodels":
+        if not isinstance(self.celltype, StandardCellType) or type(self.celltype).__module__ not in (
+                "pyNN.meta.standardmodels", "pyNN.meta.nativemodels"):
             raise errors.InvalidModelError("pyNN.meta runs its own standard cell types (pyNN.meta.%s); got %r"
                                            % (type(self.celltype).__name__, self.celltype))
         id_range = np.arange(state.id_counter, state.id_counter + self.size)
@@ -134,8 +139,8 @@ class Population(_MetaCells, common.Population):
         native = self.celltype.native_parameters
         native.shape = (self.size,)
         native.evaluate(simplify=True)
-        parameters, sequences = _split(dict(native.items()), self.size, type(self.celltype).__name__)
-        result = state.call("create", cell_type=type(self.celltype).__name__, size=self.size, label=self.label,
+        parameters, sequences = _split(dict(native.items()), self.size, meta_model(self.celltype))
+        result = state.call("create", cell_type=meta_model(self.celltype), size=self.size, label=self.label,
                             parameters=parameters, sequences=sequences)
         self._meta_index = result["population"]
         state.populations.append(self)

@@ -3,6 +3,7 @@
 import numpy as np
 from pyNN import recording
 from . import simulator
+from .nativemodels import meta_state
 
 
 class Recorder(recording.Recorder):
@@ -18,7 +19,8 @@ class Recorder(recording.Recorder):
         if not new_ids:
             return
         self._simulator.state.call("record", population=self.population._meta_index,
-                                   indices=self._indices(sorted(new_ids)), variables=[variable],
+                                   indices=self._indices(sorted(new_ids)),
+                                   variables=[meta_state(self.population.celltype, variable)[0]],
                                    sampling_interval=sampling_interval)
 
     def _spikes(self, ids):
@@ -35,14 +37,15 @@ class Recorder(recording.Recorder):
         return self.population.all_cells[indices].astype(int), times
 
     def _get_all_signals(self, variable, ids, clear=False):
-        result = self._simulator.state.call("recorded", population=self.population._meta_index, variable=variable)
+        name, factor = meta_state(self.population.celltype, variable)
+        result = self._simulator.state.call("recorded", population=self.population._meta_index, variable=name)
         channels = result["channels"].astype(int)
         data = np.asarray(result["data"]).reshape(-1, channels.size) if channels.size else np.zeros((0, 0))
         wanted = self._indices(ids)
         column = {c: k for k, c in enumerate(channels)}
         if channels.size == 0 or wanted.size == 0:
             return np.zeros((0, len(wanted))), None
-        return data[:, [column[i] for i in wanted]], None
+        return data[:, [column[i] for i in wanted]] / factor, None
 
     def _local_count(self, variable, filter_ids=None):
         ids = sorted(self.filter_recorded(variable, filter_ids))

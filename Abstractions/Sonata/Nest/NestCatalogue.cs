@@ -15,8 +15,8 @@ public static partial class NestCatalogue
 
     private static ModelDefinition Standard(string name) => StandardModels.Get(name);
 
-    private static NestConversion Same(string meta, string nest) => new(meta, nest, p => p[nest]);
-    private static NestConversion Scaled(string meta, string nest, string unit) => new(meta, $"{nest} / 1000 ({unit})", p => p[nest] * Milli);
+    private static NestConversion Same(string meta, string nest) => new(meta, nest, p => p[nest]) { Nest = nest };
+    private static NestConversion Scaled(string meta, string nest, string unit) => new(meta, $"{nest} / 1000 ({unit})", p => p[nest] * Milli) { Nest = nest, Factor = Milli };
     private static NestConversion TauFromLeak() => new("tau_m", "C_m / g_L (pF / nS = ms)", p => p["C_m"] / p["g_L"]);
 
     private static readonly string[] IafIgnored = ["V_min", "tau_minus", "tau_minus_triplet", "refractory_input"];

@@ -10,7 +10,17 @@ namespace Meta.Sonata.Nest;
 /// <param name="Meta">The Meta (PyNN) name.</param>
 /// <param name="Formula">The conversion as text, for documentation and messages.</param>
 /// <param name="Compute">The conversion from the NEST parameters (defaults overlaid with the given values).</param>
-public sealed record NestConversion(string Meta, string Formula, Func<IReadOnlyDictionary<string, double>, double> Compute);
+public sealed record NestConversion(string Meta, string Formula, Func<IReadOnlyDictionary<string, double>, double> Compute)
+{
+    /// <summary>
+    /// For a conversion that reads one NEST value and scales it (<c>Meta = Nest × Factor</c>), the NEST name; null for
+    /// any other (e.g. <c>tau_m = C_m / g_L</c>).
+    /// </summary>
+    public string? Nest { get; init; }
+
+    /// <summary>The factor of a scaling conversion (<see cref="Nest"/> set): Meta value = NEST value × this.</summary>
+    public double Factor { get; init; } = 1.0;
+}
 
 /// <summary>
 /// A NEST (or NEURON) cell model as a template over a Meta model definition: NEST's parameter names and defaults, the

@@ -143,4 +143,30 @@ public sealed class ServeProtocolTests : IDisposable
         Array(responses[9], "values", "weight").Should().Equal(0.3, 0.2, 0.1);
         Array(responses[9], "values", "U").Should().Equal(0.7, 0.8, 0.9);
     }
+
+    [Fact]
+    public void Native_cell_type_maps_NEST_names_and_units_onto_the_catalogue_model_and_names_the_offered_ones()
+    {
+        var responses = Serve(
+            """{"id": 1, "cmd": "native_cell_type", "name": "iaf_psc_alpha"}""",
+            """{"id": 2, "cmd": "native_cell_type", "name": "iaf_cond_exp"}""",
+            """{"id": 3, "cmd": "native_cell_type", "name": "nonsense"}""",
+            """{"id": 4, "cmd": "quit"}""");
+        var result = responses[0].GetProperty("result");
+        result.GetProperty("model").GetString().Should().Be("IF_curr_alpha");
+        var cm = result.GetProperty("parameters").GetProperty("C_m");
+        cm.GetProperty("meta").GetString().Should().Be("cm");
+        cm.GetProperty("factor").GetDouble().Should().Be(0.001, "pF → nF");
+        cm.GetProperty("default").GetDouble().Should().Be(250.0, "NEST's default");
+        result.GetProperty("parameters").GetProperty("I_e").GetProperty("meta").GetString().Should().Be("i_offset");
+        var vm = result.GetProperty("states").GetProperty("V_m");
+        (vm.GetProperty("meta").GetString(), vm.GetProperty("factor").GetDouble()).Should().Be(("v", 1.0));
+        foreach (int k in new[] { 1, 2 })
+        {
+            var error = responses[k].GetProperty("error");
+            error.GetProperty("type").GetString().Should().Be("NoModelAvailableException");
+            error.GetProperty("message").GetString().Should().Contain("iaf_psc_alpha, iaf_psc_delta, iaf_psc_exp, izhikevich");
+        }
+        responses[1].GetProperty("error").GetProperty("message").GetString().Should().Contain("not supported");
+    }
 }
