@@ -125,8 +125,8 @@ internal sealed class NeuronKernelBuilder
             integrate.Add(new ReadRefractory(Refractory));
             refractoryRead = true;
         }
-        if (model.BeforeIntegration.Count > 0)
-            integrate.AddRange(new UpdateBlockLowering(e => K(e, S), S, refractory ? Refractory : null, "pre").Lower(model.BeforeIntegration));
+        var update = new UpdateBlockLowering(S, refractory ? Refractory : null);
+        if (model.BeforeIntegration.Count > 0) integrate.AddRange(update.Lower(model.BeforeIntegration, e => K(e, S), "pre"));
         // The exact linear subsystem: mid-step values (where read) and end-of-step values, from the start values.
         foreach (var c in plan.Linear)
         {
@@ -176,9 +176,8 @@ internal sealed class NeuronKernelBuilder
         string? emitted = null;
         if (model.AfterIntegration.Count > 0)
         {
-            var after = new UpdateBlockLowering(e => K(e, AtEnd), S, refractory ? Refractory : null, "post");
-            threshold.AddRange(after.Lower(model.AfterIntegration));
-            emitted = after.EmitMask;
+            threshold.AddRange(update.Lower(model.AfterIntegration, e => K(e, AtEnd), "post"));
+            emitted = update.EmitMask;
         }
         Expr spike = model.Threshold is null ? new NumberExpr(0) : K(model.Threshold, AtEnd);
         if (model.Threshold is not null && refractory) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(Refractory)));

@@ -12,13 +12,13 @@ namespace Meta.Lowering.Kernels;
 /// branch's mask to a spike mask (docs/semantics.md, "Update blocks"). All branch conditions of one <c>if</c> are taken
 /// before any of its branches runs, which is the sequential meaning because only one branch runs per cell.
 /// </summary>
-/// <param name="lower">A model expression in kernel form, with states read as the caller's locals; locals and
-/// <see cref="ModelDefinition.RefractorySymbol"/> are left as symbols and renamed here.</param>
-/// <param name="stateLocal">The kernel local holding a state's current value in this part of the step.</param>
+/// <remarks>One instance lowers both blocks of a model, so the locals of the block before the integration are known after it.</remarks>
+/// <param name="stateLocal">The kernel local holding a state's current value.</param>
 /// <param name="refractoryMask">The condition local of refractory cells, or null where the model has none.</param>
-/// <param name="prefix">A prefix that keeps this block's locals apart from another block's (<c>pre</c>, <c>post</c>).</param>
-internal sealed class UpdateBlockLowering(Func<Expr, Expr> lower, Func<string, string> stateLocal, string? refractoryMask, string prefix)
+internal sealed class UpdateBlockLowering(Func<string, string> stateLocal, string? refractoryMask)
 {
+    private Func<Expr, Expr> _lower = e => e;
+    private string _prefix = "";
     private readonly Dictionary<string, string> _locals = new(StringComparer.Ordinal);
     private readonly List<Statement> _statements = [];
     private int _masks;
@@ -26,21 +26,29 @@ internal sealed class UpdateBlockLowering(Func<Expr, Expr> lower, Func<string, s
     /// <summary>The condition local of the cells that called <c>emit_spike()</c> in this block, or null if none can.</summary>
     public string? EmitMask { get; private set; }
 
-    /// <summary>Lowers <paramref name="block"/>; returns its statements in order.</summary>
-    public IReadOnlyList<Statement> Lower(IReadOnlyList<UpdateStatement> block)
+    /// <summary>
+    /// Lowers <paramref name="block"/>; returns its statements in order. <paramref name="lower"/> gives a model expression
+    /// in kernel form with states read as this part of the step holds them (locals and
+    /// <see cref="ModelDefinition.RefractorySymbol"/> are left as symbols and renamed here); <paramref name="prefix"/> keeps
+    /// this block's locals apart from another block's (<c>pre</c>, <c>post</c>).
+    /// </summary>
+    public IReadOnlyList<Statement> Lower(IReadOnlyList<UpdateStatement> block, Func<Expr, Expr> lower, string prefix)
     {
+        _lower = lower;
+        _prefix = prefix;
+        _statements.Clear();
         Block(block, null);
-        return _statements;
+        return [.. _statements];
     }
 
-    private Expr Value(Expr modelExpr) => lower(modelExpr).Substitute(n =>
+    private Expr Value(Expr modelExpr) => _lower(modelExpr).Substitute(n =>
         n == ModelDefinition.RefractorySymbol && refractoryMask is not null ? Expr.Symbol(refractoryMask)
         : _locals.TryGetValue(n, out var local) ? Expr.Symbol(local)
         : null);
 
     private string NewMask(Expr condition)
     {
-        string name = KernelSymbols.Local($"#{prefix}mask{_masks++}");
+        string name = KernelSymbols.Local($"#{_prefix}mask{_masks++}");
         _statements.Add(new LetMask(name, condition));
         return name;
     }
@@ -56,7 +64,7 @@ internal sealed class UpdateBlockLowering(Func<Expr, Expr> lower, Func<string, s
             {
                 case UpdateLocal l:
                 {
-                    string name = KernelSymbols.Local($"#{prefix}local#{l.Name}");
+                    string name = KernelSymbols.Local($"#{_prefix}local#{l.Name}");
                     var value = Value(l.Value);
                     _locals[l.Name] = name;
                     _statements.Add(new Let(name, value));

@@ -1,3 +1,4 @@
+using Meta.Backends;
 using Meta.Backends.Cpu;
 using Meta.Expressions;
 using Meta.Models;

@@ -1,3 +1,4 @@
+using Meta.Models;
 using Meta.Nestml;
 using Xunit.Abstractions;
 
