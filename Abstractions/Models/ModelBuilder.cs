@@ -34,6 +34,8 @@ public sealed class ModelBuilder(string name)
     private bool _thresholdCrossing;
     private IntegrationScheme _scheme = IntegrationScheme.Automatic;
     private double? _maxSubstep;
+    private readonly List<UpdateStatement> _before = [];
+    private readonly List<UpdateStatement> _after = [];
 
     /// <summary>Sets the description.</summary>
     public ModelBuilder Describe(string description) { _description = description; return this; }
@@ -155,9 +157,15 @@ public sealed class ModelBuilder(string name)
     /// <summary>Splits time steps longer than <paramref name="maxStepMs"/> ms into equal sub-steps (<see cref="ModelDefinition.MaxSubstep"/>).</summary>
     public ModelBuilder MaxSubstep(double maxStepMs) { _maxSubstep = maxStepMs; return this; }
 
+    /// <summary>Appends statements to the update block before the integration (<see cref="ModelDefinition.BeforeIntegration"/>).</summary>
+    public ModelBuilder BeforeIntegration(params UpdateStatement[] statements) { _before.AddRange(statements); return this; }
+
+    /// <summary>Appends statements to the update block after the integration (<see cref="ModelDefinition.AfterIntegration"/>).</summary>
+    public ModelBuilder AfterIntegration(params UpdateStatement[] statements) { _after.AddRange(statements); return this; }
+
     /// <summary>
-    /// Validates and returns the definition. Each <c>uniform()</c> call in the aliases, ODEs, threshold and reset
-    /// (in that order) becomes its own draw, <see cref="ModelDefinition.RandomDrawSymbol"/>.
+    /// Validates and returns the definition. Each <c>uniform()</c> call in the aliases, ODEs, threshold, reset and update
+    /// blocks (in that order) becomes its own draw, <see cref="ModelDefinition.RandomDrawSymbol"/>.
     /// </summary>
     public ModelDefinition Build()
     {
@@ -173,6 +181,8 @@ public sealed class ModelBuilder(string name)
             Threshold = _threshold is null ? null : draws.Number(_threshold),
             ThresholdCrossing = _thresholdCrossing,
             Reset = _reset.Select(r => r with { Value = draws.Number(r.Value) }).ToArray(),
+            BeforeIntegration = _before.Map(draws.Number),
+            AfterIntegration = _after.Map(draws.Number),
             RandomDraws = draws.Count,
             Refractory = _refractory,
             Receptors = _receptors.ToArray(),

@@ -221,6 +221,26 @@ public sealed record ModelDefinition
     public IReadOnlyList<AssignmentDefinition> Reset { get; init; } = [];
     /// <summary>The refractory period, or null for none.</summary>
     public RefractoryDefinition? Refractory { get; init; }
+
+    /// <summary>
+    /// The update block's statements run before the integration, in order, after the step's arriving input (docs/semantics.md,
+    /// "Update blocks"): e.g. NESTML's <c>V_m_old = V_m</c>, or MAT2's threshold decays. Empty for most models.
+    /// </summary>
+    public IReadOnlyList<UpdateStatement> BeforeIntegration { get; init; } = [];
+    /// <summary>
+    /// The update block's statements run after the integration, the refractory clamps and the voltage jumps, before the
+    /// threshold test, in order; the only place for <see cref="UpdateEmitSpike"/>. Empty for most models.
+    /// </summary>
+    public IReadOnlyList<UpdateStatement> AfterIntegration { get; init; } = [];
+
+    /// <summary>
+    /// The condition symbol update blocks may read: true where the cell is refractory in this step (its counter was above
+    /// zero at the start of the step). Only in models with a <see cref="Refractory"/> period.
+    /// </summary>
+    public const string RefractorySymbol = "is_refractory";
+
+    /// <summary>Whether the model has update-block statements.</summary>
+    public bool HasUpdateBlock => BeforeIntegration.Count > 0 || AfterIntegration.Count > 0;
     /// <summary>Receptor types in PyNN's order (the first is the default for non-negative weights).</summary>
     public IReadOnlyList<ReceptorDefinition> Receptors { get; init; } = [];
     /// <summary>Whether synapses are conductance based (PyNN's <c>conductance_based</c>).</summary>

@@ -83,6 +83,7 @@ public static class ModelValidator
             foreach (var sym in r.Scale.Symbols().Where(n => !parameters.Contains(n)))
                 Fail($"receptor '{r.Name}' scale uses '{sym}', which is not a parameter.");
         }
+        UpdateBlockValidator.Validate(model, known);
         if (model.Kind == ModelKind.SpikeSource && model.SourceKind is null) Fail("a spike source must name its SourceKind.");
         if (model.ThresholdCrossing && model.Threshold is null) Fail("ThresholdCrossing needs a threshold.");
         if (model.RandomDraws is < 0 or > ModelDefinition.MaxRandomDraws) Fail($"RandomDraws must be 0 to {ModelDefinition.MaxRandomDraws}.");

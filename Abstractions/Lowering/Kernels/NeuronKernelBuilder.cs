@@ -43,7 +43,10 @@ internal sealed class NeuronKernelBuilder
             .Append(RefractoryStepsName).ToHashSet(StringComparer.Ordinal);
         _lowering = new ExpressionLowering(n => values.Contains(n) || _derived.IsDerived(n), _derived);
         _linear = _plan.Linear.SelectMany(c => c.States).ToHashSet();
-        _resetTargets = model.Reset.Select(r => r.Target).ToHashSet();
+        // Linear states a reset or the update block after the integration assigns are read from their own local after it.
+        _resetTargets = model.Reset.Select(r => r.Target)
+            .Concat(model.AfterIntegration.Flatten().OfType<UpdateAssignment>().Select(a => a.Target).Where(t => model.FindState(t) is not null))
+            .ToHashSet();
     }
 
     /// <summary>The values folded out of the kernel, valid once <see cref="Build"/> has run.</summary>
@@ -55,6 +58,7 @@ internal sealed class NeuronKernelBuilder
     private static string Jump(int r) => KernelSymbols.Local($"#jump{r}");
     private static readonly string Refractory = KernelSymbols.Local("#refractory");
     private static readonly string Spike = KernelSymbols.Local("#spike");
+    private static readonly string Crossed = KernelSymbols.Local("#crossed");
     private static readonly string WasAbove = KernelSymbols.Local("#wasAbove");
 
     private static Expr Sym(string name) => Expr.Symbol(name);
@@ -113,8 +117,17 @@ internal sealed class NeuronKernelBuilder
         if (model.ThresholdCrossing) receive.Add(new LetMask(WasAbove, K(model.Threshold!, S)));
         phases.Add(new(Phase.ReceiveEvents, receive));
 
-        // Integrate, first the exact linear subsystem: mid-step values (where read) and end-of-step values, from the start values.
+        // Integrate. An update block before the integration runs first (with the refractory mask read before it).
         var integrate = new List<Statement>();
+        bool refractoryRead = false;
+        if (model.HasUpdateBlock && refractory)
+        {
+            integrate.Add(new ReadRefractory(Refractory));
+            refractoryRead = true;
+        }
+        var update = new UpdateBlockLowering(S, refractory ? Refractory : null);
+        if (model.BeforeIntegration.Count > 0) integrate.AddRange(update.Lower(model.BeforeIntegration, e => K(e, S), "pre"));
+        // The exact linear subsystem: mid-step values (where read) and end-of-step values, from the start values.
         foreach (var c in plan.Linear)
         {
             for (int i = 0; i < c.States.Count; i++)
@@ -128,7 +141,7 @@ internal sealed class NeuronKernelBuilder
         var clampLocals = new Dictionary<string, string>();
         if (refractory)
         {
-            integrate.Add(new ReadRefractory(Refractory));
+            if (!refractoryRead) integrate.Add(new ReadRefractory(Refractory));
             foreach (var a in clamp)
             {
                 var value = K(a.Value, AtEnd);
@@ -159,10 +172,20 @@ internal sealed class NeuronKernelBuilder
         // Threshold, on the new state, not in refractory cells.
         var threshold = new List<Statement>();
         foreach (var x in _linear.Where(_resetTargets.Contains)) threshold.Add(new Assign(S(x), Sym(S(x, "end"))));
+        // The update block after the integration, on the new state; emit_spike() there makes a spike of its own.
+        string? emitted = null;
+        if (model.AfterIntegration.Count > 0)
+        {
+            threshold.AddRange(update.Lower(model.AfterIntegration, e => K(e, AtEnd), "post"));
+            emitted = update.EmitMask;
+        }
         Expr spike = model.Threshold is null ? new NumberExpr(0) : K(model.Threshold, AtEnd);
         if (model.Threshold is not null && refractory) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(Refractory)));
         if (model.Threshold is not null && model.ThresholdCrossing) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(WasAbove)));
-        threshold.Add(new LetMask(Spike, spike));
+        // With emit_spike() in the update block, the reset and the refractory period follow the threshold only.
+        string crossed = emitted is null ? Spike : Crossed;
+        threshold.Add(new LetMask(crossed, spike));
+        if (emitted is not null) threshold.Add(new LetMask(Spike, new BinaryExpr(BinaryOperator.Or, Sym(Crossed), Sym(emitted))));
         phases.Add(new(Phase.Threshold, threshold));
 
         // Reset, refractory counters, emission.
@@ -171,9 +194,9 @@ internal sealed class NeuronKernelBuilder
         {
             var value = K(a.Value, AtEnd);
             if (a.Increment) value = Add(Sym(S(a.Target)), value);
-            reset.Add(new Assign(S(a.Target), value, Spike));
+            reset.Add(new Assign(S(a.Target), value, crossed));
         }
-        if (refractory) reset.Add(new CountDown(Refractory, Spike, K(Sym(RefractoryStepsName), S)));
+        if (refractory) reset.Add(new CountDown(Refractory, crossed, K(Sym(RefractoryStepsName), S)));
         reset.Add(new EmitSpikes(Spike));
         phases.Add(new(Phase.Reset, reset));
 

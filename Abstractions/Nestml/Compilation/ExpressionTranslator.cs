@@ -29,6 +29,15 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
     /// <summary>What <c>convolve(kernel, port)</c> stands for; null: an error.</summary>
     public Func<NCall, Expr>? Convolve { get; set; }
 
+    /// <summary>The local variables of the update block translated so far: each stands for itself.</summary>
+    public HashSet<string> Locals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether <c>random_normal</c> and <c>random_uniform</c> may be used (update-block statements): they become draws of
+    /// Meta's <c>uniform()</c>, numbered by the model builder (docs/nestml.md).
+    /// </summary>
+    public bool RandomAllowed { get; set; }
+
     /// <summary>The translation of <paramref name="e"/>.</summary>
     public Expr Translate(NExpr e) => e switch
     {
@@ -87,6 +96,7 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                     throw context.Error(n.Line, $"the kernel '{n.Name}' is used outside convolve()");
             }
         }
+        if (n.Primes == 0 && Locals.Contains(n.Name)) return new SymbolExpr(n.Name);
         if (NestmlUnits.TryGet(n.Name, out var unit)) return new NumberExpr(unit.Factor);
         return n.Name switch
         {
@@ -133,10 +143,17 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                 return new SymbolExpr("dt");
             case "convolve" when c.Arguments.Count == 2:
                 return Convolve?.Invoke(c) ?? throw context.Unsupported(c.Line, "convolve() outside the equations block's inline expressions and ODEs");
-            case "steps":
-                throw context.Unsupported(c.Line, "steps() outside a refractory counter (Meta's expressions hold no step counts)");
+            case "steps" when c.Arguments.Count == 1:
+                // NEST's Time::get_steps() of a time: the nearest whole number of steps.
+                return new CallExpr("floor", [new BinaryExpr(BinaryOperator.Add, new BinaryExpr(BinaryOperator.Divide, Translate(c.Arguments[0]), new SymbolExpr("dt")), new NumberExpr(0.5))]);
+            case "random_normal" when RandomAllowed && c.Arguments.Count == 2:
+                return RandomDraws.Normal(Translate(c.Arguments[0]), Translate(c.Arguments[1]));
+            case "random_uniform" when RandomAllowed && c.Arguments.Count == 2:
+                return RandomDraws.Uniform(Translate(c.Arguments[0]), Translate(c.Arguments[1]));
             case "random_normal" or "random_uniform" or "random_poisson":
-                throw context.Unsupported(c.Line, $"random numbers ('{c.Function}()')");
+                throw context.Unsupported(c.Line, RandomAllowed
+                    ? $"random numbers ('{c.Function}()' with {c.Arguments.Count} arguments; Meta takes random_normal(mean, std) and random_uniform(low, high))"
+                    : $"random numbers ('{c.Function}()') outside the update block");
             case "delta":
                 throw context.Unsupported(c.Line, "delta() outside a kernel definition");
             case "emit_spike" or "integrate_odes":

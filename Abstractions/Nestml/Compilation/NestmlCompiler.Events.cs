@@ -21,6 +21,14 @@ internal sealed partial class NestmlCompiler
         public List<string> Frozen { get; } = [];
         /// <summary>The statements after the integration.</summary>
         public List<NStatement> After { get; } = [];
+        /// <summary>The statements of the refractory pattern's branches before their integrate_odes(): outside and during refractoriness.</summary>
+        public List<NStatement> BeforeOutside { get; } = [];
+        /// <summary>See <see cref="BeforeOutside"/>.</summary>
+        public List<NStatement> BeforeDuring { get; } = [];
+        /// <summary>The model's update statements before the integration (<see cref="ModelDefinition.BeforeIntegration"/>).</summary>
+        public List<UpdateStatement> Before { get; } = [];
+        /// <summary>The model's update statements after the integration (<see cref="ModelDefinition.AfterIntegration"/>).</summary>
+        public List<UpdateStatement> AfterUpdate { get; } = [];
     }
 
     /// <summary>The threshold, reset and refractory period from the onCondition block.</summary>
@@ -37,20 +45,46 @@ internal sealed partial class NestmlCompiler
             dynamics.Integrated = [];
             return dynamics;
         }
-        int first = 0;
-        switch (update[0])
+        int point = update.FindIndex(Integrates);
+        if (point < 0)
+        {
+            if (_model.Odes.Count > 0 || _model.Kernels.Count > 0)
+                throw _context.Unsupported(_model.UpdateLine, "an update block without integrate_odes() in a model with equations (its ODEs would never be integrated)");
+            dynamics.Integrated = [];
+            dynamics.After.AddRange(update);
+            return dynamics;
+        }
+        var before = update.Take(point).ToList();
+        switch (update[point])
         {
             case NCallStatement { Call.Function: "integrate_odes" } call:
                 dynamics.Integrated = IntegratedStates(call.Call);
+                dynamics.Before.AddRange(TranslateBlock(before, dynamics, "before integrate_odes() in the update block"));
                 break;
             case NIf branch:
-                RefractoryBranch(branch, dynamics);
+                NestmlException? notRefractory = null;
+                try { RefractoryBranch(branch, dynamics); }
+                catch (NestmlException e) { notRefractory = e; }
+                if (notRefractory is null)
+                {
+                    dynamics.Before.AddRange(TranslateBlock(before, dynamics, "before integrate_odes() in the update block"));
+                    var refractory = new SymbolExpr(ModelDefinition.RefractorySymbol);
+                    if (dynamics.BeforeDuring.Count > 0)
+                        dynamics.Before.Add(new UpdateIf([new UpdateBranch(refractory, TranslateBlock(dynamics.BeforeDuring, dynamics, "in the update block"))]));
+                    if (dynamics.BeforeOutside.Count > 0)
+                        dynamics.Before.Add(new UpdateIf([new UpdateBranch(new NotExpr(refractory), TranslateBlock(dynamics.BeforeOutside, dynamics, "in the update block"))]));
+                    break;
+                }
+                dynamics.Integrated = null;
+                dynamics.Timer = dynamics.Counter = null;
+                dynamics.RefractoryIntegrated.Clear();
+                dynamics.BeforeOutside.Clear();
+                dynamics.BeforeDuring.Clear();
+                dynamics.Before.AddRange(TranslateBlock(before, dynamics, "before integrate_odes() in the update block"));
+                if (!ConditionalIntegration(branch, dynamics)) throw notRefractory;
                 break;
-            default:
-                throw _context.Unsupported(update[0].Line,
-                    $"{Describe(update[0])} before integrate_odes() in the update block (Meta's models have no assignments before the integration)");
         }
-        dynamics.After.AddRange(update.Skip(first + 1));
+        dynamics.After.AddRange(update.Skip(point + 1));
         return dynamics;
     }
 
@@ -59,6 +93,7 @@ internal sealed partial class NestmlCompiler
         NAssignment a => $"the assignment '{a.Target}{new string('\'', a.Primes)} {a.Operator} ...'",
         NCallStatement c => $"the call {c.Call.Function}()",
         NIf => "an if statement",
+        NLocal l => $"a local variable declaration ('{l.Name} {l.TypeText} = ...')",
         _ => "a statement",
     };
 
@@ -92,7 +127,14 @@ internal sealed partial class NestmlCompiler
         if (_scope.Find(variable.Name)?.Kind != SymbolKind.State) throw Other();
         var then = branch.Branches[0].Body;
         var otherwise = branch.Branches[1].Body;
-        if (otherwise is not [NCallStatement { Call.Function: "integrate_odes" } integrate]) throw Other();
+        // Statements before a branch's integrate_odes() run before the integration where that branch is taken.
+        if (otherwise is not [.., NCallStatement { Call.Function: "integrate_odes" } integrate] || otherwise.Take(otherwise.Count - 1).Any(Integrates)) throw Other();
+        dynamics.BeforeOutside.AddRange(otherwise.Take(otherwise.Count - 1));
+        if (then is [.., NCallStatement { Call.Function: "integrate_odes" }] && then.Count > 1 && !then.Take(then.Count - 1).Any(Integrates))
+        {
+            dynamics.BeforeDuring.AddRange(then.Take(then.Count - 1));
+            then = [then[^1]];
+        }
         dynamics.Integrated = IntegratedStates(integrate.Call);
         if (then is [NCallStatement { Call.Function: "integrate_odes" } during])
         {
@@ -266,7 +308,10 @@ internal sealed partial class NestmlCompiler
         }
     }
 
-    /// <summary>The statements after integrate_odes(): voltage jumps by spike ports, and bounds that are infinite.</summary>
+    /// <summary>
+    /// The statements after integrate_odes(): voltage jumps by spike ports become receptors, bounds that are infinite are
+    /// dropped, and the others are the model's update statements after the integration.
+    /// </summary>
     private void AfterIntegration(Dynamics dynamics)
     {
         foreach (var statement in dynamics.After)
@@ -283,8 +328,6 @@ internal sealed partial class NestmlCompiler
                     _droppedParameters.Add(p.Name);
                     continue;
                 }
-                throw _context.Unsupported(statement.Line,
-                    $"the bound '{a.Target} = {bound.Function}(...)' after the integration (Meta's models have no assignments there; only a bound whose parameter defaults to {(noBound < 0 ? "-inf" : "inf")} is accepted, and dropped)");
             }
             if (statement is NAssignment { Operator: "+=" or "-=" } increment && Mentions(increment.Value, _model.Inputs.Where(i => i.Spike).Select(i => i.Name)))
             {
@@ -292,7 +335,7 @@ internal sealed partial class NestmlCompiler
                 Increment(statement, port.Name, "the update block");
                 continue;
             }
-            throw _context.Unsupported(statement.Line, $"{Describe(statement)} after integrate_odes() in the update block (Meta's models change state there only by spike input)");
+            dynamics.AfterUpdate.AddRange(TranslateBlock([statement], dynamics, "after integrate_odes() in the update block"));
         }
     }
 

@@ -73,6 +73,8 @@ internal sealed partial class NestmlCompiler
         Receptors();
         if (spiking.Threshold is not null) _builder.Threshold(spiking.Threshold.ToString());
         if (spiking.Reset.Count > 0) _builder.Reset([.. spiking.Reset]);
+        if (dynamics.Before.Count > 0) _builder.BeforeIntegration([.. dynamics.Before]);
+        if (dynamics.AfterUpdate.Count > 0) _builder.AfterIntegration([.. dynamics.AfterUpdate]);
         if (dynamics.Timer is not null || dynamics.Counter is not null)
         {
             var clamp = dynamics.Frozen.Select(s => $"{s} = {s}").ToArray();
@@ -110,7 +112,8 @@ internal sealed partial class NestmlCompiler
         {
             if (_droppedParameters.Contains(p.Name)) continue;
             var value = p.Value ?? throw _context.Error(p.Line, $"the parameter '{p.Name}' has no default value");
-            var expr = _translator.Translate(value);
+            // A default may read a state's initial value (hh_cond_exp_destexhe's gating defaults read V_m, which starts at E_L).
+            var expr = _translator.Translate(value).Substitute(StateInitialValue);
             foreach (var s in expr.Symbols().Where(s => !_parameterDefaults.ContainsKey(s)))
                 throw _context.Error(p.Line, $"the default of '{p.Name}' uses '{s}', which is not a parameter declared before it");
             double v = expr.Evaluate(s => _parameterDefaults[s]);
@@ -119,18 +122,31 @@ internal sealed partial class NestmlCompiler
         }
     }
 
+    /// <summary>The initial value of state <paramref name="name"/> as written (translated), or null for other names.</summary>
+    private Expr? StateInitialValue(string name) =>
+        _model.State.FirstOrDefault(s => s.Primes == 0 && s.Name == name) is { Value: { } v } && _scope.Find(name)?.Kind == SymbolKind.State
+            ? _translator.Translate(v)
+            : null;
+
     private Dimension Dimension(NDeclaration d) => d.Type is null ? Units.Dimension.None : _scope.UnitDimension(d.Type);
 
     private void States(Dynamics dynamics)
     {
+        var initials = new Dictionary<string, Expr>(StringComparer.Ordinal);
         foreach (var s in _model.State)
         {
             string name = Scope.DerivativeName(s.Name, s.Primes);
             if (name == dynamics.Timer || name == dynamics.Counter) continue;
             var value = s.Value ?? throw _context.Error(s.Line, $"the state variable '{name}' has no initial value");
-            var init = _translator.Translate(value).Simplify();
+            // A state's initial value may read states declared before it (NEST evaluates it with their initial values).
+            var init = _translator.Translate(value).Substitute(n => initials.GetValueOrDefault(n)).Simplify();
+            initials[name] = init;
             foreach (var sym in init.Symbols().Where(x => !_parameterDefaults.ContainsKey(x)))
+            {
+                if (sym == "dt")
+                    throw _context.Unsupported(s.Line, $"an initial value that depends on the time step ('{name}', through resolution() or steps()); Meta's initial values are expressions of parameters");
                 throw _context.Error(s.Line, $"the initial value of '{name}' uses '{sym}'; Meta's initial values are expressions of parameters");
+            }
             string unit = Dimension(s).MetaUnit();
             if (init is NumberExpr n) _builder.State(name, n.Value, unit);
             else _builder.State(name, init.ToString(), unit);

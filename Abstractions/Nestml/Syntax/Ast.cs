@@ -59,6 +59,9 @@ internal sealed record NCallStatement(NCall Call, int Line) : NStatement(Line);
 /// <summary><c>if</c> / <c>elif</c> / <c>else</c>: the branches in order; the last has a null condition for <c>else</c>.</summary>
 internal sealed record NIf(IReadOnlyList<(NExpr? Condition, IReadOnlyList<NStatement> Body)> Branches, int Line) : NStatement(Line);
 
+/// <summary>A local variable declaration <c>NAME TYPE = value</c> in a block (its type a unit expression, or null for <c>real</c>, <c>integer</c>, <c>boolean</c>).</summary>
+internal sealed record NLocal(string Name, string TypeText, NExpr? Type, NExpr Value, int Line) : NStatement(Line);
+
 /// <summary>A statement Meta does not support, kept to be reported with its line (<c>for</c>, local declarations, ...).</summary>
 internal sealed record NUnsupported(string Construct, int Line) : NStatement(Line);
 

@@ -364,10 +364,10 @@ internal sealed class Parser
         }
         if (Peek().Kind == TokenKind.Name)
         {
-            // Kept, so that a synapse model is reported as such before its local variables are.
-            var construct = $"local variable declarations ('{t.Text} {Peek().Text} = ...')";
-            while (Peek().Kind is not (TokenKind.Newline or TokenKind.Dedent or TokenKind.End)) Next();
-            return new NUnsupported(construct, t.Line);
+            // A local variable: NAME TYPE = value (the type a unit expression, real, integer or boolean).
+            var (typeText, type) = TypeExpression();
+            Expect("=", $"'=' and a value after the local variable '{t.Text} {typeText}'");
+            return new NLocal(t.Text, typeText, type, Expression(), t.Line);
         }
         throw Error(Peek(), $"expected '=', '+=', '-=', '*=', '/=' or a call after '{t.Text}', found {Peek()}");
     }

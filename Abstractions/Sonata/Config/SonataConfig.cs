@@ -69,6 +69,19 @@ public sealed class SonataConfig
     /// <exception cref="SonataException">A file is missing or a value is malformed.</exception>
     public static SonataConfig Load(string file, SonataReadOptions? options = null)
     {
+        try
+        {
+            return LoadChecked(file, options);
+        }
+        catch (InvalidOperationException e) when (e.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            // A JSON value of the wrong kind where a config reader expected an object, array, string or number.
+            throw new SonataException($"{file} (or a config it names): a value has the wrong JSON type ({e.Message})", e);
+        }
+    }
+
+    private static SonataConfig LoadChecked(string file, SonataReadOptions? options)
+    {
         options ??= new SonataReadOptions();
         var (root, manifest) = Open(file, "config", options);
         JsonElement? simulation = null, circuit = null;

@@ -43,8 +43,27 @@ internal static class H5Groups
     {
         string file = h5File.Require();
         var types = TypeTable.Read(typesFile.Require(), idColumn);
-        using var h5 = H5File.OpenRead(file);
-        var top = OptionalGroup(h5, root) ?? throw new SonataException($"{file}: no '/{root}' group; is this a SONATA {root} file?");
-        return Subgroups(top).Select(g => make(ShortName(g), file, types, g)).ToList();
+        return Reading(file, () =>
+        {
+            using var h5 = H5File.OpenRead(file);
+            var top = OptionalGroup(h5, root) ?? throw new SonataException($"{file}: no '/{root}' group; is this a SONATA {root} file?");
+            return Subgroups(top).Select(g => make(ShortName(g), file, types, g)).ToList();
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on HDF5 file <paramref name="file"/>; what the HDF5 library throws for a damaged or
+    /// truncated file (plain exceptions such as "The file is too small") becomes a <see cref="SonataException"/> naming it.
+    /// </summary>
+    public static T Reading<T>(string file, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not MetaException && e.GetType() == typeof(Exception) || e is EndOfStreamException or NotSupportedException)
+        {
+            throw new SonataException($"{file}: cannot read the HDF5 file ({e.Message}); is it damaged or truncated?", e);
+        }
     }
 }

@@ -89,6 +89,8 @@ public sealed class SonataEdgePopulation
 
     private double[] Gather(string column, List<(int Id, IH5Dataset Data)> groups, int[] groupIds, int[] groupIndices, string where)
     {
+        if (groupIds.Length != Count || groupIndices.Length != Count)
+            throw new SonataException($"{where}: edge_group_id has {groupIds.Length} and edge_group_index {groupIndices.Length} values for {Count} edges.");
         if (groups.Count == 1 && IsIdentity(groups[0].Id, groupIds, groupIndices))
         {
             var direct = H5Columns.ReadDoubles(groups[0].Data, $"{where}/{groups[0].Id}/{column}");
@@ -99,7 +101,12 @@ public sealed class SonataEdgePopulation
         foreach (var (id, data) in groups) values[id] = H5Columns.ReadDoubles(data, $"{where}/{id}/{column}");
         var result = new double[Count];
         for (int e = 0; e < result.Length; e++)
-            result[e] = values.TryGetValue(groupIds[e], out var v) ? v[groupIndices[e]] : double.NaN;
+        {
+            if (!values.TryGetValue(groupIds[e], out var v)) { result[e] = double.NaN; continue; }
+            if ((uint)groupIndices[e] >= (uint)v.Length)
+                throw new SonataException($"{where}/edge_group_index: edge {e} has index {groupIndices[e]}, outside group {groupIds[e]}'s {v.Length} rows of '{column}'.");
+            result[e] = v[groupIndices[e]];
+        }
         return result;
     }
 

@@ -16,6 +16,11 @@ public static class SpikeFile
     public static double[][] Read(string file, string population, int count)
     {
         if (!File.Exists(file)) throw new SonataException($"spike file not found: {file}");
+        return H5Groups.Reading(file, () => ReadChecked(file, population, count));
+    }
+
+    private static double[][] ReadChecked(string file, string population, int count)
+    {
         using var h5 = H5File.OpenRead(file);
         var spikes = H5Groups.OptionalGroup(h5, "spikes") ?? throw new SonataException($"{file}: no '/spikes' group; is this a SONATA spike file?");
         IH5Dataset times, ids;

@@ -71,9 +71,9 @@ public class NestmlErrorTests
 
     [Theory]
     [InlineData("        for i in 0 ... 3:\n            V_m += 1 mV\n", 35, "'for' loops")]
-    [InlineData("        V_m = max(-80 mV, V_m)\n", 35, "the bound 'V_m = max(...)' after the integration")]
-    [InlineData("        x real = 3\n", 35, "local variable declarations ('x real = ...')")]
-    [InlineData("        emit_spike()\n", 35, "the call emit_spike() after integrate_odes()")]
+    [InlineData("        integrate_odes()\n", 35, "integrate_odes() after integrate_odes() in the update block other than once")]
+    [InlineData("        refr_t = 0 ms\n", 35, "an assignment to the refractory clock 'refr_t'")]
+    [InlineData("        V_m += random_poisson(3) * mV\n", 35, "random numbers ('random_poisson()' with 1 arguments")]
     public void An_unsupported_statement_in_the_update_block_is_named_with_its_line(string update, int line, string construct)
     {
         var error = Error(Model(update: update));
@@ -105,7 +105,7 @@ public class NestmlErrorTests
     {
         var error = Error(Model().Replace("        V_m = E_L\n", "        V_m = E_L + random_normal(0, 1) * mV\n"));
         error.Line.Should().Be(38);
-        error.Message.Should().Contain("random numbers ('random_normal()')");
+        error.Message.Should().Contain("random numbers ('random_normal()') outside the update block");
     }
 
     [Fact]
@@ -121,9 +121,11 @@ public class NestmlErrorTests
     {
         var text = Model(update: "        V_m = max(V_min, V_m)\n").Replace("        V_th mV = -55 mV", "        V_th mV = -55 mV\n        V_min mV = -inf * mV");
         var model = NestmlModel.Parse(text, "test.nestml");
-        model.FindParameter("V_min").Should().BeNull("an infinite bound does nothing, and Meta has no assignment to keep it");
-        var finite = Error(text.Replace("-inf * mV", "-90 mV"));
-        finite.Message.Should().Contain("only a bound whose parameter defaults to -inf is accepted");
+        model.FindParameter("V_min").Should().BeNull("an infinite bound does nothing");
+        model.AfterIntegration.Should().BeEmpty();
+        var finite = NestmlModel.Parse(text.Replace("-inf * mV", "-90 mV"), "test.nestml");
+        finite.FindParameter("V_min")!.Default.Should().Be(-90);
+        finite.AfterIntegration.Select(s => s.ToString()).Should().Equal("V_m = max(V_min, V_m)");
     }
 
     [Theory]
