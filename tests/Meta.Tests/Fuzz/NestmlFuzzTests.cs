@@ -20,10 +20,9 @@ public class NestmlFuzzTests(ITestOutputHelper output)
     private const ulong DefaultSeed = 20261206;
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(10);
 
-    [Fact]
+    [NestmlFact]
     public async Task Mutated_nestml_fixtures_compile_or_give_a_NestmlException()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var files = Directory.GetFiles(NestmlFixtures.Folder!, "*.nestml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         files.Should().NotBeEmpty();
         var texts = files.Select(File.ReadAllText).ToArray();

@@ -2,7 +2,6 @@ using Meta.Sonata;
 using Meta.Sonata.Config;
 using Meta.Sonata.Reading;
 using Meta.Tests.Sonata;
-using Xunit.Abstractions;
 
 namespace Meta.Tests.Fuzz;
 
@@ -11,7 +10,7 @@ namespace Meta.Tests.Fuzz;
 /// is too small"), and a config value of the wrong JSON kind threw System.Text.Json's InvalidOperationException; both are
 /// now <see cref="SonataException"/>s naming the file.
 /// </summary>
-public class SonataFuzzRegressionTests(ITestOutputHelper output)
+public class SonataFuzzRegressionTests
 {
     private static string CopyOf300()
     {
@@ -25,10 +24,9 @@ public class SonataFuzzRegressionTests(ITestOutputHelper output)
         return folder;
     }
 
-    [Fact]
+    [SonataFact]
     public void A_truncated_nodes_file_is_a_SonataException_naming_it()
     {
-        if (!SonataFixtures.Available(output)) return;
         string folder = CopyOf300();
         try
         {
@@ -41,10 +39,9 @@ public class SonataFuzzRegressionTests(ITestOutputHelper output)
         finally { Directory.Delete(folder, recursive: true); }
     }
 
-    [Fact]
+    [SonataFact]
     public void A_config_value_of_the_wrong_JSON_kind_is_a_SonataException_naming_the_file()
     {
-        if (!SonataFixtures.Available(output)) return;
         string folder = CopyOf300();
         try
         {

@@ -23,10 +23,9 @@ public class SonataFuzzTests(ITestOutputHelper output)
     private const ulong DefaultSeed = 20261206;
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [SonataFact]
     public async Task Mutated_sonata_files_load_or_give_a_documented_error()
     {
-        if (!SonataFixtures.Available(output)) return;
         string source = SonataFixtures.Path300;
         var files = Directory.GetFiles(source, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(source, f))
             .Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal) || f.EndsWith(".h5", StringComparison.Ordinal))

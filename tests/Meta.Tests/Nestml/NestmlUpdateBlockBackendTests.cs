@@ -41,10 +41,9 @@ public class NestmlUpdateBlockBackendTests(ITestOutputHelper output)
         return populations.ToDictionary(p => p.Name, p => NestmlRuns.Read(p.Item2, "V_m"));
     }
 
-    [Fact]
+    [NestmlFact]
     public void Update_block_models_give_the_same_results_on_cpu_ilgpu_and_torch()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var models = Models.Select(m => m.File.Contains("htum", StringComparison.Ordinal)
             ? NestmlUpdateBlockTests.HtumCountingDownToZero() : NestmlModel.Load(NestmlFixtures.File(m.File))).ToList();
         using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });

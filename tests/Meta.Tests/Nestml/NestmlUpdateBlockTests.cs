@@ -27,10 +27,9 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         return new Trace([segment.SpikeTrains[0].Times.ToArray()], [segment.Signal(variable).Column(0)]);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Mat2_first_spike_is_the_analytic_crossing_of_the_resting_threshold()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/mat2_psc_exp_neuron.nestml"));
         // tau_m 5 ms, C_m 100 pF: R = 50 MΩ; 0.5 nA drives V_m towards E_L + 25 mV; the threshold starts at E_L + omega (19 mV).
         var trace = Constant(model, "V_m", 0.5, 20.0);
@@ -40,10 +39,9 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         trace.Spikes[0][0].Should().BeApproximately(Math.Ceiling(crossing / 0.1) * 0.1, 1e-9, "the linear membrane is propagated exactly; the spike is stamped at the end of the step in which v crosses");
     }
 
-    [Fact]
+    [NestmlFact]
     public void Mat2_threshold_jumps_by_alpha_is_held_during_refractoriness_then_decays_with_tau_1()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var model = NestmlModel.Load(NestmlFixtures.File("neurons/mat2_psc_exp_neuron.nestml"));
         var trace = Constant(model, "V_th_alpha_1", 0.5, 20.0);
         var th = trace.V[0];
@@ -71,10 +69,9 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         return NestmlModel.Parse(text.Replace(written, "        elif r_tot > 0:\n            r_tot -= 1"), path);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Htum_as_written_never_fires_because_r_tot_counts_below_zero()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var htum = NestmlModel.Load(NestmlFixtures.File("neurons/iaf_psc_exp_htum_neuron.nestml"));
         var spikes = Constant(htum, "V_m", 2.0, 20.0);
         var rTot = Constant(htum, "r_tot", 2.0, 20.0);
@@ -83,12 +80,11 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         spikes.V[0].Max().Should().BeGreaterThan(15.0, "V_m passes the threshold (15 mV above E_L) unheeded");
     }
 
-    [Fact]
+    [NestmlFact]
     public void Htum_with_equal_refractory_periods_gives_the_spikes_of_iaf_psc_exp()
     {
         // NEST's documentation: 'if t_ref_abs == t_ref_tot iaf_psc_exp_htum is equivalent to iaf_psc_exp'. htum's V_m is
         // relative to E_L; both fixtures default to E_L = -70 mV, threshold -55 mV, reset -70 mV, 2 ms refractory period.
-        if (!NestmlFixtures.Available(output)) return;
         var htum = HtumCountingDownToZero();
         var iaf = NestmlModel.Load(NestmlFixtures.File("neurons/iaf_psc_exp_neuron.nestml"));
         double[] offsets = [0.3, 0.45, 0.6, 0.8];
@@ -102,10 +98,9 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         worst.Should().BeLessThan(1e-9);
     }
 
-    [Fact]
+    [NestmlFact]
     public void Htum_absolute_refractoriness_holds_V_m_and_total_refractoriness_blocks_spikes()
     {
-        if (!NestmlFixtures.Available(output)) return;
         var htum = HtumCountingDownToZero();
         var cellType = new CellType(htum).With("t_ref_abs", 1.0).With("t_ref_tot", 5.0);
         using var sim = new Simulation(Cpu, new SimulationOptions { Timestep = 0.1, MinDelay = 0.1, MaxDelay = 1.0, Seed = 1, Precision = Precision.Float64 });
@@ -125,12 +120,11 @@ public class NestmlUpdateBlockTests(ITestOutputHelper output)
         v[s + 11].Should().BeGreaterThan(0.0, "then it integrates again");
     }
 
-    [Fact]
+    [NestmlFact]
     public void Hh_psc_alpha_imported_matches_Metas_NEST_template()
     {
         // Both are NEST's hh_psc_alpha: the NESTML file detects a spike with V_m_old (v above 0 mV and falling), the
         // template with a crossing of 'v > 0 and dv/dt < 0'; the membrane equations are the same.
-        if (!NestmlFixtures.Available(output)) return;
         var imported = NestmlModel.Load(NestmlFixtures.File("neurons/hh_psc_alpha_neuron.nestml"));
         double[] offsets = [0.3, 0.5, 0.7, 0.9];
         var a = NestmlRuns.Run(Cpu, new CellType(imported), "V_m", "I_e", offsets, step: 0.3, 0.1, -0.1);
