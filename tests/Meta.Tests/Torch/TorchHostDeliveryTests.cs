@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Meta.Cli.Commands;
+using Meta.Tests.Cli;
 using static Meta.Tests.Cli.CliTestSupport;
 
 namespace Meta.Tests.Torch;
@@ -8,24 +9,21 @@ namespace Meta.Tests.Torch;
 /// <summary>
 /// The Torch backend on the CPU device delivers static synapses on the host (rows walked, weights added into the delay
 /// ring through a span). A small COBA network with one projection of random delays (the ring wraps) and others of one
-/// delay must give the CPU backend's spikes, in float64 and in float32.
+/// delay must give the CPU backend's spikes (float64; the CPU backend has no float32).
 /// </summary>
 public class TorchHostDeliveryTests
 {
-    [Theory]
-    [InlineData("float64")]
-    [InlineData("float32")]
-    public void Host_delivery_gives_the_cpu_backends_spikes(string precision)
+    [Fact]
+    public void Host_delivery_gives_the_cpu_backends_spikes()
     {
         var network = JsonNode.Parse(File.ReadAllText(Example("vogels-abbott-coba.json")))!;
-        network["simulation"]!["precision"] = precision;
         foreach (var p in network["populations"]!.AsArray())
             if (p!["label"]!.GetValue<string>() is "exc" or "inh") p["size"] = p["size"]!.GetValue<int>() / 10;
         foreach (var p in network["projections"]!.AsArray())
         {
             p!["connector"]!["p_connect"] = p["pre"]!.GetValue<string>() == "ext" ? 0.5 : 0.2;
             if (p["pre"]!.GetValue<string>() == "exc")
-                p["synapse"]!["delay"] = JsonNode.Parse("""{"distribution": "uniform", "low": 0.2, "high": 1.5}""");
+                p["synapse"]!["delay"] = JsonNode.Parse("""{"distribution": "uniform", "low": 0.2, "high": 1.0}""");
         }
         using var temp = new TempFolder();
         string file = Path.Combine(temp.Path, "coba-400.json");
@@ -41,7 +39,7 @@ public class TorchHostDeliveryTests
             counts[backend] = string.Join(", ", summary.RootElement.GetProperty("populations").EnumerateArray()
                 .Select(p => $"{p.GetProperty("label").GetString()}={(p.TryGetProperty("spikes", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1)}"));
         }
-        counts["cpu"].Should().MatchRegex("all=[1-9]", "the network must spike for the comparison to mean anything");
+        counts["cpu"].Should().MatchRegex("exc=[1-9]", "the network must spike for the comparison to mean anything");
         counts["torch"].Should().Be(counts["cpu"]);
     }
 }
