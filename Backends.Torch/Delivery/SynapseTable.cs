@@ -11,7 +11,8 @@ namespace Meta.Backends.Torch.Delivery;
 /// compressed sparse rows by presynaptic cell, as tensors: row start and length per presynaptic cell, and per synapse
 /// the flat ring position of its target (receptor·size + cell), its weight and delay. Delivery gathers the synapses of the
 /// cells that spiked with tensor operations and adds their weights into the target's delay ring with one
-/// <c>index_add_</c>. Within a row the synapses of several projections follow in projection order, each in the order of
+/// <c>index_add_</c>; on the CPU device, where the tensors are in host memory, <see cref="HostDelivery"/> walks the rows
+/// and adds into the ring on the host instead, in the same order. Within a row the synapses of several projections follow in projection order, each in the order of
 /// its specification (the CPU backend's order), so float64 sums are the CPU's.
 /// </summary>
 internal sealed class SynapseTable : IDisposable
@@ -26,6 +27,8 @@ internal sealed class SynapseTable : IDisposable
     private readonly long[] _postFlat;
     private readonly double[] _weights;
     private readonly int[] _delays;
+    private readonly int[] _rowStartHost;
+    private readonly HostDelivery? _host;
     private readonly Tensor _rowStart;
     private readonly Tensor _rowLength;
     private readonly Tensor _postIndex;
@@ -36,6 +39,7 @@ internal sealed class SynapseTable : IDisposable
     private Tensor? _target0;
     private Tensor? _arange;
     private int _uniformDelay;
+    private long[]? _target0Host;
 
     public SynapseTable(IReadOnlyList<Member> members, int preSize, NeuronGroup post, TorchContext ctx)
     {
@@ -62,6 +66,11 @@ internal sealed class SynapseTable : IDisposable
         var start = new long[preSize];
         var length = new long[preSize];
         for (int i = 0; i < preSize; i++) (start[i], length[i]) = (rows.Start[i], rows.Start[i + 1] - rows.Start[i]);
+        _rowStartHost = rows.Start;
+        // Tensors in host memory are delivered into on the host (a span over the ring, so at most 2 GiB of it).
+        _host = ctx.Device.type == DeviceType.CPU && post.Ring.NumberOfElements * post.Ring.ElementSize <= int.MaxValue
+            ? new HostDelivery(ctx.DType == ScalarType.Float32) : null;
+        _host?.SetWeights(_weights);
         _rowStart = ctx.Indices(start);
         _rowLength = ctx.Indices(length);
         _postIndex = ctx.Indices(_postFlat);
@@ -79,6 +88,12 @@ internal sealed class SynapseTable : IDisposable
     public void Deliver(Tensor cells, long s)
     {
         if (Count == 0) return;
+        if (_host is not null)
+        {
+            _host.Deliver(cells, _rowStartHost, _uniformDelay > 0 ? _postFlat : _target0Host!,
+                _uniformDelay > 0 ? (s + _uniformDelay) % _slots * _slotSize : s % _slots * _slotSize, _uniformDelay > 0 ? 0 : _slots * _slotSize, _ringFlat);
+            return;
+        }
         using var starts = _rowStart.index_select(0, cells);
         using var lengths = _rowLength.index_select(0, cells);
         long total;
@@ -124,6 +139,7 @@ internal sealed class SynapseTable : IDisposable
         var positions = Positions[member];
         for (int k = 0; k < specOrder.Length; k++) _weights[positions[k]] = specOrder[k];
         TorchContext.CopyInto(_weight, _weights);
+        _host?.SetWeights(_weights);
     }
 
     /// <summary>New delays (in steps, within the rings: the engine checked them) of member <paramref name="member"/>.</summary>
@@ -139,11 +155,13 @@ internal sealed class SynapseTable : IDisposable
     {
         _target0?.Dispose();
         _target0 = null;
+        _target0Host = null;
         _uniformDelay = _delays.Length > 0 && _delays.All(d => d == _delays[0]) ? _delays[0] : 0;
         if (_uniformDelay > 0 || _delays.Length == 0) return;
         var target0 = new long[_delays.Length];
         for (int i = 0; i < target0.Length; i++) target0[i] = _delays[i] * _slotSize + _postFlat[i];
         _target0 = _ctx.Indices(target0);
+        _target0Host = target0;
     }
 
     public void Dispose()

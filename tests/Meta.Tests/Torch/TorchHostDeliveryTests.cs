@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Meta.Cli.Commands;
+using Meta.Tests.Cli;
+using static Meta.Tests.Cli.CliTestSupport;
+
+namespace Meta.Tests.Torch;
+
+/// <summary>
+/// The Torch backend on the CPU device delivers static synapses on the host (rows walked, weights added into the delay
+/// ring through a span). A small COBA network with one projection of random delays (the ring wraps) and others of one
+/// delay must give the CPU backend's spikes (float64; the CPU backend has no float32).
+/// </summary>
+public class TorchHostDeliveryTests
+{
+    [Fact]
+    public void Host_delivery_gives_the_cpu_backends_spikes()
+    {
+        var network = JsonNode.Parse(File.ReadAllText(Example("vogels-abbott-coba.json")))!;
+        foreach (var p in network["populations"]!.AsArray())
+            if (p!["label"]!.GetValue<string>() is "exc" or "inh") p["size"] = p["size"]!.GetValue<int>() / 10;
+        foreach (var p in network["projections"]!.AsArray())
+        {
+            p!["connector"]!["p_connect"] = p["pre"]!.GetValue<string>() == "ext" ? 0.5 : 0.2;
+            if (p["pre"]!.GetValue<string>() == "exc")
+                p["synapse"]!["delay"] = JsonNode.Parse("""{"distribution": "uniform", "low": 0.2, "high": 1.0}""");
+        }
+        using var temp = new TempFolder();
+        string file = Path.Combine(temp.Path, "coba-400.json");
+        File.WriteAllText(file, network.ToJsonString());
+        var counts = new Dictionary<string, string>();
+        foreach (var backend in new[] { "cpu", "torch" })
+        {
+            string output = Path.Combine(temp.Path, backend);
+            var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", backend,
+                "--out", output, "--no-plots", "--quiet", "--duration", "100");
+            exit.Should().Be(0, $"{backend}: {stderr}");
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            counts[backend] = string.Join(", ", summary.RootElement.GetProperty("populations").EnumerateArray()
+                .Select(p => $"{p.GetProperty("label").GetString()}={(p.TryGetProperty("spikes", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : -1)}"));
+        }
+        counts["cpu"].Should().MatchRegex("exc=[1-9]", "the network must spike for the comparison to mean anything");
+        counts["torch"].Should().Be(counts["cpu"]);
+    }
+}
