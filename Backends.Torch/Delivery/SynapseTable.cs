@@ -67,8 +67,10 @@ internal sealed class SynapseTable : IDisposable
         var length = new long[preSize];
         for (int i = 0; i < preSize; i++) (start[i], length[i]) = (rows.Start[i], rows.Start[i + 1] - rows.Start[i]);
         _rowStartHost = rows.Start;
-        // Tensors in host memory are delivered into on the host (a span over the ring, so at most 2 GiB of it).
+        // Tensors in host memory are delivered into on the host (a span over the ring, so at most 2 GiB of it), unless
+        // META_TORCH_TENSOR_DELIVERY=1 asks for the tensor path the GPU devices take (so that path is testable without one).
         _host = ctx.Device.type == DeviceType.CPU && post.Ring.NumberOfElements * post.Ring.ElementSize <= int.MaxValue
+                && Environment.GetEnvironmentVariable("META_TORCH_TENSOR_DELIVERY") != "1"
             ? new HostDelivery(ctx.DType == ScalarType.Float32) : null;
         _host?.SetWeights(_weights);
         _rowStart = ctx.Indices(start);

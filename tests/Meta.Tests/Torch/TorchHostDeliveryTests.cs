@@ -9,7 +9,8 @@ namespace Meta.Tests.Torch;
 /// <summary>
 /// The Torch backend on the CPU device delivers static synapses on the host (rows walked, weights added into the delay
 /// ring through a span). A small COBA network with one projection of random delays (the ring wraps) and others of one
-/// delay must give the CPU backend's spikes (float64; the CPU backend has no float32).
+/// delay must give the CPU backend's spikes (float64; the CPU backend has no float32), and so must the tensor path that
+/// GPU devices take, forced on the CPU device by META_TORCH_TENSOR_DELIVERY=1 (run in a child process).
 /// </summary>
 public class TorchHostDeliveryTests
 {
@@ -29,11 +30,10 @@ public class TorchHostDeliveryTests
         string file = Path.Combine(temp.Path, "coba-400.json");
         File.WriteAllText(file, network.ToJsonString());
         var counts = new Dictionary<string, string>();
-        foreach (var backend in new[] { "cpu", "torch" })
+        foreach (var backend in new[] { "cpu", "torch", "torch-tensor-path" })
         {
             string output = Path.Combine(temp.Path, backend);
-            var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", backend,
-                "--out", output, "--no-plots", "--quiet", "--duration", "100");
+            var (exit, stderr) = backend == "torch-tensor-path" ? RunTensorPath(file, output) : RunInProcess(backend, file, output);
             exit.Should().Be(0, $"{backend}: {stderr}");
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
             counts[backend] = string.Join(", ", summary.RootElement.GetProperty("populations").EnumerateArray()
@@ -41,5 +41,33 @@ public class TorchHostDeliveryTests
         }
         counts["cpu"].Should().MatchRegex("exc=[1-9]", "the network must spike for the comparison to mean anything");
         counts["torch"].Should().Be(counts["cpu"]);
+        counts["torch-tensor-path"].Should().Be(counts["cpu"]);
+    }
+
+    private static (int Exit, string Stderr) RunInProcess(string backend, string file, string output)
+    {
+        var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", backend,
+            "--out", output, "--no-plots", "--quiet", "--duration", "100");
+        return (exit, stderr);
+    }
+
+    /// <summary>`meta run` on torch in a child process with META_TORCH_TENSOR_DELIVERY=1 (the switch is read at load).</summary>
+    private static (int Exit, string Stderr) RunTensorPath(string file, string output)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "Meta.Cli.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            Environment = { ["META_TORCH_TENSOR_DELIVERY"] = "1" },
+        };
+        foreach (var a in new[] { cli, "run", file, "--plugins", CliPluginsFolder, "--backend", "torch", "--out", output,
+                     "--no-plots", "--quiet", "--duration", "100" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stderr.Result);
     }
 }
