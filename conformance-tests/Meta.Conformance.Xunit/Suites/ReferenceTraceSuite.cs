@@ -16,6 +16,13 @@ public abstract class ReferenceTraceSuite(ITestOutputHelper output)
     /// <summary>The backend under test.</summary>
     protected abstract IBackend Backend { get; }
 
+    /// <summary>
+    /// The backend whose float64 run at dt 0.001 ms is the converged solution where no analytic one exists (the CPU backend
+    /// when it is loaded, else the backend under test). The converged run is the yardstick, not the thing tested: running it
+    /// on an emulator or on Torch's per-operation path cost minutes per scenario and tested nothing more.
+    /// </summary>
+    protected virtual IBackend? Reference => BackendUnderTest.Get("cpu");
+
     /// <summary>The precision to run at (float64 unless a subclass says otherwise).</summary>
     protected virtual Precision Precision => Precision.Float64;
 
@@ -45,7 +52,7 @@ public abstract class ReferenceTraceSuite(ITestOutputHelper output)
             output.WriteLine($"{scenario} at dt={dt}: not run by this suite (see ShouldRun in {GetType().Name}).");
             return;
         }
-        var result = new ReferenceTraceScenario(ReferenceTrace.FindDirectory()!, scenario, dt).Run(new ScenarioContext(Backend, null, Precision));
+        var result = new ReferenceTraceScenario(ReferenceTrace.FindDirectory()!, scenario, dt).Run(new ScenarioContext(Backend, Reference, Precision));
         output.WriteLine($"{result.Scenario}: {result.Status}; {result.Measured}; tolerance: {result.Tolerance} {result.Details}");
         Assert.True(result.Status != ScenarioStatus.Failed, $"{result.Scenario} failed: {result.Details} (measured: {result.Measured})");
     }
