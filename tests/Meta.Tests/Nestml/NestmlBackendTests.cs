@@ -1,9 +1,7 @@
 using Meta.Backends;
 using Meta.Models;
 using Meta.Nestml;
-using Meta.Plugins;
 using Xunit.Abstractions;
-using static Meta.Tests.Cli.CliTestSupport;
 
 namespace Meta.Tests.Nestml;
 
@@ -53,25 +51,6 @@ public class NestmlBackendTests(ITestOutputHelper output)
     public void Imported_models_give_the_same_results_on_cpu_ilgpu_and_torch()
     {
         var models = Models.Select(m => NestmlModel.Load(NestmlFixtures.File(m.File))).ToList();
-        using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });
-        foreach (var name in new[] { "cpu", "ilgpu", "torch" })
-            catalog.Names.Should().Contain(name, $"the Cli build deploys the {name} plugin to {CliPluginsFolder}");
-        var reference = Run(catalog.Get("cpu"), models);
-        foreach (var (name, trace) in reference)
-        {
-            output.WriteLine($"cpu {name}: {trace.SpikeCount} spikes ({string.Join(", ", trace.Spikes.Select(s => s.Length))})");
-            trace.Spikes.Count(s => s.Length > 0).Should().BeGreaterThanOrEqualTo(2, $"{name}: the script must make cells fire");
-        }
-        foreach (var backend in new[] { "ilgpu", "torch" })
-        {
-            var mine = Run(catalog.Get(backend), models);
-            foreach (var (name, trace) in reference)
-            {
-                double worst = mine[name].MaxVDifference(trace);
-                output.WriteLine($"{backend} {name}: {mine[name].SpikeCount} spikes, v within {worst:E2} mV of cpu");
-                for (int i = 0; i < NestmlRuns.Cells; i++) mine[name].Spikes[i].Should().Equal(trace.Spikes[i], $"{backend}, {name}, cell {i}");
-                worst.Should().BeLessThanOrEqualTo(1e-6, $"{backend}, {name}");
-            }
-        }
+        NestmlRuns.AssertSameOnEveryBackend(backend => Run(backend, models), _ => true, output);
     }
 }

@@ -1,4 +1,7 @@
 using Meta.Backends;
+using Meta.Plugins;
+using Xunit.Abstractions;
+using static Meta.Tests.Cli.CliTestSupport;
 using Meta.CurrentSources;
 using Meta.Parameters;
 using Meta.Projections;
@@ -65,5 +68,34 @@ internal static class NestmlRuns
         var segment = cells.GetData().Segments[0];
         var signal = segment.Signal(v);
         return new Trace(segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray(), Enumerable.Range(0, Cells).Select(signal.Column).ToArray());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on the cpu, ilgpu and torch plugins of the Cli build and checks that ilgpu and torch give
+    /// the CPU backend's spike trains exactly and its v within 1e-6 mV (float64, the conformance suite's cross-backend bound);
+    /// every model for which <paramref name="mustFire"/> holds must make at least two cells fire on cpu.
+    /// </summary>
+    public static void AssertSameOnEveryBackend(Func<IBackend, Dictionary<string, Trace>> run, Func<string, bool> mustFire, ITestOutputHelper output)
+    {
+        using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });
+        foreach (var name in new[] { "cpu", "ilgpu", "torch" })
+            catalog.Names.Should().Contain(name, $"the Cli build deploys the {name} plugin to {CliPluginsFolder}");
+        var reference = run(catalog.Get("cpu"));
+        foreach (var (name, trace) in reference)
+        {
+            output.WriteLine($"cpu {name}: {trace.SpikeCount} spikes ({string.Join(", ", trace.Spikes.Select(s => s.Length))})");
+            if (mustFire(name)) trace.Spikes.Count(s => s.Length > 0).Should().BeGreaterThanOrEqualTo(2, $"{name}: the script must make cells fire");
+        }
+        foreach (var backend in new[] { "ilgpu", "torch" })
+        {
+            var mine = run(catalog.Get(backend));
+            foreach (var (name, trace) in reference)
+            {
+                double worst = mine[name].MaxVDifference(trace);
+                output.WriteLine($"{backend} {name}: {mine[name].SpikeCount} spikes, v within {worst:E2} mV of cpu");
+                for (int i = 0; i < Cells; i++) mine[name].Spikes[i].Should().Equal(trace.Spikes[i], $"{backend}, {name}, cell {i}");
+                worst.Should().BeLessThanOrEqualTo(1e-6, $"{backend}, {name}");
+            }
+        }
     }
 }

@@ -1,9 +1,7 @@
 using Meta.Backends;
 using Meta.Models;
 using Meta.Nestml;
-using Meta.Plugins;
 using Xunit.Abstractions;
-using static Meta.Tests.Cli.CliTestSupport;
 
 namespace Meta.Tests.Nestml;
 
@@ -46,26 +44,7 @@ public class NestmlUpdateBlockBackendTests(ITestOutputHelper output)
     {
         var models = Models.Select(m => m.File.Contains("htum", StringComparison.Ordinal)
             ? NestmlUpdateBlockTests.HtumCountingDownToZero() : NestmlModel.Load(NestmlFixtures.File(m.File))).ToList();
-        using var catalog = PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] });
-        foreach (var name in new[] { "cpu", "ilgpu", "torch" })
-            catalog.Names.Should().Contain(name, $"the Cli build deploys the {name} plugin to {CliPluginsFolder}");
-        var reference = Run(catalog.Get("cpu"), models);
-        foreach (var (name, trace) in reference)
-        {
-            output.WriteLine($"cpu {name}: {trace.SpikeCount} spikes ({string.Join(", ", trace.Spikes.Select(s => s.Length))})");
-            // terub_gpe fires for no offset tried (0 to 50 pA; from 100 pA its V_m runs away): its v is compared only.
-            if (name != "terub_gpe_neuron") trace.Spikes.Count(s => s.Length > 0).Should().BeGreaterThanOrEqualTo(2, $"{name}: the script must make cells fire");
-        }
-        foreach (var backend in new[] { "ilgpu", "torch" })
-        {
-            var mine = Run(catalog.Get(backend), models);
-            foreach (var (name, trace) in reference)
-            {
-                double worst = mine[name].MaxVDifference(trace);
-                output.WriteLine($"{backend} {name}: {mine[name].SpikeCount} spikes, v within {worst:E2} mV of cpu");
-                for (int i = 0; i < NestmlRuns.Cells; i++) mine[name].Spikes[i].Should().Equal(trace.Spikes[i], $"{backend}, {name}, cell {i}");
-                worst.Should().BeLessThanOrEqualTo(1e-6, $"{backend}, {name}");
-            }
-        }
+        // terub_gpe fires for no offset tried (0 to 50 pA; from 100 pA its V_m runs away): its v is compared only.
+        NestmlRuns.AssertSameOnEveryBackend(backend => Run(backend, models), name => name != "terub_gpe_neuron", output);
     }
 }
