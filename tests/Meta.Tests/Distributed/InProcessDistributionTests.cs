@@ -42,22 +42,15 @@ public class InProcessDistributionTests
         return (segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray(), sim.Rank == 0 ? segment.Signal("v").Data.ToArray() : []);
     }
 
-    [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Rank_zero_records_exactly_the_single_process_run(int ranks)
+    /// <summary>Runs <paramref name="body"/> on <paramref name="ranks"/> thread ranks at once; no rank may throw.</summary>
+    private static void OnEveryRank(int ranks, Action<ICommunicator> body)
     {
-        var (spikes, v) = Run(null, 60);
-        spikes.Sum(t => t.Length).Should().BeGreaterThan(20, "the network must spike for the comparison to mean something");
-
-        var group = new ThreadCommunicator.Group(ranks);
-        var results = new (double[][] Spikes, double[] V)[ranks];
         var errors = new Exception?[ranks];
-        var threads = group.Ranks().Select(c => new Thread(() =>
+        var threads = new ThreadCommunicator.Group(ranks).Ranks().Select(c => new Thread(() =>
         {
             try
             {
-                results[c.Rank] = Run(c, 60);
+                body(c);
             }
             catch (Exception e)
             {
@@ -67,6 +60,18 @@ public class InProcessDistributionTests
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         errors.Should().AllSatisfy(e => e.Should().BeNull());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Rank_zero_records_exactly_the_single_process_run(int ranks)
+    {
+        var (spikes, v) = Run(null, 60);
+        spikes.Sum(t => t.Length).Should().BeGreaterThan(20, "the network must spike for the comparison to mean something");
+
+        var results = new (double[][] Spikes, double[] V)[ranks];
+        OnEveryRank(ranks, c => results[c.Rank] = Run(c, 60));
 
         results[0].Spikes.Should().HaveCount(spikes.Length);
         for (int i = 0; i < spikes.Length; i++) results[0].Spikes[i].Should().Equal(spikes[i], $"cell {i}'s spikes");
@@ -77,28 +82,16 @@ public class InProcessDistributionTests
     [Fact]
     public void A_reset_repeats_the_run_on_every_rank()
     {
-        var group = new ThreadCommunicator.Group(2);
         var segments = new double[2][][][];
-        var errors = new Exception?[2];
-        var threads = group.Ranks().Select(c => new Thread(() =>
+        OnEveryRank(2, c =>
         {
-            try
-            {
-                using var built = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
-                var sim = built.Simulation;
-                sim.Run(30);
-                sim.Reset();
-                sim.Run(30);
-                segments[c.Rank] = sim.Populations[0].GetData().Segments.Select(seg => seg.SpikeTrains.Select(t => t.Times.ToArray()).ToArray()).ToArray();
-            }
-            catch (Exception e)
-            {
-                errors[c.Rank] = e;
-            }
-        })).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) t.Join();
-        errors.Should().AllSatisfy(e => e.Should().BeNull());
+            using var built = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+            var sim = built.Simulation;
+            sim.Run(30);
+            sim.Reset();
+            sim.Run(30);
+            segments[c.Rank] = sim.Populations[0].GetData().Segments.Select(seg => seg.SpikeTrains.Select(t => t.Times.ToArray()).ToArray()).ToArray();
+        });
 
         var (single, _) = Run(null, 30);
         segments[0].Should().HaveCount(2);
