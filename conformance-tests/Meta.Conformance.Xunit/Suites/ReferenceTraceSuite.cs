@@ -17,9 +17,10 @@ public abstract class ReferenceTraceSuite(ITestOutputHelper output)
     protected abstract IBackend Backend { get; }
 
     /// <summary>
-    /// The backend whose float64 run at dt 0.001 ms is the converged solution where no analytic one exists (the CPU backend
-    /// when it is loaded, else the backend under test). The converged run is the yardstick, not the thing tested: running it
-    /// on an emulator or on Torch's per-operation path cost minutes per scenario and tested nothing more.
+    /// The backend whose float64 run at dt 0.001 ms is the converged solution where no analytic one exists: the CPU backend,
+    /// as for the other suites' reference (a subclass may return null to use the backend under test). The converged run is
+    /// the yardstick, not the thing tested: running it on an emulator or on Torch's per-operation path cost minutes per
+    /// scenario and tested nothing more.
     /// </summary>
     protected virtual IBackend? Reference => BackendUnderTest.Get("cpu");
 
