@@ -47,7 +47,7 @@ public sealed record SimulationOptions
             throw new InvalidParameterValueException($"min_delay ({min} ms) must be at least the timestep ({Timestep} ms).");
         if (!Enum.IsDefined(SpikePrecision))
             throw new InvalidParameterValueException($"spike_precision must be one of {string.Join(", ", Network.SpikePrecisionNames.All)}, got {(int)SpikePrecision}.");
-        if (SpikePrecision == Network.SpikePrecision.OffGrid && Communicator is { Size: > 1 })
+        if (SpikePrecision == Network.SpikePrecision.OffGrid && Communicator is not null)
             throw new InvalidParameterValueException("spike_precision \"off_grid\" is not supported in distributed runs yet (spike offsets are not gathered across ranks); use \"on_grid\" or one process.");
         if (MinDelay is { } lo && MaxDelay is { } hi && lo > hi)
             throw new InvalidParameterValueException($"min_delay ({lo} ms) is larger than max_delay ({hi} ms).");
