@@ -87,7 +87,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     protected override void BeginRun(long start, long end, long firstSample)
     {
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
-        _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
+        _spikes = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
         _pool.Hot = UsesWorkers && _threading.Parallel;
     }
 
@@ -187,7 +187,12 @@ internal sealed class CpuEngine(int threads) : StepEngine
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);
             foreach (var c in _spikes)
-                if (c is not null && c.Population == g) c.Add(CollectionsMarshal.AsSpan(_emitted), s);
+            {
+                if (c is null || c.Population != g) continue;
+                // Precise spike times: the kernel left each spike's offset from the grid in its state buffer.
+                if (c.Precise) c.Add(CollectionsMarshal.AsSpan(_emitted), s, ((NeuronGroup)group).State(((NeuronGroup)group).Kernel.SpikeOffset!));
+                else c.Add(CollectionsMarshal.AsSpan(_emitted), s);
+            }
             _profile?.AddDeliver(since);
         }
         if (_plastic.Length == 0) return;

@@ -45,9 +45,11 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private int _entries;
     private DeviceArray<T>? _samples;
     private DeviceArray<int>? _logCells, _logSteps;
+    private DeviceArray<double>? _logOffsets;
     private readonly DeviceArray<int> _logCount;
     /// <summary>The history view of a population without one (never written).</summary>
     private DeviceArray<long>? _noHistory;
+    private DeviceArray<double>? _noOffsets;
     private long _blockStart, _blockEnd, _blockLength, _runLast;
     private long[] _baseHost = [];
     private int[] _rowsInBlock = [];
@@ -81,6 +83,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);
         _noHistory ??= new DeviceArray<long>(_acc, 1);
+        _noOffsets ??= new DeviceArray<double>(_acc, 1);
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
@@ -131,7 +134,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         _runLast = end;
         _sampleCollectors = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end))).ToArray();
-        _spikeCollectors = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
+        _spikeCollectors = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
         PlanBlocks(firstSample, end);
         BeginBlock(firstSample, end);
     }
@@ -176,6 +179,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             LogEnabled = log ? 1 : 0,
             LogCells = _logCells?.View ?? spikes.SpikeList,
             LogSteps = _logSteps?.View ?? spikes.SpikeList,
+            LogOffsets = _logOffsets?.View ?? _noOffsets!.View,
             LogCount = _logCount.View,
             LogCellBase = group.Program.FirstGlobalIndex,
             LogStep = (int)(s - _blockStart),
@@ -293,8 +297,10 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         {
             _logCells?.Dispose();
             _logSteps?.Dispose();
+            _logOffsets?.Dispose();
             _logCells = _ctx.Allocate<int>(logCapacity);
             _logSteps = _ctx.Allocate<int>(logCapacity);
+            _logOffsets = _ctx.Allocate<double>(logCapacity);
         }
         _baseHost = new long[_analog.Length];
         long offset = 0;
@@ -369,22 +375,29 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             {
                 var cells = _logCells!.Download(_acc, count);
                 var steps = _logSteps!.Download(_acc, count);
+                var offsets = _logOffsets!.Download(_acc, count);
                 // The log is in no particular order; the CPU's is by index, then cell.
                 // Global indices need not start at 0 nor end at the program's cell count (a distributed run's share of a network).
                 long total = _groups.Max(g => (long)g.Program.FirstGlobalIndex + g.Program.Size);
                 var keys = new long[count];
-                for (int i = 0; i < count; i++) keys[i] = steps[i] * total + cells[i];
-                Array.Sort(keys);
-                var firsts = _groups.Select(g => g.Program.FirstGlobalIndex).ToArray();
-                foreach (var key in keys)
+                var entries = new int[count];
+                for (int i = 0; i < count; i++)
                 {
+                    keys[i] = steps[i] * total + cells[i];
+                    entries[i] = i;
+                }
+                Array.Sort(keys, entries);
+                var firsts = _groups.Select(g => g.Program.FirstGlobalIndex).ToArray();
+                for (int e = 0; e < count; e++)
+                {
+                    long key = keys[e];
                     long s = _blockStart + key / total;
                     int global = (int)(key % total);
                     int p = Array.BinarySearch(firsts, global);
                     if (p < 0) p = ~p - 1;
                     while (p + 1 < firsts.Length && firsts[p + 1] == global) p++;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == p) c.Add(global - firsts[p], s);
+                        if (c is not null && c.Population == p) c.Add(global - firsts[p], s, offsets[entries[e]]);
                 }
             }
             _logCount.Clear(_acc);
@@ -437,7 +450,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         foreach (var h in _history) h?.Dispose();
         foreach (var g in _groups) g?.Dispose();
         foreach (var d in new IDisposable?[] { _state, _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth,
-                     _analogBase, _samples, _logCells, _logSteps, _logCount, _noHistory }) d?.Dispose();
+                     _analogBase, _samples, _logCells, _logSteps, _logOffsets, _logCount, _noHistory, _noOffsets }) d?.Dispose();
         _device.Dispose();
     }
 

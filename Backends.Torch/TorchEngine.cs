@@ -121,7 +121,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     protected override void BeginRun(long start, long end, long firstSample)
     {
         foreach (var u in _units) if (u is ISourceUnit source) source.LastIndex = end;
-        _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, Program.Groups[r.Population].Size) : null).ToArray();
+        _spikes = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
         _samples = Recorders.Select(r =>
         {
             if (r.IsSpikes) return null;
@@ -131,7 +131,10 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         _logs = _units.Select(u =>
         {
             var mine = _spikes.Where(c => c is not null && u.Populations.Contains(c.Population)).Select(c => c!).ToList();
-            return mine.Count > 0 ? new SpikeLog(u, mine, ctx.Device) : null;
+            if (mine.Count == 0) return null;
+            // Precise spike times: the unit's kernel keeps each spike's offset from the grid in a state.
+            string? offset = mine.Any(c => c.Precise) ? SpikeBlockBuilder.OffsetBufferOf(Program.Groups[mine.First(c => c.Precise).Population]) : null;
+            return new SpikeLog(u, mine, ctx.Device, offset is null ? null : () => ((NeuronGroup)u).State(offset));
         }).ToArray();
     }
 

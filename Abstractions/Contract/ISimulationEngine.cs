@@ -141,8 +141,16 @@ public sealed class SpikeBlock
     public required int Recorder { get; init; }
     /// <summary>Cell index within the population per spike.</summary>
     public required int[] Cells { get; init; }
-    /// <summary>Time of each spike in steps (the spike time is <c>Steps[i]·dt</c>).</summary>
+    /// <summary>Time of each spike in steps (the spike time is <c>Steps[i]·dt</c>, plus <see cref="Offsets"/> where given).</summary>
     public required long[] Steps { get; init; }
+    /// <summary>
+    /// With precise spike times (<see cref="Programs.CellKernel.SpikeOffset"/>), each spike's time minus <c>Steps[i]·dt</c>
+    /// (ms, in (−dt, 0]); null where the spikes are on the grid.
+    /// </summary>
+    public double[]? Offsets { get; init; }
+
+    /// <summary>The time of spike <paramref name="i"/> in ms at time step <paramref name="dt"/>.</summary>
+    public double TimeOf(int i, double dt) => Offsets is null ? Steps[i] * dt : (Steps[i] * dt) + Offsets[i];
 }
 
 /// <summary>Samples recorded by one analog recorder: row-major, samples × recorded cells.</summary>

@@ -21,7 +21,7 @@ public sealed class NetworkLowering
     {
         ArgumentNullException.ThrowIfNull(network);
         _network = network;
-        _neurons = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron ? new NeuronGroupLowering(p, network.Timestep) : null).ToArray();
+        _neurons = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron ? new NeuronGroupLowering(p, network.Timestep, network.SpikePrecision) : null).ToArray();
         var groups = network.Populations.Select((p, i) => _neurons[i]?.Program ?? (CellGroupProgram)Source(p)).ToArray();
         Program = new StepProgram
         {

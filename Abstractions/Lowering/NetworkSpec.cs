@@ -13,6 +13,8 @@ public sealed class NetworkSpec
     public required double Timestep { get; init; }
     /// <summary>The seed of the simulation; backends draw Poisson spikes from it (see docs/semantics.md).</summary>
     public required ulong Seed { get; init; }
+    /// <summary>Where spike times lie: on the step grid (the default) or found within the step.</summary>
+    public SpikePrecision SpikePrecision { get; init; }
     /// <summary>The populations, indexed by <see cref="PopulationSpec.Index"/>.</summary>
     public required IReadOnlyList<PopulationSpec> Populations { get; init; }
     /// <summary>The projections, as the step program holds them (explicit connection arrays, receptors resolved).</summary>

@@ -156,6 +156,7 @@ public sealed partial class Simulation : IDisposable
     {
         Timestep = Timestep,
         Seed = Options.Seed,
+        SpikePrecision = Options.SpikePrecision,
         Populations = _populations.Select(p => new PopulationSpec
         {
             Index = p.Index,

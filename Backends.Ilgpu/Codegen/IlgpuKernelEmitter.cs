@@ -37,7 +37,7 @@ internal static class IlgpuKernelEmitter
         var states = kernel.Buffers.Where(b => b.Role == BufferRole.State).Select(b => b.Name).ToList();
         var cells = kernel.Buffers.Where(b => b.Role != BufferRole.State && b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
-        var binding = new Binding(states, cells, uniform, kernel.UniformDraws, single);
+        var binding = new Binding(states, cells, uniform, kernel.UniformDraws, single, kernel.SpikeOffset);
         string body = new KernelBodyWriter(new ScalarDialect(single, IlgpuMath), binding).Write(kernel, "            ");
 
         var sb = new StringBuilder();
@@ -104,7 +104,8 @@ internal static class IlgpuKernelEmitter
     }
 
     /// <summary>Where the ILGPU kernel finds a cell's buffers: flat rows indexed by k·N + j, uniforms in locals.</summary>
-    private sealed class Binding(List<string> states, List<string> cells, List<string> uniform, int uniformDraws, bool single) : IKernelBinding
+    /// <remarks>With precise spike times (<paramref name="spikeOffset"/>), a spike is logged with the offset the kernel stored before emitting it.</remarks>
+    private sealed class Binding(List<string> states, List<string> cells, List<string> uniform, int uniformDraws, bool single, string? spikeOffset) : IKernelBinding
     {
         public string Read(string symbol)
         {
@@ -135,6 +136,7 @@ internal static class IlgpuKernelEmitter
         public IEnumerable<string> CountDown(string active, string restart, string period) =>
             [$"a.Refractory[j] = {active} ? refr - 1 : ({restart} ? (int)({period}) : refr);"];
 
-        public IEnumerable<string> EmitSpikes(string mask) => [$"if ({mask}) a.Output.Emit(j);"];
+        public IEnumerable<string> EmitSpikes(string mask) =>
+            [spikeOffset is null ? $"if ({mask}) a.Output.Emit(j);" : $"if ({mask}) a.Output.Emit(j, (double)({Read(spikeOffset)}));"];
     }
 }

@@ -28,6 +28,8 @@ public struct SpikeOutput
     public ArrayView<int> LogCells;
     /// <summary>The log: time index minus <see cref="LogOrigin"/> per entry (kept as int).</summary>
     public ArrayView<int> LogSteps;
+    /// <summary>The log: the spike's offset from the grid per entry (ms; precise spike times), written by <see cref="Emit(int, double)"/>.</summary>
+    public ArrayView<double> LogOffsets;
     /// <summary>The log's length (one counter).</summary>
     public ArrayView<int> LogCount;
     /// <summary>The global index of the population's first cell.</summary>
@@ -50,7 +52,10 @@ public struct SpikeOutput
     }
 
     /// <summary>Appends a spike of <paramref name="cell"/>.</summary>
-    public readonly void Emit(int cell)
+    public readonly void Emit(int cell) => Emit(cell, 0);
+
+    /// <summary>Appends a spike of <paramref name="cell"/> whose time is <paramref name="offset"/> ms from the grid (precise spike times).</summary>
+    public readonly void Emit(int cell, double offset)
     {
         int at = Atomic.Add(ref Count[Parity], 1);
         List[at] = cell;
@@ -60,6 +65,7 @@ public struct SpikeOutput
             int l = Atomic.Add(ref LogCount[0], 1);
             LogCells[l] = LogCellBase + cell;
             LogSteps[l] = LogStep;
+            LogOffsets[l] = offset;
         }
     }
 }

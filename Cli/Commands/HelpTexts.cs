@@ -29,7 +29,7 @@ internal static class HelpTexts
           weights_<proj>.png, .svg the learned weights of a plastic projection (and weight_change_<proj>)
 
         Network file (JSON, PyNN's names; "description" and "comment" keys are allowed anywhere):
-          name, simulation {timestep, min_delay, max_delay, seed, duration, precision},
+          name, simulation {timestep, min_delay, max_delay, seed, duration, precision, spike_precision},
           populations [{label, size, cell_type (or nestml: a .nestml file), parameters, initial_values, record}],
           views [{label, population, indices | slice | mask}], assemblies [{label, members}],
           projections [{label, pre, post, connector {type, ...}, synapse {type, weight, delay}, receptor_type}],

@@ -42,9 +42,15 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         };
         var ranks = CommonOptions.Number<int>("--ranks", "N",
             "run on N MPI ranks on this machine (starts mpirun -np N; on a cluster call mpirun yourself)", "a positive integer", n => n > 0);
+        var spikePrecision = new Option<string?>("--spike-precision")
+        {
+            Description = "spike times on the step grid or found within the step (default: simulation.spike_precision, else on_grid)",
+            HelpName = "on_grid|off_grid",
+        };
+        spikePrecision.AcceptOnlyFromAmong([.. Meta.Network.SpikePrecisionNames.All]);
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, spikePrecision, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => parsed.GetValue(ranks) is { } n && !Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun()
             ? MpiLauncher.Relaunch(n, stderr)
@@ -55,6 +61,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
                 Manifest = parsed.GetValue(manifest) ?? [],
                 Components = parsed.GetValue(components) ?? [],
                 MaxRecordingGigabytes = parsed.GetValue(maxRecording),
+                SpikePrecision = parsed.GetValue(spikePrecision) is { } sp ? Meta.Network.SpikePrecisionNames.Parse(sp) : null,
             }));
         return command;
     }
@@ -84,6 +91,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
 
         var clock = Stopwatch.StartNew();
         var document = NetworkParser.ParseFile(file);
+        if (a.SpikePrecision is { } spikePrecision) document = document with { Simulation = document.Simulation with { SpikePrecision = spikePrecision } };
         double duration = durationOption ?? document.Simulation.Duration
             ?? throw new CliException($"{file}: simulation.duration is not set; set it in the file or pass --duration MS");
 
@@ -198,4 +206,7 @@ internal sealed record RunSettings(string File, string Backend, double? Duration
 
     /// <summary>The most the recorded signals may take, in GB (<c>--max-recording</c>); null for <see cref="RecordingBudget.DefaultLimitBytes"/>.</summary>
     public double? MaxRecordingGigabytes { get; init; }
+
+    /// <summary>Where spike times lie (<c>--spike-precision</c>), overriding the network file's; null keeps the file's.</summary>
+    public Meta.Network.SpikePrecision? SpikePrecision { get; init; }
 }

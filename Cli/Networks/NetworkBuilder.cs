@@ -30,6 +30,7 @@ public static class NetworkBuilder
             MinDelay = s.MinDelay,
             MaxDelay = s.MaxDelay,
             Precision = s.Precision,
+            SpikePrecision = s.SpikePrecision,
             Backend = backend.Descriptor.Name,
             Threads = options.Threads,
             Communicator = options.Communicator,

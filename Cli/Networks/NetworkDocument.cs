@@ -48,6 +48,8 @@ public sealed record SimulationSection
     public double? Duration { get; init; }
     /// <summary>The arithmetic precision, or null for the backend's default on its device.</summary>
     public Precision? Precision { get; init; }
+    /// <summary>Where spike times lie (<c>spike_precision</c>: "on_grid", the default, or "off_grid").</summary>
+    public Meta.Network.SpikePrecision SpikePrecision { get; init; }
 }
 
 /// <summary>One population: PyNN's <c>Population(size, cell_type(**parameters), label=label)</c>.</summary>

@@ -3,6 +3,7 @@ using Meta.Backends;
 using Meta.Models;
 using Meta.Models.Standard;
 using Meta.Nestml;
+using Meta.Network;
 
 namespace Meta.Cli.Networks;
 
@@ -15,7 +16,7 @@ public static partial class NetworkParser
 {
     private static readonly string[] TopKeys =
         ["name", "simulation", "synapse_models", "populations", "views", "assemblies", "projections", "current_sources", "record"];
-    private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision"];
+    private static readonly string[] SimulationKeys = ["timestep", "min_delay", "max_delay", "seed", "duration", "precision", "spike_precision"];
     private static readonly string[] PopulationKeys = ["label", "size", "cell_type", "nestml", "neuron", "receptors", "preset", "parameters", "initial_values", "record", "structure", "positions"];
     private static readonly string[] ViewKeys = ["label", "population", "indices", "slice", "mask"];
     private static readonly string[] AssemblyKeys = ["label", "members"];
@@ -134,9 +135,18 @@ public static partial class NetworkParser
                     _ => throw new NetworkFormatException(o.PathOf("precision"), $"unknown precision '{p}' (valid: float64, float32)"),
                 };
             }
+            var spikePrecision = SpikePrecision.OnGrid;
+            if (o.OptionalString("spike_precision", "\"on_grid\" or \"off_grid\"") is { } sp)
+            {
+                int known = SpikePrecisionNames.All.ToList().IndexOf(sp);
+                if (known < 0)
+                    throw new NetworkFormatException(o.PathOf("spike_precision"), $"unknown spike precision '{sp}' (valid: {string.Join(", ", SpikePrecisionNames.All)})");
+                spikePrecision = (SpikePrecision)known;
+            }
             return new SimulationSection
             {
                 Path = path,
+                SpikePrecision = spikePrecision,
                 Timestep = timestep,
                 MinDelay = Delay(o, "min_delay"),
                 MaxDelay = Delay(o, "max_delay"),

@@ -11,7 +11,8 @@ using Meta.Plugins;
 /// one JSON file per scenario and step: <c>OUT/dtX/SCENARIO.meta-BACKEND.json</c>, in the same layout, so that
 /// benchmarks/accuracy/accuracy.py can compare Meta, NEURON and Brian2 against the converged solution.
 /// Options: <c>--refs DIR</c> (the scenario files, *.neuron.json), <c>--dts 0.1,0.01,...</c>, <c>--out DIR</c>,
-/// <c>--sample 0.01</c>, <c>--backend</c>, <c>--precision</c>, <c>--filter TEXT</c>.
+/// <c>--sample 0.01</c>, <c>--backend</c>, <c>--precision</c>, <c>--filter TEXT</c>, <c>--spike-precision on_grid|off_grid</c> (an
+/// off_grid run is written as <c>SCENARIO.meta-BACKEND-off_grid.json</c>).
 /// </summary>
 internal static class AccuracyBenchmark
 {
@@ -22,6 +23,8 @@ internal static class AccuracyBenchmark
         var dts = options["dts"].Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         double sample = double.Parse(options["sample"], CultureInfo.InvariantCulture);
         var precision = options["precision"] == "float32" ? Precision.Float32 : Precision.Float64;
+        var spikePrecision = Meta.Network.SpikePrecisionNames.Parse(options["spike-precision"]);
+        string suffix = spikePrecision == Meta.Network.SpikePrecision.OnGrid ? "" : "-" + Meta.Network.SpikePrecisionNames.Name(spikePrecision);
         using var plugins = PluginHost.Load();
         var backend = plugins.Get(options["backend"]);
         var files = Directory.GetFiles(refs, "*.neuron.json").Where(f => Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))
@@ -33,12 +36,12 @@ internal static class AccuracyBenchmark
             foreach (double dt in dts)
             {
                 var clock = Stopwatch.StartNew();
-                var segment = ReferenceScenario.Run(backend, scenario, dt, precision);
+                var segment = ReferenceScenario.Run(backend, scenario, dt, precision, spikePrecision);
                 // Keep every k-th sample so that fine runs are stored on the grid of `sample` ms.
                 int every = Math.Max(1, (int)Math.Round(sample / dt));
                 var result = new Dictionary<string, object>
                 {
-                    ["simulator"] = $"meta-{backend.Descriptor.Name}", ["scenario"] = scenario.Scenario, ["cell_type"] = scenario.CellType,
+                    ["simulator"] = $"meta-{backend.Descriptor.Name}{suffix}", ["scenario"] = scenario.Scenario, ["cell_type"] = scenario.CellType,
                     ["dt"] = dt, ["sample_dt"] = every * dt, ["t_stop"] = scenario.TStop, ["precision"] = precision.ToString(),
                     ["spikes"] = segment.SpikeTrains[0].Times,
                 };
@@ -46,7 +49,7 @@ internal static class AccuracyBenchmark
                     result[signal.Name] = signal.Column(0).Where((_, i) => i % every == 0).ToArray();
                 string dir = Path.Combine(outDir, "dt" + dt.ToString(CultureInfo.InvariantCulture));
                 Directory.CreateDirectory(dir);
-                File.WriteAllText(Path.Combine(dir, $"{scenario.Scenario}.meta-{backend.Descriptor.Name}.json"), JsonSerializer.Serialize(result));
+                File.WriteAllText(Path.Combine(dir, $"{scenario.Scenario}.meta-{backend.Descriptor.Name}{suffix}.json"), JsonSerializer.Serialize(result));
                 Console.WriteLine(FormattableString.Invariant(
                     $"{scenario.Scenario} dt={dt} spikes={segment.SpikeTrains[0].Times.Length} {clock.Elapsed.TotalSeconds:F1}s"));
             }

@@ -21,7 +21,7 @@ var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["backend"] = "cpu", ["bench"] = "COBA", ["n"] = "4000", ["tstop"] = "1000", ["repeat"] = "3", ["threads"] = "0",
     ["precision"] = "float64", ["device"] = "", ["cell"] = "IF_cond_exp", ["amplitude"] = "1.0", ["mode"] = "batch", ["dt"] = "0.05",
-    ["measures"] = "device", ["refs"] = "", ["dts"] = "0.1,0.01", ["out"] = "accuracy-out", ["sample"] = "0.01", ["filter"] = "",
+    ["measures"] = "device", ["refs"] = "", ["dts"] = "0.1,0.01", ["out"] = "accuracy-out", ["sample"] = "0.01", ["filter"] = "", ["spike-precision"] = "on_grid",
 };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {

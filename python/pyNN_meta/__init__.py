@@ -39,7 +39,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFA
     Starts a new simulation. ``backend`` is Meta's backend ("cpu", "ilgpu", "torch"; default: the environment variable
     META_BACKEND, else "cpu"), so that an unchanged script can be run on any backend; further options: ``seed``
     (Meta's seed, for its own random numbers: Poisson sources, noise), ``precision`` ("float64", "float32"),
-    ``threads``, ``device``.
+    ``spike_precision`` ("on_grid", the default, or "off_grid": spike times found within the step, as pyNN.nest's
+    precise models; docs/semantics.md, "Precise spike times"), ``threads``, ``device``.
     """
     processes = _mpi_processes()
     if processes > 1:
@@ -60,6 +61,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, max_delay=DEFA
     state.setup(backend, timestep=timestep, min_delay=state.min_delay,
                 max_delay=None if max_delay == "auto" else max_delay,
                 seed=extra_params.get("seed"), precision=extra_params.get("precision"),
+                spike_precision=extra_params.get("spike_precision"),
                 threads=extra_params.get("threads"), device=extra_params.get("device"))
     return rank()
 

@@ -82,6 +82,12 @@ public sealed record CellKernel
     public int NormalDraws { get; init; }
     /// <summary>Whether cells have a refractory counter (<see cref="ReadRefractory"/>, <see cref="CountDown"/>).</summary>
     public bool Refractory { get; init; }
+    /// <summary>
+    /// The <see cref="BufferRole.State"/> buffer that holds, for a cell that spiked in this step, its spike time minus the
+    /// end of the step (ms, in (−dt, 0]): set by kernels lowered with precise spike times (docs/semantics.md, "Precise spike
+    /// times"), whose recorders add it to the grid time of each spike. Null where spikes are on the grid.
+    /// </summary>
+    public string? SpikeOffset { get; init; }
     /// <summary>The phases, in step order.</summary>
     public required IReadOnlyList<KernelPhase> Phases { get; init; }
     /// <summary>A one-line description of the integration for generated-code comments (scheme, exactly integrated states).</summary>
@@ -108,7 +114,9 @@ public sealed record CellKernel
     {
         var sb = new StringBuilder();
         sb.Append("kernel ").Append(Model).Append(": receptors ").Append(Receptors).Append(", uniform draws ").Append(UniformDraws)
-            .Append(", normal draws ").Append(NormalDraws).Append(", refractory ").Append(Refractory).AppendLine();
+            .Append(", normal draws ").Append(NormalDraws).Append(", refractory ").Append(Refractory);
+        if (SpikeOffset is not null) sb.Append(", spike offset ").Append(SpikeOffset);
+        sb.AppendLine();
         foreach (var b in Buffers) sb.Append("  buffer ").Append(b.Name).Append(' ').Append(b.Role).Append(' ').Append(b.Storage).AppendLine();
         foreach (var phase in Phases)
         {

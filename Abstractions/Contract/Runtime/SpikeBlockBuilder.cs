@@ -4,22 +4,43 @@ namespace Meta.Backends.Runtime;
 
 /// <summary>
 /// Collects the spikes of one spike recorder during one run, keeping only the recorded cells, and returns them as a
-/// <see cref="SpikeBlock"/>. Backend-neutral: every engine hands its emitted spikes here in time order.
+/// <see cref="SpikeBlock"/>. Backend-neutral: every engine hands its emitted spikes here in time order, with each spike's
+/// offset from the grid when the population's kernel has precise spike times (<see cref="Precise"/>).
 /// </summary>
 public sealed class SpikeBlockBuilder
 {
     private readonly bool[] _recorded;
     private readonly List<int> _cells = new(4096);
     private readonly List<long> _steps = new(4096);
+    private readonly List<double>? _offsets;
 
-    /// <summary>Creates the builder for <paramref name="spec"/> on a population of <paramref name="populationSize"/> cells.</summary>
-    public SpikeBlockBuilder(RecorderSpec spec, int populationSize)
+    /// <summary>
+    /// Creates the builder for <paramref name="spec"/> on a population of <paramref name="populationSize"/> cells; with
+    /// <paramref name="precise"/>, the spikes carry offsets (<see cref="SpikeBlock.Offsets"/>).
+    /// </summary>
+    public SpikeBlockBuilder(RecorderSpec spec, int populationSize, bool precise = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
         _recorded = new bool[populationSize];
         foreach (var c in spec.Cells) _recorded[c] = true;
+        if (precise) _offsets = new(4096);
     }
+
+    /// <summary>
+    /// The builder for <paramref name="spec"/> in <paramref name="program"/>: precise when the recorded population's kernel
+    /// has a spike offset buffer.
+    /// </summary>
+    public static SpikeBlockBuilder For(RecorderSpec spec, StepProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(program);
+        var group = program.Groups[spec.Population];
+        return new SpikeBlockBuilder(spec, group.Size, OffsetBufferOf(group) is not null);
+    }
+
+    /// <summary>The spike offset buffer of <paramref name="group"/>'s kernel, or null (spike sources, spikes on the grid).</summary>
+    public static string? OffsetBufferOf(CellGroupProgram group) => (group as NeuronGroupProgram)?.Kernel.SpikeOffset;
 
     /// <summary>The recorder.</summary>
     public RecorderSpec Spec { get; }
@@ -27,12 +48,22 @@ public sealed class SpikeBlockBuilder
     /// <summary>The recorded population's index.</summary>
     public int Population => Spec.Population;
 
-    /// <summary>Adds a spike of <paramref name="cell"/> at time index <paramref name="step"/> if the cell is recorded.</summary>
-    public void Add(int cell, long step)
+    /// <summary>Whether the spikes carry offsets from the grid.</summary>
+    public bool Precise => _offsets is not null;
+
+    /// <summary>Whether <paramref name="cell"/> is recorded.</summary>
+    public bool Records(int cell) => _recorded[cell];
+
+    /// <summary>Adds a spike of <paramref name="cell"/> at time index <paramref name="step"/> if the cell is recorded (offset 0).</summary>
+    public void Add(int cell, long step) => Add(cell, step, 0);
+
+    /// <summary>Adds a spike of <paramref name="cell"/> at time index <paramref name="step"/> plus <paramref name="offset"/> ms if the cell is recorded.</summary>
+    public void Add(int cell, long step, double offset)
     {
         if (!_recorded[cell]) return;
         _cells.Add(cell);
         _steps.Add(step);
+        _offsets?.Add(offset);
     }
 
     /// <summary>Adds the spikes of several cells at one time index.</summary>
@@ -41,6 +72,12 @@ public sealed class SpikeBlockBuilder
         foreach (var c in cells) Add(c, step);
     }
 
+    /// <summary>Adds the spikes of several cells at one time index, each with its offset read from <paramref name="offsets"/> (indexed by cell).</summary>
+    public void Add(ReadOnlySpan<int> cells, long step, ReadOnlySpan<double> offsets)
+    {
+        foreach (var c in cells) Add(c, step, offsets[c]);
+    }
+
     /// <summary>The spikes collected so far.</summary>
-    public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
+    public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray(), Offsets = _offsets?.ToArray() };
 }

@@ -329,7 +329,7 @@ public abstract class StepEngine : ISimulationEngine
     public void Reset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
     {
         ArgumentNullException.ThrowIfNull(initialValues);
-        OnReset(initialValues);
+        OnReset(WithLoweringStates(initialValues));
         // Coupling states return to their initial values too (the last ones set).
         for (int c = 0; c < _couplingInitial.Length; c++)
             foreach (var (name, values) in _couplingInitial[c]) WriteCouplingBuffer(c, name, values);
@@ -338,6 +338,19 @@ public abstract class StepEngine : ISimulationEngine
         _step = 0;
         _initialEmitted = false;
     }
+
+    /// <summary>
+    /// The initial values with the states the lowering added to a group (those the user never sets, such as the time left
+    /// in refractoriness of precise spike times) at 0 where they are missing.
+    /// </summary>
+    private IReadOnlyList<IReadOnlyDictionary<string, double[]>> WithLoweringStates(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues) =>
+        initialValues.Select((values, g) =>
+        {
+            if (Program.Groups[g] is not NeuronGroupProgram n || n.States.All(values.ContainsKey)) return values;
+            var complete = new Dictionary<string, double[]>(values, StringComparer.Ordinal);
+            foreach (var s in n.States) if (!complete.ContainsKey(s)) complete[s] = new double[n.Size];
+            return (IReadOnlyDictionary<string, double[]>)complete;
+        }).ToArray();
 
     private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
     {

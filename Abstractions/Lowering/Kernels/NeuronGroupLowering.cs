@@ -17,17 +17,22 @@ public sealed class NeuronGroupLowering
 {
     private readonly PopulationSpec _population;
     private readonly double _dt;
+    private readonly bool _precise;
     private CellKernel _kernel = null!;
     private DerivedValues _derived = null!;
     private HashSet<string> _uniform = [];
 
-    /// <summary>Lowers <paramref name="population"/> (a neuron population) at time step <paramref name="dt"/>.</summary>
-    public NeuronGroupLowering(PopulationSpec population, double dt)
+    /// <summary>
+    /// Lowers <paramref name="population"/> (a neuron population) at time step <paramref name="dt"/>, with spike times on the
+    /// grid or found within the step (<paramref name="spikePrecision"/>).
+    /// </summary>
+    public NeuronGroupLowering(PopulationSpec population, double dt, SpikePrecision spikePrecision = SpikePrecision.OnGrid)
     {
         ArgumentNullException.ThrowIfNull(population);
         if (population.Model.Kind != ModelKind.Neuron) throw new ArgumentException($"{population.Model.Name} is not a neuron model.", nameof(population));
         _population = population;
         _dt = dt;
+        _precise = spikePrecision == SpikePrecision.OffGrid && PreciseSpikeTimes.AppliesTo(population.Model);
         var values = NeuronValues.Compute(population.Model, population.Label, population.Size, population.Parameters, dt);
         Relower(values);
         Program = new NeuronGroupProgram
@@ -40,7 +45,7 @@ public sealed class NeuronGroupLowering
             Kernel = _kernel,
             Values = BufferValues(values, population.InitialValues),
             Receptors = population.Model.Receptors.Select(r => r.Name).ToArray(),
-            States = population.Model.States.Select(s => s.Name).ToArray(),
+            States = population.Model.States.Select(s => s.Name).Concat(_precise ? PreciseSpikeTimes.States : []).ToArray(),
             Injectable = population.Model.Injectable,
         };
     }
@@ -52,10 +57,11 @@ public sealed class NeuronGroupLowering
     /// <param name="model">The model.</param>
     /// <param name="uniformValues">Whether every parameter-derived value is uniform.</param>
     /// <param name="dt">The time step (ms), which fixes the number of sub-steps of a model with <see cref="ModelDefinition.MaxSubstep"/>.</param>
-    public static CellKernel KernelOf(ModelDefinition model, bool uniformValues, double dt = 0.1)
+    /// <param name="spikePrecision">Spike times on the grid or found within the step.</param>
+    public static CellKernel KernelOf(ModelDefinition model, bool uniformValues, double dt = 0.1, SpikePrecision spikePrecision = SpikePrecision.OnGrid)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new NeuronKernelBuilder(model, _ => uniformValues, dt).Build();
+        return new NeuronKernelBuilder(model, _ => uniformValues, dt, spikePrecision == SpikePrecision.OffGrid).Build();
     }
 
     /// <summary>The group as first lowered.</summary>
@@ -89,7 +95,7 @@ public sealed class NeuronGroupLowering
     private void Relower(Dictionary<string, double[]> values)
     {
         _uniform = UniformNames(values);
-        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt);
+        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt, _precise);
         _kernel = builder.Build();
         _derived = builder.Derived;
     }
@@ -103,7 +109,9 @@ public sealed class NeuronGroupLowering
         {
             if (b.Role == BufferRole.State)
             {
-                if (initial is not null) result[b.Name] = (double[])initial[b.Name].Clone();
+                if (initial is null) continue;
+                // The states the lowering adds (precise spike times) start at 0.
+                result[b.Name] = initial.TryGetValue(b.Name, out var start) ? (double[])start.Clone() : new double[_population.Size];
                 continue;
             }
             if (b.Role == BufferRole.Derived) result[b.Name] = derived[b.Name];

@@ -11,9 +11,10 @@ namespace Meta.Lowering.Kernels;
 /// gives its mid-step and end-of-step values; refractory cells take their clamp values; the other states advance by the
 /// plan's scheme; clamps hold again and voltage jumps land (not on a clamped target); the threshold is tested on the new
 /// state (not in refractory cells); the cells that spiked are reset, restart their refractory counters and emit; the
-/// states are written back.
+/// states are written back. With precise spike times (<see cref="PreciseSpikeTimes"/>) the threshold, reset and refractory
+/// phases take their off-grid form (NeuronKernelBuilder.Precise.cs).
 /// </summary>
-internal sealed class NeuronKernelBuilder
+internal sealed partial class NeuronKernelBuilder
 {
     /// <summary>The buffer of the refractory period in steps.</summary>
     public const string RefractoryStepsName = "__refractory_steps";
@@ -29,13 +30,16 @@ internal sealed class NeuronKernelBuilder
     private readonly HashSet<string> _linear;
     private readonly HashSet<string> _resetTargets;
     private readonly int _subSteps;
+    private readonly bool _precise;
 
     /// <param name="model">The model.</param>
     /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
     /// <param name="dt">The time step (ms), which fixes the number of sub-steps (<see cref="IntegrationPlan.SubSteps"/>).</param>
-    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt)
+    /// <param name="preciseSpikes">Whether spike times are found within the step (ignored by a model they do not apply to, <see cref="PreciseSpikeTimes.AppliesTo"/>).</param>
+    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt, bool preciseSpikes = false)
     {
         _model = model;
+        _precise = preciseSpikes && PreciseSpikeTimes.AppliesTo(model);
         _plan = IntegrationPlan.For(model);
         _subSteps = _plan.SubSteps(dt);
         _derived = new DerivedValues(isUniform);
@@ -115,6 +119,7 @@ internal sealed class NeuronKernelBuilder
         }
         // A crossing threshold fires only where the condition was false at the start of the step (after the input).
         if (model.ThresholdCrossing) receive.Add(new LetMask(WasAbove, K(model.Threshold!, S)));
+        if (_precise) receive.AddRange(PreciseStart());
         phases.Add(new(Phase.ReceiveEvents, receive));
 
         // Integrate. An update block before the integration runs first (with the refractory mask read before it).
@@ -141,7 +146,8 @@ internal sealed class NeuronKernelBuilder
         var clampLocals = new Dictionary<string, string>();
         if (refractory)
         {
-            if (!refractoryRead) integrate.Add(new ReadRefractory(Refractory));
+            if (_precise) integrate.AddRange(PreciseRefractoryRead());
+            else if (!refractoryRead) integrate.Add(new ReadRefractory(Refractory));
             foreach (var a in clamp)
             {
                 var value = K(a.Value, AtEnd);
@@ -160,6 +166,7 @@ internal sealed class NeuronKernelBuilder
         // input, as in NEST).
         var clampPhase = new List<Statement>();
         foreach (var x in clamped) clampPhase.Add(new Assign(S(x), Sym(clampLocals[x]), Refractory));
+        if (_precise && refractory) clampPhase.AddRange(PreciseRefractoryEnd(clamped));
         for (int r = 0; r < model.Receptors.Count; r++)
         {
             var rec = model.Receptors[r];
@@ -180,28 +187,38 @@ internal sealed class NeuronKernelBuilder
             emitted = update.EmitMask;
         }
         Expr spike = model.Threshold is null ? new NumberExpr(0) : K(model.Threshold, AtEnd);
-        if (model.Threshold is not null && refractory) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(Refractory)));
+        if (_precise) spike = PreciseSpikeCondition(spike, refractory);
+        else if (model.Threshold is not null && refractory) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(Refractory)));
         if (model.Threshold is not null && model.ThresholdCrossing) spike = new BinaryExpr(BinaryOperator.And, spike, new NotExpr(Sym(WasAbove)));
         // With emit_spike() in the update block, the reset and the refractory period follow the threshold only.
         string crossed = emitted is null ? Spike : Crossed;
         threshold.Add(new LetMask(crossed, spike));
         if (emitted is not null) threshold.Add(new LetMask(Spike, new BinaryExpr(BinaryOperator.Or, Sym(Crossed), Sym(emitted))));
+        if (_precise) threshold.AddRange(PreciseCrossing(refractory));
         phases.Add(new(Phase.Threshold, threshold));
 
         // Reset, refractory counters, emission.
         var reset = new List<Statement>();
-        foreach (var a in model.Reset)
+        if (_precise) reset.AddRange(PreciseReset(crossed, clampLocals, refractory));
+        else
         {
-            var value = K(a.Value, AtEnd);
-            if (a.Increment) value = Add(Sym(S(a.Target)), value);
-            reset.Add(new Assign(S(a.Target), value, crossed));
+            foreach (var a in model.Reset)
+            {
+                var value = K(a.Value, AtEnd);
+                if (a.Increment) value = Add(Sym(S(a.Target)), value);
+                reset.Add(new Assign(S(a.Target), value, crossed));
+            }
+            if (refractory) reset.Add(new CountDown(Refractory, crossed, K(Sym(RefractoryStepsName), S)));
         }
-        if (refractory) reset.Add(new CountDown(Refractory, crossed, K(Sym(RefractoryStepsName), S)));
+        // With precise spike times the offset is stored before the emission, which may read it (a backend's spike log).
+        if (_precise) reset.Add(PreciseOffsetStore(Spike));
         reset.Add(new EmitSpikes(Spike));
         phases.Add(new(Phase.Reset, reset));
 
         // Store.
-        phases.Add(new(Phase.Store, model.States.Select(s => (Statement)new Store(s.Name, Sym(AtEnd(s.Name)))).ToList()));
+        var store = model.States.Select(s => (Statement)new Store(s.Name, Sym(AtEnd(s.Name)))).ToList();
+        if (_precise) store.Add(new Store(PreciseSpikeTimes.RefractoryLeft, refractory ? Sym(P("left")) : new NumberExpr(0)));
+        phases.Add(new(Phase.Store, store));
 
         return new CellKernel
         {
@@ -210,9 +227,11 @@ internal sealed class NeuronKernelBuilder
             Receptors = model.Receptors.Count,
             UniformDraws = model.RandomDraws,
             NormalDraws = model.NoiseTerms.Count,
-            Refractory = refractory,
+            Refractory = refractory && !_precise,
+            SpikeOffset = _precise ? PreciseSpikeTimes.SpikeOffset : null,
             Phases = phases,
-            Summary = $"scheme {plan.Scheme}{(_subSteps > 1 ? $" in {_subSteps} sub-steps" : "")}; exactly integrated: {string.Join(", ", _linear)}",
+            Summary = $"scheme {plan.Scheme}{(_subSteps > 1 ? $" in {_subSteps} sub-steps" : "")}; exactly integrated: {string.Join(", ", _linear)}"
+                + (_precise ? "; precise spike times" : ""),
         };
     }
 
@@ -398,13 +417,14 @@ internal sealed class NeuronKernelBuilder
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in _model.States) if (seen.Add(s.Name)) names.Add(s.Name);
+        if (_precise) foreach (var s in PreciseSpikeTimes.States) if (seen.Add(s)) names.Add(s);
         foreach (var statement in phases.SelectMany(p => p.Statements))
         {
             foreach (var e in statement.Expressions())
                 foreach (var n in e.Symbols())
                     if (IsBuffer(n) && seen.Add(n)) names.Add(n);
         }
-        return names.Select(n => new BufferDeclaration(n, RoleOf(n), _model.FindState(n) is not null || !_derived.IsUniform(n) ? Storage.PerCell : Storage.Uniform)).ToList();
+        return names.Select(n => new BufferDeclaration(n, RoleOf(n), _model.FindState(n) is not null || RoleOf(n) == BufferRole.State || !_derived.IsUniform(n) ? Storage.PerCell : Storage.Uniform)).ToList();
     }
 
     private bool IsBuffer(string n) =>
@@ -412,7 +432,7 @@ internal sealed class NeuronKernelBuilder
         && !KernelSymbols.TryUniformDraw(n, out _) && !KernelSymbols.TryNormalDraw(n, out _);
 
     private BufferRole RoleOf(string n) =>
-        _model.FindState(n) is not null ? BufferRole.State
+        _model.FindState(n) is not null || (_precise && PreciseSpikeTimes.States.Contains(n)) ? BufferRole.State
         : _model.KernelParameters.Contains(n) ? BufferRole.Parameter
         : n.StartsWith("__derived", StringComparison.Ordinal) ? BufferRole.Derived
         : BufferRole.Coefficient;

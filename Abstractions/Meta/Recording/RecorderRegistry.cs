@@ -165,7 +165,7 @@ public sealed class RecorderRegistry
             for (int i = 0; i < block.Cells.Length; i++)
             {
                 if (!seg.Spikes.TryGetValue(block.Cells[i], out var list)) seg.Spikes[block.Cells[i]] = list = [];
-                list.Add(block.Steps[i] * dt);
+                list.Add(block.TimeOf(i, dt));
             }
         }
         foreach (var block in result.Samples)

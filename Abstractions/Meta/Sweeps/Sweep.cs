@@ -31,6 +31,8 @@ public sealed class Sweep
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(build);
         var settings = options ?? new SimulationOptions();
+        if (settings.SpikePrecision != Network.SpikePrecision.OnGrid)
+            throw new InvalidParameterValueException("spike_precision \"off_grid\" is not supported by sweeps yet (their spike measures count whole steps); use \"on_grid\".");
         _backend = backend;
         _seed = settings.Seed;
         _create = seed =>

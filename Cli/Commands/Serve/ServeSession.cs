@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Meta.Backends;
 using Meta.Cli.Output;
+using Meta.Network;
 using Meta.Plugins;
 
 namespace Meta.Cli.Commands.Serve;
@@ -86,6 +87,7 @@ internal sealed partial class ServeSession : IDisposable
             MaxDelay = r.OptionalNumber("max_delay"),
             Seed = r.Has("seed") ? (ulong)r.Number("seed") : new SimulationOptions().Seed,
             Precision = precision,
+            SpikePrecision = r.OptionalString("spike_precision") is { } sp ? SpikePrecisionNames.Parse(sp) : SpikePrecision.OnGrid,
             Backend = backend.Descriptor.Name,
             Device = r.OptionalString("device"),
             Threads = r.Has("threads") ? r.Int("threads") : 0,

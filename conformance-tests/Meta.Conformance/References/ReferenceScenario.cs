@@ -10,9 +10,10 @@ namespace Meta.Conformance.References;
 public static class ReferenceScenario
 {
     /// <summary>Runs the scenario of <paramref name="reference"/> at time step <paramref name="dt"/> and returns the cell's data.</summary>
-    public static Segment Run(IBackend backend, ReferenceTrace reference, double dt, Precision precision = Precision.Float64)
+    public static Segment Run(IBackend backend, ReferenceTrace reference, double dt, Precision precision = Precision.Float64,
+        Meta.Network.SpikePrecision spikePrecision = Meta.Network.SpikePrecision.OnGrid)
     {
-        using var sim = new Simulation(backend, new SimulationOptions { Timestep = dt, MinDelay = Math.Max(dt, 0.1), Precision = precision });
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = dt, MinDelay = Math.Max(dt, 0.1), Precision = precision, SpikePrecision = spikePrecision });
         var cellType = new CellType(reference.CellType);
         foreach (var (k, v) in reference.Parameters) cellType[k] = v;
         var cell = sim.CreatePopulation(1, cellType, "cell");

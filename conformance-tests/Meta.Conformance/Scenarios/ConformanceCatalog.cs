@@ -10,6 +10,7 @@ public static class ConformanceCatalog
     [
         .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
         .. SingleCellScenarios.All(),
+        .. PreciseSpikeScenarios.All(),
         .. StandardCellScenarios.All(),
         .. SystemScenarios.All(),
         .. CellTypeScenarios.All(),
