@@ -33,6 +33,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     private PlasticProjection[] _plastic = [];
     private SpikeHistory?[] _history = [];
     private TensorCouplings? _couplings;
+    private readonly StepProfile? _profile = StepProfile.Requested ? new StepProfile() : null;
 
     protected override string BackendName => TorchBackend.BackendName;
 
@@ -46,7 +47,12 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override double[] ReadCellState(int group, string name) => ((NeuronGroup)_unitOf[group].Unit).ReadState(_unitOf[group].Member, name);
 
-    protected override void Couple(long k) => _couplings!.Step(Program.Timestep);
+    protected override void Couple(long k)
+    {
+        long since = _profile is null ? 0 : StepProfile.Now();
+        _couplings!.Step(Program.Timestep);
+        _profile?.AddCouple(since);
+    }
 
     protected override double[] ReadCouplingBuffer(int coupling, string name)
     {
@@ -60,7 +66,25 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         _couplings!.Write(coupling, name, values);
     }
 
-    protected override IDisposable? StepScope(long s) => torch.NewDisposeScope();
+    protected override IDisposable? StepScope(long s)
+    {
+        if (_profile is null) return torch.NewDisposeScope();
+        var scope = torch.NewDisposeScope();
+        _profile.BeginStep();
+        return new ProfiledStep(scope, _profile);
+    }
+
+    /// <summary>A step's dispose scope whose end is counted and timed by the profile.</summary>
+    private sealed class ProfiledStep(IDisposable scope, StepProfile profile) : IDisposable
+    {
+        public void Dispose()
+        {
+            profile.EndStep();
+            long since = StepProfile.Now();
+            scope.Dispose();
+            profile.AddRelease(since);
+        }
+    }
 
     /// <summary>
     /// Units in population order: consecutive neuron populations whose kernels have the same structure and the same uniform
@@ -148,11 +172,14 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override void Advance(long k)
     {
+        long since = _profile is null ? 0 : StepProfile.Now();
         foreach (var g in _groups) g.Step(k);
+        _profile?.AddNeuron(since);
     }
 
     protected override void EmitAndDeliver(long s)
     {
+        long since = _profile is null ? 0 : StepProfile.Now();
         for (int u = 0; u < _units.Length; u++)
         {
             var unit = _units[u];
@@ -162,10 +189,12 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
             foreach (var table in unit.Outgoing) table.Deliver(cells, s);
             _logs[u]?.Append(cells, s);
         }
+        if (_profile is not null) { _profile.AddEmit(since); since = StepProfile.Now(); }
         if (_plastic.Length == 0) return;
         // Synapse events of step s (docs/semantics.md): every pre event, then every post event.
         foreach (var p in _plastic) p.PreEvents(s, HistoryOf(p.PreUnit));
         foreach (var p in _plastic) p.PostEvents(s, HistoryOf(p.PostUnit));
+        _profile?.AddPlastic(since);
     }
 
     private SpikeHistory HistoryOf(ISpikeUnit unit) => _history[Array.IndexOf(_units, unit)]!;
@@ -178,7 +207,9 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override void TakeSamples(long s)
     {
+        long since = _profile is null ? 0 : StepProfile.Now();
         foreach (var c in _samples) c?.Take(s);
+        _profile?.AddSamples(since);
     }
 
     protected override RunResult EndRun(long start, long end)
@@ -186,6 +217,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         try
         {
             foreach (var log in _logs) log?.Flush();
+            _profile?.Report(_groups.Sum(g => g.Size));
             return new RunResult
             {
                 StartStep = start,

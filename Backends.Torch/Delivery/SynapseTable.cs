@@ -39,7 +39,6 @@ internal sealed class SynapseTable : IDisposable
     private Tensor? _target0;
     private Tensor? _arange;
     private int _uniformDelay;
-    private long[]? _target0Host;
 
     public SynapseTable(IReadOnlyList<Member> members, int preSize, NeuronGroup post, TorchContext ctx)
     {
@@ -92,7 +91,7 @@ internal sealed class SynapseTable : IDisposable
         if (Count == 0) return;
         if (_host is not null)
         {
-            _host.Deliver(cells, _rowStartHost, _uniformDelay > 0 ? _postFlat : _target0Host!,
+            _host.Deliver(cells, _rowStartHost,
                 _uniformDelay > 0 ? (s + _uniformDelay) % _slots * _slotSize : s % _slots * _slotSize, _uniformDelay > 0 ? 0 : _slots * _slotSize, _ringFlat);
             return;
         }
@@ -157,13 +156,16 @@ internal sealed class SynapseTable : IDisposable
     {
         _target0?.Dispose();
         _target0 = null;
-        _target0Host = null;
         _uniformDelay = _delays.Length > 0 && _delays.All(d => d == _delays[0]) ? _delays[0] : 0;
-        if (_uniformDelay > 0 || _delays.Length == 0) return;
+        if (_uniformDelay > 0 || _delays.Length == 0)
+        {
+            _host?.SetTargets(_postFlat);
+            return;
+        }
         var target0 = new long[_delays.Length];
         for (int i = 0; i < target0.Length; i++) target0[i] = _delays[i] * _slotSize + _postFlat[i];
-        _target0 = _ctx.Indices(target0);
-        _target0Host = target0;
+        if (_host is not null) _host.SetTargets(target0);
+        else _target0 = _ctx.Indices(target0);
     }
 
     public void Dispose()

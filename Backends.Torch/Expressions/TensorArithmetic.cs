@@ -33,8 +33,8 @@ internal sealed class TensorArithmetic(TensorConstants constants)
                 bool add = op == BinaryOperator.Add;
                 if (r.IsConstant)
                 {
-                    // x·1 is x, bit for bit: no operation.
-                    if (!add && r.Constant == 1) return l;
+                    // x·1 is x, bit for bit, and x + 0 is x but for the sign of a zero (−0 + 0 is +0): no operation.
+                    if (r.Constant == (add ? 0 : 1)) return l;
                     var s = k.ScalarFor(r);
                     return TValue.Temporary(l.Owned ? (add ? t.Plus_(s) : t.mul_(s)) : (add ? t.Plus(s) : t.mul(s)));
                 }
@@ -46,6 +46,8 @@ internal sealed class TensorArithmetic(TensorConstants constants)
                 var t = l.Tensor!;
                 if (r.IsConstant)
                 {
+                    // x − 0 is x, bit for bit: no operation.
+                    if (r.Constant == 0) return l;
                     var s = k.ScalarFor(r);
                     return TValue.Temporary(l.Owned ? t.sub_(s) : t.sub(s));
                 }
@@ -216,11 +218,16 @@ internal sealed class TensorArithmetic(TensorConstants constants)
         }
         if (h.IsConstant) r.mul_(k.ScalarFor(h));
         else r.mul_(h.Tensor!);
-        using var magnitude = x.abs();
-        using var small = magnitude.lt(k.ScalarOf(Programs.KernelSymbols.PhiTaylorBound));
+        // |x| < bound for every cell iff −bound < min and max < bound (one reduction; a NaN fails both, as it fails |x| < bound).
+        double bound = Programs.KernelSymbols.PhiTaylorBound;
+        var (lowest, highest) = x.aminmax();
         bool allSmall;
-        using (var all = small.all()) allSmall = all.item<bool>();
+        using (lowest)
+        using (highest)
+            allSmall = lowest.ToDouble() > -bound && highest.ToDouble() < bound;
         if (allSmall) return TValue.Temporary(r);
+        using var magnitude = x.abs();
+        using var small = magnitude.lt(k.ScalarOf(bound));
         using var e = x.exp();
         e.sub_(k.ScalarOf(1.0)).div_(bt);
         var result = torch.where(small, r, e);
