@@ -87,7 +87,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     protected override void BeginRun(long start, long end, long firstSample)
     {
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
-        _spikes = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
+        _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, p => _groups[p].Size);
         _pool.Hot = UsesWorkers && _threading.Parallel;
     }
 

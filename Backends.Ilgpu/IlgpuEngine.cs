@@ -131,7 +131,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         _runLast = end;
         _sampleCollectors = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end))).ToArray();
-        _spikeCollectors = Recorders.Select(r => r.IsSpikes ? new SpikeBlockBuilder(r, _groups[r.Population].Size) : null).ToArray();
+        _spikeCollectors = SpikeBlockBuilder.ForRun(_spikeCollectors, Recorders, p => _groups[p].Size);
         PlanBlocks(firstSample, end);
         BeginBlock(firstSample, end);
     }

@@ -43,4 +43,31 @@ public sealed class SpikeBlockBuilder
 
     /// <summary>The spikes collected so far.</summary>
     public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray() };
+
+    /// <summary>
+    /// The builders of a new run of <paramref name="recorders"/> (null for signal recorders): those of the last run
+    /// (<paramref name="previous"/>) emptied where their recorder and population size are unchanged, new ones elsewhere. A
+    /// distributed run runs its engine once per exchange interval, often every other step, so building the recorded-cell mask
+    /// of every spike recorder afresh each run (O(population) work and memory per run) cost as much as the step itself.
+    /// </summary>
+    public static SpikeBlockBuilder?[] ForRun(SpikeBlockBuilder?[]? previous, IReadOnlyList<RecorderSpec> recorders, Func<int, int> populationSize)
+    {
+        ArgumentNullException.ThrowIfNull(recorders);
+        ArgumentNullException.ThrowIfNull(populationSize);
+        var builders = new SpikeBlockBuilder?[recorders.Count];
+        for (int i = 0; i < builders.Length; i++)
+        {
+            var r = recorders[i];
+            if (!r.IsSpikes) continue;
+            int size = populationSize(r.Population);
+            if (previous is not null && i < previous.Length && previous[i] is { } old && ReferenceEquals(old.Spec, r) && old._recorded.Length == size)
+            {
+                old._cells.Clear();
+                old._steps.Clear();
+                builders[i] = old;
+            }
+            else builders[i] = new SpikeBlockBuilder(r, size);
+        }
+        return builders;
+    }
 }

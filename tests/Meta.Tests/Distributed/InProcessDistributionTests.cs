@@ -43,7 +43,7 @@ public class InProcessDistributionTests
     }
 
     /// <summary>Runs <paramref name="body"/> on <paramref name="ranks"/> thread ranks at once; no rank may throw.</summary>
-    private static void OnEveryRank(int ranks, Action<ICommunicator> body)
+    internal static void OnEveryRank(int ranks, Action<ICommunicator> body)
     {
         var errors = new Exception?[ranks];
         var threads = new ThreadCommunicator.Group(ranks).Ranks().Select(c => new Thread(() =>
