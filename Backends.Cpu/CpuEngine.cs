@@ -87,7 +87,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     protected override void BeginRun(long start, long end, long firstSample)
     {
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
-        _spikes = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
+        _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, Program);
         _pool.Hot = UsesWorkers && _threading.Parallel;
     }
 

@@ -57,15 +57,17 @@ internal static class DeviceCatalog
     }
 
     /// <summary>
-    /// Opens the device named by <paramref name="requested"/>: null for the default (the first CUDA device, else the CPU
-    /// accelerator), <c>cuda</c> or <c>cuda:N</c>, <c>cpu-accelerator</c> (or <c>cpu</c>). A device that is not here is
+    /// Opens the device named by <paramref name="requested"/>: null for the default (a CUDA device, else the CPU accelerator;
+    /// the first CUDA device, or in a distributed run the one <see cref="GpuChoice.ForLocalRank"/> gives
+    /// <paramref name="localRank"/>), <c>cuda</c> or <c>cuda:N</c>, <c>cpu-accelerator</c> (or <c>cpu</c>). A device that is not here is
     /// refused with <see cref="NotSupportedByBackendException"/>; there is no silent fallback.
     /// </summary>
-    public static DeviceHandle Open(string? requested, int threads)
+    public static DeviceHandle Open(string? requested, int threads, int? localRank = null)
     {
         string wanted = requested?.Trim() ?? "";
         var cuda = CudaDevices;
-        if (wanted.Length == 0) return cuda.Count > 0 ? OpenCuda(0) : OpenCpu(threads);
+        // A rank of a distributed run takes its machine's GPUs in turn (GpuChoice); one process takes the first.
+        if (wanted.Length == 0) return cuda.Count > 0 ? OpenCuda(GpuChoice.ForLocalRank(localRank, cuda.Count)) : OpenCpu(threads);
         if (wanted.Equals(CpuAccelerator, StringComparison.OrdinalIgnoreCase) || wanted.Equals("cpu", StringComparison.OrdinalIgnoreCase))
             return OpenCpu(threads);
         if (wanted.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))

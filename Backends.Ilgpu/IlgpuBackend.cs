@@ -45,7 +45,7 @@ public sealed class IlgpuBackend : IBackend
         ArgumentNullException.ThrowIfNull(options);
         if (options.Precision is { } asked && asked is not (Precision.Float64 or Precision.Float32))
             throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
-        var device = DeviceCatalog.Open(options.Device, options.Threads);
+        var device = DeviceCatalog.Open(options.Device, options.Threads, options.LocalRank);
         try
         {
             // Unless asked, the precision follows the device: float32 on a GPU, float64 on the CPU accelerator.

@@ -134,7 +134,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     {
         _runLast = end;
         _sampleCollectors = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end))).ToArray();
-        _spikeCollectors = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
+        _spikeCollectors = SpikeBlockBuilder.ForRun(_spikeCollectors, Recorders, Program);
         PlanBlocks(firstSample, end);
         BeginBlock(firstSample, end);
     }

@@ -52,7 +52,7 @@ public sealed class TorchBackend : IBackend
         ArgumentNullException.ThrowIfNull(options);
         if (options.Precision is { } asked && asked is not (Precision.Float64 or Precision.Float32))
             throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
-        var device = ResolveDevice(options.Device);
+        var device = ResolveDevice(options.Device, options.LocalRank);
         // Unless asked, the precision follows the device: float32 on CUDA, float64 on the CPU.
         var precision = options.Precision ?? (device.type == DeviceType.CUDA ? Precision.Float32 : Precision.Float64);
         // libtorch's intra-op threads are set explicitly (process-wide). By default one: the per-step operations act on a
@@ -64,15 +64,17 @@ public sealed class TorchBackend : IBackend
     }
 
     /// <summary>
-    /// The libtorch device for a device name: null picks CUDA device 0 when CUDA is available, else the CPU;
+    /// The libtorch device for a device name: null picks a CUDA device when CUDA is available (device 0, or in a distributed
+    /// run the one <see cref="GpuChoice.ForLocalRank"/> gives <paramref name="localRank"/>), else the CPU;
     /// <c>cpu</c> (or an entry of <see cref="Devices"/>), <c>cuda</c> or <c>cuda:N</c>.
     /// </summary>
-    private static Device ResolveDevice(string? requested)
+    private static Device ResolveDevice(string? requested, int? localRank)
     {
         EnsureNativeLoaded();
         bool cuda = torch.cuda.is_available();
         int count = cuda ? torch.cuda.device_count() : 0;
-        if (requested is null) return cuda ? torch.CUDA : torch.CPU;
+        // A rank of a distributed run takes its machine's GPUs in turn (GpuChoice); one process takes the first.
+        if (requested is null) return cuda && count > 0 ? torch.device(DeviceType.CUDA, GpuChoice.ForLocalRank(localRank, count)) : torch.CPU;
         string name = requested.Trim();
         int space = name.IndexOf(' ', StringComparison.Ordinal);
         if (space > 0) name = name[..space];

@@ -145,7 +145,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     protected override void BeginRun(long start, long end, long firstSample)
     {
         foreach (var u in _units) if (u is ISourceUnit source) source.LastIndex = end;
-        _spikes = Recorders.Select(r => r.IsSpikes ? SpikeBlockBuilder.For(r, Program) : null).ToArray();
+        _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, Program);
         _samples = Recorders.Select(r =>
         {
             if (r.IsSpikes) return null;

@@ -99,6 +99,12 @@ public sealed record EngineOptions
     public string? Device { get; init; }
     /// <summary>Worker threads; 0 lets the backend decide.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// In a distributed run, this rank's position among the ranks on its machine (Open MPI's <c>OMPI_COMM_WORLD_LOCAL_RANK</c>);
+    /// null in one process. With no <see cref="Device"/> named, a backend with GPUs gives local rank k the GPU
+    /// <see cref="GpuChoice.ForLocalRank"/> picks, so that the ranks of a machine share its GPUs instead of all using the first.
+    /// </summary>
+    public int? LocalRank { get; init; }
 }
 
 /// <summary>A simulation backend: the factory of engines, registered by a plugin.</summary>

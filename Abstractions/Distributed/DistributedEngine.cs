@@ -54,7 +54,12 @@ public sealed class DistributedEngine : ISimulationEngine
     /// <inheritdoc />
     public void Load(StepProgram program)
     {
-        _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size);
+        // Each rank's program may hold only the connections onto its own cells (Projection builds them per rank), so the
+        // smallest delay, which sets the exchange interval, is agreed on by all ranks.
+        LocalProgram.Check(program, _communicator.Size);
+        int smallest = LocalProgram.SmallestDelaySteps(program);
+        if (_communicator.Size > 1) smallest = _communicator.AllGather(smallest).Min();
+        _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size, smallest);
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;

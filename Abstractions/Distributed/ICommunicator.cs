@@ -12,6 +12,12 @@ public interface ICommunicator : IDisposable
     /// <summary>The number of ranks.</summary>
     int Size { get; }
 
+    /// <summary>
+    /// This rank's position among the ranks on its machine, which picks its GPU (<c>Meta.Backends.GpuChoice</c>). By default
+    /// the rank itself, as when every rank runs on one machine.
+    /// </summary>
+    int LocalRank => Rank;
+
     /// <summary>Every rank's <paramref name="value"/>, indexed by rank.</summary>
     int[] AllGather(int value);
 

@@ -30,7 +30,7 @@ public sealed class LocalProgram
         ExchangeRecorder = exchangeRecorder;
     }
 
-    /// <summary>The whole network's program.</summary>
+    /// <summary>The program the rank was given: every population whole, and the connections onto this rank's cells (or all of them).</summary>
     public StepProgram Global { get; }
     /// <summary>This rank's program.</summary>
     public StepProgram Program { get; }
@@ -55,15 +55,21 @@ public sealed class LocalProgram
     /// <summary>The first cell of population <paramref name="population"/> this rank owns.</summary>
     public int Start(int population) => Placement.Start(population, Rank);
 
-    /// <summary>Builds rank <paramref name="rank"/>'s program of <paramref name="ranks"/>, or explains what a distributed run cannot do.</summary>
+    /// <summary>
+    /// Builds rank <paramref name="rank"/>'s program of <paramref name="ranks"/>, or explains what a distributed run cannot do.
+    /// <paramref name="global"/> holds every population whole and, per projection, the connections onto the rank's cells or
+    /// all of them (those onto other ranks' cells are dropped here). <paramref name="smallestDelay"/> is the smallest delay in
+    /// steps over all ranks' connections (<see cref="SmallestDelaySteps"/> of every rank; <see cref="int.MaxValue"/> when
+    /// there is none); null takes it from <paramref name="global"/>, which is right when it holds every connection.
+    /// </summary>
     /// <exception cref="NotSupportedException">The program has something distributed runs do not support yet.</exception>
-    public static LocalProgram Build(StepProgram global, int rank, int ranks)
+    public static LocalProgram Build(StepProgram global, int rank, int ranks, int? smallestDelay = null)
     {
         ArgumentNullException.ThrowIfNull(global);
         Check(global, ranks);
         var placement = new Placement(global.Groups.Select(g => g.Size).ToArray(), ranks);
         int populations = global.Groups.Count;
-        int lag = SmallestDelay(global) - 1;
+        int lag = CheckedSmallestDelay(global, smallestDelay ?? SmallestDelaySteps(global)) - 1;
 
         var groups = new List<CellGroupProgram>();
         for (int p = 0; p < populations; p++) groups.Add(Block(global.Groups[p], placement.Start(p, rank), placement.Count(p, rank)));
@@ -128,8 +134,11 @@ public sealed class LocalProgram
         return values.ToDictionary(kv => kv.Key, kv => kv.Value.Length == n ? kv.Value[a..(a + c)] : kv.Value);
     }
 
-    private static void Check(StepProgram global, int ranks)
+    /// <summary>Refuses, with the reason, what a distributed run of <paramref name="ranks"/> ranks cannot do (before any rank waits for the others).</summary>
+    /// <exception cref="NotSupportedException">The program has something distributed runs do not support yet.</exception>
+    public static void Check(StepProgram global, int ranks)
     {
+        ArgumentNullException.ThrowIfNull(global);
         if (global.BatchSize != 1) throw new NotSupportedException($"A distributed run of a batch of {global.BatchSize} network variants is not supported.");
         if (global.Couplings.Count > 0)
             throw new NotSupportedException($"Continuous couplings (gap junctions, graded synapses: '{global.Couplings[0].Label}') are not supported in distributed runs; run on one process.");
@@ -141,15 +150,27 @@ public sealed class LocalProgram
                 throw new NotSupportedException($"Population '{g.Label}' has {g.Size} cells, fewer than the {ranks} ranks: every rank must own at least one cell of every population.");
     }
 
-    private static int SmallestDelay(StepProgram global)
+    /// <summary>The smallest delay, in steps, of the connections in <paramref name="program"/>; <see cref="int.MaxValue"/> when it has none.</summary>
+    public static int SmallestDelaySteps(StepProgram program)
     {
-        var connected = global.Projections.Where(p => p.Count > 0).ToArray();
-        if (connected.Length == 0) return 1;
-        var (label, min) = connected.Select(p => (p.Label, p.DelaySteps.Min())).MinBy(x => x.Item2);
+        ArgumentNullException.ThrowIfNull(program);
+        int min = int.MaxValue;
+        foreach (var p in program.Projections)
+            foreach (int d in p.DelaySteps) min = Math.Min(min, d);
+        return min;
+    }
+
+    /// <summary>The smallest delay of all ranks (1 when no rank has a connection), refused when it leaves no step to exchange spikes.</summary>
+    private static int CheckedSmallestDelay(StepProgram global, int min)
+    {
+        if (min == int.MaxValue) return 1;
         if (min < 2)
+        {
+            string which = global.Projections.FirstOrDefault(x => x.DelaySteps.Contains(min)) is { } p ? $"Projection '{p.Label}'" : "A projection (on another rank)";
             throw new NotSupportedException(
-                $"Projection '{label}' has a delay of {min} step ({min * global.Timestep} ms): a distributed run needs every delay to be at least 2 steps " +
+                $"{which} has a delay of {min} step ({min * global.Timestep} ms): a distributed run needs every delay to be at least 2 steps " +
                 $"({2 * global.Timestep} ms), because spikes cross between ranks at least one step before they are due. Raise the delay (or min_delay), or run on one process.");
+        }
         return min;
     }
 

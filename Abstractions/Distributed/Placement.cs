@@ -25,7 +25,13 @@ public sealed class Placement
     public IReadOnlyList<int> Sizes { get; }
 
     /// <summary>The first cell of population <paramref name="population"/> that rank <paramref name="rank"/> owns.</summary>
-    public int Start(int population, int rank) => (int)((long)Sizes[population] * rank / Ranks);
+    public int Start(int population, int rank) => BlockStart(Sizes[population], rank, Ranks);
+
+    /// <summary>The first cell that rank <paramref name="rank"/> of <paramref name="ranks"/> owns in a population of <paramref name="size"/> cells.</summary>
+    public static int BlockStart(int size, int rank, int ranks) => (int)((long)size * rank / ranks);
+
+    /// <summary>Whether rank <paramref name="rank"/> of <paramref name="ranks"/> owns cell <paramref name="cell"/> of a population of <paramref name="size"/> cells.</summary>
+    public static bool Owns(int size, int cell, int rank, int ranks) => cell >= BlockStart(size, rank, ranks) && cell < BlockStart(size, rank + 1, ranks);
 
     /// <summary>The number of cells of population <paramref name="population"/> that rank <paramref name="rank"/> owns.</summary>
     public int Count(int population, int rank) => Start(population, rank + 1) - Start(population, rank);

@@ -220,7 +220,10 @@ public sealed partial class Simulation : IDisposable
         _spec = Resolve();
         CheckCapabilities(_spec);
         _lowering = new NetworkLowering(_spec);
-        var engine = Backend.CreateEngine(new EngineOptions { Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads });
+        var engine = Backend.CreateEngine(new EngineOptions
+        {
+            Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads, LocalRank = Options.Communicator?.LocalRank,
+        });
         _engine = Options.Communicator is { } communicator ? new Distributed.DistributedEngine(engine, communicator) : engine;
         _engine.Load(_lowering.Program);
         _changedParameters.Clear();
@@ -437,6 +440,26 @@ public sealed partial class Simulation : IDisposable
     }
 
     internal RandomStream ProjectionRandom(int index) => new(Options.Seed, RandomStreams.Projection(index));
+
+    /// <summary>
+    /// The sum of <paramref name="value"/> over all ranks (a collective: every rank calls it at the same point of building the
+    /// network); the value itself in one process.
+    /// </summary>
+    internal long SumOverRanks(int value) => Options.Communicator is { Size: > 1 } c ? c.AllGather(value).Sum(v => (long)v) : value;
+
+    /// <summary>
+    /// Per cell of <paramref name="cells"/>, whether this rank owns it (<see cref="Distributed.Placement"/>: a contiguous block of
+    /// every population per rank); null in one process, where every rank's cells are here.
+    /// </summary>
+
+    internal bool[]? OwnedCells(IReadOnlyList<(Population Population, int Index)> cells)
+    {
+        if (Ranks == 1) return null;
+        var owned = new bool[cells.Count];
+        for (int j = 0; j < owned.Length; j++)
+            owned[j] = Distributed.Placement.Owns(cells[j].Population.Size, cells[j].Index, Rank, Ranks);
+        return owned;
+    }
     internal void MarkParameterChanged(Population p, string name) { if (_engine is not null) _changedParameters.Add((p, name)); }
     internal void MarkSequenceChanged(Population p, string name) { if (_engine is not null) _changedSequences.Add((p, name)); }
     internal void MarkSynapseChanged(Projection p, string name) { if (_engine is not null) _changedSynapses.Add((p, name)); }

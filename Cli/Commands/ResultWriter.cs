@@ -194,7 +194,7 @@ internal sealed class ResultWriter(string folder)
                 w.WriteString("connector", prj.Connector.ToString());
                 w.WriteString("receptor_type", prj.ReceptorType);
                 w.WriteString("synapse_type", prj.Synapse.Name);
-                w.WriteNumber("connections", prj.Size);
+                w.WriteNumber("connections", prj.TotalSize);
                 if (plastic.FirstOrDefault(x => x.Projection == prj) is { } learned)
                 {
                     w.WriteString("weights_file", learned.FileName);

@@ -47,7 +47,7 @@ public sealed class BuiltNetwork : IDisposable
     public IReadOnlyList<Population> Populations => Simulation.Populations;
 
     /// <summary>The total number of connections.</summary>
-    public long ConnectionCount => Simulation.Projections.Sum(p => (long)p.Size);
+    public long ConnectionCount => Simulation.Projections.Sum(p => p.TotalSize);
 
     /// <summary>Releases the simulation's backend engine.</summary>
     public void Dispose() => Simulation.Dispose();

@@ -80,4 +80,32 @@ public sealed class SpikeBlockBuilder
 
     /// <summary>The spikes collected so far.</summary>
     public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray(), Offsets = _offsets?.ToArray() };
+
+    /// <summary>
+    /// The builders of a new run of <paramref name="program"/>'s recorders (null for signal recorders): those of the last
+    /// run (<paramref name="previous"/>) emptied where their recorder is unchanged, new ones (<see cref="For"/>) elsewhere. A
+    /// distributed run runs its engine once per exchange interval, often every other step, so building the recorded-cell mask
+    /// of every spike recorder afresh each run (O(population) work and memory per run) cost as much as the step itself.
+    /// </summary>
+    public static SpikeBlockBuilder?[] ForRun(SpikeBlockBuilder?[]? previous, IReadOnlyList<RecorderSpec> recorders, StepProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(recorders);
+        ArgumentNullException.ThrowIfNull(program);
+        var builders = new SpikeBlockBuilder?[recorders.Count];
+        for (int i = 0; i < builders.Length; i++)
+        {
+            var r = recorders[i];
+            if (!r.IsSpikes) continue;
+            if (previous is not null && i < previous.Length && previous[i] is { } old && ReferenceEquals(old.Spec, r)
+                && old._recorded.Length == program.Groups[r.Population].Size)
+            {
+                old._cells.Clear();
+                old._steps.Clear();
+                old._offsets?.Clear();
+                builders[i] = old;
+            }
+            else builders[i] = For(r, program);
+        }
+        return builders;
+    }
 }

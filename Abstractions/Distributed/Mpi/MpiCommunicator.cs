@@ -17,7 +17,26 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         _mpi.Init();
         Rank = _mpi.Rank();
         Size = _mpi.Size();
+        LocalRank = LocalRankFrom(Environment.GetEnvironmentVariable(LocalRankVariable), Rank);
     }
+
+    /// <summary>The variable in which Open MPI's <c>mpirun</c> gives each process its rank among those on its machine.</summary>
+    public const string LocalRankVariable = "OMPI_COMM_WORLD_LOCAL_RANK";
+
+    /// <summary>
+    /// The local rank that <paramref name="value"/> (the value of <see cref="LocalRankVariable"/>) states; when it is unset,
+    /// <paramref name="rank"/> (all ranks on one machine).
+    /// </summary>
+    /// <exception cref="FormatException"><paramref name="value"/> is set but not a non-negative integer.</exception>
+    public static int LocalRankFrom(string? value, int rank)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return rank;
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int local)) return local;
+        throw new FormatException($"{LocalRankVariable} is '{value}': expected a non-negative integer (the rank among the processes on this machine).");
+    }
+
+    /// <inheritdoc />
+    public int LocalRank { get; }
 
     /// <summary>
     /// Whether this process was started by Open MPI's <c>mpirun</c>/<c>mpiexec</c> (it sets <c>OMPI_COMM_WORLD_SIZE</c>), with

@@ -60,6 +60,11 @@ public sealed class Projection
         var prePositions = pre.Positions;
         var postPositions = post.Positions;
         var measure = Space;
+        // A distributed run's rank keeps only the connections onto its own cells. Connectors that can be asked for them
+        // (DrawsPerTarget) store nothing else; the others, and values that depend on the other connections (distributions,
+        // lists), are computed whole and cut at the end (docs/architecture.md, "Distributed runs").
+        var owned = Simulation.OwnedCells(postCells);
+        bool perTarget = owned is not null && connector.DrawsPerTarget && !SynapseValuesDependOnOtherConnections(Synapse);
         var context = new ConnectionContext(preCells.Length, postCells.Length,
             (i, j) => preCells[i] == postCells[j], Distance(prePositions, postPositions), rng,
             j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1))
@@ -69,6 +74,7 @@ public sealed class Projection
             Pre = pre,
             Post = post,
             Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
+            Targets = perTarget ? new PostTargets(owned!) : null,
         };
         // The connector's pairs are streamed into two index lists (8 bytes a connection) instead of an array of pairs (40);
         // the rare explicit weights and delays are kept beside them.
@@ -77,6 +83,7 @@ public sealed class Projection
         List<(int At, double Value)>? givenWeights = null, givenDelays = null;
         foreach (var pair in connector.Connect(context))
         {
+            if (perTarget && !owned![pair.Post]) continue;
             if (pair.Weight is { } w) (givenWeights ??= []).Add((preList.Count, w));
             if (pair.Delay is { } dl) (givenDelays ??= []).Add((preList.Count, dl));
             preList.Add(pair.Pre);
@@ -136,8 +143,24 @@ public sealed class Projection
                 _synapseStates[state.Name] = values;
             }
         }
+        if (owned is not null && !perTarget)
+        {
+            var keep = Enumerable.Range(0, _pre.Length).Where(k => owned[_post[k]]).ToArray();
+            _pre = keep.Select(k => _pre[k]).ToArray();
+            _post = keep.Select(k => _post[k]).ToArray();
+            _weight = keep.Select(k => _weight[k]).ToArray();
+            _delay = keep.Select(k => _delay[k]).ToArray();
+            foreach (var columns in new[] { _synapseParameters, _synapseStates })
+                foreach (var name in columns.Keys.ToArray()) columns[name] = keep.Select(k => columns[name][k]).ToArray();
+        }
+        TotalSize = Simulation.SumOverRanks(_pre.Length);
         Simulation.AddProjection(this);
     }
+
+    /// <summary>Whether any value of <paramref name="synapse"/> is drawn or listed in connection order (<see cref="SynapseValue.DependsOnOtherConnections"/>).</summary>
+    private static bool SynapseValuesDependOnOtherConnections(SynapseType synapse) =>
+        synapse.Weight?.DependsOnOtherConnections == true || synapse.Delay?.DependsOnOtherConnections == true
+        || synapse.ParameterValues.Values.Any(v => v.DependsOnOtherConnections);
 
 
     /// <summary>
@@ -247,6 +270,13 @@ public sealed class Projection
     public string Label { get; }
     /// <summary>The number of connections (PyNN's <c>size()</c>).</summary>
     public int Size => _pre.Length;
+
+    /// <summary>
+    /// The number of connections on all ranks: <see cref="Size"/> in one process; in a distributed run, where a rank holds only
+    /// the connections onto its own cells, their sum over the ranks (PyNN's <c>size(gather=True)</c>), agreed on when the
+    /// projection was made.
+    /// </summary>
+    public long TotalSize { get; }
     /// <summary>(pre size, post size).</summary>
     public (int Pre, int Post) Shape => (Pre.Size, Post.Size);
 

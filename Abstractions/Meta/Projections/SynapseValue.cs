@@ -73,6 +73,13 @@ public sealed class SynapseValue
 
     /// <summary>Whether this is a scalar.</summary>
     public bool IsScalar => _distribution is null && _ofDistance is null && _expression is null && _matrix is null && _list is null;
+    /// <summary>
+    /// Whether a connection's value depends on the other connections: a distribution draws the values in connection order from
+    /// one stream, a list gives them in PyNN's list order. The other forms (scalar, function of distance, pre × post array)
+    /// give every connection its value alone, so a distributed run's rank can evaluate its own connections only.
+    /// </summary>
+    public bool DependsOnOtherConnections => _distribution is not null || _list is not null;
+
     /// <summary>The scalar value (when <see cref="IsScalar"/>).</summary>
     public double ScalarValue => _scalar;
 

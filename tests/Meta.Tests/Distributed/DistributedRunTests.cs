@@ -12,8 +12,14 @@ namespace Meta.Tests.Distributed;
 /// </summary>
 public class DistributedRunTests
 {
-    /// <summary>120 conductance-based cells, 10% random connectivity, delays uniform in [0.2, 1.5] ms, 20 Poisson inputs.</summary>
-    private static string Network(int seed) => $$$$"""
+    /// <summary>Delays drawn in connection order: every rank draws its projections whole and keeps its share.</summary>
+    private const string RandomDelay = """{"distribution": "uniform", "low": 0.2, "high": 1.5}""";
+
+    /// <summary>
+    /// 120 conductance-based cells, 10% random connectivity, 20 Poisson inputs, delays <paramref name="delay"/> (uniform in
+    /// [0.2, 1.5] ms by default; a fixed delay lets every rank draw only the connections onto its own cells).
+    /// </summary>
+    private static string Network(int seed, string delay = RandomDelay) => $$$$"""
         {
           "name": "distributed",
           "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": {{{{seed}}}}, "duration": 60.0},
@@ -33,15 +39,15 @@ public class DistributedRunTests
           "projections": [
             {"label": "exc_to_all", "pre": "exc", "post": "all",
              "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.1},
-             "synapse": {"type": "StaticSynapse", "weight": 0.004, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "synapse": {"type": "StaticSynapse", "weight": 0.004, "delay": {{{{delay}}}} },
              "receptor_type": "excitatory"},
             {"label": "inh_to_all", "pre": "inh", "post": "all",
              "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.1},
-             "synapse": {"type": "StaticSynapse", "weight": 0.051, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "synapse": {"type": "StaticSynapse", "weight": 0.051, "delay": {{{{delay}}}} },
              "receptor_type": "inhibitory"},
             {"label": "ext_to_all", "pre": "ext", "post": "all",
              "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.2},
-             "synapse": {"type": "StaticSynapse", "weight": 0.1, "delay": {"distribution": "uniform", "low": 0.2, "high": 1.5}},
+             "synapse": {"type": "StaticSynapse", "weight": 0.1, "delay": {{{{delay}}}} },
              "receptor_type": "excitatory"}
           ],
           "record": [{"cells": "all", "variables": ["spikes"]}, {"cells": "probe", "variables": ["v"]}]
@@ -51,15 +57,16 @@ public class DistributedRunTests
     private static string CliAssembly => Path.Combine(CliTestSupport.RepoRoot, "Cli", "bin", CliTestSupport.Configuration, "net10.0", "Meta.Cli.dll");
 
     [MpiTheory]
-    [InlineData("cpu", 2)]
-    [InlineData("cpu", 3)]
-    [InlineData("cpu", 1)]
-    [InlineData("ilgpu", 2)]
-    [InlineData("torch", 2)]
-    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks)
+    [InlineData("cpu", 2, RandomDelay)]
+    [InlineData("cpu", 2, "0.3")]
+    [InlineData("cpu", 3, RandomDelay)]
+    [InlineData("cpu", 1, RandomDelay)]
+    [InlineData("ilgpu", 2, RandomDelay)]
+    [InlineData("torch", 2, RandomDelay)]
+    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks, string delay)
     {
         using var folder = new TempFolder();
-        string network = folder.File("net.json", Network(1234));
+        string network = folder.File("net.json", Network(1234, delay));
         string one = Path.Combine(folder.Path, "one"), many = Path.Combine(folder.Path, "many");
         string plugins = Path.Combine(CliTestSupport.CliPluginsFolder, backend);
 
@@ -80,6 +87,9 @@ public class DistributedRunTests
         }
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(many, "summary.json")));
         summary.RootElement.GetProperty("ranks").GetInt32().Should().Be(ranks);
+        using var singleSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(one, "summary.json")));
+        summary.RootElement.GetProperty("connections").GetInt64()
+            .Should().Be(singleSummary.RootElement.GetProperty("connections").GetInt64(), "every rank holds its share, and the count is summed");
         Directory.GetFiles(many).Select(Path.GetFileName).Should().BeEquivalentTo(["all.npz", "probe.npz", "summary.json"], "only rank 0 writes");
     }
 

@@ -43,7 +43,7 @@ public class InProcessDistributionTests
     }
 
     /// <summary>Runs <paramref name="body"/> on <paramref name="ranks"/> thread ranks at once; no rank may throw.</summary>
-    private static void OnEveryRank(int ranks, Action<ICommunicator> body)
+    internal static void OnEveryRank(int ranks, Action<ICommunicator> body)
     {
         var errors = new Exception?[ranks];
         var threads = new ThreadCommunicator.Group(ranks).Ranks().Select(c => new Thread(() =>
@@ -127,8 +127,19 @@ public class InProcessDistributionTests
         built.Simulation.Invoking(s => s.Run(1)).Should().Throw<NotSupportedException>()
             .WithMessage("*'rec *' has a delay of 1 step*at least 2 steps*");
 
-        var tooSmall = new ThreadCommunicator.Group(41).Ranks()[0];
-        using var small = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Communicator = tooSmall });
-        small.Simulation.Invoking(s => s.Run(1)).Should().Throw<NotSupportedException>().WithMessage("*'exc' has 40 cells, fewer than the 41 ranks*");
+        // Every rank takes part in building the network (each projection agrees on its size), so all 41 run; each refuses.
+        var refusals = new Exception?[41];
+        var threads = new ThreadCommunicator.Group(41).Ranks().Select(c => new Thread(() =>
+        {
+            try
+            {
+                using var small = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+                small.Simulation.Run(1);
+            }
+            catch (Exception e) { refusals[c.Rank] = e; }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        refusals.Should().AllSatisfy(e => e.Should().BeOfType<NotSupportedException>().Which.Message.Should().Contain("'exc' has 40 cells, fewer than the 41 ranks"));
     }
 }

@@ -10,10 +10,14 @@ public sealed class AllToAllConnector(bool allowSelfConnections = true) : Connec
     public override IEnumerable<ConnectionPair> Connect(ConnectionContext context)
     {
         for (int j = 0; j < context.PostSize; j++)
-            for (int i = 0; i < context.PreSize; i++)
-                if (AllowSelfConnections || !context.IsSameCell(i, j))
-                    yield return new ConnectionPair(i, j);
+            if (context.IsTarget(j))
+                for (int i = 0; i < context.PreSize; i++)
+                    if (AllowSelfConnections || !context.IsSameCell(i, j))
+                        yield return new ConnectionPair(i, j);
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() => $"AllToAllConnector(allow_self_connections={AllowSelfConnections})";

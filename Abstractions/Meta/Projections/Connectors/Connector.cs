@@ -12,8 +12,20 @@ public abstract class Connector
     /// <summary>The connector's own random stream, or null to use the projection's stream from the simulation seed.</summary>
     public RandomStream? Rng { get; init; }
 
-    /// <summary>Returns the connections to make.</summary>
+    /// <summary>
+    /// Returns the connections to make: all of them, or, when <see cref="ConnectionContext.Targets"/> is set and
+    /// <see cref="DrawsPerTarget"/> is true, only those onto the targets.
+    /// </summary>
     public abstract IEnumerable<ConnectionPair> Connect(ConnectionContext context);
+
+    /// <summary>
+    /// Whether <see cref="Connect"/> honours <see cref="ConnectionContext.Targets"/>: it then returns exactly the pairs onto the
+    /// targets that it returns without them, in the same order, and stores nothing else (it may still draw the random numbers
+    /// of the positions before the last target, to keep its stream where the single-process run has it). A connector that
+    /// does not is run whole and its pairs are cut afterwards: the whole projection is held for a moment (docs/architecture.md,
+    /// "Distributed runs").
+    /// </summary>
+    public virtual bool DrawsPerTarget => false;
 
     /// <summary>A short description, e.g. <c>FixedProbabilityConnector(p_connect=0.02)</c>.</summary>
     public abstract override string ToString();
@@ -67,6 +79,18 @@ public sealed class ConnectionContext
 
     /// <summary>Where a connector reports what it did that the user may not expect (e.g. probabilities above 1 clipped); null drops the warnings.</summary>
     public Action<string>? Warn { get; init; }
+
+    /// <summary>
+    /// The post positions to connect, or null for all. Set only for connectors whose <see cref="Connector.DrawsPerTarget"/> is
+    /// true (a distributed run's rank asks for the connections onto its own cells).
+    /// </summary>
+    public PostTargets? Targets { get; init; }
+
+    /// <summary>Whether post position <paramref name="post"/> is wanted (always, without <see cref="Targets"/>).</summary>
+    public bool IsTarget(int post) => Targets?.Contains(post) ?? true;
+
+    /// <summary>One past the last wanted post position: <see cref="PostTargets.End"/>, or <see cref="PostSize"/> without targets.</summary>
+    public int TargetEnd => Targets?.End ?? PostSize;
 
     /// <summary>The projection's presynaptic cells, when known (<see cref="CloneConnector"/> compares them).</summary>
     public Populations.CellCollection? Pre { get; init; }

@@ -80,16 +80,21 @@ public sealed class FixedNumberPreConnector(FixedNumber n, bool allowSelfConnect
     {
         var rng = Rng ?? context.Rng;
         var result = new List<ConnectionPair>();
-        for (int j = 0; j < context.PostSize; j++)
+        // Up to the last target every post position draws (the stream stays where one process has it); targets keep theirs.
+        for (int j = 0, end = context.TargetEnd; j < end; j++)
         {
             int post = j;
             int excluded = AllowSelfConnections ? -1 : context.SamePreIndex(post);
             int n = FixedNumberChoice.Count(N, rng);
-            foreach (var i in FixedNumberChoice.Choose(n, context.PreSize, excluded, WithReplacement, rng, nameof(FixedNumberPreConnector)))
-                result.Add(new ConnectionPair(i, j));
+            var chosen = FixedNumberChoice.Choose(n, context.PreSize, excluded, WithReplacement, rng, nameof(FixedNumberPreConnector));
+            if (!context.IsTarget(j)) continue;
+            foreach (var i in chosen) result.Add(new ConnectionPair(i, j));
         }
         return result;
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() => $"FixedNumberPreConnector(n={N}, allow_self_connections={AllowSelfConnections}, with_replacement={WithReplacement})";
@@ -119,12 +124,16 @@ public sealed class FixedNumberPostConnector(FixedNumber n, bool allowSelfConnec
             int pre = i;
             int excluded = AllowSelfConnections ? -1 : context.SamePostIndex(pre);
             int n = FixedNumberChoice.Count(N, rng);
+            // Every pre cell draws (its targets may be anywhere); only the pairs onto targets are kept.
             foreach (var j in FixedNumberChoice.Choose(n, context.PostSize, excluded, WithReplacement, rng, nameof(FixedNumberPostConnector)))
-                pairs.Add(new ConnectionPair(i, j));
+                if (context.IsTarget(j)) pairs.Add(new ConnectionPair(i, j));
         }
         // PyNN's order: by post cell, then pre cell (stable, so duplicates keep their order).
         return pairs.OrderBy(p => p.Post).ThenBy(p => p.Pre).ToList();
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() => $"FixedNumberPostConnector(n={N}, allow_self_connections={AllowSelfConnections}, with_replacement={WithReplacement})";

@@ -26,23 +26,30 @@ public sealed class FixedProbabilityConnector : Connector
     public override IEnumerable<ConnectionPair> Connect(ConnectionContext context)
     {
         var rng = Rng ?? context.Rng;
-        var result = new List<ConnectionPair>((int)Math.Min(int.MaxValue / 2, PConnect * context.PreSize * (double)context.PostSize * 1.05 + 16));
+        // With targets (a distributed run's rank), the gaps of the positions before the last target are drawn, to keep the
+        // stream where one process has it, but only the targets' pairs are stored.
+        int targets = context.Targets?.Count ?? context.PostSize;
+        var result = new List<ConnectionPair>((int)Math.Min(int.MaxValue / 2, PConnect * context.PreSize * (double)targets * 1.05 + 16));
         if (PConnect <= 0) return result;
         // ln(1 − p): −∞ for p = 1 (every gap is 0). Below about 1e-16, 1 − p rounds to 1 and ln gives 0, which made every
         // gap −∞ and the cast to long overflowed into negative cell indices; ln(1 − p) ≈ −p there.
         double logMiss = 1 - PConnect < 1 ? Math.Log(1 - PConnect) : -PConnect;
-        for (int j = 0; j < context.PostSize; j++)
+        for (int j = 0, end = context.TargetEnd; j < end; j++)
         {
+            bool keep = context.IsTarget(j);
             for (long i = -1; ;)
             {
                 double gap = Math.Floor(Math.Log(1 - rng.NextDouble()) / logMiss);
                 i += 1 + (double.IsNaN(gap) ? 0 : (long)Math.Min(gap, context.PreSize));
                 if (i >= context.PreSize) break;
-                if (AllowSelfConnections || !context.IsSameCell((int)i, j)) result.Add(new ConnectionPair((int)i, j));
+                if (keep && (AllowSelfConnections || !context.IsSameCell((int)i, j))) result.Add(new ConnectionPair((int)i, j));
             }
         }
         return result;
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() => $"FixedProbabilityConnector(p_connect={PConnect}, allow_self_connections={AllowSelfConnections})";

@@ -8,8 +8,11 @@ public sealed class OneToOneConnector : Connector
     {
         if (context.PreSize != context.PostSize)
             throw new ConnectionException($"OneToOneConnector needs pre and post of equal size, got {context.PreSize} and {context.PostSize}.");
-        return Enumerable.Range(0, context.PreSize).Select(i => new ConnectionPair(i, i));
+        return Enumerable.Range(0, context.PreSize).Where(context.IsTarget).Select(i => new ConnectionPair(i, i));
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() => "OneToOneConnector()";

@@ -17,8 +17,14 @@ internal static class ProbabilityDraw
         var result = new List<ConnectionPair>();
         long above = 0, pairs = 0;
         double largest = 0;
-        for (int j = 0; j < context.PostSize; j++)
+        for (int j = 0, end = context.TargetEnd; j < end; j++)
         {
+            // A position that is not a target draws its uniforms (the stream stays where one process has it) and nothing else.
+            if (!context.IsTarget(j))
+            {
+                for (int i = 0; i < context.PreSize; i++) rng.NextDouble();
+                continue;
+            }
             for (int i = 0; i < context.PreSize; i++)
             {
                 double u = rng.NextDouble();
@@ -120,6 +126,9 @@ public sealed class DistanceDependentProbabilityConnector : Connector
             nameof(DistanceDependentProbabilityConnector));
 
     /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
+
+    /// <inheritdoc />
     public override string ToString() =>
         $"DistanceDependentProbabilityConnector(d_expression={(DExpression is null ? "<function>" : $"'{DExpression}'")}, allow_self_connections={AllowSelfConnections})";
 }
@@ -177,6 +186,9 @@ public sealed class IndexBasedProbabilityConnector(IndexBasedExpression indexExp
             nameof(IndexBasedProbabilityConnector));
 
     /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
+
+    /// <inheritdoc />
     public override string ToString() => $"IndexBasedProbabilityConnector(index_expression={IndexExpression}, allow_self_connections={AllowSelfConnections})";
 }
 
@@ -226,6 +238,9 @@ public sealed class DisplacementDependentProbabilityConnector : Connector
             return _probability(dx, dy, dz);
         }, nameof(DisplacementDependentProbabilityConnector));
     }
+
+    /// <inheritdoc />
+    public override bool DrawsPerTarget => true;
 
     /// <inheritdoc />
     public override string ToString() =>
