@@ -1,0 +1,41 @@
+using Meta.Backends;
+using Meta.Conformance.Suites;
+using Xunit.Abstractions;
+
+namespace Meta.Conformance.Tests.Cpu;
+
+/// <summary>
+/// The conformance suite on the CPU backend in float32 against its own float64, with the float32 tolerances each scenario
+/// states (synapse dynamics and continuous couplings are float64 only on the CPU: those scenarios must be refused clearly).
+/// </summary>
+public sealed class CpuConformanceFloat32Tests(ITestOutputHelper output) : ConformanceSuite(output)
+{
+    /// <inheritdoc />
+    protected override IBackend Backend => BackendUnderTest.Get("cpu");
+
+    /// <inheritdoc />
+    protected override Precision Precision => Precision.Float32;
+}
+
+/// <summary>The new standard cell types on the CPU backend in float32, against its own float64.</summary>
+public sealed class CpuFloat32CellTypeTests(ITestOutputHelper output) : Float32CellTypeSuite(output)
+{
+    /// <inheritdoc />
+    protected override IBackend Backend => BackendUnderTest.Get("cpu");
+}
+
+/// <summary>
+/// The reference-trace suite on the CPU backend in float32 at dt = 0.1, with the suite's float32 tolerances (twice its
+/// float64 ones), as on the ILGPU and Torch backends.
+/// </summary>
+public sealed class CpuReferenceTraceFloat32Tests(ITestOutputHelper output) : ReferenceTraceSuite(output)
+{
+    /// <inheritdoc />
+    protected override IBackend Backend => BackendUnderTest.Get("cpu");
+
+    /// <inheritdoc />
+    protected override Precision Precision => Precision.Float32;
+
+    /// <inheritdoc />
+    protected override bool ShouldRun(string scenario, double dt) => dt > 0.01;
+}
