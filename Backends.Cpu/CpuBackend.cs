@@ -13,8 +13,8 @@ public sealed class CpuPlugin : IMetaPlugin
 /// <summary>
 /// Meta's reference backend: plain C#, float64 (or float32 on request), step-program kernels emitted as SIMD C# and compiled
 /// with Roslyn, CSR connection tables and delay ring buffers, neuron updates spread over threads. In float32 the states,
-/// delay rings and weights are float32 (values computed in float64 on the host, rounded once); synapse dynamics and
-/// continuous couplings are float64 only.
+/// delay rings and weights are float32 (values computed in float64 on the host, rounded once); plastic synapses and
+/// continuous couplings compute in float64 and exchange float32 values with the cells.
 /// </summary>
 public sealed class CpuBackend : IBackend
 {

@@ -11,8 +11,8 @@ namespace Meta.Backends.Cpu;
 /// The CPU runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s): neuron groups advanced by their
 /// compiled SIMD kernels (in parallel chunks while that is measured faster), spikes listed by the kernels and delivered through CSR tables into delay
 /// rings, samples copied from the state arrays. <typeparamref name="T"/> is the number type of the states, rings and weights:
-/// double (float64, the default) or float (float32: half the memory traffic and twice the SIMD lanes; synapse dynamics and
-/// continuous couplings are float64 only).
+/// double (float64, the default) or float (float32: half the memory traffic and twice the SIMD lanes; plastic synapses and
+/// continuous couplings keep computing in float64 through <see cref="Float64Bridge{T}"/>).
 /// </summary>
 internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -36,6 +36,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private CouplingRunner? _couplings;
     private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
     private ThreadingChoice _threading = new();
+    private Float64Bridge<T> _bridge = new();
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -52,13 +53,12 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     private NeuronGroup<T> Neurons(int group) => (NeuronGroup<T>)_groups[group];
 
-    /// <summary>Whether the engine runs in float32.</summary>
-    private static bool Single => typeof(T) == typeof(float);
 
-    /// <summary>The float64 form of this engine's rings (synapse dynamics and couplings are float64 only).</summary>
-    private static InputRing<double> Float64(InputRing<T> ring) => (InputRing<double>)(object)ring;
-
-    protected override void Couple(long k) => _couplings!.Step(Program.Timestep);
+    protected override void Couple(long k)
+    {
+        _couplings!.Step(Program.Timestep);
+        if (!Float64Bridge<T>.Direct) _bridge.StoreInjected(g => Neurons(g).Injected);
+    }
 
     protected override double[] ReadCouplingBuffer(int coupling, string name) => _couplings!.Read(coupling, name);
 
@@ -66,10 +66,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     protected override void OnLoad(StepProgram program)
     {
-        if (Single && program.Projections.FirstOrDefault(p => p.Kernel is not null) is { } plastic)
-            throw new NotSupportedByBackendException(BackendName, $"Synapse dynamics in float32 (projection '{plastic.Label}'; run it in float64)");
-        if (Single && program.Couplings.Count > 0)
-            throw new NotSupportedByBackendException(BackendName, "Continuous couplings in float32 (run them in float64)");
+        _bridge = new Float64Bridge<T>();
         double dt = program.Timestep;
         _groups = program.Groups.Select(g => g switch
         {
@@ -87,14 +84,14 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         _threading = new ThreadingChoice();
         _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
-            : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, Float64(_rings[p.PostGroup][p.Receptor]), CountKernel)).ToArray();
+            : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _bridge.RingFor(_rings[p.PostGroup][p.Receptor]), CountKernel)).ToArray();
         _plastic = _plasticByIndex.OfType<PlasticTable>().ToArray();
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory(slots) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
         // The state arrays are looked up every step: an update may replace a group's arrays.
         _couplings = CouplingOrder is { } order
-            ? new CouplingRunner(program, order, (g, name) => ((NeuronGroup<double>)_groups[g]).State(name), g => ((NeuronGroup<double>)_groups[g]).Injected, CountKernel)
+            ? new CouplingRunner(program, order, (g, name) => _bridge.State(g, name, Neurons(g).State(name)), g => _bridge.Injected(g, Neurons(g).Injected), CountKernel)
             : null;
     }
 
@@ -146,6 +143,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
+        _bridge.MoveArrivals(k);
         long since = PhaseProfile.Now();
         if (!UsesWorkers) RunChunk(-1);
         else
@@ -247,6 +245,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             else ((SourceGroup)_groups[g]).Reset();
         }
         foreach (var rings in _rings) foreach (var r in rings) r.Clear();
+        _bridge.Clear();
         foreach (var h in _history) h?.Clear();
     }
 

@@ -6,7 +6,7 @@ namespace Meta.Conformance.Tests.Cpu;
 
 /// <summary>
 /// The conformance suite on the CPU backend in float32 against its own float64, with the float32 tolerances each scenario
-/// states (synapse dynamics and continuous couplings are float64 only on the CPU: those scenarios must be refused clearly).
+/// states (plastic synapses and couplings compute in float64 there and exchange float32 values with the cells).
 /// </summary>
 public sealed class CpuConformanceFloat32Tests(ITestOutputHelper output) : ConformanceSuite(output)
 {
