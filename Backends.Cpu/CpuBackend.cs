@@ -11,8 +11,10 @@ public sealed class CpuPlugin : IMetaPlugin
 }
 
 /// <summary>
-/// Meta's reference backend: plain C#, float64, step-program kernels emitted as SIMD C# and compiled
-/// with Roslyn, CSR connection tables and delay ring buffers, neuron updates spread over threads.
+/// Meta's reference backend: plain C#, float64 (or float32 on request), step-program kernels emitted as SIMD C# and compiled
+/// with Roslyn, CSR connection tables and delay ring buffers, neuron updates spread over threads. In float32 the states,
+/// delay rings and weights are float32 (values computed in float64 on the host, rounded once); plastic synapses and
+/// continuous couplings compute in float64 and exchange float32 values with the cells.
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
@@ -24,7 +26,7 @@ public sealed class CpuBackend : IBackend
         BackendName,
         typeof(CpuBackend).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         Contract.Version,
-        "Reference CPU backend: generated C# kernels, float64, multi-threaded neuron updates.",
+        "Reference CPU backend: generated C# kernels, float64 (float32 on request), multi-threaded neuron updates.",
         new BackendCapabilities
         {
             UserDefinedModels = true,
@@ -32,7 +34,7 @@ public sealed class CpuBackend : IBackend
             SpikeSources = new HashSet<string>(HostSpikeSchedule.Kinds) { SpikeSourceKinds.Poisson },
             CurrentSources = CurrentSchedule.Kinds,
             SynapseTypes = new HashSet<string> { "StaticSynapse" },
-            Precisions = new HashSet<Precision> { Precision.Float64 },
+            Precisions = new HashSet<Precision> { Precision.Float64, Precision.Float32 },
         });
 
     /// <inheritdoc />
@@ -42,10 +44,12 @@ public sealed class CpuBackend : IBackend
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Precision is { } precision && precision != Precision.Float64)
+        if (options.Precision is { } precision && precision is not (Precision.Float64 or Precision.Float32))
             throw new NotSupportedByBackendException(BackendName, $"Precision {precision}");
         if (options.Device is not null && !options.Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase))
             throw new NotSupportedByBackendException(BackendName, $"Device '{options.Device}' (available: cpu)");
-        return new CpuEngine(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        // Unless asked, float64: the CPU backend is the reference the other backends are compared with.
+        return options.Precision == Precision.Float32 ? new CpuEngine<float>(threads) : new CpuEngine<double>(threads);
     }
 }

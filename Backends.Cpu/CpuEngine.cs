@@ -10,45 +10,55 @@ namespace Meta.Backends.Cpu;
 /// <summary>
 /// The CPU runtime of a step program (the step loop itself is <see cref="StepEngine"/>'s): neuron groups advanced by their
 /// compiled SIMD kernels (in parallel chunks while that is measured faster), spikes listed by the kernels and delivered through CSR tables into delay
-/// rings, samples copied from the state arrays.
+/// rings, samples copied from the state arrays. <typeparamref name="T"/> is the number type of the states, rings and weights:
+/// double (float64, the default) or float (float32: half the memory traffic and twice the SIMD lanes; plastic synapses and
+/// continuous couplings keep computing in float64 through <see cref="Float64Bridge{T}"/>).
 /// </summary>
-internal sealed class CpuEngine(int threads) : StepEngine
+internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WorkerPool _pool = new(threads);
     private CellGroup[] _groups = [];
-    private InputRing[][] _rings = [];
-    private SynapseTable?[] _tables = [];
+    private InputRing<T>[][] _rings = [];
+    private SynapseTable<T>?[] _tables = [];
     private PlasticTable?[] _plasticByIndex = [];
     private PlasticTable[] _plastic = [];
     private SpikeHistory?[] _history = [];
-    private List<SynapseTable>[] _outgoing = [];
+    private List<SynapseTable<T>>[] _outgoing = [];
     private readonly List<int> _emitted = new(1024);
     private int _slots;
     private Action<int>? _chunkBody;
     private SampleCollector?[] _samples = [];
     private SpikeBlockBuilder?[] _spikes = [];
-    private (NeuronGroup Group, int[] Bounds)[] _work = [];
+    private (NeuronGroup<T> Group, int[] Bounds)[] _work = [];
     private bool _smallNetwork;
     private int _stepSlot;
     private long _stepIndex;
     private CouplingRunner? _couplings;
     private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
     private ThreadingChoice _threading = new();
+    private Float64Bridge<T> _bridge = new();
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
 
     protected override string BackendName => CpuBackend.BackendName;
 
-    protected override CellKernel KernelOf(int group) => ((NeuronGroup)_groups[group]).Kernel;
+    protected override CellKernel KernelOf(int group) => Neurons(group).Kernel;
 
     protected override bool ContinuousCoupling => true;
 
     protected override bool CanReadCellStates => true;
 
-    protected override double[] ReadCellState(int group, string name) => (double[])((NeuronGroup)_groups[group]).State(name).Clone();
+    protected override double[] ReadCellState(int group, string name) => Array.ConvertAll(Neurons(group).State(name), double.CreateTruncating);
 
-    protected override void Couple(long k) => _couplings!.Step(Program.Timestep);
+    private NeuronGroup<T> Neurons(int group) => (NeuronGroup<T>)_groups[group];
+
+
+    protected override void Couple(long k)
+    {
+        _couplings!.Step(Program.Timestep);
+        if (!Float64Bridge<T>.Direct) _bridge.StoreInjected(g => Neurons(g).Injected);
+    }
 
     protected override double[] ReadCouplingBuffer(int coupling, string name) => _couplings!.Read(coupling, name);
 
@@ -56,37 +66,38 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override void OnLoad(StepProgram program)
     {
+        _bridge = new Float64Bridge<T>();
         double dt = program.Timestep;
         _groups = program.Groups.Select(g => g switch
         {
-            NeuronGroupProgram n => (CellGroup)new NeuronGroup(n, dt, program.Seed, CountKernel),
+            NeuronGroupProgram n => (CellGroup)new NeuronGroup<T>(n, dt, program.Seed, CountKernel),
             SpikeSourceProgram s => new SourceGroup(s, dt, program.Seed),
             _ => throw new NotSupportedByBackendException(BackendName, $"Cell group {g.GetType().Name}"),
         }).ToArray();
         int slots = _slots = program.RingSlots;
-        _rings = _groups.Select(g => g is NeuronGroup n
-            ? Enumerable.Range(0, n.Kernel.Receptors).Select(_ => new InputRing(n.PaddedSize, slots)).ToArray()
+        _rings = _groups.Select(g => g is NeuronGroup<T> n
+            ? Enumerable.Range(0, n.Kernel.Receptors).Select(_ => new InputRing<T>(n.PaddedSize, slots)).ToArray()
             : []).ToArray();
         for (int g = 0; g < _groups.Length; g++)
-            if (_groups[g] is NeuronGroup n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
+            if (_groups[g] is NeuronGroup<T> n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
         _threading = new ThreadingChoice();
-        _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
+        _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
-            : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _rings[p.PostGroup][p.Receptor], CountKernel)).ToArray();
+            : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _bridge.RingFor(_rings[p.PostGroup][p.Receptor]), CountKernel)).ToArray();
         _plastic = _plasticByIndex.OfType<PlasticTable>().ToArray();
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory(slots) : null).ToArray();
-        _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
+        _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
         // The state arrays are looked up every step: an update may replace a group's arrays.
         _couplings = CouplingOrder is { } order
-            ? new CouplingRunner(program, order, (g, name) => ((NeuronGroup)_groups[g]).State(name), g => ((NeuronGroup)_groups[g]).Injected, CountKernel)
+            ? new CouplingRunner(program, order, (g, name) => _bridge.State(g, name, Neurons(g).State(name)), g => _bridge.Injected(g, Neurons(g).Injected), CountKernel)
             : null;
     }
 
     protected override void BeginRun(long start, long end, long firstSample)
     {
-        _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), ((NeuronGroup)_groups[r.Population]).State(r.Variable))).ToArray();
+        _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), Neurons(r.Population).State(r.Variable))).ToArray();
         _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, Program);
         _pool.Hot = UsesWorkers && _threading.Parallel;
     }
@@ -112,7 +123,11 @@ internal sealed class CpuEngine(int threads) : StepEngine
         var host = Injection.Of(group)!;
         // A coupling target's injected current is its sources' plus the coupling's, written by the coupling every step.
         if (_couplings?.IsTarget(group) == true) _couplings.SetSources(group, host);
-        else host.CopyTo(((NeuronGroup)_groups[group]).Injected, 0);
+        else
+        {
+            var injected = Neurons(group).Injected;
+            for (int i = 0; i < host.Length; i++) injected[i] = T.CreateTruncating(host[i]);
+        }
     }
 
     protected override void TakeSamples(long s)
@@ -128,6 +143,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
+        _bridge.MoveArrivals(k);
         long since = PhaseProfile.Now();
         if (!UsesWorkers) RunChunk(-1);
         else
@@ -143,12 +159,12 @@ internal sealed class CpuEngine(int threads) : StepEngine
     }
 
     /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
-    private (NeuronGroup Group, int[] Bounds)[] BuildWork()
+    private (NeuronGroup<T> Group, int[] Bounds)[] BuildWork()
     {
-        int workers = _pool.Workers, width = Codegen.CpuKernelEmitter.Width;
+        int workers = _pool.Workers, width = Vector<T>.Count;
         // Below ~16k cells a step is too short (tens of µs) for a second thread to pay for the hand-off.
-        _smallNetwork = _groups.OfType<NeuronGroup>().Sum(g => g.Size) < ParallelThreshold;
-        return _groups.OfType<NeuronGroup>().Select(g =>
+        _smallNetwork = _groups.OfType<NeuronGroup<T>>().Sum(g => g.Size) < ParallelThreshold;
+        return _groups.OfType<NeuronGroup<T>>().Select(g =>
         {
             int vectors = g.PaddedSize / width;
             g.SpikeCounts = new (int, int)[workers];
@@ -180,7 +196,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
             long since = _profile is null ? 0 : PhaseProfile.Now();
             var group = _groups[g];
             if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
-            else if (s > 0) ((NeuronGroup)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
+            else if (s > 0) ((NeuronGroup<T>)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
             if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
@@ -190,7 +206,12 @@ internal sealed class CpuEngine(int threads) : StepEngine
             {
                 if (c is null || c.Population != g) continue;
                 // Precise spike times: the kernel left each spike's offset from the grid in its state buffer.
-                if (c.Precise) c.Add(CollectionsMarshal.AsSpan(_emitted), s, ((NeuronGroup)group).State(((NeuronGroup)group).Kernel.SpikeOffset!));
+                if (c.Precise)
+                {
+                    var neurons = (NeuronGroup<T>)group;
+                    var offsets = neurons.State(neurons.Kernel.SpikeOffset!);
+                    foreach (var i in _emitted) c.Add(i, s, double.CreateTruncating(offsets[i]));
+                }
                 else c.Add(CollectionsMarshal.AsSpan(_emitted), s);
             }
             _profile?.AddDeliver(since);
@@ -210,7 +231,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)
     {
-        var n = (NeuronGroup)_groups[group];
+        var n = Neurons(group);
         if (kernel is null) n.SetValues(values);
         else n.SetKernel(kernel, values, CountKernel);
     }
@@ -230,17 +251,18 @@ internal sealed class CpuEngine(int threads) : StepEngine
     {
         for (int g = 0; g < _groups.Length; g++)
         {
-            if (_groups[g] is NeuronGroup n) n.Reset(initialValues[g]);
+            if (_groups[g] is NeuronGroup<T> n) n.Reset(initialValues[g]);
             else ((SourceGroup)_groups[g]).Reset();
         }
         foreach (var rings in _rings) foreach (var r in rings) r.Clear();
+        _bridge.Clear();
         foreach (var h in _history) h?.Clear();
     }
 
     public override void Dispose() => _pool.Dispose();
 
     /// <summary>Samples of one analog recorder for one run, preallocated.</summary>
-    private sealed class SampleCollector(RecorderSpec spec, long count, double[] source)
+    private sealed class SampleCollector(RecorderSpec spec, long count, T[] source)
     {
         private readonly double[] _values = new double[checked(count * spec.Cells.Length)];
         private int _rows;
@@ -252,7 +274,7 @@ internal sealed class CpuEngine(int threads) : StepEngine
             if (_first < 0) _first = s;
             int offset = _rows * spec.Cells.Length;
             var cells = spec.Cells;
-            for (int c = 0; c < cells.Length; c++) _values[offset + c] = source[cells[c]];
+            for (int c = 0; c < cells.Length; c++) _values[offset + c] = double.CreateTruncating(source[cells[c]]);
             _rows++;
         }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Meta.Backends.Cpu.Codegen;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
@@ -13,27 +14,29 @@ internal abstract class CellGroup(CellGroupProgram program)
 }
 
 /// <summary>
-/// A neuron group: its buffers as arrays padded to the SIMD width (padding lanes repeat the last cell and are never read),
-/// the runtime's own arrays (injected current, refractory counters, the list of cells that spiked, this step's draws), and the compiled kernel.
+/// A neuron group: its buffers as arrays of <typeparamref name="T"/> (double, or float in float32) padded to the SIMD width
+/// (padding lanes repeat the last cell and are never read), the runtime's own arrays (injected current, refractory counters,
+/// the list of cells that spiked, this step's draws), and the compiled kernel. Values arrive in float64 and are rounded
+/// once into float32 buffers: parameters, propagators and thresholds are computed in float64 on the host.
 /// </summary>
-internal sealed class NeuronGroup : CellGroup
+internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly double _dt;
     private readonly ulong _seed;
-    private readonly Dictionary<string, double[]> _buffers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, T[]> _buffers = new(StringComparer.Ordinal);
     private ulong[][] _drawStreams = [];
-    private CellKernelStep _step = null!;
-    private double[][] _cells = [];
-    private double[] _uniforms = [];
+    private CellKernelStep<T> _step = null!;
+    private T[][] _cells = [];
+    private T[] _uniforms = [];
 
     public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel) : base(program)
     {
         _dt = dt;
         _seed = seed;
-        int w = CpuKernelEmitter.Width;
+        int w = Vector<T>.Count;
         PaddedSize = (Size + w - 1) / w * w;
-        Refractory = new double[PaddedSize];
-        Injected = new double[PaddedSize];
+        Refractory = new T[PaddedSize];
+        Injected = new T[PaddedSize];
         SpikeList = new int[PaddedSize];
         States = program.States.ToArray();
         SetKernel(program.Kernel, program.Values, countKernel);
@@ -44,21 +47,21 @@ internal sealed class NeuronGroup : CellGroup
     public CellKernel Kernel { get; private set; } = null!;
     public string[] States { get; }
     /// <summary>Remaining refractory steps per cell.</summary>
-    public double[] Refractory { get; }
+    public T[] Refractory { get; }
     /// <summary>The injected current per cell (nA).</summary>
-    public double[] Injected { get; }
+    public T[] Injected { get; }
     /// <summary>
     /// The cells that spiked at the end of the last step, as the kernel wrote them: each chunk of the update writes its
     /// cells (padding lanes included) from its first cell's position on, and their number is in <see cref="SpikeCounts"/>.
     /// </summary>
     private int[] SpikeList { get; }
     /// <summary>The delay ring of each receptor; set by the engine.</summary>
-    public double[][] Rings { get; set; } = [];
+    public T[][] Rings { get; set; } = [];
     /// <summary>This step's draws per cell: the kernel's uniform draws, then its normal draws.</summary>
-    public double[][] Draws { get; private set; } = [];
+    public T[][] Draws { get; private set; } = [];
 
     /// <summary>The array of state <paramref name="name"/>.</summary>
-    public double[] State(string name) => _buffers[name];
+    public T[] State(string name) => _buffers[name];
 
     /// <summary>Takes a (new) kernel and the values of its buffers; states keep theirs unless given.</summary>
     public void SetKernel(CellKernel kernel, IReadOnlyDictionary<string, double[]> values, Action<bool> countKernel)
@@ -66,23 +69,23 @@ internal sealed class NeuronGroup : CellGroup
         Kernel = kernel;
         foreach (var b in kernel.Buffers)
         {
-            if (values.TryGetValue(b.Name, out var v)) _buffers[b.Name] = b.Storage == Storage.Uniform ? [v[0]] : Pad(v);
+            if (values.TryGetValue(b.Name, out var v)) _buffers[b.Name] = b.Storage == Storage.Uniform ? [T.CreateTruncating(v[0])] : Pad(v);
             else if (!_buffers.ContainsKey(b.Name)) throw new ArgumentException($"No values for buffer '{b.Name}' of '{Program.Label}'.", nameof(values));
-            else if (b.Storage == Storage.PerCell && _buffers[b.Name].Length != PaddedSize) _buffers[b.Name] = Pad(Enumerable.Repeat(_buffers[b.Name][0], Size).ToArray());
+            else if (b.Storage == Storage.PerCell && _buffers[b.Name].Length != PaddedSize) _buffers[b.Name] = Pad(Enumerable.Repeat(double.CreateTruncating(_buffers[b.Name][0]), Size).ToArray());
         }
         _cells = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => _buffers[b.Name]).ToArray();
         _uniforms = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => _buffers[b.Name][0]).ToArray();
         int draws = kernel.UniformDraws + kernel.NormalDraws;
         if (Draws.Length != draws)
         {
-            Draws = Enumerable.Range(0, draws).Select(_ => new double[PaddedSize]).ToArray();
+            Draws = Enumerable.Range(0, draws).Select(_ => new T[PaddedSize]).ToArray();
             int first = Program.FirstGlobalIndex, last = Size - 1;
             _drawStreams = Enumerable.Range(0, draws).Select(d => Enumerable.Range(0, PaddedSize)
                 .Select(i => d < kernel.UniformDraws
                     ? RandomStreams.NeuronDraw(first + Math.Min(i, last), d)
                     : RandomStreams.NeuronNoise(first + Math.Min(i, last), d - kernel.UniformDraws)).ToArray()).ToArray();
         }
-        _step = CpuKernelEmitter.Compile(kernel, out bool compiled);
+        _step = CpuKernelEmitter.Compile<T>(kernel, out bool compiled);
         countKernel(compiled);
     }
 
@@ -92,7 +95,7 @@ internal sealed class NeuronGroup : CellGroup
         foreach (var (name, v) in values)
         {
             var b = Kernel.Buffer(name)!;
-            _buffers[name] = b.Storage == Storage.Uniform ? [v[0]] : Pad(v);
+            _buffers[name] = b.Storage == Storage.Uniform ? [T.CreateTruncating(v[0])] : Pad(v);
         }
         _cells = Kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => _buffers[b.Name]).ToArray();
         _uniforms = Kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => _buffers[b.Name][0]).ToArray();
@@ -109,10 +112,10 @@ internal sealed class NeuronGroup : CellGroup
         {
             var draws = Draws[d];
             var streams = _drawStreams[d];
-            if (d < uniformDraws) for (int i = begin; i < end; i++) draws[i] = Philox.Uniform(_seed, streams[i], (ulong)step);
-            else for (int i = begin; i < end; i++) draws[i] = Philox.Normal(_seed, streams[i], (ulong)step);
+            if (d < uniformDraws) for (int i = begin; i < end; i++) draws[i] = T.CreateTruncating(Philox.Uniform(_seed, streams[i], (ulong)step));
+            else for (int i = begin; i < end; i++) draws[i] = T.CreateTruncating(Philox.Normal(_seed, streams[i], (ulong)step));
         }
-        return _step(begin, end, _cells, _uniforms, Draws, Injected, Refractory, SpikeList, Rings, slotOffset, _dt, step * _dt);
+        return _step(begin, end, _cells, _uniforms, Draws, Injected, Refractory, SpikeList, Rings, slotOffset, T.CreateTruncating(_dt), T.CreateTruncating(step * _dt));
     }
 
     /// <summary>Per chunk of the last update, its first cell and the number of spikes it wrote; set by the engine.</summary>
@@ -137,12 +140,13 @@ internal sealed class NeuronGroup : CellGroup
         Array.Clear(SpikeCounts);
     }
 
-    /// <summary>A copy of per-cell values padded to <see cref="PaddedSize"/> by repeating the last cell.</summary>
-    private double[] Pad(double[] values)
+    /// <summary>A copy of per-cell values, rounded to <typeparamref name="T"/>, padded to <see cref="PaddedSize"/> by repeating the last cell.</summary>
+    private T[] Pad(double[] values)
     {
-        var padded = new double[PaddedSize];
-        values.AsSpan(0, Math.Min(values.Length, Size)).CopyTo(padded);
-        for (int i = Math.Min(values.Length, Size); i < PaddedSize; i++) padded[i] = values[Math.Min(values.Length, Size) - 1];
+        var padded = new T[PaddedSize];
+        int given = Math.Min(values.Length, Size);
+        for (int i = 0; i < given; i++) padded[i] = T.CreateTruncating(values[i]);
+        for (int i = given; i < PaddedSize; i++) padded[i] = T.CreateTruncating(values[given - 1]);
         return padded;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
@@ -9,20 +10,21 @@ namespace Meta.Backends.Cpu;
 /// One static projection in compressed sparse row form by presynaptic cell: for pre cell i, synapses
 /// <c>RowStart[i] .. RowStart[i+1]</c> hold a post index, a weight and a delay (steps). A weight or delay that is the same
 /// for every synapse of the projection is stored once, so a projection with one weight and one delay costs 4 bytes per
-/// synapse (the post index); otherwise 8 bytes per weight and 4 per delay are added. Synapses are added to the ring in
-/// row order whatever the layout, so results do not depend on it.
+/// synapse (the post index); otherwise a weight (8 bytes, 4 in float32) and 4 bytes per delay are added. Synapses are added
+/// to the ring in row order whatever the layout, so results do not depend on it. <typeparamref name="T"/> is the engine's
+/// number type (double, or float in float32, where weights are rounded once to float32).
 /// </summary>
-internal sealed class SynapseTable
+internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _preSize;
     private readonly int[] _rowStart;
     private readonly int[] _post;
-    private double[]? _weights;
-    private double _weight;
+    private T[]? _weights;
+    private T _weight;
     private int[]? _delays;
     private int _delay;
 
-    public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing target)
+    public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing<T> target)
     {
         Spec = spec;
         Target = target;
@@ -37,13 +39,13 @@ internal sealed class SynapseTable
     }
 
     public SynapseGroupProgram Spec { get; }
-    public InputRing Target { get; }
+    public InputRing<T> Target { get; }
 
     /// <summary>The number of synapses.</summary>
     public long Count => _post.Length;
 
     /// <summary>The bytes of the table's arrays (row starts, post indices, and weights and delays where they vary).</summary>
-    public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + 8L * (_weights?.Length ?? 0);
+    public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + (long)Unsafe.SizeOf<T>() * (_weights?.Length ?? 0);
 
     /// <summary>Whether one weight serves every synapse.</summary>
     public bool SharedWeight => _weights is null;
@@ -57,21 +59,21 @@ internal sealed class SynapseTable
         int cells = Target.Cells, slots = Target.Slots, now = (int)(s % slots);
         int begin = _rowStart[pre], end = _rowStart[pre + 1];
         // Post indices were checked against the ring at construction, and slots are taken modulo the ring's length.
-        ref double ring = ref MemoryMarshal.GetArrayDataReference(Target.Buffer);
+        ref T ring = ref MemoryMarshal.GetArrayDataReference(Target.Buffer);
         ref int post = ref MemoryMarshal.GetArrayDataReference(_post);
         if (_delays is null)
         {
             int slot = now + _delay;
             if (slot >= slots) slot -= slots;
-            ref double row = ref Unsafe.Add(ref ring, slot * cells);
+            ref T row = ref Unsafe.Add(ref ring, slot * cells);
             if (_weights is null)
             {
-                double w = _weight;
+                T w = _weight;
                 for (int k = begin; k < end; k++) Unsafe.Add(ref row, Unsafe.Add(ref post, k)) += w;
             }
             else
             {
-                ref double weight = ref MemoryMarshal.GetArrayDataReference(_weights);
+                ref T weight = ref MemoryMarshal.GetArrayDataReference(_weights);
                 for (int k = begin; k < end; k++) Unsafe.Add(ref row, Unsafe.Add(ref post, k)) += Unsafe.Add(ref weight, k);
             }
             return;
@@ -97,10 +99,11 @@ internal sealed class SynapseTable
     {
         if (Shared(specOrder) is { } shared)
         {
-            (_weight, _weights) = (shared, null);
+            (_weight, _weights) = (T.CreateTruncating(shared), null);
             return;
         }
-        _weights = rows.ByPosition(specOrder);
+        var weights = rows.ByPosition(specOrder);
+        _weights = typeof(T) == typeof(double) ? (T[])(object)weights : Array.ConvertAll(weights, T.CreateTruncating);
     }
 
     private void SetDelays(IReadOnlyList<double> specOrderSteps, ConnectionRows rows)

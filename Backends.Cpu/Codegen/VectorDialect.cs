@@ -6,27 +6,31 @@ using Meta.Expressions;
 namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
-/// The CPU backend's C#: every number is a <c>Vector&lt;double&gt;</c> whose lanes are cells, every condition a
-/// <c>Vector&lt;long&gt;</c> lane mask, and a branch a lane-wise select, so every cell takes the same arithmetic path whatever
-/// its neighbours do (results do not depend on the number of threads). Functions without a vector form are applied lane by
-/// lane (<c>VMath</c>, written into each kernel class).
+/// The CPU backend's C#: every number is a <c>Vector&lt;double&gt;</c> (or, in float32, <c>Vector&lt;float&gt;</c>) whose lanes
+/// are cells, every condition a <c>Vector&lt;long&gt;</c> (<c>Vector&lt;int&gt;</c>) lane mask, and a branch a lane-wise select, so
+/// every cell takes the same arithmetic path whatever its neighbours do (results do not depend on the number of threads).
+/// Functions without a vector form are applied lane by lane (<c>VMath</c>, written into each kernel class). In float32 a
+/// literal is the float64 value rounded once, as every value stored in a float32 buffer is.
 /// </summary>
-internal sealed class VectorDialect : CSharpDialect
+/// <param name="lanes">The element type of the lanes: float64 or float32.</param>
+internal sealed class VectorDialect(LaneType lanes) : CSharpDialect
 {
-    public override string NumberType => "Vector<double>";
-    public override string MaskType => "Vector<long>";
+    public override string NumberType => $"Vector<{lanes.Number}>";
+    public override string MaskType => $"Vector<{lanes.Mask}>";
 
     public override string Literal(double value)
     {
         if (value == 0) return "ZERO";
         if (value == 1) return "ONE";
-        string s = double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
-            : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
-            : double.IsNaN(value) ? "double.NaN"
+        string type = lanes.Number;
+        string s = double.IsPositiveInfinity(value) ? $"{type}.PositiveInfinity"
+            : double.IsNegativeInfinity(value) ? $"{type}.NegativeInfinity"
+            : double.IsNaN(value) ? $"{type}.NaN"
+            : lanes.Single ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
             : value.ToString("R", CultureInfo.InvariantCulture);
-        if (!s.Contains('.', StringComparison.Ordinal) && !s.Contains('E', StringComparison.Ordinal) && !s.Contains('d', StringComparison.Ordinal)
+        if (!lanes.Single && !s.Contains('.', StringComparison.Ordinal) && !s.Contains('E', StringComparison.Ordinal) && !s.Contains('d', StringComparison.Ordinal)
             && !s.Contains('N', StringComparison.Ordinal)) s += ".0";
-        return $"new Vector<double>({s})";
+        return $"new Vector<{type}>({s})";
     }
 
     public override string MaskLiteral(bool value) => value ? "ALL" : "NONE";

@@ -13,13 +13,13 @@ namespace Meta.Backends.Cpu.Synapses;
 internal sealed class PlasticTable : IPlasticSynapses
 {
     private readonly int[] _rowStart, _colStart, _colSynapse, _post, _delay, _axonal, _dendritic, _specToRow, _rowToSpec;
-    private readonly InputRing _target;
+    private readonly InputRing<double> _target;
     private double[][] _perSynapse = [];
     private double[] _uniform = [];
     private SynapseEventStep _step = null!;
     private int[] _axonalValues = [], _dendriticValues = [];
 
-    public PlasticTable(SynapseGroupProgram spec, int preSize, int postSize, InputRing target, Action<bool> countKernel)
+    public PlasticTable(SynapseGroupProgram spec, int preSize, int postSize, InputRing<double> target, Action<bool> countKernel)
     {
         Spec = spec;
         _target = target;

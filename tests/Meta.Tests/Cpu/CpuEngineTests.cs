@@ -37,10 +37,10 @@ public class CpuEngineTests
     [Fact]
     public void Results_do_not_depend_on_the_number_of_threads()
     {
-        // Above CpuEngine.ParallelThreshold cells, so the two-thread run really splits the work.
+        // Above CpuEngine<double>.ParallelThreshold cells, so the two-thread run really splits the work.
         double[][] Spikes(int threads)
         {
-            var (sim, cells) = Network(threads, CpuEngine.ParallelThreshold + 1001);
+            var (sim, cells) = Network(threads, CpuEngine<double>.ParallelThreshold + 1001);
             using var _ = sim;
             cells.Record("spikes");
             sim.Run(200);

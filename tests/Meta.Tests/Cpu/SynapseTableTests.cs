@@ -12,7 +12,7 @@ public class SynapseTableTests
     };
 
     /// <summary>The ring after pre cells 0 and 2 spike at step 1, added naively in connection order.</summary>
-    private static double[] Expected(SynapseGroupProgram p, InputRing ring)
+    private static double[] Expected(SynapseGroupProgram p, InputRing<double> ring)
     {
         var buffer = new double[ring.Buffer.Length];
         foreach (int pre in new[] { 0, 2 })
@@ -21,7 +21,7 @@ public class SynapseTableTests
         return buffer;
     }
 
-    private static double[] Delivered(SynapseTable table)
+    private static double[] Delivered(SynapseTable<double> table)
     {
         table.Deliver(0, 1);
         table.Deliver(2, 1);
@@ -32,7 +32,7 @@ public class SynapseTableTests
     public void A_projection_wide_weight_and_delay_are_stored_once()
     {
         var p = Projection([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 2, 2, 2]);
-        var table = new SynapseTable(p, 3, new InputRing(5, 4));
+        var table = new SynapseTable<double>(p, 3, new InputRing<double>(5, 4));
         table.SharedWeight.Should().BeTrue();
         table.SharedDelay.Should().BeTrue();
         table.Bytes.Should().Be(4 * (4 + 6), "row starts and post indices only");
@@ -43,7 +43,7 @@ public class SynapseTableTests
     public void Varying_weights_and_delays_are_stored_per_synapse_and_delivered_alike()
     {
         var p = Projection([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [1, 3, 2, 1, 1, 3]);
-        var table = new SynapseTable(p, 3, new InputRing(5, 4));
+        var table = new SynapseTable<double>(p, 3, new InputRing<double>(5, 4));
         table.SharedWeight.Should().BeFalse();
         table.SharedDelay.Should().BeFalse();
         table.Bytes.Should().Be(4 * (4 + 6 + 6) + 8 * 6);
@@ -51,10 +51,24 @@ public class SynapseTableTests
     }
 
     [Fact]
+    public void Float32_weights_take_four_bytes_and_arrive_rounded_once()
+    {
+        var p = Projection([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 2, 2, 2, 2, 2]);
+        var table = new SynapseTable<float>(p, 3, new InputRing<float>(5, 4));
+        table.SharedWeight.Should().BeFalse();
+        table.Bytes.Should().Be(4 * (4 + 6) + 4 * 6, "a float32 weight per synapse, the shared delay once");
+        table.Deliver(0, 1);
+        table.Deliver(2, 1);
+        var expected = Expected(p, new InputRing<double>(5, 4)).Select(v => (float)v).ToArray();
+        // Cell 1 receives pre 2's two synapses, 0.1f + 0.3f summed in float32, as the float64 sum rounded once.
+        table.Target.Buffer.Should().Equal(expected);
+    }
+
+    [Fact]
     public void New_weights_and_delays_switch_between_the_layouts()
     {
         var p = Projection([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 2, 2, 2]);
-        var table = new SynapseTable(p, 3, new InputRing(5, 4));
+        var table = new SynapseTable<double>(p, 3, new InputRing<double>(5, 4));
         double[] weights = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
         int[] delays = [1, 3, 2, 1, 1, 3];
         table.SetWeights(weights);
@@ -68,7 +82,7 @@ public class SynapseTableTests
     [Fact]
     public void A_delay_outside_the_ring_is_refused_with_the_projection_named()
     {
-        var table = new SynapseTable(Projection([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 2, 2, 2]), 3, new InputRing(5, 4));
+        var table = new SynapseTable<double>(Projection([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [2, 2, 2, 2, 2, 2]), 3, new InputRing<double>(5, 4));
         var act = () => table.SetDelays([2, 2, 4, 2, 2, 2]);
         act.Should().Throw<ArgumentException>().WithMessage("*'p'*4 steps*0..3*");
     }
