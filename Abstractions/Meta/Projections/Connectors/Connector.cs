@@ -12,7 +12,10 @@ public abstract class Connector
     /// <summary>The connector's own random stream, or null to use the projection's stream from the simulation seed.</summary>
     public RandomStream? Rng { get; init; }
 
-    /// <summary>Returns the connections to make.</summary>
+    /// <summary>
+    /// Returns the connections to make. The projection enumerates them once, as they come: a connector may stream its pairs
+    /// and draw its random numbers while it is enumerated, so a second enumeration need not give the same pairs.
+    /// </summary>
     public abstract IEnumerable<ConnectionPair> Connect(ConnectionContext context);
 
     /// <summary>A short description, e.g. <c>FixedProbabilityConnector(p_connect=0.02)</c>.</summary>
