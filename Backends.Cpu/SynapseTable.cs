@@ -35,7 +35,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, rows);
-        SetDelays(spec.DelaySteps.Select(d => (double)d).ToArray(), rows);
+        SetDelays(spec.DelaySteps, rows);
     }
 
     public SynapseGroupProgram Spec { get; }
@@ -106,28 +106,39 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         _weights = typeof(T) == typeof(double) ? (T[])(object)weights : Array.ConvertAll(weights, T.CreateTruncating);
     }
 
-    private void SetDelays(IReadOnlyList<double> specOrderSteps, ConnectionRows rows)
+    /// <summary>
+    /// Sets the delays from steps in connection order: whole steps as doubles from an update, or the step program's own
+    /// <c>int</c> steps at load, read in place rather than converted into a temporary copy (8 bytes a synapse).
+    /// </summary>
+    private void SetDelays<T>(IReadOnlyList<T> specOrderSteps, ConnectionRows rows) where T : struct, INumber<T>
     {
         int slots = Target.Slots;
-        foreach (double d in specOrderSteps)
+        foreach (var step in specOrderSteps)
+        {
+            double d = double.CreateTruncating(step);
             if (d < 0 || d >= slots) throw new ArgumentException($"Projection '{Spec.Label}' has a delay of {d} steps outside its ring (0..{slots - 1}).", nameof(specOrderSteps));
+        }
         if (Shared(specOrderSteps) is { } shared)
         {
-            (_delay, _delays) = ((int)shared, null);
+            (_delay, _delays) = (int.CreateTruncating(shared), null);
             return;
         }
         var delays = new int[specOrderSteps.Count];
-        for (int k = 0; k < delays.Length; k++) delays[rows.PositionOf[k]] = (int)specOrderSteps[k];
+        for (int k = 0; k < delays.Length; k++) delays[rows.PositionOf[k]] = int.CreateTruncating(specOrderSteps[k]);
         _delays = delays;
     }
 
     /// <summary>The value every element has (bit for bit), or null when they differ or there are none.</summary>
-    private static double? Shared(IReadOnlyList<double> values)
+    private static T? Shared<T>(IReadOnlyList<T> values) where T : struct, INumber<T>
     {
         if (values.Count == 0) return null;
-        long first = BitConverter.DoubleToInt64Bits(values[0]);
+        var first = values[0];
         for (int k = 1; k < values.Count; k++)
-            if (BitConverter.DoubleToInt64Bits(values[k]) != first) return null;
-        return values[0];
+            if (!BitEqual(values[k], first)) return null;
+        return first;
     }
+
+    /// <summary>Bit-for-bit equality (so 0.0 and −0.0 differ, and a NaN equals itself), as the table stores one value for all.</summary>
+    private static bool BitEqual<T>(T a, T b) where T : struct, INumber<T> =>
+        typeof(T) == typeof(double) ? BitConverter.DoubleToInt64Bits(double.CreateTruncating(a)) == BitConverter.DoubleToInt64Bits(double.CreateTruncating(b)) : a == b;
 }

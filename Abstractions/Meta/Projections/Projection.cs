@@ -76,30 +76,29 @@ public sealed class Projection
             Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
             Targets = perTarget ? new PostTargets(owned!) : null,
         };
-        // The connector's pairs are streamed into two index lists (8 bytes a connection) instead of an array of pairs (40);
-        // the rare explicit weights and delays are kept beside them.
-        var preList = new List<int>();
-        var postList = new List<int>();
+        // The connector's pairs are streamed into two chunked index lists (8 bytes a connection, no growth copies) instead of
+        // an array of pairs (40), then copied once into exact-size arrays; the rare explicit weights and delays are kept beside them.
+        var preList = new ChunkedList<int>();
+        var postList = new ChunkedList<int>();
         List<(int At, double Value)>? givenWeights = null, givenDelays = null;
         foreach (var pair in connector.Connect(context))
         {
             if (perTarget && !owned![pair.Post]) continue;
-            if (pair.Weight is { } w) (givenWeights ??= []).Add((preList.Count, w));
-            if (pair.Delay is { } dl) (givenDelays ??= []).Add((preList.Count, dl));
+            int at = checked((int)preList.Count);
+            if (pair.Weight is { } w) (givenWeights ??= []).Add((at, w));
+            if (pair.Delay is { } dl) (givenDelays ??= []).Add((at, dl));
             preList.Add(pair.Pre);
             postList.Add(pair.Post);
         }
         _pre = preList.ToArray();
-        preList = null;
         _post = postList.ToArray();
-        postList = null;
         int count = _pre.Length;
 
         var weights = (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
-        var delays = coupling is not null ? new double[count]
-            : Synapse.Delay is { } d
-            ? d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng)
-            : Enumerable.Repeat(Simulation.MinDelay, count).ToArray();
+        double[] delays;
+        if (coupling is not null) delays = new double[count];
+        else if (Synapse.Delay is { } d) delays = d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
+        else Array.Fill(delays = new double[count], Simulation.MinDelay);
         foreach (var (at, w) in givenWeights ?? []) weights[at] = w;
         foreach (var (at, dl) in givenDelays ?? []) delays[at] = dl;
 
@@ -115,7 +114,7 @@ public sealed class Projection
         ReceptorType = receptorType;
         CheckWeights(weights);
         _weight = weights;
-        _delay = coupling is not null ? delays : RoundDelays(delays);
+        _delay = coupling is not null ? delays : RoundDelaysInPlace(delays);
         IReadOnlyList<ParameterDefinition> parameterDefinitions = Synapse.Model?.Parameters ?? coupling?.Coupling.Parameters ?? [];
         IReadOnlyList<StateDefinition> stateDefinitions = Synapse.Model?.States ?? coupling?.Coupling.States ?? [];
         if (Synapse.Model is not null || coupling is not null)
@@ -366,7 +365,7 @@ public sealed class Projection
             case "delay" when Coupling is not null:
                 throw new InvalidParameterValueException($"Projection '{Label}': a {Synapse.Name} couples cells in every step and has no delay.");
             case "delay":
-                RoundDelays(values).CopyTo(_delay, 0);
+                RoundDelaysInPlace(values).CopyTo(_delay, 0);
                 break;
             case DendriticDelayFractionName:
                 throw new InvalidParameterValueException($"Projection '{Label}': {DendriticDelayFractionName} is fixed when the projection is created (a property of its synapse type).");
@@ -433,10 +432,11 @@ public sealed class Projection
         }
     }
 
-    private double[] RoundDelays(double[] delays)
+    /// <summary>Checks <paramref name="delays"/> against min_delay and max_delay and rounds them to whole steps in place (no copy); returns them.</summary>
+    private double[] RoundDelaysInPlace(double[] delays)
     {
         double dt = Simulation.Timestep, min = Simulation.MinDelay, max = Simulation.MaxDelay ?? double.PositiveInfinity;
-        var result = new double[delays.Length];
+        var result = delays;
         for (int k = 0; k < delays.Length; k++)
         {
             double d = delays[k];

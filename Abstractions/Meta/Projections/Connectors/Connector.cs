@@ -14,7 +14,9 @@ public abstract class Connector
 
     /// <summary>
     /// Returns the connections to make: all of them, or, when <see cref="ConnectionContext.Targets"/> is set and
-    /// <see cref="DrawsPerTarget"/> is true, only those onto the targets.
+    /// <see cref="DrawsPerTarget"/> is true, only those onto the targets. The projection enumerates them once, as they
+    /// come: a connector may stream its pairs and draw its random numbers while it is enumerated, so a second enumeration
+    /// need not give the same pairs.
     /// </summary>
     public abstract IEnumerable<ConnectionPair> Connect(ConnectionContext context);
 

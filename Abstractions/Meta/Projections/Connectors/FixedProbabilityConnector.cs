@@ -25,12 +25,12 @@ public sealed class FixedProbabilityConnector : Connector
     /// <inheritdoc />
     public override IEnumerable<ConnectionPair> Connect(ConnectionContext context)
     {
+        // The pairs are streamed, not collected: a list of them held 40 bytes a connection (most of a large network's peak
+        // memory while it was built). The projection enumerates them once, so the draws happen in the same order.
         var rng = Rng ?? context.Rng;
         // With targets (a distributed run's rank), the gaps of the positions before the last target are drawn, to keep the
-        // stream where one process has it, but only the targets' pairs are stored.
-        int targets = context.Targets?.Count ?? context.PostSize;
-        var result = new List<ConnectionPair>((int)Math.Min(int.MaxValue / 2, PConnect * context.PreSize * (double)targets * 1.05 + 16));
-        if (PConnect <= 0) return result;
+        // stream where one process has it, but only the targets' pairs are given.
+        if (PConnect <= 0) yield break;
         // ln(1 − p): −∞ for p = 1 (every gap is 0). Below about 1e-16, 1 − p rounds to 1 and ln gives 0, which made every
         // gap −∞ and the cast to long overflowed into negative cell indices; ln(1 − p) ≈ −p there.
         double logMiss = 1 - PConnect < 1 ? Math.Log(1 - PConnect) : -PConnect;
@@ -42,10 +42,9 @@ public sealed class FixedProbabilityConnector : Connector
                 double gap = Math.Floor(Math.Log(1 - rng.NextDouble()) / logMiss);
                 i += 1 + (double.IsNaN(gap) ? 0 : (long)Math.Min(gap, context.PreSize));
                 if (i >= context.PreSize) break;
-                if (keep && (AllowSelfConnections || !context.IsSameCell((int)i, j))) result.Add(new ConnectionPair((int)i, j));
+                if (keep && (AllowSelfConnections || !context.IsSameCell((int)i, j))) yield return new ConnectionPair((int)i, j);
             }
         }
-        return result;
     }
 
     /// <inheritdoc />
