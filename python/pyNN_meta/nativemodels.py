@@ -76,7 +76,7 @@ def _meta_cell_class(name, entry, class_name=None):
         "default_parameters": defaults,
         "default_initial_values": {n: float(s["initial"]) for n, s in entry["states"].items() if s.get("initial") is not None},
         "translations": build_translations(*[(n, n) for n in defaults]),
-        "recordable": ["spikes"] + list(entry["recordables"]),
+        "recordable": ["spikes"] + [r for r in entry["recordables"] if r != "spikes"],
         "receptor_types": tuple(entry["receptors"]),
         "conductance_based": bool(entry["conductance_based"]),
         "injectable": bool(entry["injectable"]),
@@ -133,7 +133,8 @@ def native_cell_type(model_name):
     name = os.fspath(model_name) if isinstance(model_name, os.PathLike) else str(model_name)
     if name.endswith(".nestml"):
         return nestml_cell_type(name)
-    if name in state.catalogue and not hasattr(standardmodels, name):
+    if name in state.catalogue and name not in _LOADED and not hasattr(standardmodels, name):
+        # a model of Meta's library (the catalogue's entries other than PyNN's standard types and models loaded here)
         return _meta_cell_class(name, state.catalogue[name])
     description = state.call("native_cell_type", name=name)
     model = description["model"]
