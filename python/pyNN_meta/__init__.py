@@ -19,7 +19,7 @@ from pyNN.recording import get_io
 from . import simulator
 from .standardmodels import *  # noqa: F401,F403
 from .standardmodels import CELL_TYPES
-from .nativemodels import native_cell_type
+from .nativemodels import native_cell_type, nestml_cell_type
 from .populations import Population, PopulationView, Assembly
 from .projections import Projection
 from .bridge import MetaError, NotSupportedByBackendError, SimulationDivergedError

@@ -7,7 +7,7 @@ from pyNN.standardmodels import StandardCellType
 from . import simulator
 from .simulator import state
 from .recording import Recorder
-from .nativemodels import meta_model, meta_state
+from .nativemodels import meta_model, meta_state, ensure_known
 
 
 def _wire_values(name, value):
@@ -128,7 +128,8 @@ class Population(_MetaCells, common.Population):
     def _create_cells(self):
         if not isinstance(self.celltype, StandardCellType) or type(self.celltype).__module__ not in (
                 "pyNN.meta.standardmodels", "pyNN.meta.nativemodels"):
-            raise errors.InvalidModelError("pyNN.meta runs its own standard cell types (pyNN.meta.%s); got %r"
+            raise errors.InvalidModelError("pyNN.meta runs its own cell types (pyNN.meta.%s, or sim.native_cell_type(...), "
+                                           "sim.nestml_cell_type(...)); got %r"
                                            % (type(self.celltype).__name__, self.celltype))
         id_range = np.arange(state.id_counter, state.id_counter + self.size)
         self.all_cells = np.array([simulator.ID(i) for i in id_range], dtype=simulator.ID)
@@ -136,6 +137,7 @@ class Population(_MetaCells, common.Population):
         for id in self.all_cells:
             id.parent = self
         state.id_counter += self.size
+        ensure_known(self.celltype)
         native = self.celltype.native_parameters
         native.shape = (self.size,)
         native.evaluate(simplify=True)

@@ -17,7 +17,7 @@ public static partial class NestCatalogue
 
     private static NestConversion Same(string meta, string nest) => new(meta, nest, p => p[nest]) { Nest = nest };
     private static NestConversion Scaled(string meta, string nest, string unit) => new(meta, $"{nest} / 1000 ({unit})", p => p[nest] * Milli) { Nest = nest, Factor = Milli };
-    private static NestConversion TauFromLeak() => new("tau_m", "C_m / g_L (pF / nS = ms)", p => p["C_m"] / p["g_L"]);
+    private static NestConversion TauFromLeak() => new("tau_m", "C_m / g_L (pF / nS = ms)", p => p["C_m"] / p["g_L"]) { Ratio = ("C_m", "g_L") };
 
     private static readonly string[] IafIgnored = ["V_min", "tau_minus", "tau_minus_triplet", "refractory_input"];
 
@@ -79,9 +79,9 @@ public static partial class NestCatalogue
         ],
         [
             Same("v", "V_m"),
-            new("m", "Act_m, else its steady state at V_m", p => OrElse(p["Act_m"], HhGates.SteadyM(p["V_m"]))),
-            new("h", "Inact_h, else its steady state at V_m", p => OrElse(p["Inact_h"], HhGates.SteadyH(p["V_m"]))),
-            new("n", "Act_n, else its steady state at V_m", p => OrElse(p["Act_n"], HhGates.SteadyN(p["V_m"]))),
+            new("m", "Act_m, else its steady state at V_m", p => OrElse(p["Act_m"], HhGates.SteadyM(p["V_m"]))) { Nest = "Act_m" },
+            new("h", "Inact_h, else its steady state at V_m", p => OrElse(p["Inact_h"], HhGates.SteadyH(p["V_m"]))) { Nest = "Inact_h" },
+            new("n", "Act_n, else its steady state at V_m", p => OrElse(p["Act_n"], HhGates.SteadyN(p["V_m"]))) { Nest = "Act_n" },
         ], Milli, []);
 
     private static readonly NestModel Parrot = new("parrot_neuron", NestCellModels.Parrot, new Dictionary<string, double>(), [], [], 1.0, [])

@@ -14,9 +14,17 @@ public sealed record NestConversion(string Meta, string Formula, Func<IReadOnlyD
 {
     /// <summary>
     /// For a conversion that reads one NEST value and scales it (<c>Meta = Nest × Factor</c>), the NEST name; null for
-    /// any other (e.g. <c>tau_m = C_m / g_L</c>).
+    /// any other (e.g. <c>tau_m = C_m / g_L</c>). A NEST default of NaN means "computed from the others" (the HH gates'
+    /// steady state at <c>V_m</c>): <see cref="Compute"/> of the defaults gives that value.
     /// </summary>
     public string? Nest { get; init; }
+
+    /// <summary>
+    /// For a conversion that divides one NEST value by another (<c>Meta = Numerator / Denominator</c>, e.g.
+    /// <c>tau_m = C_m / g_L</c>, pF / nS = ms), the two NEST names; null for any other. The denominator is the NEST
+    /// parameter this conversion carries (g_L); the numerator has a scaling conversion of its own (C_m → cm).
+    /// </summary>
+    public (string Numerator, string Denominator)? Ratio { get; init; }
 
     /// <summary>The factor of a scaling conversion (<see cref="Nest"/> set): Meta value = NEST value × this.</summary>
     public double Factor { get; init; } = 1.0;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Meta.Expressions;
 using Meta.Models;
 using Meta.Models.Library;
 using Meta.Models.Standard;
@@ -15,36 +16,50 @@ internal sealed partial class ServeSession
     {
         var types = new JsonObject();
         foreach (var m in StandardModels.All.Concat(ModelLibrary.Names.Select(n => ModelLibrary.TryGet(n, out var d) ? d : null!)).OrderBy(m => m.Name))
-        {
-            var parameters = new JsonObject();
-            foreach (var p in m.Parameters)
-                parameters[p.Name] = new JsonObject
-                {
-                    ["default"] = p.Shape == ParameterShape.Scalar ? p.Default : null,
-                    ["unit"] = p.Unit,
-                    ["shape"] = p.Shape.ToString().ToLowerInvariant(),
-                    ["elements"] = p.Shape == ParameterShape.Array ? new JsonArray(p.ArrayDefault!.Select(v => (JsonNode)v).ToArray()) : null,
-                };
-            var states = new JsonObject();
-            foreach (var s in m.States) states[s.Name] = new JsonObject { ["unit"] = s.Unit, ["recordable"] = s.Recordable };
-            types[m.Name] = new JsonObject
-            {
-                ["kind"] = m.Kind.ToString(),
-                ["parameters"] = parameters,
-                ["states"] = states,
-                ["recordables"] = Strings(m.Recordables),
-                ["receptors"] = Strings(m.Receptors.Select(r => r.Name)),
-                ["conductance_based"] = m.ConductanceBased,
-                ["injectable"] = m.Injectable,
-            };
-        }
+            types[m.Name] = Describe(m);
         return new JsonObject { ["cell_types"] = types };
+    }
+
+    /// <summary>
+    /// One model's catalogue entry: its kind, parameters (default, unit, shape, array elements), states (unit, whether
+    /// recordable, and the default initial value where it is a constant; null where it is computed from parameters),
+    /// recordables, receptors, and whether it is conductance-based and takes injected current.
+    /// </summary>
+    private static JsonObject Describe(ModelDefinition m)
+    {
+        var parameters = new JsonObject();
+        foreach (var p in m.Parameters)
+            parameters[p.Name] = new JsonObject
+            {
+                ["default"] = p.Shape == ParameterShape.Scalar ? p.Default : null,
+                ["unit"] = p.Unit,
+                ["shape"] = p.Shape.ToString().ToLowerInvariant(),
+                ["elements"] = p.Shape == ParameterShape.Array ? new JsonArray(p.ArrayDefault!.Select(v => (JsonNode)v).ToArray()) : null,
+            };
+        var states = new JsonObject();
+        foreach (var s in m.States)
+            states[s.Name] = new JsonObject
+            {
+                ["unit"] = s.Unit,
+                ["recordable"] = s.Recordable,
+                ["initial"] = s.Initial is NumberExpr n ? n.Value : null,
+            };
+        return new JsonObject
+        {
+            ["kind"] = m.Kind.ToString(),
+            ["parameters"] = parameters,
+            ["states"] = states,
+            ["recordables"] = Strings(m.Recordables),
+            ["receptors"] = Strings(m.Receptors.Select(r => r.Name)),
+            ["conductance_based"] = m.ConductanceBased,
+            ["injectable"] = m.Injectable,
+        };
     }
 
     /// <summary><c>create</c>: <c>{cell_type, size, label?, parameters?: {NAME: number|array}, sequences?: {NAME: ragged}}</c>.</summary>
     private JsonObject Create(ServeRequest r)
     {
-        var cellType = new CellType(r.String("cell_type"));
+        var cellType = ResolveCellType(r.String("cell_type"));
         var deferred = new List<(string Name, double[] Values)>();
         foreach (var (name, value) in r.Members("parameters"))
         {

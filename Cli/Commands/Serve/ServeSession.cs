@@ -39,6 +39,7 @@ internal sealed partial class ServeSession : IDisposable
         "setup" => Setup(r),
         "catalogue" => Catalogue(),
         "native_cell_type" => NativeCellType(r),
+        "load_nestml" => LoadNestml(r),
         "create" => Create(r),
         "set" => Set(r),
         "get" => Get(r),
@@ -62,7 +63,7 @@ internal sealed partial class ServeSession : IDisposable
         "reset" => Reset(),
         "state" => Ran(Sim.Time),
         "end" or "quit" => Quit(),
-        _ => throw new ServeProtocolException($"unknown command '{r.Command}' (valid: setup, catalogue, native_cell_type, create, set, get, initialize, get_initial, " +
+        _ => throw new ServeProtocolException($"unknown command '{r.Command}' (valid: setup, catalogue, native_cell_type, load_nestml, create, set, get, initialize, get_initial, " +
             "record, stop_recording, recorded, clear_recording, connect, projection_get, projection_set, current_source, source_inject, source_set, " +
             "source_get, source_record, source_data, run, run_until, reset, state, end, quit)"),
     };

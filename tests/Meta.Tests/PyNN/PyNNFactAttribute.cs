@@ -12,4 +12,14 @@ public sealed class PyNNFactAttribute : FactAttribute
     {
         if (PythonSupport.Missing is { } why) Skip = why;
     }
+
+    /// <summary>Whether the test also reads the NESTML fixtures (<c>shared/fixtures/nestml</c>); skipped where they are absent.</summary>
+    public bool NeedsNestml { get; set; }
+
+    /// <inheritdoc />
+    public override string? Skip
+    {
+        get => base.Skip ?? (NeedsNestml ? Meta.Tests.Nestml.NestmlFixtures.Missing : null);
+        set => base.Skip = value;
+    }
 }

@@ -62,7 +62,7 @@ public sealed class PyNNNativeCellTypeTests(ITestOutputHelper output)
             double.Parse(v.Groups[1].Value, CultureInfo.InvariantCulture).Should().BeApproximately(-60.0, 0.5);
             double.Parse(v.Groups[2].Value, CultureInfo.InvariantCulture).Should().BeLessThan(-54.9).And.BeGreaterThan(-56.0);
             double.Parse(v.Groups[3].Value, CultureInfo.InvariantCulture).Should().BeApproximately(-70.0, 1e-6, "V_reset");
-            text.Should().Contain("error NoModelAvailableError").And.Contain("iaf_psc_nonsense").And.Contain("known: iaf_psc_alpha");
+            text.Should().Contain("error NoModelAvailableError").And.Contain("iaf_psc_nonsense").And.Contain("iaf_cond_exp, iaf_psc_alpha, iaf_psc_delta");
         }
     }
 }

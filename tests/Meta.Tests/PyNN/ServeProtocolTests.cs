@@ -149,9 +149,13 @@ public sealed class ServeProtocolTests : IDisposable
     {
         var responses = Serve(
             """{"id": 1, "cmd": "native_cell_type", "name": "iaf_psc_alpha"}""",
-            """{"id": 2, "cmd": "native_cell_type", "name": "iaf_cond_exp"}""",
+            """{"id": 2, "cmd": "native_cell_type", "name": "glif_psc"}""",
             """{"id": 3, "cmd": "native_cell_type", "name": "nonsense"}""",
-            """{"id": 4, "cmd": "quit"}""");
+            """{"id": 4, "cmd": "native_cell_type", "name": "iaf_cond_exp"}""",
+            """{"id": 5, "cmd": "setup", "backend": "cpu"}""",
+            """{"id": 6, "cmd": "native_cell_type", "name": "hh_psc_alpha"}""",
+            """{"id": 7, "cmd": "create", "cell_type": "hh_psc_alpha", "size": 2, "parameters": {"i_offset": 0.6}}""",
+            """{"id": 8, "cmd": "quit"}""");
         var result = responses[0].GetProperty("result");
         result.GetProperty("model").GetString().Should().Be("IF_curr_alpha");
         var cm = result.GetProperty("parameters").GetProperty("C_m");
@@ -165,8 +169,87 @@ public sealed class ServeProtocolTests : IDisposable
         {
             var error = responses[k].GetProperty("error");
             error.GetProperty("type").GetString().Should().Be("NoModelAvailableException");
-            error.GetProperty("message").GetString().Should().Contain("iaf_psc_alpha, iaf_psc_delta, iaf_psc_exp, izhikevich");
+            error.GetProperty("message").GetString().Should().Contain("aeif_cond_alpha, aeif_cond_exp, hh_psc_alpha, iaf_cond_alpha, iaf_cond_exp, iaf_psc_alpha");
         }
-        responses[1].GetProperty("error").GetProperty("message").GetString().Should().Contain("not supported");
+        responses[1].GetProperty("error").GetProperty("message").GetString().Should().Contain("glif_psc").And.Contain("not supported");
+
+        var cond = responses[3].GetProperty("result");
+        cond.GetProperty("model").GetString().Should().Be("IF_cond_exp");
+        var gL = cond.GetProperty("parameters").GetProperty("g_L");
+        gL.GetProperty("meta").GetString().Should().Be("tau_m", "tau_m = C_m / g_L");
+        gL.GetProperty("ratio").EnumerateArray().Select(e => e.GetString()).Should().Equal("C_m", "g_L");
+        gL.GetProperty("default").GetDouble().Should().Be(16.6667);
+        cond.GetProperty("weight_scale").GetDouble().Should().Be(0.001, "nS → µS");
+
+        var hh = responses[5].GetProperty("result");
+        hh.GetProperty("model").GetString().Should().Be("hh_psc_alpha");
+        hh.GetProperty("cell_type").GetProperty("parameters").GetProperty("g_Na").GetProperty("unit").GetString().Should().Be("uS");
+        double m = hh.GetProperty("states").GetProperty("Act_m").GetProperty("default").GetDouble();
+        m.Should().BeApproximately(Meta.Sonata.Nest.HhGates.SteadyM(-65.0), 1e-12, "NEST's gates start at their steady state at V_m");
+        responses[6].GetProperty("ok").GetBoolean().Should().BeTrue(responses[6].ToString());
+    }
+
+    [Fact]
+    public void Load_nestml_compiles_a_file_that_create_then_takes_by_name_and_reports_a_bad_file()
+    {
+        string file = Path.Combine(_folder, "leaky.nestml");
+        File.WriteAllText(file, """
+            model leaky_neuron:
+                state:
+                    V_m mV = -70 mV
+
+                equations:
+                    kernel K = exp(-t / tau_syn)
+                    V_m' = -(V_m - E_L) / tau_m + (unit_psc * convolve(K, spikes) + I_e) / C_m
+
+                parameters:
+                    C_m pF = 250 pF
+                    tau_m ms = 10 ms
+                    tau_syn ms = 2 ms
+                    E_L mV = -70 mV
+                    V_th mV = -55 mV
+                    I_e pA = 0 pA
+
+                internals:
+                    unit_psc pA = 1 pA
+
+                input:
+                    spikes <- spike
+
+                output:
+                    spike
+
+                update:
+                    integrate_odes()
+
+                onCondition(V_m >= V_th):
+                    V_m = E_L
+                    emit_spike()
+            """);
+        string missing = Path.Combine(_folder, "missing.nestml");
+        var responses = Serve(
+            """{"id": 1, "cmd": "setup", "backend": "cpu", "timestep": 0.1}""",
+            $$"""{"id": 2, "cmd": "load_nestml", "path": {{JsonSerializer.Serialize(file)}}}""",
+            """{"id": 3, "cmd": "create", "cell_type": "leaky_neuron", "size": 2, "parameters": {"I_e": [0.0, 0.25]}}""",
+            """{"id": 4, "cmd": "record", "population": 0, "variables": ["V_m"]}""",
+            """{"id": 5, "cmd": "run", "ms": 100}""",
+            """{"id": 6, "cmd": "get", "population": 0, "names": ["I_e", "C_m"]}""",
+            $$"""{"id": 7, "cmd": "load_nestml", "path": {{JsonSerializer.Serialize(missing)}}}""",
+            """{"id": 8, "cmd": "recorded", "population": 0, "variable": "V_m"}""",
+            """{"id": 9, "cmd": "quit"}""");
+        responses.Take(6).Should().OnlyContain(r => r.GetProperty("ok").GetBoolean(), string.Join("\n", responses));
+        var loaded = responses[1].GetProperty("result");
+        loaded.GetProperty("name").GetString().Should().Be("leaky_neuron");
+        var cellType = loaded.GetProperty("cell_type");
+        cellType.GetProperty("parameters").GetProperty("C_m").GetProperty("unit").GetString().Should().Be("nF", "NESTML's pF in Meta's units");
+        cellType.GetProperty("parameters").GetProperty("C_m").GetProperty("default").GetDouble().Should().Be(0.25);
+        cellType.GetProperty("states").GetProperty("V_m").GetProperty("initial").GetDouble().Should().Be(-70.0);
+        Array(responses[5], "values", "I_e").Should().Equal(0.0, 0.25);
+        var error = responses[6].GetProperty("error");
+        error.GetProperty("type").GetString().Should().Be("InvalidModelException");
+        error.GetProperty("message").GetString().Should().Contain("missing.nestml");
+        var v = NpyReader.ReadDoubles(responses[7].GetProperty("result").GetProperty("data").GetProperty("npy").GetString()!);
+        v[^2].Should().BeApproximately(-70.0, 1e-9, "the cell without input rests (data: samples × channels)");
+        v[^1].Should().BeApproximately(-70.0 + 0.25 / 0.25 * 10 * (1 - Math.Exp(-100.0 / 10)), 0.05, "I_e / C_m × tau_m = 10 mV above rest");
     }
 }
