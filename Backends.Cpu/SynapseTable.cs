@@ -110,7 +110,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// Sets the delays from steps in connection order: whole steps as doubles from an update, or the step program's own
     /// <c>int</c> steps at load, read in place rather than converted into a temporary copy (8 bytes a synapse).
     /// </summary>
-    private void SetDelays<T>(IReadOnlyList<T> specOrderSteps, ConnectionRows rows) where T : struct, INumber<T>
+    private void SetDelays<TValue>(IReadOnlyList<TValue> specOrderSteps, ConnectionRows rows) where TValue : struct, INumber<TValue>
     {
         int slots = Target.Slots;
         foreach (var step in specOrderSteps)
@@ -129,7 +129,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>The value every element has (bit for bit), or null when they differ or there are none.</summary>
-    private static T? Shared<T>(IReadOnlyList<T> values) where T : struct, INumber<T>
+    private static TValue? Shared<TValue>(IReadOnlyList<TValue> values) where TValue : struct, INumber<TValue>
     {
         if (values.Count == 0) return null;
         var first = values[0];
@@ -139,6 +139,6 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Bit-for-bit equality (so 0.0 and −0.0 differ, and a NaN equals itself), as the table stores one value for all.</summary>
-    private static bool BitEqual<T>(T a, T b) where T : struct, INumber<T> =>
-        typeof(T) == typeof(double) ? BitConverter.DoubleToInt64Bits(double.CreateTruncating(a)) == BitConverter.DoubleToInt64Bits(double.CreateTruncating(b)) : a == b;
+    private static bool BitEqual<TValue>(TValue a, TValue b) where TValue : struct, INumber<TValue> =>
+        typeof(TValue) == typeof(double) ? BitConverter.DoubleToInt64Bits(double.CreateTruncating(a)) == BitConverter.DoubleToInt64Bits(double.CreateTruncating(b)) : a == b;
 }
