@@ -26,10 +26,12 @@ internal sealed class Scope
 {
     private readonly Dictionary<string, SymbolInfo> _symbols = new(StringComparer.Ordinal);
     private readonly CompileContext _context;
+    private readonly Dictionary<string, NFunction> _functions = new(StringComparer.Ordinal);
 
     public Scope(NModel model, CompileContext context)
     {
         _context = context;
+        foreach (var f in model.Functions) _functions.TryAdd(f.Name, f);
         foreach (var d in model.Parameters) Declare(d, SymbolKind.Parameter);
         foreach (var d in model.State) Declare(d, SymbolKind.State);
         foreach (var d in model.Internals) Declare(d, SymbolKind.Internal);
@@ -115,6 +117,7 @@ internal sealed class Scope
                     "min" or "max" or "abs" or "clip" when call.Arguments.Count > 0 => DimensionOf(call.Arguments[0]),
                     "sqrt" when call.Arguments.Count == 1 => DimensionOf(call.Arguments[0])?.Pow(0.5),
                     "resolution" or "timestep" => Dimension.Time,
+                    _ when _functions.TryGetValue(call.Function, out var f) => f.ReturnType is null ? Dimension.None : DimensionOf(f.ReturnType),
                     _ => Dimension.None,
                 };
             default:

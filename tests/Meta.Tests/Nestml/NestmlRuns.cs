@@ -45,9 +45,12 @@ internal static class NestmlRuns
         return Read(cells, v);
     }
 
-    /// <summary>Adds the script's cells, sources and connections to <paramref name="sim"/>.</summary>
+    /// <summary>
+    /// Adds the script's cells, sources and connections to <paramref name="sim"/>; the spike arrays reach the receptors
+    /// <paramref name="excitatoryReceptor"/> and <paramref name="inhibitoryReceptor"/> (PyNN's names unless a model names its own).
+    /// </summary>
     public static Populations.Population Add(Simulation sim, CellType cellType, string v, string offset, double[] offsets, double step,
-        double excitatory, double inhibitory)
+        double excitatory, double inhibitory, string excitatoryReceptor = "excitatory", string inhibitoryReceptor = "inhibitory")
     {
         var arrays = sim.CreatePopulation(2, new CellType("SpikeSourceArray").WithSequence("spike_times",
             SequenceValue.Function(i => Enumerable.Range(0, 25).Select(k => 5.0 + 5.7 * k + 1.3 * i).ToArray())), $"arrays-{cellType.Model.Name}");
@@ -56,8 +59,8 @@ internal static class NestmlRuns
         var cells = sim.CreatePopulation(Cells, cellType, cellType.Model.Name);
         cells.Set(offset, offsets);
         new StepCurrentSource([20.0, 110.0], [step, 0.0]).InjectInto(cells[0..(Cells / 2)]);
-        _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), "excitatory");
-        _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), "inhibitory");
+        _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), excitatoryReceptor);
+        _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), inhibitoryReceptor);
         cells.Record(["spikes", v]);
         return cells;
     }
