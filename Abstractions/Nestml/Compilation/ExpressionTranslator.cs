@@ -213,7 +213,10 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
     /// <summary>
     /// A call of a model's function, inlined: its parameters stand for the translated arguments, its locals for their
     /// values, and the call for what it returns. Bodies of local declarations, assignments to them and one final
-    /// <c>return</c> are inlined; other statements are refused with their line.
+    /// <c>return</c> are inlined; other statements are refused with their line. A quantity passed to a parameter typed
+    /// <c>real</c>, or returned as <c>real</c>, becomes NEST's number for it, its value in NEST's units (pA, nS, pF: the
+    /// value in Meta's units times <see cref="NestNumberPerMetaValue"/>), as NEST computes with those numbers
+    /// (<c>compute_synapse_constant(Tau_1, Tau_2, g_peak)</c> with <c>g_peak real</c> and an argument in nS).
     /// </summary>
     private Expr Inline(NFunction f, NCall call)
     {
@@ -221,6 +224,14 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
             throw context.Error(call.Line, $"{f.Name}() takes {f.Parameters.Count} argument(s), got {call.Arguments.Count}");
         if (!_calling.Add(f.Name)) throw context.Unsupported(call.Line, $"a recursive call of the function '{f.Name}'");
         var arguments = call.Arguments.Select(Translate).ToList();
+        var dimensions = new Dictionary<string, Dimension>(StringComparer.Ordinal);
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            var parameter = f.Parameters[i];
+            dimensions[parameter.Name] = parameter.Type is null ? Dimension.None : scope.UnitDimension(parameter.Type);
+            if (parameter.Type is null && ArgumentDimension(call.Arguments[i]) is { } d && NestNumberPerMetaValue(d) != 1)
+                arguments[i] = new BinaryExpr(BinaryOperator.Multiply, arguments[i], new NumberExpr(NestNumberPerMetaValue(d)));
+        }
         var saved = _bindings;
         _bindings = new Dictionary<string, Expr>(StringComparer.Ordinal);
         try
@@ -232,20 +243,24 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                 {
                     case NLocal local:
                         _bindings[local.Name] = Translate(local.Value);
+                        dimensions[local.Name] = local.Type is null ? Dimension.None : scope.UnitDimension(local.Type);
                         break;
                     case NAssignment { Primes: 0 } a when _bindings.TryGetValue(a.Target, out var before):
-                        var value = Translate(a.Value);
+                        var assigned = Translate(a.Value);
                         _bindings[a.Target] = a.Operator switch
                         {
-                            "=" => value,
-                            "+=" => new BinaryExpr(BinaryOperator.Add, before, value),
-                            "-=" => new BinaryExpr(BinaryOperator.Subtract, before, value),
-                            "*=" => new BinaryExpr(BinaryOperator.Multiply, before, value),
-                            _ => new BinaryExpr(BinaryOperator.Divide, before, value),
+                            "=" => assigned,
+                            "+=" => new BinaryExpr(BinaryOperator.Add, before, assigned),
+                            "-=" => new BinaryExpr(BinaryOperator.Subtract, before, assigned),
+                            "*=" => new BinaryExpr(BinaryOperator.Multiply, before, assigned),
+                            _ => new BinaryExpr(BinaryOperator.Divide, before, assigned),
                         };
                         break;
                     case NReturn { Value: { } result } when ReferenceEquals(statement, f.Body[^1]):
-                        return Translate(result);
+                        var value = Translate(result);
+                        if (f.ReturnType is null && scope.DimensionOf(result, dimensions) is { } d && NestNumberPerMetaValue(d) != 1)
+                            value = new BinaryExpr(BinaryOperator.Multiply, value, new NumberExpr(NestNumberPerMetaValue(d)));
+                        return value;
                     default:
                         throw context.Unsupported(statement.Line,
                             $"this statement in the function '{f.Name}' (Meta inlines functions made of local variables, assignments to them and a final 'return value')");
@@ -259,4 +274,17 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
             _calling.Remove(f.Name);
         }
     }
+
+    /// <summary>The dimension of a call's argument in the caller's scope, or null where it cannot be told (a caller's local).</summary>
+    private Dimension? ArgumentDimension(NExpr argument)
+    {
+        try { return scope.DimensionOf(argument, null); }
+        catch (NestmlException) { return null; }
+    }
+
+    /// <summary>
+    /// NEST's number for a quantity of dimension <paramref name="d"/> per Meta's: NEST computes in mV, ms, pA (so nS, pF)
+    /// and mmol, Meta in mV, ms, nA (µS, nF) and mmol, so each power of the ampere is a factor 1000.
+    /// </summary>
+    private static double NestNumberPerMetaValue(Dimension d) => Math.Pow(1000, d.Ampere);
 }

@@ -1,4 +1,5 @@
 using Meta.Backends;
+using Meta.Models;
 using Meta.Plugins;
 using Xunit.Abstractions;
 using static Meta.Tests.Cli.CliTestSupport;
@@ -63,6 +64,20 @@ internal static class NestmlRuns
         _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), inhibitoryReceptor);
         cells.Record(["spikes", v]);
         return cells;
+    }
+
+    /// <summary>
+    /// Runs several models' scripts in one float64 network on <paramref name="backend"/> (seed 5) for
+    /// <paramref name="duration"/> ms with time step <paramref name="dt"/> (<see cref="Dt"/> unless given): <paramref name="add"/> adds model i's cells and inputs (<see cref="Add"/>) and returns
+    /// them; the traces are keyed by model name and read from <paramref name="v"/>.
+    /// </summary>
+    public static Dictionary<string, Trace> RunTogether(IBackend backend, IReadOnlyList<ModelDefinition> models,
+        Func<Simulation, ModelDefinition, int, Populations.Population> add, string v = "V_m", double duration = 100.0, double dt = Dt)
+    {
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = dt, MinDelay = dt, MaxDelay = 2.0, Seed = 5, Precision = Precision.Float64 });
+        var populations = models.Select((m, i) => (m.Name, Cells: add(sim, m, i))).ToList();
+        sim.Run(duration);
+        return populations.ToDictionary(p => p.Name, p => Read(p.Cells, v));
     }
 
     /// <summary>The recorded spikes and voltage of <paramref name="cells"/>.</summary>
