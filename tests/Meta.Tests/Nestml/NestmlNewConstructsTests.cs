@@ -156,4 +156,26 @@ public class NestmlNewConstructsTests(ITestOutputHelper output)
         spikes.Should().HaveCount(expected.Length);
         for (int i = 0; i < expected.Length; i++) spikes[i].Should().BeApproximately(expected[i], 1e-9);
     }
+
+    /// <summary>
+    /// traub_cond_multisyn passes g_peak (nS) to a <c>real</c> parameter of <c>compute_synapse_constant</c>; wb_cond_multisyn
+    /// takes it in nS and divides by nS itself. NEST computes both with the number 0.1, so both AMPA receptors add the weight
+    /// times <c>0.1·norm·(1/τ2 − 1/τ1)</c> (a peak of 0.1 nS per NEST weight unit) to the kernel's <c>g$</c> state.
+    /// </summary>
+    [NestmlFact]
+    public void A_quantity_passed_to_a_real_function_parameter_becomes_nests_number()
+    {
+        double Scale(string file)
+        {
+            var model = NestmlModel.Load(NestmlFixtures.File(file));
+            var receptor = model.FindReceptor("AMPA")!;
+            return receptor.Scale.Evaluate(p => model.FindParameter(p)!.Default);
+        }
+        const double rise = 0.5, decay = 2.4;
+        double tPeak = decay * rise * Math.Log(decay / rise) / (decay - rise);
+        double expected = 0.1 / (Math.Exp(-tPeak / rise) - Math.Exp(-tPeak / decay)) * (1 / decay - 1 / rise);
+        output.WriteLine($"traub {Scale("neurons/traub_cond_multisyn_neuron.nestml"):G10}, wb {Scale("neurons/wb_cond_multisyn_neuron.nestml"):G10}, NEST's {expected:G10}");
+        Scale("neurons/traub_cond_multisyn_neuron.nestml").Should().BeApproximately(expected, 1e-12 * Math.Abs(expected));
+        Scale("neurons/wb_cond_multisyn_neuron.nestml").Should().BeApproximately(expected, 1e-12 * Math.Abs(expected));
+    }
 }
