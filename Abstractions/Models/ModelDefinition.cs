@@ -59,9 +59,12 @@ public sealed record ParameterDefinition(string Name, double Default, string Uni
     public ParameterDomain Domain { get; init; } = ParameterDomain.Any;
 }
 
-/// <summary>A state variable: name, initial value (an expression of parameters), unit.</summary>
+/// <summary>A state variable: name, initial value (an expression of parameters and the time step), unit.</summary>
 /// <param name="Name">The name, e.g. <c>v</c>.</param>
-/// <param name="Initial">Its default initial value, a constant or an expression of parameters.</param>
+/// <param name="Initial">
+/// Its default initial value, a constant or an expression of parameters; it may read <c>dt</c>
+/// (<see cref="ModelDefinition.TimestepSymbol"/>), the simulation's time step, as NESTML's initial values that count steps do.
+/// </param>
 /// <param name="Unit">The unit.</param>
 /// <param name="Recordable">Whether users may record it.</param>
 public sealed record StateDefinition(string Name, Expr Initial, string Unit, bool Recordable = true);
@@ -167,6 +170,9 @@ public sealed record ModelDefinition
 {
     /// <summary>The input symbol for injected current (nA), summed over current sources.</summary>
     public const string InjectedCurrent = "i_inj";
+
+    /// <summary>The time step (ms) as a symbol: known in the dynamics, and in initial values (evaluated with the simulation's step).</summary>
+    public const string TimestepSymbol = "dt";
 
     /// <summary>The most <c>uniform()</c> draws one model may make per cell and step.</summary>
     public const int MaxRandomDraws = 16;

@@ -32,8 +32,8 @@ public static class ModelValidator
                      .GroupBy(n => n).Where(g => g.Count() > 1))
             Fail($"the name '{dup.Key}' is declared twice.");
         foreach (var s in model.States)
-            foreach (var sym in s.Initial.Symbols().Where(n => !parameters.Contains(n)))
-                Fail($"the initial value of '{s.Name}' uses '{sym}', which is not a parameter.");
+            foreach (var sym in s.Initial.Symbols().Where(n => !parameters.Contains(n) && n != ModelDefinition.TimestepSymbol))
+                Fail($"the initial value of '{s.Name}' uses '{sym}', which is not a parameter (or dt, the time step).");
         foreach (var a in model.Aliases) CheckNames(a.Value, $"alias '{a.Name}'");
         foreach (var name in model.Parameters.Select(p => p.Name).Concat(model.States.Select(s => s.Name)).Concat(aliases).Where(ModelDefinition.IsNoiseSymbol))
             Fail($"the name '{name}' is reserved for noise terms (xi, xi_NAME).");

@@ -198,7 +198,10 @@ public sealed class Population : CellCollection
     internal IReadOnlyDictionary<string, double[]> ParameterArrays => _parameters;
     internal IReadOnlyDictionary<string, double[][]> SequenceArrays => _sequences;
 
-    /// <summary>The initial values of a state: explicit ones where set, else the model's initial expression of each cell's parameters.</summary>
+    /// <summary>
+    /// The initial values of a state: explicit ones where set, else the model's initial expression of each cell's parameters
+    /// (and of <c>dt</c>, the simulation's time step).
+    /// </summary>
     internal double[] InitialValues(string state)
     {
         var def = CellType.Model.FindState(state)!;
@@ -208,7 +211,8 @@ public sealed class Population : CellCollection
         for (int i = 0; i < Size; i++)
         {
             int cell = i;
-            result[i] = set[i] ? explicitValues[i] : def.Initial.Evaluate(n => _parameters[n][cell]);
+            result[i] = set[i] ? explicitValues[i]
+                : def.Initial.Evaluate(n => n == ModelDefinition.TimestepSymbol ? Simulation.Options.Timestep : _parameters[n][cell]);
         }
         return result;
     }

@@ -22,6 +22,49 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
 
     private readonly Dictionary<string, Expr> _internals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NFunction> _functions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _calling = new(StringComparer.Ordinal);
+    private Dictionary<string, Expr> _bindings = new(StringComparer.Ordinal);
+
+    /// <summary>The model's function definitions, inlined where they are called.</summary>
+    public void DefineFunctions(IEnumerable<NFunction> functions)
+    {
+        foreach (var f in functions)
+        {
+            if (SameFunctions.ContainsKey(f.Name) || f.Name is "log10" or "expm1" or "resolution" or "timestep" or "convolve" or "steps" or "delta"
+                or "random_normal" or "random_uniform" or "random_poisson" or "emit_spike" or "integrate_odes")
+                throw context.Error(f.Line, $"the function '{f.Name}' redefines a built-in function");
+            if (!_functions.TryAdd(f.Name, f)) throw context.Error(f.Line, $"the function '{f.Name}' is defined twice (first at line {_functions[f.Name].Line})");
+            var names = f.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            for (int i = 0; i < f.Body.Count; i++)
+            {
+                if (f.Body[i] is NLocal local) names.Add(local.Name);
+                bool inlinable = f.Body[i] switch
+                {
+                    NLocal => true,
+                    NAssignment { Primes: 0 } a => names.Contains(a.Target),
+                    NReturn { Value: not null } => i == f.Body.Count - 1,
+                    _ => false,
+                };
+                if (!inlinable)
+                    throw context.Unsupported(f.Body[i].Line,
+                        $"this statement in the function '{f.Name}' (Meta inlines functions made of local variables, assignments to them and parameters, and a final 'return value')");
+            }
+            if (f.Body.Count == 0 || f.Body[^1] is not NReturn) throw context.Error(f.Line, $"the function '{f.Name}' does not end with 'return value'");
+        }
+    }
+
+    /// <summary>
+    /// Translates <paramref name="e"/> with the names in <paramref name="bindings"/> standing for the given expressions
+    /// (kernel variables, onCondition locals); they hide the model's names.
+    /// </summary>
+    public Expr Translate(NExpr e, IReadOnlyDictionary<string, Expr> bindings)
+    {
+        var saved = _bindings;
+        _bindings = new Dictionary<string, Expr>(bindings, StringComparer.Ordinal);
+        try { return Translate(e); }
+        finally { _bindings = saved; }
+    }
 
     /// <summary>What a bare spike port stands for (onReceive and update statements); null: an error.</summary>
     public Func<NName, Expr>? SpikePort { get; set; }
@@ -74,6 +117,9 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
 
     private Expr Name(NName n)
     {
+        if (n.Primes == 0 && _bindings.TryGetValue(n.Name, out var bound)) return bound;
+        if (n.Name.Contains('$', StringComparison.Ordinal))
+            throw context.Unsupported(n.Line, $"the kernel variable '{n.Written}' outside its kernel's ODEs (use convolve() with the kernel)");
         var symbol = scope.Find(n.Primes == 0 ? n.Name : Scope.DerivativeName(n.Name, n.Primes));
         if (symbol is null && n.Primes > 0)
             throw context.Unsupported(n.Line, $"the derivative '{n.Written}' in an expression (declare '{n.Written}' as a state variable)");
@@ -159,7 +205,86 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
             case "emit_spike" or "integrate_odes":
                 throw context.Error(c.Line, $"{c.Function}() is a statement, not a value");
             default:
-                throw context.Unsupported(c.Line, $"the function '{c.Function}()'");
+                if (_functions.TryGetValue(c.Function, out var function)) return Inline(function, c);
+                throw context.Unsupported(c.Line, $"the function '{c.Function}()' (not built in and not defined in the model)");
         }
     }
+
+    /// <summary>
+    /// A call of a model's function, inlined: its parameters stand for the translated arguments, its locals for their
+    /// values, and the call for what it returns. Bodies of local declarations, assignments to them and one final
+    /// <c>return</c> are inlined; other statements are refused with their line. A quantity passed to a parameter typed
+    /// <c>real</c>, or returned as <c>real</c>, becomes NEST's number for it, its value in NEST's units (pA, nS, pF: the
+    /// value in Meta's units times <see cref="NestNumberPerMetaValue"/>), as NEST computes with those numbers
+    /// (<c>compute_synapse_constant(Tau_1, Tau_2, g_peak)</c> with <c>g_peak real</c> and an argument in nS).
+    /// </summary>
+    private Expr Inline(NFunction f, NCall call)
+    {
+        if (call.Arguments.Count != f.Parameters.Count)
+            throw context.Error(call.Line, $"{f.Name}() takes {f.Parameters.Count} argument(s), got {call.Arguments.Count}");
+        if (!_calling.Add(f.Name)) throw context.Unsupported(call.Line, $"a recursive call of the function '{f.Name}'");
+        var arguments = call.Arguments.Select(Translate).ToList();
+        var dimensions = new Dictionary<string, Dimension>(StringComparer.Ordinal);
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            var parameter = f.Parameters[i];
+            dimensions[parameter.Name] = parameter.Type is null ? Dimension.None : scope.UnitDimension(parameter.Type);
+            if (parameter.Type is null && ArgumentDimension(call.Arguments[i]) is { } d && NestNumberPerMetaValue(d) != 1)
+                arguments[i] = new BinaryExpr(BinaryOperator.Multiply, arguments[i], new NumberExpr(NestNumberPerMetaValue(d)));
+        }
+        var saved = _bindings;
+        _bindings = new Dictionary<string, Expr>(StringComparer.Ordinal);
+        try
+        {
+            for (int i = 0; i < arguments.Count; i++) _bindings[f.Parameters[i].Name] = arguments[i];
+            foreach (var statement in f.Body)
+            {
+                switch (statement)
+                {
+                    case NLocal local:
+                        _bindings[local.Name] = Translate(local.Value);
+                        dimensions[local.Name] = local.Type is null ? Dimension.None : scope.UnitDimension(local.Type);
+                        break;
+                    case NAssignment { Primes: 0 } a when _bindings.TryGetValue(a.Target, out var before):
+                        var assigned = Translate(a.Value);
+                        _bindings[a.Target] = a.Operator switch
+                        {
+                            "=" => assigned,
+                            "+=" => new BinaryExpr(BinaryOperator.Add, before, assigned),
+                            "-=" => new BinaryExpr(BinaryOperator.Subtract, before, assigned),
+                            "*=" => new BinaryExpr(BinaryOperator.Multiply, before, assigned),
+                            _ => new BinaryExpr(BinaryOperator.Divide, before, assigned),
+                        };
+                        break;
+                    case NReturn { Value: { } result } when ReferenceEquals(statement, f.Body[^1]):
+                        var value = Translate(result);
+                        if (f.ReturnType is null && scope.DimensionOf(result, dimensions) is { } d && NestNumberPerMetaValue(d) != 1)
+                            value = new BinaryExpr(BinaryOperator.Multiply, value, new NumberExpr(NestNumberPerMetaValue(d)));
+                        return value;
+                    default:
+                        throw context.Unsupported(statement.Line,
+                            $"this statement in the function '{f.Name}' (Meta inlines functions made of local variables, assignments to them and a final 'return value')");
+                }
+            }
+            throw context.Error(f.Line, $"the function '{f.Name}' does not end with 'return value'");
+        }
+        finally
+        {
+            _bindings = saved;
+            _calling.Remove(f.Name);
+        }
+    }
+
+    /// <summary>The dimension of a call's argument in the caller's scope, or null where it cannot be told (a caller's local).</summary>
+    private Dimension? ArgumentDimension(NExpr argument)
+    {
+        try { return scope.DimensionOf(argument, null); }
+        catch (NestmlException) { return null; }
+    }
+
+    /// <summary>
+    /// NEST's number for a quantity of dimension <paramref name="d"/> per Meta's: NEST computes in mV, ms, pA (so nS, pF)
+    /// and mmol, Meta in mV, ms, nA (µS, nF) and mmol, so each power of the ampere is a factor 1000.
+    /// </summary>
+    private static double NestNumberPerMetaValue(Dimension d) => Math.Pow(1000, d.Ampere);
 }

@@ -12,6 +12,8 @@ internal enum KernelShape
     Alpha,
     /// <summary><c>delta(t)</c>: the weight jumps the state whose ODE holds the convolution.</summary>
     Delta,
+    /// <summary>First-order ODEs with initial values (<c>g' = g$ - g/τ2, g$' = -g$/τ1</c>): one state per variable, each spike adding the weight times the initial values.</summary>
+    OdeSystem,
 }
 
 /// <summary>
@@ -30,6 +32,8 @@ internal static class Kernels
     /// <summary>The form of kernel <paramref name="kernel"/>, or an error naming the shape Meta cannot compile.</summary>
     public static KernelForm Analyze(NKernel kernel, ExpressionTranslator translator, CompileContext context)
     {
+        if (kernel.System is not null) return new KernelForm(KernelShape.OdeSystem, new NumberExpr(0), new NumberExpr(1));
+        if (kernel.Value is null) throw context.Error(kernel.Line, $"the kernel '{kernel.Name}' has no value");
         if (kernel.Value is NCall { Function: "delta", Arguments: [NName { Name: "t" }] })
             return new KernelForm(KernelShape.Delta, new NumberExpr(0), new NumberExpr(1));
         var value = translator.Translate(kernel.Value);

@@ -205,6 +205,7 @@ internal sealed partial class NestmlCompiler
         var threshold = kept.Select(_translator.Translate).Aggregate((a, b) => new BinaryExpr(BinaryOperator.And, a, b));
 
         var reset = new List<string>();
+        var locals = new ResetLocals();
         Expr? period = null;
         bool emits = false;
         foreach (var statement in block.Body)
@@ -223,11 +224,9 @@ internal sealed partial class NestmlCompiler
                     if (a.Operator != "=") throw _context.Unsupported(a.Line, $"'{a.Target} {a.Operator} ...' on the refractory counter");
                     period = StepsArgument(a.Value);
                     break;
-                case NAssignment a:
-                    reset.Add(ResetAssignment(a));
-                    break;
                 default:
-                    throw _context.Unsupported(statement.Line, $"{Describe(statement)} in onCondition (Meta's reset is a list of assignments)");
+                    ResetStatement(statement, null, locals, reset, dynamics);
+                    break;
             }
         }
         if (!emits) throw _context.Unsupported(block.Line, "an onCondition block without emit_spike() (Meta's threshold is a spike condition)");
@@ -245,22 +244,6 @@ internal sealed partial class NestmlCompiler
         if (e is NName { Primes: 0 } n && _scope.Find(n.Name) is { Kind: SymbolKind.Internal } s && s.Declaration?.Value is { } v) e = v;
         if (e is NCall { Function: "steps", Arguments: [var argument] }) return _translator.Translate(argument).Simplify();
         throw _context.Unsupported(value.Line, "a refractory counter set to something other than steps(period)");
-    }
-
-    private string ResetAssignment(NAssignment a)
-    {
-        string target = Scope.DerivativeName(a.Target, a.Primes);
-        if (_scope.Find(target)?.Kind != SymbolKind.State) throw _context.Error(a.Line, $"'{target}' is not a state variable");
-        var value = _translator.Translate(a.Value);
-        return a.Operator switch
-        {
-            "=" => $"{target} = {value}",
-            "+=" => $"{target} += {value}",
-            "-=" => $"{target} += {new NegateExpr(value)}",
-            "*=" => $"{target} = {target}*({value})",
-            "/=" => $"{target} = {target}/({value})",
-            _ => throw _context.Error(a.Line, $"unknown assignment '{a.Operator}'"),
-        };
     }
 
     private static void Conjuncts(NExpr e, List<NExpr> into)
@@ -360,7 +343,7 @@ internal sealed partial class NestmlCompiler
             _ => [],
         });
         var all = _model.State.Concat(_model.Parameters).Concat(_model.Internals).Concat(_model.Inlines).Where(d => d.Value is not null).Select(d => d.Value!)
-            .Concat(_model.Odes.Select(o => o.RightHandSide)).Concat(_model.Kernels.Select(k => k.Value))
+            .Concat(_model.Odes.Select(o => o.RightHandSide)).Concat(_model.Kernels.SelectMany(k => k.System is null ? [k.Value!] : k.System.SelectMany(v => new[] { v.RightHandSide, v.Initial! })))
             .Concat(Statements(_model.Update ?? []))
             .Concat(_model.OnReceive.SelectMany(r => Statements(r.Body)))
             .Concat(_model.OnCondition.SelectMany(c => Statements(c.Body).Prepend(c.Condition)));

@@ -38,6 +38,7 @@ internal sealed partial class NestmlCompiler
         _context = new CompileContext(file);
         _scope = new Scope(model, _context);
         _translator = new ExpressionTranslator(_scope, _context);
+        _translator.DefineFunctions(model.Functions);
         DeclaredParameters = model.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         _builder = new ModelBuilder(model.Name).Describe($"NESTML model '{model.Name}' imported from {Path.GetFileName(file)}.");
     }
@@ -48,8 +49,11 @@ internal sealed partial class NestmlCompiler
     /// <summary>One spike port's effect: arriving weights (Meta's units) times <see cref="Scale"/> are added to <see cref="Target"/>.</summary>
     private sealed record Effect(string Port, string Target, ReceptorKind Kind, Expr Scale, int Line);
 
-    /// <summary>A kernel convolved with a spike port: its state(s), the receptor kind and the factor from the state to NEST's convolution.</summary>
-    private sealed record KernelUse(string State, string? Auxiliary, ReceptorKind Kind, KernelForm Form);
+    /// <summary>
+    /// A kernel convolved with a spike port: the state holding the convolution, the other states of its dynamics (the alpha
+    /// kernel's rising state, a kernel ODE system's further variables), the receptor kind and the kernel's form.
+    /// </summary>
+    private sealed record KernelUse(string State, IReadOnlyList<string> Auxiliaries, ReceptorKind Kind, KernelForm Form);
 
     private ModelDefinition Compile()
     {
@@ -141,12 +145,9 @@ internal sealed partial class NestmlCompiler
             // A state's initial value may read states declared before it (NEST evaluates it with their initial values).
             var init = _translator.Translate(value).Substitute(n => initials.GetValueOrDefault(n)).Simplify();
             initials[name] = init;
-            foreach (var sym in init.Symbols().Where(x => !_parameterDefaults.ContainsKey(x)))
-            {
-                if (sym == "dt")
-                    throw _context.Unsupported(s.Line, $"an initial value that depends on the time step ('{name}', through resolution() or steps()); Meta's initial values are expressions of parameters");
-                throw _context.Error(s.Line, $"the initial value of '{name}' uses '{sym}'; Meta's initial values are expressions of parameters");
-            }
+            // dt stands for the simulation's time step (steps(), resolution()), as NEST evaluates initial values at creation.
+            foreach (var sym in init.Symbols().Where(x => !_parameterDefaults.ContainsKey(x) && x != ModelDefinition.TimestepSymbol))
+                throw _context.Error(s.Line, $"the initial value of '{name}' uses '{sym}'; Meta's initial values are expressions of parameters and dt");
             string unit = Dimension(s).MetaUnit();
             if (init is NumberExpr n) _builder.State(name, n.Value, unit);
             else _builder.State(name, init.ToString(), unit);
@@ -155,7 +156,7 @@ internal sealed partial class NestmlCompiler
         {
             string unit = use.Kind switch { ReceptorKind.Current => "nA", ReceptorKind.Conductance => "uS", _ => "mV" };
             _builder.State(use.State, 0.0, unit);
-            if (use.Auxiliary is not null) _builder.State(use.Auxiliary, 0.0, unit, recordable: false);
+            foreach (var aux in use.Auxiliaries) _builder.State(aux, 0.0, unit, recordable: false);
         }
     }
 
@@ -264,8 +265,13 @@ internal sealed partial class NestmlCompiler
                     continue;
                 }
                 string state = $"{kernel.Name}__X__{port.Name}";
+                if (form.Shape == KernelShape.OdeSystem)
+                {
+                    _kernelUses[(kernel.Name, port.Name)] = KernelSystem(kernel, port, state, kind, call.Line);
+                    continue;
+                }
                 string? aux = form.Shape == KernelShape.Alpha ? state + "__y" : null;
-                _kernelUses[(kernel.Name, port.Name)] = new KernelUse(state, aux, kind, form);
+                _kernelUses[(kernel.Name, port.Name)] = new KernelUse(state, aux is null ? [] : [aux], kind, form);
                 if (form.Shape == KernelShape.Exponential)
                 {
                     _builder.Ode(state, form.Decay(state));

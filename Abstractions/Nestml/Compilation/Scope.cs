@@ -26,10 +26,12 @@ internal sealed class Scope
 {
     private readonly Dictionary<string, SymbolInfo> _symbols = new(StringComparer.Ordinal);
     private readonly CompileContext _context;
+    private readonly Dictionary<string, NFunction> _functions = new(StringComparer.Ordinal);
 
     public Scope(NModel model, CompileContext context)
     {
         _context = context;
+        foreach (var f in model.Functions) _functions.TryAdd(f.Name, f);
         foreach (var d in model.Parameters) Declare(d, SymbolKind.Parameter);
         foreach (var d in model.State) Declare(d, SymbolKind.State);
         foreach (var d in model.Internals) Declare(d, SymbolKind.Internal);
@@ -70,7 +72,13 @@ internal sealed class Scope
     public Dimension UnitDimension(NExpr type) => DimensionOf(type) ?? throw _context.Error(type.Line, "cannot work out the unit of this type");
 
     /// <summary>The dimension of <paramref name="e"/>, or null where it cannot be told (unknown names).</summary>
-    public Dimension? DimensionOf(NExpr e)
+    public Dimension? DimensionOf(NExpr e) => DimensionOf(e, null);
+
+    /// <summary>
+    /// The dimension of <paramref name="e"/> where the names in <paramref name="locals"/> (a function's parameters and
+    /// locals, with their declared types) hide the model's.
+    /// </summary>
+    public Dimension? DimensionOf(NExpr e, IReadOnlyDictionary<string, Dimension>? locals)
     {
         switch (e)
         {
@@ -78,6 +86,7 @@ internal sealed class Scope
                 return Dimension.None;
             case NName n:
                 {
+                    if (n.Primes == 0 && locals is not null && locals.TryGetValue(n.Name, out var local)) return local;
                     if (n.Primes == 0 && _symbols.TryGetValue(n.Name, out var s)) return s.Dimension;
                     if (n.Primes > 0 && _symbols.TryGetValue(DerivativeName(n.Name, n.Primes), out var ds)) return ds.Dimension;
                     if (n.Primes > 0 && _symbols.TryGetValue(n.Name, out var bs)) return bs.Dimension / Dimension.Time.Pow(n.Primes);
@@ -88,33 +97,34 @@ internal sealed class Scope
                     throw _context.Error(n.Line, $"unknown unit or name '{n.Name}' (units: {NestmlUnits.Examples}, ...)");
                 }
             case NUnary u:
-                return u.Operator == "not" ? Dimension.None : DimensionOf(u.Operand);
+                return u.Operator == "not" ? Dimension.None : DimensionOf(u.Operand, locals);
             case NBinary b:
                 {
-                    var l = DimensionOf(b.Left);
+                    var l = DimensionOf(b.Left, locals);
                     switch (b.Operator)
                     {
                         case "*":
-                            return l is null || DimensionOf(b.Right) is not { } r1 ? null : l.Value * r1;
+                            return l is null || DimensionOf(b.Right, locals) is not { } r1 ? null : l.Value * r1;
                         case "/":
-                            return l is null || DimensionOf(b.Right) is not { } r2 ? null : l.Value / r2;
+                            return l is null || DimensionOf(b.Right, locals) is not { } r2 ? null : l.Value / r2;
                         case "**":
                             return l is { } lp && b.Right is NNumber power ? lp.Pow(power.Value) : l == Dimension.None ? Dimension.None : null;
                         case "+":
                         case "-":
-                            return l ?? DimensionOf(b.Right);
+                            return l ?? DimensionOf(b.Right, locals);
                         default:
                             return Dimension.None; // comparisons and logic
                     }
                 }
             case NConditional c:
-                return DimensionOf(c.Then) ?? DimensionOf(c.Else);
+                return DimensionOf(c.Then, locals) ?? DimensionOf(c.Else, locals);
             case NCall call:
                 return call.Function switch
                 {
-                    "min" or "max" or "abs" or "clip" when call.Arguments.Count > 0 => DimensionOf(call.Arguments[0]),
-                    "sqrt" when call.Arguments.Count == 1 => DimensionOf(call.Arguments[0])?.Pow(0.5),
+                    "min" or "max" or "abs" or "clip" when call.Arguments.Count > 0 => DimensionOf(call.Arguments[0], locals),
+                    "sqrt" when call.Arguments.Count == 1 => DimensionOf(call.Arguments[0], locals)?.Pow(0.5),
                     "resolution" or "timestep" => Dimension.Time,
+                    _ when _functions.TryGetValue(call.Function, out var f) => f.ReturnType is null ? Dimension.None : DimensionOf(f.ReturnType),
                     _ => Dimension.None,
                 };
             default:

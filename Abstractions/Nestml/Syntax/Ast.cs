@@ -41,8 +41,27 @@ internal sealed record NDeclaration(string Name, int Primes, string TypeText, NE
 /// <summary>An ODE <c>x' = rhs</c> (or <c>x'' = rhs</c>).</summary>
 internal sealed record NOde(string State, int Order, NExpr RightHandSide, int Line);
 
-/// <summary>A kernel <c>kernel K = expr</c>.</summary>
-internal sealed record NKernel(string Name, NExpr Value, int Line);
+/// <summary>
+/// A kernel: <c>kernel K = expr</c> (<paramref name="Value"/>), or a kernel given by first-order ODEs with initial values,
+/// <c>kernel g' = g$ - g/tau2, g$' = -g$/tau1</c> (<paramref name="System"/>; the kernel is its first variable).
+/// </summary>
+internal sealed record NKernel(string Name, NExpr? Value, int Line, IReadOnlyList<NKernelVariable>? System = null);
+
+/// <summary>
+/// A variable of a kernel's ODE system: its name as written (<c>g</c>, <c>g$</c>), its derivative, and its initial value (from
+/// the state block, where NESTML declares it).
+/// </summary>
+internal sealed record NKernelVariable(string Name, NExpr RightHandSide, int Line)
+{
+    /// <summary>The initial value, taken from the state block after parsing.</summary>
+    public NExpr? Initial { get; set; }
+}
+
+/// <summary>A parameter of a function: its name and type (null for <c>real</c>, <c>integer</c>, <c>boolean</c>).</summary>
+internal sealed record NFunctionParameter(string Name, NExpr? Type, int Line);
+
+/// <summary>A function definition: <c>function NAME(a TYPE, ...) TYPE:</c> with its body (locals, <c>return</c>).</summary>
+internal sealed record NFunction(string Name, IReadOnlyList<NFunctionParameter> Parameters, NExpr? ReturnType, IReadOnlyList<NStatement> Body, int Line);
 
 /// <summary>An input port: spike (with qualifiers) or continuous (with a unit).</summary>
 internal sealed record NInputPort(string Name, bool Spike, IReadOnlyList<string> Qualifiers, NExpr? Unit, int Line);
@@ -61,6 +80,9 @@ internal sealed record NIf(IReadOnlyList<(NExpr? Condition, IReadOnlyList<NState
 
 /// <summary>A local variable declaration <c>NAME TYPE = value</c> in a block (its type a unit expression, or null for <c>real</c>, <c>integer</c>, <c>boolean</c>).</summary>
 internal sealed record NLocal(string Name, string TypeText, NExpr? Type, NExpr Value, int Line) : NStatement(Line);
+
+/// <summary><c>return value</c> in a function (a null value for a bare <c>return</c>).</summary>
+internal sealed record NReturn(NExpr? Value, int Line) : NStatement(Line);
 
 /// <summary>A statement Meta does not support, kept to be reported with its line (<c>for</c>, local declarations, ...).</summary>
 internal sealed record NUnsupported(string Construct, int Line) : NStatement(Line);
@@ -90,6 +112,8 @@ internal sealed class NModel
     public List<NOde> Odes { get; } = [];
     /// <summary>Kernels.</summary>
     public List<NKernel> Kernels { get; } = [];
+    /// <summary>Function definitions.</summary>
+    public List<NFunction> Functions { get; } = [];
     /// <summary>Input ports.</summary>
     public List<NInputPort> Inputs { get; } = [];
     /// <summary>Whether the output block declares <c>spike</c>.</summary>

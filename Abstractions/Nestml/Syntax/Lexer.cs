@@ -5,7 +5,7 @@ namespace Meta.Nestml.Syntax;
 /// <summary>
 /// Splits NESTML text into tokens. Blocks are marked by indentation, as in Python: the lexer emits
 /// <see cref="TokenKind.Indent"/> and <see cref="TokenKind.Dedent"/> tokens, and line ends (<see cref="TokenKind.Newline"/>)
-/// except inside parentheses or after a backslash. <c>#</c> starts a comment.
+/// except inside parentheses, after a backslash or after a trailing comma. <c>#</c> starts a comment.
 /// </summary>
 internal sealed class Lexer(string text, string file)
 {
@@ -31,6 +31,8 @@ internal sealed class Lexer(string text, string file)
                 if (!Indentation()) { lineStart = true; continue; }
             }
             char c = text[_pos];
+            // A line ending in ',' goes on (kernel ODE systems: "kernel g' = ...,\n g$' = ...").
+            if (c == '\n' && _tokens.Count > 0 && _tokens[^1] is { Kind: TokenKind.Operator, Text: "," }) { _pos++; _line++; continue; }
             if (c == '\n') { NewLine(); lineStart = true; continue; }
             if (c is ' ' or '\t' or '\r') { _pos++; continue; }
             if (c == '#') { SkipComment(); continue; }

@@ -3,8 +3,8 @@ namespace Meta.Nestml.Syntax;
 /// <summary>
 /// A recursive-descent parser for the part of NESTML that neuron models use: the <c>model</c> (or <c>neuron</c>) header and
 /// its <c>state</c>, <c>parameters</c>, <c>internals</c>, <c>equations</c>, <c>input</c>, <c>output</c>, <c>update</c>,
-/// <c>onReceive</c> and <c>onCondition</c> blocks. Constructs outside it (functions, loops, local variables, vector ports,
-/// kernels given by ODEs, decorators) are errors naming the construct and the line.
+/// <c>onReceive</c> and <c>onCondition</c> blocks, function definitions and kernels given by ODEs with initial values.
+/// Constructs outside it (loops, vector ports, decorators) are errors naming the construct and the line.
 /// </summary>
 internal sealed class Parser
 {
@@ -14,6 +14,7 @@ internal sealed class Parser
     private readonly List<Token> _tokens;
     private readonly string _file;
     private int _at;
+    private bool _inFunction;
 
     private Parser(List<Token> tokens, string file)
     {
@@ -82,6 +83,7 @@ internal sealed class Parser
         }
         if (Peek().Kind == TokenKind.Dedent) Next();
         SkipNewlines();
+        TakeKernelInitialValues(model);
         if (Peek().Kind != TokenKind.End)
             throw Peek().Is("model") || Peek().Is("neuron")
                 ? Unsupported(Peek(), "a second model in one file")
@@ -141,10 +143,53 @@ internal sealed class Parser
                     break;
                 }
             case "function":
-                throw Unsupported(t, "function definitions ('function')");
+                model.Functions.Add(Function(t));
+                break;
             default:
                 throw Error(t, $"unknown block {t} (known: state, parameters, internals, equations, input, output, update, onReceive, onCondition)");
         }
+    }
+
+    /// <summary><c>function NAME(a TYPE, ...) TYPE:</c> and its body (after the 'function' keyword).</summary>
+    private NFunction Function(Token keyword)
+    {
+        var name = ExpectKind(TokenKind.Name, "the function's name");
+        Expect("(", "'(' after the function's name");
+        var parameters = new List<NFunctionParameter>();
+        if (!Accept(")"))
+        {
+            do
+            {
+                var p = ExpectKind(TokenKind.Name, "a parameter name");
+                parameters.Add(new(p.Text, TypeExpression().Unit, p.Line));
+            }
+            while (Accept(","));
+            Expect(")", "')' closing the function's parameters");
+        }
+        NExpr? returnType = Peek().Is(":") ? null : TypeExpression().Unit;
+        Expect(":", "':' after the function's header");
+        _inFunction = true;
+        try { return new NFunction(name.Text, parameters, returnType, Body(), keyword.Line); }
+        finally { _inFunction = false; }
+    }
+
+    /// <summary>
+    /// Moves the initial values of kernel ODE variables (<c>g_in</c>, <c>g_in$</c>) from the state block into their kernels;
+    /// a <c>$</c> variable that belongs to no kernel is an error.
+    /// </summary>
+    private void TakeKernelInitialValues(NModel model)
+    {
+        foreach (var kernel in model.Kernels.Where(k => k.System is not null))
+            foreach (var variable in kernel.System!)
+            {
+                var declaration = model.State.FirstOrDefault(d => d.Primes == 0 && d.Name == variable.Name)
+                    ?? throw new NestmlException(_file, variable.Line, $"the kernel variable '{variable.Name}' needs an initial value in the state block ('{variable.Name} real = ...')");
+                variable.Initial = declaration.Value ?? throw new NestmlException(_file, declaration.Line, $"the kernel variable '{variable.Name}' has no initial value");
+                model.State.Remove(declaration);
+            }
+        if (model.State.FirstOrDefault(d => d.Name.Contains('$', StringComparison.Ordinal)) is { } stray)
+            throw new NestmlException(_file, stray.Line,
+                $"unsupported NESTML construct: the state '{stray.Name}', which is no variable of a kernel's ODEs (docs/nestml.md lists what Meta's importer supports)");
     }
 
     /// <summary>The indented lines under a block header (after its ':').</summary>
@@ -186,14 +231,15 @@ internal sealed class Parser
         if (Peek().Is("@")) throw Unsupported(Peek(), "decorators ('@...')");
         return names.Select(n =>
         {
-            var (name, primes) = SplitPrimes(n);
+            var (name, primes) = SplitPrimes(n, allowDollar: true);
             return new NDeclaration(name, primes, typeText, type, value, n.Line, recordable);
         }).ToList();
     }
 
-    private (string Name, int Primes) SplitPrimes(Token t)
+    private (string Name, int Primes) SplitPrimes(Token t, bool allowDollar = false)
     {
-        if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"kernels given by differential equations with initial values ('{t.Text}')");
+        if (!allowDollar && t.Text.Contains('$', StringComparison.Ordinal))
+            throw Unsupported(t, $"'{t.Text}' here ('$' variables belong to kernels given by ODEs and their state declarations)");
         string name = t.Text.TrimEnd('\'');
         return (name, t.Text.Length - name.Length);
     }
@@ -261,7 +307,11 @@ internal sealed class Parser
             else if (Accept("kernel"))
             {
                 var name = ExpectKind(TokenKind.Name, "the kernel's name");
-                if (name.Text.EndsWith('\'')) throw Unsupported(name, $"kernels given by differential equations ('kernel {name.Text} = ...')");
+                if (name.Text.EndsWith('\''))
+                {
+                    model.Kernels.Add(KernelSystem(name, t.Line));
+                    return;
+                }
                 Expect("=", "'=' after the kernel's name");
                 var value = Expression();
                 if (Peek().Is(",")) throw Unsupported(Peek(), "several kernels in one 'kernel' statement");
@@ -278,6 +328,24 @@ internal sealed class Parser
                 throw Unsupported(t, $"an algebraic equation '{t.Text} = ...' in the equations block (use 'inline')");
             else throw Error(t, $"expected 'inline', 'kernel' or an ODE such as \"V_m' = ...\" in the equations block, found {t}");
         });
+    }
+
+    /// <summary><c>kernel g' = ..., g$' = ...</c> after the 'kernel' keyword and the first name: first-order ODEs, one per variable.</summary>
+    private NKernel KernelSystem(Token first, int line)
+    {
+        var variables = new List<NKernelVariable>();
+        var t = first;
+        while (true)
+        {
+            var (name, primes) = SplitPrimes(t, allowDollar: true);
+            if (primes != 1) throw Unsupported(t, $"a kernel ODE of order {primes} ('{t.Text} = ...'; Meta takes first-order kernel ODEs with initial values)");
+            if (variables.Any(v => v.Name == name)) throw Error(t, $"the kernel variable '{name}' has two ODEs");
+            Expect("=", "'=' in the kernel's differential equation");
+            variables.Add(new NKernelVariable(name, Expression(), t.Line));
+            if (!Accept(",")) break;
+            t = ExpectKind(TokenKind.Name, "the next kernel ODE (\"g$' = ...\")");
+        }
+        return new NKernel(variables[0].Name, null, line, variables);
     }
 
     private void Inputs(NModel model)
@@ -344,7 +412,9 @@ internal sealed class Parser
             case "while":
                 throw Unsupported(t, $"'{t.Text}' loops");
             case "return":
-                throw Unsupported(t, "'return'");
+                if (!_inFunction) throw Unsupported(t, "'return' outside a function");
+                Next();
+                return new NReturn(Peek().Kind is TokenKind.Newline or TokenKind.Dedent or TokenKind.End ? null : Expression(), t.Line);
             case "elif":
             case "else":
                 throw Error(t, $"'{t.Text}' without 'if'");
@@ -541,8 +611,7 @@ internal sealed class Parser
                 return new NCall(t.Text, Arguments(), t.Line);
             }
             if (Peek().Is("[")) throw Unsupported(Peek(), "vector indexing ('name[i]')");
-            if (t.Text.Contains('$', StringComparison.Ordinal)) throw Unsupported(t, $"kernels given by differential equations with initial values ('{t.Text}')");
-            var (name, primes) = SplitPrimes(t);
+            var (name, primes) = SplitPrimes(t, allowDollar: true);
             return new NName(name, primes, t.Line);
         }
         throw Error(t, $"expected a value, found {t}");

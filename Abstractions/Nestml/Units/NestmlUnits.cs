@@ -1,9 +1,9 @@
 namespace Meta.Nestml.Units;
 
 /// <summary>
-/// NESTML's physical units, converted to Meta's (PyNN's) coherent system: mV, ms, nA, and what follows from them (µS,
+/// NESTML's physical units, converted to Meta's (PyNN's) coherent system: mV, ms, nA (and mmol), and what follows from them (µS,
 /// nF, MΩ). A unit's <see cref="Quantity.Factor"/> is its size in that system: <c>pA</c> is 0.001 (nA), <c>nS</c> 0.001
-/// (µS), <c>pF</c> 0.001 (nF), <c>s</c> 1000 (ms), <c>GOhm</c> 1000 (MΩ). Because the system is coherent, an expression
+/// (µS), <c>pF</c> 0.001 (nF), <c>s</c> 1000 (ms), <c>GOhm</c> 1000 (MΩ), <c>mmol</c> 1 (ion amounts keep NEST's mmol). Because the system is coherent, an expression
 /// in which every unit is replaced by its factor computes its value in Meta's units.
 /// </summary>
 internal static class NestmlUnits
@@ -15,7 +15,7 @@ internal static class NestmlUnits
     [
         ("V", Dimension.Voltage), ("s", Dimension.Time), ("A", Dimension.Current), ("S", Dimension.Conductance),
         ("F", Dimension.Capacitance), ("Ohm", Dimension.Resistance), ("Hz", Dimension.Time.Pow(-1)), ("Bq", Dimension.Time.Pow(-1)),
-        ("C", Dimension.Time * Dimension.Current),
+        ("C", Dimension.Time * Dimension.Current), ("mol", Dimension.Amount),
     ];
 
     private static readonly Dictionary<string, Quantity> s_units = Build();
@@ -33,7 +33,7 @@ internal static class NestmlUnits
     /// The power of ten that is the SI size of Meta's unit of <paramref name="d"/>: mV (10^-3 V), ms (10^-3 s), nA (10^-9 A).
     /// Whole powers of ten keep the factors exact (1000, not 1000.0000000000001).
     /// </summary>
-    private static double MetaBaseExponent(Dimension d) => -3 * d.Volt - 3 * d.Second - 9 * d.Ampere;
+    private static double MetaBaseExponent(Dimension d) => -3 * d.Volt - 3 * d.Second - 9 * d.Ampere - 3 * d.Mole;
 
     /// <summary>The unit called <paramref name="name"/>, if it is one.</summary>
     public static bool TryGet(string name, out Quantity unit) => s_units.TryGetValue(name, out unit!);

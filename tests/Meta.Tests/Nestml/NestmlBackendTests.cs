@@ -35,17 +35,12 @@ public class NestmlBackendTests(ITestOutputHelper output)
         _ => (1.0, -1.0),
     };
 
-    private static Dictionary<string, Trace> Run(IBackend backend, IReadOnlyList<ModelDefinition> models)
-    {
-        using var sim = new Simulation(backend, new SimulationOptions { Timestep = NestmlRuns.Dt, MinDelay = NestmlRuns.Dt, MaxDelay = 2.0, Seed = 5, Precision = Precision.Float64 });
-        var populations = models.Select((m, i) =>
+    private static Dictionary<string, Trace> Run(IBackend backend, IReadOnlyList<ModelDefinition> models) =>
+        NestmlRuns.RunTogether(backend, models, (sim, m, i) =>
         {
             var (e, inh) = Weights(m);
-            return (m.Name, NestmlRuns.Add(sim, new CellType(m), "V_m", "I_e", Models[i].Offsets, step: 0.3, e, inh));
-        }).ToList();
-        sim.Run(100.0);
-        return populations.ToDictionary(p => p.Name, p => NestmlRuns.Read(p.Item2, "V_m"));
-    }
+            return NestmlRuns.Add(sim, new CellType(m), "V_m", "I_e", Models[i].Offsets, step: 0.3, e, inh);
+        });
 
     [NestmlFact]
     public void Imported_models_give_the_same_results_on_cpu_ilgpu_and_torch()

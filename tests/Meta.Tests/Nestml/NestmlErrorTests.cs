@@ -82,7 +82,7 @@ public class NestmlErrorTests
     }
 
     [Theory]
-    [InlineData("    function f(x real) real:\n        return x\n", 40, "function definitions")]
+    [InlineData("    function f(x real) real:\n        if x > 0:\n            return x\n        return 0\n", 41, "this statement in the function 'f'")]
     [InlineData("    onCondition(V_m < -90 mV):\n        V_m = E_L\n        emit_spike()\n", 40, "more than one onCondition block")]
     [InlineData("    onReceive(spikes):\n        V_m = V_m * 2\n", 41, "the assignment 'V_m = ...' in onReceive")]
     public void An_unsupported_block_is_named_with_its_line(string blocks, int line, string construct)
@@ -146,5 +146,34 @@ public class NestmlErrorTests
     public void A_missing_file_is_an_io_error_naming_it()
     {
         FluentActions.Invoking(() => NestmlModel.Load("/no/such/model.nestml")).Should().Throw<IOException>().WithMessage("*'/no/such/model.nestml'*");
+    }
+
+    [Fact]
+    public void A_kernel_ode_system_starting_away_from_zero_in_two_variables_is_named()
+    {
+        var text = Model().Replace("        kernel K = exp(-t / tau_syn)\n", "        kernel K' = K$ - K / tau_syn, K$' = -K$ / tau_syn\n")
+            .Replace("        refr_t ms = 0 ms\n", "        refr_t ms = 0 ms\n        K real = 1\n        K$ real = 1 / ms\n");
+        var error = Error(text);
+        error.Line.Should().Be(10);
+        error.Message.Should().Contain("several variables away from zero (K, K$)");
+    }
+
+    [Fact]
+    public void A_dollar_variable_outside_a_kernel_is_named()
+    {
+        var error = Error(Model().Replace("        refr_t ms = 0 ms\n", "        refr_t ms = 0 ms\n        g$ real = 0\n"));
+        error.Line.Should().Be(6);
+        error.Message.Should().Contain("the state 'g$', which is no variable of a kernel's ODEs");
+    }
+
+    [Theory]
+    [InlineData("        if V_m > E_L:\n            V_m = E_L\n", 38, "whose condition reads 'V_m', which the 'if' resets")]
+    [InlineData("        if V_m > E_L:\n            emit_spike()\n", 39, "emit_spike() inside an 'if' in onCondition")]
+    [InlineData("        x mV = V_m\n        V_m = E_L\n        V_m = x\n", 40, "reading the local 'x' after a state it was computed from was reset")]
+    public void Unsupported_onCondition_statements_are_named_with_their_line(string statements, int line, string construct)
+    {
+        var error = Error(Model().Replace("        V_m = E_L\n        emit_spike()\n", statements + "        emit_spike()\n"));
+        error.Line.Should().Be(line);
+        error.Message.Should().Contain(construct);
     }
 }

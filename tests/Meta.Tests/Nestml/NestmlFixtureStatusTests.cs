@@ -25,19 +25,19 @@ public class NestmlFixtureStatusTests
         { "neurons/izhikevich_neuron.nestml", 0, "" },
         { "neurons/izhikevich_psc_alpha_neuron.nestml", 0, "" },
         { "neurons/hh_cond_exp_destexhe_neuron.nestml", 0, "" },
-        { "neurons/hh_moto_5ht_neuron.nestml", 155, "function definitions" },
+        { "neurons/hh_moto_5ht_neuron.nestml", 0, "" },
         { "neurons/hh_psc_alpha_neuron.nestml", 0, "" },
-        { "neurons/hill_tononi_neuron.nestml", 69, "kernels given by differential equations with initial values ('g_AMPA$')" },
-        { "neurons/iaf_chxk_2008_neuron.nestml", 112, "a local variable declaration ('sigma real = ...') in onCondition" },
-        { "neurons/iaf_cond_beta_neuron.nestml", 70, "kernels given by differential equations with initial values ('g_in$')" },
+        { "neurons/hill_tononi_neuron.nestml", 229, "more than one onCondition block" },
+        { "neurons/iaf_chxk_2008_neuron.nestml", 0, "" },
+        { "neurons/iaf_cond_beta_neuron.nestml", 0, "" },
         { "neurons/iaf_psc_exp_htum_neuron.nestml", 0, "" },
-        { "neurons/ignore_and_fire_neuron.nestml", 47, "an initial value that depends on the time step ('phase_steps'" },
+        { "neurons/ignore_and_fire_neuron.nestml", 0, "" },
         { "neurons/mat2_psc_exp_neuron.nestml", 0, "" },
         { "neurons/terub_gpe_neuron.nestml", 0, "" },
         { "neurons/terub_stn_neuron.nestml", 0, "" },
-        { "neurons/traub_cond_multisyn_neuron.nestml", 59, "kernels given by differential equations with initial values ('g_AMPA$')" },
+        { "neurons/traub_cond_multisyn_neuron.nestml", 0, "" },
         { "neurons/traub_psc_alpha_neuron.nestml", 0, "" },
-        { "neurons/wb_cond_multisyn_neuron.nestml", 61, "kernels given by differential equations with initial values ('g_AMPA$')" },
+        { "neurons/wb_cond_multisyn_neuron.nestml", 0, "" },
         { "synapses/neuromodulated_stdp_synapse.nestml", 99, "emit_spike() with a weight, as synapse models send" },
         { "synapses/noisy_synapse.nestml", 45, "emit_spike() with a weight, as synapse models send" },
         { "synapses/static_synapse.nestml", 39, "emit_spike() with a weight, as synapse models send" },
@@ -61,8 +61,12 @@ public class NestmlFixtureStatusTests
             model.Name.Should().Be(Path.GetFileNameWithoutExtension(fixture));
             (model.Threshold is not null || model.AfterIntegration.Flatten().OfType<Meta.Models.UpdateEmitSpike>().Any())
                 .Should().BeTrue("every supported fixture spikes, by a threshold or by emit_spike() in its update block");
-            model.Receptors.Should().NotBeEmpty("every supported fixture takes spike input");
-            model.Odes.Should().NotBeEmpty();
+            // ignore_and_fire declares a spike port it ignores (as its name says) and has no ODEs: it counts steps.
+            if (model.Name != "ignore_and_fire_neuron")
+            {
+                model.Receptors.Should().NotBeEmpty("every supported fixture but ignore_and_fire takes spike input");
+                model.Odes.Should().NotBeEmpty();
+            }
             return;
         }
         var error = FluentActions.Invoking(() => NestmlModel.Load(path)).Should().Throw<NestmlException>().Which;

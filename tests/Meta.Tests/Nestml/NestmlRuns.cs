@@ -1,4 +1,5 @@
 using Meta.Backends;
+using Meta.Models;
 using Meta.Plugins;
 using Xunit.Abstractions;
 using static Meta.Tests.Cli.CliTestSupport;
@@ -45,9 +46,12 @@ internal static class NestmlRuns
         return Read(cells, v);
     }
 
-    /// <summary>Adds the script's cells, sources and connections to <paramref name="sim"/>.</summary>
+    /// <summary>
+    /// Adds the script's cells, sources and connections to <paramref name="sim"/>; the spike arrays reach the receptors
+    /// <paramref name="excitatoryReceptor"/> and <paramref name="inhibitoryReceptor"/> (PyNN's names unless a model names its own).
+    /// </summary>
     public static Populations.Population Add(Simulation sim, CellType cellType, string v, string offset, double[] offsets, double step,
-        double excitatory, double inhibitory)
+        double excitatory, double inhibitory, string excitatoryReceptor = "excitatory", string inhibitoryReceptor = "inhibitory")
     {
         var arrays = sim.CreatePopulation(2, new CellType("SpikeSourceArray").WithSequence("spike_times",
             SequenceValue.Function(i => Enumerable.Range(0, 25).Select(k => 5.0 + 5.7 * k + 1.3 * i).ToArray())), $"arrays-{cellType.Model.Name}");
@@ -56,10 +60,24 @@ internal static class NestmlRuns
         var cells = sim.CreatePopulation(Cells, cellType, cellType.Model.Name);
         cells.Set(offset, offsets);
         new StepCurrentSource([20.0, 110.0], [step, 0.0]).InjectInto(cells[0..(Cells / 2)]);
-        _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), "excitatory");
-        _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), "inhibitory");
+        _ = new Projection(arrays, cells, new AllToAllConnector(), new StaticSynapse(excitatory, 0.5), excitatoryReceptor);
+        _ = new Projection(inhibitors, cells, new AllToAllConnector(), new StaticSynapse(inhibitory, 1.0), inhibitoryReceptor);
         cells.Record(["spikes", v]);
         return cells;
+    }
+
+    /// <summary>
+    /// Runs several models' scripts in one float64 network on <paramref name="backend"/> (seed 5) for
+    /// <paramref name="duration"/> ms with time step <paramref name="dt"/> (<see cref="Dt"/> unless given): <paramref name="add"/> adds model i's cells and inputs (<see cref="Add"/>) and returns
+    /// them; the traces are keyed by model name and read from <paramref name="v"/>.
+    /// </summary>
+    public static Dictionary<string, Trace> RunTogether(IBackend backend, IReadOnlyList<ModelDefinition> models,
+        Func<Simulation, ModelDefinition, int, Populations.Population> add, string v = "V_m", double duration = 100.0, double dt = Dt)
+    {
+        using var sim = new Simulation(backend, new SimulationOptions { Timestep = dt, MinDelay = dt, MaxDelay = 2.0, Seed = 5, Precision = Precision.Float64 });
+        var populations = models.Select((m, i) => (m.Name, Cells: add(sim, m, i))).ToList();
+        sim.Run(duration);
+        return populations.ToDictionary(p => p.Name, p => Read(p.Cells, v));
     }
 
     /// <summary>The recorded spikes and voltage of <paramref name="cells"/>.</summary>
