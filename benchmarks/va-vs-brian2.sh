@@ -5,6 +5,7 @@
 # counted (Brian2 compiles its C++ there; Meta fills the disk caches).
 #
 # Usage: benchmarks/va-vs-brian2.sh [SIZES="4000 40000"] [ROUNDS=3] [BENCHES="COBA CUBA"] [NEURON=yes|no]
+#   META_PRECISIONS="float64 float32" runs the cpu backend in each precision in every round (float32 as peer meta-cpu-float32).
 #   e.g. benchmarks/va-vs-brian2.sh "4000 40000 160000" 3
 # Every run is one process, timed by /usr/bin/time: whole-process wall time, its CPU time (user + system, less sensitive to
 # other load) and peak RSS. Meta reports the wall and CPU time of its Run call (sim_s, sim_cpu_s), Brian2 its sim_only_s
@@ -21,6 +22,7 @@ sizes=${1:-4000 40000}
 rounds=${2:-3}
 benches=${3:-COBA CUBA}
 with_neuron=${4:-yes}
+precisions=${META_PRECISIONS:-float64}  # cpu precisions to run in each round, e.g. META_PRECISIONS="float64 float32"
 peers=$(cd "${META_PEERS_DIR:-../shared/peers}" && pwd)
 out=${OUT:-${TMPDIR:-/tmp}/meta-va-vs-brian2-$(date -u +%Y%m%dT%H%M%S)}
 mkdir -p "$out/brian2"
@@ -69,8 +71,11 @@ EOF
 for round in $(seq 0 "$rounds"); do
   for n in $sizes; do
     for bench in $benches; do
-      META_CPU_PROFILE=1 run_timed "$round" meta-cpu "$bench" "$n" \
-        dotnet "$meta_dll" --backend cpu --bench "$bench" --n "$n" --repeat 1 --threads 1
+      for precision in $precisions; do
+        peer=meta-cpu; [ "$precision" = float64 ] || peer=meta-cpu-$precision
+        META_CPU_PROFILE=1 run_timed "$round" "$peer" "$bench" "$n" \
+          dotnet "$meta_dll" --backend cpu --bench "$bench" --n "$n" --repeat 1 --threads 1 --precision "$precision"
+      done
       (cd "$out/brian2" && OMP_NUM_THREADS=1 run_timed "$round" brian2-standalone "$bench" "$n" \
         /usr/bin/python3 "$peers/va_brian2.py" standalone "$bench" "$n")
     done
@@ -119,11 +124,12 @@ for bench, n in sorted({(k[0], k[1]) for k in keys}):
     def med(peer, field):
         v = [r[field] for r in counted if (r["bench"], r["n"], r["peer"]) == (bench, n, peer) and r.get(field) is not None]
         return statistics.median(v) if v else None
-    m, b = med("meta-cpu", "sim_cpu_s"), med("brian2-standalone", "sim_cpu_s")
-    mp, bp = med("meta-cpu", "process_s"), med("brian2-standalone", "process_s")
-    mr, br = med("meta-cpu", "peak_rss_mb"), med("brian2-standalone", "peak_rss_mb")
-    if None not in (m, b, mp, bp, mr, br):
-        print(f"- {bench} {n}: {m / b:.2f}x; {mp / bp:.2f}x; {mr / br:.2f}x")
+    for meta in sorted({k[2] for k in keys if k[2].startswith("meta-cpu")}):
+        m, b = med(meta, "sim_cpu_s"), med("brian2-standalone", "sim_cpu_s")
+        mp, bp = med(meta, "process_s"), med("brian2-standalone", "process_s")
+        mr, br = med(meta, "peak_rss_mb"), med("brian2-standalone", "peak_rss_mb")
+        if None not in (m, b, mp, bp, mr, br):
+            print(f"- {bench} {n} ({meta}): {m / b:.2f}x; {mp / bp:.2f}x; {mr / br:.2f}x")
 EOF
 cat "$out/summary.md"
 echo "runs: $runs" >&2
