@@ -212,6 +212,20 @@ public sealed partial class Simulation : IDisposable
             throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: true);
     }
 
+    /// <summary>
+    /// With <c>spike_precision="off_grid"</c>, warns of each neuron population whose model keeps its spikes on the grid
+    /// (<see cref="Lowering.Kernels.PreciseSpikeTimes.AppliesTo"/>: no reset, a stochastic threshold, an update block or
+    /// noise), so that the option is never ignored silently.
+    /// </summary>
+    private void WarnWhereSpikesStayOnTheGrid()
+    {
+        if (Options.SpikePrecision != SpikePrecision.OffGrid) return;
+        foreach (var p in _populations)
+            if (p.CellType.Model.Kind == ModelKind.Neuron && !Lowering.Kernels.PreciseSpikeTimes.AppliesTo(p.CellType.Model))
+                AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
+                           "applies to models with a threshold comparison and a reset, without update blocks, noise or random draws (docs/semantics.md, \"Precise spike times\").");
+    }
+
     private void EnsureLoaded()
     {
         if (_engine is not null) return;
@@ -219,6 +233,7 @@ public sealed partial class Simulation : IDisposable
         foreach (var p in _populations) p.ValidateParameters();
         _spec = Resolve();
         CheckCapabilities(_spec);
+        WarnWhereSpikesStayOnTheGrid();
         _lowering = new NetworkLowering(_spec);
         var engine = Backend.CreateEngine(new EngineOptions
         {

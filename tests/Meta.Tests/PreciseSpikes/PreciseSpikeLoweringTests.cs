@@ -69,3 +69,27 @@ public class PreciseSpikeLoweringTests
             .Should().Throw<NetworkFormatException>().WithMessage("*spike_precision*exact*on_grid, off_grid*");
     }
 }
+
+/// <summary>A model that keeps its spikes on the grid under <c>off_grid</c> is reported, not ignored silently.</summary>
+public class PreciseSpikeWarningTests
+{
+    [Fact]
+    public void Off_grid_warns_of_each_population_whose_model_keeps_grid_spike_times()
+    {
+        using var sim = new Simulation(new Meta.Backends.Cpu.CpuBackend(), new SimulationOptions { Timestep = 0.1, SpikePrecision = SpikePrecision.OffGrid });
+        sim.CreatePopulation(2, new CellType("IF_curr_exp"), "lif");
+        sim.CreatePopulation(2, new CellType("HH_cond_exp"), "hh");
+        sim.CreatePopulation(2, new CellType("SpikeSourceArray"), "input");
+        sim.Run(1);
+        sim.Warnings.Should().ContainSingle().Which.Should().Contain("population 'hh'").And.Contain("on the grid");
+    }
+
+    [Fact]
+    public void On_grid_gives_no_such_warning()
+    {
+        using var sim = new Simulation(new Meta.Backends.Cpu.CpuBackend(), new SimulationOptions { Timestep = 0.1 });
+        sim.CreatePopulation(2, new CellType("HH_cond_exp"), "hh");
+        sim.Run(1);
+        sim.Warnings.Should().BeEmpty();
+    }
+}
