@@ -25,6 +25,8 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private SpikeHistory?[] _history = [];
     private List<SynapseTable<T>>[] _outgoing = [];
     private readonly List<int> _emitted = new(1024);
+    /// <summary>The offsets from the grid of a precise spike source's spikes in <see cref="_emitted"/>, in the same order.</summary>
+    private readonly List<double> _sourceOffsets = new(1024);
     private int _slots;
     private Action<int>? _chunkBody;
     private SampleCollector?[] _samples = [];
@@ -193,9 +195,10 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         for (int g = 0; g < _groups.Length; g++)
         {
             _emitted.Clear();
+            _sourceOffsets.Clear();
             long since = _profile is null ? 0 : PhaseProfile.Now();
             var group = _groups[g];
-            if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted);
+            if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted, _sourceOffsets);
             else if (s > 0) ((NeuronGroup<T>)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
             if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
@@ -206,7 +209,12 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             {
                 if (c is null || c.Population != g) continue;
                 // Precise spike times: the kernel left each spike's offset from the grid in its state buffer.
-                if (c.Precise)
+                if (c.Precise && group is SourceGroup)
+                {
+                    // A spike source with precise times: the schedule gave each spike's offset.
+                    for (int k = 0; k < _emitted.Count; k++) c.Add(_emitted[k], s, _sourceOffsets[k]);
+                }
+                else if (c.Precise)
                 {
                     var neurons = (NeuronGroup<T>)group;
                     var offsets = neurons.State(neurons.Kernel.SpikeOffset!);

@@ -179,12 +179,18 @@ internal sealed class SourceGroup : CellGroup
     private void Probabilities() =>
         _probability = _rate.Select(r => r > 0 ? 1.0 - Math.Exp(-r * _dt / 1000.0) : 0.0).ToArray();
 
-    /// <summary>Adds the cells that emit at time index s (a cell once per spike); <paramref name="lastIndex"/> is the run's last index.</summary>
-    public void Emit(long s, long lastIndex, List<int> cells)
+    /// <summary>
+    /// Adds the cells that emit at time index s (a cell once per spike); <paramref name="lastIndex"/> is the run's last index.
+    /// With precise spike times (<see cref="SpikeSourceProgram.PreciseTimes"/>), each spike's offset from the grid is added to
+    /// <paramref name="offsets"/> in the same order.
+    /// </summary>
+    public void Emit(long s, long lastIndex, List<int> cells, List<double> offsets)
     {
         if (_schedule is not null)
         {
-            foreach (int i in _schedule.WindowAt(s, lastIndex).CellsAt(s)) cells.Add(i);
+            var window = _schedule.WindowAt(s, lastIndex);
+            foreach (int i in window.CellsAt(s)) cells.Add(i);
+            if (window.SpikeOffsetsAt(s) is { } precise) offsets.AddRange(precise);
             return;
         }
         double t = s * _dt;

@@ -398,9 +398,10 @@ internal sealed class HostScheduleGroup<T> : CellGroup, ISourceGroup where T : u
 
     /// <summary>
     /// The spikes of index <paramref name="s"/> (<paramref name="lastIndex"/> is the run's last index): the window's cells on
-    /// the host and on the device, and the slice of index s in both.
+    /// the host and on the device, the slice of index s in both, and with precise spike times the offsets from the grid of
+    /// the window's spikes (<see cref="SpikeWindow.SpikeOffsets"/>, in the order of the cells; null on the grid).
     /// </summary>
-    public (int[] Cells, ArrayView<int> Device, int Offset, int Count) Emit(long s, long lastIndex)
+    public (int[] Cells, ArrayView<int> Device, int Offset, int Count, double[]? SpikeOffsets) Emit(long s, long lastIndex)
     {
         var window = _schedule.WindowAt(s, lastIndex);
         var (offset, count) = window.Slice(s);
@@ -419,7 +420,7 @@ internal sealed class HostScheduleGroup<T> : CellGroup, ISourceGroup where T : u
             _device.Upload(_ctx.Accelerator, window.Cells);
             _uploaded = window;
         }
-        return (window.Cells, count > 0 ? _device!.View : default, offset, count);
+        return (window.Cells, count > 0 ? _device!.View : default, offset, count, window.SpikeOffsets);
     }
 
     public void SetParameter(string name, double[] values) => _schedule.SetParameter(name, values);

@@ -205,10 +205,15 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             {
                 case HostScheduleGroup<T> host:
                 {
-                    var (cells, device, offset, count) = host.Emit(s, RunEnd);
+                    var (cells, device, offset, count, spikeOffsets) = host.Emit(s, RunEnd);
                     if (count == 0) continue;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == g) c.Add(cells.AsSpan(offset, count), s);
+                    {
+                        if (c is null || c.Population != g) continue;
+                        if (c.Precise && spikeOffsets is not null)
+                            for (int k = offset; k < offset + count; k++) c.Add(cells[k], s, spikeOffsets[k]);
+                        else c.Add(cells.AsSpan(offset, count), s);
+                    }
                     var list = device.SubView(offset, count);
                     foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
                     _history[g]?.Record(list, count, s);

@@ -158,7 +158,9 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
             if (mine.Count == 0) return null;
             // Precise spike times: the unit's kernel keeps each spike's offset from the grid in a state.
             string? offset = mine.Any(c => c.Precise) ? SpikeBlockBuilder.OffsetBufferOf(Program.Groups[mine.First(c => c.Precise).Population]) : null;
-            return new SpikeLog(u, mine, ctx.Device, offset is null ? null : () => ((NeuronGroup)u).State(offset));
+            // A spike source with precise times: its schedule gives each spike's offset on the host.
+            var hostOffsets = u is HostScheduleUnit host && mine.Any(c => c.Precise) ? host.OffsetsAt : (Func<long, ArraySegment<double>?>?)null;
+            return new SpikeLog(u, mine, ctx.Device, offset is null ? null : () => ((NeuronGroup)u).State(offset), hostOffsets: hostOffsets);
         }).ToArray();
     }
 

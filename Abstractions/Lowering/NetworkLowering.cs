@@ -22,7 +22,7 @@ public sealed class NetworkLowering
         ArgumentNullException.ThrowIfNull(network);
         _network = network;
         _neurons = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron ? new NeuronGroupLowering(p, network.Timestep, network.SpikePrecision) : null).ToArray();
-        var groups = network.Populations.Select((p, i) => _neurons[i]?.Program ?? (CellGroupProgram)Source(p)).ToArray();
+        var groups = network.Populations.Select((p, i) => _neurons[i]?.Program ?? (CellGroupProgram)Source(p, network.SpikePrecision)).ToArray();
         Program = new StepProgram
         {
             Timestep = network.Timestep,
@@ -57,7 +57,11 @@ public sealed class NetworkLowering
         return (null, changed.Select(n => (population, n, (double[])parameters[n].Clone())).ToArray());
     }
 
-    private static SpikeSourceProgram Source(PopulationSpec p) => new()
+    /// <summary>
+    /// A spike source group; with <see cref="SpikePrecision.OffGrid"/>, the kinds whose times are continuous keep them
+    /// (<see cref="Backends.Runtime.HostSpikeSchedule.PreciseKinds"/>).
+    /// </summary>
+    private static SpikeSourceProgram Source(PopulationSpec p, SpikePrecision precision) => new()
     {
         Index = p.Index,
         Label = p.Label,
@@ -67,5 +71,6 @@ public sealed class NetworkLowering
         Kind = p.Model.SourceKind ?? throw new InvalidModelException($"Spike source model '{p.Model.Name}' names no generator."),
         Parameters = p.Parameters,
         Sequences = p.Sequences,
+        PreciseTimes = precision == SpikePrecision.OffGrid && Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.Model.SourceKind ?? ""),
     };
 }

@@ -215,7 +215,8 @@ public sealed partial class Simulation : IDisposable
     /// <summary>
     /// With <c>spike_precision="off_grid"</c>, warns of each neuron population whose model keeps its spikes on the grid
     /// (<see cref="Lowering.Kernels.PreciseSpikeTimes.AppliesTo"/>: no reset, a stochastic threshold, an update block or
-    /// noise), so that the option is never ignored silently.
+    /// noise), and of each spike source whose kind draws per time index (<c>SpikeSourcePoisson</c>), so that the option is
+    /// never ignored silently.
     /// </summary>
     private void WarnWhereSpikesStayOnTheGrid()
     {
@@ -224,6 +225,10 @@ public sealed partial class Simulation : IDisposable
             if (p.CellType.Model.Kind == ModelKind.Neuron && !Lowering.Kernels.PreciseSpikeTimes.AppliesTo(p.CellType.Model))
                 AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
                            "applies to models with a threshold comparison and a reset, without update blocks, noise or random draws (docs/semantics.md, \"Precise spike times\").");
+        foreach (var p in _populations)
+            if (p.CellType.Model.Kind == ModelKind.SpikeSource && !Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.CellType.Model.SourceKind ?? ""))
+                AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
+                           "applies to SpikeSourceArray, SpikeSourceGamma, SpikeSourcePoissonRefractory and SpikeSourceInhGamma, whose times are continuous (docs/semantics.md, \"Precise spike times\").");
     }
 
     private void EnsureLoaded()

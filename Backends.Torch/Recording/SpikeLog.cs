@@ -19,6 +19,8 @@ internal sealed class SpikeLog : IDisposable
     private readonly int[] _populationOf;
     private readonly List<(long Step, int Count)> _entries = [];
     private readonly Func<Tensor>? _offsetState;
+    private readonly Func<long, ArraySegment<double>?>? _hostOffsets;
+    private readonly List<double> _hostOffsetLog = [];
     private Tensor _buffer;
     private Tensor? _offsets;
     private long _used;
@@ -28,11 +30,17 @@ internal sealed class SpikeLog : IDisposable
     /// <param name="device">The device.</param>
     /// <param name="offsetState">With precise spike times, the unit's spike offset state (read at each append), else null.</param>
     /// <param name="capacity">The initial number of entries.</param>
-    public SpikeLog(ISpikeUnit unit, IEnumerable<SpikeBlockBuilder> collectors, Device device, Func<Tensor>? offsetState = null, long capacity = 1 << 16)
+    /// <param name="hostOffsets">
+    /// For a spike source with precise spike times, the offsets of the spikes of an index, on the host (read at each append,
+    /// in the order of the appended cells); else null.
+    /// </param>
+    public SpikeLog(ISpikeUnit unit, IEnumerable<SpikeBlockBuilder> collectors, Device device, Func<Tensor>? offsetState = null, long capacity = 1 << 16,
+        Func<long, ArraySegment<double>?>? hostOffsets = null)
     {
         _unit = unit;
         _device = device;
         _offsetState = offsetState;
+        _hostOffsets = hostOffsets;
         var populations = unit.Populations.ToList();
         _byPopulation = populations.Select(_ => new List<SpikeBlockBuilder>()).ToArray();
         foreach (var c in collectors) _byPopulation[populations.IndexOf(c.Spec.Population)].Add(c);
@@ -68,6 +76,7 @@ internal sealed class SpikeLog : IDisposable
             using var gathered = _offsetState!().index_select(0, cells);
             target.copy_(gathered);
         }
+        if (_hostOffsets?.Invoke(s) is { } host) _hostOffsetLog.AddRange(host);
         _entries.Add((s, (int)m));
         _used += m;
     }
@@ -92,10 +101,12 @@ internal sealed class SpikeLog : IDisposable
                 int cell = (int)cells[at];
                 int p = _populationOf[cell];
                 int local = cell - _unit.PopulationOffsets[p];
-                foreach (var c in _byPopulation[p]) c.Add(local, step, offsets?[at] ?? 0);
+                double offset = offsets?[at] ?? (_hostOffsetLog.Count > at ? _hostOffsetLog[at] : 0);
+                foreach (var c in _byPopulation[p]) c.Add(local, step, offset);
             }
         }
         _entries.Clear();
+        _hostOffsetLog.Clear();
         _used = 0;
     }
 

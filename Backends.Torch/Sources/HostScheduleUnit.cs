@@ -55,6 +55,12 @@ internal sealed class HostScheduleUnit : ISourceUnit
         return count == 0 ? null : _windowCells!.narrow(0, offset, count);
     }
 
+    /// <summary>
+    /// With precise spike times, the offsets from the grid of the spikes of index <paramref name="s"/> (in the order of
+    /// <see cref="Emit"/>'s cells, which must have been called for s); null on the grid.
+    /// </summary>
+    public ArraySegment<double>? OffsetsAt(long s) => _window is { } w && w.Contains(s) ? w.SpikeOffsetsAt(s) : null;
+
     private SpikeWindow? _window;
     private Tensor? _windowCells;
 

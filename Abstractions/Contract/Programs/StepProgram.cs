@@ -89,6 +89,12 @@ public sealed record SpikeSourceProgram : CellGroupProgram
     /// <summary>Sequence parameters (e.g. <c>spike_times</c>, <c>tbins</c>), one sequence per cell.</summary>
     public required IReadOnlyDictionary<string, double[][]> Sequences { get; init; }
     /// <summary>
+    /// Whether the spikes keep their times between grid points (<c>spike_precision="off_grid"</c>, kinds in
+    /// <see cref="Runtime.HostSpikeSchedule.PreciseKinds"/>): each spike at t is emitted at the first index s with
+    /// <c>s·dt ≥ t</c> and recorded at t (<see cref="SpikeBlock.Offsets"/>). False: emitted and recorded at <c>round(t/dt)</c>.
+    /// </summary>
+    public bool PreciseTimes { get; init; }
+    /// <summary>
     /// Where a <see cref="SpikeSourceKinds.Relay"/> group's spikes come from (filled by the host during a run, e.g. by a
     /// distributed run's spike exchange); null for every other kind.
     /// </summary>

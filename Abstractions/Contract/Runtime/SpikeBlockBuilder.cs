@@ -28,16 +28,22 @@ public sealed class SpikeBlockBuilder
     }
 
     /// <summary>
-    /// The builder for <paramref name="spec"/> in <paramref name="program"/>: precise when the recorded population's kernel
-    /// has a spike offset buffer.
+    /// The builder for <paramref name="spec"/> in <paramref name="program"/>: precise when the recorded population's spikes
+    /// carry offsets (<see cref="IsPrecise"/>).
     /// </summary>
     public static SpikeBlockBuilder For(RecorderSpec spec, StepProgram program)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(program);
         var group = program.Groups[spec.Population];
-        return new SpikeBlockBuilder(spec, group.Size, OffsetBufferOf(group) is not null);
+        return new SpikeBlockBuilder(spec, group.Size, IsPrecise(group));
     }
+
+    /// <summary>
+    /// Whether <paramref name="group"/>'s spikes carry offsets from the grid: a neuron group whose kernel has a spike offset
+    /// buffer, or a spike source with <see cref="SpikeSourceProgram.PreciseTimes"/>.
+    /// </summary>
+    public static bool IsPrecise(CellGroupProgram group) => OffsetBufferOf(group) is not null || group is SpikeSourceProgram { PreciseTimes: true };
 
     /// <summary>The spike offset buffer of <paramref name="group"/>'s kernel, or null (spike sources, spikes on the grid).</summary>
     public static string? OffsetBufferOf(CellGroupProgram group) => (group as NeuronGroupProgram)?.Kernel.SpikeOffset;
