@@ -87,7 +87,7 @@ public static partial class SonataNetworkBuilder
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
             int receptor = receptorOf[edges.TypeIds[e]] is >= 0 and var r ? r : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
-            int variant = variants.Index(edges.TypeIds[e], post.Groups[gPost], post.Position[t], where);
+            int variant = ns == 1 ? 0 : variants.Index(edges.TypeIds[e], post.Groups[gPost], post.Position[t], where); // all static: no lookup
             return ((((pre.Group[s] * postGroups) + gPost) * nr + receptor) * ns) + variant;
         }
     }
