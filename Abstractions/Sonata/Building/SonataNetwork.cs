@@ -15,6 +15,12 @@ public sealed record SonataCellGroup(string SonataPopulation, Population Populat
 
     /// <summary>When set, the Meta weight of every connection onto these cells (NEST's parrot_neuron ignores weights).</summary>
     public double? FixedWeight { get; init; }
+
+    /// <summary>
+    /// Each cell's <c>tau_minus</c> (ms) from its node's <c>dynamics_params</c> (NEST's default 20 ms), the decay of the
+    /// trace of its spikes that NEST's <c>stdp_synapse</c> connections onto it read; null for virtual nodes.
+    /// </summary>
+    public double[]? TauMinus { get; init; }
 }
 
 /// <summary>Cells of a report: which cells of which group record the variable.</summary>

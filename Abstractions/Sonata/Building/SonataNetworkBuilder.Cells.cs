@@ -30,19 +30,21 @@ public static partial class SonataNetworkBuilder
                 continue;
             }
             var model = templates.Get(template, $"{pop.Types.File} (population '{pop.Name}')");
-            var converted = new Dictionary<int, NestValues>();
+            var converted = new Dictionary<int, (NestValues Values, double TauMinus)>();
             var values = new NestValues[ids.Length];
+            var tauMinus = new double[ids.Length];
             for (int i = 0; i < ids.Length; i++)
             {
                 int node = ids[i], type = pop.NodeTypeIds[node];
                 var own = pop.GroupDynamics(node).ToList();
-                if (own.Count == 0 && converted.TryGetValue(type, out var cached)) values[i] = cached;
+                if (own.Count == 0 && converted.TryGetValue(type, out var cached)) (values[i], tauMinus[i]) = cached;
                 else
                 {
                     string where = $"{pop.Types.File}, node type {type}";
                     var fromFile = pop.Property(node, "dynamics_params") is { } file ? cells.Get(file, where) : new Dictionary<string, double>();
                     values[i] = model.Convert(fromFile.Concat(own), where, own.Count == 0 ? warnings : null);
-                    if (own.Count == 0) converted[type] = values[i];
+                    tauMinus[i] = TauMinusOf(fromFile.Concat(own));
+                    if (own.Count == 0) converted[type] = (values[i], tauMinus[i]);
                 }
             }
             // One Meta population per definition (GLIF's level may differ between node types of one template).
@@ -64,12 +66,16 @@ public static partial class SonataNetworkBuilder
                 foreach (var (name, column) in initial) population.Initialize(name, Value(column));
                 groups.Add(new SonataCellGroup(pop.Name, population, [.. members.Select(k => ids[k])], template, Virtual: false)
                 {
-                    WeightScale = model.WeightScale, FixedWeight = model.FixedWeight,
+                    WeightScale = model.WeightScale, FixedWeight = model.FixedWeight, TauMinus = [.. members.Select(k => tauMinus[k])],
                 });
             }
         }
         return groups;
     }
+
+    /// <summary>A node's <c>tau_minus</c> (the last value given wins: the node's own over its type's), else NEST's default.</summary>
+    private static double TauMinusOf(IEnumerable<KeyValuePair<string, double>> values) =>
+        values.LastOrDefault(kv => kv.Key == NestModel.TauMinus) is { Key: not null } kv ? kv.Value : NestSynapseCatalogue.DefaultTauMinus;
 
     private static void Fill(Dictionary<string, double[]> columns, Dictionary<string, double> values, int i, int n)
     {

@@ -32,8 +32,8 @@ public static partial class SonataNetworkBuilder
             warnings.Add($"{where}: no 'delay' for edge types {string.Join(", ", types.Where(kv => kv.Value.Delay is null).Select(kv => kv.Key))} " +
                 $"in the edges or {edges.Types.File}; using {defaultDelay} ms (NEST's static_synapse default).");
 
-        // Two passes over the edges: count the connections of each (pre group, post group, receptor), then fill one
-        // exactly sized array per projection; no list grows and no edge column is copied.
+        // Two passes over the edges: count the connections of each (pre group, post group, receptor, synapse variant), then
+        // fill one exactly sized array per projection; no list grows and no edge column is copied.
         int postGroups = post.Groups.Count;
         var scale = post.Groups.Select(g => g.Virtual ? 0.0 : g.WeightScale).ToArray();
         var fixedWeight = post.Groups.Select(g => g.FixedWeight).ToArray();
@@ -44,7 +44,9 @@ public static partial class SonataNetworkBuilder
             if (t.Receptor is { } r && !receptors.Contains(r)) receptors.Add(r);
         var receptorOf = types.ToDictionary(kv => kv.Key, kv => kv.Value.Receptor is { } r ? receptors.IndexOf(r) : -1);
         int nr = receptors.Count;
-        var counts = new int[pre.Groups.Count * postGroups * nr];
+        var variants = SynapseVariants.Of(types, post.Groups);
+        int ns = variants.Count;
+        var counts = new int[pre.Groups.Count * postGroups * nr * ns];
         for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
         var pairs = counts.Select(c => c == 0 ? null : new ConnectionPair[c]).ToArray();
         var fill = new int[counts.Length];
@@ -59,10 +61,15 @@ public static partial class SonataNetworkBuilder
         for (int b = 0; b < pairs.Length; b++)
         {
             if (pairs[b] is not { } list) continue;
-            var from = pre.Groups[b / nr / postGroups].Population;
-            var to = post.Groups[b / nr % postGroups].Population;
-            string receptor = receptors[b % nr];
-            _ = new Projection(from, to, new PairsConnector(list, where), new StaticSynapse(), receptor, $"{edges.Name}:{from.Label}→{to.Label}:{receptor}");
+            var from = pre.Groups[b / ns / nr / postGroups].Population;
+            int gPost = b / ns / nr % postGroups;
+            var to = post.Groups[gPost].Population;
+            string receptor = receptors[b / ns % nr];
+            var variant = variants[b % ns];
+            string label = $"{edges.Name}:{from.Label}→{to.Label}:{receptor}" + (variant.TypeId is { } id ? $":type {id}" : "");
+            var synapse = variant.Synapse(v => (conductance[gPost] && !variant.NamedReceptor ? Math.Abs(v) : v) * scale[gPost]);
+            var projection = new Projection(from, to, new PairsConnector(list, where), synapse, receptor, label);
+            foreach (var (state, value) in variant.States) projection.Set(state, value);
         }
         return edges.Count;
 
@@ -80,24 +87,24 @@ public static partial class SonataNetworkBuilder
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
             int receptor = receptorOf[edges.TypeIds[e]] is >= 0 and var r ? r : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
-            return ((pre.Group[s] * postGroups + gPost) * nr) + receptor;
+            int variant = ns == 1 ? 0 : variants.Index(edges.TypeIds[e], post.Groups[gPost], post.Position[t], where); // all static: no lookup
+            return ((((pre.Group[s] * postGroups) + gPost) * nr + receptor) * ns) + variant;
         }
     }
 
     private static double? Pick(double[]? column, int e, double? fromType) =>
         column is not null && !double.IsNaN(column[e]) ? column[e] : fromType;
 
-    private sealed record EdgeTypeInfo(double? SynWeight, double? Nsyns, double? Delay, string? WeightFunction, string? Receptor);
+    /// <summary>What an edge type gives: weight, nsyns, delay, weight function, named receptor, and its synapse model with the values of its <c>dynamics_params</c>.</summary>
+    internal sealed record EdgeTypeInfo(double? SynWeight, double? Nsyns, double? Delay, string? WeightFunction, string? Receptor,
+        NestSynapse Synapse, Dictionary<string, double> SynapseParameters, Dictionary<string, double> SynapseStates);
 
     private static EdgeTypeInfo EdgeType(SonataEdgePopulation edges, int type, DynamicsParams synapses)
     {
         string where = $"{edges.Types.File}, edge type {type}";
-        string template = edges.Types.Get(type, "model_template") ?? "static_synapse";
-        string name = template.StartsWith("nest:", StringComparison.Ordinal) ? template[5..] : template;
-        if (!NestCatalogue.SynapseModels.Contains(name))
-            throw new SonataException($"{where}: unknown synapse model_template '{template}' (known: {string.Join(", ", NestCatalogue.SynapseModels)}; " +
-                "tsodyks2_synapse and stdp_synapse are not supported yet).");
+        var synapse = NestSynapseCatalogue.Get(edges.Types.Get(type, "model_template") ?? "static_synapse", where);
         var dynamics = edges.Types.Get(type, "dynamics_params") is { } file ? synapses.Get(file, where) : new Dictionary<string, double>();
+        var (synapseParameters, synapseStates) = synapse.Convert(dynamics, where);
         string? function = edges.Types.Get(type, "weight_function");
         if (function is not null && !WeightFunctions.Contains(function))
             throw new SonataException($"{where}: unknown weight_function '{function}' (known: {string.Join(", ", WeightFunctions)}).");
@@ -106,6 +113,7 @@ public static partial class SonataNetworkBuilder
             edges.Types.GetDouble(type, "nsyns"),
             edges.Types.GetDouble(type, "delay") ?? (dynamics.TryGetValue("delay", out double d) ? d : null),
             function,
-            edges.Types.Get(type, "receptor_type") is { } receptor && !double.TryParse(receptor, CultureInfo.InvariantCulture, out _) ? receptor : null);
+            edges.Types.Get(type, "receptor_type") is { } receptor && !double.TryParse(receptor, CultureInfo.InvariantCulture, out _) ? receptor : null,
+            synapse, synapseParameters, synapseStates);
     }
 }

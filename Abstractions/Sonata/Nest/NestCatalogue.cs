@@ -120,8 +120,8 @@ public static partial class NestCatalogue
         Glif("glif_cond", conductance: true),
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
-    /// <summary>The synapse templates known (<c>static_synapse</c>).</summary>
-    public static IReadOnlyList<string> SynapseModels { get; } = ["static_synapse"];
+    /// <summary>The synapse templates known (<see cref="NestSynapseCatalogue"/>).</summary>
+    public static IReadOnlyList<string> SynapseModels => NestSynapseCatalogue.Names;
 
     /// <summary>
     /// The model of a template (<c>nest:iaf_psc_alpha</c> or <c>iaf_psc_alpha</c>); an unknown one is an error listing the

@@ -46,6 +46,12 @@ public sealed record NestConversion(string Meta, string Formula, Func<IReadOnlyD
 public sealed record NestModel(string Name, ModelDefinition Model, IReadOnlyDictionary<string, double> Defaults,
     IReadOnlyList<NestConversion> Parameters, IReadOnlyList<NestConversion> Initial, double WeightScale, IReadOnlyList<string> Ignored) : ISonataCellTemplate
 {
+    /// <summary>
+    /// <c>tau_minus</c>, which every NEST neuron accepts: the decay of its trace of postsynaptic spikes, read by the
+    /// <c>stdp_synapse</c> connections onto it (<see cref="NestSynapse.TauMinusFromTarget"/>), not by the cell model.
+    /// </summary>
+    public const string TauMinus = "tau_minus";
+
     /// <summary>The Meta model's name (a standard model's, e.g. <c>IF_curr_alpha</c>, or the template's own).</summary>
     public string StandardModel => Model.Name;
 
@@ -83,6 +89,7 @@ public sealed record NestModel(string Name, ModelDefinition Model, IReadOnlyDict
         {
             given.Add(name);
             if (Defaults.ContainsKey(name)) p[name] = value;
+            else if (name == TauMinus && !Name.StartsWith("nrn:", StringComparison.Ordinal)) continue; // read by stdp_synapse edges onto the node
             else if (Ignored.Contains(name)) warnings?.Add($"{where}: parameter '{name}' of {Owner} has no counterpart in Meta's {StandardModel}; ignored.");
             else throw new SonataException(
                 $"{where}: '{name}' is not a parameter of {Owner} (known: {string.Join(", ", Defaults.Keys.Concat(Ignored))}).");
