@@ -2,8 +2,6 @@ using System.Reflection;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Meta.Backends.CSharp;
 
@@ -30,7 +28,8 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
     private readonly LinkedList<string> _recent = new();
     private readonly object _gate = new();
     private static readonly Lazy<KernelDiskCache?> s_environmentDisk = new(KernelDiskCache.FromEnvironment);
-    private readonly Lazy<MetadataReference[]> _references = new(() => MetadataReferences(references));
+    // Created on the first compile only: a process served by the disk cache never loads Roslyn.
+    private readonly Lazy<RoslynKernelCompilation> _roslyn = new(() => new RoslynKernelCompilation(backend, references));
 
     /// <summary>
     /// The on-disk cache consulted before compiling and filled after (by default the one the environment names, see
@@ -115,26 +114,10 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
                 disk.Discard(key!);
             }
         }
-        var image = Compile(source, className, model);
+        var image = _roslyn.Value.Compile(source, Hash(source)[..16], model);
         disk?.Write(key!, image);
         var (built, builtContext) = LoadAssembly(image, Hash(source)[..16], className, method);
         return (built, builtContext, true);
-    }
-
-    private byte[] Compile(string source, string className, string model)
-    {
-        var tree = CSharpSyntaxTree.ParseText(source);
-        string hash = Hash(source)[..16];
-        var compilation = CSharpCompilation.Create($"Meta.Kernels.{backend}.{hash}", [tree], _references.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, allowUnsafe: true));
-        using var stream = new MemoryStream();
-        var emitted = compilation.Emit(stream);
-        if (!emitted.Success)
-        {
-            var errors = string.Join(Environment.NewLine, emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
-            throw new InvalidModelException($"Model '{model}' could not be compiled for the {backend} backend:{Environment.NewLine}{errors}{Environment.NewLine}{source}");
-        }
-        return stream.ToArray();
     }
 
     private (MethodInfo, KernelLoadContext) LoadAssembly(byte[] image, string hash, string className, string method)
@@ -153,22 +136,6 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
             context.Unload();
             throw;
         }
-    }
-
-    private static MetadataReference[] MetadataReferences(IReadOnlyList<Assembly> extra)
-    {
-        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        string[] wanted = ["System.Runtime.dll", "System.Private.CoreLib.dll", "netstandard.dll", "System.Numerics.Vectors.dll",
-            "System.Memory.dll", "System.Runtime.Intrinsics.dll", "System.Runtime.InteropServices.dll"];
-        var refs = tpa.Where(p => wanted.Contains(Path.GetFileName(p))).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
-        if (refs.Count == 0) refs.Add(MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
-        foreach (var assembly in extra)
-        {
-            if (string.IsNullOrEmpty(assembly.Location))
-                throw new InvalidOperationException($"Generated kernels are compiled against {assembly.GetName().Name}, which was not loaded from a file.");
-            refs.Add(MetadataReference.CreateFromFile(assembly.Location));
-        }
-        return refs.ToArray();
     }
 
     private sealed class Entry(LinkedListNode<string> node, Lazy<(MethodInfo Method, KernelLoadContext Context, bool Compiled)> kernel)

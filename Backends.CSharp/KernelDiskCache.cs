@@ -33,6 +33,14 @@ public sealed class KernelDiskCache
     private const int FormatVersion = 1;
 
     private const string Extension = ".kernel";
+
+    /// <summary>
+    /// The version of Roslyn this assembly was built against, read from its references: asking Roslyn's own assembly would
+    /// load Roslyn into a process that the cache otherwise keeps free of it. It is the version that compiles the kernels
+    /// (Roslyn ships beside this assembly).
+    /// </summary>
+    private static readonly Lazy<Version?> s_roslynVersion = new(() => typeof(KernelDiskCache).Assembly.GetReferencedAssemblies()
+        .FirstOrDefault(a => a.Name == "Microsoft.CodeAnalysis")?.Version);
     private const int ChecksumLength = 32;
 
     /// <summary>A cache in <paramref name="folder"/> holding at most <paramref name="capBytes"/> bytes.</summary>
@@ -85,7 +93,7 @@ public sealed class KernelDiskCache
     {
         var text = new StringBuilder();
         text.Append("format ").Append(FormatVersion).Append('\n');
-        text.Append("roslyn ").Append(typeof(Microsoft.CodeAnalysis.Compilation).Assembly.GetName().Version).Append('\n');
+        text.Append("roslyn ").Append(s_roslynVersion.Value).Append('\n');
         text.Append("runtime ").Append(Environment.Version).Append('\n');
         text.Append("backend ").Append(backend).Append('\n');
         foreach (var a in dependencies) text.Append("uses ").Append(a.GetName().Name).Append(' ').Append(a.ManifestModule.ModuleVersionId).Append('\n');
