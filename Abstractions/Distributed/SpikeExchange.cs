@@ -30,8 +30,10 @@ internal sealed class SpikeExchange
     public void Exchange(ICommunicator communicator, RunResult result, long before)
     {
         int count = 0;
-        foreach (var block in result.Spikes)
+        var blocks = result.Spikes;
+        for (int b = 0; b < blocks.Count; b++) // indexed: no enumerator is allocated
         {
+            var block = blocks[b];
             int p = _populationOf[block.Recorder];
             if (p < 0) continue;
             int start = _local.Start(p);
@@ -59,7 +61,7 @@ internal sealed class SpikeExchange
             {
                 long width = global[p].Size;
                 keys.Sort();
-                foreach (long key in keys) feed.Append(before + key / width + _local.Lag, (int)(key % width));
+                for (int k = 0; k < keys.Count; k++) feed.Append(before + keys[k] / width + _local.Lag, (int)(keys[k] % width));
                 keys.Clear();
             }
             feed.CompleteUntil(result.EndStep + _local.Lag + 1);
