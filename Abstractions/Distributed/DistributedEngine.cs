@@ -8,9 +8,9 @@ namespace Meta.Distributed;
 /// Runs one rank's share of a network (<see cref="LocalProgram"/>) on any backend's engine and exchanges spikes with the
 /// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
 /// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval), each one call of
-/// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of
-/// its cells to all (<see cref="ICommunicator.AllGather"/> of the counts, <see cref="ICommunicator.AllGatherV(int[], int, ref int[])"/> of the
-/// spikes) and appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
+/// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of its cells to all
+/// (an all-gather of the counts, then <see cref="ICommunicator.AllGatherV(int[], int, ref int[])"/> of the spikes) and
+/// appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
 /// rank 0's <see cref="RunResult"/> equals the single-process one; the other ranks return empty results.
 /// </summary>
 public sealed class DistributedEngine : ISimulationEngine

@@ -12,7 +12,8 @@ namespace Meta.Distributed;
 /// steps late. Each projection keeps only the connections onto the rank's cells, in their original order, from the relay
 /// of its presynaptic population, with every delay shortened by <see cref="Lag"/> (to 0 for the smallest: a relay's spike
 /// goes into the ring slot of the step about to be computed, so it lands at slot s + d of the original spike of step s).
-/// Each target's ring therefore receives the same additions in the same order as in one process, so the spikes are identical. Spike recorders of every relayed block (the exchange recorders) follow the user's recorders.
+/// Each target's ring therefore receives the same additions in the same order as in one process, so the spikes are
+/// identical. Spike recorders of every relayed block (the exchange recorders) follow the user's recorders.
 /// </summary>
 public sealed class LocalProgram
 {
