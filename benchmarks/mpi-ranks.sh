@@ -39,7 +39,8 @@ cli=${META_CLI:-$repo/Cli/bin/Release/net10.0/Meta.Cli.dll}
 
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); ${META_CLI:+$cli (META_CLI)}${META_CLI:-this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')}"
+  if [ -n "${META_CLI:-}" ]; then build="META_CLI $cli"; else build="this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"; fi
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $build"
   echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts; $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
 } | tee "$out/machine.txt" >&2
 
