@@ -33,7 +33,7 @@ public class InProcessDistributionTests
         """;
 
     /// <summary>The network with every delay of both projections set to <paramref name="delay"/> ms (and min_delay with it).</summary>
-    private static string WithDelay(double delay)
+    internal static string WithDelay(double delay)
     {
         string d = delay.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Network.Replace("\"min_delay\": 0.2", $"\"min_delay\": {d}", StringComparison.Ordinal)

@@ -12,23 +12,6 @@ namespace Meta.Tests.Distributed;
 /// </summary>
 public class SpikeExchangeTests
 {
-    private const string Network = """
-        {
-          "name": "exchange",
-          "simulation": {"timestep": 0.1, "min_delay": 0.3, "max_delay": 1.0, "seed": 5, "duration": 1.0},
-          "populations": [
-            {"label": "exc", "size": 40, "cell_type": "IF_cond_exp", "parameters": {}},
-            {"label": "ext", "size": 10, "cell_type": "SpikeSourcePoisson", "parameters": {"rate": 50.0}}
-          ],
-          "projections": [
-            {"label": "rec", "pre": "exc", "post": "exc", "connector": {"type": "FixedProbabilityConnector", "p_connect": 0.2},
-             "synapse": {"type": "StaticSynapse", "weight": 0.01, "delay": 0.3}, "receptor_type": "excitatory"},
-            {"label": "in", "pre": "ext", "post": "exc", "connector": {"type": "AllToAllConnector"},
-             "synapse": {"type": "StaticSynapse", "weight": 0.01, "delay": 0.5}, "receptor_type": "excitatory"}
-          ]
-        }
-        """;
-
     /// <summary>One rank that gathers without allocating, so that only the exchange's own allocations are counted.</summary>
     private sealed class OneRank : ICommunicator
     {
@@ -52,7 +35,9 @@ public class SpikeExchangeTests
     public void Spikes_reach_the_relays_one_interval_late_and_a_warm_exchange_allocates_nothing()
     {
         var communicator = new OneRank();
-        using var built = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = communicator });
+        // 40 cells exciting each other and 10 Poisson sources exciting them, every delay 0.3 ms.
+        string network = InProcessDistributionTests.WithDelay(0.3);
+        using var built = NetworkBuilder.Build(NetworkParser.Parse(network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = communicator });
         built.Simulation.Run(1.0);
         var local = built.Simulation.Distribution!.Local;
         local.Lag.Should().Be(3, "the smallest delay is 0.3 ms = 3 steps");
