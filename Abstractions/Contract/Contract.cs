@@ -12,8 +12,10 @@ public static class Contract
     /// <c>WriteCouplingBuffer</c>) instead of handing its cell states to the host (<c>ReadCellState</c>, removed).
     /// Version 7: spike sources of kind <c>relay</c> (<see cref="Programs.SpikeSourceProgram.Feed"/>), produced by
     /// <see cref="Runtime.HostSpikeSchedule"/> from spikes the host appends during a run (distributed runs).
+    /// Version 8: a projection from a relay may have a delay of 0 steps: the spike emitted at index s is queued for arrival
+    /// at step s, which the cells advance next (distributed runs exchange once per smallest delay).
     /// </summary>
-    public const int Version = 7;
+    public const int Version = 8;
 }
 
 /// <summary>

@@ -7,9 +7,10 @@ namespace Meta.Distributed;
 /// <summary>
 /// Runs one rank's share of a network (<see cref="LocalProgram"/>) on any backend's engine and exchanges spikes with the
 /// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
-/// <see cref="LocalProgram.Lag"/> steps (the smallest delay minus one); after each interval every rank sends the spikes of
-/// its cells to all (<see cref="ICommunicator.AllGather"/> of the counts, <see cref="ICommunicator.AllGatherV"/> of the
-/// spikes) and appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
+/// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval), each one call of
+/// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of its cells to all
+/// (an all-gather of the counts, then <see cref="ICommunicator.AllGatherV(int[], int, ref int[])"/> of the spikes) and
+/// appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
 /// rank 0's <see cref="RunResult"/> equals the single-process one; the other ranks return empty results.
 /// </summary>
 public sealed class DistributedEngine : ISimulationEngine
@@ -17,6 +18,7 @@ public sealed class DistributedEngine : ISimulationEngine
     private readonly ISimulationEngine _inner;
     private readonly ICommunicator _communicator;
     private LocalProgram _local = null!;
+    private SpikeExchange _exchange = null!;
     private long _step;
     private bool _initialDone;
 
@@ -60,6 +62,7 @@ public sealed class DistributedEngine : ISimulationEngine
         int smallest = LocalProgram.SmallestDelaySteps(program);
         if (_communicator.Size > 1) smallest = _communicator.AllGather(smallest).Min();
         _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size, smallest);
+        _exchange = new SpikeExchange(_local);
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;
@@ -76,7 +79,7 @@ public sealed class DistributedEngine : ISimulationEngine
         if (!_initialDone)
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
-            // the relays must emit them, Lag steps later.
+            // the relays must emit them, Lag steps later (an exchange of its own: the intervals then cover steps 1…L, L+1…2L, …).
             if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = steps == 0;
             Take(_inner.Run(0), recording, 0);
             _initialDone = true;
@@ -103,7 +106,7 @@ public sealed class DistributedEngine : ISimulationEngine
         recording.Add(result);
         if (_local.Lag == 0) return;
         var clock = Stopwatch.StartNew();
-        SpikeExchange.Exchange(_communicator, _local, result, before);
+        _exchange.Exchange(_communicator, result, before);
         Exchanges++;
         ExchangeSeconds += clock.Elapsed.TotalSeconds;
     }

@@ -24,6 +24,20 @@ public interface ICommunicator : IDisposable
     /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on every rank (lengths may differ).</summary>
     int[] AllGatherV(int[] values);
 
+    /// <summary>
+    /// Every rank's first <paramref name="count"/> elements of <paramref name="values"/>, concatenated in rank order, into
+    /// <paramref name="received"/> (replaced by a larger array when too small, so a caller that keeps it allocates only while
+    /// the traffic grows); returns the number of elements received. By default through <see cref="AllGatherV(int[])"/>.
+    /// </summary>
+    int AllGatherV(int[] values, int count, ref int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var all = AllGatherV(values[..count]);
+        if (received.Length < all.Length) received = new int[all.Length];
+        all.CopyTo(received, 0);
+        return all.Length;
+    }
+
     /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on rank 0; other ranks get an empty array.</summary>
     long[] GatherV(long[] values);
 

@@ -10,9 +10,10 @@ namespace Meta.Distributed;
 /// population that sends spikes also gets a relay group P+k: a <see cref="SpikeSourceKinds.Relay"/> source of the whole
 /// population, whose spikes are those of all ranks, exchanged every <see cref="Lag"/> steps and emitted <see cref="Lag"/>
 /// steps late. Each projection keeps only the connections onto the rank's cells, in their original order, from the relay
-/// of its presynaptic population, with every delay shortened by <see cref="Lag"/>: a spike of step s with delay d still
-/// reaches its target in step s + d, and each target's ring receives the same additions in the same order as in one process,
-/// so the spikes are identical. Spike recorders of every relayed block (the exchange recorders) follow the user's recorders.
+/// of its presynaptic population, with every delay shortened by <see cref="Lag"/> (to 0 for the smallest: a relay's spike
+/// goes into the ring slot of the step about to be computed, so it lands at slot s + d of the original spike of step s).
+/// Each target's ring therefore receives the same additions in the same order as in one process, so the spikes are
+/// identical. Spike recorders of every relayed block (the exchange recorders) follow the user's recorders.
 /// </summary>
 public sealed class LocalProgram
 {
@@ -40,7 +41,7 @@ public sealed class LocalProgram
     public int Rank { get; }
     /// <summary>
     /// How many steps late relays emit, which is also the longest interval between two exchanges: the smallest delay of the
-    /// network, in steps, minus one (0 when no projection carries spikes).
+    /// network, in steps (the minimum-delay interval of NEST and NEURON; 0 when no projection carries spikes).
     /// </summary>
     public int Lag { get; }
     /// <summary>Per population, the local group of its relay, or −1 when it sends no spikes.</summary>
@@ -69,7 +70,7 @@ public sealed class LocalProgram
         Check(global, ranks);
         var placement = new Placement(global.Groups.Select(g => g.Size).ToArray(), ranks);
         int populations = global.Groups.Count;
-        int lag = CheckedSmallestDelay(global, smallestDelay ?? SmallestDelaySteps(global)) - 1;
+        int lag = Interval(global, smallestDelay ?? SmallestDelaySteps(global));
 
         var groups = new List<CellGroupProgram>();
         for (int p = 0; p < populations; p++) groups.Add(Block(global.Groups[p], placement.Start(p, rank), placement.Count(p, rank)));
@@ -160,16 +161,17 @@ public sealed class LocalProgram
         return min;
     }
 
-    /// <summary>The smallest delay of all ranks (1 when no rank has a connection), refused when it leaves no step to exchange spikes.</summary>
-    private static int CheckedSmallestDelay(StepProgram global, int min)
+    /// <summary>
+    /// The exchange interval: the smallest delay of all ranks in steps, or 0 when no rank has a connection (nothing to
+    /// exchange). Delays are at least one step (the lowering refuses less), so every interval holds at least one step.
+    /// </summary>
+    private static int Interval(StepProgram global, int min)
     {
-        if (min == int.MaxValue) return 1;
-        if (min < 2)
+        if (min == int.MaxValue) return 0;
+        if (min < 1)
         {
             string which = global.Projections.FirstOrDefault(x => x.DelaySteps.Contains(min)) is { } p ? $"Projection '{p.Label}'" : "A projection (on another rank)";
-            throw new NotSupportedException(
-                $"{which} has a delay of {min} step ({min * global.Timestep} ms): a distributed run needs every delay to be at least 2 steps " +
-                $"({2 * global.Timestep} ms), because spikes cross between ranks at least one step before they are due. Raise the delay (or min_delay), or run on one process.");
+            throw new ArgumentException($"{which} has a delay of {min} steps; delays are whole steps of at least 1 ({global.Timestep} ms).", nameof(global));
         }
         return min;
     }

@@ -3,47 +3,68 @@ using Meta.Backends;
 namespace Meta.Distributed;
 
 /// <summary>
-/// One exchange of a distributed run: every rank sends the spikes its cells emitted since the last exchange, as triples
-/// (population, cell in population, step − <c>before</c>), to every rank (an all-gather of counts, then of the triples), and
-/// each rank appends all of them, in time then cell order, to its relays' feeds, <see cref="LocalProgram.Lag"/> steps late.
+/// The exchanges of one rank's distributed run: after each interval every rank sends the spikes its cells emitted in it,
+/// as triples (population, cell in population, step − <c>before</c>), to every rank (an all-gather of counts, then of the
+/// triples), and each rank appends all of them, in time then cell order, to its relays' feeds, <see cref="LocalProgram.Lag"/>
+/// steps late. The buffers are kept from one interval to the next, so an exchange allocates nothing once they have grown
+/// to the largest interval's spikes.
 /// </summary>
-internal static class SpikeExchange
+internal sealed class SpikeExchange
 {
-    public static void Exchange(ICommunicator communicator, LocalProgram local, RunResult result, long before)
+    private readonly LocalProgram _local;
+    private readonly int[] _populationOf;
+    private readonly List<long>?[] _keys;
+    private int[] _send = new int[3 * 64];
+    private int[] _received = new int[3 * 64];
+
+    public SpikeExchange(LocalProgram local)
     {
-        var mine = new List<int>();
-        foreach (var block in result.Spikes)
+        _local = local;
+        _populationOf = Enumerable.Repeat(-1, local.Program.Recorders.Count).ToArray();
+        for (int p = 0; p < local.ExchangeRecorder.Count; p++)
+            if (local.ExchangeRecorder[p] >= 0) _populationOf[local.ExchangeRecorder[p]] = p;
+        _keys = local.Feeds.Select(f => f is null ? null : new List<long>()).ToArray();
+    }
+
+    /// <summary>Exchanges the spikes of <paramref name="result"/>, an engine run that started at step <paramref name="before"/>.</summary>
+    public void Exchange(ICommunicator communicator, RunResult result, long before)
+    {
+        int count = 0;
+        var blocks = result.Spikes;
+        for (int b = 0; b < blocks.Count; b++) // indexed: no enumerator is allocated
         {
-            int p = Array.IndexOf(local.ExchangeRecorder.ToArray(), block.Recorder);
+            var block = blocks[b];
+            int p = _populationOf[block.Recorder];
             if (p < 0) continue;
-            int start = local.Start(p);
+            int start = _local.Start(p);
+            if (_send.Length < count + 3 * block.Cells.Length) Array.Resize(ref _send, Math.Max(2 * _send.Length, count + 3 * block.Cells.Length));
             for (int i = 0; i < block.Cells.Length; i++)
             {
-                mine.Add(p);
-                mine.Add(start + block.Cells[i]);
-                mine.Add(checked((int)(block.Steps[i] - before)));
+                _send[count++] = p;
+                _send[count++] = start + block.Cells[i];
+                _send[count++] = checked((int)(block.Steps[i] - before));
             }
         }
-        var all = communicator.AllGatherV(mine.ToArray());
-        int populations = local.Global.Groups.Count;
-        var perPopulation = new List<long>?[populations];
-        for (int k = 0; k < all.Length; k += 3)
+        int total = communicator.AllGatherV(_send, count, ref _received);
+        var global = _local.Global.Groups;
+        for (int k = 0; k < total; k += 3)
         {
-            int p = all[k];
-            long width = local.Global.Groups[p].Size;
-            (perPopulation[p] ??= []).Add(all[k + 2] * width + all[k + 1]);
+            int p = _received[k];
+            _keys[p]!.Add(_received[k + 2] * (long)global[p].Size + _received[k + 1]);
         }
-        for (int p = 0; p < populations; p++)
+        for (int p = 0; p < _keys.Length; p++)
         {
-            var feed = local.Feeds[p];
+            var feed = _local.Feeds[p];
             if (feed is null) continue;
-            if (perPopulation[p] is { } keys)
+            var keys = _keys[p]!;
+            if (keys.Count > 0)
             {
-                long width = local.Global.Groups[p].Size;
+                long width = global[p].Size;
                 keys.Sort();
-                foreach (long key in keys) feed.Append(before + key / width + local.Lag, (int)(key % width));
+                for (int k = 0; k < keys.Count; k++) feed.Append(before + keys[k] / width + _local.Lag, (int)(keys[k] % width));
+                keys.Clear();
             }
-            feed.CompleteUntil(result.EndStep + local.Lag + 1);
+            feed.CompleteUntil(result.EndStep + _local.Lag + 1);
         }
     }
 }

@@ -38,6 +38,7 @@ internal sealed class SynapseTable : IDisposable
     private readonly Scalar _ringLength;
     private Tensor? _target0;
     private Tensor? _arange;
+    /// <summary>The delay of every synapse when they share one (0 from a relay in a distributed run), or −1 when they differ.</summary>
     private int _uniformDelay;
 
     public SynapseTable(IReadOnlyList<Member> members, int preSize, NeuronGroup post, TorchContext ctx)
@@ -92,7 +93,7 @@ internal sealed class SynapseTable : IDisposable
         if (_host is not null)
         {
             _host.Deliver(cells, _rowStartHost,
-                _uniformDelay > 0 ? (s + _uniformDelay) % _slots * _slotSize : s % _slots * _slotSize, _uniformDelay > 0 ? 0 : _slots * _slotSize, _ringFlat);
+                _uniformDelay >= 0 ? (s + _uniformDelay) % _slots * _slotSize : s % _slots * _slotSize, _uniformDelay >= 0 ? 0 : _slots * _slotSize, _ringFlat);
             return;
         }
         using var starts = _rowStart.index_select(0, cells);
@@ -107,7 +108,7 @@ internal sealed class SynapseTable : IDisposable
         using var synapses = starts.repeat_interleave(lengths, 0, total);
         using (var count = Arange(total)) synapses.add_(count, _one);
         using var weights = _weight.index_select(0, synapses);
-        if (_uniformDelay > 0)
+        if (_uniformDelay >= 0)
         {
             using var targets = _postIndex.index_select(0, synapses);
             _post.SlotView((int)((s + _uniformDelay) % _slots)).index_add_(0, targets, weights, _one);
@@ -156,8 +157,8 @@ internal sealed class SynapseTable : IDisposable
     {
         _target0?.Dispose();
         _target0 = null;
-        _uniformDelay = _delays.Length > 0 && _delays.All(d => d == _delays[0]) ? _delays[0] : 0;
-        if (_uniformDelay > 0 || _delays.Length == 0)
+        _uniformDelay = _delays.Length > 0 && _delays.All(d => d == _delays[0]) ? _delays[0] : -1;
+        if (_uniformDelay >= 0 || _delays.Length == 0)
         {
             _host?.SetTargets(_postFlat);
             return;

@@ -158,6 +158,7 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
             w.WriteNumber("connections", outcome.Network.ConnectionCount);
             w.WriteNumber("ranks", outcome.Ranks);
+            if (outcome.Exchanges is { } exchanges) w.WriteNumber("exchanges", exchanges);
             w.WriteStartObject("timings_s");
             w.WriteNumber("build", Round(outcome.Timings.Build));
             w.WriteNumber("load", Round(outcome.Timings.Load));

@@ -138,6 +138,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Populations = RunOutcome.Summarize(network, sim.Time),
             Ranks = sim.Ranks,
             ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
+            Exchanges = sim.Distribution?.Exchanges,
         };
         if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");

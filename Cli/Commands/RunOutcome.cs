@@ -45,6 +45,8 @@ internal sealed class RunOutcome
     public int Ranks { get; init; } = 1;
     /// <summary>Rank 0's wall-clock seconds in spike exchanges of a distributed run, else null.</summary>
     public double? ExchangeSeconds { get; init; }
+    /// <summary>The number of spike exchanges of a distributed run (one per minimum-delay interval), else null.</summary>
+    public long? Exchanges { get; init; }
 
     public string Name => Network.Document.Name;
     public Simulation Simulation => Network.Simulation;

@@ -127,7 +127,7 @@ public sealed record SynapseGroupProgram
     public required int[] PostIndices { get; init; }
     /// <summary>Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value).</summary>
     public required double[] Weights { get; init; }
-    /// <summary>Delay per connection in whole steps (≥ 1).</summary>
+    /// <summary>Delay per connection in whole steps (≥ 1; ≥ 0 from a relay group, whose spikes of index s may arrive at step s).</summary>
     public required int[] DelaySteps { get; init; }
     /// <summary>The number of connections.</summary>
     public int Count => PreIndices.Length;

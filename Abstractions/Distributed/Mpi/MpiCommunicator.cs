@@ -71,6 +71,31 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     }
 
     /// <inheritdoc />
+    public int AllGatherV(int[] values, int count, ref int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, values.Length);
+        // The counts and displacements are kept between calls: an exchange of spikes every interval allocates nothing.
+        if (_counts.Length != Size) (_counts, _displacements) = (new int[Size], new int[Size]);
+        fixed (int* c = _counts) _mpi.AllGather(&count, 1, _mpi.Int, c);
+        long total = 0;
+        for (int r = 0; r < Size; r++)
+        {
+            _displacements[r] = (int)total;
+            total += _counts[r];
+        }
+        if (total > int.MaxValue) throw new InvalidOperationException($"A gather of {total} elements exceeds MPI's int counts.");
+        if (received.Length < total) received = new int[Math.Min(Math.Max(total, 2L * received.Length), Array.MaxLength)];
+        fixed (int* send = values, receive = received, c = _counts, d = _displacements)
+            _mpi.AllGatherV(send, count, _mpi.Int, receive, c, d);
+        return (int)total;
+    }
+
+    private int[] _counts = [];
+    private int[] _displacements = [];
+
+    /// <inheritdoc />
     public long[] GatherV(long[] values) => GatherToRoot(values, _mpi.Long);
 
     /// <inheritdoc />

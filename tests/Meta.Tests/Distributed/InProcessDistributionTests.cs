@@ -32,12 +32,25 @@ public class InProcessDistributionTests
         }
         """;
 
-    private static (double[][] Spikes, double[] V) Run(ICommunicator? communicator, double duration)
+    /// <summary>The network with every delay of both projections set to <paramref name="delay"/> ms (and min_delay with it).</summary>
+    internal static string WithDelay(double delay)
     {
-        using var built = NetworkBuilder.Build(NetworkParser.Parse(Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = communicator });
+        string d = delay.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Network.Replace("\"min_delay\": 0.2", $"\"min_delay\": {d}", StringComparison.Ordinal)
+            .Replace("""{"distribution": "uniform", "low": 0.2, "high": 1.5}""", d, StringComparison.Ordinal)
+            .Replace("""{"distribution": "uniform", "low": 0.3, "high": 1.0}""", d, StringComparison.Ordinal);
+    }
+
+    private static (double[][] Spikes, double[] V) Run(ICommunicator? communicator, double duration, string network = Network) =>
+        Run(communicator, duration, network, out _);
+
+    private static (double[][] Spikes, double[] V) Run(ICommunicator? communicator, double duration, string network, out long exchanges)
+    {
+        using var built = NetworkBuilder.Build(NetworkParser.Parse(network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = communicator });
         var sim = built.Simulation;
         sim.Run(duration / 2);
         sim.Run(duration / 2);
+        exchanges = sim.Distribution?.Exchanges ?? 0;
         var segment = sim.Populations[0].GetData().Segments[^1];
         return (segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray(), sim.Rank == 0 ? segment.Signal("v").Data.ToArray() : []);
     }
@@ -77,6 +90,31 @@ public class InProcessDistributionTests
         for (int i = 0; i < spikes.Length; i++) results[0].Spikes[i].Should().Equal(spikes[i], $"cell {i}'s spikes");
         results[0].V.Should().Equal(v);
         results[1].Spikes.Sum(t => t.Length).Should().Be(0, "only rank 0 holds the recordings");
+    }
+
+    /// <summary>
+    /// The ranks exchange once per minimum-delay interval of L = smallest delay steps (NEST's and NEURON's interval), plus
+    /// once for index 0 of the first run: 2 runs of 300 steps make 1 + 2·⌈300 / L⌉ exchanges. With one-step delays (L = 1)
+    /// a relayed spike arrives in the very step it is emitted into (a delay of 0 steps), which every backend takes.
+    /// </summary>
+    [Theory]
+    [InlineData(0.1, 1)]
+    [InlineData(0.2, 2)]
+    [InlineData(0.7, 7)]
+    [InlineData(1.0, 10)]
+    public void Ranks_exchange_once_per_smallest_delay_and_equal_the_single_process_run(double delay, int interval)
+    {
+        string network = WithDelay(delay);
+        var (spikes, v) = Run(null, 60, network);
+        spikes.Sum(t => t.Length).Should().BeGreaterThan(20, "the network must spike for the comparison to mean something");
+
+        var results = new (double[][] Spikes, double[] V)[2];
+        var exchanges = new long[2];
+        OnEveryRank(2, c => results[c.Rank] = Run(c, 60, network, out exchanges[c.Rank]));
+
+        exchanges.Should().AllSatisfy(e => e.Should().Be(1 + 2 * ((300 + interval - 1) / interval)));
+        for (int i = 0; i < spikes.Length; i++) results[0].Spikes[i].Should().Equal(spikes[i], $"cell {i}'s spikes with {delay} ms delays");
+        results[0].V.Should().Equal(v);
     }
 
     [Fact]
@@ -121,12 +159,6 @@ public class InProcessDistributionTests
     [Fact]
     public void Unsupported_networks_are_refused_with_the_reason()
     {
-        var communicator = new ThreadCommunicator.Group(1).Ranks()[0];
-        var oneStep = Network.Replace("\"low\": 0.2", "\"low\": 0.1", StringComparison.Ordinal).Replace("\"min_delay\": 0.2", "\"min_delay\": 0.1", StringComparison.Ordinal);
-        using var built = NetworkBuilder.Build(NetworkParser.Parse(oneStep), new CpuBackend(), new BuildOptions { Communicator = communicator });
-        built.Simulation.Invoking(s => s.Run(1)).Should().Throw<NotSupportedException>()
-            .WithMessage("*'rec *' has a delay of 1 step*at least 2 steps*");
-
         // Every rank takes part in building the network (each projection agrees on its size), so all 41 run; each refuses.
         var refusals = new Exception?[41];
         var threads = new ThreadCommunicator.Group(41).Ranks().Select(c => new Thread(() =>

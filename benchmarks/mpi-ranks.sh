@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# COBA (Vogels–Abbott benchmark 1) at 4k and 40k cells on 1 process and on N MPI ranks (docs/benchmarks.md, "Distributed
+# runs over MPI (issue 15)"): the table of simulate time, exchange time and count, process CPU and peak RSS per rank, and
+# whether the N-rank run wrote exactly the single-process spikes and traces.
+#
+# Usage: benchmarks/mpi-ranks.sh [SIZES="4000 40000"] [RANKS="2"] [DURATION_MS=400] [ROUNDS=1] [DELAY_MS=]
+#   SIZES: 4000 is examples/vogels-abbott-coba.json; other sizes scale exc/inh by SIZE/4000 and divide the two recurrent
+#          p_connect by it (about 80 recurrent synapses per cell, as at 4k); ext_to_all keeps p = 0.01 (as the 40k of
+#          "Build memory, COBA scaled with a constant in-degree").
+#   RANKS: the rank counts to run besides the single process (one thread per rank, --threads 1).
+#   DELAY_MS: when set, every projection's delay (and min_delay) becomes this; by default 0.2 ms (2 steps), so ranks
+#          exchange every 2 steps (the smallest delay), 5 000 times per simulated second.
+#   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
+#   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
+# Each process is timed by /usr/bin/time (wall, user + system CPU, peak RSS: the whole process, start-up, kernel compile,
+# build and run included). Simulate and exchange are rank 0's summary.json timings_s (exchange: wall time inside the
+# collectives, waiting for the other ranks included); exchanges is the count of exchanges. On a loaded machine compare the
+# process CPU and the exchange count, not the wall times; an idle machine with a core per rank is needed for speed-ups.
+# Writes runs.jsonl (one line per run) and summary.md into $OUT, and prints summary.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+sizes=${1:-4000 40000}
+rank_counts=${2:-2}
+duration=${3:-400}
+rounds=${4:-1}
+delay=${5:-}
+backend=${META_BACKEND:-cpu}
+mpirun=${MPIRUN:-$(command -v mpirun || command -v mpirun.openmpi || true)}
+[ -n "$mpirun" ] || { echo "mpirun not found (Debian packages openmpi-bin and libopenmpi-dev; or set MPIRUN)" >&2; exit 1; }
+mpi_flags=(--oversubscribe)
+[ "$(id -u)" = 0 ] && mpi_flags+=(--allow-run-as-root)
+out=${OUT:-${TMPDIR:-/tmp}/meta-mpi-ranks-$(date -u +%Y%m%dT%H%M%S)}
+mkdir -p "$out"
+runs=$out/runs.jsonl
+: > "$runs"
+cli=${META_CLI:-$repo/Cli/bin/Release/net10.0/Meta.Cli.dll}
+[ -f "$cli" ] || dotnet build Cli -c Release -v quiet -nologo >&2
+
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  if [ -n "${META_CLI:-}" ]; then build="META_CLI $cli"; else build="this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"; fi
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $build"
+  echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts; $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
+} | tee "$out/machine.txt" >&2
+
+# network SIZE: writes the scaled network's file and prints its path.
+network() {
+  /usr/bin/python3 - "$repo/examples/vogels-abbott-coba.json" "$1" "$delay" "$out/coba-$1.json" <<'EOF'
+import json, sys
+source, size, delay, target = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+net = json.load(open(source))
+scale = size / 4000
+for p in net["populations"]:
+    if p["label"] in ("exc", "inh"): p["size"] = round(p["size"] * scale)
+for j in net["projections"]:
+    if j["label"] in ("exc_to_all", "inh_to_all"): j["connector"]["p_connect"] = j["connector"]["p_connect"] / scale
+    if delay: j["synapse"]["delay"] = float(delay)
+if delay: net["simulation"]["min_delay"] = float(delay)
+net["name"] = f"coba-{size}"
+json.dump(net, open(target, "w"), indent=1)
+print(target)
+EOF
+}
+
+# record ROUND SIZE RANKS FOLDER LOAD: appends one line to runs.jsonl from the run's summary.json and time files.
+record() {
+  /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
+import glob, json, sys, zipfile
+round_, size, ranks, folder, load = sys.argv[1:]
+summary = json.load(open(folder + "/out/summary.json"))
+times = []
+for f in sorted(glob.glob(folder + "/time.*")):
+    wall, rss_kb, user, system = open(f).read().split()[-4:]
+    times.append(dict(wall_s=float(wall), cpu_s=round(float(user) + float(system), 2), peak_rss_mb=round(int(rss_kb) / 1024)))
+spikes = 0
+with zipfile.ZipFile(folder + "/out/all.npz") as z:
+    spikes = z.getinfo("spike_times.npy").file_size
+t = summary["timings_s"]
+print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
+                      connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
+                      exchanges=summary.get("exchanges"), processes=times, spike_bytes=spikes, folder=folder)))
+EOF
+}
+
+for round in $(seq 1 "$rounds"); do
+  for size in $sizes; do
+    net=$(network "$size")
+    for ranks in 1 $rank_counts; do
+      folder=$out/r$round-$size-$ranks
+      mkdir -p "$folder"
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      echo "round $round: COBA $size on $ranks rank(s), load $load" >&2
+      args=(run "$net" -b "$backend" --threads 1 --duration "$duration" --no-plots -q -o "$folder/out")
+      if [ "$ranks" = 1 ]; then
+        /usr/bin/time -f '%e %M %U %S' -o "$folder/time.0" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
+          || { echo "failed: see $folder/log" >&2; continue; }
+      else
+        "$mpirun" "${mpi_flags[@]}" -np "$ranks" bash -c \
+          '/usr/bin/time -f "%e %M %U %S" -o "$0/time.$OMPI_COMM_WORLD_RANK" "$@"' "$folder" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
+          || { echo "failed: see $folder/log" >&2; continue; }
+      fi
+      record "$round" "$size" "$ranks" "$folder" "$load"
+    done
+  done
+done
+
+/usr/bin/python3 - "$runs" "$duration" > "$out/summary.md" <<'EOF'
+import json, sys, zipfile
+runs = [json.loads(l) for l in open(sys.argv[1])]
+per_s = 1000.0 / float(sys.argv[2])
+
+def entries(folder):
+    result = {}
+    for name in ("all.npz", "exc_probe.npz"):
+        with zipfile.ZipFile(f"{folder}/out/{name}") as z:
+            result.update({f"{name}/{e}": z.read(e) for e in z.namelist()})
+    return result
+
+print("| network | ranks | load avg | simulate, s per simulated s | exchange, s per simulated s | exchanges per simulated s | process CPU per rank, s | peak RSS per rank, MB | same files as 1 process |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in runs:
+    single = next((s for s in runs if s["size"] == r["size"] and s["ranks"] == 1 and s["round"] == r["round"]), None)
+    same = "–" if r["ranks"] == 1 or single is None else ("yes" if entries(r["folder"]) == entries(single["folder"]) else "**no**")
+    exchange = "–" if r["exchange_s"] is None else f"{r['exchange_s'] * per_s:.2f}"
+    exchanges = "–" if r["exchanges"] is None else f"{r['exchanges'] * per_s:.0f}"
+    cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
+    rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])
+    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {r['ranks']} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {exchanges} | {cpu} | {rss} | {same} |")
+EOF
+cat "$out/summary.md"
+echo "written: $out/summary.md, $runs" >&2
