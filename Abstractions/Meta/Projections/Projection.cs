@@ -78,27 +78,46 @@ public sealed class Projection
         };
         // The connector's pairs are streamed into two chunked index lists (8 bytes a connection, no growth copies) instead of
         // an array of pairs (40), then copied once into exact-size arrays; the rare explicit weights and delays are kept beside them.
-        var preList = new ChunkedList<int>();
-        var postList = new ChunkedList<int>();
+        // A ColumnsConnector's arrays (SONATA edges) become the projection's own, with no copy and no per-pair pass.
         List<(int At, double Value)>? givenWeights = null, givenDelays = null;
-        foreach (var pair in connector.Connect(context))
+        double[]? weightColumn = null, delayColumn = null;
+        if (connector is ColumnsConnector columnsConnector)
         {
-            if (perTarget && !owned![pair.Post]) continue;
-            int at = checked((int)preList.Count);
-            if (pair.Weight is { } w) (givenWeights ??= []).Add((at, w));
-            if (pair.Delay is { } dl) (givenDelays ??= []).Add((at, dl));
-            preList.Add(pair.Pre);
-            postList.Add(pair.Post);
+            columnsConnector.Take(context);
+            _pre = columnsConnector.Pre;
+            _post = columnsConnector.Post;
+            weightColumn = columnsConnector.Weights;
+            delayColumn = columnsConnector.Delays;
         }
-        _pre = preList.ToArray();
-        _post = postList.ToArray();
+        else
+        {
+            var preList = new ChunkedList<int>();
+            var postList = new ChunkedList<int>();
+            foreach (var pair in connector.Connect(context))
+            {
+                if (perTarget && !owned![pair.Post]) continue;
+                int at = checked((int)preList.Count);
+                if (pair.Weight is { } w) (givenWeights ??= []).Add((at, w));
+                if (pair.Delay is { } dl) (givenDelays ??= []).Add((at, dl));
+                preList.Add(pair.Pre);
+                postList.Add(pair.Post);
+            }
+            _pre = preList.ToArray();
+            _post = postList.ToArray();
+        }
         int count = _pre.Length;
 
-        var weights = (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
+        // A given column replaces the synapse type's values; those are still evaluated where they draw random numbers, so
+        // the projection's stream advances as it would for any other connector.
+        var weights = weightColumn is not null && Synapse.Weight is null or { IsScalar: true } ? weightColumn
+            : (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
         double[] delays;
         if (coupling is not null) delays = new double[count];
+        else if (delayColumn is not null && Synapse.Delay is null or { IsScalar: true }) delays = delayColumn;
         else if (Synapse.Delay is { } d) delays = d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
         else Array.Fill(delays = new double[count], Simulation.MinDelay);
+        if (weightColumn is not null && !ReferenceEquals(weights, weightColumn)) weightColumn.CopyTo(weights, 0);
+        if (delayColumn is not null && coupling is null && !ReferenceEquals(delays, delayColumn)) delayColumn.CopyTo(delays, 0);
         foreach (var (at, w) in givenWeights ?? []) weights[at] = w;
         foreach (var (at, dl) in givenDelays ?? []) delays[at] = dl;
 

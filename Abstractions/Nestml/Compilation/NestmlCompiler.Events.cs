@@ -29,6 +29,8 @@ internal sealed partial class NestmlCompiler
         public List<UpdateStatement> Before { get; } = [];
         /// <summary>The model's update statements after the integration (<see cref="ModelDefinition.AfterIntegration"/>).</summary>
         public List<UpdateStatement> AfterUpdate { get; } = [];
+        /// <summary>Several onCondition blocks as statements run after <see cref="AfterUpdate"/> (<see cref="SequentialOnConditions"/>).</summary>
+        public List<UpdateStatement> OnConditions { get; } = [];
     }
 
     /// <summary>The threshold, reset and refractory period from the onCondition block.</summary>
@@ -60,6 +62,10 @@ internal sealed partial class NestmlCompiler
             case NCallStatement { Call.Function: "integrate_odes" } call:
                 dynamics.Integrated = IntegratedStates(call.Call);
                 dynamics.Before.AddRange(TranslateBlock(before, dynamics, "before integrate_odes() in the update block"));
+                break;
+            case NIf branch when SeveralOnConditions:
+                dynamics.Before.AddRange(TranslateBlock(before, dynamics, "before integrate_odes() in the update block"));
+                BranchIntegration(branch, dynamics);
                 break;
             case NIf branch:
                 NestmlException? notRefractory = null;
@@ -186,7 +192,11 @@ internal sealed partial class NestmlCompiler
                 throw _context.Unsupported(_model.UpdateLine, "a refractory timer without an onCondition block that starts it");
             return new Spiking(null, [], null);
         }
-        if (_model.OnCondition.Count > 1) throw _context.Unsupported(_model.OnCondition[1].Line, "more than one onCondition block");
+        if (SeveralOnConditions)
+        {
+            dynamics.OnConditions.AddRange(SequentialOnConditions(dynamics));
+            return new Spiking(null, [], null);
+        }
         var block = _model.OnCondition[0];
         string? clock = dynamics.Timer ?? dynamics.Counter;
         var conjuncts = new List<NExpr>();

@@ -70,6 +70,7 @@ internal sealed partial class NestmlCompiler
         DecideKernelKinds();
         OnReceive(dynamics);
         AfterIntegration(dynamics);
+        dynamics.AfterUpdate.AddRange(dynamics.OnConditions);
         Parameters();
         States(dynamics);
         Inlines();

@@ -24,7 +24,7 @@ public static partial class SonataNetworkBuilder
         if (!placement.TryGetValue(edges.TargetPopulation, out var post))
             throw new SonataException($"{where}: the target population '{edges.TargetPopulation}' is not among the nodes ({string.Join(", ", placement.Keys)}).");
 
-        var types = edges.TypeIds.Distinct().ToDictionary(t => t, t => EdgeType(edges, t, synapses));
+        var types = edges.DistinctTypeIds.ToDictionary(t => t, t => EdgeType(edges, t, synapses));
         var synWeight = edges.Column("syn_weight");
         var nsyns = edges.Column("nsyns");
         var delay = edges.Column("delay");
@@ -33,7 +33,8 @@ public static partial class SonataNetworkBuilder
                 $"in the edges or {edges.Types.File}; using {defaultDelay} ms (NEST's static_synapse default).");
 
         // Two passes over the edges: count the connections of each (pre group, post group, receptor, synapse variant), then
-        // fill one exactly sized array per projection; no list grows and no edge column is copied.
+        // fill exactly sized columns per projection (pre, post, weight, delay), which the projection takes as its own arrays
+        // (ColumnsConnector): no list grows, no pairs are kept beside them and no edge column is copied.
         int postGroups = post.Groups.Count;
         var scale = post.Groups.Select(g => g.Virtual ? 0.0 : g.WeightScale).ToArray();
         var fixedWeight = post.Groups.Select(g => g.FixedWeight).ToArray();
@@ -46,21 +47,38 @@ public static partial class SonataNetworkBuilder
         int nr = receptors.Count;
         var variants = SynapseVariants.Of(types, post.Groups);
         int ns = variants.Count;
+        // The edge type of the edge before: edges of one type come in runs, so the tables are looked up once per run.
+        int lastTypeId = 0, typeReceptor = -1;
+        EdgeTypeInfo? type = null;
         var counts = new int[pre.Groups.Count * postGroups * nr * ns];
         for (int e = 0; e < edges.Count; e++) counts[Bucket(e, out _, out _)]++;
-        var pairs = counts.Select(c => c == 0 ? null : new ConnectionPair[c]).ToArray();
+        var preColumns = new int[counts.Length][];
+        var postColumns = new int[counts.Length][];
+        var weightColumns = new double[counts.Length][];
+        var delayColumns = new double[counts.Length][];
+        for (int b = 0; b < counts.Length; b++)
+        {
+            if (counts[b] == 0) continue;
+            preColumns[b] = new int[counts[b]];
+            postColumns[b] = new int[counts[b]];
+            weightColumns[b] = new double[counts[b]];
+            delayColumns[b] = new double[counts[b]];
+        }
         var fill = new int[counts.Length];
         for (int e = 0; e < edges.Count; e++)
         {
             int b = Bucket(e, out double nestWeight, out double d);
             int g = post.Group[edges.Target[e]];
-            bool named = receptorOf[edges.TypeIds[e]] >= 0;
-            double metaWeight = fixedWeight[g] ?? (conductance[g] && !named ? Math.Abs(nestWeight) : nestWeight) * scale[g];
-            pairs[b]![fill[b]++] = new ConnectionPair(pre.Position[edges.Source[e]], post.Position[edges.Target[e]], metaWeight, d);
+            bool named = typeReceptor >= 0;
+            int k = fill[b]++;
+            preColumns[b][k] = pre.Position[edges.Source[e]];
+            postColumns[b][k] = post.Position[edges.Target[e]];
+            weightColumns[b][k] = fixedWeight[g] ?? (conductance[g] && !named ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            delayColumns[b][k] = d;
         }
-        for (int b = 0; b < pairs.Length; b++)
+        for (int b = 0; b < counts.Length; b++)
         {
-            if (pairs[b] is not { } list) continue;
+            if (counts[b] == 0) continue;
             var from = pre.Groups[b / ns / nr / postGroups].Population;
             int gPost = b / ns / nr % postGroups;
             var to = post.Groups[gPost].Population;
@@ -68,7 +86,8 @@ public static partial class SonataNetworkBuilder
             var variant = variants[b % ns];
             string label = $"{edges.Name}:{from.Label}→{to.Label}:{receptor}" + (variant.TypeId is { } id ? $":type {id}" : "");
             var synapse = variant.Synapse(v => (conductance[gPost] && !variant.NamedReceptor ? Math.Abs(v) : v) * scale[gPost]);
-            var projection = new Projection(from, to, new PairsConnector(list, where), synapse, receptor, label);
+            var projection = new Projection(from, to, new ColumnsConnector(preColumns[b], postColumns[b], weightColumns[b], delayColumns[b], where),
+                synapse, receptor, label);
             foreach (var (state, value) in variant.States) projection.Set(state, value);
         }
         return edges.Count;
@@ -78,16 +97,22 @@ public static partial class SonataNetworkBuilder
             int s = edges.Source[e], t = edges.Target[e];
             if ((uint)s >= (uint)pre.Group.Length) throw new SonataException($"{where}: edge {e} has source node {s}, but '{edges.SourcePopulation}' has {pre.Group.Length} nodes.");
             if ((uint)t >= (uint)post.Group.Length) throw new SonataException($"{where}: edge {e} has target node {t}, but '{edges.TargetPopulation}' has {post.Group.Length} nodes.");
-            var type = types[edges.TypeIds[e]];
+            int typeId = edges.TypeIds[e];
+            if (type is null || typeId != lastTypeId)
+            {
+                type = types[typeId];
+                typeReceptor = receptorOf[typeId];
+                lastTypeId = typeId;
+            }
             double w = Pick(synWeight, e, type.SynWeight) ?? throw new SonataException(
-                $"{where}: edge {e} has no syn_weight (neither in the edge groups nor in {edges.Types.File} for type {edges.TypeIds[e]}).");
+                $"{where}: edge {e} has no syn_weight (neither in the edge groups nor in {edges.Types.File} for type {typeId}).");
             double n = Pick(nsyns, e, type.Nsyns) ?? 1.0;
             nestWeight = type.WeightFunction == "wmax" ? w : w * n;
             d = Pick(delay, e, type.Delay) ?? defaultDelay;
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
-            int receptor = receptorOf[edges.TypeIds[e]] is >= 0 and var r ? r : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
-            int variant = ns == 1 ? 0 : variants.Index(edges.TypeIds[e], post.Groups[gPost], post.Position[t], where); // all static: no lookup
+            int receptor = typeReceptor >= 0 ? typeReceptor : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
+            int variant = ns == 1 ? 0 : variants.Index(typeId, post.Groups[gPost], post.Position[t], where); // all static: no lookup
             return ((((pre.Group[s] * postGroups) + gPost) * nr + receptor) * ns) + variant;
         }
     }

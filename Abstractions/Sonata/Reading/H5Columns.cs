@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PureHDF;
 using PureHDF.Selections;
 
@@ -74,15 +76,58 @@ internal static class H5Columns
             into[0] = Convert<TSrc, TDst>(dataset.Read<TSrc>(), where);
             return;
         }
+        // Whole contiguous chunks of the stored type, converted by one loop per chunk with no per-element generic call.
         var scratch = new TSrc[Math.Min(ChunkSize, into.Length)];
         for (int start = 0; start < into.Length; start += scratch.Length)
         {
             int count = Math.Min(scratch.Length, into.Length - start);
             var buffer = count == scratch.Length ? scratch : new TSrc[count];
             dataset.Read(buffer, fileSelection: new HyperslabSelection((ulong)start, (ulong)count));
-            for (int i = 0; i < count; i++) into[start + i] = Convert<TSrc, TDst>(buffer[i], where);
+            if (typeof(TDst) == typeof(int)) ToInts(buffer, Unsafe.As<int[]>(into).AsSpan(start, count), start, where);
+            else if (typeof(TDst) == typeof(double)) ToDoubles(buffer, Unsafe.As<double[]>(into).AsSpan(start, count));
+            else for (int i = 0; i < count; i++) into[start + i] = Convert<TSrc, TDst>(buffer[i], where);
         }
     }
+
+    /// <summary>Converts one chunk of integers to <c>int</c>, checking the range where the stored type is wider.</summary>
+    private static void ToInts<TSrc>(TSrc[] chunk, Span<int> into, int start, string where) where TSrc : unmanaged, INumberBase<TSrc>
+    {
+        if (typeof(TSrc) == typeof(int)) { MemoryMarshal.Cast<TSrc, int>(chunk).CopyTo(into); return; }
+        if (typeof(TSrc) == typeof(ulong))
+        {
+            var s = MemoryMarshal.Cast<TSrc, ulong>(chunk);
+            for (int i = 0; i < s.Length; i++) into[i] = s[i] <= int.MaxValue ? (int)s[i] : throw TooLarge(s[i], start + i, where);
+            return;
+        }
+        if (typeof(TSrc) == typeof(long))
+        {
+            var s = MemoryMarshal.Cast<TSrc, long>(chunk);
+            for (int i = 0; i < s.Length; i++) into[i] = s[i] is >= int.MinValue and <= int.MaxValue ? (int)s[i] : throw TooLarge(s[i], start + i, where);
+            return;
+        }
+        if (typeof(TSrc) == typeof(uint))
+        {
+            var s = MemoryMarshal.Cast<TSrc, uint>(chunk);
+            for (int i = 0; i < s.Length; i++) into[i] = s[i] <= int.MaxValue ? (int)s[i] : throw TooLarge(s[i], start + i, where);
+            return;
+        }
+        // 8- and 16-bit integers always fit; floats are checked one by one.
+        for (int i = 0; i < chunk.Length; i++) into[i] = Convert<TSrc, int>(chunk[i], where);
+    }
+
+    /// <summary>Converts one chunk of numbers to <c>double</c> (exact for every stored type but 64-bit integers beyond 2^53, as h5py's).</summary>
+    private static void ToDoubles<TSrc>(TSrc[] chunk, Span<double> into) where TSrc : unmanaged, INumberBase<TSrc>
+    {
+        if (typeof(TSrc) == typeof(double)) { MemoryMarshal.Cast<TSrc, double>(chunk).CopyTo(into); return; }
+        if (typeof(TSrc) == typeof(float)) { var s = MemoryMarshal.Cast<TSrc, float>(chunk); for (int i = 0; i < s.Length; i++) into[i] = s[i]; return; }
+        if (typeof(TSrc) == typeof(int)) { var s = MemoryMarshal.Cast<TSrc, int>(chunk); for (int i = 0; i < s.Length; i++) into[i] = s[i]; return; }
+        if (typeof(TSrc) == typeof(long)) { var s = MemoryMarshal.Cast<TSrc, long>(chunk); for (int i = 0; i < s.Length; i++) into[i] = s[i]; return; }
+        if (typeof(TSrc) == typeof(ulong)) { var s = MemoryMarshal.Cast<TSrc, ulong>(chunk); for (int i = 0; i < s.Length; i++) into[i] = s[i]; return; }
+        for (int i = 0; i < chunk.Length; i++) into[i] = double.CreateTruncating(chunk[i]);
+    }
+
+    private static SonataException TooLarge<T>(T value, int index, string where) =>
+        new($"{where}: the value {value} (element {index}) does not fit Int32.");
 
     private static TDst Convert<TSrc, TDst>(TSrc value, string where) where TSrc : INumberBase<TSrc> where TDst : INumberBase<TDst>
     {

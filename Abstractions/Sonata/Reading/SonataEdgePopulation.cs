@@ -40,6 +40,8 @@ public sealed class SonataEdgePopulation
     public int[] Target { get; private set; } = [];
     /// <summary>The edge type id of each edge.</summary>
     public int[] TypeIds { get; private set; } = [];
+    /// <summary>The edge type ids that occur, in order of first occurrence.</summary>
+    public IReadOnlyList<int> DistinctTypeIds { get; private set; } = [];
     /// <summary>The number of edges.</summary>
     public int Count => Source.Length;
 
@@ -69,7 +71,8 @@ public sealed class SonataEdgePopulation
         TypeIds = H5Columns.ReadInts(H5Groups.Dataset(g, "edge_type_id", File), $"{where}/edge_type_id");
         if (Target.Length != Count || TypeIds.Length != Count)
             throw new SonataException($"{where}: source_node_id, target_node_id and edge_type_id differ in length ({Count}, {Target.Length}, {TypeIds.Length}).");
-        foreach (int t in TypeIds.Distinct())
+        DistinctTypeIds = Distinct(TypeIds);
+        foreach (int t in DistinctTypeIds)
             if (!Types.Contains(t)) throw new SonataException($"{where}: edge_type_id {t} is not in {Types.File}.");
 
         var groups = H5Groups.Subgroups(g)
@@ -106,6 +109,22 @@ public sealed class SonataEdgePopulation
             if ((uint)groupIndices[e] >= (uint)v.Length)
                 throw new SonataException($"{where}/edge_group_index: edge {e} has index {groupIndices[e]}, outside group {groupIds[e]}'s {v.Length} rows of '{column}'.");
             result[e] = v[groupIndices[e]];
+        }
+        return result;
+    }
+
+    /// <summary>The distinct values of <paramref name="ids"/> in order of first occurrence; runs of one value cost one comparison each.</summary>
+    private static List<int> Distinct(int[] ids)
+    {
+        var seen = new HashSet<int>();
+        var result = new List<int>();
+        int last = 0;
+        for (int e = 0; e < ids.Length; e++)
+        {
+            int t = ids[e];
+            if ((e > 0 && t == last) || !seen.Add(t)) { last = t; continue; }
+            result.Add(t);
+            last = t;
         }
         return result;
     }

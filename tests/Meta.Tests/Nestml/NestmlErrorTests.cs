@@ -83,13 +83,33 @@ public class NestmlErrorTests
 
     [Theory]
     [InlineData("    function f(x real) real:\n        if x > 0:\n            return x\n        return 0\n", 41, "this statement in the function 'f'")]
-    [InlineData("    onCondition(V_m < -90 mV):\n        V_m = E_L\n        emit_spike()\n", 40, "more than one onCondition block")]
     [InlineData("    onReceive(spikes):\n        V_m = V_m * 2\n", 41, "the assignment 'V_m = ...' in onReceive")]
     public void An_unsupported_block_is_named_with_its_line(string blocks, int line, string construct)
     {
         var error = Error(Model(blocks: blocks));
         error.Line.Should().Be(line);
         error.Message.Should().Contain(construct);
+    }
+
+    private const string SecondBlock = "    onCondition(V_m < -90 mV):\n        V_m = E_L\n        emit_spike()\n";
+
+    [Fact]
+    public void Two_onCondition_blocks_compile_into_ordered_ifs_after_the_integration()
+    {
+        var model = NestmlModel.Parse(Model(blocks: SecondBlock), "test.nestml");
+        model.Threshold.Should().BeNull();
+        model.Refractory.Should().BeNull("the blocks set the clock, so it is an ordinary state");
+        model.FindState("refr_t").Should().NotBeNull();
+        model.AfterIntegration.OfType<Meta.Models.UpdateIf>().TakeLast(2).Should().HaveCount(2)
+            .And.OnlyContain(i => i.Branches.Single().Body.OfType<Meta.Models.UpdateEmitSpike>().Count() == 1);
+    }
+
+    [Fact]
+    public void With_several_onCondition_blocks_an_integration_before_other_statements_of_a_branch_is_named()
+    {
+        var error = Error(Model(blocks: SecondBlock).Replace("            integrate_odes(refr_t)\n", "            integrate_odes(refr_t)\n            V_m = E_L\n"));
+        error.Line.Should().Be(32);
+        error.Message.Should().Contain("integrate_odes() in a branch of the update block's if other than as the branch's last statement");
     }
 
     [Fact]

@@ -44,8 +44,8 @@ public class NestmlNetworkFileTests
             .Should().Throw<NetworkFormatException>().WithMessage("populations[0].cell_type: *defines the NESTML model 'iaf_psc_exp_neuron', not 'IF_curr_exp'*");
         FluentActions.Invoking(() => NetworkParser.Parse(Network("/no/such/file.nestml")))
             .Should().Throw<NetworkFormatException>().WithMessage("populations[0].nestml: cannot read NESTML file '/no/such/file.nestml'*");
-        string rejected = NestmlFixtures.File("neurons/hill_tononi_neuron.nestml");
+        string rejected = NestmlFixtures.File("synapses/static_synapse.nestml");
         FluentActions.Invoking(() => NetworkParser.Parse(Network(rejected)))
-            .Should().Throw<NetworkFormatException>().WithMessage($"populations[0].nestml: {rejected}:229: unsupported NESTML construct: *");
+            .Should().Throw<NetworkFormatException>().WithMessage($"populations[0].nestml: {rejected}:39: unsupported NESTML construct: *");
     }
 }
