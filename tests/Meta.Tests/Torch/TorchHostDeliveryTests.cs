@@ -33,7 +33,8 @@ public class TorchHostDeliveryTests
         foreach (var backend in new[] { "cpu", "torch", "torch-tensor-path" })
         {
             string output = Path.Combine(temp.Path, backend);
-            var (exit, stderr) = backend == "torch-tensor-path" ? RunTensorPath(file, output) : RunInProcess(backend, file, output);
+            var (exit, stderr) = backend == "torch-tensor-path" ? TorchChildRun.Run("META_TORCH_TENSOR_DELIVERY", file, output, 100)
+                : RunInProcess(backend, file, output);
             exit.Should().Be(0, $"{backend}: {stderr}");
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
             counts[backend] = string.Join(", ", summary.RootElement.GetProperty("populations").EnumerateArray()
@@ -49,25 +50,5 @@ public class TorchHostDeliveryTests
         var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", backend,
             "--out", output, "--no-plots", "--quiet", "--duration", "100");
         return (exit, stderr);
-    }
-
-    /// <summary>`meta run` on torch in a child process with META_TORCH_TENSOR_DELIVERY=1 (the switch is read at load).</summary>
-    private static (int Exit, string Stderr) RunTensorPath(string file, string output)
-    {
-        string cli = Path.Combine(AppContext.BaseDirectory, "Meta.Cli.dll");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment = { ["META_TORCH_TENSOR_DELIVERY"] = "1" },
-        };
-        foreach (var a in new[] { cli, "run", file, "--plugins", CliPluginsFolder, "--backend", "torch", "--out", output,
-                     "--no-plots", "--quiet", "--duration", "100" })
-            start.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stderr.Result);
     }
 }

@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace Meta.Backends.Torch.Expressions;
+
+/// <summary>
+/// On the CPU device, the cells where a condition holds as a list of indices (<c>nonzero</c>), made once per mask tensor
+/// and step and shared by every operation that reads that mask: masked assignments of a constant become
+/// <c>index_fill_</c> over the few refractory or spiking cells instead of a <c>masked_fill_</c> over the population, the
+/// refractory counters count down only where they run, and the spike emission takes the spiking cells' list as it is.
+/// The values written are the same as the masked operations', bit for bit (they are copies). Not used on CUDA, where
+/// <c>nonzero</c> is a host synchronisation and the masked kernels are cheap.
+/// </summary>
+internal sealed class SparseMasks
+{
+    private readonly List<(Tensor Mask, Tensor Cells)> _known = [];
+
+    /// <summary>
+    /// Whether <c>META_TORCH_MASKED_OPS=1</c> asks for the whole-tensor masked operations the GPU devices use (so that path
+    /// is testable and comparable on the CPU device); read when an engine is made.
+    /// </summary>
+    public static bool WholeTensorsRequested => Environment.GetEnvironmentVariable("META_TORCH_MASKED_OPS") == "1";
+
+    /// <summary>
+    /// The cells (int64 indices, in increasing order) where <paramref name="mask"/> holds; the list belongs to the dispose
+    /// scope that is open on the first call for this mask (the step's).
+    /// </summary>
+    public Tensor CellsOf(Tensor mask)
+    {
+        foreach (var (m, c) in _known)
+            if (ReferenceEquals(m, mask)) return c;
+        var cells = mask.nonzero().view(-1);
+        _known.Add((mask, cells));
+        return cells;
+    }
+
+    /// <summary>The list made for <paramref name="mask"/> in this step, or null.</summary>
+    public Tensor? Known(Tensor mask)
+    {
+        foreach (var (m, c) in _known)
+            if (ReferenceEquals(m, mask)) return c;
+        return null;
+    }
+
+    /// <summary>Forgets the lists (call when the step's dispose scope closes: their tensors and the masks die with it).</summary>
+    public void Clear() => _known.Clear();
+}

@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Meta.Cli.Commands;
+using Meta.Tests.Cli;
+using static Meta.Tests.Cli.CliTestSupport;
+
+namespace Meta.Tests.Torch;
+
+/// <summary>
+/// On the CPU device the Torch backend runs the kernels' masked operations (reset where refractory or spiking, the
+/// threshold's <c>and not refractory</c>, the refractory count-down and restart) over the masks' lists of cells
+/// (<c>SparseMasks</c>) instead of whole-population masked passes. A small COBA network (refractory cells, spikes) must
+/// give exactly the results of the whole-tensor path the GPU devices take, forced on the CPU device by
+/// META_TORCH_MASKED_OPS=1 in a child process: every array of every recording (spikes and the probe's v) bit for bit, in
+/// float64 and float32.
+/// </summary>
+public class TorchSparseMaskTests
+{
+    [Theory]
+    [InlineData("float64")]
+    [InlineData("float32")]
+    public void Index_lists_give_the_masked_operations_results_bit_for_bit(string precision)
+    {
+        var network = JsonNode.Parse(File.ReadAllText(Example("vogels-abbott-coba.json")))!;
+        foreach (var p in network["populations"]!.AsArray())
+            if (p!["label"]!.GetValue<string>() is "exc" or "inh") p["size"] = p["size"]!.GetValue<int>() / 10;
+        foreach (var p in network["projections"]!.AsArray())
+            p!["connector"]!["p_connect"] = p["pre"]!.GetValue<string>() == "ext" ? 0.5 : 0.2;
+        network["simulation"]!["precision"] = precision;
+        using var temp = new TempFolder();
+        string file = Path.Combine(temp.Path, "coba-400.json");
+        File.WriteAllText(file, network.ToJsonString());
+
+        string sparse = Path.Combine(temp.Path, "sparse"), masked = Path.Combine(temp.Path, "masked");
+        var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", "torch",
+            "--out", sparse, "--no-plots", "--quiet", "--duration", "100");
+        exit.Should().Be(0, stderr);
+        var (maskedExit, maskedStderr) = TorchChildRun.Run("META_TORCH_MASKED_OPS", file, masked, 100);
+        maskedExit.Should().Be(0, maskedStderr);
+
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(sparse, "summary.json"))))
+            summary.RootElement.GetProperty("populations").EnumerateArray()
+                .Where(p => p.GetProperty("label").GetString() == "exc").Single()
+                .GetProperty("spikes").GetInt32().Should().BePositive("the network must spike (and cells be refractory) for the comparison to mean anything");
+        var files = Directory.GetFiles(sparse, "*.npz").Select(Path.GetFileName).Order().ToArray();
+        files.Should().NotBeEmpty();
+        Directory.GetFiles(masked, "*.npz").Select(Path.GetFileName).Order().Should().Equal(files);
+        foreach (var name in files)
+        {
+            using var a = ZipFile.OpenRead(Path.Combine(sparse, name!));
+            using var b = ZipFile.OpenRead(Path.Combine(masked, name!));
+            a.Entries.Select(e => e.FullName).Should().Equal(b.Entries.Select(e => e.FullName), name);
+            foreach (var entry in a.Entries)
+                Bytes(entry).Should().Equal(Bytes(b.GetEntry(entry.FullName)!), $"{name}/{entry.FullName} ({precision})");
+        }
+    }
+
+    private static byte[] Bytes(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
