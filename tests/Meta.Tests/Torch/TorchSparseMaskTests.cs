@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Meta.Cli.Commands;
 using Meta.Tests.Cli;
 using static Meta.Tests.Cli.CliTestSupport;
@@ -22,15 +21,8 @@ public class TorchSparseMaskTests
     [InlineData("float32")]
     public void Index_lists_give_the_masked_operations_results_bit_for_bit(string precision)
     {
-        var network = JsonNode.Parse(File.ReadAllText(Example("vogels-abbott-coba.json")))!;
-        foreach (var p in network["populations"]!.AsArray())
-            if (p!["label"]!.GetValue<string>() is "exc" or "inh") p["size"] = p["size"]!.GetValue<int>() / 10;
-        foreach (var p in network["projections"]!.AsArray())
-            p!["connector"]!["p_connect"] = p["pre"]!.GetValue<string>() == "ext" ? 0.5 : 0.2;
-        network["simulation"]!["precision"] = precision;
         using var temp = new TempFolder();
-        string file = Path.Combine(temp.Path, "coba-400.json");
-        File.WriteAllText(file, network.ToJsonString());
+        string file = TorchChildRun.Coba400(temp.Path, network => network["simulation"]!["precision"] = precision);
 
         string sparse = Path.Combine(temp.Path, "sparse"), masked = Path.Combine(temp.Path, "masked");
         var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", "torch",
