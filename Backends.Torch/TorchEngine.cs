@@ -21,7 +21,7 @@ namespace Meta.Backends.Torch;
 internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 {
     private readonly TensorArithmetic _arithmetic = new(new TensorConstants(ctx.DType, ctx.Device),
-        ctx.Device.type == DeviceType.CPU && !SparseMasks.WholeTensorsRequested ? new SparseMasks() : null);
+        ctx.Device.type == DeviceType.CPU && !SparseMasks.WholeTensorsRequested ? new SparseMasks(SparseMasks.MinCellsRequested) : null);
     private ISpikeUnit[] _units = [];
     private NeuronGroup[] _groups = [];
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];

@@ -125,10 +125,9 @@ internal sealed class TensorArithmetic(TensorConstants constants, SparseMasks? s
         if (r.IsConstant) return r.Constant != 0 ? TValue.Of(0, r.Transient) : l;
         if (l.IsConstant) return l.Constant == 0 ? TValue.Of(0, l.Transient) : TValue.Temporary(r.Tensor!.logical_not());
         var no = Constants.ScalarOf(0);
-        if (Sparse is not null)
+        if (Sparse?.CellsOf(r.Tensor!) is { } cells)
         {
             // Clear the few cells of r (refractory ones) instead of a masked pass over all.
-            var cells = Sparse.CellsOf(r.Tensor!);
             if (cells.shape[0] == 0) return l;
             return TValue.Temporary((l.Owned ? l.Tensor! : l.Tensor!.clone()).index_fill_(0, cells, no));
         }

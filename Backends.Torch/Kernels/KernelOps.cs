@@ -108,10 +108,9 @@ internal sealed class AssignOp(StatementPlan plan, int index, int register, Node
         if (!current.IsConstant && Plan.CanOverwrite(regs, register, Index))
         {
             var t = current.Tensor!;
-            if (frame.Arithmetic.Sparse is { } sparse && (v.IsConstant || v.Tensor!.numel() == t.numel()))
+            if ((v.IsConstant || v.Tensor!.numel() == t.numel()) && frame.Arithmetic.Sparse?.CellsOf(mask) is { } cells)
             {
                 // Only the mask's cells (refractory or spiking ones, few) are written: the same values as below.
-                var cells = sparse.CellsOf(mask);
                 if (cells.shape[0] == 0) return;
                 if (v.IsConstant) t.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(v));
                 else t.index_copy_(0, cells, v.Tensor!.index_select(0, cells));
@@ -170,10 +169,9 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
         var regs = frame.Registers;
         var counters = ((IKernelFrame)frame).Refractory;
         var sparse = frame.Arithmetic.Sparse;
-        if (sparse is not null && !regs[active].IsConstant)
+        if (!regs[active].IsConstant && sparse?.CellsOf(regs[active].Tensor!) is { } running)
         {
             // Only the active cells' counters (all above zero) lose a step; the others are zero and stay so.
-            var running = sparse.CellsOf(regs[active].Tensor!);
             if (running.shape[0] > 0) counters.index_copy_(0, running, counters.index_select(0, running).sub_(_one));
         }
         else counters.sub_(_one).clamp_min_(_zero);
@@ -181,9 +179,8 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
         var mask = Mask(regs[restart], counters);
         if (!restartExcludesActive) mask = mask.logical_and(Mask(regs[active], counters).logical_not());
         var n = period.Eval(regs, frame.Arithmetic);
-        if (sparse is not null)
+        if (sparse?.CellsOf(mask) is { } cells)
         {
-            var cells = sparse.CellsOf(mask);
             if (cells.shape[0] == 0) return;
             if (n.IsConstant) counters.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(n));
             else counters.index_copy_(0, cells, n.Tensor!.index_select(0, cells).to_type(ScalarType.Int32));

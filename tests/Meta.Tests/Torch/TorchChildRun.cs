@@ -4,7 +4,7 @@ namespace Meta.Tests.Torch;
 
 /// <summary>
 /// The small networks of the Torch backend's path tests, and `meta run` in a child process with environment switches that the Torch backend reads when it loads or makes an engine
-/// (META_TORCH_TENSOR_DELIVERY, META_TORCH_MASKED_OPS), so that they never leak into other tests of this process.
+/// (META_TORCH_TENSOR_DELIVERY, META_TORCH_MASKED_OPS, META_TORCH_SPARSE_MIN_CELLS), so that they never leak into other tests of this process.
 /// </summary>
 internal static class TorchChildRun
 {
@@ -26,16 +26,16 @@ internal static class TorchChildRun
         return file;
     }
 
-    /// <summary>Runs `meta run FILE --plugins … --backend torch --out OUTPUT --no-plots --quiet --duration MS` with <paramref name="switch"/>=1.</summary>
-    public static (int Exit, string Stderr) Run(string @switch, string file, string output, double durationMs)
+    /// <summary>Runs `meta run FILE --plugins … --backend torch --out OUTPUT --no-plots --quiet --duration MS` with the environment <paramref name="switches"/> (NAME=VALUE).</summary>
+    public static (int Exit, string Stderr) Run(string file, string output, double durationMs, params string[] switches)
     {
         string cli = Path.Combine(AppContext.BaseDirectory, "Meta.Cli.dll");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
-            Environment = { [@switch] = "1" },
         };
+        foreach (var sw in switches) start.Environment[sw[..sw.IndexOf('=', StringComparison.Ordinal)]] = sw[(sw.IndexOf('=', StringComparison.Ordinal) + 1)..];
         foreach (var a in new[] { cli, "run", file, "--plugins", Cli.CliTestSupport.CliPluginsFolder, "--backend", "torch", "--out", output,
                      "--no-plots", "--quiet", "--duration", durationMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);

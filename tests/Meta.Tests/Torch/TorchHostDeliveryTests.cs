@@ -29,7 +29,7 @@ public class TorchHostDeliveryTests
         foreach (var backend in new[] { "cpu", "torch", "torch-tensor-path" })
         {
             string output = Path.Combine(temp.Path, backend);
-            var (exit, stderr) = backend == "torch-tensor-path" ? TorchChildRun.Run("META_TORCH_TENSOR_DELIVERY", file, output, 100)
+            var (exit, stderr) = backend == "torch-tensor-path" ? TorchChildRun.Run(file, output, 100, "META_TORCH_TENSOR_DELIVERY=1")
                 : RunInProcess(backend, file, output);
             exit.Should().Be(0, $"{backend}: {stderr}");
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));

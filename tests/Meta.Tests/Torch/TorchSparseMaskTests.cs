@@ -1,8 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Meta.Cli.Commands;
 using Meta.Tests.Cli;
-using static Meta.Tests.Cli.CliTestSupport;
 
 namespace Meta.Tests.Torch;
 
@@ -11,7 +9,7 @@ namespace Meta.Tests.Torch;
 /// threshold's <c>and not refractory</c>, the refractory count-down and restart) over the masks' lists of cells
 /// (<c>SparseMasks</c>) instead of whole-population masked passes. A small COBA network (refractory cells, spikes) must
 /// give exactly the results of the whole-tensor path the GPU devices take, forced on the CPU device by
-/// META_TORCH_MASKED_OPS=1 in a child process: every array of every recording (spikes and the probe's v) bit for bit, in
+/// META_TORCH_MASKED_OPS=1, with lists for masks of any size (META_TORCH_SPARSE_MIN_CELLS=0), both in child processes: every array of every recording (spikes and the probe's v) bit for bit, in
 /// float64 and float32.
 /// </summary>
 public class TorchSparseMaskTests
@@ -25,10 +23,10 @@ public class TorchSparseMaskTests
         string file = TorchChildRun.Coba400(temp.Path, network => network["simulation"]!["precision"] = precision);
 
         string sparse = Path.Combine(temp.Path, "sparse"), masked = Path.Combine(temp.Path, "masked");
-        var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", "torch",
-            "--out", sparse, "--no-plots", "--quiet", "--duration", "100");
+        // Lists for every mask (the default takes them from 10 000 cells), against the whole-tensor operations.
+        var (exit, stderr) = TorchChildRun.Run(file, sparse, 100, "META_TORCH_SPARSE_MIN_CELLS=0");
         exit.Should().Be(0, stderr);
-        var (maskedExit, maskedStderr) = TorchChildRun.Run("META_TORCH_MASKED_OPS", file, masked, 100);
+        var (maskedExit, maskedStderr) = TorchChildRun.Run(file, masked, 100, "META_TORCH_MASKED_OPS=1");
         maskedExit.Should().Be(0, maskedStderr);
 
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(sparse, "summary.json"))))
@@ -46,6 +44,16 @@ public class TorchSparseMaskTests
             foreach (var entry in a.Entries)
                 Bytes(entry).Should().Equal(Bytes(b.GetEntry(entry.FullName)!), $"{name}/{entry.FullName} ({precision})");
         }
+    }
+
+    [Fact]
+    public void A_bad_smallest_list_size_is_named_with_what_is_valid()
+    {
+        using var temp = new TempFolder();
+        string file = TorchChildRun.Coba400(temp.Path);
+        var (exit, stderr) = TorchChildRun.Run(file, Path.Combine(temp.Path, "out"), 1, "META_TORCH_SPARSE_MIN_CELLS=many");
+        exit.Should().NotBe(0);
+        stderr.Should().Contain("META_TORCH_SPARSE_MIN_CELLS='many'").And.Contain("whole number");
     }
 
     private static byte[] Bytes(ZipArchiveEntry entry)
