@@ -20,7 +20,8 @@ namespace Meta.Backends.Torch;
 /// </summary>
 internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 {
-    private readonly TensorArithmetic _arithmetic = new(new TensorConstants(ctx.DType, ctx.Device));
+    private readonly TensorArithmetic _arithmetic = new(new TensorConstants(ctx.DType, ctx.Device),
+        ctx.Device.type == DeviceType.CPU && !SparseMasks.WholeTensorsRequested ? new SparseMasks(SparseMasks.MinCellsRequested) : null);
     private ISpikeUnit[] _units = [];
     private NeuronGroup[] _groups = [];
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];
@@ -68,6 +69,8 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
 
     protected override IDisposable? StepScope(long s)
     {
+        // The last step's index lists died with its dispose scope.
+        _arithmetic.Sparse?.Clear();
         if (_profile is null) return torch.NewDisposeScope();
         var scope = torch.NewDisposeScope();
         _profile.BeginStep();
@@ -244,6 +247,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         _logs = [];
         _samples = [];
         foreach (var g in _groups) g.ClearSpiked();
+        _arithmetic.Sparse?.Clear();
     }
 
     protected override void UpdateNeurons(int group, CellKernel? kernel, IReadOnlyDictionary<string, double[]> values)

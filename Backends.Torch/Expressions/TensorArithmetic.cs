@@ -7,11 +7,15 @@ namespace Meta.Backends.Torch.Expressions;
 /// <summary>
 /// The elementwise operations of expression nodes on <see cref="TValue"/>s: each is one libtorch operation, rounded once
 /// per element as a CPU vector lane is; two constants are combined on the host. A temporary left operand is overwritten
-/// in place. φ keeps this backend's own form (<see cref="Phi"/>).
+/// in place. φ keeps this backend's own form (<see cref="Phi"/>). With <paramref name="sparse"/> (the engine's kernels on the
+/// CPU device), operations under a mask work on the mask's list of cells (<see cref="SparseMasks"/>).
 /// </summary>
-internal sealed class TensorArithmetic(TensorConstants constants)
+internal sealed class TensorArithmetic(TensorConstants constants, SparseMasks? sparse = null)
 {
     public TensorConstants Constants { get; } = constants;
+
+    /// <summary>The index lists of this step's masks, or null where masked operations work on whole tensors.</summary>
+    public SparseMasks? Sparse { get; } = sparse;
 
     /// <summary>An operation of two numbers, on the host, as <see cref="ExpressionAlgebra.Evaluate"/> defines it.</summary>
     private static TValue Host(BinaryOperator op, TValue l, TValue r) =>
@@ -121,6 +125,12 @@ internal sealed class TensorArithmetic(TensorConstants constants)
         if (r.IsConstant) return r.Constant != 0 ? TValue.Of(0, r.Transient) : l;
         if (l.IsConstant) return l.Constant == 0 ? TValue.Of(0, l.Transient) : TValue.Temporary(r.Tensor!.logical_not());
         var no = Constants.ScalarOf(0);
+        if (Sparse?.CellsOf(r.Tensor!) is { } cells)
+        {
+            // Clear the few cells of r (refractory ones) instead of a masked pass over all.
+            if (cells.shape[0] == 0) return l;
+            return TValue.Temporary((l.Owned ? l.Tensor! : l.Tensor!.clone()).index_fill_(0, cells, no));
+        }
         return TValue.Temporary(l.Owned ? l.Tensor!.masked_fill_(r.Tensor!, no) : l.Tensor!.masked_fill(r.Tensor!, no));
     }
 

@@ -93,7 +93,8 @@ internal sealed class NeuronGroup : ISpikeUnit
     public Tensor? Emit(long s)
     {
         if (s == 0 || Spiked is null) return null;
-        var cells = Spiked.nonzero().view(-1);
+        // The kernel's list of the spiking cells when it made one (one segment, CPU device), else the mask's.
+        var cells = (_segments.Length == 1 ? _arithmetic.Sparse?.Known(Spiked) : null) ?? Spiked.nonzero().view(-1);
         if (cells.shape[0] > 0) return cells;
         cells.Dispose();
         return null;

@@ -77,7 +77,8 @@ internal sealed class LetOp(StatementPlan plan, int index, int register, Node va
 /// <summary>
 /// <c>Assign</c>: <c>L = V</c>, or <c>L = where(M, V, L)</c>. Where the local's tensor is not read through another name
 /// later (<see cref="StatementPlan.CanOverwrite"/>) it is updated in place: <c>L = L op X</c> as one in-place operation,
-/// a masked assignment as <c>masked_fill_</c> or <c>copy_(where(…))</c>; the rounding is the same as out of place.
+/// a masked assignment as <c>masked_fill_</c> or <c>copy_(where(…))</c>, or on the CPU device as <c>index_fill_</c> or
+/// <c>index_copy_</c> over the mask's cells (<see cref="SparseMasks"/>); the rounding is the same as out of place.
 /// </summary>
 internal sealed class AssignOp(StatementPlan plan, int index, int register, Node value, int where, InPlaceBinary? inPlace)
     : KernelOp(plan, index)
@@ -107,6 +108,14 @@ internal sealed class AssignOp(StatementPlan plan, int index, int register, Node
         if (!current.IsConstant && Plan.CanOverwrite(regs, register, Index))
         {
             var t = current.Tensor!;
+            if ((v.IsConstant || v.Tensor!.numel() == t.numel()) && frame.Arithmetic.Sparse?.CellsOf(mask) is { } cells)
+            {
+                // Only the mask's cells (refractory or spiking ones, few) are written: the same values as below.
+                if (cells.shape[0] == 0) return;
+                if (v.IsConstant) t.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(v));
+                else t.index_copy_(0, cells, v.Tensor!.index_select(0, cells));
+                return;
+            }
             if (v.IsConstant) t.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(v));
             else t.copy_(torch.where(mask, v.Tensor!, t));
             return;
@@ -147,7 +156,8 @@ internal sealed class ReadRefractoryOp(KernelPlan plan, int index, int register)
 /// <summary>
 /// <c>CountDown</c>: counters above zero (the active cells, as read by ReadRefractory) lose one step, the others stay at
 /// zero; then the restarting cells that are not active take the period (<paramref name="restartExcludesActive"/> when the
-/// restart condition already excludes them, as a threshold on non-refractory cells does).
+/// restart condition already excludes them, as a threshold on non-refractory cells does). On the CPU device both work on
+/// the masks' lists of cells (<see cref="SparseMasks"/>).
 /// </summary>
 internal sealed class CountDownOp(KernelPlan plan, int index, int active, int restart, Node period, bool restartExcludesActive)
     : KernelOp(plan, index)
@@ -158,12 +168,24 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
     {
         var regs = frame.Registers;
         var counters = ((IKernelFrame)frame).Refractory;
-        counters.sub_(_one).clamp_min_(_zero);
+        var sparse = frame.Arithmetic.Sparse;
+        if (!regs[active].IsConstant && sparse?.CellsOf(regs[active].Tensor!) is { } running)
+        {
+            // Only the active cells' counters (all above zero) lose a step; the others are zero and stay so.
+            if (running.shape[0] > 0) counters.index_copy_(0, running, counters.index_select(0, running).sub_(_one));
+        }
+        else counters.sub_(_one).clamp_min_(_zero);
         if (regs[restart] is { IsConstant: true, Constant: 0 }) return;
         var mask = Mask(regs[restart], counters);
         if (!restartExcludesActive) mask = mask.logical_and(Mask(regs[active], counters).logical_not());
         var n = period.Eval(regs, frame.Arithmetic);
-        if (n.IsConstant) counters.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(n));
+        if (sparse?.CellsOf(mask) is { } cells)
+        {
+            if (cells.shape[0] == 0) return;
+            if (n.IsConstant) counters.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(n));
+            else counters.index_copy_(0, cells, n.Tensor!.index_select(0, cells).to_type(ScalarType.Int32));
+        }
+        else if (n.IsConstant) counters.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(n));
         else counters.copy_(torch.where(mask, n.Tensor!.to_type(ScalarType.Int32), counters));
     }
 

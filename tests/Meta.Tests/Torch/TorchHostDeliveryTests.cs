@@ -17,23 +17,20 @@ public class TorchHostDeliveryTests
     [Fact]
     public void Host_delivery_gives_the_cpu_backends_spikes()
     {
-        var network = JsonNode.Parse(File.ReadAllText(Example("vogels-abbott-coba.json")))!;
-        foreach (var p in network["populations"]!.AsArray())
-            if (p!["label"]!.GetValue<string>() is "exc" or "inh") p["size"] = p["size"]!.GetValue<int>() / 10;
-        foreach (var p in network["projections"]!.AsArray())
-        {
-            p!["connector"]!["p_connect"] = p["pre"]!.GetValue<string>() == "ext" ? 0.5 : 0.2;
-            if (p["pre"]!.GetValue<string>() == "exc")
-                p["synapse"]!["delay"] = JsonNode.Parse("""{"distribution": "uniform", "low": 0.2, "high": 1.0}""");
-        }
         using var temp = new TempFolder();
-        string file = Path.Combine(temp.Path, "coba-400.json");
-        File.WriteAllText(file, network.ToJsonString());
+        // The exc projections get random delays (the ring wraps).
+        string file = TorchChildRun.Coba400(temp.Path, network =>
+        {
+            foreach (var p in network["projections"]!.AsArray())
+                if (p!["pre"]!.GetValue<string>() == "exc")
+                    p["synapse"]!["delay"] = JsonNode.Parse("""{"distribution": "uniform", "low": 0.2, "high": 1.0}""");
+        });
         var counts = new Dictionary<string, string>();
         foreach (var backend in new[] { "cpu", "torch", "torch-tensor-path" })
         {
             string output = Path.Combine(temp.Path, backend);
-            var (exit, stderr) = backend == "torch-tensor-path" ? RunTensorPath(file, output) : RunInProcess(backend, file, output);
+            var (exit, stderr) = backend == "torch-tensor-path" ? TorchChildRun.Run(file, output, 100, "META_TORCH_TENSOR_DELIVERY=1")
+                : RunInProcess(backend, file, output);
             exit.Should().Be(0, $"{backend}: {stderr}");
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
             counts[backend] = string.Join(", ", summary.RootElement.GetProperty("populations").EnumerateArray()
@@ -49,25 +46,5 @@ public class TorchHostDeliveryTests
         var (exit, _, stderr) = Run(new CliApp(), "run", file, "--plugins", CliPluginsFolder, "--backend", backend,
             "--out", output, "--no-plots", "--quiet", "--duration", "100");
         return (exit, stderr);
-    }
-
-    /// <summary>`meta run` on torch in a child process with META_TORCH_TENSOR_DELIVERY=1 (the switch is read at load).</summary>
-    private static (int Exit, string Stderr) RunTensorPath(string file, string output)
-    {
-        string cli = Path.Combine(AppContext.BaseDirectory, "Meta.Cli.dll");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment = { ["META_TORCH_TENSOR_DELIVERY"] = "1" },
-        };
-        foreach (var a in new[] { cli, "run", file, "--plugins", CliPluginsFolder, "--backend", "torch", "--out", output,
-                     "--no-plots", "--quiet", "--duration", "100" })
-            start.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stderr.Result);
     }
 }
