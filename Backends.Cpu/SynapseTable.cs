@@ -29,9 +29,11 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Spec = spec;
         Target = target;
         _preSize = preSize;
-        var rows = new ConnectionRows(spec.PreIndices, preSize);
-        _rowStart = rows.Start;
-        _post = rows.ByPosition(spec.PostIndices);
+        var rows = Rows();
+        _rowStart = rows?.Start ?? RowStarts(spec.PreIndices, preSize);
+        // Connections already in row order (sorted by pre, as connectors that draw row by row make them) share the step
+        // program's post indices instead of copying them (4 bytes a synapse); the table never writes them.
+        _post = rows is null ? spec.PostIndices : rows.ByPosition(spec.PostIndices);
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, rows);
@@ -46,6 +48,9 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>The bytes of the table's arrays (row starts, post indices, and weights and delays where they vary).</summary>
     public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + (long)Unsafe.SizeOf<T>() * (_weights?.Length ?? 0);
+
+    /// <summary>Whether the table's post indices are the step program's own array (connections already in row order), not a copy.</summary>
+    public bool SharesProgramArrays => ReferenceEquals(_post, Spec.PostIndices);
 
     /// <summary>Whether one weight serves every synapse.</summary>
     public bool SharedWeight => _weights is null;
@@ -93,16 +98,38 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>New delays in steps, in connection (spec) order.</summary>
     public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, Rows());
 
-    private ConnectionRows Rows() => new(Spec.PreIndices, _preSize);
+    /// <summary>The connections' positions in the rows, or null when connection order is row order already (pre never decreases).</summary>
+    private ConnectionRows? Rows()
+    {
+        var pre = Spec.PreIndices;
+        for (int k = 1; k < pre.Length; k++)
+            if (pre[k] < pre[k - 1]) return new ConnectionRows(pre, _preSize);
+        return null;
+    }
 
-    private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows rows)
+    /// <summary>The row starts of connections in row order (<paramref name="pre"/> non-decreasing), each pre cell checked.</summary>
+    private static int[] RowStarts(int[] pre, int preSize)
+    {
+        var start = new int[preSize + 1];
+        foreach (int i in pre)
+        {
+            if ((uint)i >= (uint)preSize) throw new ArgumentOutOfRangeException(nameof(pre), i, $"A pre index is outside the pre group's {preSize} cells.");
+            start[i + 1]++;
+        }
+        for (int i = 0; i < preSize; i++) start[i + 1] += start[i];
+        return start;
+    }
+
+    private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows? rows)
     {
         if (Shared(specOrder) is { } shared)
         {
             (_weight, _weights) = (T.CreateTruncating(shared), null);
             return;
         }
-        var weights = rows.ByPosition(specOrder);
+        // In row order the step program's own float64 array is shared at load, not copied (neither the table nor the program
+        // writes it); an update's values are copied.
+        var weights = rows is null ? (ReferenceEquals(specOrder, Spec.Weights) ? specOrder as double[] : null) ?? specOrder.ToArray() : rows.ByPosition(specOrder);
         _weights = typeof(T) == typeof(double) ? (T[])(object)weights : Array.ConvertAll(weights, T.CreateTruncating);
     }
 
@@ -110,10 +137,12 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// Sets the delays from steps in connection order: whole steps as doubles from an update, or the step program's own
     /// <c>int</c> steps at load, read in place rather than converted into a temporary copy (8 bytes a synapse).
     /// </summary>
-    private void SetDelays<TValue>(IReadOnlyList<TValue> specOrderSteps, ConnectionRows rows) where TValue : struct, INumber<TValue>
+    private void SetDelays<TValue>(IReadOnlyList<TValue> specOrderSteps, ConnectionRows? rows) where TValue : struct, INumber<TValue>
     {
         int slots = Target.Slots;
-        foreach (var step in specOrderSteps)
+        // One delay stored once for every connection (the step program's RepeatedValue) is checked once.
+        IReadOnlyList<TValue> distinct = specOrderSteps is RepeatedValue<TValue> { Count: > 0 } r ? new[] { r.Value } : specOrderSteps;
+        foreach (var step in distinct)
         {
             double d = double.CreateTruncating(step);
             if (d < 0 || d >= slots) throw new ArgumentException($"Projection '{Spec.Label}' has a delay of {d} steps outside its ring (0..{slots - 1}).", nameof(specOrderSteps));
@@ -124,7 +153,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             return;
         }
         var delays = new int[specOrderSteps.Count];
-        for (int k = 0; k < delays.Length; k++) delays[rows.PositionOf[k]] = int.CreateTruncating(specOrderSteps[k]);
+        for (int k = 0; k < delays.Length; k++) delays[rows?.PositionOf[k] ?? k] = int.CreateTruncating(specOrderSteps[k]);
         _delays = delays;
     }
 
@@ -132,6 +161,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     private static TValue? Shared<TValue>(IReadOnlyList<TValue> values) where TValue : struct, INumber<TValue>
     {
         if (values.Count == 0) return null;
+        if (values is RepeatedValue<TValue> repeated) return repeated.Value;
         var first = values[0];
         for (int k = 1; k < values.Count; k++)
             if (!BitEqual(values[k], first)) return null;

@@ -311,7 +311,7 @@ public sealed partial class Simulation : IDisposable
             SourceSequences = _changedSequences.Select(c => (c.Item1.Index, c.Item2, c.Item1.SequenceArrays[c.Item2].Select(s => (double[])s.Clone()).ToArray())).ToArray(),
             Synapses = _changedSynapses.Where(c => c.Item1.Coupling is null && (c.Item2 == "delay" || c.Item1.Model is null))
                 .SelectMany(c => parts.Where(p => p.Owner == c.Item1).Select(p => p.Spec)
-                .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
+                .Select(s => (s.Index, c.Item2, c.Item2 == "weight" ? s.Weights.ToArray() : s.DelaySteps.Select(d => (double)d).ToArray()))).ToArray(),
             SynapseGroups = SynapseGroupUpdates(parts),
             Couplings = couplings.SelectMany(c => _couplingParts.Where(p => p.Owner == c.Item1).Select(p => (p.Spec.Index, c.Item2, p.Spec.Values[c.Item2]))).ToArray(),
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
@@ -327,7 +327,7 @@ public sealed partial class Simulation : IDisposable
 
     /// <summary>
     /// Splits each projection into one spec per (pre population, post population) pair, with the projection it came from and
-    /// the positions of its connections in the projection (connection order). A synapse type with dynamics is lowered into
+    /// the positions of its connections in the projection (connection order; empty for a static synapse, which never needs them). A synapse type with dynamics is lowered into
     /// its kernel here, with its per-synapse values.
     /// </summary>
     private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts()
@@ -343,7 +343,11 @@ public sealed partial class Simulation : IDisposable
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
                 int receptor = post.Receptors.ToList().FindIndex(r => r.Name == prj.ReceptorType);
                 if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
-                var weights = ks.Select(k => prj.Weights[k]).ToArray();
+                // A weight or delay shared by the whole projection stays one value here too (RepeatedValue), not a copy per synapse.
+                IReadOnlyList<double> weights = prj.Weights is RepeatedValue<double> w && prj.Model is null
+                    ? new RepeatedValue<double>(w.Value, ks.Length) : ks.Select(k => prj.Weights[k]).ToArray();
+                IReadOnlyList<int> delaySteps = prj.Delays is RepeatedValue<double> d
+                    ? new RepeatedValue<int>(DelaySteps(d.Value), ks.Length) : ks.Select(k => DelaySteps(prj.Delays[k])).ToArray();
                 var spec = new SynapseGroupProgram
                 {
                     Index = index++,
@@ -355,23 +359,29 @@ public sealed partial class Simulation : IDisposable
                     PreIndices = part.PreIndices,
                     PostIndices = part.PostIndices,
                     Weights = weights,
-                    DelaySteps = ks.Select(k => (int)Math.Max(1, Math.Round(prj.Delays[k] / Timestep))).ToArray(),
+                    DelaySteps = delaySteps,
                     DendriticDelayFraction = prj.Synapse.DendriticDelayFraction,
                 };
                 if (prj.Model is { } model)
                 {
                     var parameters = PartColumns(prj.SynapseParameters, ks);
-                    parameters[SynapseModel.WeightName] = weights;
+                    var weightColumn = (double[])weights;
+                    parameters[SynapseModel.WeightName] = weightColumn;
                     var states = PartColumns(prj.SynapseStates, ks);
-                    if (model.PlasticWeight) states[SynapseModel.WeightName] = weights;
+                    if (model.PlasticWeight) states[SynapseModel.WeightName] = weightColumn;
                     if (!model.PlasticWeight) states.Remove(SynapseModel.WeightName);
                     var kernel = SynapseKernelBuilder.Build(model, parameters);
                     spec = spec with { Kernel = kernel, Values = SynapseKernelBuilder.Values(model, kernel, parameters, states, ks.Length) };
                 }
-                yield return (spec, prj, ks);
+                // Only a synapse with dynamics needs its connections' positions later (to read its state back in connection
+                // order); a static part's are not kept (4 bytes a synapse).
+                yield return (spec, prj, prj.Model is null ? [] : ks);
             }
         }
     }
+
+    /// <summary>A delay in ms (rounded to the time step by the projection) as whole steps, at least 1.</summary>
+    private int DelaySteps(double delay) => (int)Math.Max(1, Math.Round(delay / Timestep));
 
     /// <summary>
     /// The updates of projections with a synapse model whose parameters or states were set: every parameter buffer (its

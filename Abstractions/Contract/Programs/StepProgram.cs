@@ -30,7 +30,7 @@ public sealed record StepProgram
 
     /// <summary>The largest delay in steps over all projections (at least 1).</summary>
     public int MaxDelaySteps => _maxDelay ??= Projections.Count == 0 ? 1
-        : Math.Max(1, Projections.Max(p => p.DelaySteps.Length == 0 ? 1 : p.DelaySteps.Max()));
+        : Math.Max(1, Projections.Max(p => p.DelaySteps.Count == 0 ? 1 : p.DelaySteps is RepeatedValue<int> r ? r.Value : p.DelaySteps.Max()));
 
     private int? _maxDelay;
 
@@ -125,10 +125,13 @@ public sealed record SynapseGroupProgram
     public required int[] PreIndices { get; init; }
     /// <summary>Postsynaptic cell (within the post group) per connection.</summary>
     public required int[] PostIndices { get; init; }
-    /// <summary>Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value).</summary>
-    public required double[] Weights { get; init; }
-    /// <summary>Delay per connection in whole steps (≥ 1; ≥ 0 from a relay group, whose spikes of index s may arrive at step s).</summary>
-    public required int[] DelaySteps { get; init; }
+    /// <summary>
+    /// Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value). A
+    /// <see cref="RepeatedValue{T}"/> where every connection has the same weight (stored once), else an array.
+    /// </summary>
+    public required IReadOnlyList<double> Weights { get; init; }
+    /// <summary>Delay per connection in whole steps (≥ 1; ≥ 0 from a relay group, whose spikes of index s may arrive at step s); a <see cref="RepeatedValue{T}"/> where all are the same, else an array.</summary>
+    public required IReadOnlyList<int> DelaySteps { get; init; }
     /// <summary>The number of connections.</summary>
     public int Count => PreIndices.Length;
 

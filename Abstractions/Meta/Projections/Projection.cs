@@ -1,3 +1,4 @@
+using Meta.Backends.Programs;
 using Meta.Expressions;
 using Meta.Models;
 using Meta.Populations;
@@ -14,8 +15,9 @@ public sealed class Projection
 {
     private readonly int[] _pre;
     private readonly int[] _post;
-    private readonly double[] _weight;
-    private readonly double[] _delay;
+    // Weights and delays: one value (RepeatedValue) when every connection has the same, else an array (connection order).
+    private IReadOnlyList<double> _weight;
+    private IReadOnlyList<double> _delay;
 
     /// <summary>
     /// Connects <paramref name="pre"/> to <paramref name="post"/>. <paramref name="receptorType"/> null guesses from the weight's sign
@@ -108,32 +110,48 @@ public sealed class Projection
         int count = _pre.Length;
 
         // A given column replaces the synapse type's values; those are still evaluated where they draw random numbers, so
-        // the projection's stream advances as it would for any other connector.
-        var weights = weightColumn is not null && Synapse.Weight is null or { IsScalar: true } ? weightColumn
-            : (Synapse.Weight ?? 0.0).Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
-        double[] delays;
-        if (coupling is not null) delays = new double[count];
-        else if (delayColumn is not null && Synapse.Delay is null or { IsScalar: true }) delays = delayColumn;
-        else if (Synapse.Delay is { } d) delays = d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
-        else Array.Fill(delays = new double[count], Simulation.MinDelay);
-        if (weightColumn is not null && !ReferenceEquals(weights, weightColumn)) weightColumn.CopyTo(weights, 0);
-        if (delayColumn is not null && coupling is null && !ReferenceEquals(delays, delayColumn)) delayColumn.CopyTo(delays, 0);
-        foreach (var (at, w) in givenWeights ?? []) weights[at] = w;
-        foreach (var (at, dl) in givenDelays ?? []) delays[at] = dl;
+        // the projection's stream advances as it would for any other connector. A scalar weight or delay (and none given
+        // per connection) is kept as one value, not one per connection (no random draws are made for a scalar, so the
+        // stream is where it would have been).
+        var weightValue = Synapse.Weight ?? 0.0;
+        IReadOnlyList<double> weights;
+        if (weightColumn is not null && weightValue.IsScalar) weights = weightColumn;
+        else if (weightValue.IsScalar && givenWeights is null) weights = new RepeatedValue<double>(weightValue.ScalarValue, count);
+        else
+        {
+            var evaluated = weightValue.Evaluate("weight", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
+            weightColumn?.CopyTo(evaluated, 0);
+            foreach (var (at, w) in givenWeights ?? []) evaluated[at] = w;
+            weights = weightColumn is null ? RepeatedValue<double>.Compact(evaluated) : evaluated;
+        }
+        bool scalarDelay = Synapse.Delay?.IsScalar ?? true;
+        IReadOnlyList<double> delays;
+        if (coupling is not null) delays = new RepeatedValue<double>(0.0, count);
+        else if (delayColumn is not null && scalarDelay) delays = delayColumn;
+        else if (givenDelays is null && delayColumn is null && scalarDelay) delays = new RepeatedValue<double>(Synapse.Delay?.ScalarValue ?? Simulation.MinDelay, count);
+        else
+        {
+            double[] evaluated;
+            if (Synapse.Delay is { } d) evaluated = d.Evaluate("delay", _pre, _post, context.Distance, preCells.Length, postCells.Length, rng);
+            else Array.Fill(evaluated = new double[count], Simulation.MinDelay);
+            delayColumn?.CopyTo(evaluated, 0);
+            foreach (var (at, dl) in givenDelays ?? []) evaluated[at] = dl;
+            delays = evaluated;
+        }
 
         IReadOnlyList<string> receptors = coupling is not null ? [CouplingTarget] : post.ReceptorTypes;
         if (coupling is not null) receptorType = CouplingTarget;
         else if (receptorType is null or "default")
         {
             if (receptors.Count == 0) throw new ConnectionException($"'{post.Label}' has no receptor types.");
-            receptorType = weights.Length > 0 && weights[^1] < 0 && receptors.Count > 1 ? receptors[1] : receptors[0];
+            receptorType = weights.Count > 0 && weights[weights.Count - 1] < 0 && receptors.Count > 1 ? receptors[1] : receptors[0];
         }
         if (!receptors.Contains(receptorType))
             throw new ConnectionException($"Invalid receptor type '{receptorType}' for '{post.Label}' (valid receptor types: {string.Join(", ", receptors)}).");
         ReceptorType = receptorType;
         CheckWeights(weights);
         _weight = weights;
-        _delay = coupling is not null ? delays : RoundDelaysInPlace(delays);
+        _delay = coupling is not null ? delays : RoundDelays(delays);
         IReadOnlyList<ParameterDefinition> parameterDefinitions = Synapse.Model?.Parameters ?? coupling?.Coupling.Parameters ?? [];
         IReadOnlyList<StateDefinition> stateDefinitions = Synapse.Model?.States ?? coupling?.Coupling.States ?? [];
         if (Synapse.Model is not null || coupling is not null)
@@ -166,14 +184,18 @@ public sealed class Projection
             var keep = Enumerable.Range(0, _pre.Length).Where(k => owned[_post[k]]).ToArray();
             _pre = keep.Select(k => _pre[k]).ToArray();
             _post = keep.Select(k => _post[k]).ToArray();
-            _weight = keep.Select(k => _weight[k]).ToArray();
-            _delay = keep.Select(k => _delay[k]).ToArray();
+            _weight = Kept(_weight, keep);
+            _delay = Kept(_delay, keep);
             foreach (var columns in new[] { _synapseParameters, _synapseStates })
                 foreach (var name in columns.Keys.ToArray()) columns[name] = keep.Select(k => columns[name][k]).ToArray();
         }
         TotalSize = Simulation.SumOverRanks(_pre.Length);
         Simulation.AddProjection(this);
     }
+
+    /// <summary>The values of <paramref name="column"/> at the positions <paramref name="keep"/>, one value still stored once.</summary>
+    private static IReadOnlyList<double> Kept(IReadOnlyList<double> column, int[] keep) =>
+        column is RepeatedValue<double> r ? new RepeatedValue<double>(r.Value, keep.Length) : keep.Select(k => column[k]).ToArray();
 
     /// <summary>Whether any value of <paramref name="synapse"/> is drawn or listed in connection order (<see cref="SynapseValue.DependsOnOtherConnections"/>).</summary>
     private static bool SynapseValuesDependOnOtherConnections(SynapseType synapse) =>
@@ -249,7 +271,7 @@ public sealed class Projection
     /// <summary>The model's per-synapse initial states other than the weight (connection order), as last set.</summary>
     internal IReadOnlyDictionary<string, double[]> SynapseStates => _synapseStates;
 
-    private double[] ParameterColumn(string name) => name == SynapseModel.WeightName ? _weight
+    private IReadOnlyList<double> ParameterColumn(string name) => name == SynapseModel.WeightName ? _weight
         : _synapseParameters.TryGetValue(name, out var v) ? v
         : throw new NonExistentParameterException(name, Synapse.Name, AttributeNames);
 
@@ -266,7 +288,7 @@ public sealed class Projection
     /// for a synapse with dynamics its current state (a learned weight, <c>u</c>, traces) as the backend holds it after the last
     /// run (read from the device only now).
     /// </summary>
-    public double[] Get(string attribute) => (double[])Column(attribute).Clone();
+    public double[] Get(string attribute) => Column(attribute).ToArray();
 
     /// <summary>The simulation.</summary>
     public Simulation Simulation { get; }
@@ -308,9 +330,9 @@ public sealed class Projection
     internal int[] PostArray => _post;
     /// <summary>Post positions per connection.</summary>
     public IReadOnlyList<int> PostIndices => _post;
-    /// <summary>Weights per connection.</summary>
+    /// <summary>Weights per connection (a <see cref="RepeatedValue{T}"/>, stored once, when all are the same).</summary>
     public IReadOnlyList<double> Weights => _weight;
-    /// <summary>Delays per connection (ms, rounded to the time step).</summary>
+    /// <summary>Delays per connection (ms, rounded to the time step; a <see cref="RepeatedValue{T}"/> when all are the same).</summary>
     public IReadOnlyList<double> Delays => _delay;
 
     /// <summary>
@@ -379,12 +401,12 @@ public sealed class Projection
         {
             case "weight":
                 CheckWeights(values);
-                values.CopyTo(_weight, 0);
+                _weight = RepeatedValue<double>.Compact(values);
                 break;
             case "delay" when Coupling is not null:
                 throw new InvalidParameterValueException($"Projection '{Label}': a {Synapse.Name} couples cells in every step and has no delay.");
             case "delay":
-                RoundDelaysInPlace(values).CopyTo(_delay, 0);
+                _delay = RoundDelays(values);
                 break;
             case DendriticDelayFractionName:
                 throw new InvalidParameterValueException($"Projection '{Label}': {DendriticDelayFractionName} is fixed when the projection is created (a property of its synapse type).");
@@ -411,7 +433,7 @@ public sealed class Projection
             throw new InvalidParameterValueException(message);
     }
 
-    private double[] Column(string attribute)
+    private IReadOnlyList<double> Column(string attribute)
     {
         if (attribute == "delay") return _delay;
         if (attribute == DendriticDelayFractionName && Model is not null) return Enumerable.Repeat(Synapse.DendriticDelayFraction, Size).ToArray();
@@ -429,8 +451,10 @@ public sealed class Projection
         return (i, j) => space.Distance(pre[0, i], pre[1, i], pre[2, i], post[0, j], post[1, j], post[2, j]);
     }
 
-    private void CheckWeights(double[] weights)
+    private void CheckWeights(IReadOnlyList<double> all)
     {
+        // One value stored for every connection is checked once.
+        IReadOnlyList<double> weights = all is RepeatedValue<double> { Count: > 0 } r ? new[] { r.Value } : all;
         if (Coupling is not null)
         {
             foreach (var w in weights)
@@ -451,7 +475,18 @@ public sealed class Projection
         }
     }
 
-    /// <summary>Checks <paramref name="delays"/> against min_delay and max_delay and rounds them to whole steps in place (no copy); returns them.</summary>
+    /// <summary>
+    /// Checks <paramref name="delays"/> against min_delay and max_delay and rounds them to whole steps: one value stored for
+    /// every connection once, an array in place (no copy); returns them, one value stored once if all are the same.
+    /// </summary>
+    private IReadOnlyList<double> RoundDelays(IReadOnlyList<double> delays)
+    {
+        if (delays is RepeatedValue<double> r)
+            return r.Count == 0 ? r : new RepeatedValue<double>(RoundDelaysInPlace(new[] { r.Value })[0], r.Count);
+        return RepeatedValue<double>.Compact(RoundDelaysInPlace((double[])delays));
+    }
+
+    /// <summary>Checks <paramref name="delays"/> against min_delay and max_delay and rounds them to whole steps in place; returns them.</summary>
     private double[] RoundDelaysInPlace(double[] delays)
     {
         double dt = Simulation.Timestep, min = Simulation.MinDelay, max = Simulation.MaxDelay ?? double.PositiveInfinity;

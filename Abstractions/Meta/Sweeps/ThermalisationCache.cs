@@ -117,7 +117,7 @@ public sealed class ThermalisationCache
         foreach (var j in variant.Projections)
         {
             w.Text(j.Label).Integer(j.PreGroup).Integer(j.PostGroup).Integer(j.Receptor).Text(j.SynapseType).Text(j.Kernel?.Key ?? "static")
-                .Ints(j.PreIndices).Ints(j.PostIndices).Numbers(j.Weights).Ints(j.DelaySteps).Number(j.DendriticDelayFraction).Columns(j.Values);
+                .Ints(j.PreIndices).Ints(j.PostIndices).Numbers(j.Weights as double[] ?? j.Weights.ToArray()).Ints(j.DelaySteps as int[] ?? j.DelaySteps.ToArray()).Number(j.DendriticDelayFraction).Columns(j.Values);
         }
         foreach (var c in variant.Couplings)
             w.Text(c.Label).Text(c.Type).Integer(c.PreGroup).Integer(c.PostGroup).Text(c.Kernel.Key).Ints(c.PreIndices).Ints(c.PostIndices).Columns(c.Values);

@@ -12,7 +12,7 @@ public class SynapseTableTests
     };
 
     /// <summary>The ring after pre cells 0 and 2 spike at step 1, added naively in connection order.</summary>
-    private static double[] Expected(SynapseGroupProgram p, InputRing<double> ring)
+    internal static double[] Expected(SynapseGroupProgram p, InputRing<double> ring)
     {
         var buffer = new double[ring.Buffer.Length];
         foreach (int pre in new[] { 0, 2 })
@@ -21,7 +21,8 @@ public class SynapseTableTests
         return buffer;
     }
 
-    private static double[] Delivered(SynapseTable<double> table)
+    /// <summary>The ring after pre cells 0 and 2 of <paramref name="table"/> spike at step 1.</summary>
+    internal static double[] Delivered(SynapseTable<double> table)
     {
         table.Deliver(0, 1);
         table.Deliver(2, 1);
