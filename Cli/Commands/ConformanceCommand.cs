@@ -50,6 +50,9 @@ internal sealed class ConformanceCommand(CliApp app, TextWriter stdout, TextWrit
             stderr.WriteLine($"warning: reference backend '{referenceName}' not found; cross-backend scenarios are reported unsupported");
 
         var scenarios = ConformanceCatalog.All().Where(s => filter is not { } f || s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (scenarios.Count == 0)
+            throw new CliException($"no conformance scenario's name contains '{filter}'; scenario names look like " +
+                string.Join(", ", ConformanceCatalog.All().Select(s => s.Name.Split('/')[0]).Distinct().Order(StringComparer.Ordinal).Select(g => $"'{g}/...'")));
         bool success = true;
         var reports = new List<ConformanceReport>();
         foreach (var backend in backends)

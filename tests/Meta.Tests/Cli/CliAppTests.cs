@@ -298,6 +298,18 @@ public class CliAppTests
     }
 
     [Fact]
+    public void Conformance_with_a_filter_that_matches_nothing_names_the_scenario_groups()
+    {
+        using var temp = new TempFolder();
+        var app = new CliApp { LoadPlugins = _ => PluginHost.Load(new PluginHostOptions { IncludeDefaultFolder = false, IncludeEnvironment = false, AdditionalFolders = [CliPluginsFolder] }) };
+        var (exit, _, stderr) = Run(app, "conformance", "--plugin", Path.Combine(CliPluginsFolder, "cpu"), "--filter", "no-such-scenario",
+            "--out", Path.Combine(temp.Path, "report.json"));
+        exit.Should().Be(1);
+        stderr.Should().Contain("no conformance scenario's name contains 'no-such-scenario'").And.Contain("'dynamics/...'");
+        File.Exists(Path.Combine(temp.Path, "report.json")).Should().BeFalse("nothing ran, so no report is written");
+    }
+
+    [Fact]
     public void An_interrupted_run_writes_what_was_recorded_until_then_and_exits_130()
     {
         using var temp = new TempFolder();
