@@ -22,6 +22,7 @@ from .standardmodels import CELL_TYPES
 from .nativemodels import native_cell_type, nestml_cell_type
 from .populations import Population, PopulationView, Assembly
 from .projections import Projection
+from .random import NativeRNG
 from .bridge import MetaError, NotSupportedByBackendError, SimulationDivergedError
 
 logger = logging.getLogger("PyNN")

@@ -68,10 +68,29 @@ class _MetaCells(object):
     def _get_parameters(self, *names):
         population, indices = self._meta_cells()
         sequence_names = self._sequence_names()
-        result = state.call("get", population=population, indices=indices,
-                            names=[n for n in names if n not in sequence_names],
+        catalogue = state.catalogue[meta_model(self.celltype)]["parameters"]
+        # An array parameter (GIF's tau_eta) is read as Meta's per-element parameters NAME__0, NAME__1, ... and given back
+        # as one ArrayParameter per cell, as PyNN's backends give it.
+        array_lengths = {n: len(catalogue[n]["elements"]) for n in names
+                         if n in catalogue and catalogue[n]["shape"] == "array"}
+        scalar_names = []
+        for n in names:
+            if n in sequence_names:
+                continue
+            if n in array_lengths:
+                scalar_names.extend("%s__%d" % (n, k) for k in range(array_lengths[n]))
+            else:
+                scalar_names.append(n)
+        result = state.call("get", population=population, indices=indices, names=scalar_names,
                             sequences=[n for n in names if n in sequence_names])
-        values = {name: simplify(v) for name, v in result["values"].items()}
+        raw = result["values"]
+        values = {name: simplify(v) for name, v in raw.items() if not any(name.startswith(a + "__") for a in array_lengths)}
+        for name, length in array_lengths.items():
+            elements = np.column_stack([np.asarray(raw["%s__%d" % (name, k)], dtype=float) for k in range(length)])
+            per_cell = np.empty(elements.shape[0], dtype=object)
+            for i, row in enumerate(elements):
+                per_cell[i] = ArrayParameter(row)
+            values[name] = simplify(per_cell)
         for name, ragged in result["sequences"].items():
             values[name] = simplify(_ragged_to_sequences(ragged))
         return ParameterSpace(values, shape=(self.size,))

@@ -1,6 +1,7 @@
 """Projection of pyNN.meta: PyNN's connectors draw the connections (with the script's random numbers); Meta holds them."""
 
 import numpy as np
+from lazyarray import larray as LazyArray
 from pyNN import common, errors
 from pyNN.random import RandomDistribution
 from pyNN.space import Space
@@ -11,6 +12,12 @@ from .standardmodels import StaticSynapse, synapse_description
 
 _MULTIPLE = {"sum": np.add, "min": np.fmin, "max": np.fmax}
 
+
+
+# NEST's names for synaptic state that PyNN's standard types leave unnamed, as PyNN's own examples use them (PyNN's
+# examples/multiquantal_synapses.py initializes quantal_stp_synapse's ``a``, the available release sites, which Meta's
+# MultiQuantalSynapse calls ``available``).
+_STATE_ALIASES = {"MultiQuantalSynapse": {"a": "available"}}
 
 class Connection(common.Connection):
     """One connection, read from the projection's values when it was asked for."""
@@ -145,7 +152,9 @@ class Projection(common.Projection):
         RandomDistribution, a pre × post array, one value per connection, or a function of the distance. The values
         apply now and again after every ``reset()``.
         """
+        aliases = _STATE_ALIASES.get(type(self.synapse_type).__name__, {})
         for variable, value in initial_values.items():
+            variable = aliases.get(variable, variable)
             if variable not in self._attributes or variable in ("weight", "delay") or \
                     variable in self.synapse_type.get_parameter_names():
                 states = [a for a in self._attributes if a not in ("weight", "delay", "dendritic_delay_fraction")
@@ -159,6 +168,12 @@ class Projection(common.Projection):
 
     def _per_connection(self, name, value):
         """One value per connection, in connection order, for any value PyNN's ``set`` takes."""
+        if isinstance(value, LazyArray):
+            # e.g. a synapse type's own parameter_space['n'] (PyNN's examples/multiquantal_synapses.py): a number or a
+            # pre × post array once given the projection's shape.
+            shaped = LazyArray(value.base_value, shape=(self.pre.size, self.post.size), dtype=value.dtype)
+            shaped.operations = list(value.operations)
+            value = shaped.evaluate(simplify=True)
         if isinstance(value, (int, float, np.integer, np.floating)):
             return np.full(len(self), float(value))
         if isinstance(value, RandomDistribution):

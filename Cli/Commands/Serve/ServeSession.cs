@@ -58,6 +58,8 @@ internal sealed partial class ServeSession : IDisposable
         "source_get" => SourceGet(r),
         "source_record" => SourceRecord(r),
         "source_data" => SourceData(r),
+        "rng_create" => RngCreate(r),
+        "rng_next" => RngNext(r),
         "run" => Ran(Sim.Run(r.Number("ms"))),
         "run_until" => Ran(Sim.RunUntil(r.Number("t"))),
         "reset" => Reset(),
@@ -65,7 +67,7 @@ internal sealed partial class ServeSession : IDisposable
         "end" or "quit" => Quit(),
         _ => throw new ServeProtocolException($"unknown command '{r.Command}' (valid: setup, catalogue, native_cell_type, load_nestml, create, set, get, initialize, get_initial, " +
             "record, stop_recording, recorded, clear_recording, connect, projection_get, projection_set, current_source, source_inject, source_set, " +
-            "source_get, source_record, source_data, run, run_until, reset, state, end, quit)"),
+            "source_get, source_record, source_data, rng_create, rng_next, run, run_until, reset, state, end, quit)"),
     };
 
     private JsonObject Setup(ServeRequest r)
