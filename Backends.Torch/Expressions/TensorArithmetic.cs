@@ -171,7 +171,8 @@ internal sealed class TensorArithmetic(TensorConstants constants, SparseMasks? s
         var m = n.add(k.ScalarOf(0.5)).floor_();
         var valid = m.ge(k.ScalarOf(1.0)).logical_and_(p.gt(k.ScalarOf(0.0)));
         var trials = torch.where(valid, m, torch.zeros_like(m)).add(torch.zeros_like(u));
-        int most = (int)trials.max().ToDouble();
+        int most;
+        using (var largest = trials.max()) most = (int)HostScalars.Double(largest);
         var q = torch.ones_like(p).sub_(p);
         var r = p.div(q);
         var f = torch.ones_like(trials);
@@ -234,7 +235,7 @@ internal sealed class TensorArithmetic(TensorConstants constants, SparseMasks? s
         bool allSmall;
         using (lowest)
         using (highest)
-            allSmall = lowest.ToDouble() > -bound && highest.ToDouble() < bound;
+            allSmall = HostScalars.Double(lowest) > -bound && HostScalars.Double(highest) < bound;
         if (allSmall) return TValue.Temporary(r);
         using var magnitude = x.abs();
         using var small = magnitude.lt(k.ScalarOf(bound));
