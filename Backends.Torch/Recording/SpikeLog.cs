@@ -101,7 +101,9 @@ internal sealed class SpikeLog : IDisposable
                 int cell = (int)cells[at];
                 int p = _populationOf[cell];
                 int local = cell - _unit.PopulationOffsets[p];
-                double offset = offsets?[at] ?? (_hostOffsetLog.Count > at ? _hostOffsetLog[at] : 0);
+                // A source with precise times logged one host offset per appended spike; a missing one is a bookkeeping error
+                // (an index out of range), not a spike on the grid.
+                double offset = offsets?[at] ?? (_hostOffsets is null ? 0 : _hostOffsetLog[at]);
                 foreach (var c in _byPopulation[p]) c.Add(local, step, offset);
             }
         }

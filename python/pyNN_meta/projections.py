@@ -1,5 +1,6 @@
 """Projection of pyNN.meta: PyNN's connectors draw the connections (with the script's random numbers); Meta holds them."""
 
+import copy
 import numpy as np
 from lazyarray import larray as LazyArray
 from pyNN import common, errors
@@ -171,9 +172,9 @@ class Projection(common.Projection):
         if isinstance(value, LazyArray):
             # e.g. a synapse type's own parameter_space['n'] (PyNN's examples/multiquantal_synapses.py): a number or a
             # pre × post array once given the projection's shape.
-            shaped = LazyArray(value.base_value, shape=(self.pre.size, self.post.size), dtype=value.dtype)
-            shaped.operations = list(value.operations)
-            value = shaped.evaluate(simplify=True)
+            value = copy.copy(value)
+            value.shape = (self.pre.size, self.post.size)
+            value = value.evaluate(simplify=True)
         if isinstance(value, (int, float, np.integer, np.floating)):
             return np.full(len(self), float(value))
         if isinstance(value, RandomDistribution):

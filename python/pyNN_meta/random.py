@@ -16,12 +16,13 @@ class NativeRNG(_NativeRNG, WrappedRNG):
 
     def __init__(self, seed=None, parallel_safe=True):
         WrappedRNG.__init__(self, seed, parallel_safe)
-        self._stream = None
+        self._stream = None  # (the Meta server, the stream's index there)
 
     def _next(self, distribution, n, parameters):
-        if self._stream is None:
+        # A new server (after a restart) holds none of the old streams: make this one again there.
+        if self._stream is None or self._stream[0] is not state.server:
             fields = {} if self.seed is None else {"seed": int(self.seed)}
-            self._stream = state.call("rng_create", **fields)["rng"]
-        values = state.call("rng_next", rng=self._stream, distribution=distribution,
+            self._stream = (state.server, state.call("rng_create", **fields)["rng"])
+        values = state.call("rng_next", rng=self._stream[1], distribution=distribution,
                             parameters={k: float(v) for k, v in (parameters or {}).items()}, n=int(n))["values"]
         return np.asarray(values, dtype=float)
