@@ -53,6 +53,8 @@ public sealed class SonataFixtureBackendTests(ITestOutputHelper output)
         }
         int spikes = trains["cpu"].Sum(t => t.Length);
         output.WriteLine($"{fixture}: {spikes} spikes of '{population}' on cpu");
+        // ten_cells_spikes_nest's five cells stay below threshold in its 400 ms on every backend (v relaxes from -70 to about
+        // -78 mV; not compared with NEST), so for it this test checks only that each backend runs it and writes its reports.
         if (fixture != "ten_cells_spikes_nest") spikes.Should().BePositive();
         trains["ilgpu"].Should().BeEquivalentTo(trains["cpu"], o => o.WithStrictOrdering(), "ilgpu gives cpu's spike times");
         trains["torch"].Should().BeEquivalentTo(trains["cpu"], o => o.WithStrictOrdering(), "torch gives cpu's spike times");
