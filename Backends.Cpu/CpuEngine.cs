@@ -208,14 +208,11 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             foreach (var c in _spikes)
             {
                 if (c is null || c.Population != g) continue;
-                // Precise spike times: the kernel left each spike's offset from the grid in its state buffer.
-                if (c.Precise && group is SourceGroup)
-                {
-                    // A spike source with precise times: the schedule gave each spike's offset.
-                    for (int k = 0; k < _emitted.Count; k++) c.Add(_emitted[k], s, _sourceOffsets[k]);
-                }
+                // A spike source with precise times: the schedule gave each spike's offset (ignored on the grid).
+                if (group is SourceGroup) c.AddPaired(CollectionsMarshal.AsSpan(_emitted), s, CollectionsMarshal.AsSpan(_sourceOffsets));
                 else if (c.Precise)
                 {
+                    // Precise spike times: the kernel left each spike's offset from the grid in its state buffer.
                     var neurons = (NeuronGroup<T>)group;
                     var offsets = neurons.State(neurons.Kernel.SpikeOffset!);
                     foreach (var i in _emitted) c.Add(i, s, double.CreateTruncating(offsets[i]));

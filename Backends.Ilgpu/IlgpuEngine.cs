@@ -18,8 +18,6 @@ namespace Meta.Backends.Ilgpu;
 /// </summary>
 internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 {
-    /// <summary>Spike-log entries kept on the device per block (two ints each).</summary>
-    private const long LogBudget = 1L << 22;
     /// <summary>Samples kept on the device per block.</summary>
     private const long SampleBudget = 1L << 22;
 
@@ -45,7 +43,9 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private int _entries;
     private DeviceArray<T>? _samples;
     private DeviceArray<int>? _logCells, _logSteps;
+    /// <summary>The log's offsets, only while a logged population has precise spike times (<see cref="_logOffsetsNeeded"/>).</summary>
     private DeviceArray<double>? _logOffsets;
+    private bool _logOffsetsNeeded;
     private readonly DeviceArray<int> _logCount;
     /// <summary>The history view of a population without one (never written).</summary>
     private DeviceArray<long>? _noHistory;
@@ -179,6 +179,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             LogEnabled = log ? 1 : 0,
             LogCells = _logCells?.View ?? spikes.SpikeList,
             LogSteps = _logSteps?.View ?? spikes.SpikeList,
+            LogOffsetsEnabled = _logOffsets is not null ? 1 : 0,
             LogOffsets = _logOffsets?.View ?? _noOffsets!.View,
             LogCount = _logCount.View,
             LogCellBase = group.Program.FirstGlobalIndex,
@@ -210,9 +211,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     foreach (var c in spikes)
                     {
                         if (c is null || c.Population != g) continue;
-                        if (c.Precise && spikeOffsets is not null)
-                            for (int k = offset; k < offset + count; k++) c.Add(cells[k], s, spikeOffsets[k]);
-                        else c.Add(cells.AsSpan(offset, count), s);
+                        c.AddPaired(cells.AsSpan(offset, count), s, spikeOffsets is null ? default : spikeOffsets.AsSpan(offset, count));
                     }
                     var list = device.SubView(offset, count);
                     foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
@@ -255,6 +254,8 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         var recorders = Recorders;
         _analog = recorders.Where(r => !r.IsSpikes).ToArray();
         _logged = _groups.Select(g => g is IDeviceSpikes && recorders.Any(r => r.IsSpikes && r.Population == g.Program.Index && r.Cells.Length > 0)).ToArray();
+        // Offsets travel in the log only where a logged population finds its spike times within the step.
+        _logOffsetsNeeded = _groups.Any(g => _logged[g.Program.Index] && SpikeBlockBuilder.OffsetBufferOf(g.Program) is not null);
 
         var recorder = new List<int>();
         var source = new List<int>();
@@ -291,7 +292,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         if (long.TryParse(Environment.GetEnvironmentVariable("META_ILGPU_MAX_BLOCK_STEPS"), System.Globalization.CultureInfo.InvariantCulture, out long cap) && cap > 0)
             length = Math.Min(length, cap);
         long logWidth = _groups.Where(g => _logged[g.Program.Index]).Sum(g => (long)g.Size);
-        if (logWidth > 0) length = Math.Min(length, Math.Max(1, LogBudget / logWidth));
+        length = SpikeLogBudget.BlockSteps(logWidth, _logOffsetsNeeded, length);
         long Rows(RecorderSpec r, long block) => block / r.IntervalSteps + 1;
         long Needed(long block) => _analog.Sum(r => r.Cells.Length * Rows(r, block));
         while (length > 1 && Needed(length) > SampleBudget) length = Math.Max(1, length / 2);
@@ -302,10 +303,19 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         {
             _logCells?.Dispose();
             _logSteps?.Dispose();
-            _logOffsets?.Dispose();
             _logCells = _ctx.Allocate<int>(logCapacity);
             _logSteps = _ctx.Allocate<int>(logCapacity);
+        }
+        bool offsets = _logOffsetsNeeded && logWidth > 0;
+        if (offsets && (_logOffsets is null || _logOffsets.Length < logCapacity))
+        {
+            _logOffsets?.Dispose();
             _logOffsets = _ctx.Allocate<double>(logCapacity);
+        }
+        else if (!offsets && _logOffsets is not null)
+        {
+            _logOffsets.Dispose();
+            _logOffsets = null;
         }
         _baseHost = new long[_analog.Length];
         long offset = 0;
@@ -380,18 +390,20 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             {
                 var cells = _logCells!.Download(_acc, count);
                 var steps = _logSteps!.Download(_acc, count);
-                var offsets = _logOffsets!.Download(_acc, count);
+                var offsets = _logOffsets?.Download(_acc, count);
                 // The log is in no particular order; the CPU's is by index, then cell.
                 // Global indices need not start at 0 nor end at the program's cell count (a distributed run's share of a network).
                 long total = _groups.Max(g => (long)g.Program.FirstGlobalIndex + g.Program.Size);
                 var keys = new long[count];
-                var entries = new int[count];
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < count; i++) keys[i] = steps[i] * total + cells[i];
+                // The entries' order travels with the keys only where offsets are logged.
+                int[]? entries = null;
+                if (offsets is null) Array.Sort(keys);
+                else
                 {
-                    keys[i] = steps[i] * total + cells[i];
-                    entries[i] = i;
+                    entries = Enumerable.Range(0, count).ToArray();
+                    Array.Sort(keys, entries);
                 }
-                Array.Sort(keys, entries);
                 var firsts = _groups.Select(g => g.Program.FirstGlobalIndex).ToArray();
                 for (int e = 0; e < count; e++)
                 {
@@ -402,7 +414,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     if (p < 0) p = ~p - 1;
                     while (p + 1 < firsts.Length && firsts[p + 1] == global) p++;
                     foreach (var c in spikes)
-                        if (c is not null && c.Population == p) c.Add(global - firsts[p], s, offsets[entries[e]]);
+                        if (c is not null && c.Population == p) c.Add(global - firsts[p], s, offsets is null ? 0 : offsets[entries![e]]);
                 }
             }
             _logCount.Clear(_acc);

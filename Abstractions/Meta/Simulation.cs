@@ -228,7 +228,15 @@ public sealed partial class Simulation : IDisposable
         foreach (var p in _populations)
             if (p.CellType.Model.Kind == ModelKind.SpikeSource && !Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.CellType.Model.SourceKind ?? ""))
                 AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
-                           "applies to SpikeSourceArray, SpikeSourceGamma, SpikeSourcePoissonRefractory and SpikeSourceInhGamma, whose times are continuous (docs/semantics.md, \"Precise spike times\").");
+                           $"applies to {PreciseSourceNames()}, whose times are continuous (docs/semantics.md, \"Precise spike times\").");
+    }
+
+    /// <summary>The standard spike sources whose kind takes precise times (<see cref="Backends.Runtime.HostSpikeSchedule.PreciseKinds"/>), as "A, B and C".</summary>
+    private static string PreciseSourceNames()
+    {
+        var names = Models.Standard.StandardModels.All
+            .Where(m => m.Kind == ModelKind.SpikeSource && Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(m.SourceKind ?? "")).Select(m => m.Name).ToList();
+        return names.Count < 2 ? string.Join("", names) : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
     }
 
     private void EnsureLoaded()

@@ -28,6 +28,8 @@ public struct SpikeOutput
     public ArrayView<int> LogCells;
     /// <summary>The log: time index minus <see cref="LogOrigin"/> per entry (kept as int).</summary>
     public ArrayView<int> LogSteps;
+    /// <summary>Whether the log carries offsets (1: a logged population has precise spike times) or not (0).</summary>
+    public int LogOffsetsEnabled;
     /// <summary>The log: the spike's offset from the grid per entry (ms; precise spike times), written by <see cref="Emit(int, double)"/>.</summary>
     public ArrayView<double> LogOffsets;
     /// <summary>The log's length (one counter).</summary>
@@ -65,7 +67,7 @@ public struct SpikeOutput
             int l = Atomic.Add(ref LogCount[0], 1);
             LogCells[l] = LogCellBase + cell;
             LogSteps[l] = LogStep;
-            LogOffsets[l] = offset;
+            if (LogOffsetsEnabled != 0) LogOffsets[l] = offset;
         }
     }
 }

@@ -84,6 +84,25 @@ public sealed class SpikeBlockBuilder
         foreach (var c in cells) Add(c, step, offsets[c]);
     }
 
+    /// <summary>
+    /// Adds the spikes of several cells at one time index, the k-th with the k-th of <paramref name="offsets"/> where the spikes
+    /// carry offsets (<see cref="Precise"/>; a host-scheduled source lists each spike's offset beside its cell); a builder on
+    /// the grid ignores <paramref name="offsets"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A precise builder is given a different number of offsets than cells.</exception>
+    public void AddPaired(ReadOnlySpan<int> cells, long step, ReadOnlySpan<double> offsets)
+    {
+        if (!Precise)
+        {
+            Add(cells, step);
+            return;
+        }
+        if (offsets.Length != cells.Length)
+            throw new InvalidOperationException($"Spike recorder {Spec.Index} (population {Spec.Population}) records precise spike times but was given " +
+                                                $"{offsets.Length} offsets for {cells.Length} spikes at time index {step}.");
+        for (int k = 0; k < cells.Length; k++) Add(cells[k], step, offsets[k]);
+    }
+
     /// <summary>The spikes collected so far.</summary>
     public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray(), Offsets = _offsets?.ToArray() };
 

@@ -8,9 +8,10 @@ namespace Meta.Lowering.Kernels;
 /// The statements of precise (off-grid) spike times (docs/semantics.md, "Precise spike times"), as NEST's <c>_ps</c>
 /// models do it: the crossing time is the root of the cubic Hermite interpolant of g (the threshold function,
 /// <see cref="PreciseSpikeTimes.CrossingFunction"/>) through its values and time derivatives at the two ends of the
-/// interval searched; the reset applies at that time, the refractory period runs from it in ms (so it ends inside a
-/// step), and the states the reset or the clamp set are advanced over what is left of the step by one exponential
-/// Euler step of that length.
+/// interval searched (the start where g is already above the threshold there); the reset applies at that time, the
+/// refractory period runs from it in ms (so it ends inside a step), and the states the reset or the clamp set are advanced
+/// by one exponential Euler step: a clamped state over what is left of the step after the refractory period, the others
+/// over what is left after the crossing.
 /// </summary>
 internal sealed partial class NeuronKernelBuilder
 {
@@ -107,7 +108,7 @@ internal sealed partial class NeuronKernelBuilder
     /// <summary>
     /// The crossing time <c>#ps_tc</c> (ms after the start of the step): on [s0, dt] (s0 the end of the refractory period, or
     /// 0), the root of the cubic Hermite interpolant of g, from the linear estimate by two safeguarded Newton steps (a step
-    /// that leaves [0, 1] is not taken).
+    /// that leaves [0, 1] is not taken); s0 itself where g is already at or above the threshold there.
     /// </summary>
     private IEnumerable<Statement> PreciseCrossing(bool refractory)
     {
@@ -147,7 +148,10 @@ internal sealed partial class NeuronKernelBuilder
             yield return new Let(P($"u{i}"), new ConditionalExpr(Sym(P($"ok{i}")), Sym(next), x));
             u = P($"u{i}");
         }
-        yield return new Let(P("tc"), Add(Sym(P("s0")), Mul(Sym(u), Sym(P("len")))));
+        // A cell above the threshold at the start of the interval crossed it there: the Newton steps may have moved u inside
+        // the interval (g dipping towards the threshold at the start), where no crossing lies.
+        yield return new Let(P("u"), new ConditionalExpr(Sym(P("above")), 0.0, Sym(u)));
+        yield return new Let(P("tc"), Add(Sym(P("s0")), Mul(Sym(P("u")), Sym(P("len")))));
         yield return new Let(P("rest"), Sub(Dt, Sym(P("tc"))));
     }
 
@@ -172,7 +176,8 @@ internal sealed partial class NeuronKernelBuilder
             yield return new Let(local, value);
             start[a.Target] = local;
         }
-        Expr advance;
+        var rest = Sym(P("rest"));
+        Expr clampedAdvance = rest;
         if (refractory)
         {
             yield return new Let(P("period"), K(_model.Refractory!.Period, S));
@@ -180,12 +185,16 @@ internal sealed partial class NeuronKernelBuilder
             yield return new Let(P("h"), new ConditionalExpr(Sym(Past), Sub(Sym(P("rest")), Sym(P("period"))), 0.0));
             // A clamped state leaves the refractory period at its clamp value.
             foreach (var (x, local) in clampLocals) start[x] = local;
-            advance = Sym(P("h"));
+            clampedAdvance = Sym(P("h"));
         }
-        else advance = Sym(P("rest"));
+        // A clamped state advances over what is left of the step after the refractory period (#ps_h); a state the reset sets
+        // and the clamp does not hold (AdEx's w += b) runs on from the crossing, over the rest of the step (#ps_rest).
         var advanced = start.Keys.ToDictionary(x => x, x => P("adv_" + x));
-        var time = Sub(Add(T, Dt), advance);
-        foreach (var s in PartialStep(start, advanced, advance, time)) yield return s;
+        bool Clamped(string x) => refractory && clampLocals.ContainsKey(x);
+        var clampedPart = advanced.Where(e => Clamped(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+        var freePart = advanced.Where(e => !Clamped(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+        foreach (var s in PartialStep(start, clampedPart, clampedAdvance, Sub(Add(T, Dt), clampedAdvance))) yield return s;
+        foreach (var s in PartialStep(start, freePart, rest, Sub(Add(T, Dt), rest))) yield return s;
         foreach (var (x, local) in advanced) yield return new Assign(S(x), Sym(local), crossed);
         if (refractory)
         {
