@@ -93,7 +93,7 @@ failed() {
   /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
 import json, sys
 round_, size, ranks, folder, load = sys.argv[1:]
-lines = [l.strip() for l in open(folder + "/log", errors="replace") if l.strip()]
+lines = [l.strip() for l in open(folder + "/log", errors="replace") if any(c.isalpha() for c in l)]
 print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), failed=True,
                       error=(lines[-1][:200] if lines else "(empty log)").replace("|", "/"), folder=folder)))
 EOF
