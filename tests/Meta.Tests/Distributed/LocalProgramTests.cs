@@ -98,4 +98,33 @@ public class LocalProgramTests
             needed[1].Should().BeNull("b sends no spikes, so it has no relay");
         }
     }
+    [Fact]
+    public void Ranks_that_relay_only_what_they_need_equal_the_single_process_run()
+    {
+        // Sparse recurrent connections (5 %: about 2 targets per cell): on 3 ranks many cells have no target on some rank,
+        // which then does not relay their spikes; rank 0 must still record exactly the single-process spikes and traces.
+        string network = InProcessDistributionTests.Network.Replace("\"p_connect\": 0.2", "\"p_connect\": 0.05", StringComparison.Ordinal);
+        network.Should().NotBe(InProcessDistributionTests.Network);
+        const int ranks = 3;
+        var spikes = new double[ranks + 1][][];
+        var v = new double[ranks + 1][];
+        var unneeded = new int[ranks];
+        void Run(ICommunicator? c, int slot)
+        {
+            using var built = NetworkBuilder.Build(NetworkParser.Parse(network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+            var sim = built.Simulation;
+            sim.Run(60);
+            if (c is not null) unneeded[c.Rank] = SpikeExchange.Needed(sim.Distribution!.Local)[0]!.Count(n => !n);
+            var segment = sim.Populations[0].GetData().Segments[^1];
+            spikes[slot] = segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray();
+            v[slot] = sim.Rank == 0 ? segment.Signal("v").Data.ToArray() : [];
+        }
+        Run(null, ranks);
+        InProcessDistributionTests.OnEveryRank(ranks, c => Run(c, c.Rank));
+
+        spikes[ranks].Sum(t => t.Length).Should().BeGreaterThan(20, "the network must spike for the comparison to mean something");
+        unneeded.Sum().Should().BeGreaterThan(0, "some cells must have no target on some rank for the test to mean something");
+        for (int i = 0; i < spikes[ranks].Length; i++) spikes[0][i].Should().Equal(spikes[ranks][i], $"cell {i}'s spikes");
+        v[0].Should().Equal(v[ranks]);
+    }
 }
