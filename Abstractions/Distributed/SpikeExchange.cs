@@ -7,8 +7,8 @@ namespace Meta.Distributed;
 /// as triples (population, cell in population, step − <c>before</c>), to every rank (an all-gather of counts, then of the
 /// triples), and each rank appends, in time then cell order, those of cells with a connection onto its own cells to its
 /// relays' feeds, <see cref="LocalProgram.Lag"/> steps late (a spike no local connection carries would be relayed for
-/// nothing: it changes no ring). The buffers are kept from one interval to the next, so an exchange allocates nothing once they have grown
-/// to the largest interval's spikes.
+/// nothing: it changes no ring). The buffers are kept from one interval to the next, so an exchange allocates nothing
+/// once they have grown to the largest interval's spikes.
 /// </summary>
 internal sealed class SpikeExchange
 {

@@ -67,28 +67,17 @@ public class LocalProgramTests
             }
         }
     }
+
     [Fact]
     public void A_rank_relays_only_the_cells_with_a_connection_onto_its_own_cells()
     {
         // One-to-one: rank r of 2 owns cells [5r, 5r + 5) of a, b and src, and the only connections onto them come from the
         // same positions, so each rank needs the spikes of its own half of a and src only.
-        const string network = """
-            {
-              "name": "one-to-one",
-              "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": 5, "duration": 10.0},
-              "populations": [
-                {"label": "a", "size": 10, "cell_type": "IF_cond_exp"},
-                {"label": "b", "size": 10, "cell_type": "IF_cond_exp"},
-                {"label": "src", "size": 10, "cell_type": "SpikeSourcePoisson", "parameters": {"rate": 50.0}}
-              ],
-              "projections": [
-                {"label": "ab", "pre": "a", "post": "b", "connector": {"type": "OneToOneConnector"},
-                 "synapse": {"type": "StaticSynapse", "weight": 0.01, "delay": 0.2}, "receptor_type": "excitatory"},
-                {"label": "sa", "pre": "src", "post": "a", "connector": {"type": "OneToOneConnector"},
-                 "synapse": {"type": "StaticSynapse", "weight": 0.02, "delay": 0.2}, "receptor_type": "excitatory"}
-              ]
-            }
-            """;
+        string network = PerRankConnectivityTests.Network("""{"type": "OneToOneConnector"}""", "0.2")
+            .Replace("\"size\": 37", "\"size\": 10", StringComparison.Ordinal)
+            .Replace("\"size\": 23", "\"size\": 10", StringComparison.Ordinal)
+            .Replace("\"size\": 11", "\"size\": 10", StringComparison.Ordinal);
+        network.Should().NotContain("37").And.NotContain("23");
         foreach (var local in Locals(network, 2))
         {
             var needed = SpikeExchange.Needed(local);
@@ -98,6 +87,7 @@ public class LocalProgramTests
             needed[1].Should().BeNull("b sends no spikes, so it has no relay");
         }
     }
+
     [Fact]
     public void Ranks_that_relay_only_what_they_need_equal_the_single_process_run()
     {

@@ -14,7 +14,7 @@ namespace Meta.Tests.Distributed;
 /// </summary>
 public class PerRankConnectivityTests
 {
-    private static string Network(string connector, string delay) => $$"""
+    internal static string Network(string connector, string delay) => $$"""
         {
           "name": "per-rank",
           "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": 7, "duration": 10.0},
@@ -93,6 +93,7 @@ public class PerRankConnectivityTests
         targets.Contains(2).Should().BeTrue();
         new PostTargets([false, false]).End.Should().Be(0);
     }
+
     [Fact]
     public void A_rank_refuses_to_set_a_distribution_or_a_list_and_sets_the_per_connection_forms()
     {
