@@ -201,7 +201,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             if (group is SourceGroup src) src.Emit(s, RunEnd, _emitted, _sourceOffsets);
             else if (s > 0) ((NeuronGroup<T>)group).CollectSpikes(_emitted); // the kernels listed their spiking cells
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
-            if (_profile is not null) { _profile.AddScan(since); since = PhaseProfile.Now(); }
+            if (_profile is not null) { _profile.AddScan(since, group is SourceGroup); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
                 foreach (var i in _emitted) table.Deliver(i, s);

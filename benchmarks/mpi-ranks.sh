@@ -12,6 +12,8 @@
 #          exchange every 2 steps (the smallest delay), 5 000 times per simulated second.
 #   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
 #   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
+# Rank 0's engine runs: its time inside the backend's runs (its own steps, with the backend's per-run overhead;
+# summary.json's timings_s.rank_engine). A failed run is kept as a row marked failed and the script exits with 1.
 # Each process is timed by /usr/bin/time (wall, user + system CPU, peak RSS: the whole process, start-up, kernel compile,
 # build and run included). Simulate and exchange are rank 0's summary.json timings_s (exchange: wall time inside the
 # collectives, waiting for the other ranks included); exchanges is the count of exchanges. On a loaded machine compare the
@@ -79,7 +81,21 @@ with zipfile.ZipFile(folder + "/out/all.npz") as z:
 t = summary["timings_s"]
 print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
                       connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
+                      engine_s=t.get("rank_engine"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
                       exchanges=summary.get("exchanges"), processes=times, spike_bytes=spikes, folder=folder)))
+EOF
+}
+
+# failed ROUND SIZE RANKS FOLDER LOAD: a run that exited with an error is kept in runs.jsonl (and shown in the table as
+# failed, with its log's last line), never dropped; the script then exits with status 1.
+failed() {
+  echo "failed: COBA $2 on $3 rank(s), round $1: see $4/log" >&2
+  /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
+import json, sys
+round_, size, ranks, folder, load = sys.argv[1:]
+lines = [l.strip() for l in open(folder + "/log", errors="replace") if any(c.isalpha() for c in l)]
+print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), failed=True,
+                      error=(lines[-1][:200] if lines else "(empty log)").replace("|", "/"), folder=folder)))
 EOF
 }
 
@@ -94,11 +110,11 @@ for round in $(seq 1 "$rounds"); do
       args=(run "$net" -b "$backend" --threads 1 --duration "$duration" --no-plots -q -o "$folder/out")
       if [ "$ranks" = 1 ]; then
         /usr/bin/time -f '%e %M %U %S' -o "$folder/time.0" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
-          || { echo "failed: see $folder/log" >&2; continue; }
+          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
       else
         "$mpirun" "${mpi_flags[@]}" -np "$ranks" bash -c \
           '/usr/bin/time -f "%e %M %U %S" -o "$0/time.$OMPI_COMM_WORLD_RANK" "$@"' "$folder" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
-          || { echo "failed: see $folder/log" >&2; continue; }
+          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
       fi
       record "$round" "$size" "$ranks" "$folder" "$load"
     done
@@ -117,16 +133,25 @@ def entries(folder):
             result.update({f"{name}/{e}": z.read(e) for e in z.namelist()})
     return result
 
-print("| network | ranks | load avg | simulate, s per simulated s | exchange, s per simulated s | exchanges per simulated s | process CPU per rank, s | peak RSS per rank, MB | same files as 1 process |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| network | ranks | load avg | simulate, s per simulated s | exchange, s per simulated s | rank 0's engine runs, s per simulated s | exchanges per simulated s | process CPU per rank, s | peak RSS per rank, MB | same files as 1 process |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+failures = 0
 for r in runs:
-    single = next((s for s in runs if s["size"] == r["size"] and s["ranks"] == 1 and s["round"] == r["round"]), None)
+    if r.get("failed"):
+        failures += 1
+        print(f"| COBA {r['size']} | {r['ranks']} | {r['load_avg']:.0f} | **failed** (round {r['round']}: {r['error']}; {r['folder']}/log) | | | | | | |")
+        continue
+    single = next((s for s in runs if s["size"] == r["size"] and s["ranks"] == 1 and s["round"] == r["round"] and not s.get("failed")), None)
     same = "–" if r["ranks"] == 1 or single is None else ("yes" if entries(r["folder"]) == entries(single["folder"]) else "**no**")
     exchange = "–" if r["exchange_s"] is None else f"{r['exchange_s'] * per_s:.2f}"
     exchanges = "–" if r["exchanges"] is None else f"{r['exchanges'] * per_s:.0f}"
+    engine = "–" if r.get("engine_s") is None else f"{r['engine_s'] * per_s:.2f}"
     cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
     rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])
-    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {r['ranks']} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {exchanges} | {cpu} | {rss} | {same} |")
+    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {r['ranks']} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")
+if failures:
+    print(f"\n**{failures} of {len(runs)} runs failed** (rows marked failed; their logs are named there).")
 EOF
 cat "$out/summary.md"
 echo "written: $out/summary.md, $runs" >&2
+if grep -q '"failed": true' "$runs"; then exit 1; fi

@@ -41,6 +41,12 @@ public sealed class DistributedEngine : ISimulationEngine
     /// <summary>Wall-clock seconds spent gathering recordings to rank 0 since the load.</summary>
     public double GatherSeconds { get; private set; }
 
+    /// <summary>Wall-clock seconds inside the backend's <see cref="ISimulationEngine.Run"/> (this rank's own steps) since the load.</summary>
+    public double EngineSeconds { get; private set; }
+
+    /// <summary>Wall-clock seconds spent keeping this rank's recordings between engine runs (before the gather) since the load.</summary>
+    public double RecordSeconds { get; private set; }
+
     /// <summary>The number of spike exchanges since the load.</summary>
     public long Exchanges { get; private set; }
 
@@ -66,7 +72,7 @@ public sealed class DistributedEngine : ISimulationEngine
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;
-        ExchangeSeconds = GatherSeconds = 0;
+        ExchangeSeconds = GatherSeconds = EngineSeconds = RecordSeconds = 0;
         Exchanges = 0;
     }
 
@@ -81,7 +87,7 @@ public sealed class DistributedEngine : ISimulationEngine
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
             // the relays must emit them, Lag steps later (an exchange of its own: the intervals then cover steps 1…L, L+1…2L, …).
             if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = steps == 0;
-            Take(_inner.Run(0), recording, 0);
+            Take(Timed(0), recording, 0);
             _initialDone = true;
         }
         int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
@@ -90,7 +96,7 @@ public sealed class DistributedEngine : ISimulationEngine
             long before = _step, length = Math.Min(end - _step, interval);
             // Only the last interval scans the states for divergence, as the single-process run scans at its end.
             if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = _step + length == end;
-            var result = _inner.Run(length);
+            var result = Timed(length);
             _step = result.EndStep;
             Take(result, recording, before);
             progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
@@ -101,9 +107,19 @@ public sealed class DistributedEngine : ISimulationEngine
         return gathered;
     }
 
+    private RunResult Timed(long steps)
+    {
+        long since = Stopwatch.GetTimestamp();
+        var result = _inner.Run(steps);
+        EngineSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
+        return result;
+    }
+
     private void Take(RunResult result, LocalRecording recording, long before)
     {
+        long since = Stopwatch.GetTimestamp();
         recording.Add(result);
+        RecordSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
         if (_local.Lag == 0) return;
         var clock = Stopwatch.StartNew();
         _exchange.Exchange(_communicator, result, before);

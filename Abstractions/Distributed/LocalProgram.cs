@@ -157,7 +157,10 @@ public sealed class LocalProgram
         ArgumentNullException.ThrowIfNull(program);
         int min = int.MaxValue;
         foreach (var p in program.Projections)
+        {
+            if (p.DelaySteps is RepeatedValue<int> r) { if (r.Count > 0) min = Math.Min(min, r.Value); continue; }
             foreach (int d in p.DelaySteps) min = Math.Min(min, d);
+        }
         return min;
     }
 
@@ -198,18 +201,41 @@ public sealed class LocalProgram
         };
     }
 
+    /// <summary>
+    /// The connections of <paramref name="p"/> onto cells [start, start + count) of its post population, from the relay, with
+    /// delays shortened by <paramref name="lag"/>. A projection-wide weight or delay (<see cref="RepeatedValue{T}"/>) stays one
+    /// value, and when every connection is kept the pre indices and per-connection weights are shared, not copied.
+    /// </summary>
     private static SynapseGroupProgram Projection(SynapseGroupProgram p, int relay, int start, int count, int lag)
     {
-        var keep = new List<int>();
-        for (int i = 0; i < p.Count; i++)
-            if (p.PostIndices[i] >= start && p.PostIndices[i] < start + count) keep.Add(i);
+        int n = p.Count, kept = 0;
+        var postIndices = p.PostIndices;
+        for (int i = 0; i < n; i++)
+            if ((uint)(postIndices[i] - start) < (uint)count) kept++;
+        bool all = kept == n;
+        var pre = all ? p.PreIndices : new int[kept];
+        var post = new int[kept];
+        var weightsGiven = p.Weights as RepeatedValue<double>;
+        var delaysGiven = p.DelaySteps as RepeatedValue<int>;
+        var weights = weightsGiven is null && !all ? new double[kept] : null;
+        var delays = delaysGiven is null ? new int[kept] : null;
+        for (int i = 0, k = 0; i < n; i++)
+        {
+            int local = postIndices[i] - start;
+            if ((uint)local >= (uint)count) continue;
+            if (!all) pre[k] = p.PreIndices[i];
+            post[k] = local;
+            if (weights is not null) weights[k] = p.Weights[i];
+            if (delays is not null) delays[k] = p.DelaySteps[i] - lag;
+            k++;
+        }
         return p with
         {
             PreGroup = relay,
-            PreIndices = keep.Select(i => p.PreIndices[i]).ToArray(),
-            PostIndices = keep.Select(i => p.PostIndices[i] - start).ToArray(),
-            Weights = keep.Select(i => p.Weights[i]).ToArray(),
-            DelaySteps = keep.Select(i => p.DelaySteps[i] - lag).ToArray(),
+            PreIndices = pre,
+            PostIndices = post,
+            Weights = weightsGiven is not null ? new RepeatedValue<double>(weightsGiven.Value, kept) : weights ?? p.Weights,
+            DelaySteps = delaysGiven is not null ? new RepeatedValue<int>(delaysGiven.Value - lag, kept) : delays!,
         };
     }
 

@@ -5,15 +5,17 @@ namespace Meta.Distributed;
 /// <summary>
 /// The exchanges of one rank's distributed run: after each interval every rank sends the spikes its cells emitted in it,
 /// as triples (population, cell in population, step − <c>before</c>), to every rank (an all-gather of counts, then of the
-/// triples), and each rank appends all of them, in time then cell order, to its relays' feeds, <see cref="LocalProgram.Lag"/>
-/// steps late. The buffers are kept from one interval to the next, so an exchange allocates nothing once they have grown
-/// to the largest interval's spikes.
+/// triples), and each rank appends, in time then cell order, those of cells with a connection onto its own cells to its
+/// relays' feeds, <see cref="LocalProgram.Lag"/> steps late (a spike no local connection carries would be relayed for
+/// nothing: it changes no ring). The buffers are kept from one interval to the next, so an exchange allocates nothing
+/// once they have grown to the largest interval's spikes.
 /// </summary>
 internal sealed class SpikeExchange
 {
     private readonly LocalProgram _local;
     private readonly int[] _populationOf;
     private readonly List<long>?[] _keys;
+    private readonly bool[]?[] _needed;
     private int[] _send = new int[3 * 64];
     private int[] _received = new int[3 * 64];
 
@@ -24,6 +26,23 @@ internal sealed class SpikeExchange
         for (int p = 0; p < local.ExchangeRecorder.Count; p++)
             if (local.ExchangeRecorder[p] >= 0) _populationOf[local.ExchangeRecorder[p]] = p;
         _keys = local.Feeds.Select(f => f is null ? null : new List<long>()).ToArray();
+        _needed = Needed(local);
+    }
+
+    /// <summary>Per relayed population, which of its cells have a connection onto this rank's cells (null when not relayed).</summary>
+    internal static bool[]?[] Needed(LocalProgram local)
+    {
+        var needed = new bool[]?[local.RelayOf.Count];
+        for (int p = 0; p < needed.Length; p++)
+        {
+            int relay = local.RelayOf[p];
+            if (relay < 0) continue;
+            var cells = needed[p] = new bool[local.Global.Groups[p].Size];
+            foreach (var projection in local.Program.Projections)
+                if (projection.PreGroup == relay)
+                    foreach (int i in projection.PreIndices) cells[i] = true;
+        }
+        return needed;
     }
 
     /// <summary>Exchanges the spikes of <paramref name="result"/>, an engine run that started at step <paramref name="before"/>.</summary>
@@ -49,8 +68,8 @@ internal sealed class SpikeExchange
         var global = _local.Global.Groups;
         for (int k = 0; k < total; k += 3)
         {
-            int p = _received[k];
-            _keys[p]!.Add(_received[k + 2] * (long)global[p].Size + _received[k + 1]);
+            int p = _received[k], cell = _received[k + 1];
+            if (_needed[p]![cell]) _keys[p]!.Add(_received[k + 2] * (long)global[p].Size + cell);
         }
         for (int p = 0; p < _keys.Length; p++)
         {

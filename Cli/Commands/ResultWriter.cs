@@ -165,6 +165,9 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("simulate", Round(outcome.Timings.Simulate));
             w.WriteNumber("total", Round(outcome.Timings.Total));
             if (outcome.ExchangeSeconds is { } exchange) w.WriteNumber("exchange", Round(exchange));
+            if (outcome.RankEngineSeconds is { } engine) w.WriteNumber("rank_engine", Round(engine));
+            if (outcome.RankRecordSeconds is { } record) w.WriteNumber("rank_record", Round(record));
+            if (outcome.GatherSeconds is { } gather) w.WriteNumber("gather", Round(gather));
             w.WriteEndObject();
             w.WriteStartArray("populations");
             foreach (var p in outcome.Populations)

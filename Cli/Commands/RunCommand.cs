@@ -139,6 +139,9 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             Ranks = sim.Ranks,
             ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
             Exchanges = sim.Distribution?.Exchanges,
+            RankEngineSeconds = sim.Distribution?.EngineSeconds,
+            RankRecordSeconds = sim.Distribution?.RecordSeconds,
+            GatherSeconds = sim.Distribution?.GatherSeconds,
         };
         if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");

@@ -45,6 +45,12 @@ internal sealed class RunOutcome
     public int Ranks { get; init; } = 1;
     /// <summary>Rank 0's wall-clock seconds in spike exchanges of a distributed run, else null.</summary>
     public double? ExchangeSeconds { get; init; }
+    /// <summary>Rank 0's wall-clock seconds inside its backend's runs (its own steps) in a distributed run, else null.</summary>
+    public double? RankEngineSeconds { get; init; }
+    /// <summary>Rank 0's wall-clock seconds keeping its recordings between runs in a distributed run, else null.</summary>
+    public double? RankRecordSeconds { get; init; }
+    /// <summary>Rank 0's wall-clock seconds gathering the recordings from every rank in a distributed run, else null.</summary>
+    public double? GatherSeconds { get; init; }
     /// <summary>The number of spike exchanges of a distributed run (one per minimum-delay interval), else null.</summary>
     public long? Exchanges { get; init; }
 

@@ -393,8 +393,18 @@ public sealed class Projection
     /// PyNN's <c>set(weight=..., delay=...)</c>: a scalar, distribution, function of distance, pre × post array or
     /// per-connection list. All synapses between one pair receive the same array value.
     /// </summary>
+    /// <exception cref="NotSupportedException">In a distributed run (more than one rank), a distribution or a per-connection
+    /// list: a rank holds only the connections onto its own cells, so it can neither make the single-process run's draws
+    /// (one stream over all connections in order) nor index a list of all connections.</exception>
     public void Set(string attribute, SynapseValue value)
     {
+        ArgumentNullException.ThrowIfNull(value);
+        if (Simulation.Ranks > 1 && value.DependsOnOtherConnections)
+            throw new NotSupportedException(
+                $"Projection '{Label}': setting '{attribute}' to a random distribution or a per-connection list is not supported in a distributed run " +
+                $"({Simulation.Ranks} ranks; each holds only the connections onto its own cells, so the draws or the list positions would not be the " +
+                "single-process ones). Give it when the projection is made (its synapse type's value), or set a scalar, a function of distance, " +
+                "an expression or a pre × post array.");
         var values = value.Evaluate(attribute, _pre, _post, Distance(Pre.Positions, Post.Positions),
             Pre.Size, Post.Size, Simulation.ProjectionRandom(Index));
         switch (attribute)

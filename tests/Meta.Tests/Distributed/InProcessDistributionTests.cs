@@ -10,7 +10,7 @@ namespace Meta.Tests.Distributed;
 /// </summary>
 public class InProcessDistributionTests
 {
-    private const string Network = """
+    internal const string Network = """
         {
           "name": "threads",
           "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": 99, "duration": 60.0},

@@ -1,7 +1,9 @@
 using Meta.Backends.Cpu;
 using Meta.Cli.Networks;
 using Meta.Distributed;
+using Meta.Projections;
 using Meta.Projections.Connectors;
+using Meta.Random;
 
 namespace Meta.Tests.Distributed;
 
@@ -12,7 +14,7 @@ namespace Meta.Tests.Distributed;
 /// </summary>
 public class PerRankConnectivityTests
 {
-    private static string Network(string connector, string delay) => $$"""
+    internal static string Network(string connector, string delay) => $$"""
         {
           "name": "per-rank",
           "simulation": {"timestep": 0.1, "min_delay": 0.2, "max_delay": 2.0, "seed": 7, "duration": 10.0},
@@ -90,5 +92,43 @@ public class PerRankConnectivityTests
         targets.Contains(0).Should().BeFalse();
         targets.Contains(2).Should().BeTrue();
         new PostTargets([false, false]).End.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_rank_refuses_to_set_a_distribution_or_a_list_and_sets_the_per_connection_forms()
+    {
+        // A rank holds only its connections, so a distribution's draws (one stream over all connections) and a list's positions
+        // (all connections, in PyNN's order) would not be the single-process ones: refused by name. A scalar and a pre × post
+        // array give each connection its own value, so they are set on the rank's connections as one process sets them.
+        string json = Network("""{"type": "FixedProbabilityConnector", "p_connect": 0.3}""", "0.5");
+        const int ranks = 2;
+        var refused = new List<string>[ranks];
+        var weights = new double[ranks][];
+        var posts = new int[ranks][];
+        InProcessDistributionTests.OnEveryRank(ranks, c =>
+        {
+            using var built = NetworkBuilder.Build(NetworkParser.Parse(json), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+            var p = built.Simulation.Projections[0];
+            p.Size.Should().BeLessThan((int)p.TotalSize, "each rank holds part of the projection");
+            refused[c.Rank] = [];
+            foreach (var value in new[] { SynapseValue.Random(new RandomDistribution("uniform", 0.01, 0.02)), SynapseValue.List(new double[p.TotalSize]) })
+            {
+                var act = () => p.Set("weight", value);
+                refused[c.Rank].Add(act.Should().Throw<NotSupportedException>().Which.Message);
+            }
+            var matrix = new double[p.Shape.Pre, p.Shape.Post];
+            for (int i = 0; i < p.Shape.Pre; i++) for (int j = 0; j < p.Shape.Post; j++) matrix[i, j] = 0.001 * (1 + j);
+            p.Set("weight", SynapseValue.Matrix(matrix));
+            weights[c.Rank] = p.Get("weight");
+            posts[c.Rank] = p.PostIndices.ToArray();
+        });
+        foreach (var messages in refused)
+            foreach (var message in messages)
+                message.Should().Contain("Projection 'ab'").And.Contain("'weight'").And.Contain("distributed run").And.Contain("scalar");
+        for (int r = 0; r < ranks; r++)
+        {
+            weights[r].Should().NotBeEmpty();
+            weights[r].Should().Equal(posts[r].Select(j => 0.001 * (1 + j)), $"rank {r} sets the array's value of each of its connections");
+        }
     }
 }
