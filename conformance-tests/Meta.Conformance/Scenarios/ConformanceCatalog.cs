@@ -11,6 +11,7 @@ public static class ConformanceCatalog
         .. ReferenceTraceScenario.All(referenceDirectory ?? ReferenceTrace.FindDirectory()),
         .. SingleCellScenarios.All(),
         .. PreciseSpikeScenarios.All(),
+        .. OffGridDeliveryScenarios.All(),
         .. StandardCellScenarios.All(),
         .. SystemScenarios.All(),
         .. CellTypeScenarios.All(),
