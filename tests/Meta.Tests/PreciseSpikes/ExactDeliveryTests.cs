@@ -3,6 +3,8 @@ using Meta.Expressions;
 using Meta.Lowering.Kernels;
 using Meta.Models.Standard;
 using Meta.Network;
+using Meta.Projections;
+using Meta.Projections.Connectors;
 
 namespace Meta.Tests.PreciseSpikes;
 
@@ -58,5 +60,22 @@ public class ExactDeliveryTests
     {
         OffGridDelivery.Part(2.0, 0, 0.2).Should().Be(0);
         OffGridDelivery.Part(2.0, -0.05, 0.2).Should().BeApproximately(2.0 * (1 - Math.Exp(-0.01)), 1e-15);
+    }
+
+    [Fact]
+    public void Off_grid_names_receptors_on_the_grid_and_alpha_limits_and_refuses_a_new_decay_rate_after_loading()
+    {
+        using var sim = new Simulation(new Meta.Backends.Cpu.CpuBackend(), new SimulationOptions { Timestep = 0.1, SpikePrecision = SpikePrecision.OffGrid });
+        var input = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times", new double[][] { [1.03] }), "input");
+        var exp = sim.CreatePopulation(1, new CellType("IF_curr_exp"), "exp");
+        var alpha = sim.CreatePopulation(1, new CellType("IF_curr_alpha"), "alpha");
+        var delta = sim.CreatePopulation(1, new CellType("IF_curr_delta"), "delta");
+        foreach (var target in new[] { exp, alpha, delta }) _ = new Projection(input, target, new AllToAllConnector(), new StaticSynapse(0.5, 1.0));
+        sim.Run(5);
+        sim.Warnings.Should().Contain(w => w.Contains("population 'alpha'") && w.Contains("first order"));
+        sim.Warnings.Should().Contain(w => w.Contains("population 'delta'") && w.Contains("'excitatory'") && w.Contains("on the grid"));
+        sim.Warnings.Should().NotContain(w => w.Contains("population 'exp'"));
+        exp.Set("tau_syn_E", 3.0);
+        FluentActions.Invoking(() => sim.Run(1)).Should().Throw<InvalidParameterValueException>().WithMessage("*'exp'*excitatory*before the first run*");
     }
 }
