@@ -84,7 +84,8 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             if (_groups[g] is NeuronGroup<T> n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
         _threading = new ThreadingChoice();
-        _tables = program.Projections.Select(p => p.Kernel is null ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor]) : null).ToArray();
+        _tables = program.Projections.Select(p => p.Kernel is null
+            ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor], p.OffGrid is { } o ? _rings[p.PostGroup][o.Ring] : null) : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _bridge.RingFor(_rings[p.PostGroup][p.Receptor]), CountKernel)).ToArray();
         _plastic = _plasticByIndex.OfType<PlasticTable>().ToArray();
@@ -204,7 +205,19 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             if (_profile is not null) { _profile.AddScan(since, group is SourceGroup); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
             foreach (var table in _outgoing[g])
+            {
                 foreach (var i in _emitted) table.Deliver(i, s);
+                if (table.Spec.OffGrid is null) continue;
+                // Exact off-grid delivery: each spike's offset from the grid (docs/semantics.md, "Exact delivery").
+                if (group is SourceGroup)
+                    for (int k = 0; k < _emitted.Count; k++) table.DeliverOffGrid(_emitted[k], s, _sourceOffsets[k]);
+                else
+                {
+                    var neurons = (NeuronGroup<T>)group;
+                    var offsets = neurons.State(neurons.Kernel.SpikeOffset!);
+                    foreach (var i in _emitted) table.DeliverOffGrid(i, s, double.CreateTruncating(offsets[i]));
+                }
+            }
             foreach (var c in _spikes)
             {
                 if (c is null || c.Population != g) continue;

@@ -24,7 +24,24 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     private int[]? _delays;
     private int _delay;
 
-    public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing<T> target)
+    private readonly InputRing<T>? _offGridRing;
+    private readonly double[]? _rates;
+    private readonly double _rate;
+
+    /// <param name="spec">The projection.</param>
+    /// <param name="preSize">The pre group's size.</param>
+    /// <param name="target">The receptor's ring.</param>
+    /// <param name="offGridRing">The second ring of exact off-grid delivery (<see cref="SynapseGroupProgram.OffGrid"/>), or null.</param>
+    public SynapseTable(SynapseGroupProgram spec, int preSize, InputRing<T> target, InputRing<T>? offGridRing = null) : this(spec, preSize, target)
+    {
+        if (spec.OffGrid is not { } offGrid) return;
+        _offGridRing = offGridRing ?? throw new ArgumentNullException(nameof(offGridRing), $"Projection '{spec.Label}' delivers off-grid spikes exactly and needs its second ring.");
+        var rows = Rows();
+        if (offGrid.Rates is RepeatedValue<double> r) _rate = r.Value;
+        else _rates = rows is null ? offGrid.Rates.ToArray() : rows.ByPosition(offGrid.Rates);
+    }
+
+    private SynapseTable(SynapseGroupProgram spec, int preSize, InputRing<T> target)
     {
         Spec = spec;
         Target = target;
@@ -89,6 +106,25 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             int slot = now + delays[k];
             if (slot >= slots) slot -= slots;
             Unsafe.Add(ref ring, slot * cells + Unsafe.Add(ref post, k)) += _weights is null ? _weight : _weights[k];
+        }
+    }
+
+    /// <summary>
+    /// Queues the off-grid part of the synapses of pre cell <paramref name="pre"/>, which spiked at time index
+    /// <paramref name="s"/> with offset <paramref name="offset"/> (ms, ≤ 0): <see cref="OffGridDelivery.Part"/> into the
+    /// second ring, at the slot of each synapse's weight. Nothing for a table without one or a spike on the grid.
+    /// </summary>
+    public void DeliverOffGrid(int pre, long s, double offset)
+    {
+        if (_offGridRing is not { } ring || offset == 0) return;
+        int cells = ring.Cells, slots = ring.Slots, now = (int)(s % slots);
+        var buffer = ring.Buffer;
+        for (int k = _rowStart[pre], end = _rowStart[pre + 1]; k < end; k++)
+        {
+            int slot = now + (_delays is null ? _delay : _delays[k]);
+            if (slot >= slots) slot -= slots;
+            double w = double.CreateTruncating(_weights is null ? _weight : _weights[k]);
+            buffer[(slot * cells) + _post[k]] += T.CreateTruncating(OffGridDelivery.Part(w, offset, _rates is null ? _rate : _rates[k]));
         }
     }
 

@@ -33,6 +33,9 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private List<SynapseTable<T>>[] _outgoing = [];
     private DeviceCouplings<T>? _couplings;
     private Action<KernelConfig, DeliveryArgs<T>> _deliver = null!;
+    private Action<KernelConfig, OffGridArgs<T>> _deliverOffGrid = null!;
+    /// <summary>The offsets of a host-scheduled source's spikes of one index, for exact off-grid delivery (grown as needed).</summary>
+    private DeviceArray<T>? _hostOffsets;
     private Action<KernelConfig, RecordArgs<T>> _record = null!;
 
     // Recording layout (rebuilt by RecordersChanged) and per-run block state.
@@ -87,6 +90,9 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
+        _deliverOffGrid = Num<T>.Single
+            ? (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<float>>(StaticKernels.DeliverOffGridFloat32)
+            : (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<double>>(StaticKernels.DeliverOffGridFloat64);
         _record = Num<T>.Single
             ? (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<float>>(StaticKernels.RecordFloat32)
             : (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<double>>(StaticKernels.RecordFloat64);
@@ -115,7 +121,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             }
         }
         _tables = program.Projections.Select(p => p.Kernel is null
-            ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], p.Receptor, _ctx, _deliver)
+            ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], p.Receptor, _ctx, _deliver, _deliverOffGrid)
             : null).ToArray();
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable<T>(p, _groups[p.PreGroup].Size, (NeuronGroup<T>)_groups[p.PostGroup], _ctx, CountKernel)).ToArray();
@@ -215,6 +221,11 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     }
                     var list = device.SubView(offset, count);
                     foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
+                    if (spikeOffsets is not null && _outgoing[g].Any(t => t.Spec.OffGrid is not null))
+                    {
+                        var offsets = HostOffsets(spikeOffsets, offset, count);
+                        foreach (var table in _outgoing[g]) table.DeliverOffGrid(list, list, parity, count, s, offsets, byCell: false);
+                    }
                     _history[g]?.Record(list, count, s);
                     break;
                 }
@@ -224,12 +235,36 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     break;
                 case NeuronGroup<T> neurons when s > 0:
                     foreach (var table in _outgoing[g]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
+                    if (neurons.Kernel.SpikeOffset is { } offsetState && _outgoing[g].Any(t => t.Spec.OffGrid is not null))
+                    {
+                        // Exact off-grid delivery reads each spiking cell's offset from its state row.
+                        var offsets = neurons.State.SubView((long)neurons.StateIndex(offsetState) * neurons.Size, neurons.Size);
+                        foreach (var table in _outgoing[g]) table.DeliverOffGrid(neurons.SpikeList, neurons.SpikeCount, parity, -1, s, offsets, byCell: true);
+                    }
                     break;
             }
         }
         // One launch per projection runs its pre events, then its post events: each event touches its own synapse's
         // buffers only, so this is the documented order (every pre event of the step before any post event).
         foreach (var t in _plastic) t.Events(s, Program.Seed, _history[t.Spec.PreGroup]!, _history[t.Spec.PostGroup]!);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> offsets of a host-scheduled source's spikes from position <paramref name="offset"/>, on the
+    /// device (uploaded on the default stream, so after the deliveries that read the previous ones).
+    /// </summary>
+    private ArrayView<T> HostOffsets(double[] offsets, int offset, int count)
+    {
+        if (_hostOffsets is null || _hostOffsets.Length < count)
+        {
+            _acc.Synchronize();
+            _hostOffsets?.Dispose();
+            _hostOffsets = _ctx.Allocate<T>(Math.Max(count, 2 * (_hostOffsets?.Length ?? 0)));
+        }
+        var slice = new T[count];
+        for (int k = 0; k < count; k++) slice[k] = Num<T>.From(offsets[offset + k]);
+        _hostOffsets.Upload(_acc, slice);
+        return _hostOffsets.View.SubView(0, count);
     }
 
     // ---- Synapse dynamics ----
@@ -467,7 +502,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         foreach (var h in _history) h?.Dispose();
         foreach (var g in _groups) g?.Dispose();
         foreach (var d in new IDisposable?[] { _state, _entryRecorder, _entrySource, _entryColumn, _analogInterval, _analogWidth,
-                     _analogBase, _samples, _logCells, _logSteps, _logOffsets, _logCount, _noHistory, _noOffsets }) d?.Dispose();
+                     _analogBase, _samples, _logCells, _logSteps, _logOffsets, _logCount, _noHistory, _noOffsets, _hostOffsets }) d?.Dispose();
         _device.Dispose();
     }
 

@@ -32,6 +32,8 @@ public static class PtxCompilation
             ("Poisson", Method(nameof(StaticKernels.Poisson))),
             ("DeliverFloat64", Method(nameof(StaticKernels.DeliverFloat64))),
             ("DeliverFloat32", Method(nameof(StaticKernels.DeliverFloat32))),
+            ("DeliverOffGridFloat64", Method(nameof(StaticKernels.DeliverOffGridFloat64))),
+            ("DeliverOffGridFloat32", Method(nameof(StaticKernels.DeliverOffGridFloat32))),
             ("History", Method(nameof(StaticKernels.History))),
             ("RecordFloat64", Method(nameof(StaticKernels.RecordFloat64))),
             ("RecordFloat32", Method(nameof(StaticKernels.RecordFloat32))),

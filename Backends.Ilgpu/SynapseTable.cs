@@ -21,7 +21,26 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
     private readonly DeviceArray<T> _weightDevice;
     private readonly Action<KernelConfig, DeliveryArgs<T>> _kernel;
 
+    private readonly DeviceArray<double>? _rateDevice;
+    private readonly double _sharedRate;
+    private readonly bool _ratePerSynapse;
+    private readonly Action<KernelConfig, OffGridArgs<T>>? _offGridKernel;
+
+    /// <summary>
+    /// The table of <paramref name="spec"/>; with <see cref="SynapseGroupProgram.OffGrid"/>, also the off-grid part of exact
+    /// delivery into the target's second ring, by <paramref name="offGridKernel"/>.
+    /// </summary>
     public SynapseTable(SynapseGroupProgram spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
+        Action<KernelConfig, DeliveryArgs<T>> kernel, Action<KernelConfig, OffGridArgs<T>> offGridKernel) : this(spec, preSize, target, receptor, ctx, kernel)
+    {
+        if (spec.OffGrid is not { } offGrid) return;
+        _offGridKernel = offGridKernel;
+        _ratePerSynapse = offGrid.Rates is not RepeatedValue<double>;
+        if (offGrid.Rates is RepeatedValue<double> r) (_sharedRate, _rateDevice) = (r.Value, ctx.Allocate<double>(1));
+        else _rateDevice = ctx.Upload(new ConnectionRows(spec.PreIndices, preSize).ByPosition(offGrid.Rates));
+    }
+
+    private SynapseTable(SynapseGroupProgram spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
         Action<KernelConfig, DeliveryArgs<T>> kernel)
     {
         Spec = spec;
@@ -70,6 +89,36 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
         _kernel(_ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize), args);
     }
 
+    /// <summary>
+    /// Queues the off-grid part of exact delivery for the spikes of <see cref="Deliver"/>, whose offsets from the grid are
+    /// <paramref name="offsets"/> (by spike position, or by cell with <paramref name="byCell"/>). Nothing without one.
+    /// </summary>
+    public void DeliverOffGrid(ArrayView<int> spikes, ArrayView<int> count, int parity, int hostCount, long s, ArrayView<T> offsets, bool byCell)
+    {
+        if (Spec.Count == 0 || _offGridKernel is null || _rateDevice is null || Spec.OffGrid is not { } offGrid) return;
+        var args = new OffGridArgs<T>
+        {
+            Spikes = spikes,
+            Count = count,
+            Parity = parity,
+            HostCount = hostCount,
+            Offsets = offsets,
+            OffsetByCell = byCell ? 1 : 0,
+            RowStart = _rowStart.View,
+            Post = _post.View,
+            Delay = _delayDevice.View,
+            Weight = _weightDevice.View,
+            Rate = _rateDevice!.View,
+            RatePerSynapse = _ratePerSynapse ? 1 : 0,
+            SharedRate = _sharedRate,
+            Ring = Target.Ring(offGrid.Ring),
+            PostSize = Target.Size,
+            Slots = _ctx.Slots,
+            Now = (int)(s % _ctx.Slots),
+        };
+        _offGridKernel(_ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize), args);
+    }
+
     public void SetWeights(double[] specOrder)
     {
         for (int k = 0; k < specOrder.Length; k++) _weight[_specToRow[k]] = specOrder[k];
@@ -88,5 +137,6 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
         _post.Dispose();
         _delayDevice.Dispose();
         _weightDevice.Dispose();
+        _rateDevice?.Dispose();
     }
 }

@@ -14,8 +14,10 @@ public static class Contract
     /// <see cref="Runtime.HostSpikeSchedule"/> from spikes the host appends during a run (distributed runs).
     /// Version 8: a projection from a relay may have a delay of 0 steps: the spike emitted at index s is queued for arrival
     /// at step s, which the cells advance next (distributed runs exchange once per smallest delay).
+    /// Version 9: exact delivery of off-grid spikes (<see cref="Programs.SynapseGroupProgram.OffGrid"/>): a projection may
+    /// carry a second ring and per-connection decay rates, into which the backend adds <c>w·(1 − exp(offset·rate))</c>.
     /// </summary>
-    public const int Version = 8;
+    public const int Version = 9;
 }
 
 /// <summary>

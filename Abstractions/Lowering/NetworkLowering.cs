@@ -28,7 +28,10 @@ public sealed class NetworkLowering
             Timestep = network.Timestep,
             Seed = network.Seed,
             Groups = groups,
-            Projections = network.Projections,
+            // With off_grid, projections onto exponentially decaying receptors also deliver the decayed sum (ExactDelivery).
+            Projections = network.SpikePrecision == SpikePrecision.OffGrid
+                ? ExactDelivery.Attach(network.Projections, groups, g => _neurons[g] is null ? null : network.Populations[g].Model, g => network.Populations[g].Parameters)
+                : network.Projections,
             Couplings = network.Couplings,
             CurrentSources = network.CurrentSources,
             Recorders = network.Recorders,
@@ -53,8 +56,31 @@ public sealed class NetworkLowering
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(changed);
-        if (_neurons[population] is { } neurons) return (neurons.Update(parameters), []);
+        if (_neurons[population] is { } neurons)
+        {
+            CheckDecayRates(population, parameters);
+            return (neurons.Update(parameters), []);
+        }
         return (null, changed.Select(n => (population, n, (double[])parameters[n].Clone())).ToArray());
+    }
+
+    /// <summary>
+    /// Exact off-grid delivery carries the post cells' decay rates in the projections (<see cref="OffGridDelivery.Rates"/>),
+    /// fixed at load: a parameter change that alters one is refused with an error naming the population.
+    /// </summary>
+    private void CheckDecayRates(int population, IReadOnlyDictionary<string, double[]> parameters)
+    {
+        var model = _network.Populations[population].Model;
+        foreach (var p in Program.Projections.Where(p => p.PostGroup == population && p.OffGrid is not null))
+        {
+            var plan = ExactDelivery.For(model).First(x => x.Receptor == p.Receptor);
+            var rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
+            for (int k = 0; k < p.Count; k++)
+                if (rates[p.PostIndices[k]] != p.OffGrid!.Rates[k])
+                    throw new InvalidParameterValueException($"Population '{_network.Populations[population].Label}': with spike_precision=\"off_grid\" " +
+                        $"the decay rate {plan.Rate} of receptor '{model.Receptors[p.Receptor].Name}' is fixed once the network is loaded (exact delivery " +
+                        "carries it in the projections); set it before the first run.");
+        }
     }
 
     /// <summary>

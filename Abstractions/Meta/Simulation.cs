@@ -225,6 +225,11 @@ public sealed partial class Simulation : IDisposable
             if (p.CellType.Model.Kind == ModelKind.Neuron && !Lowering.Kernels.PreciseSpikeTimes.AppliesTo(p.CellType.Model))
                 AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
                            "applies to models with a threshold comparison and a reset, without update blocks, noise or random draws (docs/semantics.md, \"Precise spike times\").");
+        // Exact delivery of off-grid spikes (Lowering.Kernels.ExactDelivery): receptors it does not cover, and its stated limits.
+        foreach (var p in _populations)
+            if (p.CellType.Model.Kind == ModelKind.Neuron && _projections.Any(x => x.Coupling is null && x.Post.Cells.Any(c => c.Population == p)))
+                foreach (var limit in Lowering.Kernels.ExactDelivery.Limits(p.CellType.Model))
+                    AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}): {limit} (docs/semantics.md, \"Exact delivery\").");
         foreach (var p in _populations)
             if (p.CellType.Model.Kind == ModelKind.SpikeSource && !Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.CellType.Model.SourceKind ?? ""))
                 AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +

@@ -65,6 +65,50 @@ public static class StaticKernels
     }
 
     /// <summary>
+    /// The off-grid part of exact delivery (docs/semantics.md, "Exact delivery"): for each spike with offset o ≠ 0 (read at
+    /// the spike's position, or at its cell with <c>OffsetByCell</c>), every synapse adds <c>w·(1 − exp(o·k))</c> to the
+    /// second ring at the slot of its weight, k the synapse's decay rate.
+    /// </summary>
+    public static void DeliverOffGridFloat64(OffGridArgs<double> a)
+    {
+        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        for (int i = Grid.IdxX; i < n; i += Grid.DimX)
+        {
+            int pre = a.Spikes[i];
+            double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
+            if (o == 0) continue;
+            int end = a.RowStart[pre + 1];
+            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            {
+                int slot = a.Now + a.Delay[k];
+                if (slot >= a.Slots) slot -= a.Slots;
+                double rate = a.RatePerSynapse != 0 ? a.Rate[k] : a.SharedRate;
+                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], -a.Weight[k] * DeviceMath.Expm1(o * rate));
+            }
+        }
+    }
+
+    /// <summary>The float32 form of <see cref="DeliverOffGridFloat64"/> (the part computed in float64, rounded once).</summary>
+    public static void DeliverOffGridFloat32(OffGridArgs<float> a)
+    {
+        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        for (int i = Grid.IdxX; i < n; i += Grid.DimX)
+        {
+            int pre = a.Spikes[i];
+            double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
+            if (o == 0) continue;
+            int end = a.RowStart[pre + 1];
+            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            {
+                int slot = a.Now + a.Delay[k];
+                if (slot >= a.Slots) slot -= a.Slots;
+                double rate = a.RatePerSynapse != 0 ? a.Rate[k] : a.SharedRate;
+                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], (float)(-a.Weight[k] * DeviceMath.Expm1(o * rate)));
+            }
+        }
+    }
+
+    /// <summary>
     /// Stamps the cells of a host-scheduled source that spiked at index s in slot s mod slots of their population's spike
     /// history (read by the synapse kernels: a stamp tells which index a slot's entry belongs to, so no slot is ever
     /// cleared), with the number of times each spiked: the list is sorted by cell, so the first entry of each run of equal

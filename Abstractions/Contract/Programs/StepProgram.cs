@@ -135,6 +135,15 @@ public sealed record SynapseGroupProgram
     /// <summary>The number of connections.</summary>
     public int Count => PreIndices.Length;
 
+    /// <summary>
+    /// Exact delivery of off-grid spikes (<c>spike_precision="off_grid"</c>, docs/semantics.md, "Exact delivery"), set by the
+    /// lowering for a static projection from a group whose spikes carry offsets onto a receptor whose synaptic state decays
+    /// exponentially with a linear input; null otherwise (delivery on the grid only, as before). A backend adds each
+    /// connection's weight w to ring <see cref="Receptor"/> as always and, for a spike with offset o ≠ 0, also
+    /// <see cref="OffGridDelivery.Part"/> to ring <see cref="OffGridDelivery.Ring"/> at the same slot.
+    /// </summary>
+    public OffGridDelivery? OffGrid { get; init; }
+
     /// <summary>The synapse's event code, or null for a static synapse.</summary>
     public SynapseKernel? Kernel { get; init; }
     /// <summary>
@@ -150,4 +159,22 @@ public sealed record SynapseGroupProgram
 
     /// <summary>The axonal part, in steps, of a delay of <paramref name="delaySteps"/> steps: <c>round(delay·(1 − fraction))</c>.</summary>
     public int AxonalSteps(int delaySteps) => (int)Math.Round(delaySteps * (1.0 - DendriticDelayFraction), MidpointRounding.AwayFromZero);
+}
+
+/// <summary>
+/// The second deposit of exact off-grid delivery (<see cref="SynapseGroupProgram.OffGrid"/>): for a spike with offset o ≤ 0
+/// from the grid (it arrived Δ' = −o before the grid point where it lands), connection k adds
+/// <c>weight[k]·(1 − exp(o·Rates[k]))</c> (<see cref="Part"/>) to ring <see cref="Ring"/> of the post group, at the same slot
+/// as its weight. The post kernel reads both rings: the weight sum minus this part (Σw·exp(−kΔ')) goes to the synaptic state,
+/// this part over the rate is the charge that flowed before the grid point. A spike on the grid adds nothing here.
+/// </summary>
+/// <param name="Ring">The ring: a position in the post group's <see cref="NeuronGroupProgram.Receptors"/> after the model's receptors.</param>
+/// <param name="Rates">Per connection, the decay rate k = 1/τ (1/ms) of the receptor's synaptic state in the post cell; a <see cref="RepeatedValue{T}"/> where all are equal.</param>
+public sealed record OffGridDelivery(int Ring, IReadOnlyList<double> Rates)
+{
+    /// <summary>
+    /// What a spike of weight <paramref name="weight"/> with offset <paramref name="offset"/> (ms, ≤ 0) adds to the second ring on
+    /// a connection with rate <paramref name="rate"/>: <c>weight·(1 − exp(offset·rate))</c>, exactly 0 for offset 0.
+    /// </summary>
+    public static double Part(double weight, double offset, double rate) => offset == 0 ? 0.0 : -weight * double.ExpM1(offset * rate);
 }

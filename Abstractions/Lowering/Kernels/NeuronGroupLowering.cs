@@ -44,7 +44,9 @@ public sealed class NeuronGroupLowering
             ModelName = population.Model.Name,
             Kernel = _kernel,
             Values = BufferValues(values, population.InitialValues),
-            Receptors = population.Model.Receptors.Select(r => r.Name).ToArray(),
+            // With off_grid, the second rings of exact delivery follow the model's receptors (ExactDelivery).
+            Receptors = population.Model.Receptors.Select(r => r.Name).Concat(spikePrecision == SpikePrecision.OffGrid
+                ? ExactDelivery.For(population.Model).Select(p => ExactDelivery.DecayedName(population.Model.Receptors[p.Receptor].Name)) : Enumerable.Empty<string>()).ToArray(),
             States = population.Model.States.Select(s => s.Name).Concat(_precise ? PreciseSpikeTimes.States : []).ToArray(),
             Injectable = population.Model.Injectable,
         };

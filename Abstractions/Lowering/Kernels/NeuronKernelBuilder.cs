@@ -31,6 +31,7 @@ internal sealed partial class NeuronKernelBuilder
     private readonly HashSet<string> _resetTargets;
     private readonly int _subSteps;
     private readonly bool _precise;
+    private readonly bool _offGrid;
 
     /// <param name="model">The model.</param>
     /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
@@ -40,6 +41,7 @@ internal sealed partial class NeuronKernelBuilder
     {
         _model = model;
         _precise = preciseSpikes && PreciseSpikeTimes.AppliesTo(model);
+        _offGrid = preciseSpikes;
         _plan = IntegrationPlan.For(model);
         _subSteps = _plan.SubSteps(dt);
         _derived = new DerivedValues(isUniform);
@@ -60,6 +62,8 @@ internal sealed partial class NeuronKernelBuilder
     private static string S(string state, string variant) => KernelSymbols.Local($"{state}#{variant}");
     private static string In(int r) => KernelSymbols.Local($"#in{r}");
     private static string Jump(int r) => KernelSymbols.Local($"#jump{r}");
+    private static string Decayed(int r) => KernelSymbols.Local($"#decayed{r}");
+    private static string Charge(int r) => KernelSymbols.Local($"#charge{r}");
     private static readonly string Refractory = KernelSymbols.Local("#refractory");
     private static readonly string Spike = KernelSymbols.Local("#spike");
     private static readonly string Crossed = KernelSymbols.Local("#crossed");
@@ -106,9 +110,39 @@ internal sealed partial class NeuronKernelBuilder
         // Receive events: synaptic receptors add their input to the target now, at the start of the step; voltage jumps
         // are added after the integration, so the jump is not decayed.
         var receive = new List<Statement>();
+        // Off-grid spikes through exponentially decaying receptors (ExactDelivery): the decayed sum goes to the synaptic
+        // state, the charge that flowed before the grid point to the other states (computed before any state changes).
+        var exact = _offGrid ? ExactDelivery.For(model).ToDictionary(p => p.Receptor) : new Dictionary<int, ExactDelivery.Plan>();
+        var exactRing = exact.Keys.Order().Select((r, q) => (r, q)).ToDictionary(x => x.r, x => model.Receptors.Count + x.q);
+        var charges = new List<(string State, string Local)>();
+        foreach (var (r, p) in exact.OrderBy(e => e.Key))
+        {
+            var rec = model.Receptors[r];
+            receive.Add(new ReceiveInput(In(r), r));
+            receive.Add(new ReceiveInput(Decayed(r), exactRing[r]));
+            var scale = rec.Scale.Symbols().Count > 0 ? K(Sym(ScaleName(rec.Name)), S) : rec.Scale.Simplify();
+            // The second ring holds Σw·(1 − exp(−kΔ')): the charge that flowed before the grid point is scale·that/k.
+            receive.Add(new Let(Charge(r), new BinaryExpr(BinaryOperator.Divide, Mul(scale, Sym(Decayed(r))), K(p.Rate, S))));
+            foreach (var (state, slope) in p.Slopes)
+            {
+                string local = S(state, $"charge{r}");
+                receive.Add(new Let(local, Mul(K(slope, S), Sym(Charge(r)))));
+                charges.Add((state, local));
+            }
+        }
         for (int r = 0; r < model.Receptors.Count; r++)
         {
             var rec = model.Receptors[r];
+            if (exact.ContainsKey(r))
+            {
+                // Σw·exp(−kΔ') = Σw − Σw·(1 − exp(−kΔ')): the state as if every spike had arrived at its own time.
+                Expr sum = new BinaryExpr(BinaryOperator.Subtract, Sym(In(r)), Sym(Decayed(r)));
+                var decayed = rec.Scale.Symbols().Count > 0 ? Mul(sum, K(Sym(ScaleName(rec.Name)), S))
+                    : rec.Scale.Simplify() is NumberExpr { Value: 1 } ? sum
+                    : Mul(sum, rec.Scale.Simplify());
+                receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), decayed)));
+                continue;
+            }
             receive.Add(new ReceiveInput(In(r), r));
             // A scale that is a constant of the model (the 1 of most receptors) is structure, not a value: it stays in code.
             var weighted = rec.Scale.Symbols().Count > 0 ? Mul(Sym(In(r)), K(Sym(ScaleName(rec.Name)), S))
@@ -117,6 +151,7 @@ internal sealed partial class NeuronKernelBuilder
             if (rec.Kind == ReceptorKind.VoltageJump) receive.Add(new Let(Jump(r), weighted));
             else receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), weighted)));
         }
+        foreach (var (state, local) in charges) receive.Add(new Assign(S(state), Add(Sym(S(state)), Sym(local))));
         // A crossing threshold fires only where the condition was false at the start of the step (after the input).
         if (model.ThresholdCrossing) receive.Add(new LetMask(WasAbove, K(model.Threshold!, S)));
         if (_precise) receive.AddRange(PreciseStart());
@@ -224,14 +259,14 @@ internal sealed partial class NeuronKernelBuilder
         {
             Model = model.Name,
             Buffers = Declarations(phases),
-            Receptors = model.Receptors.Count,
+            Receptors = model.Receptors.Count + exact.Count,
             UniformDraws = model.RandomDraws,
             NormalDraws = model.NoiseTerms.Count,
             Refractory = refractory && !_precise,
             SpikeOffset = _precise ? PreciseSpikeTimes.SpikeOffset : null,
             Phases = phases,
             Summary = $"scheme {plan.Scheme}{(_subSteps > 1 ? $" in {_subSteps} sub-steps" : "")}; exactly integrated: {string.Join(", ", _linear)}"
-                + (_precise ? "; precise spike times" : ""),
+                + (_precise ? "; precise spike times" : "") + (exact.Count > 0 ? "; exact off-grid delivery" : ""),
         };
     }
 

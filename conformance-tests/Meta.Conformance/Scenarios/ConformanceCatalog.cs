@@ -12,6 +12,7 @@ public static class ConformanceCatalog
         .. SingleCellScenarios.All(),
         .. PreciseSpikeScenarios.All(),
         .. PreciseResetScenarios.All(),
+        .. OffGridDeliveryScenarios.All(),
         .. StandardCellScenarios.All(),
         .. SystemScenarios.All(),
         .. CellTypeScenarios.All(),
