@@ -194,6 +194,7 @@ public sealed partial class Simulation : IDisposable
         SyncChanges();
         foreach (var p in _populations)
             if (Diagnostics.PoissonRateCheck.Check(p, Timestep) is { } warning && !_warnings.Contains(warning)) _warnings.Add(warning);
+        ReleaseProjectionConnections();
         if (steps == 0 && _step > 0) return;
         long from = _step;
         var result = _engine!.Run(steps, progress);
@@ -250,6 +251,8 @@ public sealed partial class Simulation : IDisposable
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var p in _populations) p.ValidateParameters();
         _spec = Resolve();
+        // The projections' own positions are dropped before the backend builds its tables, so the two do not coexist.
+        ReleaseProjectionConnections();
         CheckCapabilities(_spec);
         WarnWhereSpikesStayOnTheGrid();
         _lowering = new NetworkLowering(_spec);
@@ -348,9 +351,12 @@ public sealed partial class Simulation : IDisposable
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
         {
-            foreach (var part in PopulationParts(prj))
+            // A static projection whose weight and delay are one value each never reads its parts' connection positions.
+            bool positions = prj.Model is not null || prj.Weights is not RepeatedValue<double> || prj.Delays is not RepeatedValue<double>;
+            foreach (var part in PopulationParts(prj, positions))
             {
                 var ks = part.Connections;
+                int count = part.PreIndices.Length;
                 string label = part.Label;
                 var post = _populations[part.Post].CellType.Model;
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
@@ -358,9 +364,9 @@ public sealed partial class Simulation : IDisposable
                 if (receptor < 0) throw new ConnectionException($"Projection '{label}': {post.Name} has no receptor '{prj.ReceptorType}'.");
                 // A weight or delay shared by the whole projection stays one value here too (RepeatedValue), not a copy per synapse.
                 IReadOnlyList<double> weights = prj.Weights is RepeatedValue<double> w && prj.Model is null
-                    ? new RepeatedValue<double>(w.Value, ks.Length) : ks.Select(k => prj.Weights[k]).ToArray();
+                    ? new RepeatedValue<double>(w.Value, count) : ks.Select(k => prj.Weights[k]).ToArray();
                 IReadOnlyList<int> delaySteps = prj.Delays is RepeatedValue<double> d
-                    ? new RepeatedValue<int>(DelaySteps(d.Value), ks.Length) : ks.Select(k => DelaySteps(prj.Delays[k])).ToArray();
+                    ? new RepeatedValue<int>(DelaySteps(d.Value), count) : ks.Select(k => DelaySteps(prj.Delays[k])).ToArray();
                 var spec = new SynapseGroupProgram
                 {
                     Index = index++,

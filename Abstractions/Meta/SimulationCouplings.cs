@@ -14,21 +14,25 @@ public sealed partial class Simulation
     /// <param name="Pre">The pre population's index.</param>
     /// <param name="Post">The post population's index.</param>
     /// <param name="Label">The projection's label with the two populations'.</param>
-    /// <param name="Connections">The positions of the part's connections in the projection (connection order).</param>
+    /// <param name="Connections">The positions of the part's connections in the projection (connection order); empty when not asked for.</param>
     /// <param name="PreIndices">Per connection, the pre cell within its population.</param>
     /// <param name="PostIndices">Per connection, the post cell within its population.</param>
     private sealed record PopulationPart(int Pre, int Post, string Label, int[] Connections, int[] PreIndices, int[] PostIndices);
 
-    /// <summary>Splits <paramref name="prj"/> into one part per (pre population, post population) pair, in that order.</summary>
-    private IEnumerable<PopulationPart> PopulationParts(Projection prj)
+    /// <summary>
+    /// Splits <paramref name="prj"/> into one part per (pre population, post population) pair, in that order; with
+    /// <paramref name="connections"/> false the parts' connection positions are not made (4 bytes a connection).
+    /// </summary>
+    private IEnumerable<PopulationPart> PopulationParts(Projection prj, bool connections = true)
     {
         var preCells = prj.Pre.Cells.ToArray();
         var postCells = prj.Post.Cells.ToArray();
         var pre = prj.PreArray;
         var post = prj.PostArray;
         // Two passes instead of a LINQ group-by (which holds every connection in growing per-key buffers): number each
-        // connection's (pre population, post population) pair, count the pairs, then fill each part in connection order.
-        var partOf = new int[pre.Length];
+        // connection's (pre population, post population) pair and count the pairs, then fill each part in connection order,
+        // finding each connection's pair again (consecutive connections mostly share one, so it is looked up on a change only)
+        // rather than keeping it per connection.
         var ids = new Dictionary<(int Pre, int Post), int>();
         var counts = new List<int>();
         (int Pre, int Post) last = (-1, -1);
@@ -46,25 +50,28 @@ public sealed partial class Simulation
                 }
                 last = key;
             }
-            partOf[k] = lastId;
             counts[lastId]++;
         }
         var parts = ids.Select(kv => (kv.Key, Id: kv.Value)).OrderBy(p => p.Key.Pre).ThenBy(p => p.Key.Post).ToArray();
-        var connections = new int[ids.Count][];
+        var positions = new int[ids.Count][];
         var preIndices = new int[ids.Count][];
         var postIndices = new int[ids.Count][];
-        for (int id = 0; id < ids.Count; id++) (connections[id], preIndices[id], postIndices[id]) = (new int[counts[id]], new int[counts[id]], new int[counts[id]]);
+        for (int id = 0; id < ids.Count; id++)
+            (positions[id], preIndices[id], postIndices[id]) = (connections ? new int[counts[id]] : [], new int[counts[id]], new int[counts[id]]);
         var filled = new int[ids.Count];
+        last = (-1, -1);
         for (int k = 0; k < pre.Length; k++)
         {
-            int id = partOf[k], at = filled[id]++;
-            connections[id][at] = k;
+            var key = (preCells[pre[k]].Population.Index, postCells[post[k]].Population.Index);
+            if (key != last) (last, lastId) = (key, ids[key]);
+            int id = lastId, at = filled[id]++;
+            if (connections) positions[id][at] = k;
             preIndices[id][at] = preCells[pre[k]].Index;
             postIndices[id][at] = postCells[post[k]].Index;
         }
         foreach (var (key, id) in parts)
             yield return new PopulationPart(key.Pre, key.Post, $"{prj.Label} [{_populations[key.Pre].Label}→{_populations[key.Post].Label}]",
-                connections[id], preIndices[id], postIndices[id]);
+                positions[id], preIndices[id], postIndices[id]);
     }
 
     /// <summary>

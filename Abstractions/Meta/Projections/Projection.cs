@@ -13,8 +13,14 @@ namespace Meta.Projections;
 /// </summary>
 public sealed class Projection
 {
-    private readonly int[] _pre;
-    private readonly int[] _post;
+    // Pre and post positions per connection (connection order); empty once released (_released holds them then).
+    private int[] _pre;
+    private int[] _post;
+    // A static projection's connections after load, as the step program's part arrays (ReleasedConnections): set while the
+    // arrays above are released, and kept once made so that releasing them again needs no new check.
+    private ReleasedConnections? _released;
+    private ReleasedConnections? _releasable;
+    private bool _releaseRefused;
     // Weights and delays: one value (RepeatedValue) when every connection has the same, else an array (connection order).
     private IReadOnlyList<double> _weight;
     private IReadOnlyList<double> _delay;
@@ -309,7 +315,7 @@ public sealed class Projection
     /// <summary>The label.</summary>
     public string Label { get; }
     /// <summary>The number of connections (PyNN's <c>size()</c>).</summary>
-    public int Size => _pre.Length;
+    public int Size => _released?.Count ?? _pre.Length;
 
     /// <summary>
     /// The number of connections on all ranks: <see cref="Size"/> in one process; in a distributed run, where a rank holds only
@@ -321,15 +327,50 @@ public sealed class Projection
     public (int Pre, int Post) Shape => (Pre.Size, Post.Size);
 
     /// <summary>Pre positions per connection, in connection order.</summary>
-    public IReadOnlyList<int> PreIndices => _pre;
+    public IReadOnlyList<int> PreIndices => Pairs().Pre;
 
     /// <summary><see cref="PreIndices"/> as the array itself, for the resolver's loops (never written).</summary>
-    internal int[] PreArray => _pre;
+    internal int[] PreArray => Pairs().Pre;
 
     /// <summary><see cref="PostIndices"/> as the array itself, for the resolver's loops (never written).</summary>
-    internal int[] PostArray => _post;
+    internal int[] PostArray => Pairs().Post;
     /// <summary>Post positions per connection.</summary>
-    public IReadOnlyList<int> PostIndices => _post;
+    public IReadOnlyList<int> PostIndices => Pairs().Post;
+
+    /// <summary>Whether the connections' positions are released (<see cref="ReleaseConnections"/>) and not rebuilt since.</summary>
+    internal bool ConnectionsReleased => _released is not null;
+
+    /// <summary>
+    /// Releases this projection's pre and post positions once its network is loaded, keeping the connections as the loaded
+    /// step program's <paramref name="parts"/> of it (<see cref="ReleasedConnections"/>), which the backend's program holds
+    /// anyway; they are rebuilt when an operation reads connections by position, and released again at the next run. Keeps
+    /// them when the parts cannot stand for them exactly (returns false).
+    /// </summary>
+    internal bool ReleaseConnections(Func<IReadOnlyList<SynapseGroupProgram>> parts)
+    {
+        if (_released is not null) return true;
+        if (_releasable is null && !_releaseRefused)
+        {
+            _releasable = ReleasedConnections.TryCreate(Pre, Post, _pre, _post, parts());
+            _releaseRefused = _releasable is null;
+        }
+        if (_releasable is null) return false;
+        _released = _releasable;
+        _pre = [];
+        _post = [];
+        return true;
+    }
+
+    /// <summary>The pre and post positions per connection, rebuilt from the released parts when they were released.</summary>
+    private (int[] Pre, int[] Post) Pairs()
+    {
+        if (_released is { } released)
+        {
+            (_pre, _post) = released.Rebuild();
+            _released = null;
+        }
+        return (_pre, _post);
+    }
     /// <summary>Weights per connection (a <see cref="RepeatedValue{T}"/>, stored once, when all are the same).</summary>
     public IReadOnlyList<double> Weights => _weight;
     /// <summary>Delays per connection (ms, rounded to the time step; a <see cref="RepeatedValue{T}"/> when all are the same).</summary>
@@ -343,7 +384,8 @@ public sealed class Projection
     public IReadOnlyList<(int Pre, int Post, double[] Values)> GetList(params string[] attributes)
     {
         var columns = attributes.Select(Column).ToArray();
-        return SynapseValue.ListOrder(_pre, _post).Select(k => (_pre[k], _post[k], columns.Select(c => c[k]).ToArray())).ToArray();
+        var (pre, post) = Pairs();
+        return SynapseValue.ListOrder(pre, post).Select(k => (pre[k], post[k], columns.Select(c => c[k]).ToArray())).ToArray();
     }
 
     /// <summary>
@@ -381,9 +423,10 @@ public sealed class Projection
         };
         var result = new double[Pre.Size, Post.Size];
         for (int i = 0; i < Pre.Size; i++) for (int j = 0; j < Post.Size; j++) result[i, j] = double.NaN;
+        var (pre, post) = Pairs();
         for (int k = 0; k < Size; k++)
         {
-            ref double cell = ref result[_pre[k], _post[k]];
+            ref double cell = ref result[pre[k], post[k]];
             cell = double.IsNaN(cell) ? column[k] : combine(cell, column[k]);
         }
         return result;
@@ -405,8 +448,15 @@ public sealed class Projection
                 $"({Simulation.Ranks} ranks; each holds only the connections onto its own cells, so the draws or the list positions would not be the " +
                 "single-process ones). Give it when the projection is made (its synapse type's value), or set a scalar, a function of distance, " +
                 "an expression or a pre × post array.");
-        var values = value.Evaluate(attribute, _pre, _post, Distance(Pre.Positions, Post.Positions),
-            Pre.Size, Post.Size, Simulation.ProjectionRandom(Index));
+        // One value needs no connection positions (and draws no random numbers), so released ones are not rebuilt for it.
+        double[] values;
+        if (value.IsScalar) Array.Fill(values = new double[Size], value.ScalarValue);
+        else
+        {
+            var (pre, post) = Pairs();
+            values = value.Evaluate(attribute, pre, post, Distance(Pre.Positions, Post.Positions),
+                Pre.Size, Post.Size, Simulation.ProjectionRandom(Index));
+        }
         switch (attribute)
         {
             case "weight":
@@ -439,7 +489,7 @@ public sealed class Projection
     private void CheckDomain(ParameterDefinition definition, double[] values)
     {
         if (ParameterDomains.FirstViolation(definition, definition.Name, values, $"{Synapse.Name} in projection '{Label}'",
-                k => $"connection {k} (pre {_pre[k]} → post {_post[k]})") is { } message)
+                k => $"connection {k} (pre {PreArray[k]} → post {PostArray[k]})") is { } message)
             throw new InvalidParameterValueException(message);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Meta.Backends;
+using Meta.Backends.Programs;
 using Meta.Lowering.Kernels;
 using Meta.Models;
 using Meta.Network;
@@ -117,7 +118,7 @@ public sealed class ThermalisationCache
         foreach (var j in variant.Projections)
         {
             w.Text(j.Label).Integer(j.PreGroup).Integer(j.PostGroup).Integer(j.Receptor).Text(j.SynapseType).Text(j.Kernel?.Key ?? "static")
-                .Ints(j.PreIndices).Ints(j.PostIndices).Numbers(j.Weights as double[] ?? j.Weights.ToArray()).Ints(j.DelaySteps as int[] ?? j.DelaySteps.ToArray()).Number(j.DendriticDelayFraction).Columns(j.Values);
+                .Ints(j.PreIndices).Ints(j.PostIndices).Numbers(j.Weights).Ints(j.DelaySteps).Number(j.DendriticDelayFraction).Columns(j.Values);
         }
         foreach (var c in variant.Couplings)
             w.Text(c.Label).Text(c.Type).Integer(c.PreGroup).Integer(c.PostGroup).Text(c.Kernel.Key).Ints(c.PreIndices).Ints(c.PostIndices).Columns(c.Values);
@@ -159,6 +160,28 @@ public sealed class ThermalisationCache
         {
             Integer(values.Length);
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            return this;
+        }
+
+        /// <summary>
+        /// The same bytes as <see cref="Numbers(double[])"/> of the list's elements, without expanding one value stored for
+        /// every synapse (<see cref="RepeatedValue{T}"/>) into an array of them.
+        /// </summary>
+        public HashWriter Numbers(IReadOnlyList<double> values) =>
+            values is RepeatedValue<double> r ? Repeated(r) : Numbers(values as double[] ?? values.ToArray());
+
+        /// <summary>The same bytes as <see cref="Ints(int[])"/> of the list's elements, a repeated value not expanded.</summary>
+        public HashWriter Ints(IReadOnlyList<int> values) =>
+            values is RepeatedValue<int> r ? Repeated(r) : Ints(values as int[] ?? values.ToArray());
+
+        /// <summary>The length, then the value's bytes once per element, appended a chunk at a time.</summary>
+        private HashWriter Repeated<T>(RepeatedValue<T> values) where T : unmanaged
+        {
+            Integer(values.Count);
+            var chunk = new T[Math.Min(values.Count, 4096)];
+            Array.Fill(chunk, values.Value);
+            for (int left = values.Count; left > 0; left -= chunk.Length)
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunk.AsSpan(0, Math.Min(left, chunk.Length))));
             return this;
         }
 
