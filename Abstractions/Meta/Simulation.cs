@@ -231,11 +231,21 @@ public sealed partial class Simulation : IDisposable
             if (p.CellType.Model.Kind == ModelKind.Neuron && _projections.Any(x => x.Coupling is null && x.Post.Cells.Any(c => c.Population == p)))
                 foreach (var limit in Lowering.Kernels.ExactDelivery.Limits(p.CellType.Model))
                     AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}): {limit} (docs/semantics.md, \"Exact delivery\").");
+        // Exact delivery covers static projections; one with synapse dynamics delivers its sources' offsets on the grid.
+        foreach (var x in _projections)
+            if (x.Coupling is null && x.Model is not null && x.Pre.Cells.Select(c => c.Population).Distinct().Any(SpikesCarryOffsets))
+                AddWarning($"projection '{x.Label}' ({x.Synapse.Name}) delivers off-grid spikes at the grid point after their arrival: exact delivery " +
+                           "applies to projections without synapse dynamics (docs/semantics.md, \"Exact delivery\").");
         foreach (var p in _populations)
             if (p.CellType.Model.Kind == ModelKind.SpikeSource && !Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.CellType.Model.SourceKind ?? ""))
                 AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}) keeps its spike times on the grid: spike_precision=\"off_grid\" " +
                            $"applies to {PreciseSourceNames()}, whose times are continuous (docs/semantics.md, \"Precise spike times\").");
     }
+
+    /// <summary>Whether the spikes of <paramref name="population"/> carry offsets with <c>spike_precision="off_grid"</c>: a neuron model the option applies to, or a source of a precise kind.</summary>
+    private static bool SpikesCarryOffsets(Population population) => population.CellType.Model.Kind == ModelKind.Neuron
+        ? Lowering.Kernels.PreciseSpikeTimes.AppliesTo(population.CellType.Model)
+        : Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(population.CellType.Model.SourceKind ?? "");
 
     /// <summary>The standard spike sources whose kind takes precise times (<see cref="Backends.Runtime.HostSpikeSchedule.PreciseKinds"/>), as "A, B and C".</summary>
     private static string PreciseSourceNames()

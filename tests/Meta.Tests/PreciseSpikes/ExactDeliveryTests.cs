@@ -78,4 +78,19 @@ public class ExactDeliveryTests
         exp.Set("tau_syn_E", 3.0);
         FluentActions.Invoking(() => sim.Run(1)).Should().Throw<InvalidParameterValueException>().WithMessage("*'exp'*excitatory*before the first run*");
     }
+
+    [Fact]
+    public void Off_grid_names_a_projection_with_synapse_dynamics_whose_source_carries_offsets_and_not_one_from_a_grid_source()
+    {
+        using var sim = new Simulation(new Meta.Backends.Cpu.CpuBackend(), new SimulationOptions { Timestep = 0.1, SpikePrecision = SpikePrecision.OffGrid });
+        var precise = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times", new double[][] { [1.03] }), "precise");
+        var poisson = sim.CreatePopulation(1, new CellType("SpikeSourcePoisson").With("rate", 10.0), "poisson");
+        var target = sim.CreatePopulation(1, new CellType("IF_curr_exp"), "target");
+        _ = new Projection(precise, target, new AllToAllConnector(), new TsodyksMarkramSynapse(0.5, 1.0, U: 0.5, tau_rec: 800), "excitatory", "depressing");
+        _ = new Projection(poisson, target, new AllToAllConnector(), new TsodyksMarkramSynapse(0.5, 1.0, U: 0.5, tau_rec: 800), "excitatory", "from-grid");
+        _ = new Projection(precise, target, new AllToAllConnector(), new StaticSynapse(0.5, 1.0), "excitatory", "static");
+        sim.Run(5);
+        sim.Warnings.Should().Contain(w => w.Contains("projection 'depressing'") && w.Contains("grid point after their arrival"));
+        sim.Warnings.Should().NotContain(w => w.Contains("projection 'from-grid'") || w.Contains("projection 'static'"));
+    }
 }
