@@ -93,20 +93,33 @@ internal sealed class NestSynapseNetwork : IDisposable
             $"101 nest:tsodyks_synapse {FastDelay} tsodyks.json",
             $"102 nest:stdp_synapse {StdpDelay} stdp.json",
             $"103 static_synapse {FastDelay} NONE", ""));
-        var ids = Inputs.SelectMany((train, i) => train.Select(_ => (ulong)i)).ToArray();
-        var times = Inputs.SelectMany(train => train).ToArray();
+        WriteInputsAndConfigs(Folder, Inputs, TStop, Dt);
+    }
+
+    /// <summary>
+    /// The spike trains of the virtual population <c>inputs</c> (node i fires <paramref name="trains"/>[i]), its node set,
+    /// <c>circuit_config.json</c> (nodes.h5, edges.h5 and their tables; components <c>cells</c> and <c>synapses</c>) and
+    /// <c>simulation_config.json</c> into <paramref name="folder"/>; returns the simulation config's path.
+    /// </summary>
+    public static string WriteInputsAndConfigs(string folder, double[][] trains, double tstop, double dt)
+    {
+        var ids = trains.SelectMany((train, i) => train.Select(_ => (ulong)i)).ToArray();
+        var times = trains.SelectMany(train => train).ToArray();
         new H5File { ["spikes"] = new H5Group { ["inputs"] = new H5Group { ["timestamps"] = times, ["node_ids"] = ids } } }
-            .Write(Path.Combine(Folder, "inputs.h5"));
-        File.WriteAllText(Path.Combine(Folder, "node_sets.json"), """{"inputs": {"population": "inputs"}}""");
-        File.WriteAllText(Path.Combine(Folder, "circuit_config.json"), """
+            .Write(Path.Combine(folder, "inputs.h5"));
+        File.WriteAllText(Path.Combine(folder, "node_sets.json"), """{"inputs": {"population": "inputs"}}""");
+        File.WriteAllText(Path.Combine(folder, "circuit_config.json"), """
             {"networks": {"nodes": [{"nodes_file": "nodes.h5", "node_types_file": "node_types.csv"}],
                           "edges": [{"edges_file": "edges.h5", "edge_types_file": "edge_types.csv"}]},
              "components": {"point_neuron_models_dir": "cells", "synaptic_models_dir": "synapses"}}
             """);
-        File.WriteAllText(Config, """
+        string config = Path.Combine(folder, "simulation_config.json");
+        File.WriteAllText(config, """
             {"run": {"tstop": TSTOP, "dt": DT}, "network": "circuit_config.json", "node_sets_file": "node_sets.json",
              "inputs": {"in": {"input_type": "spikes", "module": "sonata", "input_file": "inputs.h5", "node_set": "inputs"}}}
-            """.Replace("TSTOP", "200.0", StringComparison.Ordinal).Replace("DT", "0.1", StringComparison.Ordinal));
+            """.Replace("TSTOP", tstop.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("DT", dt.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        return config;
     }
 
     /// <summary>

@@ -120,20 +120,6 @@ public sealed class StdpTauMinusTests(ITestOutputHelper output) : IDisposable
         }.Write(Path.Combine(_folder, "edges.h5"));
         File.WriteAllText(Path.Combine(_folder, "edge_types.csv"),
             $"edge_type_id model_template delay dynamics_params\n100 nest:stdp_synapse {StdpDelay} stdp.json\n101 static_synapse 1 NONE\n");
-        var ids = PreSpikes.Select(_ => 0UL).Concat(TeacherSpikes.Select(_ => 1UL)).ToArray();
-        new H5File { ["spikes"] = new H5Group { ["inputs"] = new H5Group { ["timestamps"] = PreSpikes.Concat(TeacherSpikes).ToArray(), ["node_ids"] = ids } } }
-            .Write(Path.Combine(_folder, "inputs.h5"));
-        File.WriteAllText(Path.Combine(_folder, "node_sets.json"), """{"inputs": {"population": "inputs"}}""");
-        File.WriteAllText(Path.Combine(_folder, "circuit_config.json"), """
-            {"networks": {"nodes": [{"nodes_file": "nodes.h5", "node_types_file": "node_types.csv"}],
-                          "edges": [{"edges_file": "edges.h5", "edge_types_file": "edge_types.csv"}]},
-             "components": {"point_neuron_models_dir": "cells", "synaptic_models_dir": "synapses"}}
-            """);
-        string config = Path.Combine(_folder, "simulation_config.json");
-        File.WriteAllText(config, """
-            {"run": {"tstop": 100.0, "dt": 0.1}, "network": "circuit_config.json", "node_sets_file": "node_sets.json",
-             "inputs": {"in": {"input_type": "spikes", "module": "sonata", "input_file": "inputs.h5", "node_set": "inputs"}}}
-            """);
-        return config;
+        return NestSynapseNetwork.WriteInputsAndConfigs(_folder, [PreSpikes, TeacherSpikes], TStop, Dt);
     }
 }
