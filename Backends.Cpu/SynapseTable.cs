@@ -47,7 +47,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Target = target;
         _preSize = preSize;
         var rows = Rows();
-        _rowStart = rows?.Start ?? RowStarts(spec.PreIndices, preSize);
+        _rowStart = rows?.Start ?? ConnectionRows.Starts(spec.PreIndices, preSize);
         // Connections already in row order (sorted by pre, as connectors that draw row by row make them) share the step
         // program's post indices instead of copying them (4 bytes a synapse); the table never writes them.
         _post = rows is null ? spec.PostIndices : rows.ByPosition(spec.PostIndices);
@@ -141,19 +141,6 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         for (int k = 1; k < pre.Length; k++)
             if (pre[k] < pre[k - 1]) return new ConnectionRows(pre, _preSize);
         return null;
-    }
-
-    /// <summary>The row starts of connections in row order (<paramref name="pre"/> non-decreasing), each pre cell checked.</summary>
-    private static int[] RowStarts(int[] pre, int preSize)
-    {
-        var start = new int[preSize + 1];
-        foreach (int i in pre)
-        {
-            if ((uint)i >= (uint)preSize) throw new ArgumentOutOfRangeException(nameof(pre), i, $"A pre index is outside the pre group's {preSize} cells.");
-            start[i + 1]++;
-        }
-        for (int i = 0; i < preSize; i++) start[i + 1] += start[i];
-        return start;
     }
 
     private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows? rows)

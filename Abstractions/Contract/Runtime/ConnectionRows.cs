@@ -12,9 +12,7 @@ public sealed class ConnectionRows
     {
         ArgumentNullException.ThrowIfNull(cellOf);
         int n = cellOf.Count;
-        Start = new int[cells + 1];
-        for (int k = 0; k < n; k++) Start[cellOf[k] + 1]++;
-        for (int i = 0; i < cells; i++) Start[i + 1] += Start[i];
+        Start = Starts(cellOf, cells);
         var fill = (int[])Start.Clone();
         PositionOf = new int[n];
         ConnectionAt = new int[n];
@@ -28,6 +26,24 @@ public sealed class ConnectionRows
 
     /// <summary>Per cell (and one past the last), the first position of its connections.</summary>
     public int[] Start { get; }
+
+    /// <summary>
+    /// The row starts of connections by <paramref name="cellOf"/>: per cell (and one past the last) the number of connections
+    /// of the cells before it. A cell outside [0, <paramref name="cells"/>) is an error naming it.
+    /// </summary>
+    public static int[] Starts(IReadOnlyList<int> cellOf, int cells)
+    {
+        ArgumentNullException.ThrowIfNull(cellOf);
+        var start = new int[cells + 1];
+        for (int k = 0; k < cellOf.Count; k++)
+        {
+            int i = cellOf[k];
+            if ((uint)i >= (uint)cells) throw new ArgumentOutOfRangeException(nameof(cellOf), i, $"Connection {k}'s cell is outside the group's {cells} cells.");
+            start[i + 1]++;
+        }
+        for (int i = 0; i < cells; i++) start[i + 1] += start[i];
+        return start;
+    }
 
     /// <summary>The position of each connection (connection order).</summary>
     public int[] PositionOf { get; }

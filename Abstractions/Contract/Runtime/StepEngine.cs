@@ -344,13 +344,7 @@ public abstract class StepEngine : ISimulationEngine
     /// in refractoriness of precise spike times) at 0 where they are missing.
     /// </summary>
     private IReadOnlyList<IReadOnlyDictionary<string, double[]>> WithLoweringStates(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues) =>
-        initialValues.Select((values, g) =>
-        {
-            if (Program.Groups[g] is not NeuronGroupProgram n || n.States.All(values.ContainsKey)) return values;
-            var complete = new Dictionary<string, double[]>(values, StringComparer.Ordinal);
-            foreach (var s in n.States) if (!complete.ContainsKey(s)) complete[s] = new double[n.Size];
-            return (IReadOnlyDictionary<string, double[]>)complete;
-        }).ToArray();
+        initialValues.Select((values, g) => Program.Groups[g] is NeuronGroupProgram n ? InitialStates.Complete(values, n.States, n.Size) : values).ToArray();
 
     private void SetRecorders(IReadOnlyList<RecorderSpec> recorders)
     {

@@ -113,7 +113,7 @@ public sealed class NeuronGroupLowering
             {
                 if (initial is null) continue;
                 // The states the lowering adds (precise spike times) start at 0.
-                result[b.Name] = initial.TryGetValue(b.Name, out var start) ? (double[])start.Clone() : new double[_population.Size];
+                result[b.Name] = (double[])InitialStates.Of(initial, b.Name, _population.Size).Clone();
                 continue;
             }
             if (b.Role == BufferRole.Derived) result[b.Name] = derived[b.Name];

@@ -20,19 +20,31 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
         ["tanh"] = "tanh", ["abs"] = "abs", ["floor"] = "floor", ["ceil"] = "ceil", ["min"] = "min", ["max"] = "max", ["pow"] = "pow",
     };
 
+    /// <summary>NESTML's built-in functions that <see cref="Call"/> translates besides <see cref="SameFunctions"/>; no model may redefine one.</summary>
+    private static readonly HashSet<string> OtherBuiltIns = new(StringComparer.Ordinal)
+    {
+        "log10", "expm1", "resolution", "timestep", "convolve", "steps", "delta", "random_normal", "random_uniform", "random_poisson",
+        "emit_spike", "integrate_odes",
+    };
+
+    /// <summary>Whether <paramref name="name"/> is one of NESTML's built-in functions.</summary>
+    private static bool IsBuiltIn(string name) => SameFunctions.ContainsKey(name) || OtherBuiltIns.Contains(name);
+
     private readonly Dictionary<string, Expr> _internals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NFunction> _functions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _calling = new(StringComparer.Ordinal);
     private Dictionary<string, Expr> _bindings = new(StringComparer.Ordinal);
+    // The dimensions of the names that hide the model's where a call's arguments are translated: the block's locals, or
+    // inside an inlined function its parameters and locals.
+    private Dictionary<string, Dimension> _dimensions = new(StringComparer.Ordinal);
 
     /// <summary>The model's function definitions, inlined where they are called.</summary>
     public void DefineFunctions(IEnumerable<NFunction> functions)
     {
         foreach (var f in functions)
         {
-            if (SameFunctions.ContainsKey(f.Name) || f.Name is "log10" or "expm1" or "resolution" or "timestep" or "convolve" or "steps" or "delta"
-                or "random_normal" or "random_uniform" or "random_poisson" or "emit_spike" or "integrate_odes")
+            if (IsBuiltIn(f.Name))
                 throw context.Error(f.Line, $"the function '{f.Name}' redefines a built-in function");
             if (!_functions.TryAdd(f.Name, f)) throw context.Error(f.Line, $"the function '{f.Name}' is defined twice (first at line {_functions[f.Name].Line})");
             var names = f.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -74,6 +86,12 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
 
     /// <summary>The local variables of the update block translated so far: each stands for itself.</summary>
     public HashSet<string> Locals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records the declared type of a block's local variable (update block, onCondition), so that a call passing it to a
+    /// model's function converts it as its unit requires (<c>real</c>, <c>integer</c>, <c>boolean</c>: no type).
+    /// </summary>
+    public void DeclareLocal(string name, NExpr? type) => _dimensions[name] = type is null ? Dimension.None : scope.UnitDimension(type);
 
     /// <summary>
     /// Whether <c>random_normal</c> and <c>random_uniform</c> may be used (update-block statements): they become draws of
@@ -204,6 +222,8 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                 throw context.Unsupported(c.Line, "delta() outside a kernel definition");
             case "emit_spike" or "integrate_odes":
                 throw context.Error(c.Line, $"{c.Function}() is a statement, not a value");
+            case var builtIn when OtherBuiltIns.Contains(builtIn):
+                throw context.Error(c.Line, $"the built-in function {builtIn}() does not take {c.Arguments.Count} argument(s)");
             default:
                 if (_functions.TryGetValue(c.Function, out var function)) return Inline(function, c);
                 throw context.Unsupported(c.Line, $"the function '{c.Function}()' (not built in and not defined in the model)");
@@ -229,11 +249,13 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
         {
             var parameter = f.Parameters[i];
             dimensions[parameter.Name] = parameter.Type is null ? Dimension.None : scope.UnitDimension(parameter.Type);
-            if (parameter.Type is null && ArgumentDimension(call.Arguments[i]) is { } d && NestNumberPerMetaValue(d) != 1)
+            if (parameter.Type is null && ArgumentDimension(call, i) is var d && NestNumberPerMetaValue(d) != 1)
                 arguments[i] = new BinaryExpr(BinaryOperator.Multiply, arguments[i], new NumberExpr(NestNumberPerMetaValue(d)));
         }
         var saved = _bindings;
+        var savedDimensions = _dimensions;
         _bindings = new Dictionary<string, Expr>(StringComparer.Ordinal);
+        _dimensions = dimensions;
         try
         {
             for (int i = 0; i < arguments.Count; i++) _bindings[f.Parameters[i].Name] = arguments[i];
@@ -247,14 +269,7 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                         break;
                     case NAssignment { Primes: 0 } a when _bindings.TryGetValue(a.Target, out var before):
                         var assigned = Translate(a.Value);
-                        _bindings[a.Target] = a.Operator switch
-                        {
-                            "=" => assigned,
-                            "+=" => new BinaryExpr(BinaryOperator.Add, before, assigned),
-                            "-=" => new BinaryExpr(BinaryOperator.Subtract, before, assigned),
-                            "*=" => new BinaryExpr(BinaryOperator.Multiply, before, assigned),
-                            _ => new BinaryExpr(BinaryOperator.Divide, before, assigned),
-                        };
+                        _bindings[a.Target] = CompoundAssignment.Combine(a.Operator, before, assigned, context, a.Line);
                         break;
                     case NReturn { Value: { } result } when ReferenceEquals(statement, f.Body[^1]):
                         var value = Translate(result);
@@ -271,15 +286,24 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
         finally
         {
             _bindings = saved;
+            _dimensions = savedDimensions;
             _calling.Remove(f.Name);
         }
     }
 
-    /// <summary>The dimension of a call's argument in the caller's scope, or null where it cannot be told (a caller's local).</summary>
-    private Dimension? ArgumentDimension(NExpr argument)
+    /// <summary>
+    /// The dimension of argument <paramref name="i"/> of <paramref name="call"/> in the caller's scope: the model's names,
+    /// and the caller's locals (an inlined function's parameters and locals, the block's locals) with their declared types.
+    /// An argument whose unit cannot be told is an error naming the call, never passed unconverted (which would be 1000
+    /// times off for a current or conductance).
+    /// </summary>
+    private Dimension ArgumentDimension(NCall call, int i)
     {
-        try { return scope.DimensionOf(argument, null); }
-        catch (NestmlException) { return null; }
+        string what = $"cannot tell the unit of argument {i + 1} of {call.Function}() (its parameter is typed real, which takes NEST's number for a quantity)";
+        Dimension? dimension;
+        try { dimension = scope.DimensionOf(call.Arguments[i], _dimensions); }
+        catch (NestmlException e) { throw context.Error(call.Line, $"{what}: {e.Message}"); }
+        return dimension ?? throw context.Error(call.Line, what);
     }
 
     /// <summary>

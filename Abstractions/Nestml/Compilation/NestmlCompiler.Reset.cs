@@ -56,6 +56,7 @@ internal sealed partial class NestmlCompiler
             case NLocal l:
                 if (_scope.Find(l.Name) is not null) throw _context.Error(l.Line, $"the local variable '{l.Name}' has the name of a variable of the model");
                 locals.Set(l.Name, Guarded(guard, TranslateReset(l.Value, locals), locals.Values.GetValueOrDefault(l.Name)));
+                _translator.DeclareLocal(l.Name, l.Type);
                 break;
             case NAssignment a when a.Primes == 0 && locals.Has(a.Target):
                 {
@@ -113,15 +114,7 @@ internal sealed partial class NestmlCompiler
         return _translator.Translate(e, locals.Values);
     }
 
-    private Expr Combine(string op, Expr before, Expr value, int line) => op switch
-    {
-        "=" => value,
-        "+=" => new BinaryExpr(BinaryOperator.Add, before, value),
-        "-=" => new BinaryExpr(BinaryOperator.Subtract, before, value),
-        "*=" => new BinaryExpr(BinaryOperator.Multiply, before, value),
-        "/=" => new BinaryExpr(BinaryOperator.Divide, before, value),
-        _ => throw _context.Error(line, $"unknown assignment '{op}'"),
-    };
+    private Expr Combine(string op, Expr before, Expr value, int line) => CompoundAssignment.Combine(op, before, value, _context, line);
 
     private static Expr Guarded(Expr? guard, Expr value, Expr? otherwise) =>
         guard is null || otherwise is null ? value : new ConditionalExpr(guard, value, otherwise);

@@ -43,6 +43,7 @@ internal sealed partial class NestmlCompiler
                     throw _context.Error(l.Line, $"the local variable '{l.Name}' has the name of a declared variable or of another local");
                 var value = ConstantFolding.Fold(_translator.Translate(l.Value));
                 _translator.Locals.Add(l.Name);
+                _translator.DeclareLocal(l.Name, l.Type);
                 return new UpdateLocal(l.Name, value);
             }
             case NAssignment a:
@@ -54,16 +55,7 @@ internal sealed partial class NestmlCompiler
                 if (!local && _scope.Find(target)?.Kind != SymbolKind.State)
                     throw _context.Error(a.Line, $"'{target}' is not a state variable or a local variable");
                 var value = _translator.Translate(a.Value);
-                Expr current = new SymbolExpr(target);
-                Expr result = a.Operator switch
-                {
-                    "=" => value,
-                    "+=" => new BinaryExpr(BinaryOperator.Add, current, value),
-                    "-=" => new BinaryExpr(BinaryOperator.Subtract, current, value),
-                    "*=" => new BinaryExpr(BinaryOperator.Multiply, current, value),
-                    "/=" => new BinaryExpr(BinaryOperator.Divide, current, value),
-                    _ => throw _context.Error(a.Line, $"unknown assignment '{a.Operator}'"),
-                };
+                var result = CompoundAssignment.Combine(a.Operator, new SymbolExpr(target), value, _context, a.Line);
                 return new UpdateAssignment(target, ConstantFolding.Fold(result));
             }
             case NIf i:

@@ -47,6 +47,7 @@ public sealed class MetaTemplate : ISonataCellTemplate
         {
             if (Model.FindParameter(name) is not null) parameters[name] = value;
             else if (Model.FindState(name) is not null) initial[name] = value;
+            else if (name == NestModel.TauMinus) continue; // read by the stdp_synapse edges onto the node, as for nest: templates
             else throw new SonataException($"{where}: '{name}' is not a parameter or state of Meta's {Model.Name} (parameters: " +
                 $"{string.Join(", ", Model.Parameters.Select(p => p.Name))}; states: {string.Join(", ", Model.States.Select(x => x.Name))}).");
         }

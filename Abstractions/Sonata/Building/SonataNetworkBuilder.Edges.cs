@@ -45,7 +45,7 @@ public static partial class SonataNetworkBuilder
             if (t.Receptor is { } r && !receptors.Contains(r)) receptors.Add(r);
         var receptorOf = types.ToDictionary(kv => kv.Key, kv => kv.Value.Receptor is { } r ? receptors.IndexOf(r) : -1);
         int nr = receptors.Count;
-        var variants = SynapseVariants.Of(types, post.Groups);
+        var variants = SynapseVariants.Of(types);
         int ns = variants.Count;
         // The edge type of the edge before: edges of one type come in runs, so the tables are looked up once per run.
         int lastTypeId = 0, typeReceptor = -1;
@@ -73,7 +73,7 @@ public static partial class SonataNetworkBuilder
             int k = fill[b]++;
             preColumns[b][k] = pre.Position[edges.Source[e]];
             postColumns[b][k] = post.Position[edges.Target[e]];
-            weightColumns[b][k] = fixedWeight[g] ?? (conductance[g] && !named ? Math.Abs(nestWeight) : nestWeight) * scale[g];
+            weightColumns[b][k] = fixedWeight[g] ?? MetaWeight(nestWeight, conductance[g] && !named, scale[g]);
             delayColumns[b][k] = d;
         }
         for (int b = 0; b < counts.Length; b++)
@@ -85,10 +85,11 @@ public static partial class SonataNetworkBuilder
             string receptor = receptors[b / ns % nr];
             var variant = variants[b % ns];
             string label = $"{edges.Name}:{from.Label}→{to.Label}:{receptor}" + (variant.TypeId is { } id ? $":type {id}" : "");
-            var synapse = variant.Synapse(v => (conductance[gPost] && !variant.NamedReceptor ? Math.Abs(v) : v) * scale[gPost]);
+            var synapse = variant.Synapse(v => MetaWeight(v, conductance[gPost] && !variant.NamedReceptor, scale[gPost]));
             var projection = new Projection(from, to, new ColumnsConnector(preColumns[b], postColumns[b], weightColumns[b], delayColumns[b], where),
                 synapse, receptor, label);
             foreach (var (state, value) in variant.States) projection.Set(state, value);
+            if (variant.Nest.TauMinusFromTarget) projection.Set(NestModel.TauMinus, PerTarget(projection, post.Groups[gPost].TauMinus!));
         }
         return edges.Count;
 
@@ -112,9 +113,28 @@ public static partial class SonataNetworkBuilder
             int gPost = post.Group[t];
             if (post.Groups[gPost].Virtual) throw new SonataException($"{where}: edge {e} targets the virtual node {t} of '{edges.TargetPopulation}'; virtual nodes only send spikes.");
             int receptor = typeReceptor >= 0 ? typeReceptor : nestWeight < 0 && post.Groups[gPost].FixedWeight is null ? 1 : 0;
-            int variant = ns == 1 ? 0 : variants.Index(typeId, post.Groups[gPost], post.Position[t], where); // all static: no lookup
+            int variant = ns == 1 ? 0 : variants.Index(typeId, post.Groups[gPost], where); // all static: no lookup
             return ((((pre.Group[s] * postGroups) + gPost) * nr + receptor) * ns) + variant;
         }
+    }
+
+    /// <summary>
+    /// A NEST weight (or a parameter in the weight's unit, <c>Wmax</c>) in Meta's: times the target model's
+    /// <paramref name="scale"/> (pA or nS → nA or µS), its absolute value where <paramref name="absolute"/> (onto a
+    /// conductance-based cell through the receptor its sign picks; a named receptor keeps the sign).
+    /// </summary>
+    private static double MetaWeight(double nest, bool absolute, double scale) => (absolute ? Math.Abs(nest) : nest) * scale;
+
+    /// <summary>
+    /// One value per connection of <paramref name="projection"/>: its target cell's in <paramref name="perTarget"/> (a
+    /// scalar where all are equal), as a list in PyNN's list order (connections sorted by pre, then post).
+    /// </summary>
+    private static SynapseValue PerTarget(Projection projection, double[] perTarget)
+    {
+        var order = SynapseValue.ListOrder(projection.PreIndices, projection.PostIndices);
+        var values = new double[order.Length];
+        for (int m = 0; m < order.Length; m++) values[m] = perTarget[projection.PostIndices[order[m]]];
+        return values.All(v => v.Equals(values[0])) ? SynapseValue.Scalar(values[0]) : SynapseValue.List(values);
     }
 
     private static double? Pick(double[]? column, int e, double? fromType) =>

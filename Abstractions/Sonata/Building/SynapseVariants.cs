@@ -5,8 +5,9 @@ namespace Meta.Sonata.Building;
 
 /// <summary>
 /// One synapse type of the projections an edge population becomes: static (every <c>static_synapse</c> edge type shares
-/// it), or one NEST synapse model with one edge type's values (and, for <c>stdp_synapse</c>, one postsynaptic
-/// <c>tau_minus</c>).
+/// it), or one NEST synapse model with one edge type's values. A <c>stdp_synapse</c>'s postsynaptic <c>tau_minus</c> is not
+/// part of it: each connection takes its target's (<see cref="SonataCellGroup.TauMinus"/>), so per-node values make no
+/// more projections.
 /// </summary>
 /// <param name="TypeId">The edge type, or null for the shared static variant.</param>
 /// <param name="Nest">The NEST synapse model.</param>
@@ -27,7 +28,6 @@ internal sealed class SynapseVariants
 {
     private readonly List<SynapseVariant> _list = [];
     private readonly Dictionary<int, int> _byType = [];
-    private readonly Dictionary<(int Type, double TauMinus), int> _byTypeAndTau = [];
     private readonly Dictionary<int, string> _nameOf = [];
 
     /// <summary>The number of variants.</summary>
@@ -36,39 +36,30 @@ internal sealed class SynapseVariants
     /// <summary>Variant <paramref name="i"/>.</summary>
     public SynapseVariant this[int i] => _list[i];
 
-    /// <summary>The variants of <paramref name="types"/> onto <paramref name="postGroups"/>: the static one first.</summary>
-    public static SynapseVariants Of(IReadOnlyDictionary<int, SonataNetworkBuilder.EdgeTypeInfo> types, IReadOnlyList<SonataCellGroup> postGroups)
+    /// <summary>The variants of <paramref name="types"/>: the static one first, then one per edge type of another model.</summary>
+    public static SynapseVariants Of(IReadOnlyDictionary<int, SonataNetworkBuilder.EdgeTypeInfo> types)
     {
         var v = new SynapseVariants();
         v._list.Add(new SynapseVariant(null, NestSynapseCatalogue.Static, [], [], false));
-        double[] taus = [.. postGroups.Where(g => g.TauMinus is not null).SelectMany(g => g.TauMinus!).Distinct().Order()];
         foreach (var (id, type) in types.OrderBy(kv => kv.Key))
         {
             var nest = type.Synapse;
             v._nameOf[id] = nest.Name;
             if (nest.Model is null) { v._byType[id] = 0; continue; }
-            if (!nest.TauMinusFromTarget) { v._byType[id] = v.Add(id, type, null); continue; }
-            foreach (double tau in taus) v._byTypeAndTau[(id, tau)] = v.Add(id, type, tau);
+            v._list.Add(new SynapseVariant(id, nest, type.SynapseParameters, type.SynapseStates, type.Receptor is not null));
+            v._byType[id] = v._list.Count - 1;
         }
         return v;
     }
 
-    private int Add(int id, SonataNetworkBuilder.EdgeTypeInfo type, double? tauMinus)
+    /// <summary>The variant of an edge of type <paramref name="type"/> onto a cell of <paramref name="post"/>.</summary>
+    public int Index(int type, SonataCellGroup post, string where)
     {
-        var parameters = new Dictionary<string, double>(type.SynapseParameters, StringComparer.Ordinal);
-        if (tauMinus is { } tau) parameters[NestModel.TauMinus] = tau;
-        _list.Add(new SynapseVariant(id, type.Synapse, parameters, type.SynapseStates, type.Receptor is not null));
-        return _list.Count - 1;
-    }
-
-    /// <summary>The variant of an edge of type <paramref name="type"/> onto cell <paramref name="position"/> of <paramref name="post"/>.</summary>
-    public int Index(int type, SonataCellGroup post, int position, string where)
-    {
-        bool byType = _byType.TryGetValue(type, out int i);
-        if (byType && i == 0) return 0;
+        int i = _byType[type];
+        if (i == 0) return 0;
         if (post.FixedWeight is not null)
             throw new SonataException($"{where}: edge type {type} ({_nameOf[type]}) targets '{post.Population.Label}' ({post.Template}), whose " +
                 "connections all have a fixed weight; only static_synapse is supported onto it.");
-        return byType ? i : _byTypeAndTau[(type, post.TauMinus![position])];
+        return i;
     }
 }

@@ -19,7 +19,7 @@ public static partial class NestCatalogue
     private static NestConversion Scaled(string meta, string nest, string unit) => new(meta, $"{nest} / 1000 ({unit})", p => p[nest] * Milli) { Nest = nest, Factor = Milli };
     private static NestConversion TauFromLeak() => new("tau_m", "C_m / g_L (pF / nS = ms)", p => p["C_m"] / p["g_L"]) { Ratio = ("C_m", "g_L") };
 
-    private static readonly string[] IafIgnored = ["V_min", "tau_minus", "tau_minus_triplet", "refractory_input"];
+    private static readonly string[] IafIgnored = ["V_min", "tau_minus_triplet", "refractory_input"];
 
     private static readonly Dictionary<string, double> IafPscDefaults = new()
     {
@@ -63,7 +63,7 @@ public static partial class NestCatalogue
             Same("v_reset", "V_reset"), Same("v_spike", "V_peak"), Same("delta_T", "Delta_T"), Same("tau_w", "tau_w"),
             Same("a", "a"), Scaled("b", "b", "pA → nA"), Scaled("i_offset", "I_e", "pA → nA"), .. SynapticTaus, .. Reversals,
         ],
-        [Same("v", "V_m"), Scaled("w", "w", "pA → nA")], Milli, ["gsl_error_tol", "V_min", "tau_minus"]);
+        [Same("v", "V_m"), Scaled("w", "w", "pA → nA")], Milli, ["gsl_error_tol", "V_min"]);
 
     private static readonly NestModel HhPscAlpha = new("hh_psc_alpha", NestCellModels.HhPscAlpha,
         new Dictionary<string, double>

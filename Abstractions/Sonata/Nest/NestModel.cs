@@ -52,6 +52,11 @@ public sealed record NestModel(string Name, ModelDefinition Model, IReadOnlyDict
     /// </summary>
     public const string TauMinus = "tau_minus";
 
+    /// <summary>The names a node's <c>dynamics_params</c> may give: NEST's parameters, the ignored ones, and <c>tau_minus</c> (not for <c>nrn:</c> templates).</summary>
+    public IEnumerable<string> Known => Name.StartsWith("nrn:", StringComparison.Ordinal)
+        ? Defaults.Keys.Concat(Ignored)
+        : Defaults.Keys.Concat(Ignored).Append(TauMinus);
+
     /// <summary>The Meta model's name (a standard model's, e.g. <c>IF_curr_alpha</c>, or the template's own).</summary>
     public string StandardModel => Model.Name;
 
@@ -92,7 +97,7 @@ public sealed record NestModel(string Name, ModelDefinition Model, IReadOnlyDict
             else if (name == TauMinus && !Name.StartsWith("nrn:", StringComparison.Ordinal)) continue; // read by stdp_synapse edges onto the node
             else if (Ignored.Contains(name)) warnings?.Add($"{where}: parameter '{name}' of {Owner} has no counterpart in Meta's {StandardModel}; ignored.");
             else throw new SonataException(
-                $"{where}: '{name}' is not a parameter of {Owner} (known: {string.Join(", ", Defaults.Keys.Concat(Ignored))}).");
+                $"{where}: '{name}' is not a parameter of {Owner} (known: {string.Join(", ", Known)}).");
         }
         Check?.Invoke(p, given, where);
         var model = Select?.Invoke(p, where) ?? Model;

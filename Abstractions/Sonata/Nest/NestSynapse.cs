@@ -85,10 +85,15 @@ public static class NestSynapseCatalogue
         WeightUnitParameters = ["Wmax"], TauMinusFromTarget = true,
     };
 
-    private static readonly Dictionary<string, NestSynapse> Models = new[]
-    {
-        Static, Tsodyks, Tsodyks2, Stdp("stdp_synapse"), Stdp("stdp_synapse_hom"),
-    }.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    private static readonly NestSynapse[] All = [Static, Tsodyks, Tsodyks2, Stdp("stdp_synapse"), Stdp("stdp_synapse_hom")];
+
+    private static readonly Dictionary<string, NestSynapse> Models = All.ToDictionary(m => m.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The template that reads back into synapses of <paramref name="model"/> (the first in <see cref="Names"/>' order:
+    /// <c>stdp_synapse</c> rather than <c>stdp_synapse_hom</c>), or null where none does.
+    /// </summary>
+    public static NestSynapse? Of(SynapseModel model) => All.FirstOrDefault(m => m.Model is not null && ReferenceEquals(m.Model, model));
 
     /// <summary>The synapse templates known, NEST's names.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Models.Keys];

@@ -15,14 +15,12 @@ public static partial class SonataNetworkWriter
     private static void WriteEdges(Simulation sim, string folder, Dictionary<Population, string> names)
     {
         var edges = new H5Group();
-        var types = new StringBuilder("edge_type_id model_template receptor_type\n");
+        var types = new StringBuilder("edge_type_id model_template receptor_type dynamics_params\n");
+        Directory.CreateDirectory(Path.Combine(folder, "synapses"));
         var used = new HashSet<string>(StringComparer.Ordinal);
         int type = FirstEdgeType;
         foreach (var prj in sim.Projections)
         {
-            if (prj.Model is not null || prj.Coupling is not null)
-                throw new SonataException($"projection '{prj.Label}': its synapse type {prj.Synapse.Name} has dynamics or couples states; " +
-                    "SONATA export writes static synapses only (static_synapse).");
             var preCells = prj.Pre.Cells.ToArray();
             var postCells = prj.Post.Cells.ToArray();
             var parts = Enumerable.Range(0, prj.Size).GroupBy(c => (Pre: preCells[prj.PreIndices[c]].Population, Post: postCells[prj.PostIndices[c]].Population));
@@ -32,7 +30,16 @@ public static partial class SonataNetworkWriter
                 string baseName = $"{names[part.Key.Pre]}_to_{names[part.Key.Post]}";
                 string name = baseName;
                 for (int k = 2; !used.Add(name); k++) name = $"{baseName}_{k}";
-                types.Append(CultureInfo.InvariantCulture, $"{type} static_synapse {prj.ReceptorType}\n");
+                var (template, dynamics) = SynapseTemplateWriter.Of(prj, c);
+                string dynamicsFile = "NONE";
+                if (dynamics is not null)
+                {
+                    dynamicsFile = $"edge_type_{type}.json";
+                    var json = new JsonObject();
+                    foreach (var (key, value) in dynamics) json[key] = value;
+                    File.WriteAllText(Path.Combine(folder, "synapses", dynamicsFile), json.ToJsonString());
+                }
+                types.Append(CultureInfo.InvariantCulture, $"{type} {template} {prj.ReceptorType} {dynamicsFile}\n");
                 var source = new H5Dataset(c.Select(i => (ulong)preCells[prj.PreIndices[i]].Index).ToArray());
                 source.Attributes["node_population"] = names[part.Key.Pre];
                 var target = new H5Dataset(c.Select(i => (ulong)postCells[prj.PostIndices[i]].Index).ToArray());

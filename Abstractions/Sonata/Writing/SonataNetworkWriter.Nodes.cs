@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Meta.Models;
 using Meta.Populations;
+using Meta.Sonata.Nest;
 using PureHDF;
 
 namespace Meta.Sonata.Writing;
@@ -13,6 +14,7 @@ public static partial class SonataNetworkWriter
 
     private static void WriteNodes(Simulation sim, string folder, Dictionary<Population, string> names, JsonObject nodeSets, JsonObject inputs)
     {
+        var tauMinus = SynapseTemplateWriter.TargetTauMinus(sim);
         var nodes = new H5Group();
         var types = new StringBuilder("node_type_id model_type model_template pop_name\n");
         for (int k = 0; k < sim.Populations.Count; k++)
@@ -38,6 +40,13 @@ public static partial class SonataNetworkWriter
                     dynamics[p.Name] = pop.Get(p.Name);
                 }
                 foreach (var s in model.States) dynamics[s.Name] = pop.GetInitialValues(s.Name);
+                // The tau_minus of the stdp_synapse edges onto these cells (NEST keeps it on the neuron), NEST's default elsewhere.
+                if (tauMinus.TryGetValue(pop, out var tau))
+                {
+                    if (model.FindParameter(NestModel.TauMinus) is not null || model.FindState(NestModel.TauMinus) is not null)
+                        throw new SonataException($"population '{pop.Label}': {model.Name} has its own '{NestModel.TauMinus}', which the tau_minus of the stdp_synapse edges onto it would clash with.");
+                    dynamics[NestModel.TauMinus] = tau.Select(t => double.IsNaN(t) ? NestSynapseCatalogue.DefaultTauMinus : t).ToArray();
+                }
                 group["dynamics_params"] = dynamics;
             }
             nodes[name] = new H5Group

@@ -12,13 +12,15 @@ public sealed record SonataExportOptions
 }
 
 /// <summary>
-/// Saves a Meta network (its populations, static projections and DC current sources) as SONATA: <c>network/nodes.h5</c>
+/// Saves a Meta network (its populations, projections and DC current sources) as SONATA: <c>network/nodes.h5</c>
 /// and <c>network/node_types.csv</c>, <c>network/edges.h5</c> and <c>network/edge_types.csv</c>, spike inputs in
 /// <c>inputs/</c>, <c>node_sets.json</c>, <c>circuit_config.json</c> and <c>simulation_config.json</c>. Each population is a
 /// node population with the template <c>meta:MODEL</c> (Meta's standard or library model) and every cell's parameters and
 /// initial values in Meta's names and units in its group's <c>dynamics_params</c>; <c>SpikeSourceArray</c> populations are
 /// virtual nodes fed from a spike file. Each (projection, pre population, post population) is an edge population with
-/// <c>syn_weight</c> (Meta's units) and <c>delay</c> per edge and the receptor in its edge type's <c>receptor_type</c>.
+/// <c>syn_weight</c> (Meta's units) and <c>delay</c> per edge and the receptor in its edge type's <c>receptor_type</c>; a
+/// synapse model with a NEST template (<see cref="SynapseTemplateWriter"/>) is written as it, with its values in
+/// <c>synapses/</c> and <c>tau_minus</c> of <c>stdp_synapse</c> on the target nodes.
 /// </summary>
 public static partial class SonataNetworkWriter
 {
@@ -49,6 +51,7 @@ public static partial class SonataNetworkWriter
                 ["nodes"] = new JsonArray(new JsonObject { ["nodes_file"] = "$NETWORK_DIR/nodes.h5", ["node_types_file"] = "$NETWORK_DIR/node_types.csv" }),
                 ["edges"] = new JsonArray(new JsonObject { ["edges_file"] = "$NETWORK_DIR/edges.h5", ["edge_types_file"] = "$NETWORK_DIR/edge_types.csv" }),
             },
+            ["components"] = new JsonObject { ["synaptic_models_dir"] = "$BASE_DIR/synapses" },
         };
         File.WriteAllText(Path.Combine(folder, "circuit_config.json"), circuit.ToJsonString(Indented));
         var simulation = new JsonObject

@@ -67,6 +67,96 @@ public class NestmlNewConstructsTests(ITestOutputHelper output)
         model.Odes.Single().RightHandSide.Symbols().Should().NotContain("V_m", "the argument E_L + 1 mV stands for the parameter V_m");
     }
 
+    private const string RealFunctions = """
+            function inner(y real) real:
+                return y
+            function outer(i pA) real:
+                j pA = i
+                j *= 2
+                return inner(j)
+        """;
+
+    /// <summary>
+    /// A current passed on to a <c>real</c> parameter becomes NEST's number (pA) for it, also when it is a local of the calling
+    /// function or of the update block: the same equation as passing the model's parameter (before the fix, a caller's
+    /// local went in unconverted, 1000 times too small).
+    /// </summary>
+    [Fact]
+    public void A_local_passed_to_a_real_parameter_is_converted_like_a_model_variable()
+    {
+        var direct = NestmlModel.Parse(Lif.Replace("LEAK", "inner(2 * I_e) * mV/ms").Replace("FUNCTIONS", RealFunctions), "lif.nestml");
+        var nested = NestmlModel.Parse(Lif.Replace("LEAK", "outer(I_e) * mV/ms").Replace("FUNCTIONS", RealFunctions), "lif.nestml");
+        output.WriteLine($"direct: {direct.Odes.Single().RightHandSide}; nested: {nested.Odes.Single().RightHandSide}");
+        Evaluate(nested.Odes.Single().RightHandSide).Should().Be(Evaluate(direct.Odes.Single().RightHandSide));
+        Evaluate(direct.Odes.Single().RightHandSide).Should().Be(2 * 0.25 * 1000 + 0.25 / 250e-3, "I_e 0.25 nA is NEST's number 250 (pA)");
+
+        string Update(string argument) => Lif.Replace("LEAK", "0 mV/ms").Replace("FUNCTIONS", RealFunctions)
+            .Replace("        integrate_odes()", $"        k pA = 2 * I_e\n        V_m += inner({argument}) * mV\n        integrate_odes()");
+        var fromLocal = NestmlModel.Parse(Update("k"), "lif.nestml");
+        var fromParameter = NestmlModel.Parse(Update("2 * I_e"), "lif.nestml");
+        output.WriteLine($"update-block local: {string.Join("; ", fromLocal.BeforeIntegration)}; parameter: {string.Join("; ", fromParameter.BeforeIntegration)}");
+        // The jump of V_m with the local k replaced by its value: the same as with 2 * I_e written in the call.
+        var k = fromLocal.BeforeIntegration.OfType<UpdateLocal>().Single(l => l.Name == "k").Value;
+        double Jump(ModelDefinition m) => Evaluate(m.BeforeIntegration.OfType<UpdateAssignment>().Single(a => a.Target == "V_m").Value
+            .Substitute(n => n == "k" ? k : null));
+        Jump(fromLocal).Should().Be(Jump(fromParameter));
+        Jump(fromLocal).Should().Be(500, "the local k (pA) of 0.5 nA is NEST's number 500");
+
+        static double Evaluate(Expr e) => e.Evaluate(n => n switch { "I_e" => 0.25, "C_m" => 0.25, "V_m" => 0, _ => throw new ArgumentException(n) });
+    }
+
+    /// <summary>An argument whose unit cannot be told is an error naming the call and its line, never passed unconverted.</summary>
+    [Fact]
+    public void An_argument_of_unknown_unit_is_an_error_naming_the_call()
+    {
+        // A current to a power that is not a number has no unit Meta can tell: NEST's number for it is unknown.
+        var text = Lif.Replace("LEAK", "inner(I_e ** (tau_m / ms)) * mV/ms").Replace("FUNCTIONS", RealFunctions);
+        FluentActions.Invoking(() => NestmlModel.Parse(text, "lif.nestml")).Should().Throw<NestmlException>()
+            .WithMessage("lif.nestml:5: cannot tell the unit of argument 1 of inner() (its parameter is typed real, which takes NEST's number for a quantity)");
+    }
+
+    /// <summary>
+    /// The three places that assign (update block, onCondition, an inlined function) share one combination of the operators,
+    /// and an operator outside NESTML's five is an error (an inlined function's copy once took any other for '/=').
+    /// </summary>
+    [Fact]
+    public void Compound_assignments_combine_alike_and_an_unknown_operator_is_an_error()
+    {
+        var context = new Meta.Nestml.Compilation.CompileContext("t.nestml");
+        Expr a = new SymbolExpr("a"), b = new SymbolExpr("b");
+        string Combine(string op) => Meta.Nestml.Compilation.CompoundAssignment.Combine(op, a, b, context, 3).ToString();
+        Combine("=").Should().Be("b");
+        Combine("+=").Should().Be(new BinaryExpr(BinaryOperator.Add, a, b).ToString());
+        Combine("/=").Should().Be(new BinaryExpr(BinaryOperator.Divide, a, b).ToString());
+        FluentActions.Invoking(() => Combine("%=")).Should().Throw<NestmlException>()
+            .WithMessage("t.nestml:3: unknown assignment '%=' (known: =, +=, -=, *=, /=)");
+        var divided = NestmlModel.Parse(Lif.Replace("LEAK", "half(V_m)").Replace("FUNCTIONS", """
+                function half(v mV) mV/ms:
+                    h mV = v
+                    h /= 2
+                    return h / tau_m
+            """), "lif.nestml");
+        // V_m' = (V_m / 2) / tau_m + I_e / C_m: (−70 / 2) / 10 + 10 / 10.
+        divided.Odes.Single().RightHandSide.Evaluate(n => n == "V_m" ? -70 : 10).Should().Be(-2.5);
+    }
+
+    /// <summary>A built-in function is refused as a model's function name, and called with the wrong number of arguments it says so.</summary>
+    [Theory]
+    [InlineData("log10")]
+    [InlineData("steps")]
+    [InlineData("exp")]
+    public void Built_in_function_names_cannot_be_redefined(string name)
+    {
+        var text = Lif.Replace("LEAK", "0 mV/ms").Replace("FUNCTIONS", $"""
+                function {name}(x real) real:
+                    return x
+            """);
+        FluentActions.Invoking(() => NestmlModel.Parse(text, "lif.nestml")).Should().Throw<NestmlException>()
+            .WithMessage($"*the function '{name}' redefines a built-in function");
+        FluentActions.Invoking(() => NestmlModel.Parse(Lif.Replace("LEAK", "log10(V_m, 2) * mV/ms").Replace("FUNCTIONS", ""), "lif.nestml"))
+            .Should().Throw<NestmlException>().WithMessage("lif.nestml:5: the built-in function log10() does not take 2 argument(s)");
+    }
+
     /// <summary>
     /// iaf_cond_beta's excitatory kernel (<c>g' = g$ - g/τr</c>, <c>g$' = -g$/τd</c>, <c>g$(0) = g_E_const·(1/τr - 1/τd)</c>):
     /// one spike of weight w gives <c>w·g_E_const·(exp(-t/τd) - exp(-t/τr))</c>, whose peak is w (NESTML's normalisation).
@@ -126,14 +216,61 @@ public class NestmlNewConstructsTests(ITestOutputHelper output)
         double expected = 0.001 * 443.8 * Math.E / 0.5 * Math.Exp(-sigma / 0.5);
         output.WriteLine($"first spike {spikes[0]} ms, sigma {sigma:G6} ms, g_ahp' {dg[s]:G10} (expected {expected:G10}) uS/ms, {spikes.Length} spikes");
         dg[s].Should().BeApproximately(expected, 1e-12 * expected);
-        var bug = NestmlModel.Load(NestmlFixtures.File("neurons/iaf_chxk_2008_neuron.nestml"));
-        using var sim2 = new Simulation(Cpu, new SimulationOptions { Timestep = dt, MinDelay = dt, MaxDelay = 1.0, Seed = 1, Precision = Precision.Float64 });
-        var buggy = sim2.CreatePopulation(1, new CellType(bug).With("I_e", 2.0).With("ahp_bug", 1.0), "cell");
-        buggy.Record(["spikes", "g_ahp__d"]);
-        sim2.Run(20.0);
-        var buggySpikes = buggy.GetData().Segments[0].SpikeTrains[0].Times.ToArray();
-        output.WriteLine($"ahp_bug = true: {buggySpikes.Length} spikes");
-        buggySpikes[0].Should().Be(spikes[0], "the branch taken changes nothing before the first spike");
+    }
+
+    /// <summary>
+    /// iaf_chxk_2008's <c>if ahp_bug == true</c> branch sets the AHP state to the new spike's jump (<c>g_ahp' = delta</c>),
+    /// the <c>else</c> branch adds it (<c>g_ahp' += delta</c>). At the first spike the AHP state is 0 and both agree, so the
+    /// branches are told apart at the second spike: with the bug exactly the jump, without it the jump plus what is left of
+    /// the first spike's AHP (a slower AHP, tau_ahp 5 ms and G_ahp 20 nS, leaves a lot of it after one interval).
+    /// </summary>
+    [NestmlFact]
+    public void The_if_in_onCondition_takes_the_branch_of_ahp_bug_at_the_second_spike()
+    {
+        const double dt = 0.1, tau = 5.0, gAhp = 20.0;
+        var model = NestmlModel.Load(NestmlFixtures.File("neurons/iaf_chxk_2008_neuron.nestml"));
+        (int[] Steps, double[] V, double[] G, double[] Dg) Run(bool bug)
+        {
+            using var sim = new Simulation(Cpu, new SimulationOptions { Timestep = dt, MinDelay = dt, MaxDelay = 1.0, Seed = 1, Precision = Precision.Float64 });
+            var cell = sim.CreatePopulation(1, new CellType(model).With("I_e", 2.0).With("tau_ahp", tau).With("G_ahp", gAhp / 1000).With("ahp_bug", bug ? 1.0 : 0.0), "cell");
+            cell.Record(["spikes", "V_m", "g_ahp", "g_ahp__d"]);
+            sim.Run(60.0);
+            var segment = cell.GetData().Segments[0];
+            return ([.. segment.SpikeTrains[0].Times.Select(t => (int)Math.Round(t / dt))], segment.Signal("V_m").Column(0),
+                segment.Signal("g_ahp").Column(0), segment.Signal("g_ahp__d").Column(0));
+        }
+        // The jumps of g_ahp' (µS/ms) and g_ahp (µS) at a spike in step s: NEST's formulas from the interpolated crossing.
+        (double Dg, double G) Jump((int[] Steps, double[] V, double[] G, double[] Dg) r, int s)
+        {
+            double sigma = (r.V[s] - -45.0) * dt / (r.V[s] - r.V[s - 1]);
+            double dg = 0.001 * gAhp * Math.E / tau * Math.Exp(-sigma / tau);
+            return (dg, dg * sigma);
+        }
+        var fixedRun = Run(false);
+        var bugRun = Run(true);
+        output.WriteLine($"spike steps: correct {string.Join(", ", fixedRun.Steps)}; ahp_bug {string.Join(", ", bugRun.Steps)}");
+        fixedRun.Steps.Should().HaveCountGreaterThanOrEqualTo(2);
+        bugRun.Steps.Take(2).Should().Equal(fixedRun.Steps.Take(2), "the runs are the same until the second spike's reset");
+        int s1 = fixedRun.Steps[0], s2 = fixedRun.Steps[1];
+        // The first spike: both branches give the jump itself.
+        foreach (var r in new[] { fixedRun, bugRun })
+        {
+            r.Dg[s1].Should().BeApproximately(Jump(r, s1).Dg, 1e-12 * Jump(r, s1).Dg);
+            r.G[s1].Should().BeApproximately(Jump(r, s1).G, 1e-12 * Jump(r, s1).G);
+        }
+        // The second spike: ahp_bug keeps only the new jump; the correct branch adds it to what the ODE left of the first.
+        var (dg2, g2) = Jump(bugRun, s2);
+        bugRun.Dg[s2].Should().BeApproximately(dg2, 1e-12 * dg2, "ahp_bug = true: g_ahp' = delta");
+        bugRun.G[s2].Should().BeApproximately(g2, 1e-12 * g2, "ahp_bug = true: g_ahp = delta");
+        // What is left of the first spike's AHP after t: the alpha kernel's solution from the first jump.
+        var (dg1, g1) = Jump(fixedRun, s1);
+        double t = (s2 - s1) * dt, b = dg1 + (g1 / tau);
+        double leftG = (g1 + (b * t)) * Math.Exp(-t / tau), leftDg = (dg1 - (b * t / tau)) * Math.Exp(-t / tau);
+        output.WriteLine($"second spike at step {s2}: jump {dg2:G10} uS/ms, {g2:G10} uS; left of the first {leftDg:G10} uS/ms, {leftG:G10} uS; " +
+            $"correct run {fixedRun.Dg[s2]:G10}, {fixedRun.G[s2]:G10}; ahp_bug run {bugRun.Dg[s2]:G10}, {bugRun.G[s2]:G10}");
+        Math.Abs(leftG).Should().BeGreaterThan(0.1 * g2, "the first spike's AHP is far from gone, so the branches differ");
+        fixedRun.G[s2].Should().BeApproximately(g2 + leftG, 1e-6 * (g2 + leftG), "ahp_bug = false: g_ahp += delta");
+        fixedRun.Dg[s2].Should().BeApproximately(dg2 + leftDg, 1e-6 * Math.Abs(dg2 + leftDg), "ahp_bug = false: g_ahp' += delta");
     }
 
     /// <summary>

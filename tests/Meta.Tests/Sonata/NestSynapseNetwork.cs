@@ -1,3 +1,9 @@
+using Meta.Models.Standard;
+using Meta.Parameters;
+using Meta.Populations;
+using Meta.Projections;
+using Meta.Projections.Connectors;
+using Meta.Sonata.Nest;
 using PureHDF;
 
 namespace Meta.Tests.Sonata;
@@ -87,20 +93,69 @@ internal sealed class NestSynapseNetwork : IDisposable
             $"101 nest:tsodyks_synapse {FastDelay} tsodyks.json",
             $"102 nest:stdp_synapse {StdpDelay} stdp.json",
             $"103 static_synapse {FastDelay} NONE", ""));
-        var ids = Inputs.SelectMany((train, i) => train.Select(_ => (ulong)i)).ToArray();
-        var times = Inputs.SelectMany(train => train).ToArray();
+        WriteInputsAndConfigs(Folder, Inputs, TStop, Dt);
+    }
+
+    /// <summary>
+    /// The spike trains of the virtual population <c>inputs</c> (node i fires <paramref name="trains"/>[i]), its node set,
+    /// <c>circuit_config.json</c> (nodes.h5, edges.h5 and their tables; components <c>cells</c> and <c>synapses</c>) and
+    /// <c>simulation_config.json</c> into <paramref name="folder"/>; returns the simulation config's path.
+    /// </summary>
+    public static string WriteInputsAndConfigs(string folder, double[][] trains, double tstop, double dt)
+    {
+        var ids = trains.SelectMany((train, i) => train.Select(_ => (ulong)i)).ToArray();
+        var times = trains.SelectMany(train => train).ToArray();
         new H5File { ["spikes"] = new H5Group { ["inputs"] = new H5Group { ["timestamps"] = times, ["node_ids"] = ids } } }
-            .Write(Path.Combine(Folder, "inputs.h5"));
-        File.WriteAllText(Path.Combine(Folder, "node_sets.json"), """{"inputs": {"population": "inputs"}}""");
-        File.WriteAllText(Path.Combine(Folder, "circuit_config.json"), """
+            .Write(Path.Combine(folder, "inputs.h5"));
+        File.WriteAllText(Path.Combine(folder, "node_sets.json"), """{"inputs": {"population": "inputs"}}""");
+        File.WriteAllText(Path.Combine(folder, "circuit_config.json"), """
             {"networks": {"nodes": [{"nodes_file": "nodes.h5", "node_types_file": "node_types.csv"}],
                           "edges": [{"edges_file": "edges.h5", "edge_types_file": "edge_types.csv"}]},
              "components": {"point_neuron_models_dir": "cells", "synaptic_models_dir": "synapses"}}
             """);
-        File.WriteAllText(Config, """
+        string config = Path.Combine(folder, "simulation_config.json");
+        File.WriteAllText(config, """
             {"run": {"tstop": TSTOP, "dt": DT}, "network": "circuit_config.json", "node_sets_file": "node_sets.json",
              "inputs": {"in": {"input_type": "spikes", "module": "sonata", "input_file": "inputs.h5", "node_set": "inputs"}}}
-            """.Replace("TSTOP", "200.0", StringComparison.Ordinal).Replace("DT", "0.1", StringComparison.Ordinal));
+            """.Replace("TSTOP", tstop.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("DT", dt.ToString("R", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        return config;
+    }
+
+    /// <summary>
+    /// The same network in C# in <paramref name="sim"/>: NEST's values converted by hand, Meta's synapse types (the cells are
+    /// NEST's iaf_psc_delta as the catalogue converts it, a Meta standard model). Returns the cells and the plastic projections.
+    /// </summary>
+    public static (Population Cells, List<Projection> Plastic) Build(Simulation sim)
+    {
+        var inputs = sim.CreatePopulation(5, new CellType("SpikeSourceArray").WithSequence("spike_times", SequenceValue.PerCell(Inputs)), "inputs");
+        var (model, p, init) = NestCatalogue.Get("iaf_psc_delta", "test").Convert([], "test");
+        var type = new CellType(model);
+        foreach (var (k, x) in p) type = type.With(k, x);
+        var cells = sim.CreatePopulation(4, type, "net");
+        foreach (var (k, x) in init) cells.Initialize(k, x);
+        var t2 = Tsodyks2;
+        var tsodyks2 = new Projection(inputs[0..1], cells[2..3], new AllToAllConnector(), new ModelSynapse(NestSynapseModels.Tsodyks2,
+            Tsodyks2Weight, FastDelay, new Dictionary<string, SynapseValue> { ["U"] = t2["U"], ["tau_rec"] = t2["tau_rec"], ["tau_fac"] = t2["tau_fac"] }), "excitatory");
+        tsodyks2.Set("u", t2["u"]);
+        tsodyks2.Set("x", t2["x"]);
+        var t1 = Tsodyks;
+        var tsodyks = new Projection(inputs[1..2], cells[3..4], new AllToAllConnector(), new ModelSynapse(ShortTermPlasticity.TsodyksMarkram,
+            TsodyksWeight, FastDelay, new Dictionary<string, SynapseValue>
+            {
+                ["U"] = t1["U"], ["tau_rec"] = t1["tau_rec"], ["tau_facil"] = t1["tau_fac"], ["tau_psc"] = t1["tau_psc"],
+            }), "excitatory");
+        tsodyks.Set("u", t1["u"]);
+        var stdp = new List<Projection>();
+        for (int c = 0; c < 2; c++)
+        {
+            var values = Stdp.ToDictionary(kv => kv.Key, kv => (SynapseValue)kv.Value);
+            values["tau_minus"] = TauMinus[c];
+            stdp.Add(new Projection(inputs[2..3], cells[c..(c + 1)], new AllToAllConnector(), new ModelSynapse(NestSynapseModels.Stdp, StdpWeight, StdpDelay, values), "excitatory"));
+        }
+        _ = new Projection(inputs[3..4], cells[0..1], new AllToAllConnector(), new StaticSynapse(TeacherWeight, FastDelay), "excitatory");
+        _ = new Projection(inputs[4..5], cells[1..2], new AllToAllConnector(), new StaticSynapse(TeacherWeight, FastDelay), "excitatory");
+        return (cells, [tsodyks2, tsodyks, .. stdp]);
     }
 
     private static string Json(Dictionary<string, double> values) =>

@@ -37,40 +37,14 @@ public sealed class NestSynapseTests(ITestOutputHelper output)
         return Collect(cells.Population, projections);
     }
 
-    /// <summary>The same network from C#: NEST's values converted by hand, Meta's synapse types.</summary>
+    /// <summary>The same network from C# (<see cref="N.Build"/>).</summary>
     private static Result CSharp(IBackend backend, double tstop = N.TStop)
     {
         using var sim = new Simulation(backend, new SimulationOptions { Timestep = N.Dt, Seed = 1, Threads = 1 });
-        var inputs = sim.CreatePopulation(5, new CellType("SpikeSourceArray").WithSequence("spike_times", SequenceValue.PerCell(N.Inputs)), "inputs");
-        var (model, p, init) = NestCatalogue.Get("iaf_psc_delta", "test").Convert([], "test");
-        var type = new CellType(model);
-        foreach (var (k, x) in p) type = type.With(k, x);
-        var cells = sim.CreatePopulation(4, type, "net");
-        foreach (var (k, x) in init) cells.Initialize(k, x);
+        var (cells, plastic) = N.Build(sim);
         cells.Record(["spikes", "v"]);
-        var t2 = N.Tsodyks2;
-        var tsodyks2 = new Projection(inputs[0..1], cells[2..3], new AllToAllConnector(), new ModelSynapse(NestSynapseModels.Tsodyks2,
-            N.Tsodyks2Weight, N.FastDelay, new Dictionary<string, SynapseValue> { ["U"] = t2["U"], ["tau_rec"] = t2["tau_rec"], ["tau_fac"] = t2["tau_fac"] }), "excitatory");
-        tsodyks2.Set("u", t2["u"]);
-        tsodyks2.Set("x", t2["x"]);
-        var t1 = N.Tsodyks;
-        var tsodyks = new Projection(inputs[1..2], cells[3..4], new AllToAllConnector(), new ModelSynapse(ShortTermPlasticity.TsodyksMarkram,
-            N.TsodyksWeight, N.FastDelay, new Dictionary<string, SynapseValue>
-            {
-                ["U"] = t1["U"], ["tau_rec"] = t1["tau_rec"], ["tau_facil"] = t1["tau_fac"], ["tau_psc"] = t1["tau_psc"],
-            }), "excitatory");
-        tsodyks.Set("u", t1["u"]);
-        var stdp = new List<Projection>();
-        for (int c = 0; c < 2; c++)
-        {
-            var values = N.Stdp.ToDictionary(kv => kv.Key, kv => (SynapseValue)kv.Value);
-            values["tau_minus"] = N.TauMinus[c];
-            stdp.Add(new Projection(inputs[2..3], cells[c..(c + 1)], new AllToAllConnector(), new ModelSynapse(NestSynapseModels.Stdp, N.StdpWeight, N.StdpDelay, values), "excitatory"));
-        }
-        _ = new Projection(inputs[3..4], cells[0..1], new AllToAllConnector(), new StaticSynapse(N.TeacherWeight, N.FastDelay), "excitatory");
-        _ = new Projection(inputs[4..5], cells[1..2], new AllToAllConnector(), new StaticSynapse(N.TeacherWeight, N.FastDelay), "excitatory");
         sim.Run(tstop);
-        return Collect(cells, [tsodyks2, tsodyks, .. stdp]);
+        return Collect(cells, plastic);
     }
 
     private static Result Collect(Population cells, List<Projection> projections)
@@ -79,9 +53,19 @@ public sealed class NestSynapseTests(ITestOutputHelper output)
         var synapses = new Dictionary<string, double[]>();
         foreach (var prj in projections.Where(p => p.Synapse.Model is not null))
         {
-            // The STDP projections onto cell 0 and cell 1 differ by the postsynaptic tau_minus (15 and 20 ms).
-            string key = prj.Synapse.Model!.Name == "stdp_synapse" ? $"stdp→{(prj.Get("tau_minus")[0] == N.TauMinus[0] ? 0 : 1)}" : prj.Synapse.Model.Name;
-            foreach (var state in prj.Synapse.Model.States.Select(s => s.Name)) synapses[$"{key}.{state}"] = prj.Get(state);
+            if (prj.Synapse.Model!.Name != "stdp_synapse")
+            {
+                foreach (var state in prj.Synapse.Model.States.Select(s => s.Name)) synapses[$"{prj.Synapse.Model.Name}.{state}"] = prj.Get(state);
+                continue;
+            }
+            // STDP connections by their target cell (SONATA: one projection onto cells 0 and 1, each connection with its
+            // target's tau_minus; C#: one projection per cell), with the tau_minus they decay Kminus with.
+            var targets = prj.Post.Cells.ToList();
+            for (int k = 0; k < prj.Size; k++)
+            {
+                int cell = targets[prj.PostIndices[k]].Index;
+                foreach (var state in prj.Synapse.Model.States.Select(s => s.Name).Append("tau_minus")) synapses[$"stdp→{cell}.{state}"] = [prj.Get(state)[k]];
+            }
         }
         var v = segment.Signal("v");
         return new Result(segment.SpikeTrains.Select(s => s.Times).ToArray(), [.. Enumerable.Range(0, 4).Select(v.Column)], synapses);
@@ -266,14 +250,15 @@ public sealed class NestSynapseTests(ITestOutputHelper output)
             "102 nest:stdp_synapse_hom 2 stdp.json\n103 static_synapse 1 NONE\n";
         using var net = new N(types, "nest:iaf_cond_exp");
         using var network = SonataNetworkBuilder.Build(net.Config, new CpuBackend());
-        var stdp = network.Simulation.Projections.Where(p => p.Synapse.Model?.Name == "stdp_synapse").ToList();
-        stdp.Should().HaveCount(2, "one projection per postsynaptic tau_minus (15 and 20 ms)");
-        stdp.Select(p => p.Get("tau_minus")[0]).Should().BeEquivalentTo([15.0, 20.0]);
-        foreach (var p in stdp)
+        var stdp = network.Simulation.Projections.Single(p => p.Synapse.Model?.Name == "stdp_synapse");
+        stdp.Size.Should().Be(2);
+        var tauMinus = stdp.Get("tau_minus");
+        for (int k = 0; k < 2; k++)
         {
-            p.Get("Wmax")[0].Should().BeApproximately(3.0e-3, 1e-15, "nS → µS");
-            p.Get("weight")[0].Should().BeApproximately(1.0e-3, 1e-15);
-            p.Get("lambda")[0].Should().Be(0.05);
+            tauMinus[k].Should().Be(N.TauMinus[stdp.PostIndices[k]], "each connection decays Kminus with its target's tau_minus (15 and 20 ms)");
+            stdp.Get("Wmax")[k].Should().BeApproximately(3.0e-3, 1e-15, "nS → µS");
+            stdp.Get("weight")[k].Should().BeApproximately(1.0e-3, 1e-15);
+            stdp.Get("lambda")[k].Should().Be(0.05);
         }
     }
 }
