@@ -25,9 +25,12 @@ internal static class CpuKernelEmitter
     private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, typeof(CpuKernelEmitter).Assembly, []);
 
     /// <summary>The compiled kernel in lanes of <typeparamref name="T"/> (from the process's cache when a kernel of the same structure and lanes was compiled before).</summary>
-    public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled)
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled) => Compile<T>(kernel, LaneType.Of<T>(), out compiled);
+
+    /// <summary>The compiled kernel in the given <paramref name="lanes"/> (whose element type must be <typeparamref name="T"/>).</summary>
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, out bool compiled)
     {
-        var lanes = LaneType.Of<T>();
+        if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
         string className = "CpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (lanes.Single ? "_f32" : "") + (lanes.Wide ? "_w" : "");
         string source = Source(kernel, className, lanes);
         // META_CPU_KERNEL_DIR=<folder> writes every generated kernel there, for inspection.
@@ -82,6 +85,8 @@ internal static class CpuKernelEmitter
         sb.AppendLine("    }");
         sb.AppendLine("    // An array the loop reaches through references must hold the elements [0, length).");
         sb.AppendLine($"    private static void Need(Array a, int length, string what) {{ if (a.Length < length) throw new ArgumentException($\"A CPU kernel reaches element {{length - 1}} of {{what}}, which holds {{a.Length}}.\"); }}");
+        sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
+        sb.AppendLine("    private static void BadRange(int begin, int end, int slot, int w) => throw new ArgumentOutOfRangeException(nameof(begin), $\"A CPU kernel runs whole vectors of {w} cells from 0 on, not cells {begin} to {end} (ring offset {slot}).\");");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         sb.AppendLine($"    public static int {MethodName}(int begin, int end, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue)");
         sb.AppendLine("    {");
@@ -89,8 +94,7 @@ internal static class CpuKernelEmitter
         sb.AppendLine($"        var ALL = {M}.AllBitsSet; var NONE = {M}.Zero;");
         sb.AppendLine($"        var dt = {lanes.Broadcast("dtValue")}; var t = {lanes.Broadcast("tValue")};");
         sb.AppendLine($"        int W = {V}.Count;");
-        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0)");
-        sb.AppendLine($"            throw new ArgumentOutOfRangeException(nameof(begin), $\"A CPU kernel runs whole vectors of {{W}} cells from 0 on, not cells {{begin}} to {{end}} (ring offset {{slot}}).\");");
+        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);");
         string Ref(string array, string what, string need)
         {
             return $"Need({array}, {need}, \"{what}\"); ref {V} ";
