@@ -164,7 +164,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     /// <summary>Each worker's share of every neuron group, in whole SIMD vectors.</summary>
     private (NeuronGroup<T> Group, int[] Bounds)[] BuildWork()
     {
-        int workers = _pool.Workers, width = Vector<T>.Count;
+        int workers = _pool.Workers, width = Codegen.LaneType.Width<T>();
         // Below ~16k cells a step is too short (tens of µs) for a second thread to pay for the hand-off.
         _smallNetwork = _groups.OfType<NeuronGroup<T>>().Sum(g => g.Size) < ParallelThreshold;
         return _groups.OfType<NeuronGroup<T>>().Select(g =>

@@ -33,7 +33,7 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     {
         _dt = dt;
         _seed = seed;
-        int w = Vector<T>.Count;
+        int w = LaneType.Width<T>();
         PaddedSize = (Size + w - 1) / w * w;
         Refractory = new T[PaddedSize];
         Injected = new T[PaddedSize];

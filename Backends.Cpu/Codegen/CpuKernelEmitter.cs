@@ -15,8 +15,8 @@ internal delegate int CellKernelStep<T>(int begin, int end, T[][] cells, T[] uni
     T[] injected, T[] refractory, int[] spikes, T[][] rings, int slotOffset, T dt, T t);
 
 /// <summary>
-/// Emits a <see cref="CellKernel"/> as a SIMD C# method: each <c>Vector&lt;double&gt;</c> (float32: <c>Vector&lt;float&gt;</c>)
-/// lane is one cell; the statements are translated by the shared <see cref="KernelBodyWriter"/> in the
+/// Emits a <see cref="CellKernel"/> as a SIMD C# method: each <c>Vector&lt;double&gt;</c> (float32: <c>Vector&lt;float&gt;</c>;
+/// on AVX-512 processors <c>Vector512</c>, see <see cref="LaneType.Wide"/>) lane is one cell; the statements are translated by the shared <see cref="KernelBodyWriter"/> in the
 /// <see cref="VectorDialect"/>; this class only writes the loop and says where buffers, rings, counters and spike flags live.
 /// </summary>
 internal static class CpuKernelEmitter
@@ -25,30 +25,38 @@ internal static class CpuKernelEmitter
     private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, typeof(CpuKernelEmitter).Assembly, []);
 
     /// <summary>The compiled kernel in lanes of <typeparamref name="T"/> (from the process's cache when a kernel of the same structure and lanes was compiled before).</summary>
-    public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled)
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled) => Compile<T>(kernel, LaneType.Of<T>(), out compiled);
+
+    /// <summary>The compiled kernel in the given <paramref name="lanes"/> (whose element type must be <typeparamref name="T"/>).</summary>
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, out bool compiled)
     {
-        var lanes = LaneType.Of<T>();
-        string className = "CpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (lanes.Single ? "_f32" : "");
+        if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
+        string className = "CpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (lanes.Single ? "_f32" : "") + (lanes.Wide ? "_w" : "");
         string source = Source(kernel, className, lanes);
         // META_CPU_KERNEL_DIR=<folder> writes every generated kernel there, for inspection.
         KernelCompiler.Dump("META_CPU_KERNEL_DIR", className, source);
         return s_compiler.Get(source, className, MethodName, kernel.Model, out compiled).CreateDelegate<CellKernelStep<T>>();
     }
 
-    /// <summary>The C# source of <paramref name="kernel"/> in lanes of <paramref name="lanes"/>.</summary>
+    /// <summary>
+    /// The C# source of <paramref name="kernel"/> in lanes of <paramref name="lanes"/>. The loop reads and writes the arrays
+    /// through references (no bounds check per access): before it, every array is checked once to hold the cells
+    /// [begin, end) (and the rings this step's slot), and a call that does not fits fails with an exception naming the array.
+    /// </summary>
     public static string Source(CellKernel kernel, string className, LaneType lanes)
     {
         var perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
         var binding = new Binding(perCell, uniform, kernel.UniformDraws, lanes);
         string body = new KernelBodyWriter(new VectorDialect(lanes), binding).Write(kernel, "            ");
-        string T = lanes.Number, V = $"Vector<{T}>", M = $"Vector<{lanes.Mask}>";
+        string T = lanes.Number, V = lanes.NumberVector, M = lanes.MaskVector, VC = lanes.VectorClass;
 
         var sb = new StringBuilder();
         sb.AppendLine("using System;");
         sb.AppendLine("using System.Numerics;");
         sb.AppendLine("using System.Runtime.CompilerServices;");
         sb.AppendLine("using System.Runtime.InteropServices;");
+        sb.AppendLine("using System.Runtime.Intrinsics;");
         sb.AppendLine($"public static class {className}");
         sb.AppendLine("{");
         sb.AppendLine($"    // Generated from model '{kernel.Model}' ({kernel.Summary}); structure key {kernel.Key}.");
@@ -57,42 +65,56 @@ internal static class CpuKernelEmitter
         sb.AppendLine($"    private static {V} Phi({V} b, {V} h)");
         sb.AppendLine("    {");
         sb.AppendLine("        var x = b * h;");
-        sb.AppendLine($"        var small = Vector.LessThan(Vector.Abs(x), new {V}({KernelSymbols.PhiTaylorBound.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}{(lanes.Single ? "f" : "")}));");
+        sb.AppendLine($"        var small = {VC}.LessThan({VC}.Abs(x), {lanes.Broadcast(KernelSymbols.PhiTaylorBound.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (lanes.Single ? "f" : ""))});");
         sb.AppendLine("        // Horner's scheme with fused multiply-adds, highest coefficient first.");
-        sb.AppendLine($"        var r = new {V}({Reciprocal("39916800", lanes)});");
+        sb.AppendLine($"        var r = {lanes.Broadcast(Reciprocal("39916800", lanes))};");
         foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
-            sb.AppendLine($"        r = Vector.FusedMultiplyAdd(r, x, new {V}({Reciprocal(factorial, lanes)}));");
+            sb.AppendLine($"        r = {VC}.FusedMultiplyAdd(r, x, {lanes.Broadcast(Reciprocal(factorial, lanes))});");
         sb.AppendLine("        r *= h;");
-        sb.AppendLine($"        if (Vector.EqualsAll(small, {M}.AllBitsSet)) return r;");
-        sb.AppendLine($"        return Vector.ConditionalSelect(small, r, (Vector.Exp(x) - {V}.One) / b);");
+        sb.AppendLine(lanes.Wide
+            ? $"        if ({VC}.ExtractMostSignificantBits(small) == {AllLanes(lanes)}) return r;"
+            : $"        if (Vector.EqualsAll(small, {M}.AllBitsSet)) return r;");
+        sb.AppendLine($"        return {VC}.ConditionalSelect(small, r, ({lanes.HalvesCall("Exp", "x")} - {V}.One) / b);");
         sb.AppendLine("    }");
         sb.AppendLine("    private static class VMath");
         sb.AppendLine("    {");
+        string FromSpan(string span) => lanes.Wide ? $"Vector512.Create<{T}>({span})" : $"new {V}({span})";
         foreach (var f in new[] { "Sin", "Cos", "Tan", "Tanh" })
-            sb.AppendLine($"        public static {V} {f}({V} a) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.{f}(a[k]); return new {V}(r); }}");
-        sb.AppendLine($"        public static {V} Pow({V} a, {V} b) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.Pow(a[k], b[k]); return new {V}(r); }}");
+            sb.AppendLine($"        public static {V} {f}({V} a) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.{f}(a[k]); return {FromSpan("r")}; }}");
+        sb.AppendLine($"        public static {V} Pow({V} a, {V} b) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.Pow(a[k], b[k]); return {FromSpan("r")}; }}");
         sb.AppendLine("    }");
+        sb.AppendLine("    // An array the loop reaches through references must hold the elements [0, length).");
+        sb.AppendLine($"    private static void Need(Array a, int length, string what) {{ if (a.Length < length) throw new ArgumentException($\"A CPU kernel reaches element {{length - 1}} of {{what}}, which holds {{a.Length}}.\"); }}");
+        sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
+        sb.AppendLine("    private static void BadRange(int begin, int end, int slot, int w) => throw new ArgumentOutOfRangeException(nameof(begin), $\"A CPU kernel runs whole vectors of {w} cells from 0 on, not cells {begin} to {end} (ring offset {slot}).\");");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         sb.AppendLine($"    public static int {MethodName}(int begin, int end, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue)");
         sb.AppendLine("    {");
         sb.AppendLine($"        var ZERO = {V}.Zero; var ONE = {V}.One;");
         sb.AppendLine($"        var ALL = {M}.AllBitsSet; var NONE = {M}.Zero;");
-        sb.AppendLine($"        var dt = new {V}(dtValue); var t = new {V}(tValue);");
-        string Cast(string array) => $"MemoryMarshal.Cast<{T}, {V}>({array})";
-        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        var B{k} = {Cast($"C[{k}].AsSpan()")}; // {perCell[k]}");
+        sb.AppendLine($"        var dt = {lanes.Broadcast("dtValue")}; var t = {lanes.Broadcast("tValue")};");
+        sb.AppendLine($"        int W = {V}.Count;");
+        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);");
+        string Ref(string array, string what, string need)
+        {
+            return $"Need({array}, {need}, \"{what}\"); ref {V} ";
+        }
+        string At(string array, string offset = "") =>
+            $"ref Unsafe.As<{T}, {V}>(ref {(offset.Length == 0 ? $"MemoryMarshal.GetArrayDataReference({array})" : $"Unsafe.Add(ref MemoryMarshal.GetArrayDataReference({array}), {offset})")});";
+        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        {Ref($"C[{k}]", $"buffer {perCell[k]}", "end")}B{k} = {At($"C[{k}]")} // {perCell[k]}");
         // Uniform values are broadcast from memory where they are used (as constants folded into code would be), so a
         // kernel with many of them does not run out of vector registers.
         if (uniform.Count > 0) sb.AppendLine($"        ref {T} UNIFORM = ref MemoryMarshal.GetArrayDataReference(U); _ = U[{uniform.Count - 1}];");
         for (int k = 0; k < uniform.Count; k++) sb.AppendLine($"        // U{k}: {uniform[k]}");
-        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        var R{r} = {Cast($"RING[{r}].AsSpan(slot)")};");
-        sb.AppendLine($"        var I_INJ = {Cast("IINJ.AsSpan()")};");
-        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        var D{d} = {Cast($"RAND[{d}].AsSpan()")};");
+        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        {Ref($"RING[{r}]", $"ring {r}", "slot + end")}R{r} = {At($"RING[{r}]", "slot")}");
+        sb.AppendLine($"        {Ref("IINJ", "the injected currents", "end")}I_INJ = {At("IINJ")}");
+        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        {Ref($"RAND[{d}]", $"draw {d}", "end")}D{d} = {At($"RAND[{d}]")}");
+        sb.AppendLine("        Need(SPK, end, \"the spike list\");");
         sb.AppendLine("        int NSP = 0; // spikes written to SPK[begin ..]");
-        if (kernel.Refractory) sb.AppendLine($"        var REF = {Cast("REFR.AsSpan()")};");
-        sb.AppendLine($"        int W = {V}.Count;");
+        if (kernel.Refractory) sb.AppendLine($"        {Ref("REFR", "the refractory counters", "end")}REF = {At("REFR")}");
         sb.AppendLine("        for (int j = begin / W; j < end / W; j++)");
         sb.AppendLine("        {");
-        if (kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) sb.AppendLine("            var i_inj = I_INJ[j];");
+        if (kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) sb.AppendLine("            var i_inj = Unsafe.Add(ref I_INJ, j);");
         sb.Append(body);
         sb.AppendLine("        }");
         sb.AppendLine("        return NSP;");
@@ -100,6 +122,9 @@ internal static class CpuKernelEmitter
         sb.AppendLine("}");
         return sb.ToString();
     }
+
+    /// <summary>The bits of a wide mask whose every lane is set (<c>ExtractMostSignificantBits</c> of <c>AllBitsSet</c>).</summary>
+    private static string AllLanes(LaneType lanes) => lanes.Single ? "0xFFFFUL" : "0xFFUL";
 
     /// <summary>The constant 1/<paramref name="factorial"/> as the kernel writes it (float32: computed in double, then rounded once).</summary>
     private static string Reciprocal(string factorial, LaneType lanes) => lanes.Single ? $"(float)(1.0 / {factorial})" : $"1.0 / {factorial}";
@@ -114,25 +139,25 @@ internal static class CpuKernelEmitter
             if (symbol == KernelSymbols.Timestep) return "dt";
             if (symbol == KernelSymbols.Time) return "t";
             if (symbol == KernelSymbols.InjectedCurrent) return "i_inj";
-            if (KernelSymbols.TryUniformDraw(symbol, out int u)) return $"D{u}[j]";
-            if (KernelSymbols.TryNormalDraw(symbol, out int n)) return $"D{uniformDraws + n}[j]";
+            if (KernelSymbols.TryUniformDraw(symbol, out int u)) return $"Unsafe.Add(ref D{u}, j)";
+            if (KernelSymbols.TryNormalDraw(symbol, out int n)) return $"Unsafe.Add(ref D{uniformDraws + n}, j)";
             int k = perCell.IndexOf(symbol);
-            if (k >= 0) return $"B{k}[j]";
+            if (k >= 0) return $"Unsafe.Add(ref B{k}, j)";
             k = uniform.IndexOf(symbol);
-            if (k >= 0) return $"new Vector<{lanes.Number}>(Unsafe.Add(ref UNIFORM, {k}))";
+            if (k >= 0) return lanes.Broadcast($"Unsafe.Add(ref UNIFORM, {k})");
             throw new InvalidModelException($"The CPU kernel has no buffer '{symbol}'.");
         }
 
         public IEnumerable<string> Store(string buffer, string value) => [$"{Read(buffer)} = {value};"];
 
         public IEnumerable<string> ReceiveInput(string local, int receptor) =>
-            [$"var {local} = R{receptor}[j];", $"R{receptor}[j] = ZERO;"];
+            [$"var {local} = Unsafe.Add(ref R{receptor}, j);", $"Unsafe.Add(ref R{receptor}, j) = ZERO;"];
 
         public IEnumerable<string> ReadRefractory(string local) =>
-            ["var refr = REF[j];", $"var {local} = Vector.GreaterThan(refr, ZERO);"];
+            ["var refr = Unsafe.Add(ref REF, j);", $"var {local} = {lanes.VectorClass}.GreaterThan(refr, ZERO);"];
 
         public IEnumerable<string> CountDown(string active, string restart, string period) =>
-            [$"REF[j] = Vector.ConditionalSelect({active}, refr - ONE, Vector.ConditionalSelect({restart}, {period}, refr));"];
+            [$"Unsafe.Add(ref REF, j) = {lanes.VectorClass}.ConditionalSelect({active}, refr - ONE, {lanes.VectorClass}.ConditionalSelect({restart}, {period}, refr));"];
 
         /// <summary>
         /// The spiking lanes of a vector are appended to the kernel's spike list; almost every vector has none, so the test
@@ -142,7 +167,10 @@ internal static class CpuKernelEmitter
         {
             if (_emits) throw new InvalidModelException("The CPU kernel emits spikes once per step; this kernel has a second EmitSpikes.");
             _emits = true;
-            return [$"if (!Vector.EqualsAll({mask}, NONE)) for (int l = 0; l < W; l++) if ({mask}[l] != 0) SPK[begin + NSP++] = j * W + l;"];
+            // Wide masks are vectors of numbers (an all-ones lane is a NaN), so their lanes are read as sign bits.
+            return lanes.Wide
+                ? [$"for (ulong BITS = Vector512.ExtractMostSignificantBits({mask}); BITS != 0; BITS &= BITS - 1) SPK[begin + NSP++] = j * W + BitOperations.TrailingZeroCount(BITS);"]
+                : [$"if (!Vector.EqualsAll({mask}, NONE)) for (int l = 0; l < W; l++) if ({mask}[l] != 0) SPK[begin + NSP++] = j * W + l;"];
         }
     }
 }

@@ -10,13 +10,15 @@ namespace Meta.Backends.Cpu.Codegen;
 /// are cells, every condition a <c>Vector&lt;long&gt;</c> (<c>Vector&lt;int&gt;</c>) lane mask, and a branch a lane-wise select, so
 /// every cell takes the same arithmetic path whatever its neighbours do (results do not depend on the number of threads).
 /// Functions without a vector form are applied lane by lane (<c>VMath</c>, written into each kernel class). In float32 a
-/// literal is the float64 value rounded once, as every value stored in a float32 buffer is.
+/// literal is the float64 value rounded once, as every value stored in a float32 buffer is. Wide lanes
+/// (<see cref="LaneType.Wide"/>) are <c>Vector512</c>s with masks of the element type; exp, log, min and max are then applied
+/// to their 256-bit halves, so a wide kernel computes what the <c>Vector&lt;T&gt;</c> kernel computes.
 /// </summary>
-/// <param name="lanes">The element type of the lanes: float64 or float32.</param>
+/// <param name="lanes">The element type (float64 or float32) and width of the lanes.</param>
 internal sealed class VectorDialect(LaneType lanes) : CSharpDialect
 {
-    public override string NumberType => $"Vector<{lanes.Number}>";
-    public override string MaskType => $"Vector<{lanes.Mask}>";
+    public override string NumberType => lanes.NumberVector;
+    public override string MaskType => lanes.MaskVector;
 
     public override string Literal(double value)
     {
@@ -30,40 +32,42 @@ internal sealed class VectorDialect(LaneType lanes) : CSharpDialect
             : value.ToString("R", CultureInfo.InvariantCulture);
         if (!lanes.Single && !s.Contains('.', StringComparison.Ordinal) && !s.Contains('E', StringComparison.Ordinal) && !s.Contains('d', StringComparison.Ordinal)
             && !s.Contains('N', StringComparison.Ordinal)) s += ".0";
-        return $"new Vector<{type}>({s})";
+        return lanes.Broadcast(s);
     }
 
     public override string MaskLiteral(bool value) => value ? "ALL" : "NONE";
 
+    private string V => lanes.VectorClass;
+
     public override string Compare(BinaryOperator op, string left, string right) => op switch
     {
-        BinaryOperator.Less => $"Vector.LessThan({left}, {right})",
-        BinaryOperator.LessOrEqual => $"Vector.LessThanOrEqual({left}, {right})",
-        BinaryOperator.Greater => $"Vector.GreaterThan({left}, {right})",
-        BinaryOperator.GreaterOrEqual => $"Vector.GreaterThanOrEqual({left}, {right})",
-        BinaryOperator.Equal => $"Vector.Equals({left}, {right})",
-        BinaryOperator.NotEqual => $"(~Vector.Equals({left}, {right}))",
+        BinaryOperator.Less => $"{V}.LessThan({left}, {right})",
+        BinaryOperator.LessOrEqual => $"{V}.LessThanOrEqual({left}, {right})",
+        BinaryOperator.Greater => $"{V}.GreaterThan({left}, {right})",
+        BinaryOperator.GreaterOrEqual => $"{V}.GreaterThanOrEqual({left}, {right})",
+        BinaryOperator.Equal => $"{V}.Equals({left}, {right})",
+        BinaryOperator.NotEqual => $"(~{V}.Equals({left}, {right}))",
         _ => throw new NotSupportedException(op.ToString()),
     };
 
     public override string And(string left, string right) => $"({left} & {right})";
     public override string Or(string left, string right) => $"({left} | {right})";
     public override string Not(string operand) => $"(~{operand})";
-    public override string Select(string condition, string then, string otherwise) => $"Vector.ConditionalSelect({condition}, {then}, {otherwise})";
-    public override string IsNonZero(string number) => $"(~Vector.Equals({number}, ZERO))";
-    public override string OneWhere(string condition) => $"Vector.ConditionalSelect({condition}, ONE, ZERO)";
-    public override string AssignWhere(string target, string condition, string value) => $"{target} = Vector.ConditionalSelect({condition}, {value}, {target});";
+    public override string Select(string condition, string then, string otherwise) => $"{V}.ConditionalSelect({condition}, {then}, {otherwise})";
+    public override string IsNonZero(string number) => $"(~{V}.Equals({number}, ZERO))";
+    public override string OneWhere(string condition) => $"{V}.ConditionalSelect({condition}, ONE, ZERO)";
+    public override string AssignWhere(string target, string condition, string value) => $"{target} = {V}.ConditionalSelect({condition}, {value}, {target});";
 
     public override string Call(string function, IReadOnlyList<string> a) => function switch
     {
-        "exp" => $"Vector.Exp({a[0]})",
-        "log" => $"Vector.Log({a[0]})",
-        "sqrt" => $"Vector.SquareRoot({a[0]})",
-        "abs" => $"Vector.Abs({a[0]})",
-        "floor" => $"Vector.Floor({a[0]})",
-        "ceil" => $"Vector.Ceiling({a[0]})",
-        "min" => $"Vector.Min({a[0]}, {a[1]})",
-        "max" => $"Vector.Max({a[0]}, {a[1]})",
+        "exp" => lanes.HalvesCall("Exp", a[0]),
+        "log" => lanes.HalvesCall("Log", a[0]),
+        "sqrt" => lanes.Wide ? $"Vector512.Sqrt({a[0]})" : $"Vector.SquareRoot({a[0]})",
+        "abs" => $"{V}.Abs({a[0]})",
+        "floor" => $"{V}.Floor({a[0]})",
+        "ceil" => $"{V}.Ceiling({a[0]})",
+        "min" => lanes.HalvesCall("Min", a[0], a[1]),
+        "max" => lanes.HalvesCall("Max", a[0], a[1]),
         "sin" => $"VMath.Sin({a[0]})",
         "cos" => $"VMath.Cos({a[0]})",
         "tan" => $"VMath.Tan({a[0]})",
