@@ -12,7 +12,8 @@ namespace Meta.Backends.Cpu.Codegen;
 /// Functions without a vector form are applied lane by lane (<c>VMath</c>, written into each kernel class). In float32 a
 /// literal is the float64 value rounded once, as every value stored in a float32 buffer is. Wide lanes
 /// (<see cref="LaneType.Wide"/>) are <c>Vector512</c>s with masks of the element type; exp, log, min and max are then applied
-/// to their 256-bit halves, so a wide kernel computes what the <c>Vector&lt;T&gt;</c> kernel computes.
+/// to their 256-bit halves, so that a wide kernel computes what the <c>Vector&lt;T&gt;</c> kernel computes (one known
+/// exception, HH_cond_exp with per-cell values: tests/Meta.Tests/Cpu/WideKernelTests.cs; hence wide kernels are opt-in).
 /// </summary>
 /// <param name="lanes">The element type (float64 or float32) and width of the lanes.</param>
 internal sealed class VectorDialect(LaneType lanes) : CSharpDialect

@@ -13,12 +13,16 @@ precisions=${2:-float64 float32}
 out=${TMPDIR:-/tmp}/meta-off-grid-delivery
 mkdir -p "$out"
 cli=Cli/bin/Release/net10.0/Meta.Cli.dll
-[ -f "$cli" ] || dotnet build Cli -c Release -v quiet -nologo >&2
+dotnet build Cli -c Release -v quiet -nologo >&2   # cheap when nothing changed; never measures a stale build
+failed=0
 for b in $backends; do
   for p in $precisions; do
     echo "== $b $p"
     # The report's table (scenario, status, measured figures); the JSON report is kept in $out.
     dotnet "$cli" conformance --plugin "Cli/bin/Release/net10.0/plugins/$b" --filter off-grid-delivery --precision "$p" \
-      --out "$out/$b-$p.json" | grep -i "off-grid-delivery" || true
+      --out "$out/$b-$p.json" > "$out/$b-$p.log" && status=0 || status=$?
+    grep -i "off-grid-delivery" "$out/$b-$p.log" || true
+    if [ "$status" -ne 0 ]; then echo "FAILED: $b $p (exit $status; $out/$b-$p.log)"; failed=1; fi
   done
 done
+exit "$failed"

@@ -23,8 +23,7 @@ public class WideKernelTests
         foreach (var m in Models())
         {
             data.Add(m.Name, true);
-            // Known difference (2026-12-07): HH_cond_exp with per-cell values differs in a few cells after ~10 steps from
-            // random states; the reason is not found, so the wide kernels are opt-in (META_CPU_VECTOR512=1).
+            // HH_cond_exp with per-cell values: see Hh_with_per_cell_values_is_a_known_difference below.
             if (m.Name != "HH_cond_exp") data.Add(m.Name, false);
         }
         return data;
@@ -39,13 +38,24 @@ public class WideKernelTests
             .Integrate(IntegrationScheme.RungeKutta4)
             .Build());
 
-    [Theory]
+    [Vector512Theory]
     [MemberData(nameof(Kernels))]
     public void A_wide_kernel_gives_the_bits_of_the_narrow_one(string model, bool uniform)
     {
-        // Without AVX-512 (or with Vector<T> not 256 bits) the engine never writes wide kernels.
-        if (!Vector512.IsHardwareAccelerated || Vector<byte>.Count != 32) return;
         var kernel = NeuronGroupLowering.KernelOf(Models().Single(m => m.Name == model), uniform);
+        Compare<double>(kernel, seed: 1);
+        Compare<float>(kernel, seed: 2);
+    }
+
+    /// <summary>
+    /// Known difference (2026-12-07): HH_cond_exp with per-cell values differs from the narrow kernel in a few cells after
+    /// about 10 steps from random states; the cause is not found, which is why the wide kernels are opt-in
+    /// (<c>META_CPU_VECTOR512=1</c>). Reported as skipped, never as passed, until it is mended.
+    /// </summary>
+    [Fact(Skip = "Known difference: HH_cond_exp with per-cell values is not bit-identical in the Vector512 kernel (cause not found; Vector512 is opt-in)")]
+    public void Hh_with_per_cell_values_is_a_known_difference()
+    {
+        var kernel = NeuronGroupLowering.KernelOf(Models().Single(m => m.Name == "HH_cond_exp"), false);
         Compare<double>(kernel, seed: 1);
         Compare<float>(kernel, seed: 2);
     }
@@ -135,5 +145,16 @@ public class WideKernelTests
 
         public int Step(CellKernelStep<T> kernel, int step) =>
             kernel(0, WideKernelTests.Cells, Cells, Uniforms, Draws, Injected, Refractory, Spikes, Rings, step % Slots * WideKernelTests.Cells, T.CreateTruncating(0.1), T.CreateTruncating(step * 0.1));
+    }
+}
+
+/// <summary>A theory that needs the wide kernels (AVX-512 with 256-bit <c>Vector&lt;T&gt;</c>); skipped with the reason elsewhere, never passed.</summary>
+public sealed class Vector512TheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> where the engine never writes wide kernels.</summary>
+    public Vector512TheoryAttribute()
+    {
+        if (!Vector512.IsHardwareAccelerated || Vector<byte>.Count != 32)
+            Skip = "Vector512 is not accelerated here (or Vector<T> is not 256 bits): the cpu engine writes no wide kernels on this machine.";
     }
 }
