@@ -12,7 +12,7 @@ namespace Meta.Backends.Torch.Kernels;
 /// At the end of each run the engine writes one JSON line per statement to standard error,
 /// <c>{"torch_statement": {"plan": …, "index": …, "statement": …, "calls": …, "s": …, "cpu_s": …, "tensors_per_call": …}}</c>
 /// (<c>s</c> wall time, <c>cpu_s</c> the calling thread's CPU time, which libtorch's work runs on with one intra-op thread
-/// and which other processes on a loaded machine do not inflate), and starts counting afresh. A diagnostic: the timers
+/// which other processes on a loaded machine inflate less than wall time), and starts counting afresh. A diagnostic: the timers
 /// around every statement cost about a microsecond per statement.
 /// </summary>
 internal sealed class StatementProfile
