@@ -194,12 +194,18 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         for (int u = 0; u < _units.Length; u++)
         {
             var unit = _units[u];
+            long part = _profile is null ? 0 : StepProfile.Now();
             using var cells = unit.Emit(s);
             _history[u]?.Record(s, cells);
+            _profile?.AddListing(part, unit is not NeuronGroup);
             if (cells is null) continue;
+            if (_profile is not null) part = StepProfile.Now();
             foreach (var table in unit.Outgoing) table.Deliver(cells, s);
             DeliverOffGrid(unit, cells, s);
+            _profile?.AddDelivery(part);
+            if (_profile is not null) part = StepProfile.Now();
             _logs[u]?.Append(cells, s);
+            _profile?.AddLog(part);
         }
         if (_profile is not null) { _profile.AddEmit(since); since = StepProfile.Now(); }
         if (_plastic.Length == 0) return;
@@ -255,6 +261,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         {
             foreach (var log in _logs) log?.Flush();
             _profile?.Report(_groups.Sum(g => g.Size));
+            Kernels.StatementProfile.Current?.Report();
             return new RunResult
             {
                 StartStep = start,

@@ -52,9 +52,21 @@ internal sealed class SparseMasks(long minCells)
         if (mask.numel() < minCells) return null;
         foreach (var (m, c) in _known)
             if (ReferenceEquals(m, mask)) return c;
-        var cells = mask.nonzero().view(-1);
+        // On the host when the mask allows it (a scan of its bytes instead of libtorch's nonzero), else nonzero.
+        var cells = HostIndexOps.Cells(mask) ?? mask.nonzero().view(-1);
         _known.Add((mask, cells));
         return cells;
+    }
+
+    /// <summary>
+    /// The cells whose counter is above zero, as a bool mask whose list of cells is known already (both made in one pass on
+    /// the host), or null where the counters are fewer than the smallest size worked on as a list or not in host memory.
+    /// </summary>
+    public Tensor? Positive(Tensor counters)
+    {
+        if (counters.numel() < minCells || HostIndexOps.Positive(counters) is not var (mask, cells)) return null;
+        _known.Add((mask, cells));
+        return mask;
     }
 
     /// <summary>The list made for <paramref name="mask"/> in this step, or null.</summary>

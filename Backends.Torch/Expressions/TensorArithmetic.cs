@@ -129,7 +129,8 @@ internal sealed class TensorArithmetic(TensorConstants constants, SparseMasks? s
         {
             // Clear the few cells of r (refractory ones) instead of a masked pass over all.
             if (cells.shape[0] == 0) return l;
-            return TValue.Temporary((l.Owned ? l.Tensor! : l.Tensor!.clone()).index_fill_(0, cells, no));
+            var cleared = l.Owned ? l.Tensor! : l.Tensor!.clone();
+            return TValue.Temporary(HostIndexOps.Fill(cleared, cells, 0) ? cleared : cleared.index_fill_(0, cells, no));
         }
         return TValue.Temporary(l.Owned ? l.Tensor!.masked_fill_(r.Tensor!, no) : l.Tensor!.masked_fill(r.Tensor!, no));
     }

@@ -112,8 +112,8 @@ internal sealed class AssignOp(StatementPlan plan, int index, int register, Node
             {
                 // Only the mask's cells (refractory or spiking ones, few) are written: the same values as below.
                 if (cells.shape[0] == 0) return;
-                if (v.IsConstant) t.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(v));
-                else t.index_copy_(0, cells, v.Tensor!.index_select(0, cells));
+                if (v.IsConstant) { if (!HostIndexOps.Fill(t, cells, v.Constant)) t.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(v)); }
+                else if (!HostIndexOps.Copy(t, cells, v.Tensor!)) t.index_copy_(0, cells, v.Tensor!.index_select(0, cells));
                 return;
             }
             if (v.IsConstant) t.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(v));
@@ -150,7 +150,12 @@ internal sealed class ReadRefractoryOp(KernelPlan plan, int index, int register)
 {
     private readonly Scalar _zero = 0;
 
-    public override void Run(IStatementFrame frame) => frame.Registers[register] = TValue.Temporary(((IKernelFrame)frame).Refractory.gt(_zero));
+    public override void Run(IStatementFrame frame)
+    {
+        var counters = ((IKernelFrame)frame).Refractory;
+        // On the CPU device the mask and its list of cells in one host pass (SparseMasks), else a comparison.
+        frame.Registers[register] = TValue.Temporary(frame.Arithmetic.Sparse?.Positive(counters) ?? counters.gt(_zero));
+    }
 }
 
 /// <summary>
@@ -172,7 +177,8 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
         if (!regs[active].IsConstant && sparse?.CellsOf(regs[active].Tensor!) is { } running)
         {
             // Only the active cells' counters (all above zero) lose a step; the others are zero and stay so.
-            if (running.shape[0] > 0) counters.index_copy_(0, running, counters.index_select(0, running).sub_(_one));
+            if (running.shape[0] > 0 && !HostIndexOps.CountDown(counters, running))
+                counters.index_copy_(0, running, counters.index_select(0, running).sub_(_one));
         }
         else counters.sub_(_one).clamp_min_(_zero);
         if (regs[restart] is { IsConstant: true, Constant: 0 }) return;
@@ -182,8 +188,8 @@ internal sealed class CountDownOp(KernelPlan plan, int index, int active, int re
         if (sparse?.CellsOf(mask) is { } cells)
         {
             if (cells.shape[0] == 0) return;
-            if (n.IsConstant) counters.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(n));
-            else counters.index_copy_(0, cells, n.Tensor!.index_select(0, cells).to_type(ScalarType.Int32));
+            if (n.IsConstant) { if (!HostIndexOps.Fill(counters, cells, n.Constant)) counters.index_fill_(0, cells, frame.Arithmetic.Constants.ScalarFor(n)); }
+            else if (!HostIndexOps.Copy(counters, cells, n.Tensor!)) counters.index_copy_(0, cells, n.Tensor!.index_select(0, cells).to_type(ScalarType.Int32));
         }
         else if (n.IsConstant) counters.masked_fill_(mask, frame.Arithmetic.Constants.ScalarFor(n));
         else counters.copy_(torch.where(mask, n.Tensor!.to_type(ScalarType.Int32), counters));

@@ -18,6 +18,7 @@ internal abstract class StatementPlan
     private readonly Dictionary<string, Expr> _masks = new(StringComparer.Ordinal);
     private readonly string _what;
     private KernelOp[] _ops = [];
+    private string[] _texts = [];
     private int[][] _liveAfter = [];
     private HashSet<int>[] _storedAfter = [];
     private int _next;
@@ -91,6 +92,7 @@ internal abstract class StatementPlan
             stores.Add(stored);
         }
         _ops = ops.ToArray();
+        _texts = statements.Select(CellKernel.Describe).ToArray();
         _liveAfter = new int[statements.Count][];
         _storedAfter = new HashSet<int>[statements.Count];
         var live = new HashSet<int>();
@@ -114,6 +116,15 @@ internal abstract class StatementPlan
     public void Run(IStatementFrame frame)
     {
         Array.Fill(frame.Registers, TValue.Of(0), FirstLocal, RegisterCount - FirstLocal);
+        if (StatementProfile.Current is { } profile)
+        {
+            for (int i = 0; i < _ops.Length; i++)
+            {
+                var op = _ops[i];
+                profile.Time(this, i, _what, _texts[i], () => op.Run(frame));
+            }
+            return;
+        }
         foreach (var op in _ops) op.Run(frame);
     }
 
