@@ -228,12 +228,12 @@ public sealed partial class Simulation : IDisposable
                            "applies to models with a threshold comparison and a reset, without update blocks, noise or random draws (docs/semantics.md, \"Precise spike times\").");
         // Exact delivery of off-grid spikes (Lowering.Kernels.ExactDelivery): receptors it does not cover, and its stated limits.
         foreach (var p in _populations)
-            if (p.CellType.Model.Kind == ModelKind.Neuron && _projections.Any(x => x.Coupling is null && x.Post.Cells.Any(c => c.Population == p)))
+            if (p.CellType.Model.Kind == ModelKind.Neuron && _projections.Any(x => x.Coupling is null && x.Post.Parts.Any(q => q.Population == p)))
                 foreach (var limit in Lowering.Kernels.ExactDelivery.Limits(p.CellType.Model))
                     AddWarning($"population '{p.Label}' ({p.CellType.Model.Name}): {limit} (docs/semantics.md, \"Exact delivery\").");
         // Exact delivery covers static projections; one with synapse dynamics delivers its sources' offsets on the grid.
         foreach (var x in _projections)
-            if (x.Coupling is null && x.Model is not null && x.Pre.Cells.Select(c => c.Population).Distinct().Any(SpikesCarryOffsets))
+            if (x.Coupling is null && x.Model is not null && x.Pre.Parts.Select(q => q.Population).Distinct().Any(SpikesCarryOffsets))
                 AddWarning($"projection '{x.Label}' ({x.Synapse.Name}) delivers off-grid spikes at the grid point after their arrival: exact delivery " +
                            "applies to projections without synapse dynamics (docs/semantics.md, \"Exact delivery\").");
         foreach (var p in _populations)

@@ -448,9 +448,11 @@ public sealed class Projection
                 $"({Simulation.Ranks} ranks; each holds only the connections onto its own cells, so the draws or the list positions would not be the " +
                 "single-process ones). Give it when the projection is made (its synapse type's value), or set a scalar, a function of distance, " +
                 "an expression or a pre × post array.");
-        // One value needs no connection positions (and draws no random numbers), so released ones are not rebuilt for it.
-        double[] values;
-        if (value.IsScalar) Array.Fill(values = new double[Size], value.ScalarValue);
+        // One value needs no connection positions (and draws no random numbers), so released ones are not rebuilt for it;
+        // a weight or delay is then stored as one value, without a per-connection array even for a moment.
+        IReadOnlyList<double> values;
+        if (value.IsScalar && attribute is "weight" or "delay") values = new RepeatedValue<double>(value.ScalarValue, Size);
+        else if (value.IsScalar) values = Enumerable.Repeat(value.ScalarValue, Size).ToArray();
         else
         {
             var (pre, post) = Pairs();
@@ -473,10 +475,11 @@ public sealed class Projection
             default:
                 if (_synapseParameters.TryGetValue(attribute, out var parameter))
                 {
-                    if (ParameterDefinitions.FirstOrDefault(p => p.Name == attribute) is { } definition) CheckDomain(definition, values);
-                    values.CopyTo(parameter, 0);
+                    var array = (double[])values;
+                    if (ParameterDefinitions.FirstOrDefault(p => p.Name == attribute) is { } definition) CheckDomain(definition, array);
+                    array.CopyTo(parameter, 0);
                 }
-                else if (_synapseStates.TryGetValue(attribute, out var state)) values.CopyTo(state, 0);
+                else if (_synapseStates.TryGetValue(attribute, out var state)) ((double[])values).CopyTo(state, 0);
                 else throw new NonExistentParameterException(attribute, Synapse.Name, AttributeNames);
                 break;
         }
