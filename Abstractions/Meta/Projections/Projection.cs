@@ -486,6 +486,27 @@ public sealed class Projection
         Simulation.MarkSynapseChanged(this, attribute);
     }
 
+    /// <summary>
+    /// Sets synapse parameter <paramref name="parameter"/> to <paramref name="values"/>, one per connection in connection
+    /// order (this process's connections, as <see cref="PreIndices"/> lists them), checked against the parameter's domain.
+    /// For readers that have a value per connection already (SONATA's <c>tau_minus</c> of each target node): no list order to
+    /// sort into and map back, no connection positions read, and, as nothing depends on other ranks' connections, allowed in
+    /// a distributed run.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not have one value per connection.</exception>
+    /// <exception cref="NonExistentParameterException"><paramref name="parameter"/> is not a parameter of the synapse type.</exception>
+    internal void SetParameterColumn(string parameter, double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != Size)
+            throw new ArgumentException($"Projection '{Label}': {values.Length} values of '{parameter}' for {Size} connections.", nameof(values));
+        if (!_synapseParameters.TryGetValue(parameter, out var column))
+            throw new NonExistentParameterException(parameter, Synapse.Name, ParameterDefinitions.Select(p => p.Name).Where(n => n != SynapseModel.WeightName));
+        if (ParameterDefinitions.FirstOrDefault(p => p.Name == parameter) is { } definition) CheckDomain(definition, values);
+        values.CopyTo(column, 0);
+        Simulation.MarkSynapseChanged(this, parameter);
+    }
+
     private IReadOnlyList<ParameterDefinition> ParameterDefinitions => Synapse.Model?.Parameters ?? Coupling?.Coupling.Parameters ?? [];
 
     /// <summary>Refuses synapse parameter values outside the parameter's domain, naming the projection, connection and value.</summary>

@@ -47,24 +47,34 @@ internal sealed class ReleasedConnections
         if (parts.Count is 0 or > 256 || parts.Sum(p => (long)p.Count) != pre.Length) return null;
         var preCellList = preCells.Cells.ToArray();
         var postCellList = postCells.Cells.ToArray();
-        var prePosition = Positions(preCellList);
-        var postPosition = Positions(postCellList);
-        if (prePosition is null || postPosition is null) return null;
+        if (Positions(preCellList) is null || Positions(postCellList) is null) return null;
         var partCells = parts.Select(p => new PartCells(p.PreGroup, p.PostGroup, p.PreIndices, p.PostIndices)).ToArray();
         var rankOf = new Dictionary<(int, int), int>();
         for (int r = 0; r < partCells.Length; r++)
             if (!rankOf.TryAdd((partCells[r].PreGroup, partCells[r].PostGroup), r)) return null;
         var partOf = partCells.Length == 1 ? null : new byte[pre.Length];
         var filled = new int[partCells.Length];
+        // Consecutive connections mostly share their population pair, so its part is looked up on a change only (as
+        // Simulation.PopulationParts does). The exact check compares cells, not positions: no cell is listed twice in either
+        // collection (checked above), so a cell of the part's population stands for exactly one position, and the part's cell
+        // equal to the connection's cell means the rebuilt position equals the connection's. It stays because the parts come
+        // from the step program, whose order this class does not control; one compare per side is all it costs.
+        (int Pre, int Post) last = (-1, -1);
+        int rank = -1;
         for (int k = 0; k < pre.Length; k++)
         {
-            var (prePopulation, _) = preCellList[pre[k]];
-            var (postPopulation, _) = postCellList[post[k]];
-            if (!rankOf.TryGetValue((prePopulation.Index, postPopulation.Index), out int r)) return null;
-            var part = partCells[r];
-            int at = filled[r]++;
-            if (at >= part.Pre.Length || prePosition[part.PreGroup][part.Pre[at]] != pre[k] || postPosition[part.PostGroup][part.Post[at]] != post[k]) return null;
-            if (partOf is not null) partOf[k] = (byte)r;
+            var (prePopulation, preCell) = preCellList[pre[k]];
+            var (postPopulation, postCell) = postCellList[post[k]];
+            var key = (prePopulation.Index, postPopulation.Index);
+            if (key != last)
+            {
+                if (!rankOf.TryGetValue(key, out rank)) return null;
+                last = key;
+            }
+            var part = partCells[rank];
+            int at = filled[rank]++;
+            if (at >= part.Pre.Length || part.Pre[at] != preCell || part.Post[at] != postCell) return null;
+            if (partOf is not null) partOf[k] = (byte)rank;
         }
         return new ReleasedConnections(partCells, partOf, preCells, postCells, pre.Length);
     }
@@ -74,6 +84,9 @@ internal sealed class ReleasedConnections
     {
         var prePosition = Positions(_preCells.Cells.ToArray())!;
         var postPosition = Positions(_postCells.Cells.ToArray())!;
+        // Each part's position arrays, taken once here rather than looked up per connection.
+        var preOf = _parts.Select(p => prePosition.GetValueOrDefault(p.PreGroup, [])).ToArray();
+        var postOf = _parts.Select(p => postPosition.GetValueOrDefault(p.PostGroup, [])).ToArray();
         var pre = new int[Count];
         var post = new int[Count];
         var filled = new int[_parts.Length];
@@ -81,8 +94,8 @@ internal sealed class ReleasedConnections
         {
             int r = _partOf?[k] ?? 0, at = filled[r]++;
             var part = _parts[r];
-            pre[k] = prePosition[part.PreGroup][part.Pre[at]];
-            post[k] = postPosition[part.PostGroup][part.Post[at]];
+            pre[k] = preOf[r][part.Pre[at]];
+            post[k] = postOf[r][part.Post[at]];
         }
         return (pre, post);
     }

@@ -273,7 +273,7 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
                         break;
                     case NReturn { Value: { } result } when ReferenceEquals(statement, f.Body[^1]):
                         var value = Translate(result);
-                        if (f.ReturnType is null && scope.DimensionOf(result, dimensions) is { } d && NestNumberPerMetaValue(d) != 1)
+                        if (f.ReturnType is null && ReturnDimension(f, statement.Line, result, dimensions) is var d && NestNumberPerMetaValue(d) != 1)
                             value = new BinaryExpr(BinaryOperator.Multiply, value, new NumberExpr(NestNumberPerMetaValue(d)));
                         return value;
                     default:
@@ -304,6 +304,21 @@ internal sealed class ExpressionTranslator(Scope scope, CompileContext context)
         try { dimension = scope.DimensionOf(call.Arguments[i], _dimensions); }
         catch (NestmlException e) { throw context.Error(call.Line, $"{what}: {e.Message}"); }
         return dimension ?? throw context.Error(call.Line, what);
+    }
+
+    /// <summary>
+    /// The dimension of the value <paramref name="f"/> returns (at <paramref name="line"/>) as <c>real</c>, in the function's
+    /// scope (<paramref name="dimensions"/>: its parameters and locals with their declared types). A value whose unit cannot be
+    /// told is an error naming the function, never returned unconverted (which would be 1000 times off for a current or
+    /// conductance), as for an argument (<see cref="ArgumentDimension"/>).
+    /// </summary>
+    private Dimension ReturnDimension(NFunction f, int line, NExpr result, Dictionary<string, Dimension> dimensions)
+    {
+        string what = $"cannot tell the unit of the value {f.Name}() returns (its return type is real, which gives NEST's number for a quantity)";
+        Dimension? dimension;
+        try { dimension = scope.DimensionOf(result, dimensions); }
+        catch (NestmlException e) { throw context.Error(line, $"{what}: {e.Message}"); }
+        return dimension ?? throw context.Error(line, what);
     }
 
     /// <summary>

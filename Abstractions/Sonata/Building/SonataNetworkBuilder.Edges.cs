@@ -89,7 +89,7 @@ public static partial class SonataNetworkBuilder
             var projection = new Projection(from, to, new ColumnsConnector(preColumns[b], postColumns[b], weightColumns[b], delayColumns[b], where),
                 synapse, receptor, label);
             foreach (var (state, value) in variant.States) projection.Set(state, value);
-            if (variant.Nest.TauMinusFromTarget) projection.Set(NestModel.TauMinus, PerTarget(projection, post.Groups[gPost].TauMinus!));
+            if (variant.Nest.TauMinusFromTarget) projection.SetParameterColumn(NestModel.TauMinus, PerTarget(projection.PostIndices, post.Groups[gPost].TauMinus!));
         }
         return edges.Count;
 
@@ -126,15 +126,14 @@ public static partial class SonataNetworkBuilder
     private static double MetaWeight(double nest, bool absolute, double scale) => (absolute ? Math.Abs(nest) : nest) * scale;
 
     /// <summary>
-    /// One value per connection of <paramref name="projection"/>: its target cell's in <paramref name="perTarget"/> (a
-    /// scalar where all are equal), as a list in PyNN's list order (connections sorted by pre, then post).
+    /// One value per connection, in connection order: its target cell's in <paramref name="perTarget"/>, for connections onto
+    /// the cells <paramref name="post"/> (the projection's post positions, cells of the target population).
     /// </summary>
-    private static SynapseValue PerTarget(Projection projection, double[] perTarget)
+    private static double[] PerTarget(IReadOnlyList<int> post, double[] perTarget)
     {
-        var order = SynapseValue.ListOrder(projection.PreIndices, projection.PostIndices);
-        var values = new double[order.Length];
-        for (int m = 0; m < order.Length; m++) values[m] = perTarget[projection.PostIndices[order[m]]];
-        return values.All(v => v.Equals(values[0])) ? SynapseValue.Scalar(values[0]) : SynapseValue.List(values);
+        var values = new double[post.Count];
+        for (int k = 0; k < values.Length; k++) values[k] = perTarget[post[k]];
+        return values;
     }
 
     private static double? Pick(double[]? column, int e, double? fromType) =>

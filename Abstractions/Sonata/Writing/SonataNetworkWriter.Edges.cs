@@ -24,13 +24,14 @@ public static partial class SonataNetworkWriter
             var preCells = prj.Pre.Cells.ToArray();
             var postCells = prj.Post.Cells.ToArray();
             var parts = Enumerable.Range(0, prj.Size).GroupBy(c => (Pre: preCells[prj.PreIndices[c]].Population, Post: postCells[prj.PostIndices[c]].Population));
+            var columns = new Dictionary<string, double[]>(StringComparer.Ordinal); // read once per projection, not per part
             foreach (var part in parts)
             {
                 int[] c = [.. part];
                 string baseName = $"{names[part.Key.Pre]}_to_{names[part.Key.Post]}";
                 string name = baseName;
                 for (int k = 2; !used.Add(name); k++) name = $"{baseName}_{k}";
-                var (template, dynamics) = SynapseTemplateWriter.Of(prj, c);
+                var (template, dynamics) = SynapseTemplateWriter.Of(prj, c, columns);
                 string dynamicsFile = "NONE";
                 if (dynamics is not null)
                 {

@@ -43,8 +43,13 @@ internal static class SynapseTemplateWriter
         return result;
     }
 
-    /// <summary>The template and its <c>dynamics_params</c> (null for <c>static_synapse</c>) of connections <paramref name="c"/> of <paramref name="prj"/>.</summary>
-    public static (string Template, Dictionary<string, double>? Dynamics) Of(Projection prj, int[] c)
+    /// <summary>
+    /// The template and its <c>dynamics_params</c> (null for <c>static_synapse</c>) of connections <paramref name="c"/> of
+    /// <paramref name="prj"/>. <paramref name="columns"/> holds the projection's attribute columns (<see cref="Projection.Get"/>,
+    /// all connections, a backend read for states) already read, by name: the caller keeps one per projection, so a projection
+    /// of several parts (one call each) reads each column once.
+    /// </summary>
+    public static (string Template, Dictionary<string, double>? Dynamics) Of(Projection prj, int[] c, Dictionary<string, double[]> columns)
     {
         string where = $"projection '{prj.Label}'";
         if (prj.Coupling is not null)
@@ -55,7 +60,6 @@ internal static class SynapseTemplateWriter
             $"NEST's {string.Join(", ", NestSynapseCatalogue.Names.Where(n => n != NestSynapseCatalogue.Static.Name))}).");
         if (prj.Synapse.DendriticDelayFraction != 1.0)
             throw new SonataException($"{where}: dendritic_delay_fraction {prj.Synapse.DendriticDelayFraction}; NEST's {nest.Name} (as Meta reads it) has the whole delay dendritic (1).");
-        var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
         double Value(string attribute)
         {
             if (!columns.TryGetValue(attribute, out var column)) columns[attribute] = column = prj.Get(attribute);

@@ -116,6 +116,21 @@ public class NestmlNewConstructsTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A value of unknown unit returned as <c>real</c> is an error naming the function and the line of its <c>return</c>, as for
+    /// an argument, never returned unconverted (before, its NEST number conversion was skipped silently).
+    /// </summary>
+    [Fact]
+    public void A_returned_value_of_unknown_unit_is_an_error_naming_the_function()
+    {
+        var text = Lif.Replace("LEAK", "power(I_e) * mV/ms").Replace("FUNCTIONS", """
+                function power(i pA) real:
+                    return i ** (tau_m / ms)
+            """);
+        FluentActions.Invoking(() => NestmlModel.Parse(text, "lif.nestml")).Should().Throw<NestmlException>()
+            .WithMessage("lif.nestml:24: cannot tell the unit of the value power() returns (its return type is real, which gives NEST's number for a quantity)");
+    }
+
+    /// <summary>
     /// The three places that assign (update block, onCondition, an inlined function) share one combination of the operators,
     /// and an operator outside NESTML's five is an error (an inlined function's copy once took any other for '/=').
     /// </summary>
