@@ -65,7 +65,7 @@ public sealed class NetworkLowering
     }
 
     /// <summary>
-    /// Exact off-grid delivery carries the post cells' decay rates in the projections (<see cref="OffGridDelivery.Rates"/>),
+    /// Exact off-grid delivery carries the post cells' decay rates in the projections (<see cref="OffGridDelivery.CellRates"/>),
     /// fixed at load: a parameter change that alters one is refused with an error naming the population.
     /// </summary>
     private void CheckDecayRates(int population, IReadOnlyDictionary<string, double[]> parameters)
@@ -75,8 +75,9 @@ public sealed class NetworkLowering
         {
             var plan = ExactDelivery.For(model).First(x => x.Receptor == p.Receptor);
             var rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
-            for (int k = 0; k < p.Count; k++)
-                if (rates[p.PostIndices[k]] != p.OffGrid!.Rates[k])
+            var loaded = p.OffGrid!.CellRates;
+            for (int j = 0; j < rates.Length; j++)
+                if (rates[j] != loaded[j])
                     throw new InvalidParameterValueException($"Population '{_network.Populations[population].Label}': with spike_precision=\"off_grid\" " +
                         $"the decay rate {plan.Rate} of receptor '{model.Receptors[p.Receptor].Name}' is fixed once the network is loaded (exact delivery " +
                         "carries it in the projections); set it before the first run.");
