@@ -71,10 +71,16 @@ public sealed class NetworkLowering
     private void CheckDecayRates(int population, IReadOnlyDictionary<string, double[]> parameters)
     {
         var model = _network.Populations[population].Model;
-        foreach (var p in Program.Projections.Where(p => p.PostGroup == population && p.OffGrid is not null))
+        var exact = Program.Projections.Where(p => p.PostGroup == population && p.OffGrid is not null).ToArray();
+        if (exact.Length == 0) return;
+        // The plans once per update, the rates once per receptor.
+        var plans = ExactDelivery.For(model);
+        var byReceptor = new Dictionary<int, double[]>();
+        foreach (var p in exact)
         {
-            var plan = ExactDelivery.For(model).First(x => x.Receptor == p.Receptor);
-            var rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
+            var plan = plans.First(x => x.Receptor == p.Receptor);
+            if (!byReceptor.TryGetValue(p.Receptor, out var rates))
+                byReceptor[p.Receptor] = rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
             var loaded = p.OffGrid!.CellRates;
             for (int j = 0; j < rates.Length; j++)
                 if (rates[j] != loaded[j])
