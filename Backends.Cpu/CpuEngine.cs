@@ -204,19 +204,15 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             _history[g]?.Record(s, CollectionsMarshal.AsSpan(_emitted));
             if (_profile is not null) { _profile.AddScan(since, group is SourceGroup); since = PhaseProfile.Now(); }
             if (_emitted.Count == 0) continue;
+            // Exact off-grid delivery: each spike's offset from the grid goes with it (docs/semantics.md, "Exact delivery").
+            var cellOffsets = group is NeuronGroup<T> { Kernel.SpikeOffset: { } offsetState } n ? n.State(offsetState) : null;
             foreach (var table in _outgoing[g])
             {
-                foreach (var i in _emitted) table.Deliver(i, s);
-                if (table.Spec.OffGrid is null) continue;
-                // Exact off-grid delivery: each spike's offset from the grid (docs/semantics.md, "Exact delivery").
-                if (group is SourceGroup)
-                    for (int k = 0; k < _emitted.Count; k++) table.DeliverOffGrid(_emitted[k], s, _sourceOffsets[k]);
+                if (table.Spec.OffGrid is null) foreach (var i in _emitted) table.Deliver(i, s);
+                else if (group is SourceGroup)
+                    for (int k = 0; k < _emitted.Count; k++) table.Deliver(_emitted[k], s, _sourceOffsets[k]);
                 else
-                {
-                    var neurons = (NeuronGroup<T>)group;
-                    var offsets = neurons.State(neurons.Kernel.SpikeOffset!);
-                    foreach (var i in _emitted) table.DeliverOffGrid(i, s, double.CreateTruncating(offsets[i]));
-                }
+                    foreach (var i in _emitted) table.Deliver(i, s, double.CreateTruncating(cellOffsets![i]));
             }
             foreach (var c in _spikes)
             {

@@ -36,9 +36,11 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (spec.OffGrid is not { } offGrid) return;
         _offGridRing = offGridRing ?? throw new ArgumentNullException(nameof(offGridRing), $"Projection '{spec.Label}' delivers off-grid spikes exactly and needs its second ring.");
-        var rows = Rows();
-        if (offGrid.Rates is RepeatedValue<double> r) _rate = r.Value;
-        else _rates = rows is null ? offGrid.Rates.ToArray() : rows.ByPosition(offGrid.Rates);
+        if (_post.Length > 0 && _post.Max() >= offGrid.CellRates.Count)
+            throw new ArgumentException($"Projection '{spec.Label}' has {offGrid.CellRates.Count} off-grid decay rates but a post index {_post.Max()}.", nameof(spec));
+        // Per post cell, read at each synapse's post index: the step program's own array (or one value), not a copy.
+        if (offGrid.CellRates is RepeatedValue<double> r) _rate = r.Value;
+        else _rates = offGrid.CellRates as double[] ?? offGrid.CellRates.ToArray();
     }
 
     private SynapseTable(SynapseGroupProgram spec, int preSize, InputRing<T> target)
@@ -63,8 +65,12 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The number of synapses.</summary>
     public long Count => _post.Length;
 
-    /// <summary>The bytes of the table's arrays (row starts, post indices, and weights and delays where they vary).</summary>
-    public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + (long)Unsafe.SizeOf<T>() * (_weights?.Length ?? 0);
+    /// <summary>
+    /// The bytes of the table's arrays (row starts, post indices, weights and delays where they vary, and the post cells'
+    /// decay rates of exact off-grid delivery where they vary: 8 bytes a post cell, shared with the step program).
+    /// </summary>
+    public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + (long)Unsafe.SizeOf<T>() * (_weights?.Length ?? 0)
+        + 8L * (_rates?.Length ?? 0);
 
     /// <summary>Whether the table's post indices are the step program's own array (connections already in row order), not a copy.</summary>
     public bool SharesProgramArrays => ReferenceEquals(_post, Spec.PostIndices);
@@ -75,9 +81,19 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Whether one delay serves every synapse.</summary>
     public bool SharedDelay => _delays is null;
 
-    /// <summary>Queues the synapses of pre cell <paramref name="pre"/>, which spiked at time index <paramref name="s"/>.</summary>
-    public void Deliver(int pre, long s)
+    /// <summary>
+    /// Queues the synapses of pre cell <paramref name="pre"/>, which spiked at time index <paramref name="s"/> with offset
+    /// <paramref name="offset"/> from the grid (ms, ≤ 0; 0 on the grid): each weight into the receptor's ring and, in the same
+    /// pass, with exact off-grid delivery and an offset ≠ 0, <see cref="OffGridDelivery.Part"/> into the second ring at the
+    /// same slot (docs/semantics.md, "Exact delivery").
+    /// </summary>
+    public void Deliver(int pre, long s, double offset = 0)
     {
+        if (offset != 0 && _offGridRing is not null)
+        {
+            DeliverWithOffset(pre, s, offset);
+            return;
+        }
         int cells = Target.Cells, slots = Target.Slots, now = (int)(s % slots);
         int begin = _rowStart[pre], end = _rowStart[pre + 1];
         // Post indices were checked against the ring at construction, and slots are taken modulo the ring's length.
@@ -109,22 +125,20 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         }
     }
 
-    /// <summary>
-    /// Queues the off-grid part of the synapses of pre cell <paramref name="pre"/>, which spiked at time index
-    /// <paramref name="s"/> with offset <paramref name="offset"/> (ms, ≤ 0): <see cref="OffGridDelivery.Part"/> into the
-    /// second ring, at the slot of each synapse's weight. Nothing for a table without one or a spike on the grid.
-    /// </summary>
-    public void DeliverOffGrid(int pre, long s, double offset)
+    /// <summary>Both deposits of a spike with offset <paramref name="offset"/> ≠ 0: weights into the ring, off-grid parts into the second ring.</summary>
+    private void DeliverWithOffset(int pre, long s, double offset)
     {
-        if (_offGridRing is not { } ring || offset == 0) return;
-        int cells = ring.Cells, slots = ring.Slots, now = (int)(s % slots);
-        var buffer = ring.Buffer;
+        var ring = Target.Buffer;
+        var second = _offGridRing!.Buffer;
+        int cells = Target.Cells, slots = Target.Slots, now = (int)(s % slots);
         for (int k = _rowStart[pre], end = _rowStart[pre + 1]; k < end; k++)
         {
             int slot = now + (_delays is null ? _delay : _delays[k]);
             if (slot >= slots) slot -= slots;
-            double w = double.CreateTruncating(_weights is null ? _weight : _weights[k]);
-            buffer[(slot * cells) + _post[k]] += T.CreateTruncating(OffGridDelivery.Part(w, offset, _rates is null ? _rate : _rates[k]));
+            int j = _post[k], at = (slot * cells) + j;
+            T w = _weights is null ? _weight : _weights[k];
+            ring[at] += w;
+            second[at] += T.CreateTruncating(OffGridDelivery.Part(double.CreateTruncating(w), offset, _rates is null ? _rate : _rates[j]));
         }
     }
 

@@ -36,6 +36,9 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
     private Action<KernelConfig, OffGridArgs<T>> _deliverOffGrid = null!;
     /// <summary>The offsets of a host-scheduled source's spikes of one index, for exact off-grid delivery (grown as needed).</summary>
     private DeviceArray<T>? _hostOffsets;
+    private T[] _hostOffsetStaging = [];
+    /// <summary>Per group, whether a projection leaving it delivers off-grid spikes exactly (decided at load).</summary>
+    private bool[] _offGridOut = [];
     private Action<KernelConfig, RecordArgs<T>> _record = null!;
 
     // Recording layout (rebuilt by RecordersChanged) and per-run block state.
@@ -129,6 +132,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i)
             ? new SpikeHistory<T>(g.Size, g is HostScheduleGroup<T>, _ctx) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
+        _offGridOut = _outgoing.Select(tables => tables.Any(t => t.Spec.OffGrid is not null)).ToArray();
         _couplings?.Dispose();
         _couplings = CouplingOrder is { } order
             ? new DeviceCouplings<T>(program, order, _groups.Select(g => g as NeuronGroup<T>).ToArray(), _ctx, CountKernel)
@@ -220,12 +224,13 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                         c.AddPaired(cells.AsSpan(offset, count), s, spikeOffsets is null ? default : spikeOffsets.AsSpan(offset, count));
                     }
                     var list = device.SubView(offset, count);
-                    foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
-                    if (spikeOffsets is not null && _outgoing[g].Any(t => t.Spec.OffGrid is not null))
+                    if (spikeOffsets is not null && _offGridOut[g])
                     {
+                        // Exact off-grid delivery: weights and off-grid parts in one pass per projection.
                         var offsets = HostOffsets(spikeOffsets, offset, count);
                         foreach (var table in _outgoing[g]) table.DeliverOffGrid(list, list, parity, count, s, offsets, byCell: false);
                     }
+                    else foreach (var table in _outgoing[g]) table.Deliver(list, list, parity, count, s);
                     _history[g]?.Record(list, count, s);
                     break;
                 }
@@ -234,13 +239,13 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
                     foreach (var table in _outgoing[g]) table.Deliver(poisson.SpikeList, poisson.SpikeCount, parity, -1, s);
                     break;
                 case NeuronGroup<T> neurons when s > 0:
-                    foreach (var table in _outgoing[g]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
-                    if (neurons.Kernel.SpikeOffset is { } offsetState && _outgoing[g].Any(t => t.Spec.OffGrid is not null))
+                    if (neurons.Kernel.SpikeOffset is { } offsetState && _offGridOut[g])
                     {
-                        // Exact off-grid delivery reads each spiking cell's offset from its state row.
+                        // Exact off-grid delivery reads each spiking cell's offset from its state row (one pass per projection).
                         var offsets = neurons.State.SubView((long)neurons.StateIndex(offsetState) * neurons.Size, neurons.Size);
                         foreach (var table in _outgoing[g]) table.DeliverOffGrid(neurons.SpikeList, neurons.SpikeCount, parity, -1, s, offsets, byCell: true);
                     }
+                    else foreach (var table in _outgoing[g]) table.Deliver(neurons.SpikeList, neurons.SpikeCount, parity, -1, s);
                     break;
             }
         }
@@ -261,9 +266,10 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             _hostOffsets?.Dispose();
             _hostOffsets = _ctx.Allocate<T>(Math.Max(count, 2 * (_hostOffsets?.Length ?? 0)));
         }
-        var slice = new T[count];
-        for (int k = 0; k < count; k++) slice[k] = Num<T>.From(offsets[offset + k]);
-        _hostOffsets.Upload(_acc, slice);
+        // One host staging buffer, grown like the device one (the upload is synchronous, so it may be reused next step).
+        if (_hostOffsetStaging.Length < count) _hostOffsetStaging = new T[_hostOffsets.Length];
+        for (int k = 0; k < count; k++) _hostOffsetStaging[k] = Num<T>.From(offsets[offset + k]);
+        _hostOffsets.View.SubView(0, count).CopyFromCPU(_acc.DefaultStream, _hostOffsetStaging.AsSpan(0, count));
         return _hostOffsets.View.SubView(0, count);
     }
 

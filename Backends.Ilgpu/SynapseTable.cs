@@ -23,7 +23,7 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
 
     private readonly DeviceArray<double>? _rateDevice;
     private readonly double _sharedRate;
-    private readonly bool _ratePerSynapse;
+    private readonly bool _ratePerCell;
     private readonly Action<KernelConfig, OffGridArgs<T>>? _offGridKernel;
 
     /// <summary>
@@ -35,9 +35,12 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
     {
         if (spec.OffGrid is not { } offGrid) return;
         _offGridKernel = offGridKernel;
-        _ratePerSynapse = offGrid.Rates is not RepeatedValue<double>;
-        if (offGrid.Rates is RepeatedValue<double> r) (_sharedRate, _rateDevice) = (r.Value, ctx.Allocate<double>(1));
-        else _rateDevice = ctx.Upload(new ConnectionRows(spec.PreIndices, preSize).ByPosition(offGrid.Rates));
+        if (spec.Count > 0 && spec.PostIndices.Max() >= offGrid.CellRates.Count)
+            throw new ArgumentException($"Projection '{spec.Label}' has {offGrid.CellRates.Count} off-grid decay rates but a post index {spec.PostIndices.Max()}.", nameof(spec));
+        // Per post cell (read at each synapse's post index), or one value.
+        _ratePerCell = offGrid.CellRates is not RepeatedValue<double>;
+        if (offGrid.CellRates is RepeatedValue<double> r) (_sharedRate, _rateDevice) = (r.Value, ctx.Allocate<double>(1));
+        else _rateDevice = ctx.Upload(offGrid.CellRates as double[] ?? offGrid.CellRates.ToArray());
     }
 
     private SynapseTable(SynapseGroupProgram spec, int preSize, NeuronGroup<T> target, int receptor, EngineContext<T> ctx,
@@ -90,12 +93,18 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>
-    /// Queues the off-grid part of exact delivery for the spikes of <see cref="Deliver"/>, whose offsets from the grid are
-    /// <paramref name="offsets"/> (by spike position, or by cell with <paramref name="byCell"/>). Nothing without one.
+    /// Queues the synapses of the spikes as <see cref="Deliver"/> does and, in the same pass, the off-grid part of exact
+    /// delivery, the spikes' offsets from the grid being <paramref name="offsets"/> (by spike position, or by cell with
+    /// <paramref name="byCell"/>). A table without exact delivery just delivers.
     /// </summary>
     public void DeliverOffGrid(ArrayView<int> spikes, ArrayView<int> count, int parity, int hostCount, long s, ArrayView<T> offsets, bool byCell)
     {
-        if (Spec.Count == 0 || _offGridKernel is null || _rateDevice is null || Spec.OffGrid is not { } offGrid) return;
+        if (_offGridKernel is null || _rateDevice is null || Spec.OffGrid is not { } offGrid)
+        {
+            Deliver(spikes, count, parity, hostCount, s);
+            return;
+        }
+        if (Spec.Count == 0) return;
         var args = new OffGridArgs<T>
         {
             Spikes = spikes,
@@ -109,9 +118,10 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
             Delay = _delayDevice.View,
             Weight = _weightDevice.View,
             Rate = _rateDevice!.View,
-            RatePerSynapse = _ratePerSynapse ? 1 : 0,
+            RatePerCell = _ratePerCell ? 1 : 0,
             SharedRate = _sharedRate,
-            Ring = Target.Ring(offGrid.Ring),
+            Ring = Target.Ring(Receptor),
+            SecondRing = Target.Ring(offGrid.Ring),
             PostSize = Target.Size,
             Slots = _ctx.Slots,
             Now = (int)(s % _ctx.Slots),

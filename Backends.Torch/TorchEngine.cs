@@ -26,8 +26,8 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     private NeuronGroup[] _groups = [];
     private (ISpikeUnit Unit, int Member)[] _unitOf = [];
     private SynapseTable[] _tables = [];
-    /// <summary>The off-grid parts of exact delivery (projections with <see cref="SynapseGroupProgram.OffGrid"/>).</summary>
-    private OffGridPart[] _offGrid = [];
+    /// <summary>Per unit, whether a table leaving it delivers off-grid spikes exactly (<see cref="SynapseTable.OffGrid"/>; decided at load).</summary>
+    private bool[] _offGridOut = [];
     private (SynapseTable Table, int Member)[] _tableOf = [];
     private SpikeBlockBuilder?[] _spikes = [];
     private SampleCollector?[] _samples = [];
@@ -133,10 +133,7 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
         _unitOf = unitOf;
         _groups = units.OfType<NeuronGroup>().ToArray();
         (_tables, _tableOf) = SynapseTables.Build(program, _unitOf, ctx);
-        foreach (var part in _offGrid) part.Dispose();
-        _offGrid = program.Projections.Where(p => p.Kernel is null && p.OffGrid is not null).Select(p => new OffGridPart(p, program.Groups[p.PreGroup].Size,
-            _unitOf[p.PreGroup].Unit.PopulationOffsets[_unitOf[p.PreGroup].Member],
-            (NeuronGroup)_unitOf[p.PostGroup].Unit, _unitOf[p.PostGroup].Unit.PopulationOffsets[_unitOf[p.PostGroup].Member], ctx)).ToArray();
+        _offGridOut = _units.Select(u => u.Outgoing.Any(t => t.OffGrid)).ToArray();
         _plasticOf = program.Projections.Select(p => p.Kernel is null ? null : new PlasticProjection(p,
             _unitOf[p.PreGroup].Unit, _unitOf[p.PreGroup].Unit.PopulationOffsets[_unitOf[p.PreGroup].Member],
             (NeuronGroup)_unitOf[p.PostGroup].Unit, _unitOf[p.PostGroup].Unit.PopulationOffsets[_unitOf[p.PostGroup].Member],
@@ -200,8 +197,8 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
             _profile?.AddListing(part, unit is not NeuronGroup);
             if (cells is null) continue;
             if (_profile is not null) part = StepProfile.Now();
-            foreach (var table in unit.Outgoing) table.Deliver(cells, s);
-            DeliverOffGrid(unit, cells, s);
+            using var offsets = _offGridOut[u] ? SpikeOffsets(unit, cells, s) : null;
+            foreach (var table in unit.Outgoing) table.Deliver(cells, s, table.OffGrid ? offsets : null);
             _profile?.AddDelivery(part);
             if (_profile is not null) part = StepProfile.Now();
             _logs[u]?.Append(cells, s);
@@ -216,28 +213,21 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     }
 
     /// <summary>
-    /// The off-grid part of exact delivery for the projections leaving <paramref name="unit"/> that have one: the spikes and
-    /// their offsets (a neuron group's offset state, or a host schedule's) are read on the host.
+    /// The offsets from the grid (float64, ms) of the spikes <paramref name="cells"/> of <paramref name="unit"/>, for exact
+    /// off-grid delivery: a neuron group's offset state gathered on the device, or a host schedule's offsets uploaded.
     /// </summary>
-    private void DeliverOffGrid(ISpikeUnit unit, torch.Tensor cells, long s)
+    private torch.Tensor SpikeOffsets(ISpikeUnit unit, torch.Tensor cells, long s)
     {
-        if (_offGrid.Length == 0) return;
-        var parts = _offGrid.Where(p => unit.Populations.Contains(p.Spec.PreGroup)).ToArray();
-        if (parts.Length == 0) return;
-        long[] host;
-        using (var onHost = cells.cpu()) host = onHost.data<long>().ToArray();
-        double[] offsets;
         if (unit is HostScheduleUnit schedule)
-            offsets = schedule.OffsetsAt(s)?.ToArray() ?? throw new InvalidOperationException($"Population {unit.Populations[0]} has no spike offsets at index {s}.");
-        else
         {
-            string name = SpikeBlockBuilder.OffsetBufferOf(Program.Groups[parts[0].Spec.PreGroup])
-                ?? throw new InvalidOperationException($"Population {parts[0].Spec.PreGroup} keeps no spike offsets.");
-            using var picked = ((NeuronGroup)unit).State(name).index_select(0, cells);
-            using var onHost = picked.to(torch.ScalarType.Float64).cpu();
-            offsets = onHost.data<double>().ToArray();
+            var host = schedule.OffsetsAt(s)?.ToArray() ?? throw new InvalidOperationException($"Population {unit.Populations[0]} has no spike offsets at index {s}.");
+            using var onHost = torch.tensor(host, dtype: torch.ScalarType.Float64);
+            return onHost.to(cells.device, copy: true);
         }
-        foreach (var p in parts) p.Deliver(host, offsets, s);
+        string name = SpikeBlockBuilder.OffsetBufferOf(Program.Groups[unit.Populations[0]])
+            ?? throw new InvalidOperationException($"Population {unit.Populations[0]} keeps no spike offsets.");
+        using var picked = ((NeuronGroup)unit).State(name).index_select(0, cells);
+        return picked.to(torch.ScalarType.Float64).contiguous();
     }
 
     private SpikeHistory HistoryOf(ISpikeUnit unit) => _history[Array.IndexOf(_units, unit)]!;
@@ -306,14 +296,12 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     {
         using var scope = Inference();
         _tableOf[projection].Table.SetWeights(_tableOf[projection].Member, values);
-        foreach (var p in _offGrid) if (p.Spec.Index == projection) p.SetWeights(values);
     }
 
     protected override void SetDelays(int projection, double[] values)
     {
         using var scope = Inference();
         _tableOf[projection].Table.SetDelays(_tableOf[projection].Member, values);
-        foreach (var p in _offGrid) if (p.Spec.Index == projection) p.SetDelays(values);
     }
 
     protected override void OnReset(IReadOnlyList<IReadOnlyDictionary<string, double[]>> initialValues)
@@ -327,8 +315,6 @@ internal sealed class TorchEngine(TorchContext ctx) : StepEngine
     private void DisposeNetwork()
     {
         foreach (var t in _tables) t.Dispose();
-        foreach (var part in _offGrid) part.Dispose();
-        _offGrid = [];
         foreach (var p in _plastic) p.Dispose();
         foreach (var h in _history) h?.Dispose();
         _couplings?.Dispose();

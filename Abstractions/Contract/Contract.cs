@@ -16,8 +16,10 @@ public static class Contract
     /// at step s, which the cells advance next (distributed runs exchange once per smallest delay).
     /// Version 9: exact delivery of off-grid spikes (<see cref="Programs.SynapseGroupProgram.OffGrid"/>): a projection may
     /// carry a second ring and per-connection decay rates, into which the backend adds <c>w·(1 − exp(offset·rate))</c>.
+    /// Version 10: <see cref="Programs.OffGridDelivery.CellRates"/> holds the decay rates per post cell (read at each
+    /// connection's post index), no longer per connection.
     /// </summary>
-    public const int Version = 9;
+    public const int Version = 10;
 }
 
 /// <summary>

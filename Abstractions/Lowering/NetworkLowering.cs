@@ -65,18 +65,25 @@ public sealed class NetworkLowering
     }
 
     /// <summary>
-    /// Exact off-grid delivery carries the post cells' decay rates in the projections (<see cref="OffGridDelivery.Rates"/>),
+    /// Exact off-grid delivery carries the post cells' decay rates in the projections (<see cref="OffGridDelivery.CellRates"/>),
     /// fixed at load: a parameter change that alters one is refused with an error naming the population.
     /// </summary>
     private void CheckDecayRates(int population, IReadOnlyDictionary<string, double[]> parameters)
     {
         var model = _network.Populations[population].Model;
-        foreach (var p in Program.Projections.Where(p => p.PostGroup == population && p.OffGrid is not null))
+        var exact = Program.Projections.Where(p => p.PostGroup == population && p.OffGrid is not null).ToArray();
+        if (exact.Length == 0) return;
+        // The plans once per update, the rates once per receptor.
+        var plans = ExactDelivery.For(model);
+        var byReceptor = new Dictionary<int, double[]>();
+        foreach (var p in exact)
         {
-            var plan = ExactDelivery.For(model).First(x => x.Receptor == p.Receptor);
-            var rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
-            for (int k = 0; k < p.Count; k++)
-                if (rates[p.PostIndices[k]] != p.OffGrid!.Rates[k])
+            var plan = plans.First(x => x.Receptor == p.Receptor);
+            if (!byReceptor.TryGetValue(p.Receptor, out var rates))
+                byReceptor[p.Receptor] = rates = ExactDelivery.Rates(plan.Rate, parameters, _network.Populations[population].Size);
+            var loaded = p.OffGrid!.CellRates;
+            for (int j = 0; j < rates.Length; j++)
+                if (rates[j] != loaded[j])
                     throw new InvalidParameterValueException($"Population '{_network.Populations[population].Label}': with spike_precision=\"off_grid\" " +
                         $"the decay rate {plan.Rate} of receptor '{model.Receptors[p.Receptor].Name}' is fixed once the network is loaded (exact delivery " +
                         "carries it in the projections); set it before the first run.");

@@ -168,7 +168,7 @@ public struct DeliveryArgs<T> where T : unmanaged
     public int Now;
 }
 
-/// <summary>Arguments of the off-grid part of exact delivery (one projection, one time index): <see cref="StaticKernels.DeliverOffGridFloat64"/>.</summary>
+/// <summary>Arguments of delivery with exact off-grid spikes (one projection, one time index): <see cref="StaticKernels.DeliverOffGridFloat64"/>.</summary>
 /// <typeparam name="T">float or double.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
 public struct OffGridArgs<T> where T : unmanaged
@@ -193,14 +193,16 @@ public struct OffGridArgs<T> where T : unmanaged
     public ArrayView<int> Delay;
     /// <summary>Weight per synapse.</summary>
     public ArrayView<T> Weight;
-    /// <summary>Decay rate per synapse (1/ms), read when <see cref="RatePerSynapse"/> is 1.</summary>
+    /// <summary>Decay rate per post cell (1/ms), read at each synapse's post index when <see cref="RatePerCell"/> is 1.</summary>
     public ArrayView<double> Rate;
-    /// <summary>1 when the rates differ per synapse, 0 when <see cref="SharedRate"/> serves all.</summary>
-    public int RatePerSynapse;
+    /// <summary>1 when the rates differ per post cell, 0 when <see cref="SharedRate"/> serves all.</summary>
+    public int RatePerCell;
     /// <summary>The rate of every synapse when they share one.</summary>
     public double SharedRate;
-    /// <summary>The second ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
+    /// <summary>The receptor's ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
     public ArrayView<T> Ring;
+    /// <summary>The receptor's second ring (same layout), which takes the off-grid parts.</summary>
+    public ArrayView<T> SecondRing;
     /// <summary>The postsynaptic population size.</summary>
     public int PostSize;
     /// <summary>The number of ring slots.</summary>

@@ -65,9 +65,10 @@ public static class StaticKernels
     }
 
     /// <summary>
-    /// The off-grid part of exact delivery (docs/semantics.md, "Exact delivery"): for each spike with offset o ≠ 0 (read at
-    /// the spike's position, or at its cell with <c>OffsetByCell</c>), every synapse adds <c>w·(1 − exp(o·k))</c> to the
-    /// second ring at the slot of its weight, k the synapse's decay rate.
+    /// Delivery with exact off-grid spikes (docs/semantics.md, "Exact delivery"), in one pass over each spike's synapses:
+    /// every synapse adds its weight w to the receptor's ring and, for a spike with offset o ≠ 0 (read at the spike's
+    /// position, or at its cell with <c>OffsetByCell</c>), <c>w·(1 − exp(o·k))</c> to the second ring at the same slot,
+    /// k the decay rate of the synapse's post cell.
     /// </summary>
     public static void DeliverOffGridFloat64(OffGridArgs<double> a)
     {
@@ -76,14 +77,17 @@ public static class StaticKernels
         {
             int pre = a.Spikes[i];
             double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
-            if (o == 0) continue;
             int end = a.RowStart[pre + 1];
             for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
             {
                 int slot = a.Now + a.Delay[k];
                 if (slot >= a.Slots) slot -= a.Slots;
-                double rate = a.RatePerSynapse != 0 ? a.Rate[k] : a.SharedRate;
-                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], -a.Weight[k] * DeviceMath.Expm1(o * rate));
+                int post = a.Post[k];
+                long at = (long)slot * a.PostSize + post;
+                Atomic.Add(ref a.Ring[at], a.Weight[k]);
+                if (o == 0) continue;
+                double rate = a.RatePerCell != 0 ? a.Rate[post] : a.SharedRate;
+                Atomic.Add(ref a.SecondRing[at], -a.Weight[k] * DeviceMath.Expm1(o * rate));
             }
         }
     }
@@ -96,14 +100,17 @@ public static class StaticKernels
         {
             int pre = a.Spikes[i];
             double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
-            if (o == 0) continue;
             int end = a.RowStart[pre + 1];
             for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
             {
                 int slot = a.Now + a.Delay[k];
                 if (slot >= a.Slots) slot -= a.Slots;
-                double rate = a.RatePerSynapse != 0 ? a.Rate[k] : a.SharedRate;
-                Atomic.Add(ref a.Ring[(long)slot * a.PostSize + a.Post[k]], (float)(-a.Weight[k] * DeviceMath.Expm1(o * rate)));
+                int post = a.Post[k];
+                long at = (long)slot * a.PostSize + post;
+                Atomic.Add(ref a.Ring[at], a.Weight[k]);
+                if (o == 0) continue;
+                double rate = a.RatePerCell != 0 ? a.Rate[post] : a.SharedRate;
+                Atomic.Add(ref a.SecondRing[at], (float)(-a.Weight[k] * DeviceMath.Expm1(o * rate)));
             }
         }
     }

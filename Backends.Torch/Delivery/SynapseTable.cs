@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
 using Meta.Backends.Torch.Groups;
@@ -38,6 +39,16 @@ internal sealed class SynapseTable : IDisposable
     private readonly Scalar _ringLength;
     private Tensor? _target0;
     private Tensor? _arange;
+    /// <summary>
+    /// Exact off-grid delivery (<see cref="SynapseGroupProgram.OffGrid"/>), null when no member has it: per ring position of a
+    /// receptor (receptor·size + cell, as <see cref="_postFlat"/>), the position of its second ring (−1: none) and the cell's
+    /// decay rate; on the host for <see cref="HostDelivery"/>, as tensors for the tensor path.
+    /// </summary>
+    private readonly long[]? _secondHost;
+    private readonly double[]? _rateHost;
+    private readonly Tensor? _secondOf, _rateOf;
+    /// <summary>The weights in float64 where the engine's type is float32 (the off-grid part is computed in float64 and rounded once).</summary>
+    private Tensor? _weight64;
     /// <summary>The delay of every synapse when they share one (0 from a relay in a distributed run), or −1 when they differ.</summary>
     private int _uniformDelay;
 
@@ -79,21 +90,50 @@ internal sealed class SynapseTable : IDisposable
         _weight = ctx.Values(_weights);
         _ringFlat = TorchContext.Keep(post.Ring.view(-1));
         SetDelayTensors();
+        if (members.All(m => m.Spec.OffGrid is null)) return;
+        var second = new long[_slotSize];
+        var rate = new double[_slotSize];
+        Array.Fill(second, -1L);
+        foreach (var m in members)
+        {
+            if (m.Spec.OffGrid is not { } offGrid) continue;
+            for (int j = 0; j < offGrid.CellRates.Count; j++)
+            {
+                long flat = ((long)m.Spec.Receptor * post.Size) + m.PostOffset + j;
+                (second[flat], rate[flat]) = (((long)offGrid.Ring * post.Size) + m.PostOffset + j, offGrid.CellRates[j]);
+            }
+        }
+        if (_host is not null) (_secondHost, _rateHost) = (second, rate);
+        else
+        {
+            _secondOf = ctx.Indices(second);
+            using (var host = torch.tensor(rate, dtype: ScalarType.Float64)) _rateOf = TorchContext.Keep(host.to(ctx.Device, copy: true));
+            SetWeight64();
+        }
     }
+
+    /// <summary>Whether a member delivers off-grid spikes exactly (<see cref="Deliver"/> then wants the spikes' offsets).</summary>
+    public bool OffGrid => _secondHost is not null || _secondOf is not null;
 
     public IReadOnlyList<Member> Members { get; }
     /// <summary>The table position of each connection of each member, in spec order.</summary>
     public int[][] Positions { get; }
     public long Count { get; }
 
-    /// <summary>Queues the synapses of the unit cells <paramref name="cells"/> (int64, in emission order), which spiked at time index <paramref name="s"/>.</summary>
-    public void Deliver(Tensor cells, long s)
+    /// <summary>
+    /// Queues the synapses of the unit cells <paramref name="cells"/> (int64, in emission order), which spiked at time index
+    /// <paramref name="s"/>; with <paramref name="offsets"/> (float64, the spikes' offsets from the grid in ms, same order),
+    /// also the off-grid part of exact delivery into the second rings of the members that have one
+    /// (docs/semantics.md, "Exact delivery").
+    /// </summary>
+    public void Deliver(Tensor cells, long s, Tensor? offsets = null)
     {
         if (Count == 0) return;
         if (_host is not null)
         {
             _host.Deliver(cells, _rowStartHost,
                 _uniformDelay >= 0 ? (s + _uniformDelay) % _slots * _slotSize : s % _slots * _slotSize, _uniformDelay >= 0 ? 0 : _slots * _slotSize, _ringFlat);
+            if (offsets is not null && _secondHost is not null) DeliverOffGridOnHost(cells, offsets, s);
             return;
         }
         using var starts = _rowStart.index_select(0, cells);
@@ -120,6 +160,73 @@ internal sealed class SynapseTable : IDisposable
             targets.remainder_(_ringLength);
             _ringFlat.index_add_(0, targets, weights, _one);
         }
+        if (offsets is not null && _secondOf is not null) DeliverOffGrid(offsets, lengths, synapses, total, s);
+    }
+
+    /// <summary>
+    /// The off-grid part on the device: each synapse of a spike with offset o ≠ 0 onto a member with a second ring adds
+    /// <c>−w·expm1(o·k)</c> (k its post cell's rate, computed in float64) to the second ring at the slot of its weight.
+    /// </summary>
+    private void DeliverOffGrid(Tensor offsets, Tensor lengths, Tensor synapses, long total, long s)
+    {
+        using var scope = torch.NewDisposeScope();
+        var o = offsets.repeat_interleave(lengths, 0, total);
+        var flat = _postIndex.index_select(0, synapses);
+        var second = _secondOf!.index_select(0, flat);
+        using Scalar zero = 0;
+        var picked = second.ge(zero).logical_and_(o.ne(zero)).nonzero().view(-1);
+        if (picked.shape[0] == 0) return;
+        var at = picked;
+        var w = (_weight64 ?? _weight).index_select(0, synapses.index_select(0, at));
+        var part = o.index_select(0, at).mul_(_rateOf!.index_select(0, flat.index_select(0, at))).expm1_().mul_(w).neg_();
+        // The slot of the synapse's weight: its delay (uniform, or target0 − flat) after index s, wrapped around the ring.
+        var delayPart = _uniformDelay >= 0 ? null : _target0!.index_select(0, synapses.index_select(0, at)).sub_(flat.index_select(0, at));
+        var targets = second.index_select(0, at);
+        using (Scalar now = (_uniformDelay >= 0 ? (s + _uniformDelay) % _slots : s % _slots) * _slotSize) targets.Plus_(now);
+        if (delayPart is not null) targets.add_(delayPart, _one).remainder_(_ringLength);
+        _ringFlat.index_add_(0, targets, part.to(_ringFlat.dtype), _one);
+    }
+
+    /// <summary>
+    /// The off-grid part on the host (tensors in host memory), in the order of <see cref="HostDelivery"/>: spikes in emission
+    /// order, each row's synapses in table order; the part is computed in float64 and rounded once to the ring's type.
+    /// </summary>
+    private void DeliverOffGridOnHost(Tensor cells, Tensor offsets, long s)
+    {
+        var spiking = MemoryMarshal.Cast<byte, long>(cells.bytes);
+        var offset = MemoryMarshal.Cast<byte, double>(offsets.bytes);
+        var bytes = _ringFlat.bytes;
+        var ring64 = Writable(MemoryMarshal.Cast<byte, double>(bytes));
+        var ring32 = Writable(MemoryMarshal.Cast<byte, float>(bytes));
+        bool float32 = _ringFlat.dtype == ScalarType.Float32;
+        long now = s % _slots;
+        for (int i = 0; i < spiking.Length; i++)
+        {
+            double o = offset[i];
+            if (o == 0) continue;
+            long pre = spiking[i];
+            for (int k = _rowStartHost[pre], end = _rowStartHost[pre + 1]; k < end; k++)
+            {
+                long flat = _postFlat[k], second = _secondHost![flat];
+                if (second < 0) continue;
+                int at = checked((int)(((now + _delays[k]) % _slots * _slotSize) + second));
+                double part = OffGridDelivery.Part(_weights[k], o, _rateHost![flat]);
+                if (float32) ring32[at] += (float)part;
+                else ring64[at] += part;
+            }
+        }
+    }
+
+    private static Span<T> Writable<T>(ReadOnlySpan<T> span) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(span), span.Length);
+
+    /// <summary>Keeps the float64 weights the off-grid part reads on the tensor path where the engine's type is float32.</summary>
+    private void SetWeight64()
+    {
+        _weight64?.Dispose();
+        _weight64 = null;
+        if (_secondOf is null || _ctx.DType == ScalarType.Float64) return;
+        using var host = torch.tensor(_weights, dtype: ScalarType.Float64);
+        _weight64 = TorchContext.Keep(host.to(_ctx.Device, copy: true));
     }
 
     /// <summary>0, 1, …, n − 1 as a view of a cached tensor.</summary>
@@ -142,6 +249,7 @@ internal sealed class SynapseTable : IDisposable
         for (int k = 0; k < specOrder.Length; k++) _weights[positions[k]] = specOrder[k];
         TorchContext.CopyInto(_weight, _weights);
         _host?.SetWeights(_weights);
+        SetWeight64();
     }
 
     /// <summary>New delays (in steps, within the rings: the engine checked them) of member <paramref name="member"/>.</summary>
@@ -180,5 +288,8 @@ internal sealed class SynapseTable : IDisposable
         _ringFlat.Dispose();
         _target0?.Dispose();
         _arange?.Dispose();
+        _secondOf?.Dispose();
+        _rateOf?.Dispose();
+        _weight64?.Dispose();
     }
 }

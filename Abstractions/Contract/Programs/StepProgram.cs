@@ -163,14 +163,18 @@ public sealed record SynapseGroupProgram
 
 /// <summary>
 /// The second deposit of exact off-grid delivery (<see cref="SynapseGroupProgram.OffGrid"/>): for a spike with offset o ≤ 0
-/// from the grid (it arrived Δ' = −o before the grid point where it lands), connection k adds
-/// <c>weight[k]·(1 − exp(o·Rates[k]))</c> (<see cref="Part"/>) to ring <see cref="Ring"/> of the post group, at the same slot
-/// as its weight. The post kernel reads both rings: the weight sum minus this part (Σw·exp(−kΔ')) goes to the synaptic state,
-/// this part over the rate is the charge that flowed before the grid point. A spike on the grid adds nothing here.
+/// from the grid (it arrived Δ' = −o before the grid point where it lands), connection k onto post cell j = PostIndices[k]
+/// adds <c>weight[k]·(1 − exp(o·CellRates[j]))</c> (<see cref="Part"/>) to ring <see cref="Ring"/> of the post group, at the
+/// same slot as its weight. The post kernel reads both rings: the weight sum minus this part (Σw·exp(−kΔ')) goes to the
+/// synaptic state, this part over the rate is the charge that flowed before the grid point. A spike on the grid adds nothing here.
 /// </summary>
 /// <param name="Ring">The ring: a position in the post group's <see cref="NeuronGroupProgram.Receptors"/> after the model's receptors.</param>
-/// <param name="Rates">Per connection, the decay rate k = 1/τ (1/ms) of the receptor's synaptic state in the post cell; a <see cref="RepeatedValue{T}"/> where all are equal.</param>
-public sealed record OffGridDelivery(int Ring, IReadOnlyList<double> Rates)
+/// <param name="CellRates">
+/// Per post cell (length: the post group's size), the decay rate k = 1/τ (1/ms) of the receptor's synaptic state; a
+/// <see cref="RepeatedValue{T}"/> where all are equal. A backend reads it at the connection's post index: the rate depends on
+/// the post cell only, so it is not stored per connection.
+/// </param>
+public sealed record OffGridDelivery(int Ring, IReadOnlyList<double> CellRates)
 {
     /// <summary>
     /// What a spike of weight <paramref name="weight"/> with offset <paramref name="offset"/> (ms, ≤ 0) adds to the second ring on

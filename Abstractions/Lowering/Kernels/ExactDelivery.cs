@@ -100,9 +100,9 @@ public static class ExactDelivery
 
     /// <summary>
     /// Attaches the second ring to every static projection of <paramref name="projections"/> from a group whose spikes carry
-    /// offsets onto a qualifying receptor of a group in <paramref name="groups"/> (receptor r's second ring is the post model's
-    /// receptor count plus r's position among the qualifying ones), with per-connection decay rates evaluated from the post
-    /// population's parameters. Others are returned as they are (delivery on the grid).
+    /// offsets onto a qualifying receptor of a group in <paramref name="groups"/> (the second ring is the one the post
+    /// group's <see cref="NeuronGroupProgram.Receptors"/> names <see cref="DecayedName"/> of the receptor), with the decay rate of every post cell evaluated from the post
+    /// population's parameters (<see cref="OffGridDelivery.CellRates"/>). Others are returned as they are (delivery on the grid).
     /// </summary>
     public static IReadOnlyList<SynapseGroupProgram> Attach(IReadOnlyList<SynapseGroupProgram> projections, IReadOnlyList<CellGroupProgram> groups,
         Func<int, ModelDefinition?> modelOf, Func<int, IReadOnlyDictionary<string, double[]>> parametersOf)
@@ -112,23 +112,31 @@ public static class ExactDelivery
         ArgumentNullException.ThrowIfNull(modelOf);
         ArgumentNullException.ThrowIfNull(parametersOf);
         var result = new SynapseGroupProgram[projections.Count];
-        var rates = new Dictionary<(int, int), double[]>();
+        var plans = new Dictionary<int, IReadOnlyList<Plan>>();
+        var rates = new Dictionary<(int, int), IReadOnlyList<double>>();
         for (int i = 0; i < projections.Count; i++)
         {
             var p = projections[i];
             result[i] = p;
-            if (p.Kernel is not null || !Backends.Runtime.SpikeBlockBuilder.IsPrecise(groups[p.PreGroup]) || modelOf(p.PostGroup) is not { } model) continue;
-            var plans = For(model);
-            int position = plans.Select(x => x.Receptor).ToList().IndexOf(p.Receptor);
-            if (position < 0) continue;
+            if (p.Kernel is not null || !Backends.Runtime.SpikeBlockBuilder.IsPrecise(groups[p.PreGroup]) || modelOf(p.PostGroup) is not { } model
+                || groups[p.PostGroup] is not NeuronGroupProgram post) continue;
+            // The lowering of the post population named the second ring (DecayedName) where the receptor qualifies.
+            int ring = post.Receptors.ToList().IndexOf(DecayedName(model.Receptors[p.Receptor].Name));
+            if (ring < 0) continue;
             if (!rates.TryGetValue((p.PostGroup, p.Receptor), out var perCell))
-                rates[(p.PostGroup, p.Receptor)] = perCell = Rates(plans[position].Rate, parametersOf(p.PostGroup), groups[p.PostGroup].Size);
-            IReadOnlyList<double> perConnection = perCell.Length > 0 && perCell.All(k => k == perCell[0])
-                ? new RepeatedValue<double>(perCell[0], p.Count) : p.PostIndices.Select(j => perCell[j]).ToArray();
-            result[i] = p with { OffGrid = new OffGridDelivery(model.Receptors.Count + position, perConnection) };
+            {
+                if (!plans.TryGetValue(p.PostGroup, out var mine)) plans[p.PostGroup] = mine = For(model);
+                var plan = mine.First(x => x.Receptor == p.Receptor);
+                rates[(p.PostGroup, p.Receptor)] = perCell = Uniform(Rates(plan.Rate, parametersOf(p.PostGroup), groups[p.PostGroup].Size));
+            }
+            result[i] = p with { OffGrid = new OffGridDelivery(ring, perCell) };
         }
         return result;
     }
+
+    /// <summary>The rates as one <see cref="RepeatedValue{T}"/> when every cell has the same one, else as they are.</summary>
+    private static IReadOnlyList<double> Uniform(double[] perCell) =>
+        perCell.Length > 0 && perCell.All(k => k == perCell[0]) ? new RepeatedValue<double>(perCell[0], perCell.Length) : perCell;
 
     /// <summary>The decay rate of every cell: <paramref name="rate"/> evaluated with each cell's parameters; a rate that is not positive and finite is an error.</summary>
     public static double[] Rates(Expr rate, IReadOnlyDictionary<string, double[]> parameters, int size)

@@ -18,6 +18,7 @@ public sealed class NeuronGroupLowering
     private readonly PopulationSpec _population;
     private readonly double _dt;
     private readonly bool _precise;
+    private readonly IReadOnlyList<ExactDelivery.Plan> _exactPlans;
     private CellKernel _kernel = null!;
     private DerivedValues _derived = null!;
     private HashSet<string> _uniform = [];
@@ -33,6 +34,8 @@ public sealed class NeuronGroupLowering
         _population = population;
         _dt = dt;
         _precise = spikePrecision == SpikePrecision.OffGrid && PreciseSpikeTimes.AppliesTo(population.Model);
+        // The receptors that take off-grid spikes exactly, found once (every kernel built for a parameter update reuses them).
+        _exactPlans = spikePrecision == SpikePrecision.OffGrid ? ExactDelivery.For(population.Model) : [];
         var values = NeuronValues.Compute(population.Model, population.Label, population.Size, population.Parameters, dt);
         Relower(values);
         Program = new NeuronGroupProgram
@@ -46,7 +49,7 @@ public sealed class NeuronGroupLowering
             Values = BufferValues(values, population.InitialValues),
             // With off_grid, the second rings of exact delivery follow the model's receptors (ExactDelivery).
             Receptors = population.Model.Receptors.Select(r => r.Name).Concat(spikePrecision == SpikePrecision.OffGrid
-                ? ExactDelivery.For(population.Model).Select(p => ExactDelivery.DecayedName(population.Model.Receptors[p.Receptor].Name)) : Enumerable.Empty<string>()).ToArray(),
+                ? _exactPlans.Select(p => ExactDelivery.DecayedName(population.Model.Receptors[p.Receptor].Name)) : Enumerable.Empty<string>()).ToArray(),
             States = population.Model.States.Select(s => s.Name).Concat(_precise ? PreciseSpikeTimes.States : []).ToArray(),
             Injectable = population.Model.Injectable,
         };
@@ -97,7 +100,7 @@ public sealed class NeuronGroupLowering
     private void Relower(Dictionary<string, double[]> values)
     {
         _uniform = UniformNames(values);
-        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt, _precise);
+        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt, _precise, _exactPlans);
         _kernel = builder.Build();
         _derived = builder.Derived;
     }

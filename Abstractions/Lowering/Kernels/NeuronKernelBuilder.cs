@@ -32,13 +32,16 @@ internal sealed partial class NeuronKernelBuilder
     private readonly int _subSteps;
     private readonly bool _precise;
     private readonly bool _offGrid;
+    private readonly IReadOnlyList<ExactDelivery.Plan>? _exactPlans;
 
     /// <param name="model">The model.</param>
     /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
     /// <param name="dt">The time step (ms), which fixes the number of sub-steps (<see cref="IntegrationPlan.SubSteps"/>).</param>
     /// <param name="preciseSpikes">Whether spike times are found within the step (ignored by a model they do not apply to, <see cref="PreciseSpikeTimes.AppliesTo"/>).</param>
-    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt, bool preciseSpikes = false)
+    /// <param name="exactPlans">With <paramref name="preciseSpikes"/>, the model's <see cref="ExactDelivery.For"/> when the caller has it already (else found here).</param>
+    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt, bool preciseSpikes = false, IReadOnlyList<ExactDelivery.Plan>? exactPlans = null)
     {
+        _exactPlans = exactPlans;
         _model = model;
         _precise = preciseSpikes && PreciseSpikeTimes.AppliesTo(model);
         _offGrid = preciseSpikes;
@@ -112,7 +115,7 @@ internal sealed partial class NeuronKernelBuilder
         var receive = new List<Statement>();
         // Off-grid spikes through exponentially decaying receptors (ExactDelivery): the decayed sum goes to the synaptic
         // state, the charge that flowed before the grid point to the other states (computed before any state changes).
-        var exact = _offGrid ? ExactDelivery.For(model).ToDictionary(p => p.Receptor) : new Dictionary<int, ExactDelivery.Plan>();
+        var exact = _offGrid ? (_exactPlans ?? ExactDelivery.For(model)).ToDictionary(p => p.Receptor) : new Dictionary<int, ExactDelivery.Plan>();
         var exactRing = exact.Keys.Order().Select((r, q) => (r, q)).ToDictionary(x => x.r, x => model.Receptors.Count + x.q);
         var charges = new List<(string State, string Local)>();
         foreach (var (r, p) in exact.OrderBy(e => e.Key))
@@ -120,9 +123,8 @@ internal sealed partial class NeuronKernelBuilder
             var rec = model.Receptors[r];
             receive.Add(new ReceiveInput(In(r), r));
             receive.Add(new ReceiveInput(Decayed(r), exactRing[r]));
-            var scale = rec.Scale.Symbols().Count > 0 ? K(Sym(ScaleName(rec.Name)), S) : rec.Scale.Simplify();
             // The second ring holds Σw·(1 − exp(−kΔ')): the charge that flowed before the grid point is scale·that/k.
-            receive.Add(new Let(Charge(r), new BinaryExpr(BinaryOperator.Divide, Mul(scale, Sym(Decayed(r))), K(p.Rate, S))));
+            receive.Add(new Let(Charge(r), new BinaryExpr(BinaryOperator.Divide, Scaled(Sym(Decayed(r)), rec), K(p.Rate, S))));
             foreach (var (state, slope) in p.Slopes)
             {
                 string local = S(state, $"charge{r}");
@@ -137,21 +139,21 @@ internal sealed partial class NeuronKernelBuilder
             {
                 // Σw·exp(−kΔ') = Σw − Σw·(1 − exp(−kΔ')): the state as if every spike had arrived at its own time.
                 Expr sum = new BinaryExpr(BinaryOperator.Subtract, Sym(In(r)), Sym(Decayed(r)));
-                var decayed = rec.Scale.Symbols().Count > 0 ? Mul(sum, K(Sym(ScaleName(rec.Name)), S))
-                    : rec.Scale.Simplify() is NumberExpr { Value: 1 } ? sum
-                    : Mul(sum, rec.Scale.Simplify());
-                receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), decayed)));
+                receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), Scaled(sum, rec))));
                 continue;
             }
             receive.Add(new ReceiveInput(In(r), r));
-            // A scale that is a constant of the model (the 1 of most receptors) is structure, not a value: it stays in code.
-            var weighted = rec.Scale.Symbols().Count > 0 ? Mul(Sym(In(r)), K(Sym(ScaleName(rec.Name)), S))
-                : rec.Scale.Simplify() is NumberExpr { Value: 1 } ? Sym(In(r))
-                : Mul(Sym(In(r)), rec.Scale.Simplify());
+            var weighted = Scaled(Sym(In(r)), rec);
             if (rec.Kind == ReceptorKind.VoltageJump) receive.Add(new Let(Jump(r), weighted));
             else receive.Add(new Assign(S(rec.Target), Add(Sym(S(rec.Target)), weighted)));
         }
         foreach (var (state, local) in charges) receive.Add(new Assign(S(state), Add(Sym(S(state)), Sym(local))));
+
+        // value times the receptor's scale. A scale that is a constant of the model (the 1 of most receptors) is structure,
+        // not a value: it stays in code (a 1 is left out).
+        Expr Scaled(Expr value, ReceptorDefinition rec) => rec.Scale.Symbols().Count > 0 ? Mul(value, K(Sym(ScaleName(rec.Name)), S))
+            : rec.Scale.Simplify() is NumberExpr { Value: 1 } ? value
+            : Mul(value, rec.Scale.Simplify());
         // A crossing threshold fires only where the condition was false at the start of the step (after the input).
         if (model.ThresholdCrossing) receive.Add(new LetMask(WasAbove, K(model.Threshold!, S)));
         if (_precise) receive.AddRange(PreciseStart());
