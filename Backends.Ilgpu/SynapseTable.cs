@@ -74,22 +74,7 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
     public void Deliver(ArrayView<int> spikes, ArrayView<int> count, int parity, int hostCount, long s)
     {
         if (Spec.Count == 0) return;
-        var args = new DeliveryArgs<T>
-        {
-            Spikes = spikes,
-            Count = count,
-            Parity = parity,
-            HostCount = hostCount,
-            RowStart = _rowStart.View,
-            Post = _post.View,
-            Delay = _delayDevice.View,
-            Weight = _weightDevice.View,
-            Ring = Target.Ring(Receptor),
-            PostSize = Target.Size,
-            Slots = _ctx.Slots,
-            Now = (int)(s % _ctx.Slots),
-        };
-        _kernel(_ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize), args);
+        _kernel(Launch(hostCount), Args(spikes, count, parity, hostCount, s));
     }
 
     /// <summary>
@@ -107,27 +92,36 @@ internal sealed class SynapseTable<T> : IDisposable where T : unmanaged
         if (Spec.Count == 0) return;
         var args = new OffGridArgs<T>
         {
-            Spikes = spikes,
-            Count = count,
-            Parity = parity,
-            HostCount = hostCount,
+            Delivery = Args(spikes, count, parity, hostCount, s),
             Offsets = offsets,
             OffsetByCell = byCell ? 1 : 0,
-            RowStart = _rowStart.View,
-            Post = _post.View,
-            Delay = _delayDevice.View,
-            Weight = _weightDevice.View,
-            Rate = _rateDevice!.View,
+            Rate = _rateDevice.View,
             RatePerCell = _ratePerCell ? 1 : 0,
             SharedRate = _sharedRate,
-            Ring = Target.Ring(Receptor),
             SecondRing = Target.Ring(offGrid.Ring),
-            PostSize = Target.Size,
-            Slots = _ctx.Slots,
-            Now = (int)(s % _ctx.Slots),
         };
-        _offGridKernel(_ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize), args);
+        _offGridKernel(Launch(hostCount), args);
     }
+
+    /// <summary>The arguments of plain delivery, which off-grid delivery holds too.</summary>
+    private DeliveryArgs<T> Args(ArrayView<int> spikes, ArrayView<int> count, int parity, int hostCount, long s) => new()
+    {
+        Spikes = spikes,
+        Count = count,
+        Parity = parity,
+        HostCount = hostCount,
+        RowStart = _rowStart.View,
+        Post = _post.View,
+        Delay = _delayDevice.View,
+        Weight = _weightDevice.View,
+        Ring = Target.Ring(Receptor),
+        PostSize = Target.Size,
+        Slots = _ctx.Slots,
+        Now = (int)(s % _ctx.Slots),
+    };
+
+    /// <summary>One group per spike: as many as the host knows, or the whole population when the device counts.</summary>
+    private KernelConfig Launch(int hostCount) => _ctx.PerSpike(hostCount >= 0 ? hostCount : PreSize);
 
     public void SetWeights(double[] specOrder)
     {

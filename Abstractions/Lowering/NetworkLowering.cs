@@ -21,7 +21,11 @@ public sealed class NetworkLowering
     {
         ArgumentNullException.ThrowIfNull(network);
         _network = network;
-        _neurons = network.Populations.Select(p => p.Model.Kind == ModelKind.Neuron ? new NeuronGroupLowering(p, network.Timestep, network.SpikePrecision) : null).ToArray();
+        // With off_grid, second rings only for the receptors that spikes with offsets reach.
+        var offsetReceptors = ExactDelivery.OffsetReceptors(network.Projections,
+            network.Populations.Select(p => PreciseSpikes(p, network.SpikePrecision)).ToArray());
+        _neurons = network.Populations.Select((p, i) => p.Model.Kind == ModelKind.Neuron
+            ? new NeuronGroupLowering(p, network.Timestep, network.SpikePrecision, offsetReceptors[i]) : null).ToArray();
         var groups = network.Populations.Select((p, i) => _neurons[i]?.Program ?? (CellGroupProgram)Source(p, network.SpikePrecision)).ToArray();
         Program = new StepProgram
         {
@@ -104,6 +108,14 @@ public sealed class NetworkLowering
         Kind = p.Model.SourceKind ?? throw new InvalidModelException($"Spike source model '{p.Model.Name}' names no generator."),
         Parameters = p.Parameters,
         Sequences = p.Sequences,
-        PreciseTimes = precision == SpikePrecision.OffGrid && Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.Model.SourceKind ?? ""),
+        PreciseTimes = PreciseSpikes(p, precision),
     };
+
+    /// <summary>
+    /// Whether <paramref name="p"/>'s spikes carry offsets from the grid: a neuron population whose model finds spike times
+    /// within the step, or a source of a kind whose times are continuous, under <see cref="SpikePrecision.OffGrid"/>.
+    /// </summary>
+    private static bool PreciseSpikes(PopulationSpec p, SpikePrecision precision) => p.Model.Kind == ModelKind.Neuron
+        ? NeuronGroupLowering.PreciseSpikes(p.Model, precision)
+        : precision == SpikePrecision.OffGrid && Backends.Runtime.HostSpikeSchedule.PreciseKinds.Contains(p.Model.SourceKind ?? "");
 }

@@ -168,47 +168,29 @@ public struct DeliveryArgs<T> where T : unmanaged
     public int Now;
 }
 
-/// <summary>Arguments of delivery with exact off-grid spikes (one projection, one time index): <see cref="StaticKernels.DeliverOffGridFloat64"/>.</summary>
+/// <summary>
+/// Arguments of delivery with exact off-grid spikes (one projection, one time index):
+/// <see cref="StaticKernels.DeliverOffGridFloat64"/>. The arguments of plain delivery plus the offsets, decay rates and
+/// second ring of the off-grid part.
+/// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
 public struct OffGridArgs<T> where T : unmanaged
 {
-    /// <summary>The presynaptic cells that spiked.</summary>
-    public ArrayView<int> Spikes;
-    /// <summary>The device counters of <see cref="SpikeOutput"/> (read when <see cref="HostCount"/> &lt; 0).</summary>
-    public ArrayView<int> Count;
-    /// <summary>Which counter.</summary>
-    public int Parity;
-    /// <summary>The number of spikes when the host knows it (spike arrays), else −1.</summary>
-    public int HostCount;
+    /// <summary>What plain delivery reads: the spikes, the synapse rows and the receptor's ring.</summary>
+    public DeliveryArgs<T> Delivery;
     /// <summary>Each spike's offset from the grid (ms, ≤ 0): by spike position, or by cell when <see cref="OffsetByCell"/> is 1.</summary>
     public ArrayView<T> Offsets;
     /// <summary>1 when <see cref="Offsets"/> is indexed by cell (a neuron group's offset state), 0 by spike position.</summary>
     public int OffsetByCell;
-    /// <summary>CSR rows by presynaptic cell.</summary>
-    public ArrayView<int> RowStart;
-    /// <summary>Postsynaptic cell per synapse.</summary>
-    public ArrayView<int> Post;
-    /// <summary>Delay in steps per synapse.</summary>
-    public ArrayView<int> Delay;
-    /// <summary>Weight per synapse.</summary>
-    public ArrayView<T> Weight;
     /// <summary>Decay rate per post cell (1/ms), read at each synapse's post index when <see cref="RatePerCell"/> is 1.</summary>
     public ArrayView<double> Rate;
     /// <summary>1 when the rates differ per post cell, 0 when <see cref="SharedRate"/> serves all.</summary>
     public int RatePerCell;
     /// <summary>The rate of every synapse when they share one.</summary>
     public double SharedRate;
-    /// <summary>The receptor's ring of the postsynaptic population: slot q, cell j at <c>q·PostSize + j</c>.</summary>
-    public ArrayView<T> Ring;
-    /// <summary>The receptor's second ring (same layout), which takes the off-grid parts.</summary>
+    /// <summary>The receptor's second ring (the layout of <see cref="DeliveryArgs{T}.Ring"/>), which takes the off-grid parts.</summary>
     public ArrayView<T> SecondRing;
-    /// <summary>The postsynaptic population size.</summary>
-    public int PostSize;
-    /// <summary>The number of ring slots.</summary>
-    public int Slots;
-    /// <summary>s mod Slots.</summary>
-    public int Now;
 }
 
 /// <summary>

@@ -72,22 +72,23 @@ public static class StaticKernels
     /// </summary>
     public static void DeliverOffGridFloat64(OffGridArgs<double> a)
     {
-        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        var d = a.Delivery;
+        int n = d.HostCount >= 0 ? d.HostCount : d.Count[d.Parity];
         for (int i = Grid.IdxX; i < n; i += Grid.DimX)
         {
-            int pre = a.Spikes[i];
+            int pre = d.Spikes[i];
             double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
-            int end = a.RowStart[pre + 1];
-            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            int end = d.RowStart[pre + 1];
+            for (int k = d.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
             {
-                int slot = a.Now + a.Delay[k];
-                if (slot >= a.Slots) slot -= a.Slots;
-                int post = a.Post[k];
-                long at = (long)slot * a.PostSize + post;
-                Atomic.Add(ref a.Ring[at], a.Weight[k]);
+                int slot = d.Now + d.Delay[k];
+                if (slot >= d.Slots) slot -= d.Slots;
+                int post = d.Post[k];
+                long at = (long)slot * d.PostSize + post;
+                Atomic.Add(ref d.Ring[at], d.Weight[k]);
                 if (o == 0) continue;
                 double rate = a.RatePerCell != 0 ? a.Rate[post] : a.SharedRate;
-                Atomic.Add(ref a.SecondRing[at], -a.Weight[k] * DeviceMath.Expm1(o * rate));
+                Atomic.Add(ref a.SecondRing[at], -d.Weight[k] * DeviceMath.Expm1(o * rate));
             }
         }
     }
@@ -95,22 +96,23 @@ public static class StaticKernels
     /// <summary>The float32 form of <see cref="DeliverOffGridFloat64"/> (the part computed in float64, rounded once).</summary>
     public static void DeliverOffGridFloat32(OffGridArgs<float> a)
     {
-        int n = a.HostCount >= 0 ? a.HostCount : a.Count[a.Parity];
+        var d = a.Delivery;
+        int n = d.HostCount >= 0 ? d.HostCount : d.Count[d.Parity];
         for (int i = Grid.IdxX; i < n; i += Grid.DimX)
         {
-            int pre = a.Spikes[i];
+            int pre = d.Spikes[i];
             double o = a.Offsets[a.OffsetByCell != 0 ? pre : i];
-            int end = a.RowStart[pre + 1];
-            for (int k = a.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
+            int end = d.RowStart[pre + 1];
+            for (int k = d.RowStart[pre] + Group.IdxX; k < end; k += Group.DimX)
             {
-                int slot = a.Now + a.Delay[k];
-                if (slot >= a.Slots) slot -= a.Slots;
-                int post = a.Post[k];
-                long at = (long)slot * a.PostSize + post;
-                Atomic.Add(ref a.Ring[at], a.Weight[k]);
+                int slot = d.Now + d.Delay[k];
+                if (slot >= d.Slots) slot -= d.Slots;
+                int post = d.Post[k];
+                long at = (long)slot * d.PostSize + post;
+                Atomic.Add(ref d.Ring[at], d.Weight[k]);
                 if (o == 0) continue;
                 double rate = a.RatePerCell != 0 ? a.Rate[post] : a.SharedRate;
-                Atomic.Add(ref a.SecondRing[at], (float)(-a.Weight[k] * DeviceMath.Expm1(o * rate)));
+                Atomic.Add(ref a.SecondRing[at], (float)(-d.Weight[k] * DeviceMath.Expm1(o * rate)));
             }
         }
     }

@@ -190,6 +190,10 @@ internal sealed class SynapseTable : IDisposable
     /// <summary>
     /// The off-grid part on the host (tensors in host memory), in the order of <see cref="HostDelivery"/>: spikes in emission
     /// order, each row's synapses in table order; the part is computed in float64 and rounded once to the ring's type.
+    /// That is the CPU backend's order of the sums into one second-ring position: a table merges projections only when no two
+    /// share pre population, post population and receptor (<see cref="SynapseTables"/>), so two projections from one
+    /// population onto one cell are in two tables, delivered in projection order as the CPU's (checked bit for bit in
+    /// float64 by <c>TorchOffGridOrderTests</c>).
     /// </summary>
     private void DeliverOffGridOnHost(Tensor cells, Tensor offsets, long s)
     {

@@ -99,6 +99,21 @@ public static class ExactDelivery
     }
 
     /// <summary>
+    /// Per population, the receptors that receive spikes with offsets from the grid: those of the static projections (no
+    /// synapse kernel) whose source population's spikes carry offsets (<paramref name="preciseSpikes"/>, by population).
+    /// Exactly these projections take exact delivery in <see cref="Attach"/>, so a second ring is made only where one is written.
+    /// </summary>
+    public static IReadOnlySet<int>[] OffsetReceptors(IReadOnlyList<SynapseGroupProgram> projections, IReadOnlyList<bool> preciseSpikes)
+    {
+        ArgumentNullException.ThrowIfNull(projections);
+        ArgumentNullException.ThrowIfNull(preciseSpikes);
+        var result = Enumerable.Range(0, preciseSpikes.Count).Select(_ => new HashSet<int>()).ToArray();
+        foreach (var p in projections)
+            if (p.Kernel is null && preciseSpikes[p.PreGroup]) result[p.PostGroup].Add(p.Receptor);
+        return result;
+    }
+
+    /// <summary>
     /// Attaches the second ring to every static projection of <paramref name="projections"/> from a group whose spikes carry
     /// offsets onto a qualifying receptor of a group in <paramref name="groups"/> (the second ring is the one the post
     /// group's <see cref="NeuronGroupProgram.Receptors"/> names <see cref="DecayedName"/> of the receptor), with the decay rate of every post cell evaluated from the post

@@ -18,6 +18,7 @@ public sealed class NeuronGroupLowering
     private readonly PopulationSpec _population;
     private readonly double _dt;
     private readonly bool _precise;
+    private readonly bool _offGrid;
     private readonly IReadOnlyList<ExactDelivery.Plan> _exactPlans;
     private CellKernel _kernel = null!;
     private DerivedValues _derived = null!;
@@ -27,15 +28,27 @@ public sealed class NeuronGroupLowering
     /// Lowers <paramref name="population"/> (a neuron population) at time step <paramref name="dt"/>, with spike times on the
     /// grid or found within the step (<paramref name="spikePrecision"/>).
     /// </summary>
-    public NeuronGroupLowering(PopulationSpec population, double dt, SpikePrecision spikePrecision = SpikePrecision.OnGrid)
+    /// <param name="population">The population.</param>
+    /// <param name="dt">The time step (ms).</param>
+    /// <param name="spikePrecision">Spike times on the grid or found within the step.</param>
+    /// <param name="offsetReceptors">
+    /// With <see cref="SpikePrecision.OffGrid"/>, the receptors that receive spikes with offsets from the grid
+    /// (<see cref="ExactDelivery.OffsetReceptors"/>): only those of them that qualify get a second ring and exact delivery.
+    /// Null: every qualifying receptor does (a population lowered without its projections).
+    /// </param>
+    public NeuronGroupLowering(PopulationSpec population, double dt, SpikePrecision spikePrecision = SpikePrecision.OnGrid,
+        IReadOnlySet<int>? offsetReceptors = null)
     {
         ArgumentNullException.ThrowIfNull(population);
         if (population.Model.Kind != ModelKind.Neuron) throw new ArgumentException($"{population.Model.Name} is not a neuron model.", nameof(population));
         _population = population;
         _dt = dt;
-        _precise = spikePrecision == SpikePrecision.OffGrid && PreciseSpikeTimes.AppliesTo(population.Model);
+        _precise = PreciseSpikes(population.Model, spikePrecision);
+        _offGrid = spikePrecision == SpikePrecision.OffGrid;
         // The receptors that take off-grid spikes exactly, found once (every kernel built for a parameter update reuses them).
-        _exactPlans = spikePrecision == SpikePrecision.OffGrid ? ExactDelivery.For(population.Model) : [];
+        _exactPlans = spikePrecision == SpikePrecision.OffGrid
+            ? ExactDelivery.For(population.Model).Where(p => offsetReceptors?.Contains(p.Receptor) ?? true).ToArray()
+            : [];
         var values = NeuronValues.Compute(population.Model, population.Label, population.Size, population.Parameters, dt);
         Relower(values);
         Program = new NeuronGroupProgram
@@ -47,9 +60,9 @@ public sealed class NeuronGroupLowering
             ModelName = population.Model.Name,
             Kernel = _kernel,
             Values = BufferValues(values, population.InitialValues),
-            // With off_grid, the second rings of exact delivery follow the model's receptors (ExactDelivery).
-            Receptors = population.Model.Receptors.Select(r => r.Name).Concat(spikePrecision == SpikePrecision.OffGrid
-                ? _exactPlans.Select(p => ExactDelivery.DecayedName(population.Model.Receptors[p.Receptor].Name)) : Enumerable.Empty<string>()).ToArray(),
+            // With off_grid, a second ring for each qualifying receptor that receives spikes with offsets (ExactDelivery).
+            Receptors = population.Model.Receptors.Select(r => r.Name)
+                .Concat(_exactPlans.Select(p => ExactDelivery.DecayedName(population.Model.Receptors[p.Receptor].Name))).ToArray(),
             States = population.Model.States.Select(s => s.Name).Concat(_precise ? PreciseSpikeTimes.States : []).ToArray(),
             Injectable = population.Model.Injectable,
         };
@@ -68,6 +81,13 @@ public sealed class NeuronGroupLowering
         ArgumentNullException.ThrowIfNull(model);
         return new NeuronKernelBuilder(model, _ => uniformValues, dt, spikePrecision == SpikePrecision.OffGrid).Build();
     }
+
+    /// <summary>
+    /// Whether a population of <paramref name="model"/> finds its spike times within the step (its spikes then carry offsets
+    /// from the grid): with <see cref="SpikePrecision.OffGrid"/>, for the models <see cref="PreciseSpikeTimes.AppliesTo"/>.
+    /// </summary>
+    public static bool PreciseSpikes(ModelDefinition model, SpikePrecision spikePrecision) =>
+        spikePrecision == SpikePrecision.OffGrid && PreciseSpikeTimes.AppliesTo(model);
 
     /// <summary>The group as first lowered.</summary>
     public NeuronGroupProgram Program { get; }
@@ -100,7 +120,9 @@ public sealed class NeuronGroupLowering
     private void Relower(Dictionary<string, double[]> values)
     {
         _uniform = UniformNames(values);
-        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt, _precise, _exactPlans);
+        // The builder takes off_grid itself: it finds spike times within the step where the model allows (_precise) and
+        // receives spikes with offsets exactly through _exactPlans whether or not it does (HH_cond_exp: spikes on the grid).
+        var builder = new NeuronKernelBuilder(_population.Model, _uniform.Contains, _dt, _offGrid, _exactPlans);
         _kernel = builder.Build();
         _derived = builder.Derived;
     }

@@ -488,16 +488,27 @@ public sealed class Projection
 
     /// <summary>
     /// Sets synapse parameter <paramref name="parameter"/> to <paramref name="values"/>, one per connection in connection
-    /// order (this process's connections, as <see cref="PreIndices"/> lists them), checked against the parameter's domain.
-    /// For readers that have a value per connection already (SONATA's <c>tau_minus</c> of each target node): no list order to
-    /// sort into and map back, no connection positions read, and, as nothing depends on other ranks' connections, allowed in
-    /// a distributed run.
+    /// order (this process's connections, as <see cref="PreIndices"/> and <see cref="PostIndices"/> list them), checked
+    /// against the parameter's domain. For readers and scripts that have a value per connection already (SONATA's
+    /// <c>tau_minus</c> of each target node, <c>values[k] = perTarget[PostIndices[k]]</c>): no list order to sort into and
+    /// map back, no connection positions read. Refused in a distributed run: distributed runs take <c>StaticSynapse</c> only
+    /// (<c>LocalProgram.Check</c>), which has no parameter to set per connection, so a column could only end in that refusal at
+    /// the first run; it is given here, naming the projection. (Each rank would give its own connections' values, so nothing
+    /// else stands in the way once distributed runs take synapse types with parameters.)
     /// </summary>
+    /// <param name="parameter">A parameter of the synapse type (not the weight or delay, which <see cref="Set"/> takes).</param>
+    /// <param name="values">One value per connection of this process, in connection order.</param>
     /// <exception cref="ArgumentException"><paramref name="values"/> does not have one value per connection.</exception>
     /// <exception cref="NonExistentParameterException"><paramref name="parameter"/> is not a parameter of the synapse type.</exception>
-    internal void SetParameterColumn(string parameter, double[] values)
+    /// <exception cref="InvalidParameterValueException">A value is outside the parameter's domain (named with its connection).</exception>
+    /// <exception cref="NotSupportedException">In a distributed run (more than one rank).</exception>
+    public void SetParameterColumn(string parameter, double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        if (Simulation.Ranks > 1)
+            throw new NotSupportedException(
+                $"Projection '{Label}': setting synapse parameter '{parameter}' per connection is not supported in a distributed run ({Simulation.Ranks} ranks): " +
+                "distributed runs support StaticSynapse only, which has no parameters besides weight and delay; run on one process.");
         if (values.Length != Size)
             throw new ArgumentException($"Projection '{Label}': {values.Length} values of '{parameter}' for {Size} connections.", nameof(values));
         if (!_synapseParameters.TryGetValue(parameter, out var column))
