@@ -66,6 +66,24 @@ public sealed class DistributedEngine : ISimulationEngine
     public long Gathers { get; private set; }
 
     /// <summary>
+    /// The environment variable that sets how many spikes the exchange's first slot holds per rank (a positive integer;
+    /// 64 when unset): a diagnostic, with which a small network makes the second round happen (tests, under
+    /// <c>mpirun -x</c>). The ranks take the largest value any of them was given.
+    /// </summary>
+    public const string FirstSlotVariable = "META_EXCHANGE_FIRST_SLOT";
+
+    /// <summary>The first slot's spikes that <paramref name="value"/> (the value of <see cref="FirstSlotVariable"/>) states.</summary>
+    /// <exception cref="FormatException"><paramref name="value"/> is set but not a positive integer.</exception>
+    public static int FirstSlotFrom(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return SpikeExchange.FirstSlotTriples;
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int triples)
+            && triples is > 0 and <= 1 << 24)
+            return triples;
+        throw new FormatException($"{FirstSlotVariable} is '{value}': expected a positive integer up to {1 << 24} (the spikes per rank the exchange's first slot holds; unset: {SpikeExchange.FirstSlotTriples}).");
+    }
+
+    /// <summary>
     /// Restarts the exchange with a first slot of <paramref name="triples"/> spikes (tests: a small slot makes the second
     /// round happen); call it on every rank, after <see cref="Load"/> and before the first run.
     /// </summary>
@@ -92,7 +110,9 @@ public sealed class DistributedEngine : ISimulationEngine
         int smallest = LocalProgram.SmallestDelaySteps(program);
         if (_communicator.Size > 1) smallest = _communicator.AllGather(smallest).Min();
         _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size, smallest);
-        _exchange = new SpikeExchange(_local);
+        int slot = FirstSlotFrom(Environment.GetEnvironmentVariable(FirstSlotVariable));
+        if (_communicator.Size > 1) slot = _communicator.AllGather(slot).Max(); // the slots must be equal on every rank
+        _exchange = new SpikeExchange(_local, slot);
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;
