@@ -85,4 +85,14 @@ public class CollectiveCountTests
             root.Overflows.Should().BeLessThan(5, "the slot grows to the largest count seen, so overflows stop");
         }
     }
+
+    [Fact]
+    public void The_first_slot_variable_takes_a_positive_integer_and_names_itself_otherwise()
+    {
+        DistributedEngine.FirstSlotFrom(null).Should().Be(SpikeExchange.FirstSlotTriples);
+        DistributedEngine.FirstSlotFrom(" 3 ").Should().Be(3);
+        foreach (var bad in new[] { "0", "-2", "many", "1.5" })
+            FluentActions.Invoking(() => DistributedEngine.FirstSlotFrom(bad)).Should().Throw<FormatException>()
+                .WithMessage($"*{DistributedEngine.FirstSlotVariable} is '{bad}'*positive integer*");
+    }
 }
