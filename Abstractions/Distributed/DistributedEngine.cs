@@ -11,8 +11,8 @@ namespace Meta.Distributed;
 /// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of its cells to all
 /// (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and appends them to the relays' feeds.
 /// <para>
-/// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the divergence (gathered to
-/// rank 0, a collective of six numbers per rank) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
+/// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any
+/// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
 /// the simulation calls when recorded data are read (and before a reset), gathers everything kept since the last gather to
 /// rank 0 in global cell order, once, so that rank 0's recorders then hold exactly the single-process data; the other ranks
 /// get empty results.

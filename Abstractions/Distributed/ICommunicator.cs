@@ -54,6 +54,17 @@ public interface ICommunicator : IDisposable
         all.CopyTo(received, 0);
     }
 
+    /// <summary>
+    /// Every rank's <paramref name="values"/>, concatenated in rank order, on every rank. By default through
+    /// <see cref="AllGatherV(int[])"/>, each double sent as its two 32-bit halves (bit for bit).
+    /// </summary>
+    double[] AllGatherV(double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<double, int>(values).ToArray();
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<int, double>(AllGatherV(halves)).ToArray();
+    }
+
     /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on rank 0; other ranks get an empty array.</summary>
     long[] GatherV(long[] values);
 

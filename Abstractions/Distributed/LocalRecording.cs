@@ -121,16 +121,16 @@ internal sealed class LocalRecording
     }
 
     /// <summary>
-    /// The first divergence of the last engine run added, over all ranks, on rank 0 (its own on the other ranks): a collective
-    /// of six numbers per rank, called after every <see cref="DistributedEngine.Run"/>.
+    /// The first divergence of the last engine run added, over all ranks, on every rank (so that every rank stops at the same
+    /// run and they meet at the same collectives afterwards): an all-gather of six numbers per rank, called after every
+    /// <see cref="DistributedEngine.Run"/>.
     /// </summary>
     public StateDivergence? GatherDivergence(ICommunicator communicator)
     {
         var mine = Mapped(_divergence);
         double[] row = mine is null ? [0, 0, 0, 0, 0, 0]
             : [1, mine.Group, StateIndex(mine), mine.Cell, mine.Value, mine.Step];
-        var all = communicator.GatherV(row);
-        if (communicator.Rank != 0) return mine;
+        var all = communicator.AllGatherV(row);
         StateDivergence? first = null;
         (double, double, double) best = (double.MaxValue, 0, 0);
         for (int k = 0; k + 5 < all.Length; k += 6)
