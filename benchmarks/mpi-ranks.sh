@@ -82,7 +82,8 @@ t = summary["timings_s"]
 print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
                       connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
                       engine_s=t.get("rank_engine"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
-                      exchanges=summary.get("exchanges"), processes=times, spike_bytes=spikes, folder=folder)))
+                      exchanges=summary.get("exchanges"), exchange_overflows=summary.get("exchange_overflows"),
+                      recording_gathers=summary.get("recording_gathers"), processes=times, spike_bytes=spikes, folder=folder)))
 EOF
 }
 
@@ -145,6 +146,7 @@ for r in runs:
     same = "–" if r["ranks"] == 1 or single is None else ("yes" if entries(r["folder"]) == entries(single["folder"]) else "**no**")
     exchange = "–" if r["exchange_s"] is None else f"{r['exchange_s'] * per_s:.2f}"
     exchanges = "–" if r["exchanges"] is None else f"{r['exchanges'] * per_s:.0f}"
+    if r.get("exchange_overflows") is not None: exchanges += f" ({r['exchange_overflows']} overflowed)"
     engine = "–" if r.get("engine_s") is None else f"{r['engine_s'] * per_s:.2f}"
     cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
     rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])

@@ -9,9 +9,14 @@ namespace Meta.Distributed;
 /// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
 /// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval), each one call of
 /// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of its cells to all
-/// (an all-gather of the counts, then <see cref="ICommunicator.AllGatherV(int[], int, ref int[])"/> of the spikes) and
-/// appends them to the relays' feeds. The recordings of a run are gathered to rank 0 in global cell order, so
-/// rank 0's <see cref="RunResult"/> equals the single-process one; the other ranks return empty results.
+/// (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and appends them to the relays' feeds.
+/// <para>
+/// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any
+/// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
+/// the simulation calls when recorded data are read (and before a reset), gathers everything kept since the last gather to
+/// rank 0 in global cell order, once, so that rank 0's recorders then hold exactly the single-process data; the other ranks
+/// get empty results.
+/// </para>
 /// </summary>
 public sealed class DistributedEngine : ISimulationEngine
 {
@@ -21,6 +26,7 @@ public sealed class DistributedEngine : ISimulationEngine
     private SpikeExchange _exchange = null!;
     private long _step;
     private bool _initialDone;
+    private LocalRecording? _kept;
 
     /// <summary>Wraps <paramref name="inner"/>, a backend engine, for the ranks of <paramref name="communicator"/>.</summary>
     public DistributedEngine(ISimulationEngine inner, ICommunicator communicator)
@@ -38,7 +44,7 @@ public sealed class DistributedEngine : ISimulationEngine
     /// <summary>Wall-clock seconds spent in spike exchanges (waiting for slower ranks included) since the load.</summary>
     public double ExchangeSeconds { get; private set; }
 
-    /// <summary>Wall-clock seconds spent gathering recordings to rank 0 since the load.</summary>
+    /// <summary>Wall-clock seconds spent gathering recordings (and each run's divergence) to rank 0 since the load.</summary>
     public double GatherSeconds { get; private set; }
 
     /// <summary>Wall-clock seconds inside the backend's <see cref="ISimulationEngine.Run"/> (this rank's own steps) since the load.</summary>
@@ -49,6 +55,42 @@ public sealed class DistributedEngine : ISimulationEngine
 
     /// <summary>The number of spike exchanges since the load.</summary>
     public long Exchanges { get; private set; }
+
+    /// <summary>
+    /// The number of exchanges since the load whose spikes did not all fit the fixed-size slot, so that a second collective
+    /// carried the rest (<see cref="SpikeExchange"/>).
+    /// </summary>
+    public long ExchangeOverflows => _exchange?.Overflows ?? 0;
+
+    /// <summary>The number of times recordings were gathered to rank 0 since the load.</summary>
+    public long Gathers { get; private set; }
+
+    /// <summary>
+    /// The environment variable that sets how many spikes the exchange's first slot holds per rank (a positive integer;
+    /// 64 when unset): a diagnostic, with which a small network makes the second round happen (tests, under
+    /// <c>mpirun -x</c>). The ranks take the largest value any of them was given.
+    /// </summary>
+    public const string FirstSlotVariable = "META_EXCHANGE_FIRST_SLOT";
+
+    /// <summary>The first slot's spikes that <paramref name="value"/> (the value of <see cref="FirstSlotVariable"/>) states.</summary>
+    /// <exception cref="FormatException"><paramref name="value"/> is set but not a positive integer.</exception>
+    public static int FirstSlotFrom(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return SpikeExchange.FirstSlotTriples;
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int triples)
+            && triples is > 0 and <= 1 << 24)
+            return triples;
+        throw new FormatException($"{FirstSlotVariable} is '{value}': expected a positive integer up to {1 << 24} (the spikes per rank the exchange's first slot holds; unset: {SpikeExchange.FirstSlotTriples}).");
+    }
+
+    /// <summary>
+    /// Restarts the exchange with a first slot of <paramref name="triples"/> spikes (tests: a small slot makes the second
+    /// round happen); call it on every rank, after <see cref="Load"/> and before the first run.
+    /// </summary>
+    internal void StartSlotsAt(int triples) => _exchange = new SpikeExchange(_local, triples);
+
+    /// <summary>Whether this rank keeps recorded data not yet gathered (the same on every rank: all run the same steps).</summary>
+    public bool HasKeptRecordings => _kept is not null;
 
     /// <summary>This rank's share of the network (after <see cref="Load"/>).</summary>
     public LocalProgram Local => _local;
@@ -68,12 +110,15 @@ public sealed class DistributedEngine : ISimulationEngine
         int smallest = LocalProgram.SmallestDelaySteps(program);
         if (_communicator.Size > 1) smallest = _communicator.AllGather(smallest).Min();
         _local = LocalProgram.Build(program, _communicator.Rank, _communicator.Size, smallest);
-        _exchange = new SpikeExchange(_local);
+        int slot = FirstSlotFrom(Environment.GetEnvironmentVariable(FirstSlotVariable));
+        if (_communicator.Size > 1) slot = _communicator.AllGather(slot).Max(); // the slots must be equal on every rank
+        _exchange = new SpikeExchange(_local, slot);
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;
+        _kept = null;
         ExchangeSeconds = GatherSeconds = EngineSeconds = RecordSeconds = 0;
-        Exchanges = 0;
+        Exchanges = Gathers = 0;
     }
 
     /// <inheritdoc />
@@ -81,7 +126,7 @@ public sealed class DistributedEngine : ISimulationEngine
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         long start = _step, end = start + steps;
-        var recording = new LocalRecording(_local, firstSample: _initialDone ? start + 1 : start);
+        var recording = _kept ??= new LocalRecording(_local, start, firstSample: _initialDone ? start + 1 : start);
         if (!_initialDone)
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
@@ -102,7 +147,23 @@ public sealed class DistributedEngine : ISimulationEngine
             progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
         }
         var clock = Stopwatch.StartNew();
-        var gathered = recording.Gather(_communicator, start, end);
+        var divergence = recording.GatherDivergence(_communicator);
+        GatherSeconds += clock.Elapsed.TotalSeconds;
+        return new RunResult { StartStep = start, EndStep = end, Spikes = [], Samples = [], Divergence = divergence };
+    }
+
+    /// <summary>
+    /// Gathers the recordings every rank kept since the last gather (or the load, or a reset) to rank 0: a collective, which
+    /// every rank calls at the same point. Rank 0 gets the single-process spikes and samples of the steps from the first of
+    /// those runs to the last; the other ranks get empty blocks; null when nothing was kept (on every rank alike).
+    /// </summary>
+    public RunResult? GatherRecordings()
+    {
+        if (_kept is null) return null;
+        var clock = Stopwatch.StartNew();
+        var gathered = _kept.Gather(_communicator, _step);
+        _kept = null;
+        Gathers++;
         GatherSeconds += clock.Elapsed.TotalSeconds;
         return gathered;
     }
@@ -146,6 +207,7 @@ public sealed class DistributedEngine : ISimulationEngine
         }
         _step = 0;
         _initialDone = false;
+        _kept = null; // the simulation gathers what was kept before it resets (Simulation.Reset)
     }
 
     /// <inheritdoc />

@@ -38,6 +38,33 @@ public interface ICommunicator : IDisposable
         return all.Length;
     }
 
+    /// <summary>
+    /// Every rank's first <paramref name="blockLength"/> elements of <paramref name="values"/>, concatenated in rank order, into
+    /// <paramref name="received"/> (at least <see cref="Size"/> · <paramref name="blockLength"/> long): one collective of
+    /// fixed-size blocks (<c>MPI_Allgather</c>), which needs no count gathered first. By default through
+    /// <see cref="AllGatherV(int[])"/>.
+    /// </summary>
+    void AllGatherBlocks(int[] values, int blockLength, int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(received);
+        var all = AllGatherV(values[..blockLength]);
+        if (all.Length != Size * blockLength)
+            throw new InvalidOperationException($"AllGatherBlocks: the ranks gave blocks of different lengths ({all.Length} elements in all for {Size} blocks of {blockLength}).");
+        all.CopyTo(received, 0);
+    }
+
+    /// <summary>
+    /// Every rank's <paramref name="values"/>, concatenated in rank order, on every rank. By default through
+    /// <see cref="AllGatherV(int[])"/>, each double sent as its two 32-bit halves (bit for bit).
+    /// </summary>
+    double[] AllGatherV(double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<double, int>(values).ToArray();
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<int, double>(AllGatherV(halves)).ToArray();
+    }
+
     /// <summary>Every rank's <paramref name="values"/>, concatenated in rank order, on rank 0; other ranks get an empty array.</summary>
     long[] GatherV(long[] values);
 

@@ -4,9 +4,10 @@ using Meta.Backends.Programs;
 namespace Meta.Distributed;
 
 /// <summary>
-/// What one rank recorded of its cells during one distributed run (several runs of its engine), and the gathering of it to
-/// rank 0 in the global program's recorders and cell order: spikes of every rank merged in time order, signal columns put
-/// back in cell order (ranks own contiguous blocks, so the columns of rank 0, 1, … follow each other).
+/// What one rank recorded of its cells since the recordings were last gathered (the engine runs of one or more
+/// consecutive <see cref="DistributedEngine.Run"/> calls, kept on the rank), and the gathering of it to rank 0 in the
+/// global program's recorders and cell order: spikes of every rank merged in time order, signal columns put back in cell
+/// order (ranks own contiguous blocks, so the columns of rank 0, 1, … follow each other).
 /// </summary>
 internal sealed class LocalRecording
 {
@@ -17,10 +18,11 @@ internal sealed class LocalRecording
     private readonly List<double>[] _values;
     private StateDivergence? _divergence;
 
-    /// <summary>Starts the recording of a run whose samples begin at index <paramref name="firstSample"/>.</summary>
-    public LocalRecording(LocalProgram local, long firstSample)
+    /// <summary>Starts the recording of runs from step <paramref name="start"/>, whose samples begin at index <paramref name="firstSample"/>.</summary>
+    public LocalRecording(LocalProgram local, long start, long firstSample)
     {
         _local = local;
+        Start = start;
         _firstSample = firstSample;
         int n = local.Program.Recorders.Count;
         _globalOf = Enumerable.Repeat(-1, n).ToArray();
@@ -29,6 +31,9 @@ internal sealed class LocalRecording
         _spikes = Enumerable.Range(0, n).Select(_ => new List<long>()).ToArray();
         _values = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
     }
+
+    /// <summary>The step the first run of this recording started at.</summary>
+    public long Start { get; }
 
     /// <summary>Adds one engine run's results.</summary>
     public void Add(RunResult result)
@@ -51,10 +56,11 @@ internal sealed class LocalRecording
     }
 
     /// <summary>
-    /// Gathers every rank's recording of the run [<paramref name="start"/>, <paramref name="end"/>] to rank 0 (a collective:
-    /// every rank calls it). Rank 0 gets the single-process result; the other ranks get empty blocks and their own divergence.
+    /// Gathers every rank's recording of the steps from <see cref="Start"/> to <paramref name="end"/> to rank 0 (a collective:
+    /// every rank calls it). Rank 0 gets the single-process result; the other ranks get empty blocks. The divergence is not
+    /// gathered here (<see cref="GatherDivergence"/>, after every run). What this rank kept is released as it is sent.
     /// </summary>
-    public RunResult Gather(ICommunicator communicator, long start, long end)
+    public RunResult Gather(ICommunicator communicator, long end)
     {
         bool root = communicator.Rank == 0;
         var spikes = new List<SpikeBlock>();
@@ -64,17 +70,20 @@ internal sealed class LocalRecording
             int local = _local.UserRecorder[r.Index];
             if (r.IsSpikes)
             {
-                var all = communicator.GatherV(local < 0 ? [] : _spikes[local].ToArray());
+                var mine = local < 0 ? [] : _spikes[local].ToArray();
+                if (local >= 0) _spikes[local] = [];
+                var all = communicator.GatherV(mine);
                 if (root) spikes.Add(MergeSpikes(r.Index, all));
             }
             else
             {
-                var all = communicator.GatherV(local < 0 ? [] : _values[local].ToArray());
+                var mine = local < 0 ? [] : _values[local].ToArray();
+                if (local >= 0) _values[local] = [];
+                var all = communicator.GatherV(mine);
                 if (root) samples.Add(MergeSamples(r, all, end));
             }
         }
-        var divergence = GatherDivergence(communicator);
-        return new RunResult { StartStep = start, EndStep = end, Spikes = spikes, Samples = samples, Divergence = divergence };
+        return new RunResult { StartStep = Start, EndStep = end, Spikes = spikes, Samples = samples };
     }
 
     private static SpikeBlock MergeSpikes(int recorder, long[] pairs)
@@ -111,13 +120,17 @@ internal sealed class LocalRecording
         return new SampleBlock { Recorder = r.Index, FirstStep = (_firstSample + m - 1) / m * m, Count = (int)count, Values = values };
     }
 
-    private StateDivergence? GatherDivergence(ICommunicator communicator)
+    /// <summary>
+    /// The first divergence of the last engine run added, over all ranks, on every rank (so that every rank stops at the same
+    /// run and they meet at the same collectives afterwards): an all-gather of six numbers per rank, called after every
+    /// <see cref="DistributedEngine.Run"/>.
+    /// </summary>
+    public StateDivergence? GatherDivergence(ICommunicator communicator)
     {
         var mine = Mapped(_divergence);
         double[] row = mine is null ? [0, 0, 0, 0, 0, 0]
             : [1, mine.Group, StateIndex(mine), mine.Cell, mine.Value, mine.Step];
-        var all = communicator.GatherV(row);
-        if (communicator.Rank != 0) return mine;
+        var all = communicator.AllGatherV(row);
         StateDivergence? first = null;
         (double, double, double) best = (double.MaxValue, 0, 0);
         for (int k = 0; k + 5 < all.Length; k += 6)

@@ -4,11 +4,17 @@ namespace Meta.Distributed;
 
 /// <summary>
 /// The exchanges of one rank's distributed run: after each interval every rank sends the spikes its cells emitted in it,
-/// as triples (population, cell in population, step − <c>before</c>), to every rank (an all-gather of counts, then of the
-/// triples), and each rank appends, in time then cell order, those of cells with a connection onto its own cells to its
-/// relays' feeds, <see cref="LocalProgram.Lag"/> steps late (a spike no local connection carries would be relayed for
-/// nothing: it changes no ring). The buffers are kept from one interval to the next, so an exchange allocates nothing
-/// once they have grown to the largest interval's spikes.
+/// as triples (population, cell in population, step − <c>before</c>), to every rank, and each rank appends, in time then
+/// cell order, those of cells with a connection onto its own cells to its relays' feeds, <see cref="LocalProgram.Lag"/>
+/// steps late (a spike no local connection carries would be relayed for nothing: it changes no ring).
+/// <para>
+/// One collective per interval: every rank sends a slot of fixed size (<see cref="ICommunicator.AllGatherBlocks"/>, MPI's
+/// <c>Allgather</c>), its count of triple elements first, then as many of them as fit. When some rank's spikes do not fit,
+/// every rank sees it in the counts, and the rest follows in a second round (<see cref="Overflows"/> counts them); the slot
+/// then grows, identically on every rank since all see the same counts, to the next power of two of the largest count's
+/// triples, so the second round is rare once the slot fits the network's busiest intervals. The buffers are kept from one
+/// interval to the next, so an exchange allocates nothing once they have grown.
+/// </para>
 /// </summary>
 internal sealed class SpikeExchange
 {
@@ -16,12 +22,29 @@ internal sealed class SpikeExchange
     private readonly int[] _populationOf;
     private readonly List<long>?[] _keys;
     private readonly bool[]?[] _needed;
-    private int[] _send = new int[3 * 64];
-    private int[] _received = new int[3 * 64];
+    /// <summary>The triples the first slot holds, after its count.</summary>
+    internal const int FirstSlotTriples = 64;
 
-    public SpikeExchange(LocalProgram local)
+    private int _slot;
+    private int[] _send;
+    private int[] _blocks = [];
+    private int[] _received = new int[3 * 64];
+    private int[] _tail = [];
+    private int[] _tailReceived = [];
+
+    /// <summary>The number of exchanges whose spikes did not all fit the slot, so that a second round carried the rest.</summary>
+    public long Overflows { get; private set; }
+
+    /// <summary>The slot's length in ints (a count, then up to (<c>Slot</c> − 1) / 3 triples).</summary>
+    public int Slot => _slot;
+
+    /// <summary>The exchange of <paramref name="local"/>'s spikes, with a first slot of <paramref name="firstSlotTriples"/> triples (the same on every rank).</summary>
+    public SpikeExchange(LocalProgram local, int firstSlotTriples = FirstSlotTriples)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSlotTriples, 1);
         _local = local;
+        _slot = 1 + 3 * firstSlotTriples;
+        _send = new int[_slot];
         _populationOf = Enumerable.Repeat(-1, local.Program.Recorders.Count).ToArray();
         for (int p = 0; p < local.ExchangeRecorder.Count; p++)
             if (local.ExchangeRecorder[p] >= 0) _populationOf[local.ExchangeRecorder[p]] = p;
@@ -48,7 +71,7 @@ internal sealed class SpikeExchange
     /// <summary>Exchanges the spikes of <paramref name="result"/>, an engine run that started at step <paramref name="before"/>.</summary>
     public void Exchange(ICommunicator communicator, RunResult result, long before)
     {
-        int count = 0;
+        int count = 0; // triple elements after the count at _send[0]
         var blocks = result.Spikes;
         for (int b = 0; b < blocks.Count; b++) // indexed: no enumerator is allocated
         {
@@ -56,15 +79,16 @@ internal sealed class SpikeExchange
             int p = _populationOf[block.Recorder];
             if (p < 0) continue;
             int start = _local.Start(p);
-            if (_send.Length < count + 3 * block.Cells.Length) Array.Resize(ref _send, Math.Max(2 * _send.Length, count + 3 * block.Cells.Length));
+            if (_send.Length < 1 + count + 3 * block.Cells.Length) Array.Resize(ref _send, Math.Max(2 * _send.Length, 1 + count + 3 * block.Cells.Length));
             for (int i = 0; i < block.Cells.Length; i++)
             {
-                _send[count++] = p;
-                _send[count++] = start + block.Cells[i];
-                _send[count++] = checked((int)(block.Steps[i] - before));
+                _send[1 + count++] = p;
+                _send[1 + count++] = start + block.Cells[i];
+                _send[1 + count++] = checked((int)(block.Steps[i] - before));
             }
         }
-        int total = communicator.AllGatherV(_send, count, ref _received);
+        _send[0] = count;
+        int total = Gather(communicator, count);
         var global = _local.Global.Groups;
         for (int k = 0; k < total; k += 3)
         {
@@ -85,5 +109,54 @@ internal sealed class SpikeExchange
             }
             feed.CompleteUntil(result.EndStep + _local.Lag + 1);
         }
+    }
+
+    /// <summary>
+    /// Gathers every rank's <paramref name="count"/> triple elements (at <c>_send[1…]</c>) into <c>_received</c>, in rank order;
+    /// returns the number of elements. One collective of fixed slots, and a second for what did not fit.
+    /// </summary>
+    private int Gather(ICommunicator communicator, int count)
+    {
+        int ranks = communicator.Size, slot = _slot, inline = slot - 1;
+        if (_send.Length < slot) Array.Resize(ref _send, slot);
+        if (_blocks.Length < ranks * slot) _blocks = new int[ranks * slot];
+        communicator.AllGatherBlocks(_send, slot, _blocks);
+        long total = 0;
+        int largest = 0;
+        for (int r = 0; r < ranks; r++)
+        {
+            int n = _blocks[r * slot];
+            total += n;
+            largest = Math.Max(largest, n);
+        }
+        if (total > Array.MaxLength) throw new InvalidOperationException($"An exchange of {total} spike elements exceeds an array's length.");
+        if (_received.Length < total) _received = new int[Math.Max((int)total, (int)Math.Min(2L * _received.Length, Array.MaxLength))];
+        int tailTotal = 0;
+        if (largest > inline)
+        {
+            // Some rank's spikes did not fit: every rank sends what is left of its own (possibly nothing) in a second round.
+            Overflows++;
+            int rest = Math.Max(0, count - inline);
+            if (_tail.Length < rest) _tail = new int[rest];
+            Array.Copy(_send, 1 + inline, _tail, 0, rest);
+            tailTotal = communicator.AllGatherV(_tail, rest, ref _tailReceived);
+            // The next slot fits the largest count seen, in a power of two of triples, on every rank alike.
+            _slot = 1 + 3 * (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((largest + 2) / 3)), (Array.MaxLength - 1) / 3);
+        }
+        int k = 0, t = 0;
+        for (int r = 0; r < ranks; r++)
+        {
+            int n = _blocks[r * slot], here = Math.Min(n, inline);
+            Array.Copy(_blocks, r * slot + 1, _received, k, here);
+            k += here;
+            if (n > inline)
+            {
+                Array.Copy(_tailReceived, t, _received, k, n - inline);
+                k += n - inline;
+                t += n - inline;
+            }
+        }
+        if (t != tailTotal) throw new InvalidOperationException($"The exchange's second round carried {tailTotal} elements where the counts announced {t}.");
+        return k;
     }
 }

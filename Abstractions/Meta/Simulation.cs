@@ -135,6 +135,7 @@ public sealed partial class Simulation : IDisposable
     /// </summary>
     public void Reset()
     {
+        CollectRecordings(); // a distributed run's recordings, kept on their ranks, belong to the segment that closes here
         if (_engine is not null)
         {
             SyncChanges();
@@ -202,6 +203,18 @@ public sealed partial class Simulation : IDisposable
         Recorders.Append(result);
         RecordCurrents(from, _step);
         ThrowIfDiverged(result);
+    }
+
+    /// <summary>
+    /// In a distributed run, gathers the recordings that the ranks keep during runs into rank 0's recorders
+    /// (<see cref="Distributed.DistributedEngine.GatherRecordings"/>): a collective, called when recorded data are read and
+    /// before a reset, at the same point on every rank (every rank runs the same script); nothing in one process, or when
+    /// nothing was recorded since the last gather.
+    /// </summary>
+    internal void CollectRecordings()
+    {
+        if (_engine is Distributed.DistributedEngine distributed && distributed.GatherRecordings() is { } gathered)
+            Recorders.Append(gathered);
     }
 
     /// <summary>Stops with a <see cref="SimulationDivergedException"/> when the run left a diverged state (docs/semantics.md, "Divergence").</summary>

@@ -159,6 +159,8 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("connections", outcome.Network.ConnectionCount);
             w.WriteNumber("ranks", outcome.Ranks);
             if (outcome.Exchanges is { } exchanges) w.WriteNumber("exchanges", exchanges);
+            if (outcome.ExchangeOverflows is { } overflows) w.WriteNumber("exchange_overflows", overflows);
+            if (outcome.Gathers is { } gathers) w.WriteNumber("recording_gathers", gathers);
             w.WriteStartObject("timings_s");
             w.WriteNumber("build", Round(outcome.Timings.Build));
             w.WriteNumber("load", Round(outcome.Timings.Load));

@@ -142,6 +142,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             RankEngineSeconds = sim.Distribution?.EngineSeconds,
             RankRecordSeconds = sim.Distribution?.RecordSeconds,
             GatherSeconds = sim.Distribution?.GatherSeconds,
+            ExchangeOverflows = sim.Distribution?.ExchangeOverflows,
+            Gathers = sim.Distribution?.Gathers,
         };
         if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");

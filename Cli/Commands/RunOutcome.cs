@@ -53,6 +53,10 @@ internal sealed class RunOutcome
     public double? GatherSeconds { get; init; }
     /// <summary>The number of spike exchanges of a distributed run (one per minimum-delay interval), else null.</summary>
     public long? Exchanges { get; init; }
+    /// <summary>The number of exchanges of a distributed run that needed a second collective (spikes beyond the fixed slot), else null.</summary>
+    public long? ExchangeOverflows { get; init; }
+    /// <summary>The number of times a distributed run gathered its recordings to rank 0, else null.</summary>
+    public long? Gathers { get; init; }
 
     public string Name => Network.Document.Name;
     public Simulation Simulation => Network.Simulation;

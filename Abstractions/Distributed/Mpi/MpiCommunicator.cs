@@ -92,6 +92,18 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         return (int)total;
     }
 
+    /// <inheritdoc />
+    public void AllGatherBlocks(int[] values, int blockLength, int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentOutOfRangeException.ThrowIfNegative(blockLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockLength, values.Length);
+        if (received.Length < (long)Size * blockLength)
+            throw new ArgumentException($"AllGatherBlocks: the receive buffer holds {received.Length} elements, fewer than {Size} ranks × {blockLength}.", nameof(received));
+        fixed (int* send = values, receive = received) _mpi.AllGather(send, blockLength, _mpi.Int, receive);
+    }
+
     private int[] _counts = [];
     private int[] _displacements = [];
 

@@ -163,6 +163,7 @@ public abstract class CellCollection
     /// </summary>
     public Block GetData(IEnumerable<string>? variables = null, bool clear = false)
     {
+        Simulation.CollectRecordings();
         var block = Simulation.Recorders.GetData(this, variables?.ToHashSet());
         if (clear) foreach (var part in Parts) Simulation.Recorders.Clear(part.Population);
         return block;

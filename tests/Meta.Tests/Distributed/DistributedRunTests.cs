@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Meta.Cli.Commands;
+using Meta.Distributed;
 using Meta.Tests.Cli;
 
 namespace Meta.Tests.Distributed;
@@ -67,7 +68,9 @@ public class DistributedRunTests
     [InlineData("torch", 2, RandomDelay)]
     [InlineData("ilgpu", 2, "1.0")]
     [InlineData("torch", 2, "1.0")]
-    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks, string delay)
+    [InlineData("cpu", 2, "1.0", 1)]
+    [InlineData("cpu", 3, RandomDelay, 1)]
+    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks, string delay, int? firstSlot = null)
     {
         using var folder = new TempFolder();
         string network = folder.File("net.json", Network(1234, delay));
@@ -76,8 +79,10 @@ public class DistributedRunTests
 
         var (exit, _, err) = CliTestSupport.Run(new CliApp(), "run", network, "-b", backend, "--plugins", plugins, "-o", one, "--no-plots", "-q");
         exit.Should().Be(0, err);
+        // A first slot of one spike per rank makes the exchange's second round (spikes beyond the slot) happen.
+        string[] slot = firstSlot is { } s ? ["-x", $"{DistributedEngine.FirstSlotVariable}={s}"] : [];
         var (mpiExit, output) = MpiInstallation.Run(ranks,
-            ["dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q"], TimeSpan.FromMinutes(3));
+            [.. slot, "dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q"], TimeSpan.FromMinutes(3));
         mpiExit.Should().Be(0, output);
 
         var single = Entries(Path.Combine(one, "all.npz"));
@@ -95,6 +100,10 @@ public class DistributedRunTests
         int interval = delay == RandomDelay ? 2 : (int)Math.Round(double.Parse(delay, System.Globalization.CultureInfo.InvariantCulture) / 0.1);
         summary.RootElement.GetProperty("exchanges").GetInt64().Should().BeGreaterThanOrEqualTo(1 + (600 + interval - 1) / interval)
             .And.BeLessThanOrEqualTo(1 + 600 / interval + 60, "the command line cuts the run into about 50 parts, each ending an interval early");
+        summary.RootElement.GetProperty("recording_gathers").GetInt64().Should().Be(1, "the recordings stay on their rank and are gathered once, when read");
+        long overflows = summary.RootElement.GetProperty("exchange_overflows").GetInt64();
+        if (firstSlot is not null) overflows.Should().BeGreaterThan(0, "a slot of one spike overflows whenever a rank fires two in an interval");
+        else overflows.Should().Be(0, "64 spikes per rank and interval are more than this network fires");
         using var singleSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(one, "summary.json")));
         summary.RootElement.GetProperty("connections").GetInt64()
             .Should().Be(singleSummary.RootElement.GetProperty("connections").GetInt64(), "every rank holds its share, and the count is summed");

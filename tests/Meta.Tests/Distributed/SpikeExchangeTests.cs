@@ -25,6 +25,7 @@ public class SpikeExchangeTests
             Array.Copy(values, received, count);
             return count;
         }
+        public void AllGatherBlocks(int[] values, int blockLength, int[] received) => Array.Copy(values, received, blockLength);
         public long[] GatherV(long[] values) => values;
         public double[] GatherV(double[] values) => values;
         public void Barrier() { }
