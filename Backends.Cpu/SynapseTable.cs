@@ -53,6 +53,8 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         // Connections already in row order (sorted by pre, as connectors that draw row by row make them) share the step
         // program's post indices instead of copying them (4 bytes a synapse); the table never writes them.
         _post = rows is null ? spec.PostIndices : rows.ByPosition(spec.PostIndices);
+        // Noted now: the program's arrays may be released once the engine is loaded (SynapseGroupProgram.ReleaseConnections).
+        SharesProgramArrays = rows is null;
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, rows);
@@ -73,7 +75,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         + 8L * (_rates?.Length ?? 0);
 
     /// <summary>Whether the table's post indices are the step program's own array (connections already in row order), not a copy.</summary>
-    public bool SharesProgramArrays => ReferenceEquals(_post, Spec.PostIndices);
+    public bool SharesProgramArrays { get; }
 
     /// <summary>Whether one weight serves every synapse.</summary>
     public bool SharedWeight => _weights is null;

@@ -18,8 +18,11 @@ public static class Contract
     /// carry a second ring and per-connection decay rates, into which the backend adds <c>w·(1 − exp(offset·rate))</c>.
     /// Version 10: <see cref="Programs.OffGridDelivery.CellRates"/> holds the decay rates per post cell (read at each
     /// connection's post index), no longer per connection.
+    /// Version 11: the host may release a static part's pre and post arrays once the engine is loaded
+    /// (<see cref="Programs.SynapseGroupProgram.ReleaseConnections"/>); a backend reads them in <c>Load</c> and <c>Update</c>
+    /// only, and <see cref="Programs.SynapseGroupProgram.Count"/> stays known.
     /// </summary>
-    public const int Version = 10;
+    public const int Version = 11;
 }
 
 /// <summary>

@@ -285,6 +285,7 @@ public sealed partial class Simulation : IDisposable
         });
         _engine = Options.Communicator is { } communicator ? new Distributed.DistributedEngine(engine, communicator) : engine;
         _engine.Load(_lowering.Program);
+        ReleaseProgramConnections();
         _changedParameters.Clear();
         _changedSequences.Clear();
         _changedSynapses.Clear();
@@ -356,6 +357,7 @@ public sealed partial class Simulation : IDisposable
             CurrentSources = _currentSourcesChanged ? CurrentSourceSpecs() : null,
             Recorders = Recorders.Changed ? Recorders.Specs() : null,
         };
+        RestoreProgramConnections(parts);
         _engine.Update(update);
         _changedParameters.Clear();
         _changedSequences.Clear();

@@ -121,10 +121,21 @@ public sealed record SynapseGroupProgram
     public required int Receptor { get; init; }
     /// <summary>The synapse type's PyNN name.</summary>
     public string SynapseType { get; init; } = "StaticSynapse";
-    /// <summary>Presynaptic cell (within the pre group) per connection.</summary>
-    public required int[] PreIndices { get; init; }
-    /// <summary>Postsynaptic cell (within the post group) per connection.</summary>
-    public required int[] PostIndices { get; init; }
+    /// <summary>
+    /// Presynaptic cell (within the pre group) per connection. A backend reads it in <c>Load</c> and <c>Update</c> only: the
+    /// host may release it once the engine is loaded (<see cref="ReleaseConnections"/>), and reading it then throws.
+    /// </summary>
+    public required int[] PreIndices
+    {
+        get => _connections.Pre ?? throw Released();
+        init => _connections = new ConnectionArrays(value, _connections?.Post);
+    }
+    /// <summary>Postsynaptic cell (within the post group) per connection; read and released as <see cref="PreIndices"/>.</summary>
+    public required int[] PostIndices
+    {
+        get => _connections.Post ?? throw Released();
+        init => _connections = new ConnectionArrays(_connections?.Pre, value);
+    }
     /// <summary>
     /// Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value). A
     /// <see cref="RepeatedValue{T}"/> where every connection has the same weight (stored once), else an array.
@@ -132,8 +143,36 @@ public sealed record SynapseGroupProgram
     public required IReadOnlyList<double> Weights { get; init; }
     /// <summary>Delay per connection in whole steps (≥ 1; ≥ 0 from a relay group, whose spikes of index s may arrive at step s); a <see cref="RepeatedValue{T}"/> where all are the same, else an array.</summary>
     public required IReadOnlyList<int> DelaySteps { get; init; }
-    /// <summary>The number of connections.</summary>
-    public int Count => PreIndices.Length;
+    /// <summary>The number of connections (known after <see cref="ReleaseConnections"/> too).</summary>
+    public int Count => _connections.Count;
+
+    // The pre and post arrays, in one holder shared by the copies a `with` expression makes of this part (the lowering's
+    // copies keep the same connections), so that releasing them here releases them for every copy.
+    private ConnectionArrays _connections = null!;
+
+    /// <summary>
+    /// Whether <see cref="PreIndices"/> and <see cref="PostIndices"/> are released (<see cref="ReleaseConnections"/>) and not
+    /// restored since.
+    /// </summary>
+    public bool ConnectionsReleased => _connections.Released;
+
+    /// <summary>
+    /// Drops this part's pre and post arrays (8 bytes a connection), for every copy of the part, once the engine has built its
+    /// own tables from them; the host then answers for the connections itself (it can rebuild them). Reading
+    /// <see cref="PreIndices"/> or <see cref="PostIndices"/> afterwards throws until <see cref="RestoreConnections"/>; the host
+    /// restores them before an <c>Update</c> that changes the part's weights or delays.
+    /// </summary>
+    public void ReleaseConnections() => _connections.Release();
+
+    /// <summary>
+    /// Gives the part its connections back after <see cref="ReleaseConnections"/>: the same pre and post cells in the same
+    /// order (the lengths are checked).
+    /// </summary>
+    public void RestoreConnections(int[] pre, int[] post) => _connections.Restore(pre, post, Label);
+
+    private InvalidOperationException Released() => new(
+        $"Projection part '{Label}': its pre and post arrays were released after the engine was loaded (SynapseGroupProgram.ReleaseConnections); " +
+        "a backend reads them in Load and Update only, and the host restores them before an Update that needs them.");
 
     /// <summary>
     /// Exact delivery of off-grid spikes (<c>spike_precision="off_grid"</c>, docs/semantics.md, "Exact delivery"), set by the

@@ -15,14 +15,10 @@ public sealed class ConnectionRows
         Start = Starts(cellOf, cells);
         var fill = (int[])Start.Clone();
         PositionOf = new int[n];
-        ConnectionAt = new int[n];
-        for (int k = 0; k < n; k++)
-        {
-            int at = fill[cellOf[k]]++;
-            PositionOf[k] = at;
-            ConnectionAt[at] = k;
-        }
+        for (int k = 0; k < n; k++) PositionOf[k] = fill[cellOf[k]]++;
     }
+
+    private int[]? _connectionAt;
 
     /// <summary>Per cell (and one past the last), the first position of its connections.</summary>
     public int[] Start { get; }
@@ -48,8 +44,23 @@ public sealed class ConnectionRows
     /// <summary>The position of each connection (connection order).</summary>
     public int[] PositionOf { get; }
 
-    /// <summary>The connection at each position.</summary>
-    public int[] ConnectionAt { get; }
+    /// <summary>
+    /// The connection at each position: made on first use, from <see cref="PositionOf"/>, because most tables need only the
+    /// positions (4 bytes a connection fewer while a static table is built).
+    /// </summary>
+    public int[] ConnectionAt
+    {
+        get
+        {
+            if (_connectionAt is null)
+            {
+                var at = new int[PositionOf.Length];
+                for (int k = 0; k < at.Length; k++) at[PositionOf[k]] = k;
+                _connectionAt = at;
+            }
+            return _connectionAt;
+        }
+    }
 
     /// <summary><paramref name="values"/> (connection order) laid out by position.</summary>
     public T[] ByPosition<T>(IReadOnlyList<T> values)

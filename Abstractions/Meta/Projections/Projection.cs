@@ -3,6 +3,7 @@ using Meta.Expressions;
 using Meta.Models;
 using Meta.Populations;
 using Meta.Projections.Connectors;
+using Meta.Random;
 using Meta.Spatial;
 
 namespace Meta.Projections;
@@ -18,8 +19,8 @@ public sealed class Projection
     private int[] _post;
     // A static projection's connections after load, as the step program's part arrays (ReleasedConnections): set while the
     // arrays above are released, and kept once made so that releasing them again needs no new check.
-    private ReleasedConnections? _released;
-    private ReleasedConnections? _releasable;
+    private IReleasedConnections? _released;
+    private IReleasedConnections? _releasable;
     private bool _releaseRefused;
     // Weights and delays: one value (RepeatedValue) when every connection has the same, else an array (connection order).
     private IReadOnlyList<double> _weight;
@@ -61,29 +62,12 @@ public sealed class Projection
         var preCells = pre.Cells.ToArray();
         var postCells = post.Cells.ToArray();
         var rng = Simulation.ProjectionRandom(Index);
-        var prePosition = new Dictionary<(Population, int), int>(preCells.Length);
-        for (int i = 0; i < preCells.Length; i++) prePosition.TryAdd(preCells[i], i);
-        var postPosition = new Dictionary<(Population, int), int>(postCells.Length);
-        for (int j = 0; j < postCells.Length; j++) postPosition.TryAdd(postCells[j], j);
-        var prePositions = pre.Positions;
-        var postPositions = post.Positions;
-        var measure = Space;
         // A distributed run's rank keeps only the connections onto its own cells. Connectors that can be asked for them
         // (DrawsPerTarget) store nothing else; the others, and values that depend on the other connections (distributions,
         // lists), are computed whole and cut at the end (docs/architecture.md, "Distributed runs").
         var owned = Simulation.OwnedCells(postCells);
         bool perTarget = owned is not null && connector.DrawsPerTarget && !SynapseValuesDependOnOtherConnections(Synapse);
-        var context = new ConnectionContext(preCells.Length, postCells.Length,
-            (i, j) => preCells[i] == postCells[j], Distance(prePositions, postPositions), rng,
-            j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1))
-        {
-            Displacement = (i, j) => measure.Displacement(prePositions[0, i], prePositions[1, i], prePositions[2, i],
-                postPositions[0, j], postPositions[1, j], postPositions[2, j]),
-            Pre = pre,
-            Post = post,
-            Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
-            Targets = perTarget ? new PostTargets(owned!) : null,
-        };
+        var context = Context(preCells, postCells, rng, perTarget ? new PostTargets(owned!) : null);
         // The connector's pairs are streamed into two chunked index lists (8 bytes a connection, no growth copies) instead of
         // an array of pairs (40), then copied once into exact-size arrays; the rare explicit weights and delays are kept beside them.
         // A ColumnsConnector's arrays (SONATA edges) become the projection's own, with no copy and no per-pair pass.
@@ -197,6 +181,47 @@ public sealed class Projection
         }
         TotalSize = Simulation.SumOverRanks(_pre.Length);
         Simulation.AddProjection(this);
+    }
+
+    /// <summary>What the connector is told about the projection: its cells, distances, random stream and targets.</summary>
+    private ConnectionContext Context((Population Population, int Index)[] preCells, (Population Population, int Index)[] postCells,
+        RandomStream rng, PostTargets? targets)
+    {
+        var prePosition = new Dictionary<(Population, int), int>(preCells.Length);
+        for (int i = 0; i < preCells.Length; i++) prePosition.TryAdd(preCells[i], i);
+        var postPosition = new Dictionary<(Population, int), int>(postCells.Length);
+        for (int j = 0; j < postCells.Length; j++) postPosition.TryAdd(postCells[j], j);
+        var prePositions = Pre.Positions;
+        var postPositions = Post.Positions;
+        var measure = Space;
+        return new ConnectionContext(preCells.Length, postCells.Length,
+            (i, j) => preCells[i] == postCells[j], Distance(prePositions, postPositions), rng,
+            j => prePosition.GetValueOrDefault(postCells[j], -1), i => postPosition.GetValueOrDefault(preCells[i], -1))
+        {
+            Displacement = (i, j) => measure.Displacement(prePositions[0, i], prePositions[1, i], prePositions[2, i],
+                postPositions[0, j], postPositions[1, j], postPositions[2, j]),
+            Pre = Pre,
+            Post = Post,
+            Warn = w => Simulation.AddWarning($"projection '{Label}': {w}"),
+            Targets = targets,
+        };
+    }
+
+    /// <summary>
+    /// The connector's pairs drawn again from the projection's own random stream, as the constructor drew them (pre and post
+    /// positions in connection order); only for a projection <see cref="ReplayedConnections.CanReplay"/> accepts.
+    /// </summary>
+    internal (int[] Pre, int[] Post) DrawConnectionsAgain()
+    {
+        var context = Context(Pre.Cells.ToArray(), Post.Cells.ToArray(), Simulation.ProjectionRandom(Index), null);
+        var preList = new ChunkedList<int>();
+        var postList = new ChunkedList<int>();
+        foreach (var pair in Connector.Connect(context))
+        {
+            preList.Add(pair.Pre);
+            postList.Add(pair.Post);
+        }
+        return (preList.ToArray(), postList.ToArray());
     }
 
     /// <summary>The values of <paramref name="column"/> at the positions <paramref name="keep"/>, one value still stored once.</summary>
@@ -341,6 +366,12 @@ public sealed class Projection
     internal bool ConnectionsReleased => _released is not null;
 
     /// <summary>
+    /// Whether the released positions are rebuilt without the step program's arrays (<see cref="ReplayedConnections"/>: the
+    /// connector drawn again), so that the loaded program's parts of this projection may release theirs too.
+    /// </summary>
+    internal bool ReleasedWithoutProgramArrays => _releasable is ReplayedConnections;
+
+    /// <summary>
     /// Releases this projection's pre and post positions once its network is loaded, keeping the connections as the loaded
     /// step program's <paramref name="parts"/> of it (<see cref="ReleasedConnections"/>), which the backend's program holds
     /// anyway; they are rebuilt when an operation reads connections by position, and released again at the next run. Keeps
@@ -351,7 +382,8 @@ public sealed class Projection
         if (_released is not null) return true;
         if (_releasable is null && !_releaseRefused)
         {
-            _releasable = ReleasedConnections.TryCreate(Pre, Post, _pre, _post, parts());
+            _releasable = ReplayedConnections.CanReplay(this) ? new ReplayedConnections(this, _pre, _post)
+                : ReleasedConnections.TryCreate(Pre, Post, _pre, _post, parts());
             _releaseRefused = _releasable is null;
         }
         if (_releasable is null) return false;

@@ -12,7 +12,7 @@ namespace Meta.Projections;
 /// operations that read connections by position (<see cref="Projection.GetList"/>, <see cref="Projection.GetArray"/>,
 /// <see cref="Projection.Set"/> with anything but one value, saving, exporting, re-resolving the network).
 /// </summary>
-internal sealed class ReleasedConnections
+internal sealed class ReleasedConnections : IReleasedConnections
 {
     private readonly PartCells[] _parts;
     private readonly byte[]? _partOf;
