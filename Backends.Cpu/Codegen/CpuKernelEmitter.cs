@@ -39,9 +39,10 @@ internal static class CpuKernelEmitter
         {
             try
             {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, out compiled)
                     : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, out compiled);
-                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}) emitted as IL");
+                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
                 return step;
             }
             catch (IlNotSupportedException e)

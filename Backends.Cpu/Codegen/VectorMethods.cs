@@ -107,9 +107,14 @@ internal sealed class VectorMethods<T> where T : unmanaged
         var exact = typeof(Vector).GetMethod(name, BindingFlags.Public | BindingFlags.Static, parameters);
         if (exact is { IsGenericMethodDefinition: false }) return exact;
         var element = parameters[0].GetGenericArguments()[0];
-        foreach (var m in typeof(Vector).GetMethods(BindingFlags.Public | BindingFlags.Static))
+        foreach (var m in typeof(Vector).GetMember(name, MemberTypes.Method, BindingFlags.Public | BindingFlags.Static).Cast<MethodInfo>())
         {
-            if (m.Name != name || !m.IsGenericMethodDefinition || m.GetGenericArguments().Length != 1 || m.GetParameters().Length != parameters.Length) continue;
+            if (!m.IsGenericMethodDefinition || m.GetGenericArguments() is not [var g]) continue;
+            // Only a method whose every parameter is Vector<T> of its one type parameter can match (no exception thrown for
+            // the others: this runs at start-up).
+            var ps = m.GetParameters();
+            if (ps.Length != parameters.Length || !ps.All(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(Vector<>)
+                    && p.ParameterType.GetGenericArguments()[0] == g)) continue;
             MethodInfo closed;
             try { closed = m.MakeGenericMethod(element); }
             catch (ArgumentException) { continue; } // a constraint the element does not meet
