@@ -1,0 +1,146 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Meta.Backends.Programs;
+using Meta.Expressions;
+
+namespace Meta.Backends.Cpu.Codegen;
+
+/// <summary>The IL kernel's expressions: each node one call of the operator or function the C# kernel calls, in its order.</summary>
+internal sealed partial class IlKernelEmitter<T>
+{
+    /// <summary>Pushes a symbol's vector: a local, a reserved symbol, a per-cell buffer or a broadcast uniform one.</summary>
+    private void Symbol(string name)
+    {
+        if (KernelSymbols.IsLocal(name)) { _il.Emit(OpCodes.Ldloc, LocalOf(name)); return; }
+        if (name == KernelSymbols.Timestep) { _il.Emit(OpCodes.Ldloc, _dt); return; }
+        if (name == KernelSymbols.Time) { _il.Emit(OpCodes.Ldloc, _t); return; }
+        if (name == KernelSymbols.InjectedCurrent) { _il.Emit(OpCodes.Ldloc, _injected!); return; }
+        if (KernelSymbols.TryUniformDraw(name, out _) || KernelSymbols.TryNormalDraw(name, out _) || _perCell.Contains(name))
+        {
+            LoadAt(BufferRef(name));
+            return;
+        }
+        int k = _uniform.IndexOf(name);
+        if (k < 0) throw new InvalidModelException($"The CPU kernel has no buffer '{name}'.");
+        // new Vector<T>(Unsafe.Add(ref UNIFORM, k))
+        _il.Emit(OpCodes.Ldloc, _uniforms!);
+        _il.Emit(OpCodes.Ldc_I4, k);
+        _il.Emit(OpCodes.Call, Ops.AddElement);
+        _il.Emit(OpCodes.Ldobj, typeof(T));
+        _il.Emit(OpCodes.Newobj, Ops.Broadcast);
+    }
+
+    /// <summary>Pushes an expression as a number vector.</summary>
+    private void Number(Expr expr)
+    {
+        switch (expr)
+        {
+            case NumberExpr n: Literal(n.Value); return;
+            case SymbolExpr s when _masks.Contains(s.Name): OneWhere(() => _il.Emit(OpCodes.Ldloc, LocalOf(s.Name))); return;
+            case SymbolExpr s: Symbol(s.Name); return;
+            case NegateExpr u: Number(u.Operand); _il.Emit(OpCodes.Call, Ops.Negate); return;
+            case NotExpr or BinaryExpr { Operator: >= BinaryOperator.Less }: OneWhere(() => Mask(expr)); return;
+            case BinaryExpr { Operator: BinaryOperator.Power } p: Number(p.Left); Number(p.Right); _il.Emit(OpCodes.Call, Ops.Helper("Pow", 2)); return;
+            case BinaryExpr b:
+                Number(b.Left);
+                Number(b.Right);
+                _il.Emit(OpCodes.Call, b.Operator switch
+                {
+                    BinaryOperator.Add => Ops.Add,
+                    BinaryOperator.Subtract => Ops.Subtract,
+                    BinaryOperator.Multiply => Ops.Multiply,
+                    BinaryOperator.Divide => Ops.Divide,
+                    _ => throw new IlNotSupportedException($"Operator {b.Operator} is not known to the IL emitter."),
+                });
+                return;
+            case CallExpr c: Call(c); return;
+            case ConditionalExpr c:
+                Mask(c.Condition);
+                Number(c.Then);
+                Number(c.Else);
+                _il.Emit(OpCodes.Call, Ops.Select);
+                return;
+            default: throw new IlNotSupportedException($"Expression {expr.GetType().Name} is not known to the IL emitter.");
+        }
+    }
+
+    /// <summary>A literal as the C# kernel writes it: the locals ZERO and ONE, else a broadcast constant (float32: rounded once).</summary>
+    private void Literal(double value)
+    {
+        if (value == 0) { _il.Emit(OpCodes.Ldloc, _zero); return; }
+        if (value == 1) { _il.Emit(OpCodes.Ldloc, _one); return; }
+        if (typeof(T) == typeof(float)) _il.Emit(OpCodes.Ldc_R4, (float)value);
+        else _il.Emit(OpCodes.Ldc_R8, value);
+        _il.Emit(OpCodes.Newobj, Ops.Broadcast);
+    }
+
+    /// <summary><c>ConditionalSelect(mask, ONE, ZERO)</c>.</summary>
+    private void OneWhere(Action mask)
+    {
+        mask();
+        _il.Emit(OpCodes.Ldloc, _one);
+        _il.Emit(OpCodes.Ldloc, _zero);
+        _il.Emit(OpCodes.Call, Ops.Select);
+    }
+
+    private static readonly Dictionary<string, (string Method, int Arity, bool Helper)> Functions = new(StringComparer.Ordinal)
+    {
+        ["exp"] = ("Exp", 1, false),
+        ["log"] = ("Log", 1, false),
+        ["sqrt"] = ("SquareRoot", 1, false),
+        ["abs"] = ("Abs", 1, false),
+        ["floor"] = ("Floor", 1, false),
+        ["ceil"] = ("Ceiling", 1, false),
+        ["min"] = ("Min", 2, false),
+        ["max"] = ("Max", 2, false),
+        ["sin"] = ("Sin", 1, true),
+        ["cos"] = ("Cos", 1, true),
+        ["tan"] = ("Tan", 1, true),
+        ["tanh"] = ("Tanh", 1, true),
+        ["pow"] = ("Pow", 2, true),
+        [KernelSymbols.Phi] = ("Phi", 2, true),
+    };
+
+    private void Call(CallExpr c)
+    {
+        if (!Functions.TryGetValue(c.Function, out var f)) throw new IlNotSupportedException($"Function '{c.Function}' is not known to the IL emitter.");
+        if (c.Arguments.Length != f.Arity) throw new IlNotSupportedException($"Function '{c.Function}' takes {f.Arity} arguments, not {c.Arguments.Length}.");
+        foreach (var a in c.Arguments) Number(a);
+        MethodInfo method = f.Helper ? Ops.Helper(f.Method, f.Arity) : f.Arity == 1 ? Ops.Unary(f.Method) : Ops.Binary(f.Method);
+        _il.Emit(OpCodes.Call, method);
+    }
+
+    /// <summary>Pushes an expression as a lane mask.</summary>
+    private void Mask(Expr expr)
+    {
+        switch (expr)
+        {
+            case SymbolExpr s when _masks.Contains(s.Name): _il.Emit(OpCodes.Ldloc, LocalOf(s.Name)); return;
+            case NotExpr u: Mask(u.Operand); _il.Emit(OpCodes.Call, Ops.Not); return;
+            case BinaryExpr { Operator: BinaryOperator.And } b: Mask(b.Left); Mask(b.Right); _il.Emit(OpCodes.Call, Ops.And); return;
+            case BinaryExpr { Operator: BinaryOperator.Or } b: Mask(b.Left); Mask(b.Right); _il.Emit(OpCodes.Call, Ops.Or); return;
+            case BinaryExpr { Operator: >= BinaryOperator.Less } b:
+                Number(b.Left);
+                Number(b.Right);
+                _il.Emit(OpCodes.Call, Ops.Compare(b.Operator switch
+                {
+                    BinaryOperator.Less => "LessThan",
+                    BinaryOperator.LessOrEqual => "LessThanOrEqual",
+                    BinaryOperator.Greater => "GreaterThan",
+                    BinaryOperator.GreaterOrEqual => "GreaterThanOrEqual",
+                    BinaryOperator.Equal or BinaryOperator.NotEqual => "Equals",
+                    _ => throw new IlNotSupportedException($"Comparison {b.Operator} is not known to the IL emitter."),
+                }));
+                if (b.Operator == BinaryOperator.NotEqual) _il.Emit(OpCodes.Call, Ops.Not);
+                return;
+            case NumberExpr n: _il.Emit(OpCodes.Ldloc, n.Value != 0 ? _all : _none); return;
+            default:
+                // ~Vector.Equals(number, ZERO)
+                Number(expr);
+                _il.Emit(OpCodes.Ldloc, _zero);
+                _il.Emit(OpCodes.Call, Ops.Compare("Equals"));
+                _il.Emit(OpCodes.Call, Ops.Not);
+                return;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Meta.Backends.Cpu.Codegen;
+
+/// <summary>
+/// The helpers a CPU kernel calls, precompiled for kernels emitted as IL (<see cref="IlKernelEmitter{T}"/>): the same
+/// operations, in the same order, as the helpers <see cref="CpuKernelEmitter.Source"/> writes into each C# kernel class
+/// (<c>Phi</c>, <c>VMath</c>, <c>Need</c>, <c>BadRange</c>), so that both kinds of kernel give the same bits
+/// (tests/Meta.Tests/Cpu/IlKernelTests.cs compares them). A change to one must be made to the other.
+/// </summary>
+internal static class KernelMath
+{
+    /// <summary>
+    /// phi(b, h) = (exp(b·h) − 1)/b per lane: its Taylor series to x^10 (x = b·h) by Horner's scheme with fused multiply-adds
+    /// where |x| &lt; 0.6, else the closed form (<see cref="Programs.KernelSymbols.Phi"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Phi(Vector<double> b, Vector<double> h)
+    {
+        var x = b * h;
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
+        var r = new Vector<double>(1.0 / 39916800);
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 3628800));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 362880));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 40320));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 5040));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 720));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 120));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 24));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 6));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 2));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 1));
+        r *= h;
+        if (Vector.EqualsAll(small, Vector<long>.AllBitsSet)) return r;
+        return Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<double>.One) / b);
+    }
+
+    /// <summary><see cref="Phi(Vector{double}, Vector{double})"/> in float32 lanes (coefficients computed in double, rounded once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Phi(Vector<float> b, Vector<float> h)
+    {
+        var x = b * h;
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var r = new Vector<float>((float)(1.0 / 39916800));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 3628800)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 362880)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 40320)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 5040)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 720)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 120)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 24)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 6)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 2)));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 1)));
+        r *= h;
+        if (Vector.EqualsAll(small, Vector<int>.AllBitsSet)) return r;
+        return Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<float>.One) / b);
+    }
+
+    /// <summary>Sine per lane.</summary>
+    public static Vector<double> Sin(Vector<double> a) => PerLane(a, Math.Sin);
+    /// <summary>Cosine per lane.</summary>
+    public static Vector<double> Cos(Vector<double> a) => PerLane(a, Math.Cos);
+    /// <summary>Tangent per lane.</summary>
+    public static Vector<double> Tan(Vector<double> a) => PerLane(a, Math.Tan);
+    /// <summary>Hyperbolic tangent per lane.</summary>
+    public static Vector<double> Tanh(Vector<double> a) => PerLane(a, Math.Tanh);
+    /// <summary>Sine per lane.</summary>
+    public static Vector<float> Sin(Vector<float> a) => PerLane(a, MathF.Sin);
+    /// <summary>Cosine per lane.</summary>
+    public static Vector<float> Cos(Vector<float> a) => PerLane(a, MathF.Cos);
+    /// <summary>Tangent per lane.</summary>
+    public static Vector<float> Tan(Vector<float> a) => PerLane(a, MathF.Tan);
+    /// <summary>Hyperbolic tangent per lane.</summary>
+    public static Vector<float> Tanh(Vector<float> a) => PerLane(a, MathF.Tanh);
+
+    /// <summary>a to the power b per lane.</summary>
+    public static Vector<double> Pow(Vector<double> a, Vector<double> b)
+    {
+        Span<double> r = stackalloc double[Vector<double>.Count];
+        for (int k = 0; k < r.Length; k++) r[k] = Math.Pow(a[k], b[k]);
+        return new Vector<double>(r);
+    }
+
+    /// <summary>a to the power b per lane.</summary>
+    public static Vector<float> Pow(Vector<float> a, Vector<float> b)
+    {
+        Span<float> r = stackalloc float[Vector<float>.Count];
+        for (int k = 0; k < r.Length; k++) r[k] = MathF.Pow(a[k], b[k]);
+        return new Vector<float>(r);
+    }
+
+    private static Vector<T> PerLane<T>(Vector<T> a, Func<T, T> f) where T : unmanaged
+    {
+        Span<T> r = stackalloc T[Vector<T>.Count];
+        for (int k = 0; k < r.Length; k++) r[k] = f(a[k]);
+        return new Vector<T>(r);
+    }
+
+    /// <summary>An array the loop reaches through references must hold the elements [0, <paramref name="length"/>).</summary>
+    public static void Need(Array a, int length, string what)
+    {
+        if (a.Length < length) throw new ArgumentException($"A CPU kernel reaches element {length - 1} of {what}, which holds {a.Length}.");
+    }
+
+    /// <summary>Refuses a range of cells that is not whole vectors from 0 on.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void BadRange(int begin, int end, int slot, int w) =>
+        throw new ArgumentOutOfRangeException(nameof(begin), $"A CPU kernel runs whole vectors of {w} cells from 0 on, not cells {begin} to {end} (ring offset {slot}).");
+}
