@@ -69,13 +69,26 @@ internal static class CpuKernelEmitter
     /// The C# source of <paramref name="kernel"/> in lanes of <paramref name="lanes"/>. The loop reads and writes the arrays
     /// through references (no bounds check per access): before it, every array is checked once to hold the cells
     /// [begin, end) (and the rings this step's slot), and a call that does not fits fails with an exception naming the array.
+    /// A kernel that calls <c>Phi</c> runs in two loops that compute the same: <c>Fast</c>, whose <c>Phi</c> is the Taylor
+    /// series alone and which holds no call, stops before the first vector with a lane outside the series' range, and
+    /// <c>Exact</c> (not inlined) computes that one vector with exp; each vector's stores wait until it is computed, so a
+    /// vector <c>Fast</c> stops at has written nothing.
     /// </summary>
     public static string Source(CellKernel kernel, string className, LaneType lanes)
     {
         var perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
-        var binding = new Binding(perCell, uniform, kernel.UniformDraws, lanes);
-        string body = new KernelBodyWriter(new VectorDialect(lanes), binding).Write(kernel, "            ");
+        bool split = false;
+        string Body(bool taylorOnly, out List<string> commit)
+        {
+            var binding = new Binding(perCell, uniform, kernel.UniformDraws, lanes);
+            var dialect = new VectorDialect(lanes, taylorOnly);
+            string text = new KernelBodyWriter(dialect, binding).Write(kernel, "            ");
+            commit = binding.Commit();
+            split |= dialect.UsesPhi;
+            return text;
+        }
+        string exactBody = Body(false, out var exactCommit);
         string T = lanes.Number, V = lanes.NumberVector, M = lanes.MaskVector, VC = lanes.VectorClass;
 
         var sb = new StringBuilder();
@@ -87,22 +100,7 @@ internal static class CpuKernelEmitter
         sb.AppendLine($"public static class {className}");
         sb.AppendLine("{");
         sb.AppendLine($"    // Generated from model '{kernel.Model}' ({kernel.Summary}); structure key {kernel.Key}.");
-        sb.AppendLine("    // phi(b, h) = (exp(b*h) - 1)/b per lane: its Taylor series to x^10 (x = b*h) where |x| < 0.6 (relative error < 1e-11), else exp.");
-        sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine($"    private static {V} Phi({V} b, {V} h)");
-        sb.AppendLine("    {");
-        sb.AppendLine("        var x = b * h;");
-        sb.AppendLine($"        var small = {VC}.LessThan({VC}.Abs(x), {lanes.Broadcast(KernelSymbols.PhiTaylorBound.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (lanes.Single ? "f" : ""))});");
-        sb.AppendLine("        // Horner's scheme with fused multiply-adds, highest coefficient first.");
-        sb.AppendLine($"        var r = {lanes.Broadcast(Reciprocal("39916800", lanes))};");
-        foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
-            sb.AppendLine($"        r = {VC}.FusedMultiplyAdd(r, x, {lanes.Broadcast(Reciprocal(factorial, lanes))});");
-        sb.AppendLine("        r *= h;");
-        sb.AppendLine(lanes.Wide
-            ? $"        if ({VC}.ExtractMostSignificantBits(small) == {AllLanes(lanes)}) return r;"
-            : $"        if (Vector.EqualsAll(small, {M}.AllBitsSet)) return r;");
-        sb.AppendLine($"        return {VC}.ConditionalSelect(small, r, ({lanes.HalvesCall("Exp", "x")} - {V}.One) / b);");
-        sb.AppendLine("    }");
+        if (split) WritePhi(sb, lanes);
         sb.AppendLine("    private static class VMath");
         sb.AppendLine("    {");
         string FromSpan(string span) => lanes.Wide ? $"Vector512.Create<{T}>({span})" : $"new {V}({span})";
@@ -114,40 +112,128 @@ internal static class CpuKernelEmitter
         sb.AppendLine($"    private static void Need(Array a, int length, string what) {{ if (a.Length < length) throw new ArgumentException($\"A CPU kernel reaches element {{length - 1}} of {{what}}, which holds {{a.Length}}.\"); }}");
         sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
         sb.AppendLine("    private static void BadRange(int begin, int end, int slot, int w) => throw new ArgumentOutOfRangeException(nameof(begin), $\"A CPU kernel runs whole vectors of {w} cells from 0 on, not cells {begin} to {end} (ring offset {slot}).\");");
+        string parameters = $"int begin, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue";
+        string arguments = "begin, C, U, RAND, IINJ, REFR, SPK, RING, slot, dtValue, tValue";
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         sb.AppendLine($"    public static int {MethodName}(int begin, int end, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue)");
+        sb.AppendLine("    {");
+        sb.AppendLine($"        int W = {V}.Count;");
+        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);");
+        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        Need(C[{k}], end, \"buffer {perCell[k]}\");");
+        if (uniform.Count > 0) sb.AppendLine($"        _ = U[{uniform.Count - 1}];");
+        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        Need(RING[{r}], slot + end, \"ring {r}\");");
+        sb.AppendLine("        Need(IINJ, end, \"the injected currents\");");
+        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        Need(RAND[{d}], end, \"draw {d}\");");
+        sb.AppendLine("        Need(SPK, end, \"the spike list\");");
+        if (kernel.Refractory) sb.AppendLine("        Need(REFR, end, \"the refractory counters\");");
+        sb.AppendLine("        int NSP = 0; // spikes written to SPK[begin ..]");
+        if (split)
+        {
+            sb.AppendLine("        for (int j = begin / W, last = end / W; j < last; j++)");
+            sb.AppendLine("        {");
+            sb.AppendLine($"            j = Fast(j, last, {arguments}, ref NSP);");
+            sb.AppendLine($"            if (j < last) Exact(j, j + 1, {arguments}, ref NSP);");
+            sb.AppendLine("        }");
+        }
+        else sb.AppendLine($"        Exact(begin / W, end / W, {arguments}, ref NSP);");
+        sb.AppendLine("        return NSP;");
+        sb.AppendLine("    }");
+        if (split)
+        {
+            string fastBody = Body(true, out var fastCommit);
+            sb.AppendLine("    // The vectors [j, last) while every lane of every Phi is in the Taylor range: returns the first vector that is not (nothing of it written), or last.");
+            sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            WriteLoop(sb, "Fast", parameters, fastBody, fastCommit, lanes, kernel);
+            sb.AppendLine("    // The vectors [j, last) with Phi's exp where a lane needs it (Fast's stopping vector).");
+            sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]");
+        }
+        else sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+        WriteLoop(sb, "Exact", parameters, exactBody, exactCommit, lanes, kernel);
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Writes <c>Phi(b, h) = (exp(b·h) - 1)/b</c> per lane: the Taylor series to x^10 (x = b·h) where |x| &lt; 0.6, else exp
+    /// (in <c>PhiExp</c>, not inlined), and <c>PhiTaylor</c>, the same series alone, which marks in <c>large</c> the lanes
+    /// outside the range. Both compute the series with the same operations in the same order.
+    /// </summary>
+    private static void WritePhi(StringBuilder sb, LaneType lanes)
+    {
+        string V = lanes.NumberVector, M = lanes.MaskVector, VC = lanes.VectorClass;
+        void Series()
+        {
+            sb.AppendLine("        var x = b * h;");
+            sb.AppendLine($"        var small = {VC}.LessThan({VC}.Abs(x), {lanes.Broadcast(KernelSymbols.PhiTaylorBound.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (lanes.Single ? "f" : ""))});");
+            sb.AppendLine("        // Horner's scheme with fused multiply-adds, highest coefficient first.");
+            sb.AppendLine($"        var r = {lanes.Broadcast(Reciprocal("39916800", lanes))};");
+            foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
+                sb.AppendLine($"        r = {VC}.FusedMultiplyAdd(r, x, {lanes.Broadcast(Reciprocal(factorial, lanes))});");
+            sb.AppendLine("        r *= h;");
+        }
+        sb.AppendLine("    // phi(b, h) = (exp(b*h) - 1)/b per lane: its Taylor series to x^10 (x = b*h) where |x| < 0.6 (relative error < 1e-11), else exp.");
+        sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine($"    private static {V} Phi({V} b, {V} h)");
+        sb.AppendLine("    {");
+        Series();
+        sb.AppendLine(lanes.Wide
+            ? $"        if ({VC}.ExtractMostSignificantBits(small) == {AllLanes(lanes)}) return r;"
+            : $"        if (Vector.EqualsAll(small, {M}.AllBitsSet)) return r;");
+        sb.AppendLine("        return PhiExp(small, r, x, b);");
+        sb.AppendLine("    }");
+        sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
+        sb.AppendLine($"    private static {V} PhiExp({M} small, {V} r, {V} x, {V} b) => {VC}.ConditionalSelect(small, r, ({lanes.HalvesCall("Exp", "x")} - {V}.One) / b);");
+        sb.AppendLine("    // Phi's series alone (Fast's loop, which holds no call); the lanes outside its range are added to large.");
+        sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine($"    private static {V} PhiTaylor({V} b, {V} h, ref {M} large)");
+        sb.AppendLine("    {");
+        Series();
+        sb.AppendLine("        large |= ~small;");
+        sb.AppendLine("        return r;");
+        sb.AppendLine("    }");
+    }
+
+    /// <summary>
+    /// Writes one loop method over the vectors [j, last): its references to the arrays (checked by <c>Step</c>), the body, and
+    /// after it the vector's stores (<paramref name="commit"/>); <c>Fast</c>'s loop first returns when a Phi lane was large.
+    /// </summary>
+    private static void WriteLoop(StringBuilder sb, string name, string parameters, string body, List<string> commit, LaneType lanes, CellKernel kernel)
+    {
+        bool fast = name == "Fast";
+        string T = lanes.Number, V = lanes.NumberVector, M = lanes.MaskVector;
+        var perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
+        var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
+        sb.AppendLine($"    private static int {name}(int j, int last, {parameters}, ref int NSP)");
         sb.AppendLine("    {");
         sb.AppendLine($"        var ZERO = {V}.Zero; var ONE = {V}.One;");
         sb.AppendLine($"        var ALL = {M}.AllBitsSet; var NONE = {M}.Zero;");
         sb.AppendLine($"        var dt = {lanes.Broadcast("dtValue")}; var t = {lanes.Broadcast("tValue")};");
         sb.AppendLine($"        int W = {V}.Count;");
-        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);");
-        string Ref(string array, string what, string need)
-        {
-            return $"Need({array}, {need}, \"{what}\"); ref {V} ";
-        }
         string At(string array, string offset = "") =>
             $"ref Unsafe.As<{T}, {V}>(ref {(offset.Length == 0 ? $"MemoryMarshal.GetArrayDataReference({array})" : $"Unsafe.Add(ref MemoryMarshal.GetArrayDataReference({array}), {offset})")});";
-        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        {Ref($"C[{k}]", $"buffer {perCell[k]}", "end")}B{k} = {At($"C[{k}]")} // {perCell[k]}");
+        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        ref {V} B{k} = {At($"C[{k}]")} // {perCell[k]}");
         // Uniform values are broadcast from memory where they are used (as constants folded into code would be), so a
         // kernel with many of them does not run out of vector registers.
-        if (uniform.Count > 0) sb.AppendLine($"        ref {T} UNIFORM = ref MemoryMarshal.GetArrayDataReference(U); _ = U[{uniform.Count - 1}];");
+        if (uniform.Count > 0) sb.AppendLine($"        ref {T} UNIFORM = ref MemoryMarshal.GetArrayDataReference(U);");
         for (int k = 0; k < uniform.Count; k++) sb.AppendLine($"        // U{k}: {uniform[k]}");
-        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        {Ref($"RING[{r}]", $"ring {r}", "slot + end")}R{r} = {At($"RING[{r}]", "slot")}");
-        sb.AppendLine($"        {Ref("IINJ", "the injected currents", "end")}I_INJ = {At("IINJ")}");
-        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        {Ref($"RAND[{d}]", $"draw {d}", "end")}D{d} = {At($"RAND[{d}]")}");
-        sb.AppendLine("        Need(SPK, end, \"the spike list\");");
-        sb.AppendLine("        int NSP = 0; // spikes written to SPK[begin ..]");
-        if (kernel.Refractory) sb.AppendLine($"        {Ref("REFR", "the refractory counters", "end")}REF = {At("REFR")}");
-        sb.AppendLine("        for (int j = begin / W; j < end / W; j++)");
+        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        ref {V} R{r} = {At($"RING[{r}]", "slot")}");
+        sb.AppendLine($"        ref {V} I_INJ = {At("IINJ")}");
+        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        ref {V} D{d} = {At($"RAND[{d}]")}");
+        if (kernel.Refractory) sb.AppendLine($"        ref {V} REF = {At("REFR")}");
+        sb.AppendLine("        for (; j < last; j++)");
         sb.AppendLine("        {");
+        if (fast) sb.AppendLine("            var LARGE = NONE; // lanes whose Phi left the Taylor range");
         if (kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) sb.AppendLine("            var i_inj = Unsafe.Add(ref I_INJ, j);");
         sb.Append(body);
+        if (fast)
+            sb.AppendLine(lanes.Wide
+                ? "            if (Vector512.ExtractMostSignificantBits(LARGE) != 0) break;"
+                : "            if (!Vector.EqualsAll(LARGE, NONE)) break;");
+        sb.AppendLine("            // Commit");
+        foreach (var line in commit) sb.Append("            ").AppendLine(line);
         sb.AppendLine("        }");
-        sb.AppendLine("        return NSP;");
+        sb.AppendLine("        return j;");
         sb.AppendLine("    }");
-        sb.AppendLine("}");
-        return sb.ToString();
     }
 
     /// <summary>The bits of a wide mask whose every lane is set (<c>ExtractMostSignificantBits</c> of <c>AllBitsSet</c>).</summary>
@@ -156,9 +242,16 @@ internal static class CpuKernelEmitter
     /// <summary>The constant 1/<paramref name="factorial"/> as the kernel writes it (float32: computed in double, then rounded once).</summary>
     private static string Reciprocal(string factorial, LaneType lanes) => lanes.Single ? $"(float)(1.0 / {factorial})" : $"1.0 / {factorial}";
 
-    /// <summary>Where the CPU kernel finds a cell's buffers and the runtime's arrays: spans of vectors indexed by j.</summary>
+    /// <summary>
+    /// Where the CPU kernel finds a cell's buffers and the runtime's arrays: references to vectors indexed by j. Every write
+    /// of a vector (its state, the cleared ring slots, the refractory counters, the spikes) waits in a local until
+    /// <see cref="Commit"/>, after the body; a read of a buffer after its store reads the waiting value.
+    /// </summary>
     private sealed class Binding(List<string> perCell, List<string> uniform, int uniformDraws, LaneType lanes) : IKernelBinding
     {
+        private readonly List<string> _commit = [];
+        private readonly HashSet<int> _stored = [];
+        private readonly HashSet<int> _received = [];
         private bool _emits;
 
         public string Read(string symbol)
@@ -169,22 +262,40 @@ internal static class CpuKernelEmitter
             if (KernelSymbols.TryUniformDraw(symbol, out int u)) return $"Unsafe.Add(ref D{u}, j)";
             if (KernelSymbols.TryNormalDraw(symbol, out int n)) return $"Unsafe.Add(ref D{uniformDraws + n}, j)";
             int k = perCell.IndexOf(symbol);
-            if (k >= 0) return $"Unsafe.Add(ref B{k}, j)";
+            if (k >= 0) return _stored.Contains(k) ? $"S{k}" : $"Unsafe.Add(ref B{k}, j)";
             k = uniform.IndexOf(symbol);
             if (k >= 0) return lanes.Broadcast($"Unsafe.Add(ref UNIFORM, {k})");
             throw new InvalidModelException($"The CPU kernel has no buffer '{symbol}'.");
         }
 
-        public IEnumerable<string> Store(string buffer, string value) => [$"{Read(buffer)} = {value};"];
+        public IEnumerable<string> Store(string buffer, string value)
+        {
+            int k = perCell.IndexOf(buffer);
+            if (k < 0) throw new InvalidModelException($"The CPU kernel stores into '{buffer}', which is not a per-cell buffer.");
+            if (_stored.Add(k))
+            {
+                _commit.Add($"Unsafe.Add(ref B{k}, j) = S{k};");
+                return [$"var S{k} = {value};"];
+            }
+            return [$"S{k} = {value};"];
+        }
 
-        public IEnumerable<string> ReceiveInput(string local, int receptor) =>
-            [$"var {local} = Unsafe.Add(ref R{receptor}, j);", $"Unsafe.Add(ref R{receptor}, j) = ZERO;"];
+        public IEnumerable<string> ReceiveInput(string local, int receptor)
+        {
+            // A second read of the same slot finds it cleared, as it would with the clearing store in place.
+            if (!_received.Add(receptor)) return [$"var {local} = ZERO;"];
+            _commit.Add($"Unsafe.Add(ref R{receptor}, j) = ZERO;");
+            return [$"var {local} = Unsafe.Add(ref R{receptor}, j);"];
+        }
 
         public IEnumerable<string> ReadRefractory(string local) =>
             ["var refr = Unsafe.Add(ref REF, j);", $"var {local} = {lanes.VectorClass}.GreaterThan(refr, ZERO);"];
 
-        public IEnumerable<string> CountDown(string active, string restart, string period) =>
-            [$"Unsafe.Add(ref REF, j) = {lanes.VectorClass}.ConditionalSelect({active}, refr - ONE, {lanes.VectorClass}.ConditionalSelect({restart}, {period}, refr));"];
+        public IEnumerable<string> CountDown(string active, string restart, string period)
+        {
+            _commit.Add("Unsafe.Add(ref REF, j) = REFNEW;");
+            return [$"var REFNEW = {lanes.VectorClass}.ConditionalSelect({active}, refr - ONE, {lanes.VectorClass}.ConditionalSelect({restart}, {period}, refr));"];
+        }
 
         /// <summary>
         /// The spiking lanes of a vector are appended to the kernel's spike list; almost every vector has none, so the test
@@ -195,9 +306,13 @@ internal static class CpuKernelEmitter
             if (_emits) throw new InvalidModelException("The CPU kernel emits spikes once per step; this kernel has a second EmitSpikes.");
             _emits = true;
             // Wide masks are vectors of numbers (an all-ones lane is a NaN), so their lanes are read as sign bits.
-            return lanes.Wide
-                ? [$"for (ulong BITS = Vector512.ExtractMostSignificantBits({mask}); BITS != 0; BITS &= BITS - 1) SPK[begin + NSP++] = j * W + BitOperations.TrailingZeroCount(BITS);"]
-                : [$"if (!Vector.EqualsAll({mask}, NONE)) for (int l = 0; l < W; l++) if ({mask}[l] != 0) SPK[begin + NSP++] = j * W + l;"];
+            _commit.Add(lanes.Wide
+                ? $"for (ulong BITS = Vector512.ExtractMostSignificantBits({mask}); BITS != 0; BITS &= BITS - 1) SPK[begin + NSP++] = j * W + BitOperations.TrailingZeroCount(BITS);"
+                : $"if (!Vector.EqualsAll({mask}, NONE)) for (int l = 0; l < W; l++) if ({mask}[l] != 0) SPK[begin + NSP++] = j * W + l;");
+            return [];
         }
+
+        /// <summary>The vector's writes, in the order the body made them, to follow the body.</summary>
+        public List<string> Commit() => [.. _commit];
     }
 }

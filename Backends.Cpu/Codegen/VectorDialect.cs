@@ -12,12 +12,17 @@ namespace Meta.Backends.Cpu.Codegen;
 /// Functions without a vector form are applied lane by lane (<c>VMath</c>, written into each kernel class). In float32 a
 /// literal is the float64 value rounded once, as every value stored in a float32 buffer is. Wide lanes
 /// (<see cref="LaneType.Wide"/>) are <c>Vector512</c>s with masks of the element type; exp, log, min and max are then applied
-/// to their 256-bit halves, so that a wide kernel computes what the <c>Vector&lt;T&gt;</c> kernel computes (one known
-/// exception, HH_cond_exp with per-cell values: tests/Meta.Tests/Cpu/WideKernelTests.cs; hence wide kernels are opt-in).
+/// to their 256-bit halves through the same <c>Vector</c> functions, so that a wide kernel computes what the
+/// <c>Vector&lt;T&gt;</c> kernel computes (tests/Meta.Tests/Cpu/WideKernelTests.cs).
 /// </summary>
 /// <param name="lanes">The element type (float64 or float32) and width of the lanes.</param>
-internal sealed class VectorDialect(LaneType lanes) : CSharpDialect
+/// <param name="taylorOnly">Whether <c>phi</c> is written as <c>PhiTaylor(b, h, ref LARGE)</c>, the series alone, which marks
+/// the lanes outside its range in the loop's <c>LARGE</c> mask (the CPU kernel's call-free loop), rather than <c>Phi(b, h)</c>.</param>
+internal sealed class VectorDialect(LaneType lanes, bool taylorOnly = false) : CSharpDialect
 {
+    /// <summary>Whether a translated expression called <c>phi</c>.</summary>
+    public bool UsesPhi { get; private set; }
+
     public override string NumberType => lanes.NumberVector;
     public override string MaskType => lanes.MaskVector;
 
@@ -74,7 +79,13 @@ internal sealed class VectorDialect(LaneType lanes) : CSharpDialect
         "tan" => $"VMath.Tan({a[0]})",
         "tanh" => $"VMath.Tanh({a[0]})",
         "pow" => $"VMath.Pow({a[0]}, {a[1]})",
-        KernelSymbols.Phi => $"Phi({a[0]}, {a[1]})",
+        KernelSymbols.Phi => PhiCall(a[0], a[1]),
         _ => throw new NotSupportedException($"Function '{function}' in a CPU kernel."),
     };
+
+    private string PhiCall(string b, string h)
+    {
+        UsesPhi = true;
+        return taylorOnly ? $"PhiTaylor({b}, {h}, ref LARGE)" : $"Phi({b}, {h})";
+    }
 }
