@@ -57,7 +57,10 @@ public sealed class RecorderRegistry
             int width = Cells.Length, row = 0;
             foreach (var values in Blocks)
             {
-                int rows = values.Length / Math.Max(1, width);
+                if (width == 0 || values.Length % width != 0)
+                    throw new InvalidOperationException(
+                        $"The recorded cells of a signal changed in the middle of a segment ({values.Length} values in a block of {width} columns); call Reset() before changing them.");
+                int rows = Math.Min(values.Length / width, Count - row);
                 for (int r = 0; r < rows; r++, row++)
                     for (int c = 0; c < columns.Length; c++)
                         data[(row * columns.Length) + c] = values[(r * width) + columns[c]];
@@ -184,7 +187,7 @@ public sealed class RecorderRegistry
             var seg = Current(entry.Population);
             if (!seg.Analog.TryGetValue(entry.Variable, out var buffer) || buffer.Count == 0)
                 seg.Analog[entry.Variable] = buffer = new AnalogBuffer(entry.Cells.ToArray(), entry.IntervalSteps, block.FirstStep);
-            buffer.Blocks.Add(block.Values.AsSpan(0, block.Count * buffer.Cells.Length).ToArray());
+            buffer.Blocks.Add((double[])block.Values.Clone());
             buffer.Count += block.Count;
         }
         foreach (var entry in _entries)
