@@ -173,13 +173,21 @@ public abstract class CellCollection
     /// Spike counts per spike-recorded cell over the current segment, in the order of the segment's spike trains
     /// (<see cref="Segment.SpikeTrains"/>); counted without building the trains.
     /// </summary>
-    public int[] GetSpikeCounts() => Simulation.Recorders.SpikeCounts(this);
+    public int[] GetSpikeCounts()
+    {
+        Simulation.CollectRecordings();
+        return Simulation.Recorders.SpikeCounts(this);
+    }
 
     /// <summary>
     /// The recorded spikes of the current segment as flat columns in time order (<see cref="SpikeEvents"/>): the same spikes
     /// as <see cref="GetData"/>'s last segment, without one array per cell (for writers of large recordings).
     /// </summary>
-    public SpikeEvents GetSpikeEvents() => Simulation.Recorders.SpikeEventsOf(this);
+    public SpikeEvents GetSpikeEvents()
+    {
+        Simulation.CollectRecordings();
+        return Simulation.Recorders.SpikeEventsOf(this);
+    }
 
     /// <summary>The mean number of spikes per recorded cell in the current segment.</summary>
     public double MeanSpikeCount()
