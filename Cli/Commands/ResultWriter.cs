@@ -21,16 +21,16 @@ internal sealed class ResultWriter(string folder)
     {
         Directory.CreateDirectory(folder);
         var populationIndex = outcome.Network.Populations.ToDictionary(p => p.Label, p => p.Index, StringComparer.Ordinal);
-        var blocks = outcome.Network.Recordings
-            .Select(t => (Target: t, Segment: t.Cells.GetData(t.Variables).Segments[^1]))
-            .ToList();
-        foreach (var (target, segment) in blocks) WriteNpz(target, segment, populationIndex);
+        foreach (var target in outcome.Network.Recordings) WriteNpz(target, populationIndex);
         var currents = outcome.Network.RecordedCurrentSources.Select(c => (Label: c.Label!, Signal: c.GetData().Segments[^1].Signal("i"))).ToList();
         foreach (var (label, signal) in currents) WriteCurrentNpz(label, signal);
         var plastic = LearnedWeights(outcome);
         foreach (var w in plastic) WriteWeightsNpz(w);
         if (plots)
         {
+            var blocks = outcome.Network.Recordings
+                .Select(t => (Target: t, Segment: t.Cells.GetData(t.Variables).Segments[^1]))
+                .ToList();
             var drawn = new RunPlots(folder, outcome);
             drawn.WriteAll(blocks, currents, plastic);
             _written.AddRange(drawn.Written);
@@ -81,34 +81,37 @@ internal sealed class ResultWriter(string folder)
 
     private string PathOf(string fileName) => Path.Combine(folder, fileName);
 
-    private void WriteNpz(RecordingTarget target, Segment segment, IReadOnlyDictionary<string, int> populationIndex)
+    /// <summary>
+    /// <c>LABEL.npz</c>: the spikes as flat arrays in time order, read from the recording's columns without per-cell trains
+    /// (<see cref="Meta.Populations.CellCollection.GetSpikeEvents"/>), and the analog signals.
+    /// </summary>
+    private void WriteNpz(RecordingTarget target, IReadOnlyDictionary<string, int> populationIndex)
     {
         string path = PathOf(SafeName(target.Label) + ".npz");
         using (var npz = new NpzWriter(path))
         {
             if (target.Variables.Contains("spikes"))
             {
-                var trains = segment.SpikeTrains;
-                bool several = trains.Select(t => t.SourcePopulation).Distinct().Count() > 1;
-                var events = new List<(double Time, int Order)>();
-                for (int k = 0; k < trains.Count; k++)
-                    foreach (var t in trains[k].Times) events.Add((t, k));
-                events.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order.CompareTo(b.Order));
-                npz.Add("spike_times", events.Select(e => e.Time).ToArray());
-                npz.Add("spike_cells", events.Select(e => trains[e.Order].SourceIndex).ToArray());
-                npz.Add("recorded_cells", trains.Select(t => t.SourceIndex).ToArray());
-                if (several)
+                var events = target.Cells.GetSpikeEvents();
+                npz.Add("spike_times", events.Times);
+                npz.Add("spike_cells", events.Cells);
+                npz.Add("recorded_cells", events.RecordedCells);
+                if (events.Populations is { } populations)
                 {
-                    npz.Add("spike_population", events.Select(e => populationIndex[trains[e.Order].SourcePopulation]).ToArray());
-                    npz.Add("recorded_population", trains.Select(t => populationIndex[t.SourcePopulation]).ToArray());
+                    var index = events.PopulationLabels.Select(l => populationIndex[l]).ToArray();
+                    for (int i = 0; i < populations.Length; i++) populations[i] = index[populations[i]];
+                    npz.Add("spike_population", populations);
+                    npz.Add("recorded_population", events.RecordedPopulations.Select(p => index[p]).ToArray());
                 }
             }
-            foreach (var (name, signal) in NamedSignals(segment))
-            {
-                npz.Add(name, signal.Data, signal.SampleCount, signal.ChannelCount);
-                npz.Add(name + "_times", signal.Times());
-                npz.Add(name + "_channels", signal.ChannelIndex);
-            }
+            var signals = target.Variables.Where(v => v != "spikes").ToList();
+            if (signals.Count > 0)
+                foreach (var (name, signal) in NamedSignals(target.Cells.GetData(signals).Segments[^1]))
+                {
+                    npz.Add(name, signal.Data, signal.SampleCount, signal.ChannelCount);
+                    npz.Add(name + "_times", signal.Times());
+                    npz.Add(name + "_channels", signal.ChannelIndex);
+                }
         }
         _written.Add(path);
     }

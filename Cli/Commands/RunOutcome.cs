@@ -10,11 +10,16 @@ namespace Meta.Cli.Commands;
 /// <param name="RecordedCells">The number of cells whose spikes were recorded (0: spikes not recorded).</param>
 /// <param name="Spikes">The number of spikes recorded.</param>
 /// <param name="MeanRateHz">Spikes / recorded cells / duration in s (NaN when nothing was recorded).</param>
-/// <param name="SpikeTrains">The spike times (ms) of each recorded cell.</param>
-internal sealed record PopulationSummary(Population Population, int RecordedCells, long Spikes, double MeanRateHz, IReadOnlyList<double[]> SpikeTrains)
+internal sealed record PopulationSummary(Population Population, int RecordedCells, long Spikes, double MeanRateHz)
 {
     /// <summary>Whether spikes of this population were recorded.</summary>
     public bool RecordsSpikes => RecordedCells > 0;
+
+    /// <summary>The spike times (ms) of each recorded cell, read from the recording when first asked (for plots).</summary>
+    public IReadOnlyList<double[]> SpikeTrains =>
+        _trains ??= Population.GetData(["spikes"]).Segments[^1].SpikeTrains.Select(t => t.Times).ToArray();
+
+    private IReadOnlyList<double[]>? _trains;
 }
 
 /// <summary>Wall-clock seconds of the phases of a run.</summary>
@@ -67,10 +72,10 @@ internal sealed class RunOutcome
         var result = new List<PopulationSummary>();
         foreach (var p in network.Populations)
         {
-            var trains = p.GetData(["spikes"]).Segments[^1].SpikeTrains.Select(t => t.Times).ToArray();
-            long spikes = trains.Sum(t => (long)t.Length);
-            double rate = trains.Length == 0 ? double.NaN : spikes / (double)trains.Length / (durationMs / 1000.0);
-            result.Add(new PopulationSummary(p, trains.Length, spikes, rate, trains));
+            var counts = p.GetSpikeCounts();
+            long spikes = counts.Sum(c => (long)c);
+            double rate = counts.Length == 0 ? double.NaN : spikes / (double)counts.Length / (durationMs / 1000.0);
+            result.Add(new PopulationSummary(p, counts.Length, spikes, rate));
         }
         return result;
     }

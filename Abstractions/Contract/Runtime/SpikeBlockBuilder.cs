@@ -10,9 +10,11 @@ namespace Meta.Backends.Runtime;
 public sealed class SpikeBlockBuilder
 {
     private readonly bool[] _recorded;
-    private readonly List<int> _cells = new(4096);
-    private readonly List<long> _steps = new(4096);
-    private readonly List<double>? _offsets;
+    private List<int> _cells = new(4096);
+    private List<long> _steps = new(4096);
+    private List<double>? _offsets;
+    // The spikes handed over by ToBlock (its arrays) when the lists were let go; null otherwise.
+    private SpikeBlock? _handed;
 
     /// <summary>
     /// Creates the builder for <paramref name="spec"/> on a population of <paramref name="populationSize"/> cells; with
@@ -103,8 +105,42 @@ public sealed class SpikeBlockBuilder
         for (int k = 0; k < cells.Length; k++) Add(cells[k], step, offsets[k]);
     }
 
-    /// <summary>The spikes collected so far.</summary>
-    public SpikeBlock ToBlock() => new() { Recorder = Spec.Index, Cells = _cells.ToArray(), Steps = _steps.ToArray(), Offsets = _offsets?.ToArray() };
+    /// <summary>
+    /// The spikes collected so far. Above <see cref="KeepCapacity"/> spikes the builder hands its storage over: it keeps the
+    /// spikes only as the returned block's arrays and lets its lists go, so that the engine does not hold a second copy of a
+    /// long run's spikes until its next run (a later call still returns every spike collected).
+    /// </summary>
+    public SpikeBlock ToBlock()
+    {
+        if (_handed is { } handed && _cells.Count == 0) return handed;
+        var block = new SpikeBlock
+        {
+            Recorder = Spec.Index,
+            Cells = Concat(_handed?.Cells, _cells),
+            Steps = Concat(_handed?.Steps, _steps),
+            Offsets = _offsets is null ? null : Concat(_handed?.Offsets, _offsets),
+        };
+        if (block.Cells.Length > KeepCapacity)
+        {
+            _handed = block;
+            _cells = new(4096);
+            _steps = new(4096);
+            if (_offsets is not null) _offsets = new(4096);
+        }
+        return block;
+    }
+
+    /// <summary>The number of spikes up to which a builder keeps its lists after <see cref="ToBlock"/> (for reuse by the next run).</summary>
+    public const int KeepCapacity = 1 << 16;
+
+    private static T[] Concat<T>(T[]? first, List<T> rest)
+    {
+        if (first is null || first.Length == 0) return rest.ToArray();
+        var all = new T[first.Length + rest.Count];
+        first.CopyTo(all, 0);
+        rest.CopyTo(all, first.Length);
+        return all;
+    }
 
     /// <summary>
     /// The builders of a new run of <paramref name="program"/>'s recorders (null for signal recorders): those of the last
@@ -127,6 +163,7 @@ public sealed class SpikeBlockBuilder
                 old._cells.Clear();
                 old._steps.Clear();
                 old._offsets?.Clear();
+                old._handed = null;
                 builders[i] = old;
             }
             else builders[i] = For(r, program);

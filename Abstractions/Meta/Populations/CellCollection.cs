@@ -169,12 +169,24 @@ public abstract class CellCollection
         return block;
     }
 
-    /// <summary>Spike counts per cell over the current segment, keyed by position in this collection.</summary>
+    /// <summary>
+    /// Spike counts per spike-recorded cell over the current segment, in the order of the segment's spike trains
+    /// (<see cref="Segment.SpikeTrains"/>); counted without building the trains.
+    /// </summary>
     public int[] GetSpikeCounts()
     {
-        var block = GetData(["spikes"]);
-        var seg = block.Segments[^1];
-        return seg.SpikeTrains.Select(s => s.Times.Length).ToArray();
+        Simulation.CollectRecordings();
+        return Simulation.Recorders.SpikeCounts(this);
+    }
+
+    /// <summary>
+    /// The recorded spikes of the current segment as flat columns in time order (<see cref="SpikeEvents"/>): the same spikes
+    /// as <see cref="GetData"/>'s last segment, without one array per cell (for writers of large recordings).
+    /// </summary>
+    public SpikeEvents GetSpikeEvents()
+    {
+        Simulation.CollectRecordings();
+        return Simulation.Recorders.SpikeEventsOf(this);
     }
 
     /// <summary>The mean number of spikes per recorded cell in the current segment.</summary>

@@ -37,7 +37,8 @@ public sealed class RecorderRegistry
         public double TStop { get; set; } = tStart;
         /// <summary>Whether a run has recorded into this segment since it was opened (or cleared).</summary>
         public bool Ran { get; set; }
-        public Dictionary<int, List<double>> Spikes { get; } = [];
+        /// <summary>The population's recorded spikes, one flat column (<see cref="SpikeColumn"/>).</summary>
+        public SpikeColumn Spikes { get; } = new();
         public Dictionary<string, AnalogBuffer> Analog { get; } = [];
     }
 
@@ -46,8 +47,25 @@ public sealed class RecorderRegistry
         public int[] Cells { get; } = cells;
         public int IntervalSteps { get; } = intervalSteps;
         public long FirstStep { get; set; } = firstStep;
-        public List<double> Values { get; } = [];
+        /// <summary>The samples, row-major, in the blocks they arrived in (each copied once, at its size).</summary>
+        public List<double[]> Blocks { get; } = [];
         public int Count { get; set; }
+
+        /// <summary>Copies the values of <paramref name="columns"/> (positions in <see cref="Cells"/>) of every row into <paramref name="data"/>, row-major.</summary>
+        public void ReadColumns(int[] columns, double[] data)
+        {
+            int width = Cells.Length, row = 0;
+            foreach (var values in Blocks)
+            {
+                if (width == 0 || values.Length % width != 0)
+                    throw new InvalidOperationException(
+                        $"The recorded cells of a signal changed in the middle of a segment ({values.Length} values in a block of {width} columns); call Reset() before changing them.");
+                int rows = Math.Min(values.Length / width, Count - row);
+                for (int r = 0; r < rows; r++, row++)
+                    for (int c = 0; c < columns.Length; c++)
+                        data[(row * columns.Length) + c] = values[(r * width) + columns[c]];
+            }
+        }
     }
 
     internal void Add(Population population, string variable, int[] indices, double? samplingInterval)
@@ -161,12 +179,7 @@ public sealed class RecorderRegistry
         foreach (var block in result.Spikes)
         {
             var entry = _entries[block.Recorder];
-            var seg = Current(entry.Population);
-            for (int i = 0; i < block.Cells.Length; i++)
-            {
-                if (!seg.Spikes.TryGetValue(block.Cells[i], out var list)) seg.Spikes[block.Cells[i]] = list = [];
-                list.Add(block.TimeOf(i, dt));
-            }
+            Current(entry.Population).Spikes.Append(block, dt);
         }
         foreach (var block in result.Samples)
         {
@@ -174,7 +187,7 @@ public sealed class RecorderRegistry
             var seg = Current(entry.Population);
             if (!seg.Analog.TryGetValue(entry.Variable, out var buffer) || buffer.Count == 0)
                 seg.Analog[entry.Variable] = buffer = new AnalogBuffer(entry.Cells.ToArray(), entry.IntervalSteps, block.FirstStep);
-            buffer.Values.AddRange(block.Values);
+            buffer.Blocks.Add((double[])block.Values.Clone());
             buffer.Count += block.Count;
         }
         foreach (var entry in _entries)
@@ -238,11 +251,10 @@ public sealed class RecorderRegistry
                 var spikeEntry = _entries.FirstOrDefault(e => e.Population == pop && e.Variable == "spikes");
                 if (spikeEntry is not null && (variables is null || variables.Contains("spikes")))
                 {
-                    foreach (var i in part.Indices.Where(spikeEntry.Cells.Contains))
-                    {
-                        var times = seg.Spikes.TryGetValue(i, out var l) ? l.ToArray() : [];
-                        trains.Add(new SpikeTrain(times, seg.TStart, tStop, pop.Label, i));
-                    }
+                    var recorded = part.Indices.Where(spikeEntry.Cells.Contains).ToArray();
+                    var times = seg.Spikes.TrainsOf(recorded, pop.Size);
+                    for (int j = 0; j < recorded.Length; j++)
+                        trains.Add(new SpikeTrain(times[j], seg.TStart, tStop, pop.Label, recorded[j]));
                 }
                 foreach (var (name, buffer) in seg.Analog)
                 {
@@ -250,10 +262,7 @@ public sealed class RecorderRegistry
                     var columns = part.Indices.Select(i => Array.BinarySearch(buffer.Cells, i)).Where(c => c >= 0).ToArray();
                     if (columns.Length == 0) continue;
                     var data = new double[buffer.Count * columns.Length];
-                    int width = buffer.Cells.Length;
-                    for (int r = 0; r < buffer.Count; r++)
-                        for (int c = 0; c < columns.Length; c++)
-                            data[r * columns.Length + c] = buffer.Values[r * width + columns[c]];
+                    buffer.ReadColumns(columns, data);
                     signals.Add(new AnalogSignal
                     {
                         Name = name,
@@ -270,6 +279,131 @@ public sealed class RecorderRegistry
             segments.Add(new Segment($"segment{s:000}", trains, MergeSignals(signals)));
         }
         return new Block(cells.Label, segments);
+    }
+
+    /// <summary>
+    /// For each part of <paramref name="cells"/>, the population's segment that is the last one of
+    /// <see cref="GetData"/>'s block (an empty segment where the population has fewer), and its spike recorder (or null).
+    /// </summary>
+    private List<(PopulationPart Part, SegmentData Segment, Entry? Spikes)> LatestSegments(CellCollection cells)
+    {
+        var visible = cells.Parts.Select(p => p.Population).Distinct().ToDictionary(p => p, VisibleSegments);
+        int last = visible.Values.Max(s => s.Count) - 1;
+        return cells.Parts.Select(part =>
+        {
+            var segs = visible[part.Population];
+            var seg = last < segs.Count ? segs[last] : new SegmentData(0);
+            return (part, seg, _entries.FirstOrDefault(e => e.Population == part.Population && e.Variable == "spikes"));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The number of spikes of each spike-recorded cell of <paramref name="cells"/> in the latest segment, in the order of
+    /// <see cref="Segment.SpikeTrains"/>, without building the trains.
+    /// </summary>
+    internal int[] SpikeCounts(CellCollection cells)
+    {
+        var counts = new List<int>();
+        foreach (var (part, seg, entry) in LatestSegments(cells))
+        {
+            if (entry is null) continue;
+            var perCell = seg.Spikes.CountsPerCell(part.Population.Size);
+            counts.AddRange(part.Indices.Where(entry.Cells.Contains).Select(i => perCell[i]));
+        }
+        return counts.ToArray();
+    }
+
+    /// <summary>
+    /// The spikes of <paramref name="cells"/> in the latest segment as flat columns (<see cref="SpikeEvents"/>), read
+    /// straight from the recorded columns: no per-cell trains are built unless a cell appears twice in
+    /// <paramref name="cells"/>.
+    /// </summary>
+    internal SpikeEvents SpikeEventsOf(CellCollection cells)
+    {
+        var parts = LatestSegments(cells).Where(p => p.Spikes is not null).ToList();
+        var labels = new List<string>();
+        var recordedCells = new List<int>();
+        var recordedPopulations = new List<int>();
+        // Train order of each part's recorded cells (the key that orders spikes at the same time), -1 elsewhere.
+        var keys = new Dictionary<Population, int[]>();
+        bool repeated = false;
+        var partKeys = new List<int[]>();
+        foreach (var (part, _, entry) in parts)
+        {
+            var pop = part.Population;
+            if (!keys.TryGetValue(pop, out var key))
+            {
+                keys[pop] = key = new int[pop.Size];
+                Array.Fill(key, -1);
+            }
+            var recorded = part.Indices.Where(entry!.Cells.Contains).ToArray();
+            if (recorded.Length > 0 && !labels.Contains(pop.Label)) labels.Add(pop.Label);
+            // A part's own key array: the cells of this part only (a population may appear in several parts).
+            var own = new int[pop.Size];
+            Array.Fill(own, -1);
+            foreach (int c in recorded)
+            {
+                if (key[c] >= 0) repeated = true;
+                key[c] = own[c] = recordedCells.Count;
+                recordedCells.Add(c);
+                recordedPopulations.Add(labels.IndexOf(pop.Label));
+            }
+            partKeys.Add(own);
+        }
+        if (repeated) return SpikeEventsOfTrains(cells);
+
+        long total = 0;
+        for (int p = 0; p < parts.Count; p++)
+            foreach (var (chunkCells, _, n) in parts[p].Segment.Spikes.Chunks())
+                for (int k = 0; k < n; k++)
+                    if (partKeys[p][chunkCells[k]] >= 0) total++;
+        var times = new double[total];
+        var order = new int[total];
+        long at = 0;
+        for (int p = 0; p < parts.Count; p++)
+            foreach (var (chunkCells, chunkTimes, n) in parts[p].Segment.Spikes.Chunks())
+                for (int k = 0; k < n; k++)
+                    if (partKeys[p][chunkCells[k]] is var key and >= 0)
+                    {
+                        times[at] = chunkTimes[k];
+                        order[at++] = key;
+                    }
+        SortByTimeThenTrain(times, order);
+        int[]? populations = null;
+        if (labels.Count > 1)
+        {
+            populations = new int[total];
+            for (long i = 0; i < total; i++) populations[i] = recordedPopulations[order[i]];
+        }
+        for (long i = 0; i < total; i++) order[i] = recordedCells[order[i]];
+        return new SpikeEvents(times, order, populations, recordedCells.ToArray(), recordedPopulations.ToArray(), labels);
+    }
+
+    /// <summary>Sorts spikes by time, those at the same time by their train's order (<paramref name="trains"/>).</summary>
+    private static void SortByTimeThenTrain(double[] times, int[] trains)
+    {
+        Array.Sort(times, trains);
+        for (int i = 0; i < times.Length;)
+        {
+            int j = i + 1;
+            while (j < times.Length && times[j] == times[i]) j++;
+            if (j - i > 1) Array.Sort(trains, i, j - i);
+            i = j;
+        }
+    }
+
+    /// <summary><see cref="SpikeEventsOf"/> from the per-cell trains, for collections that name a cell twice.</summary>
+    private SpikeEvents SpikeEventsOfTrains(CellCollection cells)
+    {
+        var trains = GetData(cells, new HashSet<string> { "spikes" }).Segments[^1].SpikeTrains;
+        var labels = trains.Select(t => t.SourcePopulation).Distinct().ToList();
+        var times = trains.SelectMany(t => t.Times).ToArray();
+        var order = trains.SelectMany((t, k) => t.Times.Select(_ => k)).ToArray();
+        SortByTimeThenTrain(times, order);
+        var recordedPopulations = trains.Select(t => labels.IndexOf(t.SourcePopulation)).ToArray();
+        return new SpikeEvents(times, order.Select(k => trains[k].SourceIndex).ToArray(),
+            labels.Count > 1 ? order.Select(k => recordedPopulations[k]).ToArray() : null,
+            trains.Select(t => t.SourceIndex).ToArray(), recordedPopulations, labels);
     }
 
     /// <summary>Signals of the same variable and shape from several parts are merged column-wise (assemblies).</summary>
