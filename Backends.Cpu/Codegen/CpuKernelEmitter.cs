@@ -29,28 +29,28 @@ internal static class CpuKernelEmitter
 
     /// <summary>
     /// The compiled kernel in the given <paramref name="lanes"/> (whose element type must be <typeparamref name="T"/>): emitted
-    /// as IL where the IL emitter can express it and lanes are <c>Vector&lt;T&gt;</c> (<see cref="IlKernels"/>), else compiled
-    /// from C# (<see cref="CompileRoslyn{T}"/>).
+    /// as IL where the IL emitter can express it, narrow or wide (<see cref="IlKernels"/>), else compiled from C#
+    /// (<see cref="CompileRoslyn{T}"/>).
     /// </summary>
     public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, out bool compiled)
     {
         if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
-        if (!lanes.Wide && IlKernels.On)
+        if (IlKernels.On)
         {
             try
             {
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, out compiled)
-                    : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, out compiled);
-                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
+                var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, lanes.Wide, out compiled)
+                    : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, lanes.Wide, out compiled);
+                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
                 return step;
             }
             catch (IlNotSupportedException e)
             {
-                IlKernels.Log($"'{kernel.Model}' ({lanes.Number}) falls back to Roslyn: {e.Message}");
+                IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) falls back to Roslyn: {e.Message}");
             }
         }
-        else IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) compiled with Roslyn: {(lanes.Wide ? "wide lanes are written in C# only" : $"{IlKernels.EmitterVariable} asks for it")}");
+        else IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) compiled with Roslyn: {IlKernels.EmitterVariable} asks for it");
         return CompileRoslyn<T>(kernel, lanes, out compiled);
     }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Reflection.Emit;
 using Meta.Backends.Programs;
 using Meta.Expressions;
@@ -15,19 +14,21 @@ internal sealed partial class IlKernelEmitter<T>
         if (name == KernelSymbols.Timestep) { _il.Emit(OpCodes.Ldloc, _dt); return; }
         if (name == KernelSymbols.Time) { _il.Emit(OpCodes.Ldloc, _t); return; }
         if (name == KernelSymbols.InjectedCurrent) { _il.Emit(OpCodes.Ldloc, _injected!); return; }
-        if (KernelSymbols.TryUniformDraw(name, out _) || KernelSymbols.TryNormalDraw(name, out _) || _perCell.Contains(name))
+        int stored = _perCell.IndexOf(name);
+        if (stored >= 0 && _stored.TryGetValue(stored, out var held)) { _il.Emit(OpCodes.Ldloc, held); return; }
+        if (KernelSymbols.TryUniformDraw(name, out _) || KernelSymbols.TryNormalDraw(name, out _) || stored >= 0)
         {
             LoadAt(BufferRef(name));
             return;
         }
         int k = _uniform.IndexOf(name);
         if (k < 0) throw new InvalidModelException($"The CPU kernel has no buffer '{name}'.");
-        // new Vector<T>(Unsafe.Add(ref UNIFORM, k))
+        // new Vector<T>(Unsafe.Add(ref UNIFORM, k)) (wide: Vector512.Create(...))
         _il.Emit(OpCodes.Ldloc, _uniforms!);
         _il.Emit(OpCodes.Ldc_I4, k);
         _il.Emit(OpCodes.Call, Ops.AddElement);
         _il.Emit(OpCodes.Ldobj, typeof(T));
-        _il.Emit(OpCodes.Newobj, Ops.Broadcast);
+        Ops.Broadcast(_il);
     }
 
     /// <summary>Pushes an expression as a number vector.</summary>
@@ -71,7 +72,7 @@ internal sealed partial class IlKernelEmitter<T>
         if (value == 1) { _il.Emit(OpCodes.Ldloc, _one); return; }
         if (typeof(T) == typeof(float)) _il.Emit(OpCodes.Ldc_R4, (float)value);
         else _il.Emit(OpCodes.Ldc_R8, value);
-        _il.Emit(OpCodes.Newobj, Ops.Broadcast);
+        Ops.Broadcast(_il);
     }
 
     /// <summary><c>ConditionalSelect(mask, ONE, ZERO)</c>.</summary>
@@ -106,8 +107,18 @@ internal sealed partial class IlKernelEmitter<T>
         if (!Functions.TryGetValue(c.Function, out var f)) throw new IlNotSupportedException($"Function '{c.Function}' is not known to the IL emitter.");
         if (c.Arguments.Length != f.Arity) throw new IlNotSupportedException($"Function '{c.Function}' takes {f.Arity} arguments, not {c.Arguments.Length}.");
         foreach (var a in c.Arguments) Number(a);
-        MethodInfo method = f.Helper ? Ops.Helper(f.Method, f.Arity) : f.Arity == 1 ? Ops.Unary(f.Method) : Ops.Binary(f.Method);
-        _il.Emit(OpCodes.Call, method);
+        if (c.Function == KernelSymbols.Phi)
+        {
+            UsesPhi = true;
+            if (_fast)
+            {
+                // PhiTaylor(b, h, ref LARGE): the series alone, the lanes outside its range marked
+                _il.Emit(OpCodes.Ldloca, _large!);
+                _il.Emit(OpCodes.Call, Ops.PhiTaylor);
+                return;
+            }
+        }
+        _il.Emit(OpCodes.Call, Ops.Function(f.Method, f.Arity, f.Helper));
     }
 
     /// <summary>Pushes an expression as a lane mask.</summary>

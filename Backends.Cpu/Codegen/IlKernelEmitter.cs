@@ -11,20 +11,29 @@ namespace Meta.Backends.Cpu.Codegen;
 internal sealed class IlNotSupportedException(string message) : Exception(message);
 
 /// <summary>
-/// Emits a <see cref="CellKernel"/> as IL (a <see cref="DynamicMethod"/>) in <c>Vector&lt;T&gt;</c> lanes, without Roslyn: the
-/// method <see cref="CpuKernelEmitter.Source"/> writes as C#, operation for operation. Each expression node is one call of
-/// the same <c>Vector</c> operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the order the C# evaluates
-/// it; arrays are reached through references checked once before the loop, as there; <c>phi</c>, the lane-wise functions
-/// and the checks are the precompiled <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL
-/// never loads Roslyn, whose first compilation costs 1.4–1.9 s of CPU (docs/benchmarks.md).
+/// Emits a <see cref="CellKernel"/> as IL (<see cref="DynamicMethod"/>s) in <c>Vector&lt;T&gt;</c> or, wide, <c>Vector512&lt;T&gt;</c>
+/// lanes, without Roslyn: the methods <see cref="CpuKernelEmitter.Source"/> writes as C#, operation for operation. A step
+/// method checks the arrays once and drives the loops (<see cref="EmitStep"/>); a loop method advances the vectors [j, last).
+/// A kernel that calls phi has two loops, as the C# has: <c>Fast</c>, whose phi is the series alone and which holds no call,
+/// stops before the first vector with a lane outside the series' range, and <c>Exact</c> computes that vector with exp.
+/// Every write of a vector waits in a local until its body is computed (a vector <c>Fast</c> stops at has written nothing).
+/// Each expression node is one call of the same operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the
+/// order the C# evaluates it; phi, the lane-wise functions, the halves of wide lanes and the checks are the precompiled
+/// <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
+/// compilation costs 1.4–1.9 s of CPU (docs/benchmarks.md).
 /// </summary>
 internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 {
-    // The step method's arguments (CellKernelStep<T>).
-    private const int Begin = 0, End = 1, CellsArg = 2, UniformsArg = 3, DrawsArg = 4, InjectedArg = 5, RefractoryArg = 6, SpikesArg = 7,
-        RingsArg = 8, SlotArg = 9, DtArg = 10, TimeArg = 11;
+    // A loop method's arguments: (int j, int last, int begin, T[][] C, T[] U, T[][] RAND, T[] IINJ, T[] REFR, int[] SPK,
+    // T[][] RING, int slot, T dtValue, T tValue, ref int NSP), returning the first vector it did not advance.
+    private const int JArg = 0, LastArg = 1, Begin = 2, CellsArg = 3, UniformsArg = 4, DrawsArg = 5, InjectedArg = 6, RefractoryArg = 7,
+        SpikesArg = 8, RingsArg = 9, SlotArg = 10, DtArg = 11, TimeArg = 12, CountArg = 13;
 
-    private static readonly VectorMethods<T> Ops = VectorMethods<T>.Instance;
+    private static Type[] LoopParameters => [typeof(int), typeof(int), typeof(int), typeof(T[][]), typeof(T[]), typeof(T[][]), typeof(T[]),
+        typeof(T[]), typeof(int[]), typeof(T[][]), typeof(int), typeof(T), typeof(T), typeof(int).MakeByRefType()];
+
+    private readonly VectorMethods<T> Ops;
+    private readonly bool _fast;
     private readonly CellKernel _kernel;
     private readonly List<string> _perCell;
     private readonly List<string> _uniform;
@@ -32,33 +41,48 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     private readonly DynamicMethod _method;
     private readonly Dictionary<string, LocalBuilder> _locals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _masks = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, LocalBuilder> _stored = [];
+    private readonly HashSet<int> _received = [];
+    private readonly List<Action> _commit = [];
     private LocalBuilder _zero = null!, _one = null!, _all = null!, _none = null!, _dt = null!, _t = null!, _width = null!, _j = null!, _spikeCount = null!;
-    private LocalBuilder? _injected, _uniforms, _refractoryRef, _refractory;
+    private LocalBuilder? _injected, _uniforms, _refractoryRef, _refractory, _large;
     private LocalBuilder _injectedRef = null!;
     private LocalBuilder[] _cellRefs = [], _ringRefs = [], _drawRefs = [];
     private bool _emits;
 
-    private IlKernelEmitter(CellKernel kernel)
+    private IlKernelEmitter(CellKernel kernel, VectorMethods<T> ops, bool fast)
     {
+        Ops = ops;
+        _fast = fast;
         _kernel = kernel;
         _perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         _uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
-        Type[] parameters = [typeof(int), typeof(int), typeof(T[][]), typeof(T[]), typeof(T[][]), typeof(T[]), typeof(T[]), typeof(int[]),
-            typeof(T[][]), typeof(int), typeof(T), typeof(T)];
-        _method = new DynamicMethod("CpuKernelIl_" + CSharp.KernelBodyWriter.Sanitize(kernel.Model), typeof(int), parameters,
-            typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
+        _method = new DynamicMethod(MethodName(kernel, ops, fast ? "Fast" : "Exact"), typeof(int), LoopParameters, typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
         _il = _method.GetILGenerator();
     }
 
-    /// <summary>The kernel as a delegate over IL.</summary>
+    /// <summary>Whether the loop called phi (then the kernel runs a <c>Fast</c> loop too).</summary>
+    private bool UsesPhi { get; set; }
+
+    private static string MethodName(CellKernel kernel, VectorMethods<T> ops, string part) =>
+        "CpuKernelIl_" + CSharp.KernelBodyWriter.Sanitize(kernel.Model) + (ops.Wide ? "_w" : "") + (part.Length > 0 ? "_" + part : "");
+
+    /// <summary>The kernel as a delegate over IL, in <c>Vector512</c> lanes where <paramref name="wide"/>.</summary>
     /// <exception cref="IlNotSupportedException">The kernel holds a statement or function this emitter does not know.</exception>
-    public static CellKernelStep<T> Emit(CellKernel kernel)
+    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        var emitter = new IlKernelEmitter<T>(kernel);
-        emitter.Prologue();
-        emitter.Loop();
-        return emitter._method.CreateDelegate<CellKernelStep<T>>();
+        var ops = VectorMethods<T>.Of(wide);
+        var exact = new IlKernelEmitter<T>(kernel, ops, fast: false);
+        exact.Loop();
+        DynamicMethod? fast = null;
+        if (exact.UsesPhi)
+        {
+            var f = new IlKernelEmitter<T>(kernel, ops, fast: true);
+            f.Loop();
+            fast = f._method;
+        }
+        return EmitStep(kernel, ops, fast, exact._method);
     }
 
     private LocalBuilder Local(Type type) => _il.DeclareLocal(type);
@@ -66,47 +90,30 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     /// <summary>Loads argument <paramref name="index"/> (ldarg takes a 16-bit index; these are below 256).</summary>
     private void Arg(int index) => _il.Emit(OpCodes.Ldarg_S, (byte)index);
 
-    /// <summary>Constants, the range check, and a checked reference to the start of every array the loop reaches.</summary>
+    /// <summary>Constants and a reference to the start of every array the loop reaches (the step method has checked them).</summary>
     private void Prologue()
     {
         _zero = Store(Ops.Number, () => _il.Emit(OpCodes.Call, Ops.Zero));
         _one = Store(Ops.Number, () => _il.Emit(OpCodes.Call, Ops.One));
         _all = Store(Ops.Mask, () => _il.Emit(OpCodes.Call, Ops.AllBits));
         _none = Store(Ops.Mask, () => _il.Emit(OpCodes.Call, Ops.NoBits));
-        _dt = Store(Ops.Number, () => { Arg(DtArg); _il.Emit(OpCodes.Newobj, Ops.Broadcast); });
-        _t = Store(Ops.Number, () => { Arg(TimeArg); _il.Emit(OpCodes.Newobj, Ops.Broadcast); });
+        _dt = Store(Ops.Number, () => { Arg(DtArg); Ops.Broadcast(_il); });
+        _t = Store(Ops.Number, () => { Arg(TimeArg); Ops.Broadcast(_il); });
         _width = Store(typeof(int), () => _il.Emit(OpCodes.Call, Ops.Count));
-
-        // if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);
-        var bad = _il.DefineLabel();
-        var good = _il.DefineLabel();
-        Arg(Begin); _il.Emit(OpCodes.Ldc_I4_0); _il.Emit(OpCodes.Blt, bad);
-        Arg(End); Arg(Begin); _il.Emit(OpCodes.Blt, bad);
-        Arg(Begin); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Rem); _il.Emit(OpCodes.Brtrue, bad);
-        Arg(End); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Rem); _il.Emit(OpCodes.Brtrue, bad);
-        Arg(SlotArg); _il.Emit(OpCodes.Ldc_I4_0); _il.Emit(OpCodes.Bge, good);
-        _il.MarkLabel(bad);
-        Arg(Begin); Arg(End); Arg(SlotArg); _il.Emit(OpCodes.Ldloc, _width);
-        _il.Emit(OpCodes.Call, Ops.BadRange);
-        _il.MarkLabel(good);
-
-        _cellRefs = _perCell.Select((name, k) => VectorRef(() => Element(CellsArg, k), End, $"buffer {name}", offset: false)).ToArray();
+        _cellRefs = _perCell.Select((_, k) => VectorRef(() => Element(CellsArg, k), offset: false)).ToArray();
         if (_uniform.Count > 0)
         {
-            // ref T UNIFORM = ref MemoryMarshal.GetArrayDataReference(U); _ = U[count - 1];
             _uniforms = Local(typeof(T).MakeByRefType());
             Arg(UniformsArg); _il.Emit(OpCodes.Call, Ops.ArrayData); _il.Emit(OpCodes.Stloc, _uniforms);
-            Arg(UniformsArg); _il.Emit(OpCodes.Ldc_I4, _uniform.Count - 1); _il.Emit(OpCodes.Ldelem, typeof(T)); _il.Emit(OpCodes.Pop);
         }
-        _ringRefs = Enumerable.Range(0, _kernel.Receptors).Select(r => VectorRef(() => Element(RingsArg, r), -1, $"ring {r}", offset: true)).ToArray();
-        var injected = VectorRef(() => Arg(InjectedArg), End, "the injected currents", offset: false);
-        _drawRefs = Enumerable.Range(0, _kernel.UniformDraws + _kernel.NormalDraws)
-            .Select(d => VectorRef(() => Element(DrawsArg, d), End, $"draw {d}", offset: false)).ToArray();
-        Arg(SpikesArg); Arg(End); _il.Emit(OpCodes.Ldstr, "the spike list"); _il.Emit(OpCodes.Call, Ops.Need);
-        _spikeCount = Store(typeof(int), () => _il.Emit(OpCodes.Ldc_I4_0));
-        if (_kernel.Refractory) _refractoryRef = VectorRef(() => Arg(RefractoryArg), End, "the refractory counters", offset: false);
+        _ringRefs = Enumerable.Range(0, _kernel.Receptors).Select(r => VectorRef(() => Element(RingsArg, r), offset: true)).ToArray();
+        _injectedRef = VectorRef(() => Arg(InjectedArg), offset: false);
+        _drawRefs = Enumerable.Range(0, _kernel.UniformDraws + _kernel.NormalDraws).Select(d => VectorRef(() => Element(DrawsArg, d), offset: false)).ToArray();
+        if (_kernel.Refractory) _refractoryRef = VectorRef(() => Arg(RefractoryArg), offset: false);
         if (_kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) _injected = Local(Ops.Number);
-        _injectedRef = injected;
+        if (_fast) _large = Local(Ops.Mask);
+        // int NSP = *countRef (written back on return)
+        _spikeCount = Store(typeof(int), () => { Arg(CountArg); _il.Emit(OpCodes.Ldind_I4); });
     }
 
     /// <summary>Loads element <paramref name="index"/> of the array of arrays in argument <paramref name="argument"/>.</summary>
@@ -117,17 +124,9 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         _il.Emit(OpCodes.Ldelem_Ref);
     }
 
-    /// <summary>
-    /// <c>Need(array, need, what); ref Vector&lt;T&gt; R = ref Unsafe.As&lt;T, Vector&lt;T&gt;&gt;(ref array[0 or slot]);</c> where need is
-    /// <paramref name="needArgument"/> (the end), or slot + end for a ring (<paramref name="offset"/>).
-    /// </summary>
-    private LocalBuilder VectorRef(Action loadArray, int needArgument, string what, bool offset)
+    /// <summary><c>ref V R = ref Unsafe.As&lt;T, V&gt;(ref array[0 or slot]);</c> (a ring starts at the slot, <paramref name="offset"/>).</summary>
+    private LocalBuilder VectorRef(Action loadArray, bool offset)
     {
-        loadArray();
-        if (offset) { Arg(SlotArg); Arg(End); _il.Emit(OpCodes.Add); }
-        else Arg(needArgument);
-        _il.Emit(OpCodes.Ldstr, what);
-        _il.Emit(OpCodes.Call, Ops.Need);
         var local = Local(Ops.Number.MakeByRefType());
         loadArray();
         _il.Emit(OpCodes.Call, Ops.ArrayData);
@@ -145,17 +144,21 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         return local;
     }
 
-    /// <summary><c>for (int j = begin / W; j &lt; end / W; j++) { body }</c>, then <c>return NSP</c>.</summary>
+    /// <summary>
+    /// <c>for (; j &lt; last; j++) { body; [Fast: if (any LARGE) break;] commit }</c>, then <c>NSP</c> written back and
+    /// <c>return j</c>.
+    /// </summary>
     private void Loop()
     {
-        _j = Local(typeof(int));
-        var last = Local(typeof(int));
-        Arg(Begin); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Div); _il.Emit(OpCodes.Stloc, _j);
-        Arg(End); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Div); _il.Emit(OpCodes.Stloc, last);
+        Prologue();
+        _j = Store(typeof(int), () => Arg(JArg));
+        var last = Store(typeof(int), () => Arg(LastArg));
         var test = _il.DefineLabel();
         var body = _il.DefineLabel();
+        var exit = _il.DefineLabel();
         _il.Emit(OpCodes.Br, test);
         _il.MarkLabel(body);
+        if (_large is not null) { _il.Emit(OpCodes.Ldloc, _none); _il.Emit(OpCodes.Stloc, _large); }
         if (_injected is not null)
         {
             LoadAt(_injectedRef);
@@ -163,10 +166,31 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         }
         foreach (var phase in _kernel.Phases)
             foreach (var statement in phase.Statements) Statement(statement);
+        if (_large is not null)
+        {
+            _il.Emit(OpCodes.Ldloc, _large);
+            if (Ops.Wide)
+            {
+                // if (Vector512.ExtractMostSignificantBits(LARGE) != 0) break;
+                _il.Emit(OpCodes.Call, Ops.MostSignificantBits!);
+                _il.Emit(OpCodes.Ldc_I8, 0L);
+                _il.Emit(OpCodes.Bne_Un, exit);
+            }
+            else
+            {
+                // if (!Vector.EqualsAll(LARGE, NONE)) break;
+                _il.Emit(OpCodes.Ldloc, _none);
+                _il.Emit(OpCodes.Call, Ops.EqualsAllMask!);
+                _il.Emit(OpCodes.Brfalse, exit);
+            }
+        }
+        foreach (var write in _commit) write();
         _il.Emit(OpCodes.Ldloc, _j); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Add); _il.Emit(OpCodes.Stloc, _j);
         _il.MarkLabel(test);
         _il.Emit(OpCodes.Ldloc, _j); _il.Emit(OpCodes.Ldloc, last); _il.Emit(OpCodes.Blt, body);
-        _il.Emit(OpCodes.Ldloc, _spikeCount);
+        _il.MarkLabel(exit);
+        Arg(CountArg); _il.Emit(OpCodes.Ldloc, _spikeCount); _il.Emit(OpCodes.Stind_I4);
+        _il.Emit(OpCodes.Ldloc, _j);
         _il.Emit(OpCodes.Ret);
     }
 
@@ -184,6 +208,14 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         AddressAt(reference);
         _il.Emit(OpCodes.Ldobj, Ops.Number);
     }
+
+    /// <summary>After the body: <c>Unsafe.Add(ref R, j) = value</c>.</summary>
+    private void CommitStore(LocalBuilder reference, LocalBuilder value) => _commit.Add(() =>
+    {
+        AddressAt(reference);
+        _il.Emit(OpCodes.Ldloc, value);
+        _il.Emit(OpCodes.Stobj, Ops.Number);
+    });
 
     private void Statement(Statement statement)
     {
@@ -209,7 +241,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 return;
             case Assign a:
             {
-                // target = Vector.ConditionalSelect(where, value, target)
+                // target = ConditionalSelect(where, value, target)
                 var target = LocalOf(a.Name);
                 _il.Emit(OpCodes.Ldloc, LocalOf(a.Where!));
                 Number(a.Value);
@@ -219,26 +251,35 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 return;
             }
             case Store s:
-                AddressAt(BufferRef(s.Buffer));
+            {
+                // var S<k> = value (committed after the body); a later read of the buffer reads S<k>.
+                int k = _perCell.IndexOf(s.Buffer);
+                if (k < 0) throw new InvalidModelException($"The CPU kernel stores into '{s.Buffer}', which is not a per-cell buffer.");
                 Number(s.Value);
-                _il.Emit(OpCodes.Stobj, Ops.Number);
+                if (!_stored.TryGetValue(k, out var held))
+                {
+                    held = Local(Ops.Number);
+                    _stored[k] = held;
+                    CommitStore(_cellRefs[k], held);
+                }
+                _il.Emit(OpCodes.Stloc, held);
                 return;
+            }
             case ReceiveInput r:
             {
-                // var L = Unsafe.Add(ref R, j); Unsafe.Add(ref R, j) = ZERO;
+                // var L = Unsafe.Add(ref R, j), the slot cleared after the body; a second read of the slot finds it cleared.
                 var local = Declare(r.Name, Ops.Number);
                 var ring = r.Receptor >= 0 && r.Receptor < _ringRefs.Length ? _ringRefs[r.Receptor]
                     : throw new InvalidModelException($"The CPU kernel of '{_kernel.Model}' reads receptor {r.Receptor} of {_ringRefs.Length}.");
+                if (!_received.Add(r.Receptor)) { _il.Emit(OpCodes.Ldloc, _zero); _il.Emit(OpCodes.Stloc, local); return; }
                 LoadAt(ring);
                 _il.Emit(OpCodes.Stloc, local);
-                AddressAt(ring);
-                _il.Emit(OpCodes.Ldloc, _zero);
-                _il.Emit(OpCodes.Stobj, Ops.Number);
+                CommitStore(ring, _zero);
                 return;
             }
             case ReadRefractory r:
             {
-                // var refr = Unsafe.Add(ref REF, j); var L = Vector.GreaterThan(refr, ZERO);
+                // var refr = Unsafe.Add(ref REF, j); var L = GreaterThan(refr, ZERO);
                 if (_refractoryRef is null) throw new IlNotSupportedException("The kernel reads a refractory counter it does not declare.");
                 if (_refractory is not null) throw new IlNotSupportedException("The kernel reads the refractory counter twice.");
                 _refractory = Local(Ops.Number);
@@ -253,9 +294,9 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
             }
             case CountDown c:
             {
-                // REF[j] = ConditionalSelect(active, refr - ONE, ConditionalSelect(restart, period, refr))
+                // var REFNEW = ConditionalSelect(active, refr - ONE, ConditionalSelect(restart, period, refr)) (committed after the body)
                 if (_refractoryRef is null || _refractory is null) throw new IlNotSupportedException("The kernel counts down a refractory counter it has not read.");
-                AddressAt(_refractoryRef);
+                var next = Local(Ops.Number);
                 _il.Emit(OpCodes.Ldloc, LocalOf(c.Active));
                 _il.Emit(OpCodes.Ldloc, _refractory);
                 _il.Emit(OpCodes.Ldloc, _one);
@@ -265,17 +306,31 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 _il.Emit(OpCodes.Ldloc, _refractory);
                 _il.Emit(OpCodes.Call, Ops.Select);
                 _il.Emit(OpCodes.Call, Ops.Select);
-                _il.Emit(OpCodes.Stobj, Ops.Number);
+                _il.Emit(OpCodes.Stloc, next);
+                CommitStore(_refractoryRef, next);
                 return;
             }
             case EmitSpikes e:
+            {
                 if (_emits) throw new InvalidModelException("The CPU kernel emits spikes once per step; this kernel has a second EmitSpikes.");
                 _emits = true;
-                EmitSpikes(LocalOf(e.Mask));
+                var mask = LocalOf(e.Mask);
+                _commit.Add(Ops.Wide ? () => EmitSpikesWide(mask) : () => EmitSpikes(mask));
                 return;
+            }
             default:
                 throw new IlNotSupportedException($"Statement {statement.GetType().Name} is not known to the IL emitter.");
         }
+    }
+
+    /// <summary><c>SPK[begin + NSP++] = j * W + lane</c> for the lane on the stack.</summary>
+    private void AppendSpike(Action lane)
+    {
+        Arg(SpikesArg);
+        Arg(Begin); _il.Emit(OpCodes.Ldloc, _spikeCount); _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, _j); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Mul); lane(); _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stelem_I4);
+        _il.Emit(OpCodes.Ldloc, _spikeCount); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Add); _il.Emit(OpCodes.Stloc, _spikeCount);
     }
 
     /// <summary><c>if (!Vector.EqualsAll(mask, NONE)) for (int l = 0; l &lt; W; l++) if (mask[l] != 0) SPK[begin + NSP++] = j * W + l;</c></summary>
@@ -286,24 +341,37 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         var next = _il.DefineLabel();
         var lane = _il.DefineLabel();
         var l = Local(typeof(int));
-        _il.Emit(OpCodes.Ldloc, mask); _il.Emit(OpCodes.Ldloc, _none); _il.Emit(OpCodes.Call, Ops.EqualsAllMask); _il.Emit(OpCodes.Brtrue, done);
+        _il.Emit(OpCodes.Ldloc, mask); _il.Emit(OpCodes.Ldloc, _none); _il.Emit(OpCodes.Call, Ops.EqualsAllMask!); _il.Emit(OpCodes.Brtrue, done);
         _il.Emit(OpCodes.Ldc_I4_0); _il.Emit(OpCodes.Stloc, l);
         _il.Emit(OpCodes.Br, test);
         _il.MarkLabel(lane);
-        _il.Emit(OpCodes.Ldloca, mask); _il.Emit(OpCodes.Ldloc, l); _il.Emit(OpCodes.Call, Ops.MaskItem);
+        _il.Emit(OpCodes.Ldloca, mask); _il.Emit(OpCodes.Ldloc, l); _il.Emit(OpCodes.Call, Ops.MaskItem!);
         if (Ops.MaskElement == typeof(long)) _il.Emit(OpCodes.Ldc_I8, 0L); else _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Beq, next);
-        // SPK[begin + NSP] = j * W + l; NSP++;
-        Arg(SpikesArg);
-        Arg(Begin); _il.Emit(OpCodes.Ldloc, _spikeCount); _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Ldloc, _j); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Mul); _il.Emit(OpCodes.Ldloc, l); _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stelem_I4);
-        _il.Emit(OpCodes.Ldloc, _spikeCount); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Add); _il.Emit(OpCodes.Stloc, _spikeCount);
+        AppendSpike(() => _il.Emit(OpCodes.Ldloc, l));
         _il.MarkLabel(next);
         _il.Emit(OpCodes.Ldloc, l); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Add); _il.Emit(OpCodes.Stloc, l);
         _il.MarkLabel(test);
         _il.Emit(OpCodes.Ldloc, l); _il.Emit(OpCodes.Ldloc, _width); _il.Emit(OpCodes.Blt, lane);
         _il.MarkLabel(done);
+    }
+
+    /// <summary>
+    /// <c>for (ulong BITS = Vector512.ExtractMostSignificantBits(mask); BITS != 0; BITS &amp;= BITS - 1) SPK[begin + NSP++] = j * W + BitOperations.TrailingZeroCount(BITS);</c>
+    /// (wide masks are vectors of numbers, so their lanes are read as sign bits).
+    /// </summary>
+    private void EmitSpikesWide(LocalBuilder mask)
+    {
+        var test = _il.DefineLabel();
+        var lane = _il.DefineLabel();
+        var bits = Local(typeof(ulong));
+        _il.Emit(OpCodes.Ldloc, mask); _il.Emit(OpCodes.Call, Ops.MostSignificantBits!); _il.Emit(OpCodes.Stloc, bits);
+        _il.Emit(OpCodes.Br, test);
+        _il.MarkLabel(lane);
+        AppendSpike(() => { _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Call, Ops.TrailingZeroCount!); });
+        _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Ldc_I8, 1L); _il.Emit(OpCodes.Sub); _il.Emit(OpCodes.And); _il.Emit(OpCodes.Stloc, bits);
+        _il.MarkLabel(test);
+        _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Brtrue, lane);
     }
 
     private LocalBuilder Declare(string name, Type type, bool mask = false)

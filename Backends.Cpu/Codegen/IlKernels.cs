@@ -4,9 +4,9 @@ using Meta.Backends.Programs;
 namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
-/// Which emitter writes the CPU backend's neuron kernels. By default a <c>Vector&lt;T&gt;</c> kernel is emitted as IL
-/// (<see cref="IlKernelEmitter{T}"/>: no Roslyn, so a first load takes milliseconds instead of seconds of CPU), and a kernel the
-/// IL emitter cannot express, or a wide (<c>Vector512</c>) one, is compiled from C# with Roslyn. <c>META_CPU_KERNEL_EMITTER</c>
+/// Which emitter writes the CPU backend's neuron kernels. By default a kernel, in <c>Vector&lt;T&gt;</c> or wide
+/// (<c>Vector512</c>) lanes, is emitted as IL (<see cref="IlKernelEmitter{T}"/>: no Roslyn, so a first load takes milliseconds
+/// instead of seconds of CPU), and a kernel the IL emitter cannot express is compiled from C# with Roslyn. <c>META_CPU_KERNEL_EMITTER</c>
 /// chooses otherwise: <c>il</c> (the default) or <c>roslyn</c> (every kernel from C#, as before the IL emitter; for
 /// comparisons). <c>META_CPU_KERNEL_LOG=1</c> writes to standard error which emitter took each kernel, and why a kernel fell
 /// back to Roslyn.
@@ -19,7 +19,7 @@ internal static class IlKernels
     /// <summary>The most IL kernels kept per process (as <see cref="CSharp.KernelCompiler.Capacity"/> for compiled ones).</summary>
     private const int Capacity = 256;
 
-    private static readonly ConcurrentDictionary<(string Key, Type Lanes), Lazy<Delegate>> s_cache = new();
+    private static readonly ConcurrentDictionary<(string Key, Type Element, bool Wide), Lazy<Delegate>> s_cache = new();
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
 
     /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
@@ -39,15 +39,19 @@ internal static class IlKernels
     /// (<paramref name="emitted"/> says whether it was emitted now).
     /// </summary>
     /// <exception cref="IlNotSupportedException">The IL emitter cannot express the kernel.</exception>
-    public static CellKernelStep<T> Get<T>(CellKernel kernel, out bool emitted) where T : unmanaged
+    public static CellKernelStep<T> Get<T>(CellKernel kernel, out bool emitted) where T : unmanaged => Get<T>(kernel, LaneType.Of<T>().Wide, out emitted);
+
+    /// <summary>The kernel as IL in <c>Vector512&lt;T&gt;</c> lanes where <paramref name="wide"/>, else in <c>Vector&lt;T&gt;</c> lanes (cached as <see cref="Get{T}(CellKernel, out bool)"/>).</summary>
+    /// <exception cref="IlNotSupportedException">The IL emitter cannot express the kernel.</exception>
+    public static CellKernelStep<T> Get<T>(CellKernel kernel, bool wide, out bool emitted) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        var key = (kernel.Key, typeof(T));
+        var key = (kernel.Key, typeof(T), wide);
         bool created = false;
         var entry = s_cache.GetOrAdd(key, _ =>
         {
             created = true;
-            return new Lazy<Delegate>(() => IlKernelEmitter<T>.Emit(kernel));
+            return new Lazy<Delegate>(() => IlKernelEmitter<T>.Emit(kernel, wide));
         });
         try
         {
@@ -65,7 +69,7 @@ internal static class IlKernels
     }
 
     /// <summary>Forgets every kernel but <paramref name="keep"/> (engines that hold a kernel keep it alive).</summary>
-    private static void Trim((string, Type) keep)
+    private static void Trim((string, Type, bool) keep)
     {
         foreach (var k in s_cache.Keys)
             if (k != keep) s_cache.TryRemove(k, out _);

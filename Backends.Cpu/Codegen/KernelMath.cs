@@ -6,20 +6,15 @@ namespace Meta.Backends.Cpu.Codegen;
 /// <summary>
 /// The helpers a CPU kernel calls, precompiled for kernels emitted as IL (<see cref="IlKernelEmitter{T}"/>): the same
 /// operations, in the same order, as the helpers <see cref="CpuKernelEmitter.Source"/> writes into each C# kernel class
-/// (<c>Phi</c>, <c>VMath</c>, <c>Need</c>, <c>BadRange</c>), so that both kinds of kernel give the same bits
+/// (<c>Phi</c>, <c>PhiExp</c>, <c>PhiTaylor</c>, <c>VMath</c>, <c>Need</c>, <c>BadRange</c>), so that both kinds of kernel give the same bits
 /// (tests/Meta.Tests/Cpu/IlKernelTests.cs compares them). A change to one must be made to the other.
 /// </summary>
-internal static class KernelMath
+internal static partial class KernelMath
 {
-    /// <summary>
-    /// phi(b, h) = (exp(b·h) − 1)/b per lane: its Taylor series to x^10 (x = b·h) by Horner's scheme with fused multiply-adds
-    /// where |x| &lt; 0.6, else the closed form (<see cref="Programs.KernelSymbols.Phi"/>).
-    /// </summary>
+    /// <summary>Phi's Taylor series to x^10 at x (= b·h), by Horner's scheme with fused multiply-adds, times h.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<double> Phi(Vector<double> b, Vector<double> h)
+    private static Vector<double> Series(Vector<double> x, Vector<double> h)
     {
-        var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
         var r = new Vector<double>(1.0 / 39916800);
         r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 3628800));
         r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 362880));
@@ -32,16 +27,39 @@ internal static class KernelMath
         r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 2));
         r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 1));
         r *= h;
-        if (Vector.EqualsAll(small, Vector<long>.AllBitsSet)) return r;
-        return Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<double>.One) / b);
+        return r;
     }
 
-    /// <summary><see cref="Phi(Vector{double}, Vector{double})"/> in float32 lanes (coefficients computed in double, rounded once).</summary>
+    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6, else <see cref="PhiExp(Vector{long}, Vector{double}, Vector{double}, Vector{double})"/> (not inlined), as the C# kernel's <c>Phi</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Phi(Vector<float> b, Vector<float> h)
+    public static Vector<double> Phi(Vector<double> b, Vector<double> h)
     {
         var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
+        var r = Series(x, h);
+        if (Vector.EqualsAll(small, Vector<long>.AllBitsSet)) return r;
+        return PhiExp(small, r, x, b);
+    }
+
+    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled, as the C# kernel's).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static Vector<double> PhiExp(Vector<long> small, Vector<double> r, Vector<double> x, Vector<double> b) => Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<double>.One) / b);
+
+    /// <summary>Phi's series alone (the call-free loop); the lanes outside its range are added to <paramref name="large"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> PhiTaylor(Vector<double> b, Vector<double> h, ref Vector<long> large)
+    {
+        var x = b * h;
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
+        var r = Series(x, h);
+        large |= ~small;
+        return r;
+    }
+
+    /// <summary>Phi's Taylor series to x^10 at x (= b·h), by Horner's scheme with fused multiply-adds, times h.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Series(Vector<float> x, Vector<float> h)
+    {
         var r = new Vector<float>((float)(1.0 / 39916800));
         r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 3628800)));
         r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 362880)));
@@ -54,8 +72,33 @@ internal static class KernelMath
         r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 2)));
         r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 1)));
         r *= h;
+        return r;
+    }
+
+    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6f, else <see cref="PhiExp(Vector{int}, Vector{float}, Vector{float}, Vector{float})"/> (not inlined), as the C# kernel's <c>Phi</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Phi(Vector<float> b, Vector<float> h)
+    {
+        var x = b * h;
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var r = Series(x, h);
         if (Vector.EqualsAll(small, Vector<int>.AllBitsSet)) return r;
-        return Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<float>.One) / b);
+        return PhiExp(small, r, x, b);
+    }
+
+    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled, as the C# kernel's).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static Vector<float> PhiExp(Vector<int> small, Vector<float> r, Vector<float> x, Vector<float> b) => Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<float>.One) / b);
+
+    /// <summary>Phi's series alone (the call-free loop); the lanes outside its range are added to <paramref name="large"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> PhiTaylor(Vector<float> b, Vector<float> h, ref Vector<int> large)
+    {
+        var x = b * h;
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var r = Series(x, h);
+        large |= ~small;
+        return r;
     }
 
     /// <summary>Sine per lane.</summary>

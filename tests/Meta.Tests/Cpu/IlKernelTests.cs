@@ -108,6 +108,33 @@ public class IlKernelTests
         Compare<float>(kernel, seed: 6);
     }
 
+    [Vector512Theory]
+    [MemberData(nameof(Kernels))]
+    public void A_wide_il_kernel_gives_the_bits_of_the_wide_roslyn_one_and_of_the_narrow_il_one(string model, bool uniform)
+    {
+        var kernel = NeuronGroupLowering.KernelOf(Models().Single(m => m.Name == model), uniform);
+        CompareWide<double>(kernel, seed: 7);
+        CompareWide<float>(kernel, seed: 8);
+    }
+
+    [Vector512Theory]
+    [MemberData(nameof(OffGridKernels))]
+    public void An_off_grid_wide_il_kernel_gives_the_bits_of_the_wide_roslyn_one(string model, bool uniform)
+    {
+        var kernel = NeuronGroupLowering.KernelOf(Models().Single(m => m.Name == model), uniform, spikePrecision: SpikePrecision.OffGrid);
+        CompareWide<double>(kernel, seed: 9);
+        CompareWide<float>(kernel, seed: 10);
+    }
+
+    [NestmlVector512Theory]
+    [MemberData(nameof(NestmlKernels))]
+    public void A_nestml_wide_il_kernel_gives_the_bits_of_the_wide_roslyn_one(string file, bool uniform)
+    {
+        var kernel = NeuronGroupLowering.KernelOf(NestmlModel.Load(NestmlFixtures.File(file)), uniform);
+        CompareWide<double>(kernel, seed: 11);
+        CompareWide<float>(kernel, seed: 12);
+    }
+
     [Fact]
     public void The_comparisons_cover_noise_draws_refractoriness_and_every_function()
     {
@@ -170,7 +197,7 @@ public class IlKernelTests
     private static void Compare<T>(CellKernel kernel, int seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var roslyn = CpuKernelEmitter.CompileRoslyn<T>(kernel, new LaneType(typeof(T) == typeof(float)), out _);
-        var il = IlKernels.Get<T>(kernel, out _);
+        var il = IlKernels.Get<T>(kernel, wide: false, out _);
         il.Should().NotBeSameAs(roslyn);
         KernelRun<T>.SameBits(kernel, roslyn, il, seed, Steps);
 
@@ -182,4 +209,22 @@ public class IlKernelTests
         Enumerable.Range(0, before.CellValues.Length).Any(k => !KernelRun<T>.Bits(before.CellValues[k]).SequenceEqual(KernelRun<T>.Bits(after.CellValues[k])))
             .Should().BeTrue($"{kernel.Model}: a step changes some state");
     }
+
+    /// <summary>The wide IL kernel against the wide Roslyn one and against the narrow IL one; the run leaves phi's series range.</summary>
+    private static void CompareWide<T>(CellKernel kernel, int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var roslyn = CpuKernelEmitter.CompileRoslyn<T>(kernel, new LaneType(typeof(T) == typeof(float), Wide: true), out _);
+        var wide = IlKernels.Get<T>(kernel, wide: true, out _);
+        var narrow = IlKernels.Get<T>(kernel, wide: false, out _);
+        wide.Should().NotBeSameAs(narrow);
+        KernelRun<T>.SameBits(kernel, roslyn, wide, seed, Steps);
+        KernelRun<T>.SameBits(kernel, narrow, wide, seed, Steps);
+    }
+}
+
+/// <summary>A theory that needs the NESTML fixtures and the wide kernels; skipped with the reason where either is missing, never passed.</summary>
+public sealed class NestmlVector512TheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> where the fixtures are missing or Vector512 is not accelerated.</summary>
+    public NestmlVector512TheoryAttribute() => Skip = NestmlFixtures.Missing ?? new Vector512TheoryAttribute().Skip;
 }

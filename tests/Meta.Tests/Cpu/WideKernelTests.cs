@@ -52,7 +52,7 @@ public class WideKernelTests
         // The loop reaches the arrays through references, so the lengths are checked once, before it; in the kernels emitted
         // as IL (the default) and in those compiled from C#.
         var kernel = NeuronGroupLowering.KernelOf(IntegrateAndFire.IF_cond_exp, true);
-        var step = roslyn ? CpuKernelEmitter.CompileRoslyn<double>(kernel, LaneType.Double, out _) : IlKernels.Get<double>(kernel, out _);
+        var step = roslyn ? CpuKernelEmitter.CompileRoslyn<double>(kernel, LaneType.Of<double>(), out _) : IlKernels.Get<double>(kernel, out _);
         var run = new KernelRun<double>(kernel, seed: 3);
         int w = LaneType.Width<double>();
         var ok = () => run.Step(step, 0);
