@@ -80,4 +80,46 @@ public class ProgramConnectionReleaseTests
         sim.Populations.Select(p => SpikeTimes(p)).Should().BeEquivalentTo(second, o => o.WithStrictOrdering());
         replayed.GetList("weight", "delay").Should().BeEquivalentTo(refReplayed.GetList("weight", "delay"), o => o.WithStrictOrdering());
     }
+
+    /// <summary>Two replayable static projections a→b and b→a (their connectors draw from the projections' own streams).</summary>
+    private static (Simulation Sim, Projection Changed, Projection Other) TwoReplayed()
+    {
+        var sim = NewSimulation(timestep: 0.1, minDelay: 0.1, seed: 23);
+        var a = sim.CreatePopulation(20, new CellType("IF_cond_exp") { ["i_offset"] = 1.5 }, "a");
+        var b = sim.CreatePopulation(15, new CellType("IF_cond_exp"), "b");
+        var changed = new Projection(a, b, new FixedProbabilityConnector(0.4),
+            new StaticSynapse(new RandomDistribution("uniform", 0.002, 0.006), new RandomDistribution("uniform", 0.1, 1.0)), label: "changed");
+        var other = new Projection(b, a, new FixedProbabilityConnector(0.3),
+            new StaticSynapse(new RandomDistribution("uniform", 0.001, 0.002), 0.5), receptorType: "inhibitory", label: "other");
+        a.Record("spikes");
+        b.Record("spikes");
+        return (sim, changed, other);
+    }
+
+    [Fact]
+    public void Setting_one_projection_s_weights_and_delays_draws_only_that_projection_s_connections_again()
+    {
+        var (reference, refChanged, _) = TwoReplayed();
+        using var __ = reference;
+        var weights = refChanged.Get("weight").Select((w, k) => w * (1 + k % 3)).ToArray();
+        refChanged.Set("weight", weights);
+        refChanged.Set("delay", 0.7);
+        reference.Run(30.0);
+        var expected = reference.Populations.Select(p => SpikeTimes(p)).ToArray();
+
+        var (sim, changed, other) = TwoReplayed();
+        using var ___ = sim;
+        sim.Run(0.0);
+        sim.LoadedSynapseParts.Should().OnlyContain(p => p.ConnectionsReleased, "both projections are drawn again on demand");
+        int otherRebuilds = other.ConnectionRebuilds;
+        changed.Set("weight", weights);
+        changed.Set("delay", 0.7);
+        sim.Run(30.0);
+        other.ConnectionRebuilds.Should().Be(otherRebuilds, "nothing of the other projection changed");
+        changed.ConnectionRebuilds.Should().BeGreaterThan(0, "its parts were built again for the update");
+        sim.LoadedSynapseParts.Should().OnlyContain(p => p.ConnectionsReleased);
+        expected.Sum(p => p.Sum(t => t.Length)).Should().BeGreaterThan(10);
+        sim.Populations.Select(p => SpikeTimes(p)).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+        changed.Get("delay").Should().OnlyContain(d => d == 0.7);
+    }
 }
