@@ -222,8 +222,9 @@ public sealed partial class Simulation : IDisposable
     {
         if (Recorders.FirstDivergedSample(result) is { } sample)
             throw Diagnostics.DivergenceCheck.Diverged(sample.Population, sample.Cell, sample.Variable, sample.Step * Timestep, sample.Value, atRunEnd: false);
+        // A distributed run's ranks scan their own samples; the earliest diverged one comes back as the divergence.
         if (result.Divergence is { } d)
-            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: true);
+            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: !d.FromSample);
     }
 
     /// <summary>
@@ -283,7 +284,9 @@ public sealed partial class Simulation : IDisposable
         {
             Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads, LocalRank = Options.Communicator?.LocalRank,
         });
-        _engine = Options.Communicator is { } communicator ? new Distributed.DistributedEngine(engine, communicator) : engine;
+        _engine = Options.Communicator is { } communicator
+            ? new Distributed.DistributedEngine(engine, communicator) { SampleDivergedTest = Recorders.DivergedSampleTest }
+            : engine;
         _engine.Load(_lowering.Program);
         ReleaseProgramConnections();
         _changedParameters.Clear();
