@@ -119,6 +119,12 @@ public sealed class RunResult
 /// <param name="Step">The step at which it was found.</param>
 public sealed record StateDivergence(int Group, int Cell, string State, double Value, long Step)
 {
+    /// <summary>
+    /// Whether it was found in a recorded sample (<see cref="State"/> is then the recorded variable, <see cref="Step"/> the
+    /// sample's step) rather than in the scan of the states when the run ended.
+    /// </summary>
+    public bool FromSample { get; init; }
+
     /// <summary>The largest membrane potential magnitude (mV) taken as physical: 10 V across a membrane is a numerical runaway.</summary>
     public const double RunawayPotentialMv = 1e4;
 

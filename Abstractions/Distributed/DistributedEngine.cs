@@ -35,6 +35,14 @@ public sealed class DistributedEngine : ISimulationEngine
         _communicator = communicator ?? throw new ArgumentNullException(nameof(communicator));
     }
 
+    /// <summary>
+    /// Per recorder (its <see cref="RecorderSpec.Index"/> in the global program), the test of whether a recorded sample has
+    /// diverged; each rank scans its own samples with it during a run and the earliest over all ranks is the run's
+    /// <see cref="RunResult.Divergence"/> (<see cref="StateDivergence.FromSample"/>), as one process finds it in the samples
+    /// it returns. Null: samples are not scanned (only the states when a run ends).
+    /// </summary>
+    public Func<int, Func<double, bool>>? SampleDivergedTest { get; init; }
+
     /// <summary>The number of ranks.</summary>
     public int Ranks => _communicator.Size;
 
@@ -126,7 +134,7 @@ public sealed class DistributedEngine : ISimulationEngine
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         long start = _step, end = start + steps;
-        var recording = _kept ??= new LocalRecording(_local, start, firstSample: _initialDone ? start + 1 : start);
+        var recording = _kept ??= new LocalRecording(_local, start, firstSample: _initialDone ? start + 1 : start, SampleDivergedTest);
         if (!_initialDone)
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before

@@ -17,9 +17,17 @@ internal sealed class LocalRecording
     private readonly List<long>[] _spikes;
     private readonly List<double>[] _values;
     private StateDivergence? _divergence;
+    // Per local recorder of samples, the test of a diverged sample (null: not scanned); the earliest diverged sample this rank
+    // recorded since the divergence was last gathered (its global cell).
+    private readonly Func<double, bool>?[] _diverged;
+    private StateDivergence? _sampleDivergence;
+    private int _sampleRecorder;
 
-    /// <summary>Starts the recording of runs from step <paramref name="start"/>, whose samples begin at index <paramref name="firstSample"/>.</summary>
-    public LocalRecording(LocalProgram local, long start, long firstSample)
+    /// <summary>
+    /// Starts the recording of runs from step <paramref name="start"/>, whose samples begin at index <paramref name="firstSample"/>;
+    /// <paramref name="divergedTest"/> gives, per global recorder, the test of a diverged sample (null: samples are not scanned).
+    /// </summary>
+    public LocalRecording(LocalProgram local, long start, long firstSample, Func<int, Func<double, bool>>? divergedTest = null)
     {
         _local = local;
         Start = start;
@@ -30,6 +38,8 @@ internal sealed class LocalRecording
             if (local.UserRecorder[r] >= 0) _globalOf[local.UserRecorder[r]] = r;
         _spikes = Enumerable.Range(0, n).Select(_ => new List<long>()).ToArray();
         _values = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
+        _diverged = Enumerable.Range(0, n).Select(r =>
+            divergedTest is null || _globalOf[r] < 0 || local.Program.Recorders[r].IsSpikes ? null : divergedTest(_globalOf[r])).ToArray();
     }
 
     /// <summary>The step the first run of this recording started at.</summary>
@@ -51,8 +61,40 @@ internal sealed class LocalRecording
             }
         }
         foreach (var block in result.Samples)
-            if (_globalOf[block.Recorder] >= 0) _values[block.Recorder].AddRange(block.Values);
+            if (_globalOf[block.Recorder] >= 0)
+            {
+                _values[block.Recorder].AddRange(block.Values);
+                ScanSamples(block);
+            }
         _divergence = result.Divergence;
+    }
+
+    /// <summary>
+    /// Keeps the earliest diverged sample of <paramref name="block"/> when it is earlier than the one kept (as one process's
+    /// <c>RecorderRegistry.FirstDivergedSample</c>: earliest step, then recorder, then cell).
+    /// </summary>
+    private void ScanSamples(SampleBlock block)
+    {
+        if (_diverged[block.Recorder] is not { } diverged) return;
+        var spec = _local.Program.Recorders[block.Recorder];
+        int width = spec.Cells.Length;
+        if (width == 0) return;
+        for (int row = 0; row < block.Count; row++)
+        {
+            long step = block.FirstStep + ((long)row * spec.IntervalSteps);
+            if (_sampleDivergence is { } kept && kept.Step <= step) return;
+            for (int c = 0; c < width; c++)
+            {
+                double v = block.Values[(row * width) + c];
+                if (!diverged(v)) continue;
+                _sampleDivergence = new StateDivergence(spec.Population, spec.Cells[c] + _local.Start(spec.Population), spec.Variable, v, step)
+                {
+                    FromSample = true,
+                };
+                _sampleRecorder = _globalOf[block.Recorder];
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -121,26 +163,32 @@ internal sealed class LocalRecording
     }
 
     /// <summary>
-    /// The first divergence of the last engine run added, over all ranks, on every rank (so that every rank stops at the same
-    /// run and they meet at the same collectives afterwards): an all-gather of six numbers per rank, called after every
-    /// <see cref="DistributedEngine.Run"/>.
+    /// The first divergence since the last gather, over all ranks, on every rank (so that every rank stops at the same run and
+    /// they meet at the same collectives afterwards): an all-gather of six numbers per rank, called after every
+    /// <see cref="DistributedEngine.Run"/>. A diverged recorded sample (the earliest step, then the lowest global recorder
+    /// and cell) comes before a state found diverged when the last engine run ended (lowest group, state, cell), as in
+    /// one process.
     /// </summary>
     public StateDivergence? GatherDivergence(ICommunicator communicator)
     {
-        var mine = Mapped(_divergence);
-        double[] row = mine is null ? [0, 0, 0, 0, 0, 0]
-            : [1, mine.Group, StateIndex(mine), mine.Cell, mine.Value, mine.Step];
+        // Row: kind (0 none, 1 a sample, 2 the end-of-run scan), group, global recorder or state index, global cell, value, step.
+        double[] row = _sampleDivergence is { } s
+            ? [1, s.Group, _sampleRecorder, s.Cell, s.Value, s.Step]
+            : Mapped(_divergence) is { } mine ? [2, mine.Group, StateIndex(mine), mine.Cell, mine.Value, mine.Step] : [0, 0, 0, 0, 0, 0];
+        _sampleDivergence = null;
         var all = communicator.AllGatherV(row);
         StateDivergence? first = null;
-        (double, double, double) best = (double.MaxValue, 0, 0);
+        (double, double, double, double, double) best = default;
         for (int k = 0; k + 5 < all.Length; k += 6)
         {
             if (all[k] == 0) continue;
-            var key = (all[k + 1], all[k + 2], all[k + 3]);
+            var key = all[k] == 1 ? (1.0, all[k + 5], all[k + 2], all[k + 3], 0.0) : (all[k], all[k + 5], all[k + 1], all[k + 2], all[k + 3]);
             if (first is not null && key.CompareTo(best) >= 0) continue;
             best = key;
-            var group = (NeuronGroupProgram)_local.Global.Groups[(int)all[k + 1]];
-            first = new StateDivergence((int)all[k + 1], (int)all[k + 3], group.States[(int)all[k + 2]], all[k + 4], (long)all[k + 5]);
+            int g = (int)all[k + 1], at = (int)all[k + 2];
+            first = all[k] == 1
+                ? new StateDivergence(g, (int)all[k + 3], _local.Global.Recorders[at].Variable, all[k + 4], (long)all[k + 5]) { FromSample = true }
+                : new StateDivergence(g, (int)all[k + 3], ((NeuronGroupProgram)_local.Global.Groups[g]).States[at], all[k + 4], (long)all[k + 5]);
         }
         return first;
     }

@@ -11,9 +11,12 @@ namespace Meta.Distributed;
 /// One collective per interval: every rank sends a slot of fixed size (<see cref="ICommunicator.AllGatherBlocks"/>, MPI's
 /// <c>Allgather</c>), its count of triple elements first, then as many of them as fit. When some rank's spikes do not fit,
 /// every rank sees it in the counts, and the rest follows in a second round (<see cref="Overflows"/> counts them); the slot
-/// then grows, identically on every rank since all see the same counts, to the next power of two of the largest count's
-/// triples, so the second round is rare once the slot fits the network's busiest intervals. The buffers are kept from one
-/// interval to the next, so an exchange allocates nothing once they have grown.
+/// then grows, identically on every rank since all see the same counts (<see cref="NextSlot"/>), to the next power of two of
+/// the largest count's triples, at most <see cref="MaxSlotTriples"/> (rarer bursts go through the second round) and never
+/// so large that the ranks' slots together exceed an array; it halves again after <see cref="ShrinkAfter"/> exchanges in a
+/// row whose largest count used less than a quarter of it, down to the first slot. The second round is thus rare once the
+/// slot fits the network's busy intervals, and a single burst does not keep every later collective large. The buffers are
+/// kept from one interval to the next, so an exchange allocates nothing once they have grown.
 /// </para>
 /// </summary>
 internal sealed class SpikeExchange
@@ -24,7 +27,13 @@ internal sealed class SpikeExchange
     private readonly bool[]?[] _needed;
     /// <summary>The triples the first slot holds, after its count.</summary>
     internal const int FirstSlotTriples = 64;
+    /// <summary>The most triples a slot grows to after overflows; larger counts go through the second round.</summary>
+    internal const int MaxSlotTriples = 4096;
+    /// <summary>The number of exchanges in a row using less than a quarter of the slot after which it halves.</summary>
+    internal const int ShrinkAfter = 64;
 
+    private readonly int _firstSlot;
+    private int _quiet;
     private int _slot;
     private int[] _send;
     private int[] _blocks = [];
@@ -43,7 +52,7 @@ internal sealed class SpikeExchange
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstSlotTriples, 1);
         _local = local;
-        _slot = 1 + 3 * firstSlotTriples;
+        _slot = _firstSlot = 1 + 3 * firstSlotTriples;
         _send = new int[_slot];
         _populationOf = Enumerable.Repeat(-1, local.Program.Recorders.Count).ToArray();
         for (int p = 0; p < local.ExchangeRecorder.Count; p++)
@@ -140,9 +149,8 @@ internal sealed class SpikeExchange
             if (_tail.Length < rest) _tail = new int[rest];
             Array.Copy(_send, 1 + inline, _tail, 0, rest);
             tailTotal = communicator.AllGatherV(_tail, rest, ref _tailReceived);
-            // The next slot fits the largest count seen, in a power of two of triples, on every rank alike.
-            _slot = 1 + 3 * (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((largest + 2) / 3)), (Array.MaxLength - 1) / 3);
         }
+        int next = NextSlot(slot, largest, ranks, _firstSlot, ref _quiet);
         int k = 0, t = 0;
         for (int r = 0; r < ranks; r++)
         {
@@ -157,6 +165,36 @@ internal sealed class SpikeExchange
             }
         }
         if (t != tailTotal) throw new InvalidOperationException($"The exchange's second round carried {tailTotal} elements where the counts announced {t}.");
+        _slot = next;
+        if (_blocks.Length > 4L * ranks * _slot) _blocks = new int[ranks * _slot]; // a shrunk slot gives its memory back
         return k;
+    }
+
+    /// <summary>
+    /// The slot (ints) of the next exchange, from this one's <paramref name="slot"/> and the <paramref name="largest"/> count of
+    /// triple elements any of the <paramref name="ranks"/> sent (the same on every rank, so every rank gets the same slot):
+    /// after an overflow, the next power of two of the largest count's triples, at most <see cref="MaxSlotTriples"/> and at
+    /// most what keeps <paramref name="ranks"/> slots within an array; after <see cref="ShrinkAfter"/> exchanges in a row
+    /// (counted in <paramref name="quiet"/>) whose largest count is under a quarter of the slot, half of it, never below
+    /// <paramref name="firstSlot"/>; else unchanged.
+    /// </summary>
+    internal static int NextSlot(int slot, int largest, int ranks, int firstSlot, ref int quiet)
+    {
+        int inline = slot - 1;
+        int cap = (int)Math.Min(MaxSlotTriples, ((Array.MaxLength / Math.Max(1, ranks)) - 1) / 3);
+        if (largest > inline)
+        {
+            quiet = 0;
+            long triples = Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((largest + 2) / 3)), (uint)Math.Max(1, cap));
+            return Math.Max(slot, 1 + 3 * (int)triples);
+        }
+        if (slot > firstSlot && 4L * largest < inline)
+        {
+            if (++quiet < ShrinkAfter) return slot;
+            quiet = 0;
+            return Math.Max(firstSlot, 1 + (inline / 3 / 2 * 3));
+        }
+        quiet = 0;
+        return slot;
     }
 }

@@ -222,8 +222,9 @@ public sealed partial class Simulation : IDisposable
     {
         if (Recorders.FirstDivergedSample(result) is { } sample)
             throw Diagnostics.DivergenceCheck.Diverged(sample.Population, sample.Cell, sample.Variable, sample.Step * Timestep, sample.Value, atRunEnd: false);
+        // A distributed run's ranks scan their own samples; the earliest diverged one comes back as the divergence.
         if (result.Divergence is { } d)
-            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: true);
+            throw Diagnostics.DivergenceCheck.Diverged(_populations[d.Group], d.Cell, d.State, d.Step * Timestep, d.Value, atRunEnd: !d.FromSample);
     }
 
     /// <summary>
@@ -283,7 +284,9 @@ public sealed partial class Simulation : IDisposable
         {
             Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads, LocalRank = Options.Communicator?.LocalRank,
         });
-        _engine = Options.Communicator is { } communicator ? new Distributed.DistributedEngine(engine, communicator) : engine;
+        _engine = Options.Communicator is { } communicator
+            ? new Distributed.DistributedEngine(engine, communicator) { SampleDivergedTest = Recorders.DivergedSampleTest }
+            : engine;
         _engine.Load(_lowering.Program);
         ReleaseProgramConnections();
         _changedParameters.Clear();
@@ -334,8 +337,9 @@ public sealed partial class Simulation : IDisposable
             && !_currentSourcesChanged && !Recorders.Changed) return;
         foreach (var changed in _changedParameters.Select(c => c.Item1).Concat(_changedSequences.Select(c => c.Item1)).Distinct())
             changed.ValidateParameters();
-        // The projections' arrays are rebuilt only when a weight or delay changed.
-        var parts = _changedSynapses.Count > 0 ? ProjectionParts().ToArray() : [];
+        // The arrays of a projection are rebuilt only when one of its weights or delays changed; the others are not split (nor
+        // their connections drawn) again.
+        var parts = _changedSynapses.Count > 0 ? ProjectionParts(_changedSynapses.Select(c => c.Item1).ToHashSet()).ToArray() : [];
         var neurons = new List<NeuronGroupUpdate>();
         var sourceParameters = new List<(int, string, double[])>();
         foreach (var group in _changedParameters.GroupBy(c => c.Item1))
@@ -369,13 +373,20 @@ public sealed partial class Simulation : IDisposable
     /// <summary>
     /// Splits each projection into one spec per (pre population, post population) pair, with the projection it came from and
     /// the positions of its connections in the projection (connection order; empty for a static synapse, which never needs them). A synapse type with dynamics is lowered into
-    /// its kernel here, with its per-synapse values.
+    /// its kernel here, with its per-synapse values. With <paramref name="only"/> (after load) just the parts of those projections,
+    /// each with the index of its loaded part.
     /// </summary>
-    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts()
+    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts(IReadOnlySet<Projection>? only = null)
     {
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
         {
+            if (only is not null && !only.Contains(prj))
+            {
+                // Its loaded parts (consecutive, in this order) keep their indices.
+                index += _partsOfLoad.Count(p => p.Owner == prj);
+                continue;
+            }
             // A static projection whose weight and delay are one value each never reads its parts' connection positions.
             bool positions = prj.Model is not null || prj.Weights is not RepeatedValue<double> || prj.Delays is not RepeatedValue<double>;
             foreach (var part in PopulationParts(prj, positions))

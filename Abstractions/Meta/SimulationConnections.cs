@@ -28,9 +28,6 @@ public sealed partial class Simulation
     /// (<see cref="Backends.Programs.SynapseGroupProgram.ReleaseConnections"/>), so the engine's table is then the only copy of
     /// the connections. <see cref="RestoreProgramConnections"/> gives them back before an update that needs them.
     /// </summary>
-    /// <summary>The loaded step program's projection parts (empty before the network is loaded), for tests.</summary>
-    internal IReadOnlyList<Backends.Programs.SynapseGroupProgram> LoadedSynapseParts => _partsOfLoad.Select(p => p.Spec).ToArray();
-
     private void ReleaseProgramConnections()
     {
         if (_engine is null) return;
@@ -38,9 +35,12 @@ public sealed partial class Simulation
             if (spec.Kernel is null && !spec.ConnectionsReleased && owner.ReleasedWithoutProgramArrays) spec.ReleaseConnections();
     }
 
+    /// <summary>The loaded step program's projection parts (empty before the network is loaded), for tests.</summary>
+    internal IReadOnlyList<Backends.Programs.SynapseGroupProgram> LoadedSynapseParts => _partsOfLoad.Select(p => p.Spec).ToArray();
+
     /// <summary>
     /// Before an update of weights or delays, gives the loaded parts released by <see cref="ReleaseProgramConnections"/> their
-    /// arrays back from <paramref name="parts"/>, the parts just built again from the projections (the same connections in the
+    /// arrays back from <paramref name="parts"/>, the parts just built again from the changed projections (the same connections in the
     /// same order: a backend reads them to place the new values in its table). They are released again before the next run.
     /// </summary>
     private void RestoreProgramConnections(IReadOnlyList<(Backends.Programs.SynapseGroupProgram Spec, Projections.Projection Owner, int[] Connections)> parts)

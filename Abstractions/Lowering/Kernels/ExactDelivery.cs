@@ -135,15 +135,20 @@ public static class ExactDelivery
             result[i] = p;
             if (p.Kernel is not null || !Backends.Runtime.SpikeBlockBuilder.IsPrecise(groups[p.PreGroup]) || modelOf(p.PostGroup) is not { } model
                 || groups[p.PostGroup] is not NeuronGroupProgram post) continue;
-            // The lowering of the post population named the second ring (DecayedName) where the receptor qualifies.
-            int ring = post.Receptors.ToList().IndexOf(DecayedName(model.Receptors[p.Receptor].Name));
-            if (ring < 0) continue;
+            if (!plans.TryGetValue(p.PostGroup, out var mine)) plans[p.PostGroup] = mine = For(model);
+            if (mine.FirstOrDefault(x => x.Receptor == p.Receptor) is not { } plan) continue; // a receptor that does not qualify: on the grid
+            // The lowering of the post population named the second ring (DecayedName) of every qualifying receptor that spikes
+            // with offsets reach (OffsetReceptors); a missing one means the two disagree on which groups' spikes carry offsets,
+            // which must not fall back silently to delivery on the grid.
+            string name = DecayedName(model.Receptors[p.Receptor].Name);
+            int ring = post.Receptors.ToList().IndexOf(name);
+            if (ring < 0)
+                throw new InvalidOperationException(
+                    $"Projection '{p.Label}': its pre group '{groups[p.PreGroup].Label}' sends spikes with offsets onto receptor " +
+                    $"'{model.Receptors[p.Receptor].Name}' of '{post.Label}', which has no second ring '{name}' (rings: {string.Join(", ", post.Receptors)}); " +
+                    "the lowering and the spike blocks disagree on which spikes carry offsets. This is a bug in Meta, please report it.");
             if (!rates.TryGetValue((p.PostGroup, p.Receptor), out var perCell))
-            {
-                if (!plans.TryGetValue(p.PostGroup, out var mine)) plans[p.PostGroup] = mine = For(model);
-                var plan = mine.First(x => x.Receptor == p.Receptor);
                 rates[(p.PostGroup, p.Receptor)] = perCell = Uniform(Rates(plan.Rate, parametersOf(p.PostGroup), groups[p.PostGroup].Size));
-            }
             result[i] = p with { OffGrid = new OffGridDelivery(ring, perCell) };
         }
         return result;

@@ -37,14 +37,18 @@ internal sealed partial class NeuronKernelBuilder
     /// <param name="model">The model.</param>
     /// <param name="isUniform">Which parameters, coefficients, scales and the refractory period hold one value for the whole group.</param>
     /// <param name="dt">The time step (ms), which fixes the number of sub-steps (<see cref="IntegrationPlan.SubSteps"/>).</param>
-    /// <param name="preciseSpikes">Whether spike times are found within the step (ignored by a model they do not apply to, <see cref="PreciseSpikeTimes.AppliesTo"/>).</param>
-    /// <param name="exactPlans">With <paramref name="preciseSpikes"/>, the model's <see cref="ExactDelivery.For"/> when the caller has it already (else found here).</param>
-    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt, bool preciseSpikes = false, IReadOnlyList<ExactDelivery.Plan>? exactPlans = null)
+    /// <param name="offGrid">
+    /// Whether the run uses <c>spike_precision="off_grid"</c>: spike times are then found within the step where the model allows
+    /// it (<see cref="PreciseSpikeTimes.AppliesTo"/>; a model it does not apply to keeps its spikes on the grid), and the
+    /// receptors of <paramref name="exactPlans"/> read a second ring (exact delivery).
+    /// </param>
+    /// <param name="exactPlans">With <paramref name="offGrid"/>, the receptors that take spikes with offsets exactly (of the model's <see cref="ExactDelivery.For"/>); null: all of those.</param>
+    public NeuronKernelBuilder(ModelDefinition model, Func<string, bool> isUniform, double dt, bool offGrid = false, IReadOnlyList<ExactDelivery.Plan>? exactPlans = null)
     {
         _exactPlans = exactPlans;
         _model = model;
-        _precise = preciseSpikes && PreciseSpikeTimes.AppliesTo(model);
-        _offGrid = preciseSpikes;
+        _precise = offGrid && PreciseSpikeTimes.AppliesTo(model);
+        _offGrid = offGrid;
         _plan = IntegrationPlan.For(model);
         _subSteps = _plan.SubSteps(dt);
         _derived = new DerivedValues(isUniform);

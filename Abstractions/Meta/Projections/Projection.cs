@@ -393,12 +393,16 @@ public sealed class Projection
         return true;
     }
 
+    /// <summary>How many times the released positions were rebuilt (<see cref="IReleasedConnections.Rebuild"/>), for tests.</summary>
+    internal int ConnectionRebuilds { get; private set; }
+
     /// <summary>The pre and post positions per connection, rebuilt from the released parts when they were released.</summary>
     private (int[] Pre, int[] Post) Pairs()
     {
         if (_released is { } released)
         {
             (_pre, _post) = released.Rebuild();
+            ConnectionRebuilds++;
             _released = null;
         }
         return (_pre, _post);

@@ -144,6 +144,17 @@ public sealed class RecorderRegistry
     }
 
     /// <summary>
+    /// Whether a sample of recorder <paramref name="recorder"/> (its <see cref="RecorderSpec.Index"/>) has diverged, by the
+    /// same test as <see cref="FirstDivergedSample"/>: for a distributed run, whose ranks scan their own samples.
+    /// </summary>
+    internal Func<double, bool> DivergedSampleTest(int recorder)
+    {
+        var entry = _entries[recorder];
+        string? unit = entry.Population.CellType.Model.FindState(entry.Variable)?.Unit;
+        return v => Diagnostics.DivergenceCheck.IsDiverged(entry.Variable, unit, v);
+    }
+
+    /// <summary>
     /// The earliest sample of <paramref name="result"/> that has diverged (<see cref="Diagnostics.DivergenceCheck.IsDiverged"/>):
     /// its population, cell, variable, step and value; null when all are sound.
     /// </summary>

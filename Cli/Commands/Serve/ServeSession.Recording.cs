@@ -21,20 +21,20 @@ internal sealed partial class ServeSession
 
     /// <summary>
     /// <c>recorded</c>: <c>{population, variable}</c>, the data of the current segment (since the last reset or clear): for
-    /// spikes, <c>indices</c> and <c>times</c> (one entry per spike); for a signal, <c>channels</c> (cell indices) and
+    /// spikes, <c>indices</c> and <c>times</c> (one entry per spike, in time order; spikes at the same time in cell order); for a signal, <c>channels</c> (cell indices) and
     /// <c>data</c> (samples × channels), <c>t_start</c> and <c>sampling_period</c> in ms.
     /// </summary>
     private JsonObject Recorded(ServeRequest r)
     {
         var population = (Meta.Populations.Population)Cells(r, out _);
         string variable = r.String("variable");
-        var segment = population.GetData([variable]).Segments[^1];
         if (variable == "spikes")
         {
-            var indices = segment.SpikeTrains.SelectMany(s => s.Times.Select(_ => (long)s.SourceIndex)).ToArray();
-            var times = segment.SpikeTrains.SelectMany(s => s.Times).ToArray();
-            return new JsonObject { ["indices"] = Npy(indices), ["times"] = Npy(times) };
+            // Flat columns in time order, without one train per cell (CellCollection.GetSpikeEvents).
+            var events = population.GetSpikeEvents();
+            return new JsonObject { ["indices"] = Npy(events.Cells.Select(c => (long)c).ToArray()), ["times"] = Npy(events.Times) };
         }
+        var segment = population.GetData([variable]).Segments[^1];
         var signal = segment.AnalogSignals.FirstOrDefault(s => s.Name == variable);
         if (signal is null)
             return new JsonObject { ["channels"] = Npy(Array.Empty<double>()), ["data"] = Npy([], 0, 0), ["t_start"] = 0.0, ["sampling_period"] = Sim.Timestep };

@@ -13,15 +13,18 @@ namespace Meta.Tests.Api;
 /// </summary>
 public class ProgramConnectionReleaseTests
 {
-    /// <summary>Two populations, one static projection with varying weights and delays, one with a connector of its own stream.</summary>
-    private static (Simulation Sim, Projection Replayed, Projection Kept) Network()
+    /// <summary>
+    /// Two populations, one static projection with varying weights and delays, one with a connector of its own stream (with
+    /// <paramref name="ownStream"/> false, of the projection's stream: both are then drawn again on demand).
+    /// </summary>
+    private static (Simulation Sim, Projection Replayed, Projection Kept) Network(bool ownStream = true)
     {
         var sim = NewSimulation(timestep: 0.1, minDelay: 0.1, seed: 17);
         var a = sim.CreatePopulation(20, new CellType("IF_cond_exp") { ["i_offset"] = 1.5 }, "a");
         var b = sim.CreatePopulation(15, new CellType("IF_cond_exp"), "b");
         var replayed = new Projection(a, b, new FixedProbabilityConnector(0.4),
             new StaticSynapse(new RandomDistribution("uniform", 0.002, 0.006), new RandomDistribution("uniform", 0.1, 1.0)), label: "replayed");
-        var kept = new Projection(b, a, new FixedProbabilityConnector(0.3) { Rng = new RandomStream(99) }, new StaticSynapse(0.001, 0.5),
+        var kept = new Projection(b, a, new FixedProbabilityConnector(0.3) { Rng = ownStream ? new RandomStream(99) : null }, new StaticSynapse(0.001, 0.5),
             receptorType: "inhibitory", label: "kept");
         a.Record("spikes");
         b.Record("spikes");
@@ -79,5 +82,32 @@ public class ProgramConnectionReleaseTests
         sim.Run(30.0);
         sim.Populations.Select(p => SpikeTimes(p)).Should().BeEquivalentTo(second, o => o.WithStrictOrdering());
         replayed.GetList("weight", "delay").Should().BeEquivalentTo(refReplayed.GetList("weight", "delay"), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void Setting_one_projection_s_weights_and_delays_draws_only_that_projection_s_connections_again()
+    {
+        var (reference, refChanged, _) = Network(ownStream: false);
+        using var __ = reference;
+        var weights = refChanged.Get("weight").Select((w, k) => w * (1 + k % 3)).ToArray();
+        refChanged.Set("weight", weights);
+        refChanged.Set("delay", 0.7);
+        reference.Run(30.0);
+        var expected = reference.Populations.Select(p => SpikeTimes(p)).ToArray();
+
+        var (sim, changed, other) = Network(ownStream: false);
+        using var ___ = sim;
+        sim.Run(0.0);
+        sim.LoadedSynapseParts.Should().OnlyContain(p => p.ConnectionsReleased, "both projections are drawn again on demand");
+        int otherRebuilds = other.ConnectionRebuilds;
+        changed.Set("weight", weights);
+        changed.Set("delay", 0.7);
+        sim.Run(30.0);
+        other.ConnectionRebuilds.Should().Be(otherRebuilds, "nothing of the other projection changed");
+        changed.ConnectionRebuilds.Should().BeGreaterThan(0, "its parts were built again for the update");
+        sim.LoadedSynapseParts.Should().OnlyContain(p => p.ConnectionsReleased);
+        expected.Sum(p => p.Sum(t => t.Length)).Should().BeGreaterThan(10);
+        sim.Populations.Select(p => SpikeTimes(p)).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+        changed.Get("delay").Should().Equal(refChanged.Get("delay"), "0.7 ms rounded to the grid, as in the reference");
     }
 }

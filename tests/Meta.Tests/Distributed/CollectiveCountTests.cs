@@ -131,4 +131,70 @@ public class CollectiveCountTests
         errors.Select(e => (e!.Population, e.Cell)).Should().AllBeEquivalentTo(("wild", 0), "rank 0's cell 0 diverged");
         recorded[0].Should().Be(4, "rank 0 then holds every rank's recording");
     }
+
+    /// <summary>The wild network of the test above with the wild cells' v recorded; the divergence's message, or null.</summary>
+    private static string? DivergenceRecordingV(ICommunicator? communicator)
+    {
+        using var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1, Seed = 7, Communicator = communicator });
+        var quiet = sim.CreatePopulation(4, new CellType("IF_cond_exp"), "quiet");
+        var wild = sim.CreatePopulation(2, new CellType("HH_cond_exp").With("i_offset", new[] { 1e6, 0.0 }), "wild");
+        _ = new Projection(quiet, quiet, new AllToAllConnector(), new StaticSynapse(0.001, 0.2));
+        wild.Record("v");
+        string? message = null;
+        try
+        {
+            sim.Run(50);
+        }
+        catch (SimulationDivergedException e)
+        {
+            message = e.Message;
+        }
+        _ = wild.GetData(); // a collective: every rank must reach it
+        return message;
+    }
+
+    /// <summary>
+    /// With v of the diverging cell recorded, every rank scans its own samples, so a distributed run names the sample's time
+    /// (when the runaway began) with the same text as one process, not only the end of the run call.
+    /// </summary>
+    [Fact]
+    public void A_diverged_recorded_sample_gives_the_single_process_error_on_every_rank()
+    {
+        var single = DivergenceRecordingV(null);
+        single.Should().NotBeNull().And.Contain("'v' of cell 0 in 'wild'").And.Contain("from t = ").And.NotContain("when the run call ended");
+        var errors = new string?[2];
+        InProcessDistributionTests.OnEveryRank(2, c => errors[c.Rank] = DivergenceRecordingV(c));
+        errors.Should().AllBe(single);
+    }
+
+    /// <summary>
+    /// After an overflow the slot grows to the largest count's power of two of triples, but at most
+    /// <see cref="SpikeExchange.MaxSlotTriples"/> and never so that the ranks' slots overflow an array; after
+    /// <see cref="SpikeExchange.ShrinkAfter"/> quiet exchanges in a row (largest count under a quarter) it halves, down to the first slot.
+    /// </summary>
+    [Fact]
+    public void The_slot_grows_to_a_cap_and_shrinks_back_after_quiet_exchanges()
+    {
+        int first = 1 + 3 * SpikeExchange.FirstSlotTriples, quiet = 0;
+        int slot = SpikeExchange.NextSlot(first, 3 * 100, 4, first, ref quiet);
+        slot.Should().Be(1 + 3 * 128, "100 triples round up to 128");
+        SpikeExchange.NextSlot(slot, 3 * 1_000_000, 4, first, ref quiet).Should().Be(1 + 3 * SpikeExchange.MaxSlotTriples, "a burst is capped");
+        int wide = SpikeExchange.NextSlot(first, 3 * 1_000_000, 1_000_000, first, ref quiet);
+        ((long)wide * 1_000_000).Should().BeLessThanOrEqualTo(Array.MaxLength, "a million ranks' slots still fit one array");
+        wide.Should().BeGreaterThanOrEqualTo(first, "the slot never falls below the one every rank started with");
+
+        // Quiet exchanges: 10 triples use under a quarter of 128.
+        quiet = 0;
+        for (int k = 1; k < SpikeExchange.ShrinkAfter; k++)
+            SpikeExchange.NextSlot(slot, 3 * 10, 4, first, ref quiet).Should().Be(slot, $"exchange {k} of {SpikeExchange.ShrinkAfter} is not yet enough");
+        SpikeExchange.NextSlot(slot, 3 * 10, 4, first, ref quiet).Should().Be(1 + 3 * 64, "halved after the quiet exchanges");
+        quiet.Should().Be(0);
+        // A busier exchange in between restarts the count.
+        for (int k = 1; k < SpikeExchange.ShrinkAfter; k++) SpikeExchange.NextSlot(slot, 3 * 10, 4, first, ref quiet);
+        SpikeExchange.NextSlot(slot, 3 * 40, 4, first, ref quiet).Should().Be(slot, "40 of 128 triples is not quiet");
+        quiet.Should().Be(0);
+        // Never below the first slot.
+        quiet = SpikeExchange.ShrinkAfter;
+        SpikeExchange.NextSlot(first, 0, 4, first, ref quiet).Should().Be(first);
+    }
 }

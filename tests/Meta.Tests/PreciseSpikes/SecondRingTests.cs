@@ -93,4 +93,27 @@ public class SecondRingTests
         g[22].Should().BeApproximately(expected, 1e-12, "exact delivery: the conductance as if the spike arrived at 2.03 ms");
         Math.Abs(g[22] - (w * Math.Exp(-0.1 / tauSyn))).Should().BeGreaterThan(1e-4, "delivery on the grid would leave w·exp(−dt/τ)");
     }
+
+    /// <summary>
+    /// Exact delivery is attached where the spike blocks say the pre group's spikes carry offsets; should the lowering not
+    /// have given the post group the second ring of a qualifying receptor (the two decisions drifting apart), attaching stops
+    /// with an error naming the projection and the ring rather than delivering on the grid silently.
+    /// </summary>
+    [Fact]
+    public void A_qualifying_receptor_without_its_second_ring_is_an_error_not_grid_delivery()
+    {
+        var off = Lower(SpikePrecision.OffGrid, out var index);
+        var grid = Lower(SpikePrecision.OnGrid, out _);
+        int fed = index["fed"];
+        // The off-grid program's groups (the array's spikes carry offsets), but 'fed' as lowered without a second ring.
+        var groups = off.Groups.Select((g, i) => i == fed ? grid.Groups[fed] : g).ToArray();
+        var attach = () => Meta.Lowering.Kernels.ExactDelivery.Attach(grid.Projections, groups,
+            g => g == fed ? Meta.Models.Standard.IntegrateAndFire.IF_cond_exp : null, _ => new Dictionary<string, double[]>());
+        attach.Should().Throw<InvalidOperationException>().WithMessage("*pre group 'array'*receptor 'excitatory' of 'fed'*no second ring 'excitatory~offgrid'*bug in Meta*");
+        // With the ring it attaches (the program's own groups).
+        var attached = Meta.Lowering.Kernels.ExactDelivery.Attach(grid.Projections, off.Groups,
+            g => g == fed ? Meta.Models.Standard.IntegrateAndFire.IF_cond_exp : null,
+            _ => new Dictionary<string, double[]> { ["tau_syn_E"] = [5.0, 5.0], ["tau_syn_I"] = [5.0, 5.0] });
+        attached.Count(p => p.OffGrid is not null).Should().Be(1, "only array->fed of the projections reaches 'fed'");
+    }
 }
