@@ -16,7 +16,12 @@ internal static class IlKernels
     /// <summary>The environment variable that chooses the emitter.</summary>
     public const string EmitterVariable = "META_CPU_KERNEL_EMITTER";
 
-    /// <summary>The most IL kernels kept per process (as <see cref="CSharp.KernelCompiler.Capacity"/> for compiled ones).</summary>
+    /// <summary>
+    /// The most IL kernels kept per process (the number <see cref="CSharp.KernelCompiler.Capacity"/> keeps of compiled ones).
+    /// Unlike that cache, which unloads the least recently used assembly, this one forgets every kernel but the newest once
+    /// full (<see cref="Trim"/>): an IL delegate holds no assembly to unload, engines keep their own kernels alive, and
+    /// 256 distinct kernel structures in one process are rare.
+    /// </summary>
     private const int Capacity = 256;
 
     private static readonly ConcurrentDictionary<(string Key, Type Element, bool Wide), Lazy<Delegate>> s_cache = new();

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Cpu.Codegen;
 
@@ -53,7 +54,7 @@ internal static partial class KernelMath
     public static Vector512<double> Phi(Vector512<double> b, Vector512<double> h)
     {
         var x = b * h;
-        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(0.6));
+        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         if (Vector512.ExtractMostSignificantBits(small) == 0xFFUL) return r;
         return PhiExp(small, r, x, b);
@@ -68,7 +69,7 @@ internal static partial class KernelMath
     public static Vector512<double> PhiTaylor(Vector512<double> b, Vector512<double> h, ref Vector512<double> large)
     {
         var x = b * h;
-        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(0.6));
+        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         large |= ~small;
         return r;
@@ -134,7 +135,7 @@ internal static partial class KernelMath
     public static Vector512<float> Phi(Vector512<float> b, Vector512<float> h)
     {
         var x = b * h;
-        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(0.6f));
+        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create((float)KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         if (Vector512.ExtractMostSignificantBits(small) == 0xFFFFUL) return r;
         return PhiExp(small, r, x, b);
@@ -149,7 +150,7 @@ internal static partial class KernelMath
     public static Vector512<float> PhiTaylor(Vector512<float> b, Vector512<float> h, ref Vector512<float> large)
     {
         var x = b * h;
-        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(0.6f));
+        var small = Vector512.LessThan(Vector512.Abs(x), Vector512.Create((float)KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         large |= ~small;
         return r;

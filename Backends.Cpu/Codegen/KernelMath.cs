@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Meta.Backends.Programs;
 
 namespace Meta.Backends.Cpu.Codegen;
 
@@ -35,7 +36,7 @@ internal static partial class KernelMath
     public static Vector<double> Phi(Vector<double> b, Vector<double> h)
     {
         var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         if (Vector.EqualsAll(small, Vector<long>.AllBitsSet)) return r;
         return PhiExp(small, r, x, b);
@@ -50,7 +51,7 @@ internal static partial class KernelMath
     public static Vector<double> PhiTaylor(Vector<double> b, Vector<double> h, ref Vector<long> large)
     {
         var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(0.6));
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<double>(KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         large |= ~small;
         return r;
@@ -80,7 +81,7 @@ internal static partial class KernelMath
     public static Vector<float> Phi(Vector<float> b, Vector<float> h)
     {
         var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>((float)KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         if (Vector.EqualsAll(small, Vector<int>.AllBitsSet)) return r;
         return PhiExp(small, r, x, b);
@@ -95,7 +96,7 @@ internal static partial class KernelMath
     public static Vector<float> PhiTaylor(Vector<float> b, Vector<float> h, ref Vector<int> large)
     {
         var x = b * h;
-        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>(0.6f));
+        var small = Vector.LessThan(Vector.Abs(x), new Vector<float>((float)KernelSymbols.PhiTaylorBound));
         var r = Series(x, h);
         large |= ~small;
         return r;
