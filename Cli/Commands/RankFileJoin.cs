@@ -52,14 +52,7 @@ internal static class RankFileJoin
         }
         double[] t = [.. times];
         int[] key = [.. keys];
-        Array.Sort(t, key);
-        for (int i = 0; i < t.Length;)
-        {
-            int j = i + 1;
-            while (j < t.Length && t[j] == t[i]) j++;
-            if (j - i > 1) Array.Sort(key, i, j - i);
-            i = j;
-        }
+        Meta.Recording.SpikeEvents.SortByTimeThenTrain(t, key);
         npz.Add("spike_times", t);
         npz.Add("spike_cells", key.Select(k => recordedCells[k]).ToArray());
         npz.Add("recorded_cells", recordedCells);

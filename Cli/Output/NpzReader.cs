@@ -1,9 +1,5 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Meta.Cli.Output;
 
@@ -28,7 +24,7 @@ public sealed record NpyArray(string Descr, int[] Shape, byte[] Data)
 /// Reads the <c>.npz</c> archives that <see cref="NpzWriter"/> writes (uncompressed or deflated entries of float64, int32 or
 /// int64 arrays, C order, little-endian): what <c>meta join</c> needs to put the files of a run's ranks together.
 /// </summary>
-public static partial class NpzReader
+public static class NpzReader
 {
     /// <summary>The arrays of the archive at <paramref name="path"/> by name (without <c>.npy</c>), in the archive's order.</summary>
     /// <exception cref="InvalidDataException">The file is not such an archive; the message names it.</exception>
@@ -50,32 +46,12 @@ public static partial class NpzReader
 
     private static NpyArray Parse(byte[] bytes, string where)
     {
-        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
-            throw new InvalidDataException($"'{where}' is not an .npy array (no \\x93NUMPY magic).");
-        int major = bytes[6];
-        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        int start = major == 1 ? 10 : 12;
-        string header = Encoding.Latin1.GetString(bytes, start, headerLength);
-        string descr = DescrPattern().Match(header) is { Success: true } d ? d.Groups[1].Value
-            : throw new InvalidDataException($"'{where}': no 'descr' in the .npy header.");
+        var (descr, shape, offset) = NpyReader.ReadHeader(bytes, where);
         if (descr is not ("<f8" or "<i4" or "<i8"))
             throw new InvalidDataException($"'{where}': dtype '{descr}' is not read (float64, int32 and int64 are).");
-        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
-            throw new InvalidDataException($"'{where}': Fortran-ordered arrays are not read.");
-        var shape = ShapePattern().Match(header) is { Success: true } s
-            ? s.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
-            : throw new InvalidDataException($"'{where}': no 'shape' in the .npy header.");
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        int offset = start + headerLength;
-        if (bytes.Length - offset != count * 8 / (descr == "<i4" ? 2 : 1))
+        if (bytes.Length - offset != count * (descr == "<i4" ? 4 : 8))
             throw new InvalidDataException($"'{where}': {bytes.Length - offset} data bytes for shape ({string.Join(", ", shape)}) of '{descr}'.");
         return new NpyArray(descr, shape, bytes[offset..]);
     }
-
-    [GeneratedRegex(@"'descr':\s*'([^']+)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'shape':\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 }

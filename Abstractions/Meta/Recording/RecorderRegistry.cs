@@ -389,7 +389,7 @@ public sealed class RecorderRegistry
                         times[at] = chunkTimes[k];
                         order[at++] = key;
                     }
-        SortByTimeThenTrain(times, order);
+        SpikeEvents.SortByTimeThenTrain(times, order);
         int[]? populations = null;
         if (labels.Count > 1)
         {
@@ -400,19 +400,6 @@ public sealed class RecorderRegistry
         return new SpikeEvents(times, order, populations, recordedCells.ToArray(), recordedPopulations.ToArray(), labels);
     }
 
-    /// <summary>Sorts spikes by time, those at the same time by their train's order (<paramref name="trains"/>).</summary>
-    private static void SortByTimeThenTrain(double[] times, int[] trains)
-    {
-        Array.Sort(times, trains);
-        for (int i = 0; i < times.Length;)
-        {
-            int j = i + 1;
-            while (j < times.Length && times[j] == times[i]) j++;
-            if (j - i > 1) Array.Sort(trains, i, j - i);
-            i = j;
-        }
-    }
-
     /// <summary><see cref="SpikeEventsOf"/> from the per-cell trains, for collections that name a cell twice.</summary>
     private SpikeEvents SpikeEventsOfTrains(CellCollection cells)
     {
@@ -420,7 +407,7 @@ public sealed class RecorderRegistry
         var labels = trains.Select(t => t.SourcePopulation).Distinct().ToList();
         var times = trains.SelectMany(t => t.Times).ToArray();
         var order = trains.SelectMany((t, k) => t.Times.Select(_ => k)).ToArray();
-        SortByTimeThenTrain(times, order);
+        SpikeEvents.SortByTimeThenTrain(times, order);
         var recordedPopulations = trains.Select(t => labels.IndexOf(t.SourcePopulation)).ToArray();
         return new SpikeEvents(times, order.Select(k => trains[k].SourceIndex).ToArray(),
             labels.Count > 1 ? order.Select(k => recordedPopulations[k]).ToArray() : null,
