@@ -111,6 +111,8 @@ public class DistributedRunTests
     [MpiTheory]
     [InlineData("cpu", 2)]
     [InlineData("cpu", 3)]
+    [InlineData("ilgpu", 2)]
+    [InlineData("torch", 2)]
     public void Per_rank_files_join_into_the_single_process_files(string backend, int ranks)
     {
         using var folder = new TempFolder();
