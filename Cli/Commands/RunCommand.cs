@@ -48,12 +48,13 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             HelpName = "on_grid|off_grid",
         };
         spikePrecision.AcceptOnlyFromAmong([.. Meta.Network.SpikePrecisionNames.All]);
-        var gather = new Option<bool>("--gather")
+        var gather = new Option<string>("--gather")
         {
             Description = "true: rank 0 gathers every recording and writes LABEL.npz (as one process); false: every rank writes its own " +
                           "cells' LABEL.rankR.npz and no plots, joined later with 'meta join DIR'",
-            HelpName = "true|false", DefaultValueFactory = _ => true,
+            HelpName = "true|false", DefaultValueFactory = _ => "true",
         };
+        gather.AcceptOnlyFromAmong("true", "false");
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
             file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, spikePrecision, gather, CommonOptions.Verbose(),
@@ -68,7 +69,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
                 Components = parsed.GetValue(components) ?? [],
                 MaxRecordingGigabytes = parsed.GetValue(maxRecording),
                 SpikePrecision = parsed.GetValue(spikePrecision) is { } sp ? Meta.Network.SpikePrecisionNames.Parse(sp) : null,
-                Gather = parsed.GetValue(gather),
+                Gather = parsed.GetValue(gather) != "false",
             }));
         return command;
     }
@@ -177,6 +178,8 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         output.WriteLine();
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
+        if (!a.Gather)
+            output.WriteLine($"--gather false: every rank wrote its own cells' LABEL.rankR.npz ({Plural(sim.Ranks, "file")} per recording); 'meta join {folder}' makes the single-process files");
         output.Flush();
         if (stop?.Exception is { } failure)
             throw new CliException($"the run failed at {Num(sim.Time)} ms (the data recorded until then are in {Path.GetFullPath(folder)}): {failure.Message}");
