@@ -77,7 +77,10 @@ public sealed partial class Simulation : IDisposable
     /// <summary>The number of ranks this simulation runs on (<see cref="SimulationOptions.Communicator"/>; 1 without one).</summary>
     public int Ranks => Options.Communicator?.Size ?? 1;
 
-    /// <summary>This process's rank (0 without a communicator); only rank 0 holds the recordings of a distributed run.</summary>
+    /// <summary>
+    /// This process's rank (0 without a communicator); only rank 0 holds the recordings of a distributed run, unless they are
+    /// read with <c>gather: false</c> (<see cref="Populations.CellCollection.GetData"/>), which leaves each rank its own cells'.
+    /// </summary>
     public int Rank => Options.Communicator?.Rank ?? 0;
 
     /// <summary>The engine of a distributed run after the first run or load (its exchange and gather timings), else null.</summary>

@@ -59,6 +59,37 @@ public class PerRankRecordingTests
     }
 
     [Fact]
+    public void A_reset_keeps_each_ranks_segments_per_rank()
+    {
+        using var single = NetworkBuilder.Build(NetworkParser.Parse(InProcessDistributionTests.Network), new CpuBackend(), new BuildOptions { Threads = 1 });
+        single.Simulation.Run(30);
+        var expected = Read(single.Simulation, gather: true).Spikes;
+        var segments = new List<Dictionary<int, double[]>>[2];
+        InProcessDistributionTests.OnEveryRank(2, c =>
+        {
+            using var built = NetworkBuilder.Build(NetworkParser.Parse(InProcessDistributionTests.Network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = c });
+            var sim = built.Simulation;
+            sim.Run(30);
+            sim.Populations[0].GetSpikeCounts(gather: false);
+            sim.Reset(); // collects per rank, as decided by the first read
+            sim.Run(30);
+            segments[c.Rank] = sim.Populations[0].GetData(gather: false).Segments
+                .Select(seg => seg.SpikeTrains.ToDictionary(t => t.SourceIndex, t => t.Times.ToArray())).ToList();
+        });
+        for (int r = 0; r < 2; r++)
+        {
+            segments[r].Should().HaveCount(2, $"rank {r}: one segment per run between resets");
+            foreach (var segment in segments[r])
+                foreach (var (cell, times) in segment)
+                {
+                    Placement.Owns(40, cell, r, 2).Should().BeTrue($"rank {r} holds its own cells only");
+                    times.Should().Equal(expected[cell], $"cell {cell} on rank {r}, each segment the single-process run of 30 ms");
+                }
+        }
+        segments.Sum(s => s[1].Count).Should().Be(expected.Count, "together the ranks hold every cell");
+    }
+
+    [Fact]
     public void Reading_gathered_after_reading_per_rank_is_refused_on_every_rank()
     {
         var errors = new Exception?[2];
