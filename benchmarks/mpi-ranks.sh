@@ -10,6 +10,9 @@
 #   RANKS: the rank counts to run besides the single process (one thread per rank, --threads 1).
 #   DELAY_MS: when set, every projection's delay (and min_delay) becomes this; by default 0.2 ms (2 steps), so ranks
 #          exchange every 2 steps (the smallest delay), 5 000 times per simulated second.
+#   META_GATHER: "true" (default: rank 0 gathers the recordings and writes them), "false" (--gather false: every rank
+#          writes its own cells' files, then 'meta join' makes the single-process files, timed apart as the row's join), or
+#          "true false" (both, for each rank count).
 #   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
 #   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
 # Rank 0's engine runs: its time inside the backend's runs (its own steps, with the backend's per-run overhead;
@@ -28,6 +31,7 @@ duration=${3:-400}
 rounds=${4:-1}
 delay=${5:-}
 backend=${META_BACKEND:-cpu}
+gathers=${META_GATHER:-true}
 mpirun=${MPIRUN:-$(command -v mpirun || command -v mpirun.openmpi || true)}
 [ -n "$mpirun" ] || { echo "mpirun not found (Debian packages openmpi-bin and libopenmpi-dev; or set MPIRUN)" >&2; exit 1; }
 mpi_flags=(--oversubscribe)
@@ -43,7 +47,7 @@ cli=${META_CLI:-$repo/Cli/bin/Release/net10.0/Meta.Cli.dll}
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
   if [ -n "${META_CLI:-}" ]; then build="META_CLI $cli"; else build="this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"; fi
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $build"
-  echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts; $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
+  echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts (--gather $gathers); $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
 } | tee "$out/machine.txt" >&2
 
 # network SIZE: writes the scaled network's file and prints its path.
@@ -71,6 +75,12 @@ record() {
 import glob, json, sys, zipfile
 round_, size, ranks, folder, load = sys.argv[1:]
 summary = json.load(open(folder + "/out/summary.json"))
+join = None
+try:
+    wall, rss_kb, user, system = open(folder + "/join.time").read().split()[-4:]
+    join = dict(wall_s=float(wall), peak_rss_mb=round(int(rss_kb) / 1024))
+except FileNotFoundError:
+    pass
 times = []
 for f in sorted(glob.glob(folder + "/time.*")):
     wall, rss_kb, user, system = open(f).read().split()[-4:]
@@ -83,7 +93,8 @@ print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_
                       connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
                       engine_s=t.get("rank_engine"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
                       exchanges=summary.get("exchanges"), exchange_overflows=summary.get("exchange_overflows"),
-                      recording_gathers=summary.get("recording_gathers"), processes=times, spike_bytes=spikes, folder=folder)))
+                      recording_gathers=summary.get("recording_gathers"), gather=summary.get("gather", True), join=join,
+                      processes=times, spike_bytes=spikes, folder=folder)))
 EOF
 }
 
@@ -103,18 +114,25 @@ EOF
 for round in $(seq 1 "$rounds"); do
   for size in $sizes; do
     net=$(network "$size")
-    for ranks in 1 $rank_counts; do
+    for ranks_gather in 1:true $(for r in $rank_counts; do for g in $gathers; do echo "$r:$g"; done; done); do
+      ranks=${ranks_gather%%:*} gather=${ranks_gather#*:}
       folder=$out/r$round-$size-$ranks
+      [ "$gather" = false ] && folder=$folder-perrank
       mkdir -p "$folder"
       load=$(cut -d' ' -f1 /proc/loadavg)
-      echo "round $round: COBA $size on $ranks rank(s), load $load" >&2
+      echo "round $round: COBA $size on $ranks rank(s), --gather $gather, load $load" >&2
       args=(run "$net" -b "$backend" --threads 1 --duration "$duration" --no-plots -q -o "$folder/out")
+      [ "$gather" = false ] && args+=(--gather false)
       if [ "$ranks" = 1 ]; then
         /usr/bin/time -f '%e %M %U %S' -o "$folder/time.0" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
           || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
       else
         "$mpirun" "${mpi_flags[@]}" -np "$ranks" bash -c \
           '/usr/bin/time -f "%e %M %U %S" -o "$0/time.$OMPI_COMM_WORLD_RANK" "$@"' "$folder" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
+          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
+      fi
+      if [ "$gather" = false ]; then
+        /usr/bin/time -f '%e %M %U %S' -o "$folder/join.time" dotnet "$cli" join "$folder/out" >> "$folder/log" 2>&1 \
           || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
       fi
       record "$round" "$size" "$ranks" "$folder" "$load"
@@ -150,7 +168,10 @@ for r in runs:
     engine = "–" if r.get("engine_s") is None else f"{r['engine_s'] * per_s:.2f}"
     cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
     rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])
-    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {r['ranks']} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")
+    ranks = str(r["ranks"])
+    if not r.get("gather", True):
+        ranks += f" (--gather false; join {r['join']['wall_s']:.1f} s, {r['join']['peak_rss_mb']} MB)" if r.get("join") else " (--gather false)"
+    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {ranks} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")
 if failures:
     print(f"\n**{failures} of {len(runs)} runs failed** (rows marked failed; their logs are named there).")
 EOF

@@ -15,7 +15,8 @@ namespace Meta.Distributed;
 /// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
 /// the simulation calls when recorded data are read (and before a reset), gathers everything kept since the last gather to
 /// rank 0 in global cell order, once, so that rank 0's recorders then hold exactly the single-process data; the other ranks
-/// get empty results.
+/// get empty results. <see cref="TakeOwnRecordings"/> instead hands each rank what it kept of its own cells, with nothing
+/// exchanged (PyNN's <c>gather=False</c>; <c>meta run --gather false</c> writes one file per rank from it).
 /// </para>
 /// </summary>
 public sealed class DistributedEngine : ISimulationEngine
@@ -174,6 +175,19 @@ public sealed class DistributedEngine : ISimulationEngine
         Gathers++;
         GatherSeconds += clock.Elapsed.TotalSeconds;
         return gathered;
+    }
+
+    /// <summary>
+    /// Hands this rank the recordings it kept since the last gather, without gathering them (PyNN's <c>gather=False</c>;
+    /// not a collective): the spikes of its own cells with their global indices, and its own columns of the recorded
+    /// signals (<see cref="Placement"/>); null when nothing was kept.
+    /// </summary>
+    public RunResult? TakeOwnRecordings()
+    {
+        if (_kept is null) return null;
+        var own = _kept.Own(_step);
+        _kept = null;
+        return own;
     }
 
     private RunResult Timed(long steps)

@@ -128,6 +128,45 @@ internal sealed class LocalRecording
         return new RunResult { StartStep = Start, EndStep = end, Spikes = spikes, Samples = samples };
     }
 
+    /// <summary>
+    /// This rank's own recording of the steps from <see cref="Start"/> to <paramref name="end"/>, in the global program's
+    /// recorders, with nothing exchanged (PyNN's <c>gather=False</c>): spikes with their global cell indices in time order,
+    /// samples with this rank's columns only (its recorded cells, in cell order). What this rank kept is released as it is
+    /// returned.
+    /// </summary>
+    public RunResult Own(long end)
+    {
+        var spikes = new List<SpikeBlock>();
+        var samples = new List<SampleBlock>();
+        foreach (var r in _local.Global.Recorders)
+        {
+            int local = _local.UserRecorder[r.Index];
+            if (local < 0) continue;
+            if (r.IsSpikes)
+            {
+                var pairs = _spikes[local];
+                _spikes[local] = [];
+                var cells = new int[pairs.Count / 2];
+                var steps = new long[cells.Length];
+                for (int k = 0; k < cells.Length; k++)
+                {
+                    cells[k] = (int)pairs[2 * k];
+                    steps[k] = pairs[(2 * k) + 1];
+                }
+                spikes.Add(new SpikeBlock { Recorder = r.Index, Cells = cells, Steps = steps });
+            }
+            else
+            {
+                var values = _values[local].ToArray();
+                _values[local] = [];
+                long count = r.SampleCount(_firstSample, end);
+                int m = r.IntervalSteps;
+                samples.Add(new SampleBlock { Recorder = r.Index, FirstStep = (_firstSample + m - 1) / m * m, Count = (int)count, Values = values });
+            }
+        }
+        return new RunResult { StartStep = Start, EndStep = end, Spikes = spikes, Samples = samples };
+    }
+
     private static SpikeBlock MergeSpikes(int recorder, long[] pairs)
     {
         // Each rank's spikes are in time order; a stable sort by step keeps rank (hence cell) order within a step.

@@ -77,7 +77,10 @@ public sealed partial class Simulation : IDisposable
     /// <summary>The number of ranks this simulation runs on (<see cref="SimulationOptions.Communicator"/>; 1 without one).</summary>
     public int Ranks => Options.Communicator?.Size ?? 1;
 
-    /// <summary>This process's rank (0 without a communicator); only rank 0 holds the recordings of a distributed run.</summary>
+    /// <summary>
+    /// This process's rank (0 without a communicator); only rank 0 holds the recordings of a distributed run, unless they are
+    /// read with <c>gather: false</c> (<see cref="Populations.CellCollection.GetData"/>), which leaves each rank its own cells'.
+    /// </summary>
     public int Rank => Options.Communicator?.Rank ?? 0;
 
     /// <summary>The engine of a distributed run after the first run or load (its exchange and gather timings), else null.</summary>
@@ -209,13 +212,35 @@ public sealed partial class Simulation : IDisposable
     /// In a distributed run, gathers the recordings that the ranks keep during runs into rank 0's recorders
     /// (<see cref="Distributed.DistributedEngine.GatherRecordings"/>): a collective, called when recorded data are read and
     /// before a reset, at the same point on every rank (every rank runs the same script); nothing in one process, or when
-    /// nothing was recorded since the last gather.
+    /// nothing was recorded since the last gather. With <paramref name="gather"/> false (PyNN's <c>gather=False</c>) each
+    /// rank instead keeps its own cells' data in its own recorders (<see cref="Distributed.DistributedEngine.TakeOwnRecordings"/>,
+    /// no collective), and every read on that rank returns only its cells. The first read that finds data decides for the
+    /// rest of the simulation (a reset included): the recorders then hold either every rank's data on rank 0 or each rank's
+    /// own, and reading them the other way raises an <see cref="InvalidOperationException"/>.
     /// </summary>
-    internal void CollectRecordings()
+    /// <param name="gather">Whether to gather to rank 0 (the default) or keep each rank's own data; null: as decided before (gather when nothing was decided).</param>
+    internal void CollectRecordings(bool? gather = null)
     {
-        if (_engine is Distributed.DistributedEngine distributed && distributed.GatherRecordings() is { } gathered)
-            Recorders.Append(gathered);
+        if (_engine is not Distributed.DistributedEngine distributed) return;
+        if (gather is { } wanted && _recordingsGathered is { } decided && wanted != decided)
+            throw new InvalidOperationException(
+                $"The recorded data of this distributed run were read with gather={(decided ? "True" : "False")} before; " +
+                $"read them with gather={(decided ? "True" : "False")} every time (gather=False keeps each rank's own cells on that rank, gather=True collects every cell on rank 0).");
+        bool together = gather ?? _recordingsGathered ?? true;
+        if (!distributed.HasKeptRecordings) return;
+        _recordingsGathered = together;
+        if (together)
+        {
+            if (distributed.GatherRecordings() is { } gathered) Recorders.Append(gathered);
+            return;
+        }
+        int rank = Rank, ranks = Ranks;
+        Recorders.Owned ??= (p, cell) => Distributed.Placement.Owns(p.Size, cell, rank, ranks);
+        if (distributed.TakeOwnRecordings() is { } own) Recorders.Append(own);
     }
+
+    // Whether a distributed run's recordings were read gathered (true) or per rank (false); null before the first read.
+    private bool? _recordingsGathered;
 
     /// <summary>Stops with a <see cref="SimulationDivergedException"/> when the run left a diverged state (docs/semantics.md, "Divergence").</summary>
     private void ThrowIfDiverged(Backends.RunResult result)

@@ -104,9 +104,10 @@ public sealed class CliApp
         var conformance = ConformanceCommand.Define(this, stdout, stderr);
         var exportSonata = ExportSonataCommand.Define(this, stdout);
         var serve = ServeCommand.Define(this, stdout, stderr);
+        var join = JoinCommand.Define(stdout);
         var help = new Command("help", "show the help of meta or of a command");
         var topic = new Argument<string?>("COMMAND") { Description = "the command", Arity = ArgumentArity.ZeroOrOne };
-        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance", "export-sonata", "serve");
+        topic.AcceptOnlyFromAmong("run", "sweep", "backends", "conformance", "export-sonata", "serve", "join");
         help.Arguments.Add(topic);
         help.SetAction(parsed => ShowHelp(root, parsed.GetValue(topic) is { } name ? root.Subcommands.First(c => c.Name == name) : root,
             parsed.InvocationConfiguration));
@@ -116,6 +117,7 @@ public sealed class CliApp
         root.Subcommands.Add(conformance);
         root.Subcommands.Add(exportSonata);
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(join);
         root.Subcommands.Add(help);
 
         helpOption.Action = new HelpWithEpilogue((HelpAction)helpOption.Action!, new Dictionary<Command, string>

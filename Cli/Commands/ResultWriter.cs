@@ -7,7 +7,11 @@ using Meta.Recording;
 
 namespace Meta.Cli.Commands;
 
-/// <summary>Writes the results of a run: one <c>.npz</c> per recording label, plots, and <c>summary.json</c>.</summary>
+/// <summary>
+/// Writes the results of a run: one <c>.npz</c> per recording label, plots, and <c>summary.json</c>; with
+/// <see cref="RunOutcome.Gather"/> false, one <c>.npz</c> per recording label and rank instead (<see cref="RankFiles"/>), each
+/// rank writing its own, and no plots.
+/// </summary>
 internal sealed class ResultWriter(string folder)
 {
     private readonly List<string> _written = [];
@@ -16,29 +20,53 @@ internal sealed class ResultWriter(string folder)
     /// <summary>What the plots had to report (e.g. NaN in a trace), one line each; filled by <see cref="WriteAll"/>.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
-    /// <summary>Writes everything; returns the paths written, in order.</summary>
+    /// <summary>Writes everything (rank 0's share of it with <see cref="RunOutcome.Gather"/> false); returns the paths written, in order.</summary>
     public IReadOnlyList<string> WriteAll(RunOutcome outcome, bool plots)
     {
         Directory.CreateDirectory(folder);
-        var populationIndex = outcome.Network.Populations.ToDictionary(p => p.Label, p => p.Index, StringComparer.Ordinal);
-        foreach (var target in outcome.Network.Recordings) WriteNpz(target, populationIndex);
+        plots &= outcome.Gather;
+        var populationIndex = PopulationIndex(outcome);
+        // The signals are read once: written to the .npz, then drawn from the same segment.
+        var traces = new List<(RecordingTarget Target, Segment Segment)>();
+        if (!outcome.Gather) WriteRankFiles(outcome);
+        else
+            foreach (var target in outcome.Network.Recordings)
+                if (WriteNpz(target, populationIndex) is { } segment && plots) traces.Add((target, segment));
         var currents = outcome.Network.RecordedCurrentSources.Select(c => (Label: c.Label!, Signal: c.GetData().Segments[^1].Signal("i"))).ToList();
         foreach (var (label, signal) in currents) WriteCurrentNpz(label, signal);
         var plastic = LearnedWeights(outcome);
         foreach (var w in plastic) WriteWeightsNpz(w);
         if (plots)
         {
-            var blocks = outcome.Network.Recordings
-                .Select(t => (Target: t, Segment: t.Cells.GetData(t.Variables).Segments[^1]))
-                .ToList();
             var drawn = new RunPlots(folder, outcome);
-            drawn.WriteAll(blocks, currents, plastic);
+            drawn.WriteAll(traces, currents, plastic);
             _written.AddRange(drawn.Written);
             _warnings.AddRange(drawn.Warnings);
         }
         WriteSummary(outcome, plastic);
         return _written;
     }
+
+    /// <summary>
+    /// Writes this rank's file of every recording (<see cref="RankFiles"/>: its own cells, read without gathering); returns
+    /// the paths written. Every rank calls it; rank 0 through <see cref="WriteAll"/>.
+    /// </summary>
+    public IReadOnlyList<string> WriteRankFiles(RunOutcome outcome)
+    {
+        Directory.CreateDirectory(folder);
+        var populationIndex = PopulationIndex(outcome);
+        var sim = outcome.Simulation;
+        foreach (var target in outcome.Network.Recordings)
+        {
+            string path = PathOf(RankFiles.FileName(target.Label, sim.Rank));
+            RankFiles.Write(path, target, populationIndex, sim.Rank, sim.Ranks);
+            _written.Add(path);
+        }
+        return _written;
+    }
+
+    private static Dictionary<string, int> PopulationIndex(RunOutcome outcome) =>
+        outcome.Network.Populations.ToDictionary(p => p.Label, p => p.Index, StringComparer.Ordinal);
 
     /// <summary>The initial and learned weights of one projection with a plastic weight, in PyNN's list order.</summary>
     internal sealed record PlasticWeights(Meta.Projections.Projection Projection, int[] Pre, int[] Post, double[] Initial, double[] Final)
@@ -83,10 +111,12 @@ internal sealed class ResultWriter(string folder)
 
     /// <summary>
     /// <c>LABEL.npz</c>: the spikes as flat arrays in time order, read from the recording's columns without per-cell trains
-    /// (<see cref="Meta.Populations.CellCollection.GetSpikeEvents"/>), and the analog signals.
+    /// (<see cref="Meta.Populations.CellCollection.GetSpikeEvents"/>), and the analog signals. Returns the segment the signals
+    /// were read from (null when none is recorded), for the plots.
     /// </summary>
-    private void WriteNpz(RecordingTarget target, IReadOnlyDictionary<string, int> populationIndex)
+    private Segment? WriteNpz(RecordingTarget target, IReadOnlyDictionary<string, int> populationIndex)
     {
+        Segment? segment = null;
         string path = PathOf(SafeName(target.Label) + ".npz");
         using (var npz = new NpzWriter(path))
         {
@@ -106,7 +136,7 @@ internal sealed class ResultWriter(string folder)
             }
             var signals = target.Variables.Where(v => v != "spikes").ToList();
             if (signals.Count > 0)
-                foreach (var (name, signal) in NamedSignals(target.Cells.GetData(signals).Segments[^1]))
+                foreach (var (name, signal) in NamedSignals(segment = target.Cells.GetData(signals).Segments[^1]))
                 {
                     npz.Add(name, signal.Data, signal.SampleCount, signal.ChannelCount);
                     npz.Add(name + "_times", signal.Times());
@@ -114,6 +144,7 @@ internal sealed class ResultWriter(string folder)
                 }
         }
         _written.Add(path);
+        return segment;
     }
 
     /// <summary>A recorded current source: <c>i</c> (samples × 1, nA) and <c>i_times</c> (ms).</summary>
@@ -161,6 +192,7 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("cells", outcome.Network.Populations.Sum(p => (long)p.Size));
             w.WriteNumber("connections", outcome.Network.ConnectionCount);
             w.WriteNumber("ranks", outcome.Ranks);
+            w.WriteBoolean("gather", outcome.Gather);
             if (outcome.Exchanges is { } exchanges) w.WriteNumber("exchanges", exchanges);
             if (outcome.ExchangeOverflows is { } overflows) w.WriteNumber("exchange_overflows", overflows);
             if (outcome.Gathers is { } gathers) w.WriteNumber("recording_gathers", gathers);
@@ -219,6 +251,13 @@ internal sealed class ResultWriter(string folder)
                 w.WriteStartObject();
                 w.WriteString("label", r.Label);
                 w.WriteString("file", SafeName(r.Label) + ".npz");
+                if (!outcome.Gather)
+                {
+                    // The per-rank parts that 'meta join' puts together into "file".
+                    w.WriteStartArray("rank_files");
+                    for (int rank = 0; rank < outcome.Ranks; rank++) w.WriteStringValue(RankFiles.FileName(r.Label, rank));
+                    w.WriteEndArray();
+                }
                 w.WriteNumber("cells", r.Cells.Size);
                 w.WriteStartArray("variables");
                 foreach (var v in r.Variables) w.WriteStringValue(v);
@@ -238,6 +277,9 @@ internal sealed class ResultWriter(string folder)
             w.WriteEndArray();
             w.WriteStartArray("files");
             foreach (var f in _written) w.WriteStringValue(Path.GetFileName(f));
+            if (!outcome.Gather)
+                for (int rank = 1; rank < outcome.Ranks; rank++)
+                    foreach (var r in outcome.Network.Recordings) w.WriteStringValue(RankFiles.FileName(r.Label, rank));
             w.WriteStringValue("summary.json");
             w.WriteEndArray();
             w.WriteEndObject();

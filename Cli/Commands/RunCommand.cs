@@ -48,9 +48,16 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             HelpName = "on_grid|off_grid",
         };
         spikePrecision.AcceptOnlyFromAmong([.. Meta.Network.SpikePrecisionNames.All]);
+        var gather = new Option<string>("--gather")
+        {
+            Description = "true: rank 0 gathers every recording and writes LABEL.npz (as one process); false: every rank writes its own " +
+                          "cells' LABEL.rankR.npz and no plots, joined later with 'meta join DIR'",
+            HelpName = "true|false", DefaultValueFactory = _ => "true",
+        };
+        gather.AcceptOnlyFromAmong("true", "false");
         var command = new Command("run", "build a network from a JSON file, simulate it, write data and plots")
         {
-            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, spikePrecision, CommonOptions.Verbose(),
+            file, backend, duration, seed, output, plugins, threads, noPlots, quiet, maxRecording, manifest, components, ranks, spikePrecision, gather, CommonOptions.Verbose(),
         };
         command.SetAction(parsed => parsed.GetValue(ranks) is { } n && !Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun()
             ? MpiLauncher.Relaunch(n, stderr)
@@ -62,6 +69,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
                 Components = parsed.GetValue(components) ?? [],
                 MaxRecordingGigabytes = parsed.GetValue(maxRecording),
                 SpikePrecision = parsed.GetValue(spikePrecision) is { } sp ? Meta.Network.SpikePrecisionNames.Parse(sp) : null,
+                Gather = parsed.GetValue(gather) != "false",
             }));
         return command;
     }
@@ -135,7 +143,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             RequestedDurationMs = duration,
             Interruption = stop?.Reason,
             Timings = timings,
-            Populations = RunOutcome.Summarize(network, sim.Time),
+            Populations = RunOutcome.Summarize(network, sim.Time, a.Gather, communicator),
             Ranks = sim.Ranks,
             ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
             Exchanges = sim.Distribution?.Exchanges,
@@ -144,8 +152,16 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             GatherSeconds = sim.Distribution?.GatherSeconds,
             ExchangeOverflows = sim.Distribution?.ExchangeOverflows,
             Gathers = sim.Distribution?.Gathers,
+            Gather = a.Gather,
         };
-        if (!root) return stop is null ? CliApp.Success : CliApp.Interrupted;
+        string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
+        if (!root)
+        {
+            // With --gather false every rank writes its own cells' files; rank 0 writes its own and the summary below.
+            if (!a.Gather) new ResultWriter(folder).WriteRankFiles(outcome);
+            return stop is null ? CliApp.Success : CliApp.Interrupted;
+        }
+        if (!a.Gather && a.Plots) stderr.WriteLine("warning: --gather false writes no plots (they need every rank's data in one process); 'meta join' joins the rank files");
         if (stop is not null) stderr.WriteLine($"interrupted: {stop.Reason} at {Num(sim.Time)} of {Num(duration)} ms; writing what was recorded until then");
         output.WriteLine();
         Consoles.Over(output, app.OutputIsTerminal).Write(outcome.SummaryTable());
@@ -156,13 +172,14 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         if (sim.Distribution is { } d)
             output.WriteLine($"ranks: {d.Ranks}; spike exchanges: {d.Exchanges} ({ResultWriter.Seconds(d.ExchangeSeconds)} on rank 0, waiting included)");
 
-        string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
         var writer = new ResultWriter(folder);
         var written = writer.WriteAll(outcome, plots: a.Plots);
         foreach (var warning in writer.Warnings) stderr.WriteLine($"warning: {warning}");
         output.WriteLine();
         output.WriteLine($"wrote {Plural(written.Count, "file")} to {Path.GetFullPath(folder)}:");
         foreach (var path in written) output.WriteLine($"  {Path.GetFullPath(path)}");
+        if (!a.Gather)
+            output.WriteLine($"--gather false: every rank wrote its own cells' LABEL.rankR.npz ({Plural(sim.Ranks, "file")} per recording); 'meta join {folder}' makes the single-process files");
         output.Flush();
         if (stop?.Exception is { } failure)
             throw new CliException($"the run failed at {Num(sim.Time)} ms (the data recorded until then are in {Path.GetFullPath(folder)}): {failure.Message}");
@@ -215,4 +232,10 @@ internal sealed record RunSettings(string File, string Backend, double? Duration
 
     /// <summary>Where spike times lie (<c>--spike-precision</c>), overriding the network file's; null keeps the file's.</summary>
     public Meta.Network.SpikePrecision? SpikePrecision { get; init; }
+
+    /// <summary>
+    /// Whether rank 0 gathers every recording and writes one file each (<c>--gather true</c>, the default), or every rank writes
+    /// its own cells' files (<c>--gather false</c>, <see cref="RankFiles"/>).
+    /// </summary>
+    public bool Gather { get; init; } = true;
 }

@@ -62,20 +62,40 @@ internal sealed class RunOutcome
     public long? ExchangeOverflows { get; init; }
     /// <summary>The number of times a distributed run gathered its recordings to rank 0, else null.</summary>
     public long? Gathers { get; init; }
+    /// <summary>Whether the recordings were gathered into one file each (<c>--gather true</c>, the default) or written per rank.</summary>
+    public bool Gather { get; init; } = true;
 
     public string Name => Network.Document.Name;
     public Simulation Simulation => Network.Simulation;
 
-    /// <summary>Reads the recorded spikes of every population.</summary>
-    public static IReadOnlyList<PopulationSummary> Summarize(BuiltNetwork network, double durationMs)
+    /// <summary>
+    /// Reads the recorded spikes of every population. With <paramref name="gather"/> false each rank counts its own cells
+    /// and rank 0 sums the counts of all ranks (a collective over <paramref name="communicator"/>, two numbers per population
+    /// and rank), so that no rank receives another's spikes.
+    /// </summary>
+    public static IReadOnlyList<PopulationSummary> Summarize(BuiltNetwork network, double durationMs, bool gather = true,
+        Meta.Distributed.ICommunicator? communicator = null)
     {
-        var result = new List<PopulationSummary>();
-        foreach (var p in network.Populations)
+        int n = network.Populations.Count;
+        var totals = new long[2 * n]; // recorded cells, then spikes, per population
+        for (int i = 0; i < n; i++)
         {
-            var counts = p.GetSpikeCounts();
-            long spikes = counts.Sum(c => (long)c);
-            double rate = counts.Length == 0 ? double.NaN : spikes / (double)counts.Length / (durationMs / 1000.0);
-            result.Add(new PopulationSummary(p, counts.Length, spikes, rate));
+            var counts = network.Populations[i].GetSpikeCounts(gather);
+            totals[i] = counts.Length;
+            totals[n + i] = counts.Sum(c => (long)c);
+        }
+        if (!gather && communicator is { Size: > 1 } c)
+        {
+            var all = c.GatherV(totals);
+            totals = new long[2 * n];
+            for (int k = 0; k < all.Length; k++) totals[k % (2 * n)] += all[k];
+        }
+        var result = new List<PopulationSummary>();
+        for (int i = 0; i < n; i++)
+        {
+            long recorded = totals[i], spikes = totals[n + i];
+            double rate = recorded == 0 ? double.NaN : spikes / (double)recorded / (durationMs / 1000.0);
+            result.Add(new PopulationSummary(network.Populations[i], checked((int)recorded), spikes, rate));
         }
         return result;
     }

@@ -15,22 +15,9 @@ public static partial class NpyReader
     public static double[] ReadDoubles(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
-            throw new InvalidDataException($"'{path}' is not a .npy file (no \\x93NUMPY magic).");
-        int major = bytes[6];
-        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        int start = major == 1 ? 10 : 12;
-        string header = Encoding.Latin1.GetString(bytes, start, headerLength);
-        string descr = DescrPattern().Match(header) is { Success: true } d ? d.Groups[1].Value
-            : throw new InvalidDataException($"'{path}': no 'descr' in the .npy header.");
-        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
-            throw new InvalidDataException($"'{path}': Fortran-ordered arrays are not read; save a C-ordered array.");
-        var shape = ShapePattern().Match(header);
-        long count = 1;
-        if (shape.Success)
-            foreach (var part in shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                count *= long.Parse(part, CultureInfo.InvariantCulture);
-        var data = bytes.AsSpan(start + headerLength);
+        var (descr, shape, offset) = ReadHeader(bytes, path);
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        var data = bytes.AsSpan(offset);
         var result = new double[count];
         switch (descr)
         {
@@ -42,6 +29,29 @@ public static partial class NpyReader
             default: throw new InvalidDataException($"'{path}': dtype '{descr}' is not read (valid: <f8, <f4, <i8, <i4, |u1, |b1).");
         }
         return result;
+    }
+
+    /// <summary>
+    /// The header of the <c>.npy</c> array in <paramref name="bytes"/>: its dtype descriptor, shape (empty for a scalar) and
+    /// where its data begin; a bad header raises <see cref="InvalidDataException"/> naming <paramref name="where"/>.
+    /// </summary>
+    internal static (string Descr, int[] Shape, int DataOffset) ReadHeader(byte[] bytes, string where)
+    {
+        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
+            throw new InvalidDataException($"'{where}' is not a .npy file (no \\x93NUMPY magic).");
+        int major = bytes[6];
+        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        int start = major == 1 ? 10 : 12;
+        string header = Encoding.Latin1.GetString(bytes, start, headerLength);
+        string descr = DescrPattern().Match(header) is { Success: true } d ? d.Groups[1].Value
+            : throw new InvalidDataException($"'{where}': no 'descr' in the .npy header.");
+        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
+            throw new InvalidDataException($"'{where}': Fortran-ordered arrays are not read; save a C-ordered array.");
+        var shape = ShapePattern().Match(header) is { Success: true } m
+            ? m.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+            : [];
+        return (descr, shape, start + headerLength);
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]

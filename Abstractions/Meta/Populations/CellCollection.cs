@@ -161,9 +161,17 @@ public abstract class CellCollection
     /// The recorded data as a <see cref="Block"/>: one segment per run between resets.
     /// <paramref name="clear"/> empties the buffers and moves the recording start to now.
     /// </summary>
-    public Block GetData(IEnumerable<string>? variables = null, bool clear = false)
+    /// <param name="variables">The variables to return; null for all.</param>
+    /// <param name="clear">Whether to empty the buffers.</param>
+    /// <param name="gather">
+    /// PyNN's <c>gather</c>, for distributed runs: true (the default) collects every rank's data on rank 0 (a collective:
+    /// every rank calls it; the other ranks get no data); false returns, on each rank, the data of the cells that rank owns
+    /// (no communication), as PyNN's <c>get_data(gather=False)</c>. The first read decides for the rest of the run
+    /// (<see cref="Simulation"/>'s recorders hold one or the other). In one process both are the same.
+    /// </param>
+    public Block GetData(IEnumerable<string>? variables = null, bool clear = false, bool gather = true)
     {
-        Simulation.CollectRecordings();
+        Simulation.CollectRecordings(gather);
         var block = Simulation.Recorders.GetData(this, variables?.ToHashSet());
         if (clear) foreach (var part in Parts) Simulation.Recorders.Clear(part.Population);
         return block;
@@ -171,28 +179,30 @@ public abstract class CellCollection
 
     /// <summary>
     /// Spike counts per spike-recorded cell over the current segment, in the order of the segment's spike trains
-    /// (<see cref="Segment.SpikeTrains"/>); counted without building the trains.
+    /// (<see cref="Segment.SpikeTrains"/>); counted without building the trains. <paramref name="gather"/> as in
+    /// <see cref="GetData"/>: false counts this rank's own cells only.
     /// </summary>
-    public int[] GetSpikeCounts()
+    public int[] GetSpikeCounts(bool gather = true)
     {
-        Simulation.CollectRecordings();
+        Simulation.CollectRecordings(gather);
         return Simulation.Recorders.SpikeCounts(this);
     }
 
     /// <summary>
     /// The recorded spikes of the current segment as flat columns in time order (<see cref="SpikeEvents"/>): the same spikes
     /// as <see cref="GetData"/>'s last segment, without one array per cell (for writers of large recordings).
+    /// <paramref name="gather"/> as in <see cref="GetData"/>: false returns this rank's own cells only.
     /// </summary>
-    public SpikeEvents GetSpikeEvents()
+    public SpikeEvents GetSpikeEvents(bool gather = true)
     {
-        Simulation.CollectRecordings();
+        Simulation.CollectRecordings(gather);
         return Simulation.Recorders.SpikeEventsOf(this);
     }
 
-    /// <summary>The mean number of spikes per recorded cell in the current segment.</summary>
-    public double MeanSpikeCount()
+    /// <summary>The mean number of spikes per recorded cell in the current segment (<paramref name="gather"/> as in <see cref="GetData"/>).</summary>
+    public double MeanSpikeCount(bool gather = true)
     {
-        var counts = GetSpikeCounts();
+        var counts = GetSpikeCounts(gather);
         return counts.Length == 0 ? 0 : counts.Average();
     }
 

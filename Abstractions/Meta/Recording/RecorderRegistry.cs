@@ -22,6 +22,16 @@ public sealed class RecorderRegistry
 
     internal bool Changed { get; set; }
 
+    /// <summary>
+    /// In a distributed run whose recordings are read per rank (PyNN's <c>gather=False</c>), whether this rank owns a cell
+    /// (population, index): the data then hold the owned cells only, and every read returns only them; null when the data
+    /// hold every recorded cell (one process, or gathered to rank 0).
+    /// </summary>
+    internal Func<Population, int, bool>? Owned { get; set; }
+
+    /// <summary>Whether <paramref name="entry"/> records <paramref name="cell"/> and the data hold it (<see cref="Owned"/>).</summary>
+    private bool Holds(Entry entry, int cell) => entry.Cells.Contains(cell) && (Owned is null || Owned(entry.Population, cell));
+
     private sealed class Entry(Population population, string variable, int intervalSteps)
     {
         public Population Population { get; } = population;
@@ -197,7 +207,7 @@ public sealed class RecorderRegistry
             var entry = _entries[block.Recorder];
             var seg = Current(entry.Population);
             if (!seg.Analog.TryGetValue(entry.Variable, out var buffer) || buffer.Count == 0)
-                seg.Analog[entry.Variable] = buffer = new AnalogBuffer(entry.Cells.ToArray(), entry.IntervalSteps, block.FirstStep);
+                seg.Analog[entry.Variable] = buffer = new AnalogBuffer(entry.Cells.Where(c => Holds(entry, c)).ToArray(), entry.IntervalSteps, block.FirstStep);
             buffer.Blocks.Add((double[])block.Values.Clone());
             buffer.Count += block.Count;
         }
@@ -262,7 +272,7 @@ public sealed class RecorderRegistry
                 var spikeEntry = _entries.FirstOrDefault(e => e.Population == pop && e.Variable == "spikes");
                 if (spikeEntry is not null && (variables is null || variables.Contains("spikes")))
                 {
-                    var recorded = part.Indices.Where(spikeEntry.Cells.Contains).ToArray();
+                    var recorded = part.Indices.Where(i => Holds(spikeEntry, i)).ToArray();
                     var times = seg.Spikes.TrainsOf(recorded, pop.Size);
                     for (int j = 0; j < recorded.Length; j++)
                         trains.Add(new SpikeTrain(times[j], seg.TStart, tStop, pop.Label, recorded[j]));
@@ -319,7 +329,7 @@ public sealed class RecorderRegistry
         {
             if (entry is null) continue;
             var perCell = seg.Spikes.CountsPerCell(part.Population.Size);
-            counts.AddRange(part.Indices.Where(entry.Cells.Contains).Select(i => perCell[i]));
+            counts.AddRange(part.Indices.Where(i => Holds(entry, i)).Select(i => perCell[i]));
         }
         return counts.ToArray();
     }
@@ -347,7 +357,7 @@ public sealed class RecorderRegistry
                 keys[pop] = key = new int[pop.Size];
                 Array.Fill(key, -1);
             }
-            var recorded = part.Indices.Where(entry!.Cells.Contains).ToArray();
+            var recorded = part.Indices.Where(i => Holds(entry!, i)).ToArray();
             if (recorded.Length > 0 && !labels.Contains(pop.Label)) labels.Add(pop.Label);
             // A part's own key array: the cells of this part only (a population may appear in several parts).
             var own = new int[pop.Size];
@@ -379,7 +389,7 @@ public sealed class RecorderRegistry
                         times[at] = chunkTimes[k];
                         order[at++] = key;
                     }
-        SortByTimeThenTrain(times, order);
+        SpikeEvents.SortByTimeThenTrain(times, order);
         int[]? populations = null;
         if (labels.Count > 1)
         {
@@ -390,19 +400,6 @@ public sealed class RecorderRegistry
         return new SpikeEvents(times, order, populations, recordedCells.ToArray(), recordedPopulations.ToArray(), labels);
     }
 
-    /// <summary>Sorts spikes by time, those at the same time by their train's order (<paramref name="trains"/>).</summary>
-    private static void SortByTimeThenTrain(double[] times, int[] trains)
-    {
-        Array.Sort(times, trains);
-        for (int i = 0; i < times.Length;)
-        {
-            int j = i + 1;
-            while (j < times.Length && times[j] == times[i]) j++;
-            if (j - i > 1) Array.Sort(trains, i, j - i);
-            i = j;
-        }
-    }
-
     /// <summary><see cref="SpikeEventsOf"/> from the per-cell trains, for collections that name a cell twice.</summary>
     private SpikeEvents SpikeEventsOfTrains(CellCollection cells)
     {
@@ -410,7 +407,7 @@ public sealed class RecorderRegistry
         var labels = trains.Select(t => t.SourcePopulation).Distinct().ToList();
         var times = trains.SelectMany(t => t.Times).ToArray();
         var order = trains.SelectMany((t, k) => t.Times.Select(_ => k)).ToArray();
-        SortByTimeThenTrain(times, order);
+        SpikeEvents.SortByTimeThenTrain(times, order);
         var recordedPopulations = trains.Select(t => labels.IndexOf(t.SourcePopulation)).ToArray();
         return new SpikeEvents(times, order.Select(k => trains[k].SourceIndex).ToArray(),
             labels.Count > 1 ? order.Select(k => recordedPopulations[k]).ToArray() : null,

@@ -20,4 +20,23 @@ public sealed record SpikeEvents(double[] Times, int[] Cells, int[]? Populations
 {
     /// <summary>The number of spikes.</summary>
     public int Count => Times.Length;
+
+    /// <summary>
+    /// Sorts spikes into this record's order: by time, those at the same time by their train's place
+    /// (<paramref name="trains"/>, sorted along). Writers that join parts of a recording (e.g. one per MPI rank) use it to
+    /// reproduce <see cref="Populations.CellCollection.GetSpikeEvents"/>'s order.
+    /// </summary>
+    public static void SortByTimeThenTrain(double[] times, int[] trains)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(trains);
+        Array.Sort(times, trains);
+        for (int i = 0; i < times.Length;)
+        {
+            int j = i + 1;
+            while (j < times.Length && times[j] == times[i]) j++;
+            if (j - i > 1) Array.Sort(trains, i, j - i);
+            i = j;
+        }
+    }
 }

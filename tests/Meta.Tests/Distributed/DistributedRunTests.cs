@@ -87,13 +87,7 @@ public class DistributedRunTests
 
         var single = Entries(Path.Combine(one, "all.npz"));
         single["spike_times.npy"].Length.Should().BeGreaterThan(128 + 8 * 100, "the network must spike for the comparison to mean something");
-        foreach (var file in new[] { "all.npz", "probe.npz" })
-        {
-            var expected = Entries(Path.Combine(one, file));
-            var actual = Entries(Path.Combine(many, file));
-            actual.Keys.Should().BeEquivalentTo(expected.Keys);
-            foreach (var (name, bytes) in expected) actual[name].Should().Equal(bytes, $"{file}/{name} on {ranks} ranks must equal the single-process run");
-        }
+        ShouldEqualFiles(one, many, ["all.npz", "probe.npz"], $"on {ranks} ranks");
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(many, "summary.json")));
         summary.RootElement.GetProperty("ranks").GetInt32().Should().Be(ranks);
         // One exchange per interval of L = smallest delay steps (0.2 ms: the random delays' lower bound), plus index 0's.
@@ -108,6 +102,59 @@ public class DistributedRunTests
         summary.RootElement.GetProperty("connections").GetInt64()
             .Should().Be(singleSummary.RootElement.GetProperty("connections").GetInt64(), "every rank holds its share, and the count is summed");
         Directory.GetFiles(many).Select(Path.GetFileName).Should().BeEquivalentTo(["all.npz", "probe.npz", "summary.json"], "only rank 0 writes");
+    }
+
+    /// <summary>
+    /// <c>mpirun -np N meta run --gather false</c>: every rank writes its own cells' files and nothing is gathered; the rank
+    /// files hold every cell once, and <c>meta join</c> makes exactly the single-process files from them.
+    /// </summary>
+    [MpiTheory]
+    [InlineData("cpu", 2)]
+    [InlineData("cpu", 3)]
+    [InlineData("ilgpu", 2)]
+    [InlineData("torch", 2)]
+    public void Per_rank_files_join_into_the_single_process_files(string backend, int ranks)
+    {
+        using var folder = new TempFolder();
+        string network = folder.File("net.json", Network(1234));
+        string one = Path.Combine(folder.Path, "one"), many = Path.Combine(folder.Path, "many");
+        string plugins = Path.Combine(CliTestSupport.CliPluginsFolder, backend);
+        var (exit, _, err) = CliTestSupport.Run(new CliApp(), "run", network, "-b", backend, "--plugins", plugins, "-o", one, "--no-plots", "-q");
+        exit.Should().Be(0, err);
+        var (mpiExit, output) = MpiInstallation.Run(ranks,
+            ["dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q", "--gather", "false"], TimeSpan.FromMinutes(3));
+        mpiExit.Should().Be(0, output);
+
+        var rankFiles = Enumerable.Range(0, ranks).SelectMany(r => new[] { $"all.rank{r}.npz", $"probe.rank{r}.npz" }).ToArray();
+        Directory.GetFiles(many).Select(Path.GetFileName).Should().BeEquivalentTo([.. rankFiles, "summary.json"], "every rank writes its own files");
+        var cellsPerRank = Enumerable.Range(0, ranks).Select(r =>
+            Entries(Path.Combine(many, $"all.rank{r}.npz"))["recorded_cells.npy"].Length).ToArray();
+        cellsPerRank.Should().AllSatisfy(n => n.Should().BeLessThan(Entries(Path.Combine(one, "all.npz"))["recorded_cells.npy"].Length, "a rank file holds a share of the cells"));
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(many, "summary.json"))))
+        using (var singleSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(one, "summary.json"))))
+        {
+            summary.RootElement.GetProperty("recording_gathers").GetInt64().Should().Be(0, "nothing is gathered");
+            var spikes = summary.RootElement.GetProperty("populations").EnumerateArray().Select(p => p.GetProperty("spikes").ToString()).ToArray();
+            spikes.Should().Equal(singleSummary.RootElement.GetProperty("populations").EnumerateArray().Select(p => p.GetProperty("spikes").ToString()),
+                "rank 0 sums every rank's counts");
+        }
+
+        (exit, _, err) = CliTestSupport.Run(new CliApp(), "join", many);
+        exit.Should().Be(0, err);
+        Entries(Path.Combine(one, "all.npz"))["spike_times.npy"].Length.Should().BeGreaterThan(128 + 8 * 100, "the network must spike for the comparison to mean something");
+        ShouldEqualFiles(one, many, ["all.npz", "probe.npz"], $"joined from {ranks} ranks' files");
+    }
+
+    /// <summary>Every array of each of <paramref name="files"/> in <paramref name="actual"/> has the bytes it has in <paramref name="expected"/>.</summary>
+    internal static void ShouldEqualFiles(string expected, string actual, IEnumerable<string> files, string how)
+    {
+        foreach (var file in files)
+        {
+            var want = Entries(Path.Combine(expected, file));
+            var got = Entries(Path.Combine(actual, file));
+            got.Keys.Should().BeEquivalentTo(want.Keys, $"{file} {how}");
+            foreach (var (name, bytes) in want) got[name].Should().Equal(bytes, $"{file}/{name} {how} must equal the single-process run");
+        }
     }
 
     private static Dictionary<string, byte[]> Entries(string npz)
