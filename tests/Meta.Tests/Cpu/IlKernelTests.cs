@@ -166,6 +166,27 @@ public class IlKernelTests
     }
 
     [Fact]
+    public void A_kernel_asked_for_often_stays_cached_while_more_kernels_than_the_capacity_are_emitted()
+    {
+        // The cache forgets the least recently asked for kernel (as KernelCompiler's does), not every kernel at once: a kernel
+        // asked for after each new one is never emitted again, however many others (more than the capacity) come and go.
+        static CellKernel Probe(int k) => NeuronGroupLowering.KernelOf(new ModelBuilder($"il_lru_probe_{k + 1}").Parameter("tau", 7.0, "ms")
+            .State("v", 0.0, "mV").Ode("v", "-v/tau + 0.25").Threshold("v > 1").Reset("v = 0").Build(), true);
+        var kept = Probe(-1);
+        Probe(0).Key.Should().NotBe(Probe(1).Key, "each probe is a kernel of its own");
+        var first = IlKernels.Get<float>(kept, wide: false, out _);
+        for (int k = 0; k < IlKernels.Capacity + 20; k++)
+        {
+            IlKernels.Get<float>(Probe(k), wide: false, out bool fresh).Should().NotBeNull();
+            fresh.Should().BeTrue($"probe {k} was not asked for before");
+            IlKernels.Get<float>(kept, wide: false, out bool again).Should().BeSameAs(first, $"the kept kernel is the most recent but one after probe {k}");
+            again.Should().BeFalse();
+        }
+        IlKernels.Get<float>(Probe(0), wide: false, out bool forgotten);
+        forgotten.Should().BeTrue("the least recently asked for kernels were forgotten");
+    }
+
+    [Fact]
     public void A_kernel_the_il_emitter_cannot_express_goes_to_roslyn_and_is_never_run_half_translated()
     {
         var good = NeuronGroupLowering.KernelOf(IntegrateAndFire.IF_curr_exp, true);
