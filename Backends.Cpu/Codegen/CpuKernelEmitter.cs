@@ -22,7 +22,8 @@ internal delegate int CellKernelStep<T>(int begin, int end, T[][] cells, T[] uni
 internal static class CpuKernelEmitter
 {
     private const string MethodName = "Step";
-    private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, typeof(CpuKernelEmitter).Assembly, []);
+    private static readonly KernelCompiler s_compiler = new(CpuBackend.BackendName, typeof(CpuKernelEmitter).Assembly,
+        [typeof(KernelMath).Assembly]);
 
     /// <summary>The compiled kernel in lanes of <typeparamref name="T"/> (from the process's cache when a kernel of the same structure and lanes was compiled before).</summary>
     public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled) => Compile<T>(kernel, LaneType.Of<T>(), out compiled);
@@ -72,7 +73,9 @@ internal static class CpuKernelEmitter
     /// A kernel that calls <c>Phi</c> runs in two loops that compute the same: <c>Fast</c>, whose <c>Phi</c> is the Taylor
     /// series alone and which holds no call, stops before the first vector with a lane outside the series' range, and
     /// <c>Exact</c> (not inlined) computes that one vector with exp; each vector's stores wait until it is computed, so a
-    /// vector <c>Fast</c> stops at has written nothing.
+    /// vector <c>Fast</c> stops at has written nothing. The class holds no helpers of its own: phi, the lane-by-lane functions
+    /// and the argument checks are <see cref="KernelMath"/>'s, the precompiled methods the IL kernels call (the fast path's
+    /// <c>PhiTaylor</c> is inlined into the loop as in the IL kernel: it is marked for aggressive inlining).
     /// </summary>
     public static string Source(CellKernel kernel, string className, LaneType lanes)
     {
@@ -89,7 +92,7 @@ internal static class CpuKernelEmitter
             return text;
         }
         string exactBody = Body(false, out var exactCommit);
-        string T = lanes.Number, V = lanes.NumberVector, M = lanes.MaskVector, VC = lanes.VectorClass;
+        string T = lanes.Number, V = lanes.NumberVector;
 
         var sb = new StringBuilder();
         sb.AppendLine("using System;");
@@ -97,35 +100,24 @@ internal static class CpuKernelEmitter
         sb.AppendLine("using System.Runtime.CompilerServices;");
         sb.AppendLine("using System.Runtime.InteropServices;");
         sb.AppendLine("using System.Runtime.Intrinsics;");
+        sb.AppendLine("using Meta.Backends.Cpu.Codegen;");
         sb.AppendLine($"public static class {className}");
         sb.AppendLine("{");
         sb.AppendLine($"    // Generated from model '{kernel.Model}' ({kernel.Summary}); structure key {kernel.Key}.");
-        if (split) WritePhi(sb, lanes);
-        sb.AppendLine("    private static class VMath");
-        sb.AppendLine("    {");
-        string FromSpan(string span) => lanes.Wide ? $"Vector512.Create<{T}>({span})" : $"new {V}({span})";
-        foreach (var f in new[] { "Sin", "Cos", "Tan", "Tanh" })
-            sb.AppendLine($"        public static {V} {f}({V} a) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.{f}(a[k]); return {FromSpan("r")}; }}");
-        sb.AppendLine($"        public static {V} Pow({V} a, {V} b) {{ Span<{T}> r = stackalloc {T}[{V}.Count]; for (int k = 0; k < r.Length; k++) r[k] = {lanes.MathClass}.Pow(a[k], b[k]); return {FromSpan("r")}; }}");
-        sb.AppendLine("    }");
-        sb.AppendLine("    // An array the loop reaches through references must hold the elements [0, length).");
-        sb.AppendLine($"    private static void Need(Array a, int length, string what) {{ if (a.Length < length) throw new ArgumentException($\"A CPU kernel reaches element {{length - 1}} of {{what}}, which holds {{a.Length}}.\"); }}");
-        sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
-        sb.AppendLine("    private static void BadRange(int begin, int end, int slot, int w) => throw new ArgumentOutOfRangeException(nameof(begin), $\"A CPU kernel runs whole vectors of {w} cells from 0 on, not cells {begin} to {end} (ring offset {slot}).\");");
         string parameters = $"int begin, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue";
         string arguments = "begin, C, U, RAND, IINJ, REFR, SPK, RING, slot, dtValue, tValue";
         sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         sb.AppendLine($"    public static int {MethodName}(int begin, int end, {T}[][] C, {T}[] U, {T}[][] RAND, {T}[] IINJ, {T}[] REFR, int[] SPK, {T}[][] RING, int slot, {T} dtValue, {T} tValue)");
         sb.AppendLine("    {");
         sb.AppendLine($"        int W = {V}.Count;");
-        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) BadRange(begin, end, slot, W);");
-        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        Need(C[{k}], end, \"buffer {perCell[k]}\");");
+        sb.AppendLine("        if (begin < 0 || end < begin || begin % W != 0 || end % W != 0 || slot < 0) KernelMath.BadRange(begin, end, slot, W);");
+        for (int k = 0; k < perCell.Count; k++) sb.AppendLine($"        KernelMath.Need(C[{k}], end, \"buffer {perCell[k]}\");");
         if (uniform.Count > 0) sb.AppendLine($"        _ = U[{uniform.Count - 1}];");
-        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        Need(RING[{r}], slot + end, \"ring {r}\");");
-        sb.AppendLine("        Need(IINJ, end, \"the injected currents\");");
-        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        Need(RAND[{d}], end, \"draw {d}\");");
-        sb.AppendLine("        Need(SPK, end, \"the spike list\");");
-        if (kernel.Refractory) sb.AppendLine("        Need(REFR, end, \"the refractory counters\");");
+        for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        KernelMath.Need(RING[{r}], slot + end, \"ring {r}\");");
+        sb.AppendLine("        KernelMath.Need(IINJ, end, \"the injected currents\");");
+        for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        KernelMath.Need(RAND[{d}], end, \"draw {d}\");");
+        sb.AppendLine("        KernelMath.Need(SPK, end, \"the spike list\");");
+        if (kernel.Refractory) sb.AppendLine("        KernelMath.Need(REFR, end, \"the refractory counters\");");
         sb.AppendLine("        int NSP = 0; // spikes written to SPK[begin ..]");
         if (split)
         {
@@ -151,46 +143,6 @@ internal static class CpuKernelEmitter
         WriteLoop(sb, "Exact", parameters, exactBody, exactCommit, lanes, kernel);
         sb.AppendLine("}");
         return sb.ToString();
-    }
-
-    /// <summary>
-    /// Writes <c>Phi(b, h) = (exp(b·h) - 1)/b</c> per lane: the Taylor series to x^10 (x = b·h) where |x| &lt; 0.6, else exp
-    /// (in <c>PhiExp</c>, not inlined), and <c>PhiTaylor</c>, the same series alone, which marks in <c>large</c> the lanes
-    /// outside the range. Both compute the series with the same operations in the same order.
-    /// </summary>
-    private static void WritePhi(StringBuilder sb, LaneType lanes)
-    {
-        string V = lanes.NumberVector, M = lanes.MaskVector, VC = lanes.VectorClass;
-        void Series()
-        {
-            sb.AppendLine("        var x = b * h;");
-            sb.AppendLine($"        var small = {VC}.LessThan({VC}.Abs(x), {lanes.Broadcast(KernelSymbols.PhiTaylorBound.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (lanes.Single ? "f" : ""))});");
-            sb.AppendLine("        // Horner's scheme with fused multiply-adds, highest coefficient first.");
-            sb.AppendLine($"        var r = {lanes.Broadcast(Reciprocal("39916800", lanes))};");
-            foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
-                sb.AppendLine($"        r = {VC}.FusedMultiplyAdd(r, x, {lanes.Broadcast(Reciprocal(factorial, lanes))});");
-            sb.AppendLine("        r *= h;");
-        }
-        sb.AppendLine("    // phi(b, h) = (exp(b*h) - 1)/b per lane: its Taylor series to x^10 (x = b*h) where |x| < 0.6 (relative error < 1e-11), else exp.");
-        sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine($"    private static {V} Phi({V} b, {V} h)");
-        sb.AppendLine("    {");
-        Series();
-        sb.AppendLine(lanes.Wide
-            ? $"        if ({VC}.ExtractMostSignificantBits(small) == {AllLanes(lanes)}) return r;"
-            : $"        if (Vector.EqualsAll(small, {M}.AllBitsSet)) return r;");
-        sb.AppendLine("        return PhiExp(small, r, x, b);");
-        sb.AppendLine("    }");
-        sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining)]");
-        sb.AppendLine($"    private static {V} PhiExp({M} small, {V} r, {V} x, {V} b) => {VC}.ConditionalSelect(small, r, ({lanes.HalvesCall("Exp", "x")} - {V}.One) / b);");
-        sb.AppendLine("    // Phi's series alone (Fast's loop, which holds no call); the lanes outside its range are added to large.");
-        sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine($"    private static {V} PhiTaylor({V} b, {V} h, ref {M} large)");
-        sb.AppendLine("    {");
-        Series();
-        sb.AppendLine("        large |= ~small;");
-        sb.AppendLine("        return r;");
-        sb.AppendLine("    }");
     }
 
     /// <summary>
@@ -235,12 +187,6 @@ internal static class CpuKernelEmitter
         sb.AppendLine("        return j;");
         sb.AppendLine("    }");
     }
-
-    /// <summary>The bits of a wide mask whose every lane is set (<c>ExtractMostSignificantBits</c> of <c>AllBitsSet</c>).</summary>
-    private static string AllLanes(LaneType lanes) => lanes.Single ? "0xFFFFUL" : "0xFFUL";
-
-    /// <summary>The constant 1/<paramref name="factorial"/> as the kernel writes it (float32: computed in double, then rounded once).</summary>
-    private static string Reciprocal(string factorial, LaneType lanes) => lanes.Single ? $"(float)(1.0 / {factorial})" : $"1.0 / {factorial}";
 
     /// <summary>
     /// Where the CPU kernel finds a cell's buffers and the runtime's arrays: references to vectors indexed by j. Every write

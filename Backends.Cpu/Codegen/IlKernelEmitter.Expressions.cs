@@ -84,30 +84,14 @@ internal sealed partial class IlKernelEmitter<T>
         _il.Emit(OpCodes.Call, Ops.Select);
     }
 
-    private static readonly Dictionary<string, (string Method, int Arity, bool Helper)> Functions = new(StringComparer.Ordinal)
-    {
-        ["exp"] = ("Exp", 1, false),
-        ["log"] = ("Log", 1, false),
-        ["sqrt"] = ("SquareRoot", 1, false),
-        ["abs"] = ("Abs", 1, false),
-        ["floor"] = ("Floor", 1, false),
-        ["ceil"] = ("Ceiling", 1, false),
-        ["min"] = ("Min", 2, false),
-        ["max"] = ("Max", 2, false),
-        ["sin"] = ("Sin", 1, true),
-        ["cos"] = ("Cos", 1, true),
-        ["tan"] = ("Tan", 1, true),
-        ["tanh"] = ("Tanh", 1, true),
-        ["pow"] = ("Pow", 2, true),
-        [KernelSymbols.Phi] = ("Phi", 2, true),
-    };
-
+    /// <summary>Pushes a call of a model function (<see cref="KernelFunctions"/>, the list the C# dialect translates too).</summary>
     private void Call(CallExpr c)
     {
-        if (!Functions.TryGetValue(c.Function, out var f)) throw new IlNotSupportedException($"Function '{c.Function}' is not known to the IL emitter.");
+        var f = KernelFunctions.Find(c.Function)
+            ?? throw new IlNotSupportedException($"Function '{c.Function}' is not known to the IL emitter (CPU kernels know {KernelFunctions.Names}).");
         if (c.Arguments.Length != f.Arity) throw new IlNotSupportedException($"Function '{c.Function}' takes {f.Arity} arguments, not {c.Arguments.Length}.");
         foreach (var a in c.Arguments) Number(a);
-        if (c.Function == KernelSymbols.Phi)
+        if (f.Form == KernelFunctionForm.Phi)
         {
             UsesPhi = true;
             if (_fast)
@@ -118,7 +102,7 @@ internal sealed partial class IlKernelEmitter<T>
                 return;
             }
         }
-        _il.Emit(OpCodes.Call, Ops.Function(f.Method, f.Arity, f.Helper));
+        _il.Emit(OpCodes.Call, Ops.Function(f));
     }
 
     /// <summary>Pushes an expression as a lane mask.</summary>

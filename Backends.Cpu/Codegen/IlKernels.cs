@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Cpu.Codegen;
@@ -18,13 +17,15 @@ internal static class IlKernels
 
     /// <summary>
     /// The most IL kernels kept per process (the number <see cref="CSharp.KernelCompiler.Capacity"/> keeps of compiled ones).
-    /// Unlike that cache, which unloads the least recently used assembly, this one forgets every kernel but the newest once
-    /// full (<see cref="Trim"/>): an IL delegate holds no assembly to unload, engines keep their own kernels alive, and
-    /// 256 distinct kernel structures in one process are rare.
+    /// Beyond it the least recently asked for is forgotten, as in that cache (here nothing is unloaded: an IL delegate holds
+    /// no assembly, and an engine keeps its own kernels alive).
     /// </summary>
-    private const int Capacity = 256;
+    internal const int Capacity = 256;
 
-    private static readonly ConcurrentDictionary<(string Key, Type Element, bool Wide), Lazy<Delegate>> s_cache = new();
+    private static readonly object s_gate = new();
+    // Guarded by s_gate: the kernels by key, each with its node in s_recent (most recently asked for first).
+    private static readonly Dictionary<(string Key, Type Element, bool Wide), (Lazy<Delegate> Kernel, LinkedListNode<(string, Type, bool)> Node)> s_cache = [];
+    private static readonly LinkedList<(string, Type, bool)> s_recent = new();
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
 
     /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
@@ -52,32 +53,49 @@ internal static class IlKernels
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var key = (kernel.Key, typeof(T), wide);
+        Lazy<Delegate> entry;
         bool created = false;
-        var entry = s_cache.GetOrAdd(key, _ =>
+        lock (s_gate)
         {
-            created = true;
-            return new Lazy<Delegate>(() => IlKernelEmitter<T>.Emit(kernel, wide));
-        });
+            if (s_cache.TryGetValue(key, out var found))
+            {
+                s_recent.Remove(found.Node);
+                s_recent.AddFirst(found.Node);
+                entry = found.Kernel;
+            }
+            else
+            {
+                created = true;
+                entry = new Lazy<Delegate>(() => IlKernelEmitter<T>.Emit(kernel, wide));
+                s_cache[key] = (entry, s_recent.AddFirst(key));
+                while (s_cache.Count > Capacity)
+                {
+                    var oldest = s_recent.Last!;
+                    s_recent.RemoveLast();
+                    s_cache.Remove(oldest.Value);
+                }
+            }
+        }
         try
         {
+            // Emitted outside the lock; a second caller of the same kernel waits for the first (Lazy's default mode).
             var step = (CellKernelStep<T>)entry.Value;
             emitted = created;
-            if (created && s_cache.Count > Capacity) Trim(key);
             return step;
         }
         catch
         {
             // A kernel the emitter refuses is not cached: the reason is given to every caller that asks again.
-            s_cache.TryRemove(key, out _);
+            lock (s_gate)
+            {
+                if (s_cache.TryGetValue(key, out var found) && ReferenceEquals(found.Kernel, entry))
+                {
+                    s_cache.Remove(key);
+                    s_recent.Remove(found.Node);
+                }
+            }
             throw;
         }
-    }
-
-    /// <summary>Forgets every kernel but <paramref name="keep"/> (engines that hold a kernel keep it alive).</summary>
-    private static void Trim((string, Type, bool) keep)
-    {
-        foreach (var k in s_cache.Keys)
-            if (k != keep) s_cache.TryRemove(k, out _);
     }
 
     /// <summary>Writes <paramref name="line"/> to standard error where <c>META_CPU_KERNEL_LOG</c> is 1 or true.</summary>

@@ -6,13 +6,13 @@ using Meta.Backends.Programs;
 namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
-/// The helpers of a CPU kernel in wide lanes (<c>Vector512</c>, <see cref="LaneType.Wide"/>) emitted as IL: the same
-/// operations, in the same order, as the wide C# kernel (<see cref="CpuKernelEmitter.Source"/> with
-/// <see cref="LaneType.HalvesCall"/>): exp, log, min and max applied to the two 256-bit halves by <see cref="Vector"/>'s
-/// functions, phi's series with <see cref="Vector512"/>'s operations. The helpers that call exp or log are JIT-compiled,
-/// never precompiled (ReadyToRun code of these functions may differ in the last bit, see <see cref="LaneType.HalvesCall"/>).
+/// The helpers of a CPU kernel in wide lanes (<c>Vector512</c>, <see cref="LaneType.Wide"/>), for IL and C# kernels alike:
+/// exp, log, min and max applied to the two 256-bit halves by <see cref="Vector"/>'s functions (the IL kernel's; the C#
+/// kernel writes the same calls inline, <see cref="LaneType.HalvesCall"/>), phi's series with <see cref="Vector512"/>'s
+/// operations. The helpers that call exp or log are JIT-compiled, never precompiled (ReadyToRun code of these functions may
+/// differ in the last bit, see <see cref="LaneType.HalvesCall"/>).
 /// </summary>
-internal static partial class KernelMath
+public static partial class KernelMath
 {
     /// <summary>e to the power each lane, half by half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -34,17 +34,17 @@ internal static partial class KernelMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Series(Vector512<double> x, Vector512<double> h)
     {
-        var r = Vector512.Create(1.0 / 39916800);
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 3628800));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 362880));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 40320));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 5040));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 720));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 120));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 24));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 6));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 2));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(1.0 / 1));
+        var r = Vector512.Create(KernelSymbols.PhiSeries.X10);
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X9));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X8));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X7));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X6));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X5));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X4));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X3));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X2));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X1));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create(KernelSymbols.PhiSeries.X0));
         r *= h;
         return r;
     }
@@ -115,17 +115,17 @@ internal static partial class KernelMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Series(Vector512<float> x, Vector512<float> h)
     {
-        var r = Vector512.Create((float)(1.0 / 39916800));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 3628800)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 362880)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 40320)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 5040)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 720)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 120)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 24)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 6)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 2)));
-        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)(1.0 / 1)));
+        var r = Vector512.Create((float)KernelSymbols.PhiSeries.X10);
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X9));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X8));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X7));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X6));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X5));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X4));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X3));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X2));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X1));
+        r = Vector512.FusedMultiplyAdd(r, x, Vector512.Create((float)KernelSymbols.PhiSeries.X0));
         r *= h;
         return r;
     }

@@ -5,33 +5,35 @@ using Meta.Backends.Programs;
 namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
-/// The helpers a CPU kernel calls, precompiled for kernels emitted as IL (<see cref="IlKernelEmitter{T}"/>): the same
-/// operations, in the same order, as the helpers <see cref="CpuKernelEmitter.Source"/> writes into each C# kernel class
-/// (<c>Phi</c>, <c>PhiExp</c>, <c>PhiTaylor</c>, <c>VMath</c>, <c>Need</c>, <c>BadRange</c>), so that both kinds of kernel give the same bits
-/// (tests/Meta.Tests/Cpu/IlKernelTests.cs compares them). A change to one must be made to the other.
+/// The helpers a CPU kernel calls, precompiled once for both kinds of kernel: those emitted as IL
+/// (<see cref="IlKernelEmitter{T}"/>, through <see cref="VectorMethods{T}"/>) and those compiled from C# with Roslyn
+/// (<see cref="CpuKernelEmitter.Source"/>, whose generated class calls <c>KernelMath.Phi</c>, <c>KernelMath.Sin</c>, ... by
+/// name, see <see cref="VectorDialect"/>). There is one copy of each, so both kinds of kernel compute the same bits by
+/// construction (tests/Meta.Tests/Cpu/IlKernelTests.cs still compares them). Phi's series takes its coefficients from
+/// <see cref="KernelSymbols.PhiSeries"/>. Public only so that the generated assemblies can call it; not an API for users.
 /// </summary>
-internal static partial class KernelMath
+public static partial class KernelMath
 {
     /// <summary>Phi's Taylor series to x^10 at x (= b·h), by Horner's scheme with fused multiply-adds, times h.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> Series(Vector<double> x, Vector<double> h)
     {
-        var r = new Vector<double>(1.0 / 39916800);
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 3628800));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 362880));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 40320));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 5040));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 720));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 120));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 24));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 6));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 2));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(1.0 / 1));
+        var r = new Vector<double>(KernelSymbols.PhiSeries.X10);
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X9));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X8));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X7));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X6));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X5));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X4));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X3));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X2));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X1));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<double>(KernelSymbols.PhiSeries.X0));
         r *= h;
         return r;
     }
 
-    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6, else <see cref="PhiExp(Vector{long}, Vector{double}, Vector{double}, Vector{double})"/> (not inlined), as the C# kernel's <c>Phi</c>.</summary>
+    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6, else <see cref="PhiExp(Vector{long}, Vector{double}, Vector{double}, Vector{double})"/> (not inlined).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> Phi(Vector<double> b, Vector<double> h)
     {
@@ -42,7 +44,7 @@ internal static partial class KernelMath
         return PhiExp(small, r, x, b);
     }
 
-    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled, as the C# kernel's).</summary>
+    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector<double> PhiExp(Vector<long> small, Vector<double> r, Vector<double> x, Vector<double> b) => Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<double>.One) / b);
 
@@ -61,22 +63,22 @@ internal static partial class KernelMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Series(Vector<float> x, Vector<float> h)
     {
-        var r = new Vector<float>((float)(1.0 / 39916800));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 3628800)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 362880)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 40320)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 5040)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 720)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 120)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 24)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 6)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 2)));
-        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)(1.0 / 1)));
+        var r = new Vector<float>((float)KernelSymbols.PhiSeries.X10);
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X9));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X8));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X7));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X6));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X5));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X4));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X3));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X2));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X1));
+        r = Vector.FusedMultiplyAdd(r, x, new Vector<float>((float)KernelSymbols.PhiSeries.X0));
         r *= h;
         return r;
     }
 
-    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6f, else <see cref="PhiExp(Vector{int}, Vector{float}, Vector{float}, Vector{float})"/> (not inlined), as the C# kernel's <c>Phi</c>.</summary>
+    /// <summary>phi(b, h) = (exp(b·h) − 1)/b per lane: the series where every |x| &lt; 0.6f, else <see cref="PhiExp(Vector{int}, Vector{float}, Vector{float}, Vector{float})"/> (not inlined).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Phi(Vector<float> b, Vector<float> h)
     {
@@ -87,7 +89,7 @@ internal static partial class KernelMath
         return PhiExp(small, r, x, b);
     }
 
-    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled, as the C# kernel's).</summary>
+    /// <summary>The series where <paramref name="small"/>, else the closed form with exp (JIT-compiled, never precompiled).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector<float> PhiExp(Vector<int> small, Vector<float> r, Vector<float> x, Vector<float> b) => Vector.ConditionalSelect(small, r, (Vector.Exp(x) - Vector<float>.One) / b);
 

@@ -42,9 +42,6 @@ internal readonly record struct LaneType(bool Single, bool Wide = false)
     /// <summary>The C# name of a lane mask's element.</summary>
     public string Mask => Wide ? Number : Single ? "int" : "long";
 
-    /// <summary>The static class of scalar functions (<c>Math</c> or <c>MathF</c>).</summary>
-    public string MathClass => Single ? "MathF" : "Math";
-
     /// <summary>The static class of vector functions (<c>Vector</c> or <c>Vector512</c>).</summary>
     public string VectorClass => Wide ? "Vector512" : "Vector";
 

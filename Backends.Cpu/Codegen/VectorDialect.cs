@@ -9,15 +9,15 @@ namespace Meta.Backends.Cpu.Codegen;
 /// The CPU backend's C#: every number is a <c>Vector&lt;double&gt;</c> (or, in float32, <c>Vector&lt;float&gt;</c>) whose lanes
 /// are cells, every condition a <c>Vector&lt;long&gt;</c> (<c>Vector&lt;int&gt;</c>) lane mask, and a branch a lane-wise select, so
 /// every cell takes the same arithmetic path whatever its neighbours do (results do not depend on the number of threads).
-/// Functions without a vector form are applied lane by lane (<c>VMath</c>, written into each kernel class). In float32 a
+/// Functions without a vector form are applied lane by lane by <see cref="KernelMath"/>'s precompiled helpers, which the IL kernels call too. In float32 a
 /// literal is the float64 value rounded once, as every value stored in a float32 buffer is. Wide lanes
 /// (<see cref="LaneType.Wide"/>) are <c>Vector512</c>s with masks of the element type; exp, log, min and max are then applied
 /// to their 256-bit halves through the same <c>Vector</c> functions, so that a wide kernel computes what the
 /// <c>Vector&lt;T&gt;</c> kernel computes (tests/Meta.Tests/Cpu/WideKernelTests.cs).
 /// </summary>
 /// <param name="lanes">The element type (float64 or float32) and width of the lanes.</param>
-/// <param name="taylorOnly">Whether <c>phi</c> is written as <c>PhiTaylor(b, h, ref LARGE)</c>, the series alone, which marks
-/// the lanes outside its range in the loop's <c>LARGE</c> mask (the CPU kernel's call-free loop), rather than <c>Phi(b, h)</c>.</param>
+/// <param name="taylorOnly">Whether <c>phi</c> is written as <c>KernelMath.PhiTaylor(b, h, ref LARGE)</c>, the series alone, which marks
+/// the lanes outside its range in the loop's <c>LARGE</c> mask (the CPU kernel's call-free loop), rather than <c>KernelMath.Phi(b, h)</c>.</param>
 internal sealed class VectorDialect(LaneType lanes, bool taylorOnly = false) : CSharpDialect
 {
     /// <summary>Whether a translated expression called <c>phi</c>.</summary>
@@ -64,28 +64,31 @@ internal sealed class VectorDialect(LaneType lanes, bool taylorOnly = false) : C
     public override string OneWhere(string condition) => $"{V}.ConditionalSelect({condition}, ONE, ZERO)";
     public override string AssignWhere(string target, string condition, string value) => $"{target} = {V}.ConditionalSelect({condition}, {value}, {target});";
 
-    public override string Call(string function, IReadOnlyList<string> a) => function switch
+    /// <summary>
+    /// A call of a model function, as <see cref="KernelFunctions"/> says it is computed: the vector class's own function,
+    /// <c>Vector</c>'s applied to the halves of wide lanes (<see cref="LaneType.HalvesCall"/>), or <see cref="KernelMath"/>'s
+    /// helper (the generated class calls the precompiled helpers the IL kernels call).
+    /// </summary>
+    /// <exception cref="NotSupportedException">CPU kernels know no such function, or it takes another number of arguments.</exception>
+    public override string Call(string function, IReadOnlyList<string> a)
     {
-        "exp" => lanes.HalvesCall("Exp", a[0]),
-        "log" => lanes.HalvesCall("Log", a[0]),
-        "sqrt" => lanes.Wide ? $"Vector512.Sqrt({a[0]})" : $"Vector.SquareRoot({a[0]})",
-        "abs" => $"{V}.Abs({a[0]})",
-        "floor" => $"{V}.Floor({a[0]})",
-        "ceil" => $"{V}.Ceiling({a[0]})",
-        "min" => lanes.HalvesCall("Min", a[0], a[1]),
-        "max" => lanes.HalvesCall("Max", a[0], a[1]),
-        "sin" => $"VMath.Sin({a[0]})",
-        "cos" => $"VMath.Cos({a[0]})",
-        "tan" => $"VMath.Tan({a[0]})",
-        "tanh" => $"VMath.Tanh({a[0]})",
-        "pow" => $"VMath.Pow({a[0]}, {a[1]})",
-        KernelSymbols.Phi => PhiCall(a[0], a[1]),
-        _ => throw new NotSupportedException($"Function '{function}' in a CPU kernel."),
-    };
+        var f = KernelFunctions.Find(function)
+            ?? throw new NotSupportedException($"Function '{function}' in a CPU kernel: CPU kernels know {KernelFunctions.Names}.");
+        if (a.Count != f.Arity) throw new NotSupportedException($"Function '{function}' in a CPU kernel takes {f.Arity} arguments, not {a.Count}.");
+        string args = string.Join(", ", a);
+        return f.Form switch
+        {
+            KernelFunctionForm.Vector => $"{V}.{f.MethodIn(lanes.Wide)}({args})",
+            KernelFunctionForm.Halves => lanes.HalvesCall(f.Method, [.. a]),
+            KernelFunctionForm.Helper => $"{nameof(KernelMath)}.{f.Method}({args})",
+            KernelFunctionForm.Phi => PhiCall(a[0], a[1]),
+            _ => throw new NotSupportedException($"Function '{function}' is computed in a form ({f.Form}) the CPU kernel's C# dialect does not know."),
+        };
+    }
 
     private string PhiCall(string b, string h)
     {
         UsesPhi = true;
-        return taylorOnly ? $"PhiTaylor({b}, {h}, ref LARGE)" : $"Phi({b}, {h})";
+        return taylorOnly ? $"{nameof(KernelMath)}.PhiTaylor({b}, {h}, ref LARGE)" : $"{nameof(KernelMath)}.Phi({b}, {h})";
     }
 }

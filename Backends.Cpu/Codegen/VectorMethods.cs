@@ -127,16 +127,17 @@ internal sealed class VectorMethods<T> where T : unmanaged
     public MethodInfo Compare(string name) => _found.GetOrAdd("compare " + name, _ => Function(name, Number, Number));
 
     /// <summary>
-    /// The method a kernel function calls, as the C# kernel calls it (<see cref="VectorDialect.Call"/>): <see cref="Vector"/>'s
-    /// (<see cref="Vector512"/>'s) own where there is one; exp, log, min and max of wide lanes through <see cref="KernelMath"/>'s
-    /// halves; the lane-wise functions and phi from <see cref="KernelMath"/>.
+    /// The method a kernel function calls, as the C# kernel calls it (<see cref="VectorDialect.Call"/>, both by the function's
+    /// <see cref="KernelFunctionForm"/>): <see cref="Vector"/>'s (<see cref="Vector512"/>'s) own; exp, log, min and max of wide
+    /// lanes through <see cref="KernelMath"/>'s halves; the lane-wise functions and phi from <see cref="KernelMath"/>.
     /// </summary>
-    public MethodInfo Function(string method, int arity, bool helper) => _found.GetOrAdd($"{method} {arity} {helper}", _ =>
+    /// <exception cref="IlNotSupportedException">The function's form is one the IL emitter does not know.</exception>
+    public MethodInfo Function(KernelFunction function) => _found.GetOrAdd($"function {function.Name}", _ => function.Form switch
     {
-        bool halves = Wide && method is "Exp" or "Log" or "Min" or "Max";
-        if (helper || halves) return Helper(method, arity);
-        string name = Wide && method == "SquareRoot" ? "Sqrt" : method;
-        return Function(name, [.. Enumerable.Repeat(Number, arity)]);
+        KernelFunctionForm.Vector => Function(function.MethodIn(Wide), [.. Enumerable.Repeat(Number, function.Arity)]),
+        KernelFunctionForm.Halves when !Wide => Function(function.Method, [.. Enumerable.Repeat(Number, function.Arity)]),
+        KernelFunctionForm.Halves or KernelFunctionForm.Helper or KernelFunctionForm.Phi => Helper(function.Method, function.Arity),
+        _ => throw new IlNotSupportedException($"Function '{function.Name}' is computed in a form ({function.Form}) the IL emitter does not know."),
     });
 
     /// <summary>A helper of <see cref="KernelMath"/> over number vectors.</summary>

@@ -93,10 +93,10 @@ internal static class IlgpuKernelEmitter
         sb.AppendLine("        var x = b * h;");
         sb.AppendLine($"        if (DeviceMath.Abs(x) < {Lit(KernelSymbols.PhiTaylorBound)})");
         sb.AppendLine("        {");
-        string c(string v) => single ? $"(float)({v})" : $"({v})";
-        sb.AppendLine($"            var r = {c("1.0 / 39916800")};");
-        foreach (var factorial in new[] { "3628800", "362880", "40320", "5040", "720", "120", "24", "6", "2", "1" })
-            sb.AppendLine($"            r = r * x + {c($"1.0 / {factorial}")};");
+        // The coefficients of KernelSymbols.PhiTaylor (the float64 values; float32 kernels round each once, in the cast).
+        sb.AppendLine($"            var r = {Lit(KernelSymbols.PhiTaylor[0])};");
+        foreach (double coefficient in KernelSymbols.PhiTaylor.Skip(1))
+            sb.AppendLine($"            r = r * x + {Lit(coefficient)};");
         sb.AppendLine("            return r * h;");
         sb.AppendLine("        }");
         sb.AppendLine($"        return (DeviceMath.Exp(x) - {Lit(1)}) / b;");

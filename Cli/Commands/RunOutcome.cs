@@ -5,13 +5,28 @@ using Spectre.Console;
 
 namespace Meta.Cli.Commands;
 
-/// <summary>The spikes of one population after a run.</summary>
-/// <param name="Population">The population.</param>
-/// <param name="RecordedCells">The number of cells whose spikes were recorded (0: spikes not recorded).</param>
-/// <param name="Spikes">The number of spikes recorded.</param>
-/// <param name="MeanRateHz">Spikes / recorded cells / duration in s (NaN when nothing was recorded).</param>
-internal sealed record PopulationSummary(Population Population, int RecordedCells, long Spikes, double MeanRateHz)
+/// <summary>
+/// The spikes of one population after a run. A class, not a record: it caches the spike trains it reads, and a record's
+/// equality would compare that cache (two summaries of the same run would differ once one of them had been plotted).
+/// </summary>
+/// <param name="population">The population.</param>
+/// <param name="recordedCells">The number of cells whose spikes were recorded (0: spikes not recorded).</param>
+/// <param name="spikes">The number of spikes recorded.</param>
+/// <param name="meanRateHz">Spikes / recorded cells / duration in s (NaN when nothing was recorded).</param>
+internal sealed class PopulationSummary(Population population, int recordedCells, long spikes, double meanRateHz)
 {
+    /// <summary>The population.</summary>
+    public Population Population { get; } = population;
+
+    /// <summary>The number of cells whose spikes were recorded (0: spikes not recorded).</summary>
+    public int RecordedCells { get; } = recordedCells;
+
+    /// <summary>The number of spikes recorded.</summary>
+    public long Spikes { get; } = spikes;
+
+    /// <summary>Spikes / recorded cells / duration in s (NaN when nothing was recorded).</summary>
+    public double MeanRateHz { get; } = meanRateHz;
+
     /// <summary>Whether spikes of this population were recorded.</summary>
     public bool RecordsSpikes => RecordedCells > 0;
 

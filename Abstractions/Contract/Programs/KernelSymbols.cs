@@ -34,11 +34,44 @@ public static class KernelSymbols
     /// </summary>
     public const string Phi = "phi";
 
-    /// <summary>The Taylor coefficients of φ/h, 1/11! first: the order in which Horner's rule applies them.</summary>
+    /// <summary>
+    /// The Taylor coefficients of φ/h, 1/11! first: the order in which Horner's rule applies them. They are the constants of
+    /// <see cref="PhiSeries"/>, which code that writes the series out term by term (the CPU backend's vector helpers) uses.
+    /// </summary>
     public static ImmutableArray<double> PhiTaylor { get; } =
     [
-        1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1.0,
+        PhiSeries.X10, PhiSeries.X9, PhiSeries.X8, PhiSeries.X7, PhiSeries.X6, PhiSeries.X5, PhiSeries.X4, PhiSeries.X3, PhiSeries.X2, PhiSeries.X1, PhiSeries.X0,
     ];
+
+    /// <summary>
+    /// <see cref="PhiTaylor"/>'s coefficients as constants: <c>X<i>k</i></c> is the coefficient of x^k in φ/h, 1/(k + 1)!
+    /// (a float32 emitter rounds each once, from these float64 values).
+    /// </summary>
+    public static class PhiSeries
+    {
+        /// <summary>1/11!.</summary>
+        public const double X10 = 1.0 / 39916800;
+        /// <summary>1/10!.</summary>
+        public const double X9 = 1.0 / 3628800;
+        /// <summary>1/9!.</summary>
+        public const double X8 = 1.0 / 362880;
+        /// <summary>1/8!.</summary>
+        public const double X7 = 1.0 / 40320;
+        /// <summary>1/7!.</summary>
+        public const double X6 = 1.0 / 5040;
+        /// <summary>1/6!.</summary>
+        public const double X5 = 1.0 / 720;
+        /// <summary>1/5!.</summary>
+        public const double X4 = 1.0 / 120;
+        /// <summary>1/4!.</summary>
+        public const double X3 = 1.0 / 24;
+        /// <summary>1/3!.</summary>
+        public const double X2 = 1.0 / 6;
+        /// <summary>1/2!.</summary>
+        public const double X1 = 1.0 / 2;
+        /// <summary>1/1!.</summary>
+        public const double X0 = 1.0;
+    }
 
     /// <summary>The bound on |b·h| below which φ is taken from its Taylor series.</summary>
     public const double PhiTaylorBound = 0.6;

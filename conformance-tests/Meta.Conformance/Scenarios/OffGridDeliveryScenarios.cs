@@ -42,15 +42,22 @@ public static class OffGridDeliveryScenarios
     }
 
     /// <summary>The recorded v of the target cell, sample k at k·dt.</summary>
-    private static double[] RunArray(ScenarioContext ctx, string cellType, double dt, SpikePrecision precision)
+    private static double[] RunArray(ScenarioContext ctx, string cellType, double dt, SpikePrecision precision) =>
+        RunArray(ctx, Target(cellType), Weight(cellType), "v", dt, precision);
+
+    /// <summary>
+    /// The recorded <paramref name="variable"/> of one <paramref name="target"/> cell receiving <see cref="Times"/> from a spike
+    /// array through an excitatory synapse of <paramref name="weight"/>, sample k at k·dt.
+    /// </summary>
+    private static double[] RunArray(ScenarioContext ctx, CellType target, double weight, string variable, double dt, SpikePrecision precision)
     {
         using var sim = new Simulation(ctx.Backend, ctx.Options(dt, maxDelay: 2.0) with { SpikePrecision = precision });
         var source = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times", new double[][] { Times }));
-        var target = sim.CreatePopulation(1, Target(cellType));
-        _ = new Projection(source, target, new AllToAllConnector(), new StaticSynapse(Weight(cellType), Delay), "excitatory");
-        target.Record("v");
+        var cell = sim.CreatePopulation(1, target);
+        _ = new Projection(source, cell, new AllToAllConnector(), new StaticSynapse(weight, Delay), "excitatory");
+        cell.Record(variable);
         sim.Run(Duration);
-        return target.GetData().Segments[0].AnalogSignals.Single(a => a.Name == "v").Column(0);
+        return cell.GetData().Segments[0].AnalogSignals.Single(a => a.Name == variable).Column(0);
     }
 
     private static CellType Target(string cellType) => new CellType(cellType).With("tau_m", TauM).With("cm", Cm).With("v_rest", VRest)
@@ -131,16 +138,7 @@ public static class OffGridDeliveryScenarios
         ["HH_cond_exp", "SpikeSourceArray"],
         ctx =>
         {
-            double[] Run(SpikePrecision precision)
-            {
-                using var sim = new Simulation(ctx.Backend, ctx.Options(Dt, maxDelay: 2.0) with { SpikePrecision = precision });
-                var source = sim.CreatePopulation(1, new CellType("SpikeSourceArray").WithSequence("spike_times", new double[][] { Times }));
-                var target = sim.CreatePopulation(1, new CellType("HH_cond_exp").With("tau_syn_E", HhTauSyn));
-                _ = new Projection(source, target, new AllToAllConnector(), new StaticSynapse(HhWeight, Delay), "excitatory");
-                target.Record("gsyn_exc");
-                sim.Run(Duration);
-                return target.GetData().Segments[0].AnalogSignals.Single(a => a.Name == "gsyn_exc").Column(0);
-            }
+            double[] Run(SpikePrecision precision) => RunArray(ctx, new CellType("HH_cond_exp").With("tau_syn_E", HhTauSyn), HhWeight, "gsyn_exc", Dt, precision);
             var arrivals = Times.Select(t => t + Delay).ToArray();
             // Input landing at grid point L shows from sample L + 1 on.
             double Exact(int k) => arrivals.Where(a => (int)Math.Ceiling((a / Dt) - 1e-9) < k).Sum(a => HhWeight * Math.Exp(-((k * Dt) - a) / HhTauSyn));
