@@ -208,7 +208,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             var cellOffsets = group is NeuronGroup<T> { Kernel.SpikeOffset: { } offsetState } n ? n.State(offsetState) : null;
             foreach (var table in _outgoing[g])
             {
-                if (table.Spec.OffGrid is null) foreach (var i in _emitted) table.Deliver(i, s);
+                if (table.Spec.OffGrid is null) table.DeliverAll(CollectionsMarshal.AsSpan(_emitted), s);
                 else if (group is SourceGroup)
                     for (int k = 0; k < _emitted.Count; k++) table.Deliver(_emitted[k], s, _sourceOffsets[k]);
                 else
