@@ -8,6 +8,9 @@ set -u
 : "${AFTER:?set AFTER to a Meta.Cli.dll}" "${NET:?set NET to coba-160k.json}"
 OUT=${OUT:-/tmp/memory-160k}; ROUNDS=${ROUNDS:-2}; BRIAN2=${BRIAN2:-/work/shared/peers/va_brian2.py}
 mkdir -p "$OUT"
+# Brian2 standalone writes its project folder into the working directory: run from OUT, with absolute paths.
+AFTER=$(realpath "$AFTER"); NET=$(realpath "$NET"); [ -n "${BEFORE:-}" ] && BEFORE=$(realpath "$BEFORE")
+cd "$OUT" || exit 1
 for r in $(seq 1 "$ROUNDS"); do
   for d in 1000 100; do
     for who in after ${BEFORE:+before}; do
