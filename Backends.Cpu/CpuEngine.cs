@@ -84,8 +84,14 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             if (_groups[g] is NeuronGroup<T> n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
         _threading = new ThreadingChoice();
-        _tables = program.Projections.Select(p => p.Kernel is null
-            ? new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor], p.OffGrid is { } o ? _rings[p.PostGroup][o.Ring] : null) : null).ToArray();
+        _tables = new SynapseTable<T>?[program.Projections.Count];
+        for (int i = 0; i < _tables.Length; i++)
+        {
+            var p = program.Projections[i];
+            if (p.Kernel is not null) continue;
+            _tables[i] = new SynapseTable<T>(p, _groups[p.PreGroup].Size, _rings[p.PostGroup][p.Receptor], p.OffGrid is { } o ? _rings[p.PostGroup][o.Ring] : null);
+            MemoryTrace.Mark($"cpu table {p.Label}");
+        }
         _plasticByIndex = program.Projections.Select(p => p.Kernel is null ? null
             : new PlasticTable(p, _groups[p.PreGroup].Size, _groups[p.PostGroup].Size, _bridge.RingFor(_rings[p.PostGroup][p.Receptor]), CountKernel)).ToArray();
         _plastic = _plasticByIndex.OfType<PlasticTable>().ToArray();

@@ -49,13 +49,16 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Spec = spec;
         Target = target;
         _preSize = preSize;
-        var rows = Rows();
+        bool inRowOrder = InRowOrder(spec.PreIndices);
+        // With one weight and one delay for every synapse only the post indices are laid out by row, straight from the row
+        // starts (ConnectionRows.ByRow), without the connections' positions (4 bytes a synapse while the table is built).
+        var rows = inRowOrder || (Shared(spec.Weights) is not null && Shared(spec.DelaySteps) is not null) ? null : new ConnectionRows(spec.PreIndices, preSize);
         _rowStart = rows?.Start ?? ConnectionRows.Starts(spec.PreIndices, preSize);
         // Connections already in row order (sorted by pre, as connectors that draw row by row make them) share the step
         // program's post indices instead of copying them (4 bytes a synapse); the table never writes them.
-        _post = rows is null ? spec.PostIndices : rows.ByPosition(spec.PostIndices);
+        _post = inRowOrder ? spec.PostIndices : rows?.ByPosition(spec.PostIndices) ?? ConnectionRows.ByRow(spec.PreIndices, _rowStart, spec.PostIndices);
         // Noted now: the program's arrays may be released once the engine is loaded (SynapseGroupProgram.ReleaseConnections).
-        SharesProgramArrays = rows is null;
+        SharesProgramArrays = inRowOrder;
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, rows);
@@ -224,12 +227,14 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, Rows());
 
     /// <summary>The connections' positions in the rows, or null when connection order is row order already (pre never decreases).</summary>
-    private ConnectionRows? Rows()
+    private ConnectionRows? Rows() => InRowOrder(Spec.PreIndices) ? null : new ConnectionRows(Spec.PreIndices, _preSize);
+
+    /// <summary>Whether the pre indices never decrease (connection order is row order).</summary>
+    private static bool InRowOrder(int[] pre)
     {
-        var pre = Spec.PreIndices;
         for (int k = 1; k < pre.Length; k++)
-            if (pre[k] < pre[k - 1]) return new ConnectionRows(pre, _preSize);
-        return null;
+            if (pre[k] < pre[k - 1]) return false;
+        return true;
     }
 
     private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows? rows)

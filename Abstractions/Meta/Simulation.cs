@@ -156,7 +156,13 @@ public sealed partial class Simulation : IDisposable
     public void Load() => EnsureLoaded();
 
     /// <summary>The network as the backend receives it (resolving it if needed).</summary>
-    public NetworkSpec Resolve() => new()
+    public NetworkSpec Resolve() => Resolve(null);
+
+    /// <summary>
+    /// The network as the backend receives it; <paramref name="projectionDone"/>, if given, is told each projection (without a
+    /// coupling) with its parts as soon as they are made, before the next projection's.
+    /// </summary>
+    private NetworkSpec Resolve(Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone) => new()
     {
         Timestep = Timestep,
         Seed = Options.Seed,
@@ -172,7 +178,7 @@ public sealed partial class Simulation : IDisposable
             InitialValues = p.AllInitialValues(),
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
         }).ToArray(),
-        Projections = (_partsOfLoad = ProjectionParts().ToArray()).Select(p => p.Spec).ToArray(),
+        Projections = (_partsOfLoad = ProjectionParts(projectionDone: projectionDone).ToArray()).Select(p => p.Spec).ToArray(),
         Couplings = (_couplingParts = CouplingParts().ToArray()).Select(p => p.Spec).ToArray(),
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
@@ -299,12 +305,19 @@ public sealed partial class Simulation : IDisposable
         if (_engine is not null) return;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var p in _populations) p.ValidateParameters();
-        _spec = Resolve();
-        // The projections' own positions are dropped before the backend builds its tables, so the two do not coexist.
+        Backends.Runtime.MemoryTrace.Mark("load starts");
+        LoadMemory.BeforeResolve(_projections.Sum(p => (long)p.Size));
+        // The projections' own positions are dropped before the backend builds its tables, so the two do not coexist: each
+        // static projection's as soon as its parts are made (ReleaseWhileResolving), so that its arrays and its parts' are
+        // not held together with the next projection's.
+        _spec = Resolve(ReleaseWhileResolving);
+        Backends.Runtime.MemoryTrace.Mark("resolved");
         ReleaseProjectionConnections();
+        Backends.Runtime.MemoryTrace.Mark("projection arrays released");
         CheckCapabilities(_spec);
         WarnWhereSpikesStayOnTheGrid();
         _lowering = new NetworkLowering(_spec);
+        Backends.Runtime.MemoryTrace.Mark("lowered");
         var engine = Backend.CreateEngine(new EngineOptions
         {
             Precision = Options.Precision, Device = Options.Device, Threads = Options.Threads, LocalRank = Options.Communicator?.LocalRank,
@@ -313,7 +326,10 @@ public sealed partial class Simulation : IDisposable
             ? new Distributed.DistributedEngine(engine, communicator) { SampleDivergedTest = Recorders.DivergedSampleTest }
             : engine;
         _engine.Load(_lowering.Program);
+        Backends.Runtime.MemoryTrace.Mark("engine loaded");
         ReleaseProgramConnections();
+        LoadMemory.AfterLoad(_partsOfLoad.Sum(p => (long)p.Spec.Count));
+        Backends.Runtime.MemoryTrace.Mark("program arrays released");
         _changedParameters.Clear();
         _changedSequences.Clear();
         _changedSynapses.Clear();
@@ -401,7 +417,8 @@ public sealed partial class Simulation : IDisposable
     /// its kernel here, with its per-synapse values. With <paramref name="only"/> (after load) just the parts of those projections,
     /// each with the index of its loaded part.
     /// </summary>
-    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts(IReadOnlySet<Projection>? only = null)
+    private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts(IReadOnlySet<Projection>? only = null,
+        Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone = null)
     {
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
@@ -414,6 +431,7 @@ public sealed partial class Simulation : IDisposable
             }
             // A static projection whose weight and delay are one value each never reads its parts' connection positions.
             bool positions = prj.Model is not null || prj.Weights is not RepeatedValue<double> || prj.Delays is not RepeatedValue<double>;
+            var made = projectionDone is null ? null : new List<SynapseGroupProgram>();
             foreach (var part in PopulationParts(prj, positions))
             {
                 var ks = part.Connections;
@@ -455,8 +473,10 @@ public sealed partial class Simulation : IDisposable
                 }
                 // Only a synapse with dynamics needs its connections' positions later (to read its state back in connection
                 // order); a static part's are not kept (4 bytes a synapse).
+                made?.Add(spec);
                 yield return (spec, prj, prj.Model is null ? [] : ks);
             }
+            if (made is not null) projectionDone!(prj, made);
         }
     }
 

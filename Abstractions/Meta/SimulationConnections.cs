@@ -22,6 +22,17 @@ public sealed partial class Simulation
     }
 
     /// <summary>
+    /// While the network is resolved for loading, releases <paramref name="projection"/>'s own positions as soon as its
+    /// <paramref name="parts"/> are made (as <see cref="ReleaseProjectionConnections"/> does after the whole network), so that a
+    /// projection's arrays and its parts' are held together only for that projection, not with every other projection's.
+    /// </summary>
+    private void ReleaseWhileResolving(Projections.Projection projection, IReadOnlyList<Backends.Programs.SynapseGroupProgram> parts)
+    {
+        if (projection.Coupling is not null || projection.Model is not null || projection.ConnectionsReleased) return;
+        if (projection.ReleaseConnections(() => parts)) LoadMemory.AfterProjectionReleased(parts.Sum(p => (long)p.Count));
+    }
+
+    /// <summary>
     /// Once the engine has built its tables, drops the step program's pre and post arrays (8 bytes a connection) of each static
     /// part whose projection rebuilds its positions without them (<see cref="Projections.Projection.ReleasedWithoutProgramArrays"/>):
     /// every copy of the part (the resolved network's, the program's, the engine's) shares them

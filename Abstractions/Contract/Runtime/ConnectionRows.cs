@@ -41,6 +41,23 @@ public sealed class ConnectionRows
         return start;
     }
 
+    /// <summary>
+    /// <paramref name="values"/> (connection order) laid out by <paramref name="cellOf"/>'s rows, whose starts are
+    /// <paramref name="start"/> (<see cref="Starts"/>): the same array as <see cref="ByPosition{T}"/> of a
+    /// <see cref="ConnectionRows"/> over the same cells, made without its per-connection positions (only a cursor per cell).
+    /// </summary>
+    public static T[] ByRow<T>(IReadOnlyList<int> cellOf, int[] start, IReadOnlyList<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(cellOf);
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != cellOf.Count) throw new ArgumentException($"{values.Count} values for {cellOf.Count} connections.", nameof(values));
+        var fill = start[..^1];
+        var result = new T[values.Count];
+        for (int k = 0; k < result.Length; k++) result[fill[cellOf[k]]++] = values[k];
+        return result;
+    }
+
     /// <summary>The position of each connection (connection order).</summary>
     public int[] PositionOf { get; }
 

@@ -45,6 +45,21 @@ public class SynapseTableSharingTests
     }
 
     [Fact]
+    public void Unordered_connections_with_repeated_values_are_laid_out_without_positions_and_take_new_values_later()
+    {
+        var p = Sorted(new RepeatedValue<double>(0.5, 6), new RepeatedValue<int>(2, 6)) with { PreIndices = [2, 0, 2, 1, 0, 2] };
+        var table = new SynapseTable<double>(p, 3, new InputRing<double>(5, 4));
+        table.SharesProgramArrays.Should().BeFalse();
+        Delivered(table).Should().Equal(Expected(p, table.Target));
+        double[] weights = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+        int[] delays = [1, 3, 2, 1, 1, 3];
+        table.SetWeights(weights);
+        table.SetDelays(delays.Select(d => (double)d).ToArray());
+        Array.Clear(table.Target.Buffer);
+        Delivered(table).Should().Equal(Expected(p with { Weights = weights, DelaySteps = delays }, table.Target));
+    }
+
+    [Fact]
     public void New_weights_are_copied_even_in_row_order()
     {
         var p = Sorted(new RepeatedValue<double>(0.5, 6), new RepeatedValue<int>(2, 6));

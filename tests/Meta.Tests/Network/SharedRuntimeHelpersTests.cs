@@ -6,7 +6,7 @@ namespace Meta.Tests.Network;
 /// <summary>
 /// The helpers the lowering, the step engine and the CPU backend now share instead of each writing its own:
 /// <see cref="InitialStates"/> (the lowering's own states start at 0, at a load and at a reset alike) and
-/// <see cref="ConnectionRows.Starts"/> (CSR row starts, with a cell outside the group named).
+/// <see cref="ConnectionRows.Starts"/> (CSR row starts, with a cell outside the group named) and <see cref="ConnectionRows.ByRow"/>.
 /// </summary>
 public class SharedRuntimeHelpersTests
 {
@@ -30,5 +30,18 @@ public class SharedRuntimeHelpersTests
         new ConnectionRows([2, 0, 2, 0, 2], 4).Start.Should().Equal(0, 2, 2, 5, 5);
         FluentActions.Invoking(() => ConnectionRows.Starts([0, 4], 4)).Should().Throw<ArgumentOutOfRangeException>()
             .WithMessage("Connection 1's cell is outside the group's 4 cells.*");
+    }
+
+    [Fact]
+    public void Values_laid_out_by_row_without_positions_equal_the_positions_layout()
+    {
+        int[] cells = [2, 0, 3, 0, 2, 2, 1, 0];
+        int[] values = [10, 11, 12, 13, 14, 15, 16, 17];
+        var rows = new ConnectionRows(cells, 5);
+        var byRow = ConnectionRows.ByRow(cells, rows.Start, values);
+        byRow.Should().Equal(rows.ByPosition(values));
+        byRow.Should().Equal(11, 13, 17, 16, 10, 14, 15, 12);
+        FluentActions.Invoking(() => ConnectionRows.ByRow(cells, rows.Start, new int[3])).Should().Throw<ArgumentException>()
+            .WithMessage("3 values for 8 connections.*");
     }
 }
