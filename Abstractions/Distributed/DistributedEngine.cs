@@ -63,6 +63,14 @@ public sealed class DistributedEngine : ISimulationEngine
     /// </summary>
     public double EngineSeconds { get; private set; }
 
+    /// <summary>
+    /// The CPU seconds of the calling thread inside the same engine calls as <see cref="EngineSeconds"/> (Linux's thread CPU
+    /// clock; the engine's own worker threads, if any, not counted; 0 where the clock cannot be read or the engine runs
+    /// one interval per call). <see cref="EngineSeconds"/> minus this is the time the rank was descheduled (or waited on its
+    /// workers) while it stepped.
+    /// </summary>
+    public double EngineCpuSeconds { get; private set; }
+
     /// <summary>Wall-clock seconds spent keeping this rank's recordings between engine runs (before the gather) since the load.</summary>
     public double RecordSeconds { get; private set; }
 
@@ -130,7 +138,7 @@ public sealed class DistributedEngine : ISimulationEngine
         _step = 0;
         _initialDone = false;
         _kept = null;
-        ExchangeSeconds = GatherSeconds = EngineSeconds = RecordSeconds = 0;
+        ExchangeSeconds = GatherSeconds = EngineSeconds = EngineCpuSeconds = RecordSeconds = 0;
         Exchanges = Gathers = 0;
     }
 
@@ -153,16 +161,18 @@ public sealed class DistributedEngine : ISimulationEngine
         {
             // One engine call for the whole chunk; the exchange runs between its intervals (the last one scans the states).
             if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = true;
-            long since = Stopwatch.GetTimestamp(), outside = 0;
+            long since = Stopwatch.GetTimestamp(), outside = 0, cpuSince = ThreadCpuClock.Now(), cpuOutside = 0;
             intervals.RunIntervals(end - _step, interval, result =>
             {
-                long took = Stopwatch.GetTimestamp();
+                long took = Stopwatch.GetTimestamp(), cpuTook = ThreadCpuClock.Now();
                 _step = result.EndStep;
                 Take(result, recording, result.StartStep);
                 progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
                 outside += Stopwatch.GetTimestamp() - took;
+                cpuOutside += ThreadCpuClock.Now() - cpuTook;
             });
             EngineSeconds += (Stopwatch.GetTimestamp() - since - outside) / (double)Stopwatch.Frequency;
+            EngineCpuSeconds += (ThreadCpuClock.Now() - cpuSince - cpuOutside) / 1e9;
         }
         while (_step < end)
         {

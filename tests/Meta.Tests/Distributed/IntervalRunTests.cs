@@ -55,12 +55,17 @@ public class IntervalRunTests
         }
     }
 
-    private static (double[][] Spikes, double[] V) Run(IBackend backend, ICommunicator? communicator, string network)
+    private static (double[][] Spikes, double[] V) Run(IBackend backend, ICommunicator? communicator, string network) =>
+        Run(backend, communicator, network, out _, out _);
+
+    private static (double[][] Spikes, double[] V) Run(IBackend backend, ICommunicator? communicator, string network, out double engine, out double engineCpu)
     {
         using var built = NetworkBuilder.Build(NetworkParser.Parse(network), backend, new BuildOptions { Threads = 1, Communicator = communicator });
         var sim = built.Simulation;
         sim.Run(30);
         sim.Run(30);
+        engine = sim.Distribution?.EngineSeconds ?? 0;
+        engineCpu = sim.Distribution?.EngineCpuSeconds ?? 0;
         var segment = sim.Populations[0].GetData().Segments[^1];
         return (segment.SpikeTrains.Select(t => t.Times.ToArray()).ToArray(), sim.Rank == 0 ? segment.Signal("v").Data.ToArray() : []);
     }
@@ -83,22 +88,31 @@ public class IntervalRunTests
 
         var backend = new CountingBackend(new CpuBackend(), intervals);
         var results = new (double[][] Spikes, double[] V)[2];
-        InProcessDistributionTests.OnEveryRank(2, c => results[c.Rank] = Run(backend, c, network));
+        var engine = new double[2];
+        var engineCpu = new double[2];
+        InProcessDistributionTests.OnEveryRank(2, c => results[c.Rank] = Run(backend, c, network, out engine[c.Rank], out engineCpu[c.Rank]));
 
         int perRun = (300 + interval - 1) / interval;
         backend.Engines.Should().HaveCount(2);
-        foreach (var engine in backend.Engines)
+        foreach (var counted in backend.Engines)
         {
             if (intervals)
             {
-                engine.Runs.Should().Be(1, "index 0 is run alone, so that its spikes are exchanged before the relays emit them");
-                engine.IntervalCalls.Should().Be(2, "one engine call per Simulation.Run");
-                engine.Intervals.Should().Be(2 * perRun);
+                counted.Runs.Should().Be(1, "index 0 is run alone, so that its spikes are exchanged before the relays emit them");
+                counted.IntervalCalls.Should().Be(2, "one engine call per Simulation.Run");
+                counted.Intervals.Should().Be(2 * perRun);
             }
-            else engine.Runs.Should().Be(1 + 2 * perRun, "without IIntervalEngine, one engine run per interval");
+            else counted.Runs.Should().Be(1 + 2 * perRun, "without IIntervalEngine, one engine run per interval");
         }
         for (int i = 0; i < spikes.Length; i++) results[0].Spikes[i].Should().Equal(spikes[i], $"cell {i}'s spikes with {delay} ms delays");
         results[0].V.Should().Equal(v);
+        if (intervals && OperatingSystem.IsLinux())
+            for (int r = 0; r < 2; r++)
+            {
+                // A thread's CPU time cannot exceed the wall time it spent (the clocks' granularity aside).
+                engineCpu[r].Should().BeGreaterThan(0, "the thread CPU clock is read on Linux");
+                engineCpu[r].Should().BeLessThanOrEqualTo(engine[r] + 0.01);
+            }
     }
 
     /// <summary>
