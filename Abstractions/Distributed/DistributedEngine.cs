@@ -64,10 +64,11 @@ public sealed class DistributedEngine : ISimulationEngine
     public double EngineSeconds { get; private set; }
 
     /// <summary>
-    /// The CPU seconds of the calling thread inside the same engine calls as <see cref="EngineSeconds"/> (Linux's thread CPU
-    /// clock; the engine's own worker threads, if any, not counted; 0 where the clock cannot be read or the engine runs
-    /// one interval per call). <see cref="EngineSeconds"/> minus this is the time the rank was descheduled (or waited on its
-    /// workers) while it stepped.
+    /// The CPU seconds of the calling thread inside the engine calls that run whole chunks (<see cref="IIntervalEngine.RunIntervals"/>,
+    /// without its callbacks; not the call of index 0 alone, which has no steps), by Linux's thread CPU clock: the engine's
+    /// own worker threads, if any, are not counted, and it stays 0 where the clock cannot be read or the engine runs one
+    /// interval per call. <see cref="EngineSeconds"/> minus this is about the time the rank was descheduled (or waited on
+    /// its workers) while it stepped.
     /// </summary>
     public double EngineCpuSeconds { get; private set; }
 
