@@ -16,7 +16,8 @@
 #   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
 #   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
 # Rank 0's engine runs: its time inside the backend's runs (its own steps, with the backend's per-run overhead;
-# summary.json's timings_s.rank_engine). A failed run is kept as a row marked failed and the script exits with 1.
+# summary.json's timings_s.rank_engine), and in brackets its thread's CPU time in them (rank_engine_cpu, Linux): the
+# difference is time the rank was descheduled while stepping. A failed run is kept as a row marked failed and the script exits with 1.
 # Each process is timed by /usr/bin/time (wall, user + system CPU, peak RSS: the whole process, start-up, kernel compile,
 # build and run included). Simulate and exchange are rank 0's summary.json timings_s (exchange: wall time inside the
 # collectives, waiting for the other ranks included); exchanges is the count of exchanges. On a loaded machine compare the
@@ -91,7 +92,7 @@ with zipfile.ZipFile(folder + "/out/all.npz") as z:
 t = summary["timings_s"]
 print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
                       connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
-                      engine_s=t.get("rank_engine"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
+                      engine_s=t.get("rank_engine"), engine_cpu_s=t.get("rank_engine_cpu"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
                       exchanges=summary.get("exchanges"), exchange_overflows=summary.get("exchange_overflows"),
                       recording_gathers=summary.get("recording_gathers"), gather=summary.get("gather", True), join=join,
                       processes=times, spike_bytes=spikes, folder=folder)))
@@ -152,7 +153,7 @@ def entries(folder):
             result.update({f"{name}/{e}": z.read(e) for e in z.namelist()})
     return result
 
-print("| network | ranks | load avg | simulate, s per simulated s | exchange, s per simulated s | rank 0's engine runs, s per simulated s | exchanges per simulated s | process CPU per rank, s | peak RSS per rank, MB | same files as 1 process |")
+print("| network | ranks | load avg | simulate, s per simulated s | exchange, s per simulated s | rank 0's engine runs, s per simulated s (CPU) | exchanges per simulated s | process CPU per rank, s | peak RSS per rank, MB | same files as 1 process |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 failures = 0
 for r in runs:
@@ -166,6 +167,7 @@ for r in runs:
     exchanges = "–" if r["exchanges"] is None else f"{r['exchanges'] * per_s:.0f}"
     if r.get("exchange_overflows") is not None: exchanges += f" ({r['exchange_overflows']} overflowed)"
     engine = "–" if r.get("engine_s") is None else f"{r['engine_s'] * per_s:.2f}"
+    if r.get("engine_cpu_s") is not None: engine += f" ({r['engine_cpu_s'] * per_s:.2f})"
     cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
     rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])
     ranks = str(r["ranks"])

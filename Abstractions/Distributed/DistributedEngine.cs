@@ -7,9 +7,11 @@ namespace Meta.Distributed;
 /// <summary>
 /// Runs one rank's share of a network (<see cref="LocalProgram"/>) on any backend's engine and exchanges spikes with the
 /// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
-/// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval), each one call of
-/// the backend's <see cref="ISimulationEngine.Run"/>; after each interval every rank sends the spikes of its cells to all
-/// (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and appends them to the relays' feeds.
+/// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval); after each interval
+/// every rank sends the spikes of its cells to all (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and
+/// appends them to the relays' feeds. An engine that implements <see cref="IIntervalEngine"/> (every backend built on
+/// <see cref="Meta.Backends.Runtime.StepEngine"/>) runs a whole <see cref="Run"/> in one call with the exchange in its
+/// callback between two intervals; any other engine gets one <see cref="ISimulationEngine.Run"/> per interval.
 /// <para>
 /// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any
 /// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
@@ -56,8 +58,20 @@ public sealed class DistributedEngine : ISimulationEngine
     /// <summary>Wall-clock seconds spent gathering recordings (and each run's divergence) to rank 0 since the load.</summary>
     public double GatherSeconds { get; private set; }
 
-    /// <summary>Wall-clock seconds inside the backend's <see cref="ISimulationEngine.Run"/> (this rank's own steps) since the load.</summary>
+    /// <summary>
+    /// Wall-clock seconds inside the backend's engine calls (this rank's own steps) since the load, without the exchanges and
+    /// the keeping of recordings that run in <see cref="IIntervalEngine.RunIntervals"/>'s callback.
+    /// </summary>
     public double EngineSeconds { get; private set; }
+
+    /// <summary>
+    /// The CPU seconds of the calling thread inside the engine calls that run whole chunks (<see cref="IIntervalEngine.RunIntervals"/>,
+    /// without its callbacks; not the call of index 0 alone, which has no steps), by Linux's thread CPU clock: the engine's
+    /// own worker threads, if any, are not counted, and it stays 0 where the clock cannot be read or the engine runs one
+    /// interval per call. <see cref="EngineSeconds"/> minus this is about the time the rank was descheduled (or waited on
+    /// its workers) while it stepped.
+    /// </summary>
+    public double EngineCpuSeconds { get; private set; }
 
     /// <summary>Wall-clock seconds spent keeping this rank's recordings between engine runs (before the gather) since the load.</summary>
     public double RecordSeconds { get; private set; }
@@ -126,7 +140,7 @@ public sealed class DistributedEngine : ISimulationEngine
         _step = 0;
         _initialDone = false;
         _kept = null;
-        ExchangeSeconds = GatherSeconds = EngineSeconds = RecordSeconds = 0;
+        ExchangeSeconds = GatherSeconds = EngineSeconds = EngineCpuSeconds = RecordSeconds = 0;
         Exchanges = Gathers = 0;
     }
 
@@ -145,6 +159,23 @@ public sealed class DistributedEngine : ISimulationEngine
             _initialDone = true;
         }
         int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
+        if (_inner is IIntervalEngine intervals && _step < end)
+        {
+            // One engine call for the whole chunk; the exchange runs between its intervals (the last one scans the states).
+            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = true;
+            long since = Stopwatch.GetTimestamp(), outside = 0, cpuSince = ThreadCpuClock.Now(), cpuOutside = 0;
+            intervals.RunIntervals(end - _step, interval, result =>
+            {
+                long took = Stopwatch.GetTimestamp(), cpuTook = ThreadCpuClock.Now();
+                _step = result.EndStep;
+                Take(result, recording, result.StartStep);
+                progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
+                outside += Stopwatch.GetTimestamp() - took;
+                cpuOutside += ThreadCpuClock.Now() - cpuTook;
+            });
+            EngineSeconds += (Stopwatch.GetTimestamp() - since - outside) / (double)Stopwatch.Frequency;
+            EngineCpuSeconds += (ThreadCpuClock.Now() - cpuSince - cpuOutside) / 1e9;
+        }
         while (_step < end)
         {
             long before = _step, length = Math.Min(end - _step, interval);

@@ -203,6 +203,7 @@ internal sealed class ResultWriter(string folder)
             w.WriteNumber("total", Round(outcome.Timings.Total));
             if (outcome.ExchangeSeconds is { } exchange) w.WriteNumber("exchange", Round(exchange));
             if (outcome.RankEngineSeconds is { } engine) w.WriteNumber("rank_engine", Round(engine));
+            if (outcome.RankEngineCpuSeconds is { } engineCpu) w.WriteNumber("rank_engine_cpu", Round(engineCpu));
             if (outcome.RankRecordSeconds is { } record) w.WriteNumber("rank_record", Round(record));
             if (outcome.GatherSeconds is { } gather) w.WriteNumber("gather", Round(gather));
             w.WriteEndObject();

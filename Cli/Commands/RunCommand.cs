@@ -148,6 +148,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             ExchangeSeconds = sim.Distribution?.ExchangeSeconds,
             Exchanges = sim.Distribution?.Exchanges,
             RankEngineSeconds = sim.Distribution?.EngineSeconds,
+            RankEngineCpuSeconds = sim.Distribution is { EngineCpuSeconds: > 0 } distribution ? distribution.EngineCpuSeconds : null,
             RankRecordSeconds = sim.Distribution?.RecordSeconds,
             GatherSeconds = sim.Distribution?.GatherSeconds,
             ExchangeOverflows = sim.Distribution?.ExchangeOverflows,

@@ -67,6 +67,8 @@ internal sealed class RunOutcome
     public double? ExchangeSeconds { get; init; }
     /// <summary>Rank 0's wall-clock seconds inside its backend's runs (its own steps) in a distributed run, else null.</summary>
     public double? RankEngineSeconds { get; init; }
+    /// <summary>Rank 0's thread CPU seconds inside the same engine calls (Linux; null where not measured): engine minus this is time descheduled.</summary>
+    public double? RankEngineCpuSeconds { get; init; }
     /// <summary>Rank 0's wall-clock seconds keeping its recordings between runs in a distributed run, else null.</summary>
     public double? RankRecordSeconds { get; init; }
     /// <summary>Rank 0's wall-clock seconds gathering the recordings from every rank in a distributed run, else null.</summary>

@@ -9,7 +9,7 @@ namespace Meta.Backends.Runtime;
 /// and the samples of index s are taken. A backend implements the memory and the work of each part (its runtime); the
 /// checks of a program and of updates, the injected currents and the bookkeeping of runs are here.
 /// </summary>
-public abstract class StepEngine : ISimulationEngine
+public abstract class StepEngine : ISimulationEngine, IIntervalEngine
 {
     private long _step;
     private readonly Dictionary<int, Dictionary<string, double[]>> _synapseInitial = [];
@@ -81,13 +81,36 @@ public abstract class StepEngine : ISimulationEngine
     public RunResult Run(long steps, Action<double>? progress = null)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A run has a non-negative number of steps.");
+        RunResult? result = null;
+        RunInIntervals(steps, long.MaxValue, r => result = r, progress);
+        return result!;
+    }
+
+    /// <inheritdoc />
+    public void RunIntervals(long steps, int interval, Action<RunResult> atInterval)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A run has a non-negative number of steps.");
+        if (interval < 1) throw new ArgumentOutOfRangeException(nameof(interval), interval, "An interval has at least one step.");
+        ArgumentNullException.ThrowIfNull(atInterval);
+        RunInIntervals(steps, interval, atInterval, null);
+    }
+
+    /// <summary>
+    /// The step loop of <see cref="Run"/> and <see cref="RunIntervals"/>: one run scope and one seek of the current sources
+    /// for the whole call; each interval is a <see cref="BeginRun"/> … <see cref="EndRun"/> of its own (so its result is the
+    /// one a separate run returns), with <see cref="RunEnd"/> its last index, and <paramref name="atInterval"/> gets it
+    /// before the next interval begins.
+    /// </summary>
+    private void RunInIntervals(long steps, long interval, Action<RunResult> atInterval, Action<double>? progress)
+    {
         long start = _step, end = _step + steps;
-        RunEnd = end;
+        long intervalStart = start, intervalEnd = end - start > interval ? start + interval : end;
+        RunEnd = intervalEnd;
         using var run = RunScope();
         bool begun = false;
         try
         {
-            BeginRun(start, end, _initialEmitted ? start + 1 : start);
+            BeginRun(start, intervalEnd, _initialEmitted ? start + 1 : start);
             begun = true;
             foreach (int g in Injection.Seek(start)) InjectionChanged(g);
             if (!_initialEmitted)
@@ -110,9 +133,22 @@ public abstract class StepEngine : ISimulationEngine
                 }
                 _step = s;
                 if (progress is not null && (s - start) % reportEvery == 0) progress((double)(s - start) / steps);
+                if (s == intervalEnd && s < end)
+                {
+                    var done = EndRun(intervalStart, s);
+                    begun = false;
+                    atInterval(done);
+                    intervalStart = s;
+                    intervalEnd = end - s > interval ? s + interval : end;
+                    RunEnd = intervalEnd;
+                    BeginRun(s, intervalEnd, s + 1);
+                    begun = true;
+                }
             }
-            var result = EndRun(start, end);
-            return ScanDivergence ? result.WithDivergence(FindDivergence()) : result;
+            var result = EndRun(intervalStart, end);
+            if (ScanDivergence) result = result.WithDivergence(FindDivergence());
+            begun = false;
+            atInterval(result);
         }
         catch when (begun)
         {
