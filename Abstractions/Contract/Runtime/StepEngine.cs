@@ -181,7 +181,8 @@ public abstract class StepEngine : ISimulationEngine, IIntervalEngine
             {
                 foreach (var v in values)
                     if (v < 1 || v >= Program.RingSlots)
-                        throw new NotSupportedByBackendException(BackendName, $"A delay of {v} steps after the first run (the delay buffers hold up to {Program.RingSlots - 1} steps)");
+                        throw new NotSupportedByBackendException(BackendName, $"Projection '{p.Label}': a delay of {v} steps after the first run (the delay "
+                            + $"buffers were sized at the first run by the longest delay then and hold up to {Program.RingSlots - 1} steps; set the longest delay before the first run)");
                 if (plastic is null) SetDelays(projection, values);
                 else using (UpdateScope()) plastic.SetDelays(values);
             }
