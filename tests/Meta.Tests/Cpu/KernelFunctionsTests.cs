@@ -63,4 +63,14 @@ public class KernelFunctionsTests
         KernelFunctions.All.Select(f => f.Name).Should().OnlyHaveUniqueItems();
         KernelFunctions.All.Select(f => f.Form).Distinct().Should().BeEquivalentTo(Enum.GetValues<KernelFunctionForm>());
     }
+
+    [Fact]
+    public void The_names_and_arities_are_the_model_languages_own()
+    {
+        // The model language's functions (Meta.Expressions.MathFunctions), less the event-only uniform and binomial, plus phi
+        // (which the step program's lowering writes, KernelSymbols.Phi): a kernel knows each with the language's arity.
+        var language = Meta.Expressions.MathFunctions.Arity.Where(f => f.Key is not ("uniform" or "binomial"))
+            .Append(new(Meta.Backends.Programs.KernelSymbols.Phi, 2));
+        KernelFunctions.All.Select(f => (f.Name, f.Arity)).Should().BeEquivalentTo(language.Select(f => (f.Key, f.Value)));
+    }
 }
