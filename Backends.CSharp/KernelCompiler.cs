@@ -24,9 +24,8 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
     /// <summary>The most compiled kernels kept at once.</summary>
     public const int Capacity = 256;
 
-    private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _recent = new();
-    private readonly object _gate = new();
+    // Keyed by source (string keys compare ordinally); a kernel's context is unloaded as it is forgotten.
+    private readonly LruCache<string, (MethodInfo Method, KernelLoadContext Context, bool Compiled)> _cache = new(Capacity, kernel => kernel.Context.Unload());
     private static readonly Lazy<KernelDiskCache?> s_environmentDisk = new(KernelDiskCache.FromEnvironment);
     // Created on the first compile only: a process served by the disk cache never loads Roslyn.
     private readonly Lazy<RoslynKernelCompilation> _roslyn = new(() => new RoslynKernelCompilation(backend, references));
@@ -45,45 +44,9 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
     public MethodInfo Get(string source, string className, string method, string model, out bool compiled)
     {
         ArgumentNullException.ThrowIfNull(source);
-        Entry entry;
-        bool created = false;
-        lock (_gate)
-        {
-            if (_cache.TryGetValue(source, out var found))
-            {
-                _recent.Remove(found.Node);
-                _recent.AddFirst(found.Node);
-                entry = found;
-            }
-            else
-            {
-                entry = new Entry(new LinkedListNode<string>(source), new Lazy<(MethodInfo, KernelLoadContext, bool)>(() => Load(source, className, method, model)));
-                _cache[source] = entry;
-                _recent.AddFirst(entry.Node);
-                created = true;
-                while (_cache.Count > Capacity)
-                {
-                    var oldest = _recent.Last!;
-                    _recent.RemoveLast();
-                    if (_cache.Remove(oldest.Value, out var evicted) && evicted.Kernel.IsValueCreated) evicted.Kernel.Value.Context.Unload();
-                }
-            }
-        }
-        try
-        {
-            var kernel = entry.Kernel.Value;
-            compiled = created && kernel.Compiled;
-            return kernel.Method;
-        }
-        catch
-        {
-            // A source that does not compile is not cached: the error is reported to every caller that asks again.
-            lock (_gate)
-            {
-                if (_cache.Remove(source)) _recent.Remove(entry.Node);
-            }
-            throw;
-        }
+        var kernel = _cache.GetOrAdd(source, _ => Load(source, className, method, model), out bool created);
+        compiled = created && kernel.Compiled;
+        return kernel.Method;
     }
 
     /// <summary>Dumps generated sources into <paramref name="variable"/>'s folder when that environment variable is set.</summary>
@@ -136,12 +99,6 @@ public sealed class KernelCompiler(string backend, Assembly backendAssembly, IRe
             context.Unload();
             throw;
         }
-    }
-
-    private sealed class Entry(LinkedListNode<string> node, Lazy<(MethodInfo Method, KernelLoadContext Context, bool Compiled)> kernel)
-    {
-        public LinkedListNode<string> Node { get; } = node;
-        public Lazy<(MethodInfo Method, KernelLoadContext Context, bool Compiled)> Kernel { get; } = kernel;
     }
 
     /// <summary>A collectible context for one kernel assembly; everything else resolves from the backend's own context.</summary>

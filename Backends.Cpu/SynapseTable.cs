@@ -50,19 +50,18 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Target = target;
         _preSize = preSize;
         bool inRowOrder = InRowOrder(spec.PreIndices);
-        // With one weight and one delay for every synapse only the post indices are laid out by row, straight from the row
-        // starts (ConnectionRows.ByRow), without the connections' positions (4 bytes a synapse while the table is built).
-        var rows = inRowOrder || (Shared(spec.Weights) is not null && Shared(spec.DelaySteps) is not null) ? null : new ConnectionRows(spec.PreIndices, preSize);
-        _rowStart = rows?.Start ?? ConnectionRows.Starts(spec.PreIndices, preSize);
-        // Connections already in row order (sorted by pre, as connectors that draw row by row make them) share the step
-        // program's post indices instead of copying them (4 bytes a synapse); the table never writes them.
-        _post = inRowOrder ? spec.PostIndices : rows?.ByPosition(spec.PostIndices) ?? ConnectionRows.ByRow(spec.PreIndices, _rowStart, spec.PostIndices);
+        // Every array is laid out by row straight from the row starts (ConnectionRows.ByRow), without the connections'
+        // positions (4 bytes a synapse while the table is built). Connections already in row order (sorted by pre, as
+        // connectors that draw row by row make them) share the step program's post indices instead of copying them
+        // (4 bytes a synapse); the table never writes them.
+        _rowStart = ConnectionRows.Starts(spec.PreIndices, preSize);
+        _post = inRowOrder ? spec.PostIndices : ConnectionRows.ByRow(spec.PreIndices, _rowStart, spec.PostIndices);
         // Noted now: the program's arrays may be released once the engine is loaded (SynapseGroupProgram.ReleaseConnections).
         SharesProgramArrays = inRowOrder;
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
-        SetWeights(spec.Weights, rows);
-        SetDelays(spec.DelaySteps, rows);
+        SetWeights(spec.Weights, inRowOrder);
+        SetDelays(spec.DelaySteps, inRowOrder);
     }
 
     public SynapseGroupProgram Spec { get; }
@@ -136,8 +135,10 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// <paramref name="s"/>: <see cref="Deliver"/> cell after cell, in list order, so every ring slot receives the same adds
     /// in the same order (the same sums, bit for bit). On x86 it asks for the memory ahead of the adds: the post indices of
     /// the row <see cref="RowsAhead"/> cells on, and the ring elements that the synapses <see cref="TargetsAhead"/> cells on
-    /// add into. Without that, a step's few thousand adds land on lines of a ring slot last touched several steps before
-    /// (evicted since by the neuron update's streams), and each add waits for its line.
+    /// add into (only with one delay for the projection: with a delay per synapse the target's slot is read from the delays,
+    /// whose lines nobody asked for, so those cells' adds go unprefetched). Without that, a step's few thousand adds land on
+    /// lines of a ring slot last touched several steps before (evicted since by the neuron update's streams), and each add
+    /// waits for its line.
     /// </summary>
     public unsafe void DeliverAll(ReadOnlySpan<int> cells, long s)
     {
@@ -147,29 +148,35 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             return;
         }
         int now = (int)(s % Target.Slots);
+        // Targets are prefetched only where their slot is known without reading memory nobody prefetched (one delay).
+        int targetsAhead = _delays is null ? TargetsAhead : 0;
         // Pinned for the prefetches' addresses; the adds themselves are Deliver's.
         fixed (T* ring = Target.Buffer)
         fixed (int* post = _post)
-        fixed (int* delays = _delays)
         {
             for (int q = 0; q < Math.Min(RowsAhead, cells.Length); q++) PrefetchRow(post, cells[q]);
-            for (int q = 0; q < Math.Min(TargetsAhead, cells.Length); q++) PrefetchTargets(ring, post, delays, cells[q], now);
+            for (int q = 0; q < Math.Min(targetsAhead, cells.Length); q++) PrefetchTargets(ring, post, cells[q], now);
             for (int q = 0; q < cells.Length; q++)
             {
                 if (q + RowsAhead < cells.Length) PrefetchRow(post, cells[q + RowsAhead]);
-                if (q + TargetsAhead < cells.Length) PrefetchTargets(ring, post, delays, cells[q + TargetsAhead], now);
+                if (targetsAhead > 0 && q + targetsAhead < cells.Length) PrefetchTargets(ring, post, cells[q + targetsAhead], now);
                 Deliver(cells[q], s);
             }
         }
     }
 
-    /// <summary>How many cells ahead of the adds <see cref="DeliverAll"/> prefetches a row's post indices.</summary>
+    /// <summary>
+    /// How many cells ahead of the adds <see cref="DeliverAll"/> prefetches a row's post indices. Like
+    /// <see cref="TargetsAhead"/>, counted in cells, not synapses: tuned on rows of ~80 synapses (COBA 40k), so a row of
+    /// thousands asks for many more lines ahead of its adds than the tuning saw.
+    /// </summary>
     internal const int RowsAhead = 4;
 
     /// <summary>
     /// How many cells ahead of the adds <see cref="DeliverAll"/> prefetches the ring elements of a row (whose post indices were
-    /// asked for <see cref="RowsAhead"/> − this many cells earlier). Chosen on COBA 40k float32 (docs/benchmarks.md, issue 16
-    /// "Prefetched delivery"): 4 and 2 were faster than 2 and 1 in three interleaved rounds.
+    /// asked for <see cref="RowsAhead"/> − this many cells earlier), with one delay for the projection. Chosen on COBA 40k
+    /// float32 (3.21 M synapses, ~80 a row, one weight and one delay; docs/benchmarks.md, issue 16 "Prefetched delivery"):
+    /// 4 and 2 were faster than 2 and 1 in three interleaved rounds.
     /// </summary>
     internal const int TargetsAhead = 2;
 
@@ -182,25 +189,13 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Sse.Prefetch0(post + end - 1);
     }
 
-    /// <summary>Prefetches the ring elements that pre cell <paramref name="pre"/>'s synapses add into at ring slot <paramref name="now"/> + delay.</summary>
-    private unsafe void PrefetchTargets(T* ring, int* post, int* delays, int pre, int now)
+    /// <summary>Prefetches the ring elements that pre cell <paramref name="pre"/>'s synapses add into at ring slot <paramref name="now"/> + the projection's one delay.</summary>
+    private unsafe void PrefetchTargets(T* ring, int* post, int pre, int now)
     {
-        int cells = Target.Cells, slots = Target.Slots;
-        int begin = _rowStart[pre], end = _rowStart[pre + 1];
-        if (delays is null)
-        {
-            int slot = now + _delay;
-            if (slot >= slots) slot -= slots;
-            T* row = ring + (nint)slot * cells;
-            for (int k = begin; k < end; k++) Sse.Prefetch0(row + post[k]);
-            return;
-        }
-        for (int k = begin; k < end; k++)
-        {
-            int slot = now + delays[k];
-            if (slot >= slots) slot -= slots;
-            Sse.Prefetch0(ring + (nint)slot * cells + post[k]);
-        }
+        int slot = now + _delay;
+        if (slot >= Target.Slots) slot -= Target.Slots;
+        T* row = ring + (nint)slot * Target.Cells;
+        for (int k = _rowStart[pre], end = _rowStart[pre + 1]; k < end; k++) Sse.Prefetch0(row + post[k]);
     }
 
     /// <summary>Both deposits of a spike with offset <paramref name="offset"/> ≠ 0: weights into the ring, off-grid parts into the second ring.</summary>
@@ -221,13 +216,10 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>New weights, in connection (spec) order.</summary>
-    public void SetWeights(IReadOnlyList<double> specOrder) => SetWeights(specOrder, Rows());
+    public void SetWeights(IReadOnlyList<double> specOrder) => SetWeights(specOrder, InRowOrder(Spec.PreIndices));
 
     /// <summary>New delays in steps, in connection (spec) order.</summary>
-    public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, Rows());
-
-    /// <summary>The connections' positions in the rows, or null when connection order is row order already (pre never decreases).</summary>
-    private ConnectionRows? Rows() => InRowOrder(Spec.PreIndices) ? null : new ConnectionRows(Spec.PreIndices, _preSize);
+    public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, InRowOrder(Spec.PreIndices));
 
     /// <summary>Whether the pre indices never decrease (connection order is row order).</summary>
     private static bool InRowOrder(int[] pre)
@@ -237,7 +229,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         return true;
     }
 
-    private void SetWeights(IReadOnlyList<double> specOrder, ConnectionRows? rows)
+    private void SetWeights(IReadOnlyList<double> specOrder, bool inRowOrder)
     {
         if (Shared(specOrder) is { } shared)
         {
@@ -246,15 +238,16 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         }
         // In row order the step program's own float64 array is shared at load, not copied (neither the table nor the program
         // writes it); an update's values are copied.
-        var weights = rows is null ? (ReferenceEquals(specOrder, Spec.Weights) ? specOrder as double[] : null) ?? specOrder.ToArray() : rows.ByPosition(specOrder);
+        var weights = inRowOrder ? (ReferenceEquals(specOrder, Spec.Weights) ? specOrder as double[] : null) ?? specOrder.ToArray()
+            : ConnectionRows.ByRow(Spec.PreIndices, _rowStart, specOrder);
         _weights = typeof(T) == typeof(double) ? (T[])(object)weights : Array.ConvertAll(weights, T.CreateTruncating);
     }
 
     /// <summary>
-    /// Sets the delays from steps in connection order: whole steps as doubles from an update, or the step program's own
-    /// <c>int</c> steps at load, read in place rather than converted into a temporary copy (8 bytes a synapse).
+    /// Sets the delays from steps in connection order: whole steps as doubles from an update (laid out by row, then
+    /// converted), or the step program's own <c>int</c> steps at load, laid out by row with no temporary copy.
     /// </summary>
-    private void SetDelays<TValue>(IReadOnlyList<TValue> specOrderSteps, ConnectionRows? rows) where TValue : struct, INumber<TValue>
+    private void SetDelays<TValue>(IReadOnlyList<TValue> specOrderSteps, bool inRowOrder) where TValue : struct, INumber<TValue>
     {
         int slots = Target.Slots;
         // One delay stored once for every connection (the step program's RepeatedValue) is checked once.
@@ -269,9 +262,15 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             (_delay, _delays) = (int.CreateTruncating(shared), null);
             return;
         }
-        var delays = new int[specOrderSteps.Count];
-        for (int k = 0; k < delays.Length; k++) delays[rows?.PositionOf[k] ?? k] = int.CreateTruncating(specOrderSteps[k]);
-        _delays = delays;
+        if (inRowOrder)
+        {
+            var delays = new int[specOrderSteps.Count];
+            for (int k = 0; k < delays.Length; k++) delays[k] = int.CreateTruncating(specOrderSteps[k]);
+            _delays = delays;
+            return;
+        }
+        var byRow = ConnectionRows.ByRow(Spec.PreIndices, _rowStart, specOrderSteps);
+        _delays = typeof(TValue) == typeof(int) ? (int[])(object)byRow : Array.ConvertAll(byRow, int.CreateTruncating);
     }
 
     /// <summary>The value every element has (bit for bit), or null when they differ or there are none.</summary>

@@ -6,8 +6,8 @@ namespace Meta;
 /// Full, blocking collections at the three points of a large network's load where arrays of every connection have just
 /// become garbage, so that the next step's arrays reuse their memory instead of adding to the process's resident size
 /// (measured at COBA 160k, 12.8 M connections: peak RSS of a 100 ms run 378–390 MiB without them, 326 MiB with them; see
-/// docs/benchmarks.md, "The load's peak, projection by projection (loadpeak)"). The large object heap is compacted too,
-/// because the build leaves it in holes (the connector's 256 KiB chunks between the projections' arrays) that the next,
+/// docs/benchmarks.md, "The load's peak, projection by projection (loadpeak)"). Before resolving and after the load the large
+/// object heap is compacted too (not after each projection, see <see cref="AfterProjectionReleased"/>), because the build leaves it in holes (the connector's 256 KiB chunks between the projections' arrays) that the next,
 /// larger arrays cannot use. Below <see cref="Threshold"/> connections nothing is collected: a small network's load gains
 /// nothing measurable and many are loaded in one process (tests, sweeps).
 /// </summary>
@@ -17,19 +17,23 @@ internal static class LoadMemory
     internal const long Threshold = 1 << 20;
 
     /// <summary>Before the network is resolved: the build's transients (the connectors' chunks) are garbage.</summary>
-    public static void BeforeResolve(long connections) => Collect(connections, "before resolving");
+    public static void BeforeResolve(long connections) => Collect(connections, "before resolving", compacting: true);
 
-    /// <summary>After a projection's own arrays were released, its parts made: its arrays are garbage.</summary>
-    public static void AfterProjectionReleased(long connections) => Collect(connections, "projection released");
+    /// <summary>
+    /// After a projection's own arrays were released, its parts made: its arrays are garbage. Collected without compacting
+    /// (one per large projection: a compaction's cost grows with the heap, so with projections × heap in all); the next
+    /// projection's arrays, no larger, fit the freed holes.
+    /// </summary>
+    public static void AfterProjectionReleased(long connections) => Collect(connections, "projection released", compacting: false);
 
     /// <summary>After the engine is loaded and the program's connection arrays released: they and the load's transients are garbage.</summary>
-    public static void AfterLoad(long connections) => Collect(connections, "after load");
+    public static void AfterLoad(long connections) => Collect(connections, "after load", compacting: true);
 
-    private static void Collect(long connections, string where)
+    private static void Collect(long connections, string where, bool compacting)
     {
         if (connections < Threshold) return;
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (compacting) GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: compacting);
         Backends.Runtime.MemoryTrace.Mark("collected " + where);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class Simulation
     {
         foreach (var projection in _projections)
         {
-            if (projection.Coupling is not null || projection.Model is not null || projection.ConnectionsReleased) continue;
+            if (KeepsPositions(projection)) continue;
             var owner = projection;
             projection.ReleaseConnections(() => _partsOfLoad.Where(p => p.Owner == owner).Select(p => p.Spec).ToArray());
         }
@@ -28,9 +28,20 @@ public sealed partial class Simulation
     /// </summary>
     private void ReleaseWhileResolving(Projections.Projection projection, IReadOnlyList<Backends.Programs.SynapseGroupProgram> parts)
     {
-        if (projection.Coupling is not null || projection.Model is not null || projection.ConnectionsReleased) return;
+        if (KeepsPositions(projection)) return;
         if (projection.ReleaseConnections(() => parts)) LoadMemory.AfterProjectionReleased(parts.Sum(p => (long)p.Count));
+        ReleasedWhileResolvingHook?.Invoke(projection);
     }
+
+    /// <summary>For tests: told each static projection just after <see cref="ReleaseWhileResolving"/> released it, before the next projection's parts are made.</summary>
+    internal Action<Projections.Projection>? ReleasedWhileResolvingHook { get; set; }
+
+    /// <summary>
+    /// Whether <paramref name="projection"/> has no positions to release: it has a coupling or synapse dynamics (whose state is
+    /// read back through them), or released them already.
+    /// </summary>
+    private static bool KeepsPositions(Projections.Projection projection) =>
+        projection.Coupling is not null || projection.Model is not null || projection.ConnectionsReleased;
 
     /// <summary>
     /// Once the engine has built its tables, drops the step program's pre and post arrays (8 bytes a connection) of each static

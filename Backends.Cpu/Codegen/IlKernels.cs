@@ -22,10 +22,7 @@ internal static class IlKernels
     /// </summary>
     internal const int Capacity = 256;
 
-    private static readonly object s_gate = new();
-    // Guarded by s_gate: the kernels by key, each with its node in s_recent (most recently asked for first).
-    private static readonly Dictionary<(string Key, Type Element, bool Wide), (Lazy<Delegate> Kernel, LinkedListNode<(string, Type, bool)> Node)> s_cache = [];
-    private static readonly LinkedList<(string, Type, bool)> s_recent = new();
+    private static readonly CSharp.LruCache<(string Key, Type Element, bool Wide), Delegate> s_cache = new(Capacity);
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
 
     /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
@@ -52,50 +49,8 @@ internal static class IlKernels
     public static CellKernelStep<T> Get<T>(CellKernel kernel, bool wide, out bool emitted) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        var key = (kernel.Key, typeof(T), wide);
-        Lazy<Delegate> entry;
-        bool created = false;
-        lock (s_gate)
-        {
-            if (s_cache.TryGetValue(key, out var found))
-            {
-                s_recent.Remove(found.Node);
-                s_recent.AddFirst(found.Node);
-                entry = found.Kernel;
-            }
-            else
-            {
-                created = true;
-                entry = new Lazy<Delegate>(() => IlKernelEmitter<T>.Emit(kernel, wide));
-                s_cache[key] = (entry, s_recent.AddFirst(key));
-                while (s_cache.Count > Capacity)
-                {
-                    var oldest = s_recent.Last!;
-                    s_recent.RemoveLast();
-                    s_cache.Remove(oldest.Value);
-                }
-            }
-        }
-        try
-        {
-            // Emitted outside the lock; a second caller of the same kernel waits for the first (Lazy's default mode).
-            var step = (CellKernelStep<T>)entry.Value;
-            emitted = created;
-            return step;
-        }
-        catch
-        {
-            // A kernel the emitter refuses is not cached: the reason is given to every caller that asks again.
-            lock (s_gate)
-            {
-                if (s_cache.TryGetValue(key, out var found) && ReferenceEquals(found.Kernel, entry))
-                {
-                    s_cache.Remove(key);
-                    s_recent.Remove(found.Node);
-                }
-            }
-            throw;
-        }
+        // Emitted outside the cache's lock; a kernel the emitter refuses is not cached: the reason is given to every caller that asks again.
+        return (CellKernelStep<T>)s_cache.GetOrAdd((kernel.Key, typeof(T), wide), _ => IlKernelEmitter<T>.Emit(kernel, wide), out emitted);
     }
 
     /// <summary>Writes <paramref name="line"/> to standard error where <c>META_CPU_KERNEL_LOG</c> is 1 or true.</summary>

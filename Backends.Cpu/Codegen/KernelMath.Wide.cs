@@ -7,10 +7,12 @@ namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
 /// The helpers of a CPU kernel in wide lanes (<c>Vector512</c>, <see cref="LaneType.Wide"/>), for IL and C# kernels alike:
-/// exp, log, min and max applied to the two 256-bit halves by <see cref="Vector"/>'s functions (the IL kernel's; the C#
-/// kernel writes the same calls inline, <see cref="LaneType.HalvesCall"/>), phi's series with <see cref="Vector512"/>'s
-/// operations. The helpers that call exp or log are JIT-compiled, never precompiled (ReadyToRun code of these functions may
-/// differ in the last bit, see <see cref="LaneType.HalvesCall"/>).
+/// exp, log, min and max applied to the two 256-bit halves, each as a <c>Vector&lt;T&gt;</c>, by <see cref="Vector"/>'s functions,
+/// the very methods the narrow kernel calls, so results do not depend on the width (both emitters call these), and phi's
+/// series with <see cref="Vector512"/>'s operations. Not <c>Vector256</c>'s functions: in this runtime its exp runs a
+/// precompiled (ReadyToRun) body, which differs from the JIT's in the last bit until the method is rejitted (that made
+/// HH_cond_exp's wide kernel differ from the narrow one; <c>DOTNET_ReadyToRun=0</c> removed the difference). For the same
+/// reason the helpers that call exp or log are JIT-compiled (<see cref="MethodImplOptions.AggressiveOptimization"/>), never precompiled.
 /// </summary>
 public static partial class KernelMath
 {

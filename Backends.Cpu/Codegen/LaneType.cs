@@ -22,7 +22,7 @@ internal readonly record struct LaneType(bool Single, bool Wide = false)
     /// <summary>
     /// Whether kernels are written over <c>Vector512</c>: where the processor accelerates it and <c>Vector&lt;T&gt;</c> is
     /// 256 bits (so exp, log, min and max can be applied to its two 256-bit halves by the very <c>Vector&lt;T&gt;</c>
-    /// functions the narrow kernel calls, see <see cref="HalvesCall"/>), unless <c>META_CPU_VECTOR512=0</c>. Wide and narrow
+    /// functions the narrow kernel calls, see <see cref="KernelMath"/>'s wide <c>Exp</c>), unless <c>META_CPU_VECTOR512=0</c>. Wide and narrow
     /// kernels give the same bits (WideKernelTests); wide ones took less CPU time in docs/benchmarks.md's measurements.
     /// </summary>
     public static bool WideAvailable { get; } = Vector512.IsHardwareAccelerated && Vector<byte>.Count == 32
@@ -53,19 +53,4 @@ internal readonly record struct LaneType(bool Single, bool Wide = false)
 
     /// <summary>A vector with every lane <paramref name="value"/> (a C# expression of type <see cref="Number"/>).</summary>
     public string Broadcast(string value) => Wide ? $"Vector512.Create({value})" : $"new Vector<{Number}>({value})";
-
-    /// <summary>
-    /// The vector function <paramref name="function"/> (<c>Exp</c>, <c>Log</c>, <c>Min</c>, <c>Max</c>) of <paramref name="arguments"/>:
-    /// wide, applied to the two 256-bit halves, each as a <c>Vector&lt;T&gt;</c>, with <c>Vector</c>'s function, the very
-    /// method the narrow kernel calls, so results do not depend on the width. (Not <c>Vector256</c>'s: in this runtime its
-    /// exp runs a precompiled (ReadyToRun) body, which differs from the JIT's in the last bit, until the method is
-    /// rejitted; that made HH_cond_exp's wide kernel differ from the narrow one, and <c>DOTNET_ReadyToRun=0</c> removed
-    /// the difference.)
-    /// </summary>
-    public string HalvesCall(string function, params string[] arguments)
-    {
-        if (!Wide) return $"Vector.{function}({string.Join(", ", arguments)})";
-        string Half(string part) => $"Vector.{function}({string.Join(", ", arguments.Select(a => $"({a}).{part}().AsVector()"))}).AsVector256()";
-        return $"Vector512.Create({Half("GetLower")}, {Half("GetUpper")})";
-    }
 }

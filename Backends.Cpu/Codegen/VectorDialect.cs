@@ -66,8 +66,8 @@ internal sealed class VectorDialect(LaneType lanes, bool taylorOnly = false) : C
 
     /// <summary>
     /// A call of a model function, as <see cref="KernelFunctions"/> says it is computed: the vector class's own function,
-    /// <c>Vector</c>'s applied to the halves of wide lanes (<see cref="LaneType.HalvesCall"/>), or <see cref="KernelMath"/>'s
-    /// helper (the generated class calls the precompiled helpers the IL kernels call).
+    /// <c>Vector</c>'s (in wide lanes <see cref="KernelMath"/>'s overload that applies it to the two halves), or
+    /// <see cref="KernelMath"/>'s helper (the generated class calls the helpers the IL kernels call).
     /// </summary>
     /// <exception cref="NotSupportedException">CPU kernels know no such function, or it takes another number of arguments.</exception>
     public override string Call(string function, IReadOnlyList<string> a)
@@ -79,7 +79,7 @@ internal sealed class VectorDialect(LaneType lanes, bool taylorOnly = false) : C
         return f.Form switch
         {
             KernelFunctionForm.Vector => $"{V}.{f.MethodIn(lanes.Wide)}({args})",
-            KernelFunctionForm.Halves => lanes.HalvesCall(f.Method, [.. a]),
+            KernelFunctionForm.Halves => lanes.Wide ? $"{nameof(KernelMath)}.{f.Method}({args})" : $"Vector.{f.Method}({args})",
             KernelFunctionForm.Helper => $"{nameof(KernelMath)}.{f.Method}({args})",
             KernelFunctionForm.Phi => PhiCall(a[0], a[1]),
             _ => throw new NotSupportedException($"Function '{function}' is computed in a form ({f.Form}) the CPU kernel's C# dialect does not know."),

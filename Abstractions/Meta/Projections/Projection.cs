@@ -181,7 +181,7 @@ public sealed class Projection
         }
         TotalSize = Simulation.SumOverRanks(_pre.Length);
         Simulation.AddProjection(this);
-        Backends.Runtime.MemoryTrace.Mark($"projection {Label} built");
+        if (Backends.Runtime.MemoryTrace.Requested) Backends.Runtime.MemoryTrace.Mark($"projection {Label} built");
     }
 
     /// <summary>What the connector is told about the projection: its cells, distances, random stream and targets.</summary>

@@ -116,4 +116,25 @@ public class ReleasedConnectionsTests
         replayed.ConnectionsReleased.Should().BeTrue("drawing the connector again gives positions, not cells");
         replayed.GetList("weight").Should().BeEquivalentTo(replayedBefore, o => o.WithStrictOrdering());
     }
+
+    [Fact]
+    public void Resolve_releases_nothing_and_a_load_releases_each_projection_before_the_next_ones_parts_are_made()
+    {
+        var sim = NewSimulation(timestep: 0.1, minDelay: 0.1, seed: 5);
+        using var _ = sim;
+        var a = sim.CreatePopulation(10, new CellType("IF_cond_exp") { ["i_offset"] = 2.0 }, "a");
+        var b = sim.CreatePopulation(8, new CellType("IF_cond_exp"), "b");
+        var first = new Projection(a, b, new FixedProbabilityConnector(0.5), new StaticSynapse(0.002, 0.2));
+        var second = new Projection(b, a, new FixedProbabilityConnector(0.5), new StaticSynapse(0.001, 0.3));
+
+        sim.Resolve();
+        first.ConnectionsReleased.Should().BeFalse("the public Resolve (used by sweeps) releases nothing");
+        second.ConnectionsReleased.Should().BeFalse();
+
+        // At each release during the load: which projection, and whether each was released by then.
+        var seen = new List<(Projection Released, bool First, bool Second)>();
+        sim.ReleasedWhileResolvingHook = p => seen.Add((p, first.ConnectionsReleased, second.ConnectionsReleased));
+        sim.Run(1.0);
+        seen.Should().Equal((first, true, false), (second, true, true));
+    }
 }

@@ -33,12 +33,10 @@ public class KernelFunctionsTests
 
         string[] args = [.. Enumerable.Range(0, f.Arity).Select(k => $"A{k}")];
         string csharp = new VectorDialect(lanes).Call(name, args);
-        // The C# call names the IL emitter's method: KernelMath's helper, or the vector class's function; exp, log, min and
-        // max of wide lanes are KernelMath's halves in IL and the same Vector calls on the halves, written inline, in C#.
+        // The C# call names the IL emitter's method: KernelMath's helper (exp, log, min and max of wide lanes are KernelMath's
+        // halves in both), or the vector class's function.
         string call = f.Arity == 1 ? "(A0)" : "(A0, A1)";
-        string expected = f.Form == KernelFunctionForm.Halves && wide
-            ? $"Vector.{method.Name}((A0).GetLower().AsVector()"
-            : $"{method.DeclaringType!.Name}.{method.Name}{call}";
+        string expected = $"{method.DeclaringType!.Name}.{method.Name}{call}";
         if (f.Form == KernelFunctionForm.Halves && wide) method.DeclaringType.Should().Be(typeof(KernelMath));
         csharp.Should().Contain(expected, $"the C# kernel calls what the IL kernel calls for {name}");
         if (f.Form == KernelFunctionForm.Vector) method.DeclaringType.Should().Be(wide ? typeof(Vector512) : typeof(Vector));
@@ -64,5 +62,15 @@ public class KernelFunctionsTests
     {
         KernelFunctions.All.Select(f => f.Name).Should().OnlyHaveUniqueItems();
         KernelFunctions.All.Select(f => f.Form).Distinct().Should().BeEquivalentTo(Enum.GetValues<KernelFunctionForm>());
+    }
+
+    [Fact]
+    public void The_names_and_arities_are_the_model_languages_own()
+    {
+        // The model language's functions (Meta.Expressions.MathFunctions), less the event-only uniform and binomial, plus phi
+        // (which the step program's lowering writes, KernelSymbols.Phi): a kernel knows each with the language's arity.
+        var language = Meta.Expressions.MathFunctions.Arity.Where(f => f.Key is not ("uniform" or "binomial"))
+            .Append(new(Meta.Backends.Programs.KernelSymbols.Phi, 2));
+        KernelFunctions.All.Select(f => (f.Name, f.Arity)).Should().BeEquivalentTo(language.Select(f => (f.Key, f.Value)));
     }
 }
