@@ -74,7 +74,7 @@ EOF
 record() {
   /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
 import glob, json, sys, zipfile
-round_, size, ranks, folder, load = sys.argv[1:]
+round_, size, ranks, folder, load, gather = sys.argv[1:]
 summary = json.load(open(folder + "/out/summary.json"))
 join = None
 try:
@@ -99,15 +99,15 @@ print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_
 EOF
 }
 
-# failed ROUND SIZE RANKS FOLDER LOAD: a run that exited with an error is kept in runs.jsonl (and shown in the table as
+# failed ROUND SIZE RANKS FOLDER LOAD GATHER: a run that exited with an error is kept in runs.jsonl (and shown in the table as
 # failed, with its log's last line), never dropped; the script then exits with status 1.
 failed() {
-  echo "failed: COBA $2 on $3 rank(s), round $1: see $4/log" >&2
+  echo "failed: COBA $2 on $3 rank(s), --gather $6, round $1: see $4/log" >&2
   /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
 import json, sys
-round_, size, ranks, folder, load = sys.argv[1:]
+round_, size, ranks, folder, load, gather = sys.argv[1:]
 lines = [l.strip() for l in open(folder + "/log", errors="replace") if any(c.isalpha() for c in l)]
-print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), failed=True,
+print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), failed=True, gather=gather == "true",
                       error=(lines[-1][:200] if lines else "(empty log)").replace("|", "/"), folder=folder)))
 EOF
 }
@@ -126,15 +126,15 @@ for round in $(seq 1 "$rounds"); do
       [ "$gather" = false ] && args+=(--gather false)
       if [ "$ranks" = 1 ]; then
         /usr/bin/time -f '%e %M %U %S' -o "$folder/time.0" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
-          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
+          || { failed "$round" "$size" "$ranks" "$folder" "$load" "$gather"; continue; }
       else
         "$mpirun" "${mpi_flags[@]}" -np "$ranks" bash -c \
           '/usr/bin/time -f "%e %M %U %S" -o "$0/time.$OMPI_COMM_WORLD_RANK" "$@"' "$folder" dotnet "$cli" "${args[@]}" > "$folder/log" 2>&1 \
-          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
+          || { failed "$round" "$size" "$ranks" "$folder" "$load" "$gather"; continue; }
       fi
       if [ "$gather" = false ]; then
         /usr/bin/time -f '%e %M %U %S' -o "$folder/join.time" dotnet "$cli" join "$folder/out" >> "$folder/log" 2>&1 \
-          || { failed "$round" "$size" "$ranks" "$folder" "$load"; continue; }
+          || { failed "$round" "$size" "$ranks" "$folder" "$load" "$gather"; continue; }
       fi
       record "$round" "$size" "$ranks" "$folder" "$load"
     done
@@ -159,7 +159,7 @@ failures = 0
 for r in runs:
     if r.get("failed"):
         failures += 1
-        print(f"| COBA {r['size']} | {r['ranks']} | {r['load_avg']:.0f} | **failed** (round {r['round']}: {r['error']}; {r['folder']}/log) | | | | | | |")
+        print(f"| COBA {r['size']} | {r['ranks']}{'' if r.get('gather', True) else ' (--gather false)'} | {r['load_avg']:.0f} | **failed** (round {r['round']}: {r['error']}; {r['folder']}/log) | | | | | | |")
         continue
     single = next((s for s in runs if s["size"] == r["size"] and s["ranks"] == 1 and s["round"] == r["round"] and not s.get("failed")), None)
     same = "–" if r["ranks"] == 1 or single is None else ("yes" if entries(r["folder"]) == entries(single["folder"]) else "**no**")

@@ -21,8 +21,9 @@ public static class Contract
     /// Version 11: the host may release a static part's pre and post arrays once the engine is loaded
     /// (<see cref="Programs.SynapseGroupProgram.ReleaseConnections"/>); a backend reads them in <c>Load</c> and <c>Update</c>
     /// only, and <see cref="Programs.SynapseGroupProgram.Count"/> stays known.
-    /// Version 12: <see cref="IIntervalEngine"/>, a run cut into intervals in one call with a host callback between two
-    /// intervals (distributed runs exchange there); <see cref="Runtime.StepEngine"/> implements it.
+    /// Version 12: <see cref="ISimulationEngine.RunIntervals"/>, a run cut into intervals with a host callback between two
+    /// intervals (distributed runs exchange there), by default one <c>Run</c> per interval; <see cref="IIntervalEngine"/>
+    /// declares an engine's own, in one call, which <see cref="Runtime.StepEngine"/> implements.
     /// </summary>
     public const int Version = 12;
 }

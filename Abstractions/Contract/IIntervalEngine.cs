@@ -5,8 +5,9 @@ namespace Meta.Backends;
 /// before it starts the next (contract version 12). A distributed run exchanges spikes once per minimum-delay interval
 /// (often every other step); through this it calls the engine once per <c>Simulation.Run</c> chunk instead of once per
 /// interval, so a run's fixed costs (its scope, the current sources' seek, the host's bookkeeping) are paid once.
-/// <see cref="Runtime.StepEngine"/> implements it for every backend built on the shared step loop; a host falls back to one
-/// <see cref="ISimulationEngine.Run"/> per interval for an engine that does not.
+/// <see cref="Runtime.StepEngine"/> implements it for every backend built on the shared step loop. A host calls
+/// <see cref="ISimulationEngine.RunIntervals"/>, whose default runs one <see cref="ISimulationEngine.Run"/> per interval for
+/// an engine that does not implement it; this interface declares that the engine's own does it in one call.
 /// </summary>
 public interface IIntervalEngine
 {

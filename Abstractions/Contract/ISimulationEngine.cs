@@ -21,6 +21,32 @@ public interface ISimulationEngine : IDisposable
     /// </summary>
     RunResult Run(long steps, Action<double>? progress = null);
 
+    /// <summary>
+    /// Advances <paramref name="steps"/> steps as consecutive intervals of <paramref name="interval"/> steps (the last one
+    /// shorter when <paramref name="steps"/> is not a multiple) and after each calls <paramref name="atInterval"/> with what a
+    /// separate <see cref="Run"/> of those steps returns, before the next interval emits anything (a distributed run exchanges
+    /// spikes there). This default calls <see cref="Run"/> once per interval (with <paramref name="steps"/> = 0, once, as
+    /// <c>Run(0)</c>); an engine that runs the intervals in one call implements it itself and declares
+    /// <see cref="IIntervalEngine"/> (contract version 12), as <see cref="Runtime.StepEngine"/> does. A class whose base class
+    /// implements this interface must list <see cref="ISimulationEngine"/> again for its own public RunIntervals to replace
+    /// this default.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is negative or <paramref name="interval"/> below 1.</exception>
+    void RunIntervals(long steps, int interval, Action<RunResult> atInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, 1);
+        ArgumentNullException.ThrowIfNull(atInterval);
+        long done = 0;
+        do
+        {
+            long length = Math.Min(steps - done, interval);
+            atInterval(Run(length));
+            done += length;
+        }
+        while (done < steps);
+    }
+
     /// <summary>Applies changes made between runs (buffer values, kernels whose structure changed, weights, sources, recorders).</summary>
     void Update(ProgramUpdate update);
 

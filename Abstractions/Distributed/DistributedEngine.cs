@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Meta.Backends;
 using Meta.Backends.Programs;
+using Meta.Backends.Runtime;
 
 namespace Meta.Distributed;
 
@@ -9,9 +10,10 @@ namespace Meta.Distributed;
 /// other ranks, so that together the ranks compute exactly the single-process run. A run is cut into intervals of at most
 /// <see cref="LocalProgram.Lag"/> steps (the smallest delay, as NEST's and NEURON's minimum-delay interval); after each interval
 /// every rank sends the spikes of its cells to all (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and
-/// appends them to the relays' feeds. An engine that implements <see cref="IIntervalEngine"/> (every backend built on
-/// <see cref="Meta.Backends.Runtime.StepEngine"/>) runs a whole <see cref="Run"/> in one call with the exchange in its
-/// callback between two intervals; any other engine gets one <see cref="ISimulationEngine.Run"/> per interval.
+/// appends them to the relays' feeds. The backend's engine runs a whole <see cref="Run"/> in one
+/// <see cref="ISimulationEngine.RunIntervals"/> call with the exchange in its callback between two intervals: one step loop
+/// for every backend built on <see cref="StepEngine"/> (<see cref="IIntervalEngine"/>), one
+/// <see cref="ISimulationEngine.Run"/> per interval for any other engine (the interface's default).
 /// <para>
 /// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any
 /// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
@@ -60,15 +62,15 @@ public sealed class DistributedEngine : ISimulationEngine
 
     /// <summary>
     /// Wall-clock seconds inside the backend's engine calls (this rank's own steps) since the load, without the exchanges and
-    /// the keeping of recordings that run in <see cref="IIntervalEngine.RunIntervals"/>'s callback.
+    /// the keeping of recordings that run in <see cref="ISimulationEngine.RunIntervals"/>'s callback (<see cref="RecordSeconds"/>
+    /// and <see cref="ExchangeSeconds"/>; the progress callback, if any, is counted here).
     /// </summary>
     public double EngineSeconds { get; private set; }
 
     /// <summary>
-    /// The CPU seconds of the calling thread inside the engine calls that run whole chunks (<see cref="IIntervalEngine.RunIntervals"/>,
+    /// The CPU seconds of the calling thread inside the engine calls that run whole chunks (<see cref="ISimulationEngine.RunIntervals"/>,
     /// without its callbacks; not the call of index 0 alone, which has no steps), by Linux's thread CPU clock: the engine's
-    /// own worker threads, if any, are not counted, and it stays 0 where the clock cannot be read or the engine runs one
-    /// interval per call. <see cref="EngineSeconds"/> minus this is about the time the rank was descheduled (or waited on
+    /// own worker threads, if any, are not counted, and it stays 0 where the clock cannot be read. <see cref="EngineSeconds"/> minus this is about the time the rank was descheduled (or waited on
     /// its workers) while it stepped.
     /// </summary>
     public double EngineCpuSeconds { get; private set; }
@@ -154,37 +156,31 @@ public sealed class DistributedEngine : ISimulationEngine
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
             // the relays must emit them, Lag steps later (an exchange of its own: the intervals then cover steps 1…L, L+1…2L, …).
-            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = steps == 0;
+            // It scans the states only when the run has no steps (as a single process's Run(0)); the intervals' last one does.
+            var stepEngine = _inner as Meta.Backends.Runtime.StepEngine;
+            if (stepEngine is not null) stepEngine.ScanDivergence = steps == 0;
             Take(Timed(0), recording, 0);
+            if (stepEngine is not null) stepEngine.ScanDivergence = true;
             _initialDone = true;
         }
-        int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
-        if (_inner is IIntervalEngine intervals && _step < end)
+        if (_step < end)
         {
-            // One engine call for the whole chunk; the exchange runs between its intervals (the last one scans the states).
-            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = true;
-            long since = Stopwatch.GetTimestamp(), outside = 0, cpuSince = ThreadCpuClock.Now(), cpuOutside = 0;
-            intervals.RunIntervals(end - _step, interval, result =>
+            // One engine call for the whole chunk, the exchange between its intervals (an engine without its own
+            // RunIntervals runs once per interval, ISimulationEngine's default). The engine's time is the call's wall time
+            // less what Take timed in the callbacks (keeping recordings, exchanges).
+            int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
+            double takenBefore = RecordSeconds + ExchangeSeconds;
+            long since = Stopwatch.GetTimestamp(), cpuSince = ThreadCpuClock.Now(), cpuOutside = 0;
+            _inner.RunIntervals(end - _step, interval, result =>
             {
-                long took = Stopwatch.GetTimestamp(), cpuTook = ThreadCpuClock.Now();
+                long cpuTook = ThreadCpuClock.Now();
                 _step = result.EndStep;
                 Take(result, recording, result.StartStep);
                 progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
-                outside += Stopwatch.GetTimestamp() - took;
                 cpuOutside += ThreadCpuClock.Now() - cpuTook;
             });
-            EngineSeconds += (Stopwatch.GetTimestamp() - since - outside) / (double)Stopwatch.Frequency;
+            EngineSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds - (RecordSeconds + ExchangeSeconds - takenBefore);
             EngineCpuSeconds += (ThreadCpuClock.Now() - cpuSince - cpuOutside) / 1e9;
-        }
-        while (_step < end)
-        {
-            long before = _step, length = Math.Min(end - _step, interval);
-            // Only the last interval scans the states for divergence, as the single-process run scans at its end.
-            if (_inner is Meta.Backends.Runtime.StepEngine stepEngine) stepEngine.ScanDivergence = _step + length == end;
-            var result = Timed(length);
-            _step = result.EndStep;
-            Take(result, recording, before);
-            progress?.Invoke((double)(_step - start) / Math.Max(1, steps));
         }
         var clock = Stopwatch.StartNew();
         var divergence = recording.GatherDivergence(_communicator);

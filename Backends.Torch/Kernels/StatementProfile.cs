@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using Meta.Backends.Runtime;
 using TorchSharp;
 
 namespace Meta.Backends.Torch.Kernels;
@@ -35,10 +35,10 @@ internal sealed class StatementProfile
     /// <summary>Runs <paramref name="run"/> (statement <paramref name="index"/> of <paramref name="plan"/>) and counts its time and tensors.</summary>
     public void Time(StatementPlan plan, int index, string planName, string statement, Action run)
     {
-        long created = Created, cpu = ThreadCpuNanoseconds(), since = Stopwatch.GetTimestamp();
+        long created = Created, cpu = ThreadCpuClock.Now(), since = Stopwatch.GetTimestamp();
         run();
         long ticks = Stopwatch.GetTimestamp() - since;
-        cpu = ThreadCpuNanoseconds() - cpu;
+        cpu = ThreadCpuClock.Now() - cpu;
         lock (_entries)
         {
             if (!_entries.TryGetValue((plan, index), out var e)) _entries[(plan, index)] = e = new Entry(planName, statement);
@@ -65,23 +65,4 @@ internal sealed class StatementProfile
             _entries.Clear();
         }
     }
-
-    /// <summary>The calling thread's CPU time (<c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>), or 0 where that is not available.</summary>
-    private static long ThreadCpuNanoseconds()
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        return ClockGetTime(3, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code, which this assembly does not allow; the call is blittable.
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-#pragma warning restore SYSLIB1054
 }

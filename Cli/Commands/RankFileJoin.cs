@@ -23,7 +23,7 @@ internal static class RankFileJoin
         foreach (var r in ranks)
             foreach (var name in r.Keys)
                 if (r.ContainsKey(name + RankFiles.PositionSuffix) && !signals.Contains(name)) signals.Add(name);
-        foreach (var name in signals) JoinSignal(ranks, name, npz);
+        foreach (var name in signals) JoinSignal(ranks, rankFiles, name, npz);
     }
 
     private static void JoinSpikes(List<Dictionary<string, NpyArray>> ranks, IReadOnlyList<string> files, NpzWriter npz)
@@ -63,27 +63,31 @@ internal static class RankFileJoin
         }
     }
 
-    private static void JoinSignal(List<Dictionary<string, NpyArray>> ranks, string name, NpzWriter npz)
+    private static void JoinSignal(List<Dictionary<string, NpyArray>> ranks, IReadOnlyList<string> files, string name, NpzWriter npz)
     {
-        var parts = ranks.Where(r => r.ContainsKey(name)).ToList();
-        int rows = parts[0][name].Shape[0];
-        int width = parts.Sum(r => r[name].Shape[1]);
+        var parts = Enumerable.Range(0, ranks.Count).Where(k => ranks[k].ContainsKey(name)).ToList();
+        int rows = ranks[parts[0]][name].Shape[0];
+        int width = parts.Sum(k => ranks[k][name].Shape[1]);
         var data = new double[(long)rows * width];
         var channels = new int[width];
-        foreach (var r in parts)
+        foreach (int k in parts)
         {
+            var r = ranks[k];
             double[] values = r[name].Doubles();
             int[] position = r[name + RankFiles.PositionSuffix].Ints(), channel = r[name + "_channels"].Ints();
             int w = position.Length;
             if (r[name].Shape[0] != rows)
                 throw new CliException($"signal '{name}': the rank files hold {rows} and {r[name].Shape[0]} samples; they are not of one run");
+            // A rank file that names a signal the other ranks do not hold as such (or holds other columns) places them outside it.
+            if (w != r[name].Shape[1] || channel.Length != w || position.Any(p => p < 0 || p >= width))
+                throw new CliException($"'{files[k]}': signal '{name}' places its {w} columns outside the {width} the rank files hold together; the rank files do not name their signals alike (not of one run, or a rank held no cell of a population)");
             for (int j = 0; j < w; j++) channels[position[j]] = channel[j];
             for (int row = 0; row < rows; row++)
                 for (int j = 0; j < w; j++)
                     data[((long)row * width) + position[j]] = values[((long)row * w) + j];
         }
         npz.Add(name, data, rows, width);
-        npz.Add(name + "_times", parts[0][name + "_times"].Doubles());
+        npz.Add(name + "_times", ranks[parts[0]][name + "_times"].Doubles());
         npz.Add(name + "_channels", channels);
     }
 }

@@ -7,7 +7,7 @@ namespace Meta.Cli.Output;
 /// <param name="Descr">The dtype descriptor, e.g. <c>&lt;f8</c>.</param>
 /// <param name="Shape">The shape (empty for a scalar).</param>
 /// <param name="Data">The elements' bytes, C order, little-endian.</param>
-public sealed record NpyArray(string Descr, int[] Shape, byte[] Data)
+public sealed record NpyArray(string Descr, int[] Shape, ReadOnlyMemory<byte> Data)
 {
     /// <summary>The elements as doubles; the array must be float64.</summary>
     public double[] Doubles() => As<double>("<f8");
@@ -16,7 +16,7 @@ public sealed record NpyArray(string Descr, int[] Shape, byte[] Data)
     public int[] Ints() => As<int>("<i4");
 
     private T[] As<T>(string descr) where T : struct =>
-        Descr == descr ? MemoryMarshal.Cast<byte, T>(Data).ToArray()
+        Descr == descr ? MemoryMarshal.Cast<byte, T>(Data.Span).ToArray()
         : throw new InvalidDataException($"an array of dtype '{Descr}' was read where '{descr}' was expected");
 }
 
@@ -37,21 +37,23 @@ public static class NpzReader
             if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
                 throw new InvalidDataException($"'{path}': the entry '{entry.FullName}' is not an .npy array.");
             using var stream = entry.Open();
-            using var memory = new MemoryStream();
+            // One copy of the bytes: the array's data is the decompressed buffer after the header.
+            using var memory = new MemoryStream(entry.Length is > 0 and < int.MaxValue ? (int)entry.Length : 0);
             stream.CopyTo(memory);
-            result.Add((entry.FullName[..^4], Parse(memory.ToArray(), $"{path}/{entry.FullName}")));
+            result.Add((entry.FullName[..^4], Parse(memory.GetBuffer(), (int)memory.Length, $"{path}/{entry.FullName}")));
         }
         return result;
     }
 
-    private static NpyArray Parse(byte[] bytes, string where)
+    /// <summary>The array in the first <paramref name="length"/> bytes of <paramref name="bytes"/> (a buffer that may be longer).</summary>
+    private static NpyArray Parse(byte[] bytes, int length, string where)
     {
-        var (descr, shape, offset) = NpyReader.ReadHeader(bytes, where);
+        var (descr, shape, offset) = NpyReader.ReadHeader(length < 10 ? bytes[..length] : bytes, where);
         if (descr is not ("<f8" or "<i4" or "<i8"))
             throw new InvalidDataException($"'{where}': dtype '{descr}' is not read (float64, int32 and int64 are).");
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        if (bytes.Length - offset != count * (descr == "<i4" ? 4 : 8))
-            throw new InvalidDataException($"'{where}': {bytes.Length - offset} data bytes for shape ({string.Join(", ", shape)}) of '{descr}'.");
-        return new NpyArray(descr, shape, bytes[offset..]);
+        if (length - offset != count * (descr == "<i4" ? 4 : 8))
+            throw new InvalidDataException($"'{where}': {length - offset} data bytes for shape ({string.Join(", ", shape)}) of '{descr}'.");
+        return new NpyArray(descr, shape, bytes.AsMemory(offset, length - offset));
     }
 }

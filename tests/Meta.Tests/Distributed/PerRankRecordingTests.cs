@@ -137,4 +137,31 @@ public class PerRankRecordingTests
         exit.Should().NotBe(0);
         err.Should().Contain("--gather false");
     }
+
+    /// <summary>
+    /// Rank files that do not name a signal alike (one rank held no cell of a population of a recording whose populations'
+    /// signals stay apart, and named its single signal <c>v</c> with a position among all the recording's cells) are refused
+    /// with the file named, instead of an index out of range.
+    /// </summary>
+    [Fact]
+    public void Join_refuses_a_signal_whose_positions_lie_outside_the_joined_columns()
+    {
+        using var folder = new TempFolder();
+        string rank0 = Path.Combine(folder.Path, "rec.rank0.npz"), rank1 = Path.Combine(folder.Path, "rec.rank1.npz");
+        static void Signal(Meta.Cli.Output.NpzWriter npz, string name, int position)
+        {
+            npz.Add(name, new double[] { 1, 2 }, 2, 1);
+            npz.Add(name + "_times", new double[] { 0, 0.1 });
+            npz.Add(name + "_channels", new[] { 0 });
+            npz.Add(name + RankFiles.PositionSuffix, new[] { position });
+        }
+        using (var npz = new Meta.Cli.Output.NpzWriter(rank0))
+        {
+            Signal(npz, "v", 0);
+            Signal(npz, "v_inh", 0);
+        }
+        using (var npz = new Meta.Cli.Output.NpzWriter(rank1)) Signal(npz, "v", 2);
+        var join = () => RankFileJoin.Join([rank0, rank1], Path.Combine(folder.Path, "rec.npz"));
+        join.Should().Throw<CliException>().Which.Message.Should().Contain("rec.rank1.npz").And.Contain("'v'");
+    }
 }

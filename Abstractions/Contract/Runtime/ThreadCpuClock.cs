@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace Meta.Distributed;
+namespace Meta.Backends.Runtime;
 
 /// <summary>
-/// The CPU time of the calling thread (Linux's <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>), so that a rank can tell the
-/// time its engine worked from the time it was descheduled (wall clock minus CPU): on a machine with fewer free cores than
-/// ranks, the second is what makes a rank slow. Elsewhere, or when the call fails, <see cref="Available"/> is false.
+/// The CPU time of the calling thread (Linux's <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>), so that a timing can tell the
+/// time a thread worked from the time it was descheduled (wall clock minus CPU): on a machine with fewer free cores than
+/// busy threads, the second is what makes it slow. Elsewhere, or when the call fails, <see cref="Available"/> is false and
+/// <see cref="Now"/> is 0. Used by the distributed engine's rank timings and the torch backend's statement profile.
 /// </summary>
-internal static partial class ThreadCpuClock
+public static class ThreadCpuClock
 {
     private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID on Linux
 
@@ -18,8 +19,10 @@ internal static partial class ThreadCpuClock
         public long Nanoseconds;
     }
 
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code, which this assembly does not allow; the call is blittable.
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+#pragma warning restore SYSLIB1054
 
     /// <summary>Whether the thread CPU clock can be read here.</summary>
     public static bool Available { get; } = OperatingSystem.IsLinux() && TryNow(out _);
