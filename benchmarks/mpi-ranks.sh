@@ -136,7 +136,7 @@ for round in $(seq 1 "$rounds"); do
         /usr/bin/time -f '%e %M %U %S' -o "$folder/join.time" dotnet "$cli" join "$folder/out" >> "$folder/log" 2>&1 \
           || { failed "$round" "$size" "$ranks" "$folder" "$load" "$gather"; continue; }
       fi
-      record "$round" "$size" "$ranks" "$folder" "$load"
+      record "$round" "$size" "$ranks" "$folder" "$load" "$gather"
     done
   done
 done
