@@ -22,8 +22,7 @@ public static class Contract
     /// (<see cref="Programs.SynapseGroupProgram.ReleaseConnections"/>); a backend reads them in <c>Load</c> and <c>Update</c>
     /// only, and <see cref="Programs.SynapseGroupProgram.Count"/> stays known.
     /// Version 12: <see cref="ISimulationEngine.RunIntervals"/>, a run cut into intervals with a host callback between two
-    /// intervals (distributed runs exchange there), by default one <c>Run</c> per interval; <see cref="IIntervalEngine"/>
-    /// declares an engine's own, in one call, which <see cref="Runtime.StepEngine"/> implements.
+    /// intervals (distributed runs exchange there), by default one <c>Run</c> per interval; <see cref="Runtime.StepEngine"/> implements it in one call.
     /// </summary>
     public const int Version = 12;
 }

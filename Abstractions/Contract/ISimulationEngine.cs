@@ -26,8 +26,8 @@ public interface ISimulationEngine : IDisposable
     /// shorter when <paramref name="steps"/> is not a multiple) and after each calls <paramref name="atInterval"/> with what a
     /// separate <see cref="Run"/> of those steps returns, before the next interval emits anything (a distributed run exchanges
     /// spikes there). This default calls <see cref="Run"/> once per interval (with <paramref name="steps"/> = 0, once, as
-    /// <c>Run(0)</c>); an engine that runs the intervals in one call implements it itself and declares
-    /// <see cref="IIntervalEngine"/> (contract version 12), as <see cref="Runtime.StepEngine"/> does. A class whose base class
+    /// <c>Run(0)</c>); an engine that runs the intervals in one call implements it itself (contract version 12), as
+    /// <see cref="Runtime.StepEngine"/> does, in one step loop. A class whose base class
     /// implements this interface must list <see cref="ISimulationEngine"/> again for its own public RunIntervals to replace
     /// this default.
     /// </summary>

@@ -12,7 +12,7 @@ namespace Meta.Distributed;
 /// every rank sends the spikes of its cells to all (one all-gather of fixed-size slots, <see cref="SpikeExchange"/>) and
 /// appends them to the relays' feeds. The backend's engine runs a whole <see cref="Run"/> in one
 /// <see cref="ISimulationEngine.RunIntervals"/> call with the exchange in its callback between two intervals: one step loop
-/// for every backend built on <see cref="StepEngine"/> (<see cref="IIntervalEngine"/>), one
+/// for every backend built on <see cref="StepEngine"/>, one
 /// <see cref="ISimulationEngine.Run"/> per interval for any other engine (the interface's default).
 /// <para>
 /// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any

@@ -9,7 +9,7 @@ namespace Meta.Backends.Runtime;
 /// and the samples of index s are taken. A backend implements the memory and the work of each part (its runtime); the
 /// checks of a program and of updates, the injected currents and the bookkeeping of runs are here.
 /// </summary>
-public abstract class StepEngine : ISimulationEngine, IIntervalEngine
+public abstract class StepEngine : ISimulationEngine
 {
     private long _step;
     private readonly Dictionary<int, Dictionary<string, double[]>> _synapseInitial = [];

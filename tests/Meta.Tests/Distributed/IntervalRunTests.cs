@@ -8,14 +8,14 @@ using Meta.Lowering;
 namespace Meta.Tests.Distributed;
 
 /// <summary>
-/// A run cut into intervals in one engine call (<see cref="IIntervalEngine"/>, docs/architecture.md, "What is exchanged, and
+/// A run cut into intervals in one engine call (<see cref="ISimulationEngine.RunIntervals"/>, docs/architecture.md, "What is exchanged, and
 /// when"): the distributed engine calls the backend once per <c>Simulation.Run</c> and exchanges between the intervals, and
-/// the ranks still record exactly the single-process run; an engine without the interface gets one run per interval, with
+/// the ranks still record exactly the single-process run; an engine without its own RunIntervals gets one run per interval, with
 /// the same result.
 /// </summary>
 public class IntervalRunTests
 {
-    /// <summary>Counts the calls of a backend's engine; with <paramref name="intervals"/> it offers <see cref="IIntervalEngine"/>.</summary>
+    /// <summary>Counts the calls of a backend's engine; with <paramref name="intervals"/> it forwards <see cref="ISimulationEngine.RunIntervals"/>.</summary>
     private sealed class CountingBackend(IBackend inner, bool intervals) : IBackend
     {
         public readonly List<Counting> Engines = [];
@@ -46,12 +46,12 @@ public class IntervalRunTests
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class WithIntervals(ISimulationEngine inner) : Counting(inner), IIntervalEngine, ISimulationEngine // re-listed: its RunIntervals replaces the default
+    private sealed class WithIntervals(ISimulationEngine inner) : Counting(inner), ISimulationEngine // re-listed: its RunIntervals replaces the default
     {
         public void RunIntervals(long steps, int interval, Action<RunResult> atInterval)
         {
             IntervalCalls++;
-            ((IIntervalEngine)Inner).RunIntervals(steps, interval, r => { Intervals++; atInterval(r); });
+            Inner.RunIntervals(steps, interval, r => { Intervals++; atInterval(r); });
         }
     }
 
@@ -72,7 +72,7 @@ public class IntervalRunTests
 
     /// <summary>
     /// With L-step intervals, two runs of 300 steps: the engine is called once for index 0 and once per run (its callback
-    /// seeing ⌈300 / L⌉ intervals each), or, without <see cref="IIntervalEngine"/>, once per interval; both record the
+    /// seeing ⌈300 / L⌉ intervals each), or, without its own <see cref="ISimulationEngine.RunIntervals"/>, once per interval; both record the
     /// single-process spikes and traces.
     /// </summary>
     [Theory]
@@ -117,7 +117,7 @@ public class IntervalRunTests
     }
 
     /// <summary>
-    /// <see cref="IIntervalEngine.RunIntervals"/> on one engine hands over, interval by interval, exactly what separate runs
+    /// <see cref="ISimulationEngine.RunIntervals"/> on one engine hands over, interval by interval, exactly what separate runs
     /// of those intervals return, and together what one run of all the steps returns.
     /// </summary>
     [Fact]
