@@ -104,6 +104,22 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         fixed (int* send = values, receive = received) _mpi.AllGather(send, blockLength, _mpi.Int, receive);
     }
 
+    /// <inheritdoc />
+    public IPendingCollective StartAllGatherBlocks(int[] values, int blockLength, int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentOutOfRangeException.ThrowIfNegative(blockLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockLength, values.Length);
+        if (received.Length < (long)Size * blockLength)
+            throw new ArgumentException($"StartAllGatherBlocks: the receive buffer holds {received.Length} elements, fewer than {Size} ranks × {blockLength}.", nameof(received));
+        // The request object of the last all-gather is reused once waited for: an exchange per interval allocates nothing.
+        if (_request is not { Done: true }) _request = new MpiPendingCollective(_mpi);
+        return _request.Begin(values, blockLength, received);
+    }
+
+    private MpiPendingCollective? _request;
+
     private int[] _counts = [];
     private int[] _displacements = [];
 
