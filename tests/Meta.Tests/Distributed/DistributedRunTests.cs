@@ -119,6 +119,24 @@ public class DistributedRunTests
     }
 
     /// <summary>
+    /// Ranks given different exchange modes would run different collectives and hang: every rank refuses at load, naming
+    /// the variable and each rank's choice (<c>mpirun</c>'s MPMD form gives the two ranks different environments).
+    /// </summary>
+    [MpiTheory]
+    [InlineData("cpu")]
+    public void Ranks_given_different_exchange_modes_refuse_to_run_naming_the_variable(string backend)
+    {
+        using var folder = new TempFolder();
+        string network = folder.File("net.json", Network(1234, "0.2"));
+        string plugins = Path.Combine(CliTestSupport.CliPluginsFolder, backend);
+        string[] command = ["dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", Path.Combine(folder.Path, "out"), "--no-plots", "-q"];
+        var (exit, output) = MpiInstallation.Run(1,
+            ["-x", $"{DistributedEngine.OverlapVariable}=0", .. command, ":", "-np", "1", "-x", $"{DistributedEngine.OverlapVariable}=1", .. command], TimeSpan.FromMinutes(3));
+        exit.Should().NotBe(0, output);
+        output.Should().Contain($"{DistributedEngine.OverlapVariable} differs between the ranks (rank 0: off, rank 1: on)");
+    }
+
+    /// <summary>
     /// <c>mpirun -np N meta run --gather false</c>: every rank writes its own cells' files and nothing is gathered; the rank
     /// files hold every cell once, and <c>meta join</c> makes exactly the single-process files from them.
     /// </summary>
