@@ -14,6 +14,9 @@ namespace Meta.Distributed;
 /// <see cref="ISimulationEngine.RunIntervals"/> call with the exchange in its callback between two intervals: one step loop
 /// for every backend built on <see cref="StepEngine"/>, one
 /// <see cref="ISimulationEngine.Run"/> per interval for any other engine (the interface's default).
+/// With <see cref="Overlapped"/> exchanges (<see cref="OverlapVariable"/>, Lag ≥ 2) the intervals are ⌊Lag / 2⌋ steps and
+/// each exchange is non-blocking (<c>MPI_Iallgather</c>): started after its interval, completed after the next one, so a
+/// rank computes an interval while the previous one's spikes travel (Arbor's double-buffered epochs of min_delay / 2).
 /// <para>
 /// Recordings stay on their rank during runs: <see cref="Run"/> returns the step range and the first divergence of any
 /// rank (on every rank, an all-gather of six numbers per rank, so that all ranks stop together) but no spikes or samples. <see cref="GatherRecordings"/>, a collective that
@@ -31,6 +34,7 @@ public sealed class DistributedEngine : ISimulationEngine
     private SpikeExchange _exchange = null!;
     private long _step;
     private bool _initialDone;
+    private bool _overlap;
     private LocalRecording? _kept;
 
     /// <summary>Wraps <paramref name="inner"/>, a backend engine, for the ranks of <paramref name="communicator"/>.</summary>
@@ -109,6 +113,52 @@ public sealed class DistributedEngine : ISimulationEngine
     }
 
     /// <summary>
+    /// The environment variable that chooses how spikes are exchanged: <c>1</c> (or <c>true</c>, <c>on</c>) overlaps each
+    /// exchange with the next interval whenever <see cref="LocalProgram.Lag"/> ≥ 2 (<see cref="Overlapped"/>); <c>0</c> (or
+    /// <c>false</c>, <c>off</c>) exchanges blocking after every interval of <see cref="LocalProgram.Lag"/> steps. Unset: the
+    /// default, <see cref="OverlapByDefault"/>. Every rank must be given the same choice (<c>mpirun -x</c>).
+    /// </summary>
+    public const string OverlapVariable = "META_EXCHANGE_OVERLAP";
+
+    /// <summary>Whether exchanges overlap the next interval when <see cref="OverlapVariable"/> is unset (docs/benchmarks.md, "Overlapped exchanges").</summary>
+    public const bool OverlapByDefault = false;
+
+    /// <summary>The choice that <paramref name="value"/> (the value of <see cref="OverlapVariable"/>) states.</summary>
+    /// <exception cref="FormatException"><paramref name="value"/> is set but none of the accepted words.</exception>
+    public static bool OverlapFrom(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return OverlapByDefault;
+        switch (value.Trim().ToLowerInvariant())
+        {
+            case "1" or "true" or "on": return true;
+            case "0" or "false" or "off": return false;
+            default:
+                throw new FormatException($"{OverlapVariable} is '{value}': expected 1, true or on (overlap each spike exchange with the next interval) or 0, false or off (blocking exchanges); unset: {(OverlapByDefault ? "on" : "off")}.");
+        }
+    }
+
+    /// <summary>
+    /// Whether this run's exchanges overlap the next interval (docs/architecture.md, "Overlapped exchanges"): chosen
+    /// (<see cref="OverlapVariable"/>) and <see cref="LocalProgram.Lag"/> ≥ 2. Then the intervals are
+    /// <see cref="Interval"/> = ⌊Lag / 2⌋ steps, the exchange of interval k's spikes is started after it and completed after
+    /// interval k + 1, before interval k + 2, whose relays are the first to emit them.
+    /// </summary>
+    public bool Overlapped => _overlap && _local.Lag >= 2;
+
+    /// <summary>The steps of an exchange interval: <see cref="LocalProgram.Lag"/>, or ⌊Lag / 2⌋ when <see cref="Overlapped"/> (0 when no projection carries spikes).</summary>
+    public int Interval => Overlapped ? _local.Lag / 2 : _local.Lag;
+
+    /// <summary>
+    /// Chooses overlapped (<paramref name="on"/>) or blocking exchanges (tests: a process-wide variable cannot differ between
+    /// tests that run at once); call it on every rank alike, after <see cref="Load"/> and before the first run.
+    /// </summary>
+    internal void OverlapExchanges(bool on)
+    {
+        if (_exchange.Pending || _initialDone) throw new InvalidOperationException("The exchange mode is chosen before the first run.");
+        _overlap = on;
+    }
+
+    /// <summary>
     /// Restarts the exchange with a first slot of <paramref name="triples"/> spikes (tests: a small slot makes the second
     /// round happen); call it on every rank, after <see cref="Load"/> and before the first run.
     /// </summary>
@@ -138,6 +188,13 @@ public sealed class DistributedEngine : ISimulationEngine
         int slot = FirstSlotFrom(Environment.GetEnvironmentVariable(FirstSlotVariable));
         if (_communicator.Size > 1) slot = _communicator.AllGather(slot).Max(); // the slots must be equal on every rank
         _exchange = new SpikeExchange(_local, slot);
+        _overlap = OverlapFrom(Environment.GetEnvironmentVariable(OverlapVariable));
+        if (_communicator.Size > 1)
+        {
+            var choices = _communicator.AllGather(_overlap ? 1 : 0); // the ranks must run the same collectives
+            if (choices.Min() != choices.Max())
+                throw new InvalidOperationException($"{OverlapVariable} differs between the ranks ({string.Join(", ", choices.Select((c, r) => $"rank {r}: {(c == 1 ? "on" : "off")}"))}); give every rank the same value (mpirun -x {OverlapVariable}=…).");
+        }
         _inner.Load(_local.Program);
         _step = 0;
         _initialDone = false;
@@ -155,7 +212,8 @@ public sealed class DistributedEngine : ISimulationEngine
         if (!_initialDone)
         {
             // Index 0 (initial samples, sources' spikes at t = 0) is emitted alone, so that its spikes are exchanged before
-            // the relays must emit them, Lag steps later (an exchange of its own: the intervals then cover steps 1…L, L+1…2L, …).
+            // the relays must emit them, Lag steps later (an exchange of its own: the intervals then cover steps 1…L, L+1…2L, …;
+            // overlapped, 1…I, I+1…2I, … with I = ⌊L/2⌋, and index 0's exchange completes after the first interval).
             // It scans the states only when the run has no steps (as a single process's Run(0)); the intervals' last one does.
             var stepEngine = _inner as Meta.Backends.Runtime.StepEngine;
             if (stepEngine is not null) stepEngine.ScanDivergence = steps == 0;
@@ -168,7 +226,7 @@ public sealed class DistributedEngine : ISimulationEngine
             // One engine call for the whole chunk, the exchange between its intervals (an engine without its own
             // RunIntervals runs once per interval, ISimulationEngine's default). The engine's time is the call's wall time
             // less what Take timed in the callbacks (keeping recordings, exchanges).
-            int interval = _local.Lag > 0 ? _local.Lag : int.MaxValue;
+            int interval = Interval > 0 ? Interval : int.MaxValue;
             double takenBefore = RecordSeconds + ExchangeSeconds;
             long since = Stopwatch.GetTimestamp(), cpuSince = ThreadCpuClock.Now(), cpuOutside = 0;
             _inner.RunIntervals(end - _step, interval, result =>
@@ -181,6 +239,15 @@ public sealed class DistributedEngine : ISimulationEngine
             });
             EngineSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds - (RecordSeconds + ExchangeSeconds - takenBefore);
             EngineCpuSeconds += (ThreadCpuClock.Now() - cpuSince - cpuOutside) / 1e9;
+        }
+        if (_exchange.Pending)
+        {
+            // The last interval's exchange (or index 0's, in a run of no steps) completes before Run returns: the feeds
+            // are then complete until the last step + Lag, as after a blocking exchange, so a later Run, a gather or a
+            // Reset finds no collective pending.
+            long since = Stopwatch.GetTimestamp();
+            _exchange.Complete(_communicator);
+            ExchangeSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
         }
         var clock = Stopwatch.StartNew();
         var divergence = recording.GatherDivergence(_communicator);
@@ -232,7 +299,14 @@ public sealed class DistributedEngine : ISimulationEngine
         RecordSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
         if (_local.Lag == 0) return;
         var clock = Stopwatch.StartNew();
-        _exchange.Exchange(_communicator, result, before);
+        if (Overlapped)
+        {
+            // Interval k + 1 has run: interval k's spikes (first emitted by the relays in interval k + 2) are completed now,
+            // then this interval's are started, to be completed after the next one.
+            _exchange.Complete(_communicator);
+            _exchange.Start(_communicator, result, before);
+        }
+        else _exchange.Exchange(_communicator, result, before);
         Exchanges++;
         ExchangeSeconds += clock.Elapsed.TotalSeconds;
     }

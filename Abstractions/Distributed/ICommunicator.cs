@@ -55,6 +55,20 @@ public interface ICommunicator : IDisposable
     }
 
     /// <summary>
+    /// Starts <see cref="AllGatherBlocks"/> without waiting for it (MPI's <c>MPI_Iallgather</c>) and returns its request: the
+    /// blocks are in <paramref name="received"/> once <see cref="IPendingCollective.Wait"/> returned, and until then neither
+    /// array may be changed or read. Every rank starts it at the same point of its sequence of collectives, and calls no other
+    /// collective before it has waited for it (Meta's exchange keeps at most one pending). By default a
+    /// <see cref="DeferredCollective"/>: the blocking collective runs in <see cref="IPendingCollective.Wait"/>.
+    /// </summary>
+    IPendingCollective StartAllGatherBlocks(int[] values, int blockLength, int[] received)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(received);
+        return new DeferredCollective(this, values, blockLength, received);
+    }
+
+    /// <summary>
     /// Every rank's <paramref name="values"/>, concatenated in rank order, on every rank. By default through
     /// <see cref="AllGatherV(int[])"/>, each double sent as its two 32-bit halves (bit for bit).
     /// </summary>

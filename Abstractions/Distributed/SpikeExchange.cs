@@ -16,7 +16,13 @@ namespace Meta.Distributed;
 /// so large that the ranks' slots together exceed an array; it halves again after <see cref="ShrinkAfter"/> exchanges in a
 /// row whose largest count used less than a quarter of it, down to the first slot. The second round is thus rare once the
 /// slot fits the network's busy intervals, and a single burst does not keep every later collective large. The buffers are
-/// kept from one interval to the next, so an exchange allocates nothing once they have grown.
+/// kept from one interval to the next, so a blocking exchange allocates nothing once they have grown (nor an overlapped one
+/// over MPI, whose communicator reuses its request object; the in-process <see cref="DeferredCollective"/> allocates one).
+/// </para>
+/// <para>
+/// An exchange is either blocking (<see cref="Exchange"/>) or split in two (<see cref="Start"/>, then <see cref="Complete"/>
+/// after the next interval ran: <see cref="DistributedEngine"/>'s overlapped mode). At most one is pending; the first slot,
+/// the second round and the slot sizes are the same in both modes, so every rank follows the same protocol.
 /// </para>
 /// </summary>
 internal sealed class SpikeExchange
@@ -40,6 +46,9 @@ internal sealed class SpikeExchange
     private int[] _received = new int[3 * 64];
     private int[] _tail = [];
     private int[] _tailReceived = [];
+    private IPendingCollective? _pending;
+    private int _pendingCount;
+    private long _pendingBefore, _pendingEnd;
 
     /// <summary>The number of exchanges whose spikes did not all fit the slot, so that a second round carried the rest.</summary>
     public long Overflows { get; private set; }
@@ -77,9 +86,39 @@ internal sealed class SpikeExchange
         return needed;
     }
 
-    /// <summary>Exchanges the spikes of <paramref name="result"/>, an engine run that started at step <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Exchanges the spikes of <paramref name="result"/>, an engine run that started at step <paramref name="before"/>, in
+    /// one blocking collective (what <see cref="Start"/> and <see cref="Complete"/> do, with <see cref="ICommunicator.AllGatherBlocks"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An exchange is pending.</exception>
     public void Exchange(ICommunicator communicator, RunResult result, long before)
     {
+        int slot = Fill(communicator, result, before);
+        communicator.AllGatherBlocks(_send, slot, _blocks);
+        Finish(communicator);
+    }
+
+    /// <summary>Whether an exchange was started and not yet completed.</summary>
+    public bool Pending => _pending is not null;
+
+    /// <summary>
+    /// Starts the exchange of the spikes of <paramref name="result"/>, an engine run that started at step
+    /// <paramref name="before"/>: this rank's slot is filled and the fixed-slot all-gather started without waiting
+    /// (<see cref="ICommunicator.StartAllGatherBlocks"/>); <see cref="Complete"/> finishes it. The send and receive buffers
+    /// belong to the pending collective until then, which is why only one exchange may be pending: the next one's slot also
+    /// depends on this one's counts, identically on every rank.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An exchange is already pending.</exception>
+    public void Start(ICommunicator communicator, RunResult result, long before)
+    {
+        int slot = Fill(communicator, result, before);
+        _pending = communicator.StartAllGatherBlocks(_send, slot, _blocks);
+    }
+
+    /// <summary>Fills this rank's slot with the spikes of <paramref name="result"/> and sizes the buffers; returns the slot.</summary>
+    private int Fill(ICommunicator communicator, RunResult result, long before)
+    {
+        if (_pending is not null) throw new InvalidOperationException("An exchange was started while the previous one was still pending; complete it first (its counts set the next slot).");
         int count = 0; // triple elements after the count at _send[0]
         var blocks = result.Spikes;
         for (int b = 0; b < blocks.Count; b++) // indexed: no enumerator is allocated
@@ -97,7 +136,34 @@ internal sealed class SpikeExchange
             }
         }
         _send[0] = count;
-        int total = Gather(communicator, count);
+        int ranks = communicator.Size, slot = _slot;
+        if (_send.Length < slot) Array.Resize(ref _send, slot);
+        if (_blocks.Length < ranks * slot) _blocks = new int[ranks * slot];
+        _pendingCount = count;
+        _pendingBefore = before;
+        _pendingEnd = result.EndStep;
+        return slot;
+    }
+
+    /// <summary>
+    /// Completes the pending exchange (nothing when none is pending): waits for its all-gather, runs the second round when
+    /// some rank's spikes overflowed the slot (blocking, the same on every rank), and appends the spikes of cells with a
+    /// connection onto this rank to the relays' feeds, <see cref="LocalProgram.Lag"/> steps late, declaring each feed
+    /// complete until the exchanged run's last step + <see cref="LocalProgram.Lag"/>.
+    /// </summary>
+    public void Complete(ICommunicator communicator)
+    {
+        if (_pending is not { } pending) return;
+        _pending = null;
+        pending.Wait();
+        Finish(communicator);
+    }
+
+    /// <summary>The end of an exchange once its fixed-slot collective has filled <c>_blocks</c>: the second round if needed, then the feeds.</summary>
+    private void Finish(ICommunicator communicator)
+    {
+        long before = _pendingBefore;
+        int total = Gather(communicator, _pendingCount);
         var global = _local.Global.Groups;
         for (int k = 0; k < total; k += 3)
         {
@@ -116,20 +182,18 @@ internal sealed class SpikeExchange
                 for (int k = 0; k < keys.Count; k++) feed.Append(before + keys[k] / width + _local.Lag, (int)(keys[k] % width));
                 keys.Clear();
             }
-            feed.CompleteUntil(result.EndStep + _local.Lag + 1);
+            feed.CompleteUntil(_pendingEnd + _local.Lag + 1);
         }
     }
 
     /// <summary>
-    /// Gathers every rank's <paramref name="count"/> triple elements (at <c>_send[1…]</c>) into <c>_received</c>, in rank order;
-    /// returns the number of elements. One collective of fixed slots, and a second for what did not fit.
+    /// Finishes gathering every rank's <paramref name="count"/> triple elements (at <c>_send[1…]</c>) into <c>_received</c>, in
+    /// rank order, once the fixed-slot collective has filled <c>_blocks</c>; returns the number of elements. A second
+    /// collective carries what did not fit.
     /// </summary>
     private int Gather(ICommunicator communicator, int count)
     {
         int ranks = communicator.Size, slot = _slot, inline = slot - 1;
-        if (_send.Length < slot) Array.Resize(ref _send, slot);
-        if (_blocks.Length < ranks * slot) _blocks = new int[ranks * slot];
-        communicator.AllGatherBlocks(_send, slot, _blocks);
         long total = 0;
         int largest = 0;
         for (int r = 0; r < ranks; r++)

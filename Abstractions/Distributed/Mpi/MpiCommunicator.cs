@@ -95,13 +95,30 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     /// <inheritdoc />
     public void AllGatherBlocks(int[] values, int blockLength, int[] received)
     {
+        CheckBlocks(values, blockLength, received, nameof(AllGatherBlocks));
+        fixed (int* send = values, receive = received) _mpi.AllGather(send, blockLength, _mpi.Int, receive);
+    }
+
+    /// <inheritdoc />
+    public IPendingCollective StartAllGatherBlocks(int[] values, int blockLength, int[] received)
+    {
+        CheckBlocks(values, blockLength, received, nameof(StartAllGatherBlocks));
+        // The request object of the last all-gather is reused once waited for: an exchange per interval allocates nothing.
+        if (_request is not { Done: true }) _request = new MpiPendingCollective(_mpi);
+        return _request.Begin(values, blockLength, received);
+    }
+
+    private MpiPendingCollective? _request;
+
+    /// <summary>Refuses the arguments of an all-gather of <paramref name="blockLength"/> ints per rank that MPI would overrun.</summary>
+    private void CheckBlocks(int[] values, int blockLength, int[] received, string call)
+    {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(received);
         ArgumentOutOfRangeException.ThrowIfNegative(blockLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(blockLength, values.Length);
         if (received.Length < (long)Size * blockLength)
-            throw new ArgumentException($"AllGatherBlocks: the receive buffer holds {received.Length} elements, fewer than {Size} ranks × {blockLength}.", nameof(received));
-        fixed (int* send = values, receive = received) _mpi.AllGather(send, blockLength, _mpi.Int, receive);
+            throw new ArgumentException($"{call}: the receive buffer holds {received.Length} elements, fewer than {Size} ranks × {blockLength}.", nameof(received));
     }
 
     private int[] _counts = [];

@@ -27,6 +27,8 @@ internal sealed unsafe class MpiLibrary
     private readonly delegate* unmanaged<void*, int, IntPtr, void*, int, IntPtr, IntPtr, int> _allgather;
     private readonly delegate* unmanaged<void*, int, IntPtr, void*, int*, int*, IntPtr, IntPtr, int> _allgatherv;
     private readonly delegate* unmanaged<void*, int, IntPtr, void*, int*, int*, IntPtr, int, IntPtr, int> _gatherv;
+    private readonly delegate* unmanaged<void*, int, IntPtr, void*, int, IntPtr, IntPtr, IntPtr*, int> _iallgather;
+    private readonly delegate* unmanaged<IntPtr*, void*, int> _wait;
 
     private MpiLibrary(IntPtr handle)
     {
@@ -40,6 +42,8 @@ internal sealed unsafe class MpiLibrary
         _allgather = (delegate* unmanaged<void*, int, IntPtr, void*, int, IntPtr, IntPtr, int>)Export(handle, "MPI_Allgather");
         _allgatherv = (delegate* unmanaged<void*, int, IntPtr, void*, int*, int*, IntPtr, IntPtr, int>)Export(handle, "MPI_Allgatherv");
         _gatherv = (delegate* unmanaged<void*, int, IntPtr, void*, int*, int*, IntPtr, int, IntPtr, int>)Export(handle, "MPI_Gatherv");
+        _iallgather = (delegate* unmanaged<void*, int, IntPtr, void*, int, IntPtr, IntPtr, IntPtr*, int>)Export(handle, "MPI_Iallgather");
+        _wait = (delegate* unmanaged<IntPtr*, void*, int>)Export(handle, "MPI_Wait");
         CommWorld = Export(handle, "ompi_mpi_comm_world");
         Int = Export(handle, "ompi_mpi_int");
         Long = Export(handle, "ompi_mpi_long");
@@ -128,4 +132,26 @@ internal sealed unsafe class MpiLibrary
     /// <summary><c>MPI_Gatherv</c> to <paramref name="root"/>: <paramref name="counts"/> and <paramref name="displacements"/> per rank, in elements.</summary>
     public void GatherV(void* send, int count, IntPtr type, void* receive, int* counts, int* displacements, int root) =>
         Check(_gatherv(send, count, type, receive, counts, displacements, type, root, CommWorld), "MPI_Gatherv");
+
+    /// <summary>
+    /// <c>MPI_Iallgather</c> of <paramref name="count"/> elements of <paramref name="type"/> per rank (MPI 3): starts the
+    /// collective and returns its request (Open MPI's <c>MPI_Request</c> is the address of its request object). Neither
+    /// buffer may move or be touched until <see cref="Wait"/> completed it, so managed arrays must stay pinned that long; every rank starts its non-blocking collectives in the same order.
+    /// </summary>
+    public IntPtr StartAllGather(void* send, int count, IntPtr type, void* receive)
+    {
+        IntPtr request;
+        Check(_iallgather(send, count, type, receive, count, type, CommWorld, &request), "MPI_Iallgather");
+        return request;
+    }
+
+    /// <summary>
+    /// <c>MPI_Wait(&amp;request, MPI_STATUS_IGNORE)</c>: blocks until the non-blocking operation completes (Open MPI also
+    /// progresses it here, and the library sets the request to <c>MPI_REQUEST_NULL</c>, which is returned).
+    /// </summary>
+    public IntPtr Wait(IntPtr request)
+    {
+        Check(_wait(&request, null), "MPI_Wait"); // MPI_STATUS_IGNORE is the null pointer in Open MPI's mpi.h
+        return request;
+    }
 }

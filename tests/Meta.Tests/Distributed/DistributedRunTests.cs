@@ -70,7 +70,19 @@ public class DistributedRunTests
     [InlineData("torch", 2, "1.0")]
     [InlineData("cpu", 2, "1.0", 1)]
     [InlineData("cpu", 3, RandomDelay, 1)]
-    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks, string delay, int? firstSlot = null)
+    // Overlapped exchanges (META_EXCHANGE_OVERLAP=1): intervals of ⌊L/2⌋ steps, each all-gather completed after the next.
+    [InlineData("cpu", 2, RandomDelay, null, true)]
+    [InlineData("cpu", 2, "0.3", null, true)]
+    [InlineData("cpu", 2, "0.2", null, true)]
+    [InlineData("cpu", 2, "0.1", null, true)]
+    [InlineData("cpu", 2, "1.0", null, true)]
+    [InlineData("cpu", 3, RandomDelay, null, true)]
+    [InlineData("cpu", 1, RandomDelay, null, true)]
+    [InlineData("cpu", 3, RandomDelay, 1, true)]
+    [InlineData("cpu", 2, "0.3", 1, true)]
+    [InlineData("ilgpu", 2, RandomDelay, null, true)]
+    [InlineData("torch", 2, RandomDelay, null, true)]
+    public void Spikes_and_traces_on_N_ranks_equal_the_single_process_run(string backend, int ranks, string delay, int? firstSlot = null, bool overlap = false)
     {
         using var folder = new TempFolder();
         string network = folder.File("net.json", Network(1234, delay));
@@ -81,8 +93,9 @@ public class DistributedRunTests
         exit.Should().Be(0, err);
         // A first slot of one spike per rank makes the exchange's second round (spikes beyond the slot) happen.
         string[] slot = firstSlot is { } s ? ["-x", $"{DistributedEngine.FirstSlotVariable}={s}"] : [];
+        string[] mode = ["-x", $"{DistributedEngine.OverlapVariable}={(overlap ? 1 : 0)}"];
         var (mpiExit, output) = MpiInstallation.Run(ranks,
-            [.. slot, "dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q"], TimeSpan.FromMinutes(3));
+            [.. slot, .. mode, "dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", many, "--no-plots", "-q"], TimeSpan.FromMinutes(3));
         mpiExit.Should().Be(0, output);
 
         var single = Entries(Path.Combine(one, "all.npz"));
@@ -91,7 +104,8 @@ public class DistributedRunTests
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(many, "summary.json")));
         summary.RootElement.GetProperty("ranks").GetInt32().Should().Be(ranks);
         // One exchange per interval of L = smallest delay steps (0.2 ms: the random delays' lower bound), plus index 0's.
-        int interval = delay == RandomDelay ? 2 : (int)Math.Round(double.Parse(delay, System.Globalization.CultureInfo.InvariantCulture) / 0.1);
+        int lag = delay == RandomDelay ? 2 : (int)Math.Round(double.Parse(delay, System.Globalization.CultureInfo.InvariantCulture) / 0.1);
+        int interval = overlap && lag >= 2 ? lag / 2 : lag; // overlapped: ⌊L/2⌋ steps (L = 1 stays blocking)
         summary.RootElement.GetProperty("exchanges").GetInt64().Should().BeGreaterThanOrEqualTo(1 + (600 + interval - 1) / interval)
             .And.BeLessThanOrEqualTo(1 + 600 / interval + 60, "the command line cuts the run into about 50 parts, each ending an interval early");
         summary.RootElement.GetProperty("recording_gathers").GetInt64().Should().Be(1, "the recordings stay on their rank and are gathered once, when read");
@@ -102,6 +116,24 @@ public class DistributedRunTests
         summary.RootElement.GetProperty("connections").GetInt64()
             .Should().Be(singleSummary.RootElement.GetProperty("connections").GetInt64(), "every rank holds its share, and the count is summed");
         Directory.GetFiles(many).Select(Path.GetFileName).Should().BeEquivalentTo(["all.npz", "probe.npz", "summary.json"], "only rank 0 writes");
+    }
+
+    /// <summary>
+    /// Ranks given different exchange modes would run different collectives and hang: every rank refuses at load, naming
+    /// the variable and each rank's choice (<c>mpirun</c>'s MPMD form gives the two ranks different environments).
+    /// </summary>
+    [MpiTheory]
+    [InlineData("cpu")]
+    public void Ranks_given_different_exchange_modes_refuse_to_run_naming_the_variable(string backend)
+    {
+        using var folder = new TempFolder();
+        string network = folder.File("net.json", Network(1234, "0.2"));
+        string plugins = Path.Combine(CliTestSupport.CliPluginsFolder, backend);
+        string[] command = ["dotnet", CliAssembly, "run", network, "-b", backend, "--plugins", plugins, "-o", Path.Combine(folder.Path, "out"), "--no-plots", "-q"];
+        var (exit, output) = MpiInstallation.Run(1,
+            ["-x", $"{DistributedEngine.OverlapVariable}=0", .. command, ":", "-np", "1", "-x", $"{DistributedEngine.OverlapVariable}=1", .. command], TimeSpan.FromMinutes(3));
+        exit.Should().NotBe(0, output);
+        output.Should().Contain($"{DistributedEngine.OverlapVariable} differs between the ranks (rank 0: off, rank 1: on)");
     }
 
     /// <summary>
