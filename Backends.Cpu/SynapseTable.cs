@@ -92,6 +92,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// pass, with exact off-grid delivery and an offset ≠ 0, <see cref="OffGridDelivery.Part"/> into the second ring at the
     /// same slot (docs/semantics.md, "Exact delivery").
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Deliver(int pre, long s, double offset = 0)
     {
         if (offset != 0 && _offGridRing is not null)
@@ -140,6 +141,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// lines of a ring slot last touched several steps before (evicted since by the neuron update's streams), and each add
     /// waits for its line.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void DeliverAll(ReadOnlySpan<int> cells, long s)
     {
         if (!Sse.IsSupported || cells.Length == 1)
@@ -181,6 +183,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     internal const int TargetsAhead = 2;
 
     /// <summary>Prefetches the post indices of pre cell <paramref name="pre"/>'s row, one request per cache line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchRow(int* post, int pre)
     {
         int begin = _rowStart[pre], end = _rowStart[pre + 1];
@@ -190,6 +193,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Prefetches the ring elements that pre cell <paramref name="pre"/>'s synapses add into at ring slot <paramref name="now"/> + the projection's one delay.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchTargets(T* ring, int* post, int pre, int now)
     {
         int slot = now + _delay;
@@ -199,6 +203,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Both deposits of a spike with offset <paramref name="offset"/> ≠ 0: weights into the ring, off-grid parts into the second ring.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverWithOffset(int pre, long s, double offset)
     {
         var ring = Target.Buffer;
