@@ -62,6 +62,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, inRowOrder);
         SetDelays(spec.DelaySteps, inRowOrder);
+        PrefetchesRing = (long)target.Cells * Unsafe.SizeOf<T>() >= RingPrefetchMinSlotBytes;
     }
 
     public SynapseGroupProgram Spec { get; }
@@ -137,7 +138,8 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// in the same order (the same sums, bit for bit). On x86 it asks for the memory ahead of the adds: the post indices of
     /// the row <see cref="RowsAhead"/> cells on, and the ring elements that the synapses <see cref="TargetsAhead"/> cells on
     /// add into (only with one delay for the projection: with a delay per synapse the target's slot is read from the delays,
-    /// whose lines nobody asked for, so those cells' adds go unprefetched). Without that, a step's few thousand adds land on
+    /// whose lines nobody asked for, so those cells' adds go unprefetched; and only for ring slots of at least
+    /// <see cref="RingPrefetchMinSlotBytes"/>, <see cref="PrefetchesRing"/>). Without that, a step's few thousand adds land on
     /// lines of a ring slot last touched several steps before (evicted since by the neuron update's streams), and each add
     /// waits for its line.
     /// </summary>
@@ -151,7 +153,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         }
         int now = (int)(s % Target.Slots);
         // Targets are prefetched only where their slot is known without reading memory nobody prefetched (one delay).
-        int targetsAhead = _delays is null ? TargetsAhead : 0;
+        int targetsAhead = _delays is null && PrefetchesRing ? TargetsAhead : 0;
         // Pinned for the prefetches' addresses; the adds themselves are Deliver's.
         fixed (T* ring = Target.Buffer)
         fixed (int* post = _post)
@@ -181,6 +183,21 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// 4 and 2 were faster than 2 and 1 in three interleaved rounds.
     /// </summary>
     internal const int TargetsAhead = 2;
+
+    /// <summary>
+    /// The size of one ring slot (the target's cells × the number type's bytes) from which <see cref="DeliverAll"/> prefetches
+    /// ring elements. COBA, one thread, alternated with and without (docs/benchmarks.md, "Per-step paths compiled optimized
+    /// at once"): with slots of 256 KB (40k, float64) and 128 KB (40k, float32) the prefetches cost 5–8 % of the simulation's
+    /// CPU time, a slot that fits in the caches needs none; with 1 MB slots (160k, float64) they saved ~5 %.
+    /// </summary>
+    internal const long RingPrefetchMinSlotBytes = 512 * 1024;
+
+    /// <summary>
+    /// Whether <see cref="DeliverAll"/> prefetches the ring elements ahead of the adds (with one delay for the projection):
+    /// set at construction for a ring slot of at least <see cref="RingPrefetchMinSlotBytes"/>; tests may force either way.
+    /// Only hints change, never the adds.
+    /// </summary>
+    internal bool PrefetchesRing { get; set; }
 
     /// <summary>Prefetches the post indices of pre cell <paramref name="pre"/>'s row, one request per cache line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
