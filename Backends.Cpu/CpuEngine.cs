@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
@@ -14,6 +15,12 @@ namespace Meta.Backends.Cpu;
 /// double (float64, the default) or float (float32: half the memory traffic and twice the SIMD lanes; plastic synapses and
 /// continuous couplings keep computing in float64 through <see cref="Float64Bridge{T}"/>).
 /// </summary>
+/// <remarks>
+/// The methods every step runs (here, in the groups, the synapse tables and the step loop) are marked
+/// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled optimized at their first call instead of running
+/// unoptimized, instrumented code and being recompiled on a background thread during the run, which was about a third of
+/// the CPU time of a 1 s run of 4 000 cells (docs/benchmarks.md, "Per-step paths compiled optimized at once").
+/// </remarks>
 internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WorkerPool _pool = new(threads);
@@ -139,6 +146,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void TakeSamples(long s)
     {
         foreach (var c in _samples) c?.Take(s);
@@ -148,12 +156,14 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     /// Updates every neuron for step k in one parallel dispatch: each worker takes the same share of every group.
     /// The kernels add the input queued for step k (ring slot k mod slots) and clear it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Advance(long k)
     {
         _stepSlot = (int)(k % _slots);
         _stepIndex = k;
         _bridge.MoveArrivals(k);
-        long since = PhaseProfile.Now();
+        // No clock read per step unless the profile or the threading choice needs one.
+        long since = _profile is not null || UsesWorkers ? PhaseProfile.Now() : 0;
         if (!UsesWorkers) RunChunk(-1);
         else
         {
@@ -181,6 +191,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         }).ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunChunk(int chunk)
     {
         foreach (var (group, bounds) in _work)
@@ -197,6 +208,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void EmitAndDeliver(long s)
     {
         for (int g = 0; g < _groups.Length; g++)
@@ -288,6 +300,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         private int _rows;
         private long _first = -1;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Take(long s)
         {
             if (s % spec.IntervalSteps != 0) return;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Cpu;
@@ -31,6 +32,7 @@ internal sealed class Float64Bridge<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>Adds what plastic projections queued for step <paramref name="k"/> to the float32 rings, and clears it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MoveArrivals(long k)
     {
         foreach (var (staging, target) in _rings)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Meta.Backends.Cpu.Codegen;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
@@ -105,6 +106,7 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     /// Advances cells [begin, end) by step <paramref name="step"/>; <paramref name="slotOffset"/> locates this step's input
     /// in the rings. The step's draws are made first (docs/semantics.md).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Update(int begin, int end, int slotOffset, long step)
     {
         int uniformDraws = Kernel.UniformDraws;
@@ -122,6 +124,7 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     public (int Begin, int Count)[] SpikeCounts { get; set; } = [];
 
     /// <summary>Adds the cells that spiked in the last update, in ascending order, to <paramref name="cells"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CollectSpikes(List<int> cells)
     {
         foreach (var (begin, count) in SpikeCounts)
@@ -184,6 +187,7 @@ internal sealed class SourceGroup : CellGroup
     /// With precise spike times (<see cref="SpikeSourceProgram.PreciseTimes"/>), each spike's offset from the grid is added to
     /// <paramref name="offsets"/> in the same order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Emit(long s, long lastIndex, List<int> cells, List<double> offsets)
     {
         if (_schedule is not null)

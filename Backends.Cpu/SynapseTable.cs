@@ -62,6 +62,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, inRowOrder);
         SetDelays(spec.DelaySteps, inRowOrder);
+        PrefetchesRing = (long)target.Cells * Unsafe.SizeOf<T>() >= RingPrefetchMinSlotBytes;
     }
 
     public SynapseGroupProgram Spec { get; }
@@ -92,6 +93,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// pass, with exact off-grid delivery and an offset ≠ 0, <see cref="OffGridDelivery.Part"/> into the second ring at the
     /// same slot (docs/semantics.md, "Exact delivery").
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Deliver(int pre, long s, double offset = 0)
     {
         if (offset != 0 && _offGridRing is not null)
@@ -136,10 +138,12 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// in the same order (the same sums, bit for bit). On x86 it asks for the memory ahead of the adds: the post indices of
     /// the row <see cref="RowsAhead"/> cells on, and the ring elements that the synapses <see cref="TargetsAhead"/> cells on
     /// add into (only with one delay for the projection: with a delay per synapse the target's slot is read from the delays,
-    /// whose lines nobody asked for, so those cells' adds go unprefetched). Without that, a step's few thousand adds land on
+    /// whose lines nobody asked for, so those cells' adds go unprefetched; and only for ring slots of at least
+    /// <see cref="RingPrefetchMinSlotBytes"/>, <see cref="PrefetchesRing"/>). Without that, a step's few thousand adds land on
     /// lines of a ring slot last touched several steps before (evicted since by the neuron update's streams), and each add
     /// waits for its line.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void DeliverAll(ReadOnlySpan<int> cells, long s)
     {
         if (!Sse.IsSupported || cells.Length == 1)
@@ -149,7 +153,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         }
         int now = (int)(s % Target.Slots);
         // Targets are prefetched only where their slot is known without reading memory nobody prefetched (one delay).
-        int targetsAhead = _delays is null ? TargetsAhead : 0;
+        int targetsAhead = _delays is null && PrefetchesRing ? TargetsAhead : 0;
         // Pinned for the prefetches' addresses; the adds themselves are Deliver's.
         fixed (T* ring = Target.Buffer)
         fixed (int* post = _post)
@@ -180,7 +184,23 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// </summary>
     internal const int TargetsAhead = 2;
 
+    /// <summary>
+    /// The size of one ring slot (the target's cells × the number type's bytes) from which <see cref="DeliverAll"/> prefetches
+    /// ring elements. COBA, one thread, alternated with and without (docs/benchmarks.md, "Per-step paths compiled optimized
+    /// at once"): with slots of 256 KB (40k, float64) and 128 KB (40k, float32) the prefetches cost 5–8 % of the simulation's
+    /// CPU time, a slot that fits in the caches needs none; with 1 MB slots (160k, float64) they saved ~5 %.
+    /// </summary>
+    internal const long RingPrefetchMinSlotBytes = 512 * 1024;
+
+    /// <summary>
+    /// Whether <see cref="DeliverAll"/> prefetches the ring elements ahead of the adds (with one delay for the projection):
+    /// set at construction for a ring slot of at least <see cref="RingPrefetchMinSlotBytes"/>; tests may force either way.
+    /// Only hints change, never the adds.
+    /// </summary>
+    internal bool PrefetchesRing { get; set; }
+
     /// <summary>Prefetches the post indices of pre cell <paramref name="pre"/>'s row, one request per cache line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchRow(int* post, int pre)
     {
         int begin = _rowStart[pre], end = _rowStart[pre + 1];
@@ -190,6 +210,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Prefetches the ring elements that pre cell <paramref name="pre"/>'s synapses add into at ring slot <paramref name="now"/> + the projection's one delay.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchTargets(T* ring, int* post, int pre, int now)
     {
         int slot = now + _delay;
@@ -199,6 +220,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Both deposits of a spike with offset <paramref name="offset"/> ≠ 0: weights into the ring, off-grid parts into the second ring.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverWithOffset(int pre, long s, double offset)
     {
         var ring = Target.Buffer;

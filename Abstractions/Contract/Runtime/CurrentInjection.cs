@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Runtime;
@@ -69,6 +70,7 @@ public sealed class CurrentInjection
     }
 
     /// <summary>Applies the changes at step <paramref name="step"/> (the step after the last one seen); returns the groups changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<int> Advance(long step)
     {
         foreach (int g in _changed) _mark[g] = false;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Runtime;
@@ -66,6 +67,7 @@ public sealed class SpikeBlockBuilder
     public void Add(int cell, long step) => Add(cell, step, 0);
 
     /// <summary>Adds a spike of <paramref name="cell"/> at time index <paramref name="step"/> plus <paramref name="offset"/> ms if the cell is recorded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int cell, long step, double offset)
     {
         if (!_recorded[cell]) return;
@@ -75,6 +77,7 @@ public sealed class SpikeBlockBuilder
     }
 
     /// <summary>Adds the spikes of several cells at one time index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<int> cells, long step)
     {
         foreach (var c in cells) Add(c, step);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Runtime;
@@ -101,6 +102,9 @@ public abstract class StepEngine : ISimulationEngine
     /// one a separate run returns), with <see cref="RunEnd"/> its last index, and <paramref name="atInterval"/> gets it
     /// before the next interval begins.
     /// </summary>
+    // Compiled optimized at its first call: a run's steps are one call of this loop, which otherwise starts as unoptimized
+    // code and waits for on-stack replacement (docs/benchmarks.md, "Per-step paths compiled optimized at once").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunInIntervals(long steps, long interval, Action<RunResult> atInterval, Action<double>? progress)
     {
         long start = _step, end = _step + steps;
@@ -125,7 +129,9 @@ public abstract class StepEngine : ISimulationEngine
                 long s = k + 1;
                 using (StepScope(s))
                 {
-                    foreach (int g in Injection.Advance(k)) InjectionChanged(g);
+                    // Indexed, not foreach: an interface's enumerator would be a heap object every step.
+                    var changed = Injection.Advance(k);
+                    for (int c = 0; c < changed.Count; c++) InjectionChanged(changed[c]);
                     if (CouplingOrder is not null) Couple(k);
                     Advance(k);
                     EmitAndDeliver(s);

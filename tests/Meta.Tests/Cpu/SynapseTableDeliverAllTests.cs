@@ -50,7 +50,9 @@ public class SynapseTableDeliverAllTests
     {
         var p = Projection(sharedWeight, sharedDelay);
         var oneByOne = new SynapseTable<T>(p, Pre, new InputRing<T>(Post, Slots));
-        var all = new SynapseTable<T>(p, Pre, new InputRing<T>(Post, Slots));
+        // The ring prefetch forced on (a ring this small would not get it) and off: only hints differ.
+        var all = new SynapseTable<T>(p, Pre, new InputRing<T>(Post, Slots)) { PrefetchesRing = true };
+        var rowsOnly = new SynapseTable<T>(p, Pre, new InputRing<T>(Post, Slots)) { PrefetchesRing = false };
         all.SharedWeight.Should().Be(sharedWeight);
         all.SharedDelay.Should().Be(sharedDelay);
         long step = 11;
@@ -58,11 +60,24 @@ public class SynapseTableDeliverAllTests
         {
             foreach (int cell in spikes) oneByOne.Deliver(cell, step);
             all.DeliverAll(spikes, step);
+            rowsOnly.DeliverAll(spikes, step);
             step += 2;
         }
         var expected = oneByOne.Target.Buffer;
         expected.Count(v => v != T.Zero).Should().BeGreaterThan(Post, "the spikes reached the ring");
         all.Target.Buffer.Select(Bits).Should().Equal(expected.Select(Bits));
+        rowsOnly.Target.Buffer.Select(Bits).Should().Equal(expected.Select(Bits));
+    }
+
+    [Fact]
+    public void The_ring_is_prefetched_only_from_the_slot_size_on()
+    {
+        var p = Projection(sharedWeight: true, sharedDelay: true);
+        new SynapseTable<double>(p, Pre, new InputRing<double>(Post, Slots)).PrefetchesRing.Should().BeFalse();
+        int cells = (int)(SynapseTable<double>.RingPrefetchMinSlotBytes / sizeof(double));
+        new SynapseTable<double>(p, Pre, new InputRing<double>(cells, Slots)).PrefetchesRing.Should().BeTrue();
+        new SynapseTable<double>(p, Pre, new InputRing<double>(cells - 1, Slots)).PrefetchesRing.Should().BeFalse();
+        new SynapseTable<float>(p, Pre, new InputRing<float>(cells, Slots)).PrefetchesRing.Should().BeFalse("a float slot of as many cells is half the bytes");
     }
 
     private static long Bits<T>(T value) where T : unmanaged, IFloatingPointIeee754<T> => BitConverter.DoubleToInt64Bits(double.CreateTruncating(value));

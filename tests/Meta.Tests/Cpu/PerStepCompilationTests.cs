@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Meta.Backends.Cpu;
+using Meta.Backends.Runtime;
+
+namespace Meta.Tests.Cpu;
+
+/// <summary>
+/// The methods the cpu engine runs every step are compiled optimized at their first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): without it they start as unoptimized, instrumented code that is
+/// recompiled on a background thread during the run, which cost about a third of the CPU time of a 1 s run of 4 000 cells
+/// (docs/benchmarks.md, "Per-step paths compiled optimized at once"). A method renamed, split or stripped of the flag fails here.
+/// </summary>
+public class PerStepCompilationTests
+{
+    private const BindingFlags All = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    public static TheoryData<Type, string> PerStepMethods()
+    {
+        var data = new TheoryData<Type, string>();
+        foreach (var name in new[] { "Advance", "RunChunk", "EmitAndDeliver", "TakeSamples" })
+        {
+            data.Add(typeof(CpuEngine<double>), name);
+            data.Add(typeof(CpuEngine<float>), name);
+        }
+        foreach (var name in new[] { "Deliver", "DeliverAll", "PrefetchRow", "PrefetchTargets", "DeliverWithOffset" })
+        {
+            data.Add(typeof(SynapseTable<double>), name);
+            data.Add(typeof(SynapseTable<float>), name);
+        }
+        data.Add(typeof(NeuronGroup<double>), "Update");
+        data.Add(typeof(NeuronGroup<double>), "CollectSpikes");
+        data.Add(typeof(SourceGroup), "Emit");
+        data.Add(typeof(Float64Bridge<float>), "MoveArrivals");
+        data.Add(typeof(StepEngine), "RunInIntervals");
+        data.Add(typeof(CurrentInjection), "Advance");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PerStepMethods))]
+    public void Per_step_method_is_compiled_optimized_at_its_first_call(Type type, string name)
+    {
+        var methods = type.GetMethods(All).Where(m => m.Name == name).ToArray();
+        Assert.NotEmpty(methods);
+        foreach (var m in methods)
+            Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization),
+                $"{type.Name}.{m.Name}({string.Join(", ", m.GetParameters().Select(p => p.ParameterType.Name))}) is not marked AggressiveOptimization.");
+    }
+
+    [Fact]
+    public void Spike_recording_adds_are_compiled_optimized()
+    {
+        var adds = typeof(SpikeBlockBuilder).GetMethods(All).Where(m => m.Name == "Add"
+            && m.GetParameters().Select(p => p.ParameterType).SequenceEqual([typeof(int), typeof(long), typeof(double)])
+            || m.Name == "Add" && m.GetParameters().Select(p => p.ParameterType).SequenceEqual([typeof(ReadOnlySpan<int>), typeof(long)])).ToArray();
+        Assert.Equal(2, adds.Length);
+        Assert.All(adds, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization), m.ToString()));
+    }
+}
