@@ -142,10 +142,9 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// waits for its line.
     /// <para>
     /// Compiled optimised at its first call (<see cref="MethodImplOptions.AggressiveOptimization"/>), its prefetches inlined:
-    /// a step lists only tens of spikes, so the loop never ran long enough in one call for on-stack replacement, and profiles
-    /// of 2 s COBA 40k runs found this method's helpers still running their unoptimised first code (tier 0) for much of the
-    /// run, 0.15 s per simulated second in one process and 0.3 s in a distributed run (docs/benchmarks.md, "Where a rank's
-    /// time went").
+    /// a step lists only tens of spikes, so its loop rarely runs long enough in one call for on-stack replacement, and profiles
+    /// of 2 s COBA 40k runs found this method's helpers still running their unoptimised first code (tier 0) at the end, 0.15 s
+    /// of CPU in one process and 0.31 s on one rank under mpirun (docs/benchmarks.md, "Where a rank's time went").
     /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
