@@ -91,7 +91,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// Queues the synapses of pre cell <paramref name="pre"/>, which spiked at time index <paramref name="s"/> with offset
     /// <paramref name="offset"/> from the grid (ms, ≤ 0; 0 on the grid): each weight into the receptor's ring and, in the same
     /// pass, with exact off-grid delivery and an offset ≠ 0, <see cref="OffGridDelivery.Part"/> into the second ring at the
-    /// same slot (docs/semantics.md, "Exact delivery").
+    /// same slot (docs/semantics.md, "Exact delivery"). Compiled optimised at its first call, as <see cref="DeliverAll"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Deliver(int pre, long s, double offset = 0)
@@ -142,6 +142,12 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     /// <see cref="RingPrefetchMinSlotBytes"/>, <see cref="PrefetchesRing"/>). Without that, a step's few thousand adds land on
     /// lines of a ring slot last touched several steps before (evicted since by the neuron update's streams), and each add
     /// waits for its line.
+    /// <para>
+    /// Compiled optimised at its first call (<see cref="MethodImplOptions.AggressiveOptimization"/>), its prefetches inlined:
+    /// a step lists only tens of spikes, so its loop rarely runs long enough in one call for on-stack replacement, and profiles
+    /// of 2 s COBA 40k runs found this method's helpers still running their unoptimised first code (tier 0) at the end, 0.15 s
+    /// of CPU in one process and 0.31 s on one rank under mpirun (docs/benchmarks.md, "Where a rank's time went").
+    /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void DeliverAll(ReadOnlySpan<int> cells, long s)
@@ -200,7 +206,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     internal bool PrefetchesRing { get; set; }
 
     /// <summary>Prefetches the post indices of pre cell <paramref name="pre"/>'s row, one request per cache line.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchRow(int* post, int pre)
     {
         int begin = _rowStart[pre], end = _rowStart[pre + 1];
@@ -210,7 +216,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Prefetches the ring elements that pre cell <paramref name="pre"/>'s synapses add into at ring slot <paramref name="now"/> + the projection's one delay.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private unsafe void PrefetchTargets(T* ring, int* post, int pre, int now)
     {
         int slot = now + _delay;

@@ -92,7 +92,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         int threads = a.Threads;
         string backendName = a.Backend;
         // Under mpirun every rank runs this command on its share of the network; rank 0 prints and writes (docs/architecture.md).
-        using var communicator = Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun() ? new Meta.Distributed.Mpi.MpiCommunicator() : null;
+        // Open MPI's defaults that meta run changes (unless set by the user) are set before MPI starts (MpiDefaults).
+        bool underMpirun = Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun();
+        if (underMpirun) MpiDefaults.Apply();
+        using var communicator = underMpirun ? new Meta.Distributed.Mpi.MpiCommunicator() : null;
         bool root = communicator is null || communicator.Rank == 0;
         bool quiet = a.Quiet || !root;
         TextWriter output = quiet ? TextWriter.Null : stdout;
