@@ -6,8 +6,8 @@ namespace Meta;
 /// Full, blocking collections at the three points of a large network's load where arrays of every connection have just
 /// become garbage, so that the next step's arrays reuse their memory instead of adding to the process's resident size
 /// (measured at COBA 160k, 12.8 M connections: peak RSS of a 100 ms run 378–390 MiB without them, 326 MiB with them; see
-/// docs/benchmarks.md, "The load's peak, projection by projection (loadpeak)"). Before resolving and after the load the large
-/// object heap is compacted too (not after each projection, see <see cref="AfterProjectionReleased"/>), because the build leaves it in holes (the connector's 256 KiB chunks between the projections' arrays) that the next,
+/// docs/benchmarks.md, "The load's peak, projection by projection (loadpeak)"). Before resolving the large
+/// object heap is compacted too (not after each projection, see <see cref="AfterProjectionReleased"/>, nor after the load, see <see cref="AfterLoad"/>), because the build leaves it in holes (the connector's 256 KiB chunks between the projections' arrays) that the next,
 /// larger arrays cannot use. Below <see cref="Threshold"/> connections nothing is collected: a small network's load gains
 /// nothing measurable and many are loaded in one process (tests, sweeps).
 /// </summary>
@@ -26,8 +26,14 @@ internal static class LoadMemory
     /// </summary>
     public static void AfterProjectionReleased(long connections) => Collect(connections, "projection released", compacting: false);
 
-    /// <summary>After the engine is loaded and the program's connection arrays released: they and the load's transients are garbage.</summary>
-    public static void AfterLoad(long connections) => Collect(connections, "after load", compacting: true);
+    /// <summary>
+    /// After the engine is loaded and the program's connection arrays released: they and the load's transients are garbage.
+    /// Collected without compacting: compacting here moved the engine's tables (the live large arrays) while the freed ones
+    /// were still mapped, and that copy was the load's peak (COBA 160k, 100 ms: the resident set rose from 314 to 325 MiB
+    /// inside this collection; docs/benchmarks.md, "The load's last collection (loadmem)"). The freed arrays are whole
+    /// large objects, so their space is reused or given back without moving the live ones.
+    /// </summary>
+    public static void AfterLoad(long connections) => Collect(connections, "after load", compacting: false);
 
     private static void Collect(long connections, string where, bool compacting)
     {
