@@ -10,7 +10,9 @@ namespace Meta.Backends.Cpu;
 /// machine's load and the network's activity change), after a stretch that doubles with each fall-back in a row, so that
 /// a busy machine, where the workers are often descheduled, is not paying for measurement after measurement. Steps on
 /// the workers in which no worker took a chunk (the calling thread did all, the workers not being scheduled) do not count
-/// as a gain: the workers are kept only while they take part in at least <see cref="MinHelped"/> of the steps. Which way runs never changes the results (every cell takes the
+/// as a gain: the workers are kept only while they take part in at least <see cref="MinHelped"/> of the steps. When
+/// <see cref="Busy"/> says other work fills the cores, no measurement is made (a spinning worker would only take time
+/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy. Which way runs never changes the results (every cell takes the
 /// same arithmetic path whatever thread updates it).
 /// </summary>
 internal sealed class ThreadingChoice
@@ -53,6 +55,9 @@ internal sealed class ThreadingChoice
     /// <summary>Called with every decision (after each measurement, and at each fall-back), for logging.</summary>
     public Action<ThreadingDecision>? Decided { get; set; }
 
+    /// <summary>Asked before each measurement: true skips it (reason "busy") and keeps one thread.</summary>
+    public Func<bool>? Busy { get; set; }
+
     /// <summary>Whether the coming step should use the worker threads.</summary>
     public bool Parallel { get; private set; }
 
@@ -78,6 +83,16 @@ internal sealed class ThreadingChoice
 
     private void Measure(long elapsed)
     {
+        if (_block == 0 && _stepInBlock == 0 && Busy?.Invoke() == true)
+        {
+            Parallel = false;
+            _lastChoice = false;
+            _between = _retry;
+            _retry = Math.Min(2 * _retry, MaxStepsBetweenMeasurements);
+            Commit();
+            Decided?.Invoke(new ThreadingDecision(_measurementStart, StepCount, "busy", false, 0, 0, 0, 0, 0, _between));
+            return;
+        }
         // The first step of a block may still pay for the switch (waking the workers, cold caches): not counted.
         if (_stepInBlock > 0) _sum += elapsed;
         if (++_stepInBlock < BlockSteps) return;

@@ -29,16 +29,6 @@ internal static class ThreadingLog
             $"\"worker_blocked_s\": {S(pool.WorkerBlocked)}, \"main_wait_s\": {S(pool.MainWait)}, \"loadavg\": {LoadAverage()}}}}}");
     }
 
-    /// <summary>The one-minute load average from /proc/loadavg, or null where there is none.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            string text = File.ReadAllText("/proc/loadavg");
-            int space = text.IndexOf(' ');
-            return space > 0 && double.TryParse(text.AsSpan(0, space), NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? text[..space] : "null";
-        }
-        catch (IOException) { return "null"; }
-        catch (UnauthorizedAccessException) { return "null"; }
-    }
+    /// <summary>The one-minute load average, or null.</summary>
+    private static string LoadAverage() => MachineLoad.LoadAverage() is { } load ? load.ToString("0.00", CultureInfo.InvariantCulture) : "null";
 }

@@ -109,6 +109,23 @@ public class ThreadingChoiceTests
     }
 
     [Fact]
+    public void A_busy_machine_is_not_measured_and_looked_at_again_ever_later()
+    {
+        var decisions = new List<ThreadingDecision>();
+        bool busy = true;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => busy };
+        Run(choice, 20_000, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        decisions.Select(d => d.Reason).Should().OnlyContain(r => r == "busy");
+        decisions.Select(d => d.NextMeasurementIn).Should().StartWith(new[] { 1024, 2048, 4096, 8192 });
+        // Once the other work is gone, the next look measures and takes the workers.
+        busy = false;
+        Run(choice, 8192 + Measurement, single: 100, parallel: 60);
+        decisions[^1].Reason.Should().Be("planned");
+        choice.Parallel.Should().BeTrue();
+    }
+
+    [Fact]
     public void Workers_that_slow_down_under_load_are_measured_again_and_dropped()
     {
         var choice = new ThreadingChoice();
