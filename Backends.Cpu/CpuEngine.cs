@@ -47,6 +47,9 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private WorkerPool.Times _runPool;
     private Float64Bridge<T> _bridge = new();
 
+    /// <summary>For tests: every step of a large network on the workers, whatever <see cref="ThreadingChoice"/> says.</summary>
+    internal bool ForceWorkers { get; init; }
+
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
 
@@ -177,7 +180,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
             // slow down the phases that run on one thread.
             if (_stepStart != 0) _threading.Record(since - _stepStart, _helped);
             _stepStart = since;
-            bool parallel = _threading.Parallel;
+            bool parallel = ForceWorkers || _threading.Parallel;
             // Idle workers spin only while they are used, so a single-threaded stretch leaves the other core free.
             if (_pool.Hot != parallel) _pool.Hot = parallel;
             if (parallel) _helped = _pool.Run(_chunkBody!);
