@@ -40,6 +40,9 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public IReadOnlyList<string> Devices { get; } = [$"cpu ({Environment.ProcessorCount} threads)"];
 
+    /// <summary>For tests: engines run every step of a large network on the workers, whatever the threading choice measures.</summary>
+    internal bool ForceWorkers { get; init; }
+
     /// <inheritdoc />
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
@@ -50,6 +53,6 @@ public sealed class CpuBackend : IBackend
             throw new NotSupportedByBackendException(BackendName, $"Device '{options.Device}' (available: cpu)");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         // Unless asked, float64: the CPU backend is the reference the other backends are compared with.
-        return options.Precision == Precision.Float32 ? new CpuEngine<float>(threads) : new CpuEngine<double>(threads);
+        return options.Precision == Precision.Float32 ? new CpuEngine<float>(threads) { ForceWorkers = ForceWorkers } : new CpuEngine<double>(threads) { ForceWorkers = ForceWorkers };
     }
 }

@@ -45,7 +45,17 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private CouplingRunner? _couplings;
     private readonly PhaseProfile? _profile = PhaseProfile.Requested ? new PhaseProfile() : null;
     private ThreadingChoice _threading = new();
+    /// <summary>When the current step began (its <see cref="Advance"/>), for the threading choice's whole-step times; 0 before a run's first step.</summary>
+    private long _stepStart;
+    /// <summary>Whether a worker ran part of the current step's neuron update (when it ran on the workers).</summary>
+    private bool _helped;
+    private (long Parallel, long Single) _runSteps;
+    private (int Measurements, int Fallbacks) _runCounts;
+    private WorkerPool.Times _runPool;
     private Float64Bridge<T> _bridge = new();
+
+    /// <summary>For tests: every step of a large network on the workers, whatever <see cref="ThreadingChoice"/> says.</summary>
+    internal bool ForceWorkers { get; init; }
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -90,7 +100,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup<T> n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
-        _threading = new ThreadingChoice();
+        _threading = new ThreadingChoice { Decided = _profile is null ? null : ThreadingLog.Write, Busy = new MachineLoad().Busy };
         _tables = new SynapseTable<T>?[program.Projections.Count];
         for (int i = 0; i < _tables.Length; i++)
         {
@@ -116,6 +126,10 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), Neurons(r.Population).State(r.Variable))).ToArray();
         _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, Program);
         _pool.Hot = UsesWorkers && _threading.Parallel;
+        _stepStart = 0;
+        _runSteps = _threading.Steps;
+        _runCounts = _threading.Counts;
+        _runPool = _pool.Counted;
     }
 
     /// <summary>Whether the network is large enough, and workers are there, for the threading choice to be made at all.</summary>
@@ -123,7 +137,12 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     protected override RunResult EndRun(long start, long end)
     {
+        // The run's last step ends here.
+        if (UsesWorkers && _stepStart != 0) _threading.Record(PhaseProfile.Now() - _stepStart, _helped);
+        _stepStart = 0;
         _pool.Hot = false;
+        if (_profile is not null) ThreadingLog.WriteRun(UsesWorkers ? _pool.Workers : 1, _threading.Steps.Parallel - _runSteps.Parallel, _threading.Steps.Single - _runSteps.Single,
+            _threading.Counts.Measurements - _runCounts.Measurements, _threading.Counts.Fallbacks - _runCounts.Fallbacks, _pool.Counted - _runPool);
         _profile?.Report(UsesWorkers ? _pool.Workers : 1, _threading.Steps, _tables.Sum(t => t?.Count ?? 0L), _tables.Sum(t => t?.Bytes ?? 0L));
         return new RunResult
         {
@@ -167,12 +186,15 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         if (!UsesWorkers) RunChunk(-1);
         else
         {
-            bool parallel = _threading.Parallel;
+            // The choice times whole steps, from one Advance to the next (the last one in EndRun): a second thread may
+            // slow down the phases that run on one thread.
+            if (_stepStart != 0) _threading.Record(since - _stepStart, _helped);
+            _stepStart = since;
+            bool parallel = ForceWorkers || _threading.Parallel;
             // Idle workers spin only while they are used, so a single-threaded stretch leaves the other core free.
             if (_pool.Hot != parallel) _pool.Hot = parallel;
-            if (parallel) _pool.Run(_chunkBody!);
+            if (parallel) _helped = _pool.Run(_chunkBody!);
             else RunChunk(-1);
-            _threading.Record(PhaseProfile.Now() - since);
         }
         _profile?.AddNeuron(since);
     }

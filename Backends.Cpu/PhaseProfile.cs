@@ -7,7 +7,8 @@ namespace Meta.Backends.Cpu;
 /// Optional wall-clock times of the CPU engine's phases (neuron update, spike scan of neuron groups, spike sources' emission, spike delivery, plastic synapse events),
 /// switched on with the environment variable <c>META_CPU_PROFILE=1</c>. At the end of each run it writes one JSON line
 /// to standard error, <c>{"cpu_profile": {...}}</c>, with the phase times, the threads available, the steps run on the workers and on the calling thread alone (since load), and the bytes of the static
-/// synapse tables per synapse. Off, it costs one branch per phase.
+/// synapse tables per synapse. Off, it costs one branch per phase. The same variable makes <see cref="ThreadingLog"/> write
+/// the threading choice's decisions and the worker pool's times.
 /// </summary>
 internal sealed class PhaseProfile
 {

@@ -1,10 +1,13 @@
+using System.Diagnostics;
+
 namespace Meta.Backends.Cpu;
 
 /// <summary>
 /// A fixed set of worker threads that share the chunks of one step's work with the calling thread, without allocating
 /// per dispatch. Chunks are claimed from a shared counter (tagged with the dispatch's generation), so the caller simply
 /// does every chunk itself when a worker is late: on a busy machine a step never waits for a thread that is not running.
-/// Idle workers spin briefly, then yield, then block, so an idle engine costs no CPU.
+/// Idle workers spin briefly, then yield, then block, so an idle engine costs no CPU. It counts, for the profile, how long
+/// the workers worked, spun and blocked, and how long the calling thread waited for a late worker (<see cref="Counted"/>).
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -18,6 +21,25 @@ internal sealed class WorkerPool : IDisposable
     private volatile bool _stopping;
     private volatile bool _hot;
     private Exception? _failure;
+    private long _dispatches, _workerChunks, _workerBusy, _workerSpin, _workerBlocked, _mainWait;
+
+    /// <summary>Times in <see cref="Stopwatch"/> ticks, summed over the workers, since the pool was made.</summary>
+    /// <param name="Dispatches">Calls of <see cref="Run"/> that used the workers.</param>
+    /// <param name="WorkerChunks">Chunks run by the workers (the rest the calling thread ran itself).</param>
+    /// <param name="WorkerBusy">Time the workers spent running chunks.</param>
+    /// <param name="WorkerSpin">Time the workers spent polling for the next dispatch (spinning or yielding).</param>
+    /// <param name="WorkerBlocked">Time the workers spent blocked, waiting to be woken.</param>
+    /// <param name="MainWait">Time the calling thread waited, its own chunks done, for the workers to finish theirs.</param>
+    public readonly record struct Times(long Dispatches, long WorkerChunks, long WorkerBusy, long WorkerSpin, long WorkerBlocked, long MainWait)
+    {
+        /// <summary>The times between two snapshots.</summary>
+        public static Times operator -(Times a, Times b) => new(a.Dispatches - b.Dispatches, a.WorkerChunks - b.WorkerChunks,
+            a.WorkerBusy - b.WorkerBusy, a.WorkerSpin - b.WorkerSpin, a.WorkerBlocked - b.WorkerBlocked, a.MainWait - b.MainWait);
+    }
+
+    /// <summary>The pool's counts and times so far (read while no dispatch runs; a worker's last idle stretch counts once it ends).</summary>
+    public Times Counted => new(Volatile.Read(ref _dispatches), Volatile.Read(ref _workerChunks), Volatile.Read(ref _workerBusy),
+        Volatile.Read(ref _workerSpin), Volatile.Read(ref _workerBlocked), Volatile.Read(ref _mainWait));
 
     public WorkerPool(int workers)
     {
@@ -47,10 +69,13 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(c) for c in 0..Workers-1, in parallel where workers are free, and waits for all.</summary>
-    public void Run(Action<int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(c) for c in 0..Workers-1, in parallel where workers are free, and waits for all; returns
+    /// whether a worker ran any chunk (false: the calling thread ran them all).
+    /// </summary>
+    public bool Run(Action<int> body)
     {
-        if (Workers == 1) { body(0); return; }
+        if (Workers == 1) { body(0); return false; }
         _body = body;
         _chunks = Workers;
         Volatile.Write(ref _completed, 0);
@@ -61,27 +86,33 @@ internal sealed class WorkerPool : IDisposable
             Volatile.Write(ref _state, (long)generation << 32);
             Monitor.PulseAll(_gate);
         }
-        Participate(generation);
+        int own = Participate(generation);
+        long waitFrom = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
         // Never Sleep(1) here: a chunk takes tens of µs, and a 1 ms sleep would cost more than the whole step.
         while (Volatile.Read(ref _completed) != _chunks) spin.SpinOnce(sleep1Threshold: -1);
+        _mainWait += Stopwatch.GetTimestamp() - waitFrom;
+        _dispatches++;
         if (_failure is { } f)
         {
             _failure = null;
             throw new AggregateException("A CPU worker failed.", f);
         }
+        return own < _chunks;
     }
 
-    /// <summary>Claims and runs chunks of dispatch <paramref name="generation"/> until none is left.</summary>
-    private void Participate(int generation)
+    /// <summary>Claims and runs chunks of dispatch <paramref name="generation"/> until none is left; returns how many it ran.</summary>
+    private int Participate(int generation)
     {
+        int ran = 0;
         while (true)
         {
             long state = Volatile.Read(ref _state);
-            if ((int)(state >> 32) != generation || (int)state >= _chunks) return;
+            if ((int)(state >> 32) != generation || (int)state >= _chunks) return ran;
             if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
             try { _body!((int)state); }
             catch (Exception e) { _failure = e; }
+            ran++;
             Interlocked.Increment(ref _completed);
         }
     }
@@ -92,14 +123,28 @@ internal sealed class WorkerPool : IDisposable
         while (true)
         {
             var spin = new SpinWait();
+            long idleFrom = Stopwatch.GetTimestamp(), blocked = 0;
             while (Volatile.Read(ref _generation) == seen && !_stopping)
             {
                 if (_hot || spin.Count < 50) spin.SpinOnce(sleep1Threshold: -1);
-                else lock (_gate) { while (_generation == seen && !_stopping && !_hot) Monitor.Wait(_gate); }
+                else
+                {
+                    long blockFrom = Stopwatch.GetTimestamp();
+                    lock (_gate) { while (_generation == seen && !_stopping && !_hot) Monitor.Wait(_gate); }
+                    blocked += Stopwatch.GetTimestamp() - blockFrom;
+                }
             }
+            long busyFrom = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _workerSpin, busyFrom - idleFrom - blocked);
+            if (blocked > 0) Interlocked.Add(ref _workerBlocked, blocked);
             if (_stopping) return;
             seen = Volatile.Read(ref _generation);
-            Participate(seen);
+            int ran = Participate(seen);
+            if (ran > 0)
+            {
+                Interlocked.Add(ref _workerChunks, ran);
+                Interlocked.Add(ref _workerBusy, Stopwatch.GetTimestamp() - busyFrom);
+            }
         }
     }
 

@@ -5,12 +5,25 @@ namespace Meta.Tests.Cpu;
 public class ThreadingChoiceTests
 {
     /// <summary>Runs <paramref name="steps"/> steps that take <paramref name="single"/> alone and <paramref name="parallel"/> on the workers.</summary>
-    private static void Run(ThreadingChoice choice, int steps, long single, long parallel)
+    private static void Run(ThreadingChoice choice, int steps, long single, long parallel) => Run(choice, steps, (_, p) => p ? parallel : single);
+
+    /// <summary>Runs <paramref name="steps"/> steps whose time <paramref name="time"/>(step, parallel) gives.</summary>
+    private static void Run(ThreadingChoice choice, int steps, Func<int, bool, long> time)
     {
-        for (int k = 0; k < steps; k++) choice.Record(choice.Parallel ? parallel : single);
+        for (int k = 0; k < steps; k++) choice.Record(time(k, choice.Parallel));
     }
 
     private const int Measurement = 2 * ThreadingChoice.BlocksEachWay * ThreadingChoice.BlockSteps;
+
+    [Fact]
+    public void A_measurement_alternates_blocks_alone_and_on_the_workers()
+    {
+        var choice = new ThreadingChoice();
+        var modes = new List<bool>();
+        Run(choice, Measurement, (_, p) => { modes.Add(p); return p ? 60 : 100; });
+        for (int k = 0; k < Measurement; k++) modes[k].Should().Be(k / ThreadingChoice.BlockSteps % 2 == 1, $"step {k}");
+        choice.Steps.Should().Be((Measurement / 2, Measurement / 2));
+    }
 
     [Fact]
     public void Workers_that_make_steps_slower_are_dropped()
@@ -19,7 +32,7 @@ public class ThreadingChoiceTests
         Run(choice, Measurement, single: 100, parallel: 200);
         choice.Parallel.Should().BeFalse();
         Run(choice, 10_000, single: 100, parallel: 200);
-        // Only the measurements ran on the workers: at most one block each way every StepsBetweenMeasurements steps.
+        // Only the measurements ran on the workers: half of each, at 1 024, 2 048, 4 096 and then 8 192 steps apart.
         choice.Steps.Parallel.Should().BeLessThan(10_000 / 20);
     }
 
@@ -31,14 +44,85 @@ public class ThreadingChoiceTests
         choice.Parallel.Should().BeTrue();
         Run(choice, 10_000, single: 100, parallel: 60);
         choice.Steps.Parallel.Should().BeGreaterThan(9_000);
+        choice.Counts.Fallbacks.Should().Be(0);
     }
 
     [Fact]
     public void A_gain_under_the_margin_is_not_worth_a_second_thread()
     {
         var choice = new ThreadingChoice();
-        Run(choice, Measurement, single: 100, parallel: 95);
+        Run(choice, Measurement, single: 100, parallel: 97);
         choice.Parallel.Should().BeFalse();
+    }
+
+    [Fact]
+    public void One_slow_block_does_not_decide()
+    {
+        // A single-thread block paying for JIT or a collection (4× slower) made the old sum-of-blocks choice commit to
+        // workers that are 10 % slower; the median of the block ratios does not.
+        var choice = new ThreadingChoice();
+        Run(choice, Measurement, (k, p) => p ? 110 : k < ThreadingChoice.BlockSteps ? 400 : 100);
+        choice.Parallel.Should().BeFalse();
+        // Nor does one slow block on the workers hide their gain.
+        choice = new ThreadingChoice();
+        Run(choice, Measurement, (k, p) => !p ? 100 : k / ThreadingChoice.BlockSteps == 3 ? 1000 : 60);
+        choice.Parallel.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Workers_that_lose_while_they_run_fall_back_to_one_thread_and_are_tried_again_later()
+    {
+        var decisions = new List<ThreadingDecision>();
+        var choice = new ThreadingChoice { Decided = decisions.Add };
+        Run(choice, Measurement, single: 100, parallel: 80);
+        choice.Parallel.Should().BeTrue();
+        // The workers' steps now take 106: faster than 1.5× their measurement, but slower than one thread was measured.
+        Run(choice, 1 + 3 * ThreadingChoice.BlockSteps, single: 100, parallel: 106);
+        choice.Parallel.Should().BeFalse();
+        choice.Counts.Should().Be((1, 1));
+        decisions.Select(d => d.Reason).Should().Equal("start", "fallback");
+        decisions[1].Ratio.Should().BeApproximately(1.06, 1e-9);
+        // Alone until the next planned measurement, which tries the workers again and keeps them where they win again.
+        Run(choice, ThreadingChoice.StepsBetweenMeasurements - 1, single: 100, parallel: 106);
+        choice.Steps.Parallel.Should().Be(Measurement / 2 + 1 + 3 * ThreadingChoice.BlockSteps);
+        Run(choice, 1 + Measurement, single: 100, parallel: 80);
+        decisions.Select(d => d.Reason).Should().Equal("start", "fallback", "planned");
+        decisions[2].Parallel.Should().BeTrue();
+        decisions[2].MeasuredFrom.Should().BeLessThan(decisions[2].Step);
+    }
+
+    [Fact]
+    public void A_gain_measured_while_the_workers_did_not_run_is_not_kept()
+    {
+        // On a busy machine the single blocks were descheduled (slow) while the calling thread ran every chunk of the
+        // parallel blocks itself: the ratio says "faster", but the workers did nothing.
+        var choice = new ThreadingChoice();
+        for (int k = 0; k < Measurement; k++) choice.Record(choice.Parallel ? 60 : 100, helped: false);
+        choice.Parallel.Should().BeFalse();
+        // And workers that stop taking part while they run are dropped.
+        choice = new ThreadingChoice();
+        Run(choice, Measurement, single: 100, parallel: 60);
+        choice.Parallel.Should().BeTrue();
+        for (int k = 0; k < 1 + 3 * ThreadingChoice.BlockSteps; k++) choice.Record(60, helped: k % 4 == 0);
+        choice.Parallel.Should().BeFalse();
+        choice.Counts.Fallbacks.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_busy_machine_is_not_measured_and_looked_at_again_ever_later()
+    {
+        var decisions = new List<ThreadingDecision>();
+        bool busy = true;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => busy };
+        Run(choice, 20_000, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        decisions.Select(d => d.Reason).Should().OnlyContain(r => r == "busy");
+        decisions.Select(d => d.NextMeasurementIn).Should().StartWith(new[] { 1024, 2048, 4096, 8192 });
+        // Once the other work is gone, the next look measures and takes the workers.
+        busy = false;
+        Run(choice, 8192 + Measurement, single: 100, parallel: 60);
+        decisions[^1].Reason.Should().Be("planned");
+        choice.Parallel.Should().BeTrue();
     }
 
     [Fact]
@@ -50,5 +134,34 @@ public class ThreadingChoiceTests
         // The machine gets busy: a parallel step now takes 3 times as long, far sooner than the next planned measurement.
         Run(choice, 2 * ThreadingChoice.BlockSteps + Measurement, single: 100, parallel: 180);
         choice.Parallel.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Fall_backs_in_a_row_try_the_workers_again_ever_later()
+    {
+        // The workers measure faster in every measurement but lose as soon as they run for longer (a busy machine).
+        var decisions = new List<ThreadingDecision>();
+        var choice = new ThreadingChoice { Decided = decisions.Add };
+        int parallelRun = 0;
+        Run(choice, 40_000, (_, p) => !p ? (parallelRun = 0) + 100 : ++parallelRun <= ThreadingChoice.BlockSteps ? 60 : 200);
+        var fallbacks = decisions.Where(d => d.Reason == "fallback").ToList();
+        fallbacks.Select(d => d.NextMeasurementIn).Should().StartWith(new[] { 1024, 2048, 4096, 8192, 8192 });
+        // Few steps on the workers in all: the measurements' halves and 49 steps per fall-back (and a last measurement under way).
+        choice.Steps.Parallel.Should().BeLessThanOrEqualTo((fallbacks.Count + 1) * (Measurement / 2 + 1 + 3 * ThreadingChoice.BlockSteps));
+    }
+
+    [Fact]
+    public void A_single_thread_that_slows_down_waits_for_the_planned_measurement()
+    {
+        var decisions = new List<ThreadingDecision>();
+        var choice = new ThreadingChoice { Decided = decisions.Add };
+        Run(choice, Measurement, single: 100, parallel: 120);
+        choice.Parallel.Should().BeFalse();
+        // Single-thread steps now take twice as long: measured again only after StepsBetweenMeasurements.
+        Run(choice, ThreadingChoice.StepsBetweenMeasurements, single: 200, parallel: 120);
+        decisions.Select(d => d.Reason).Should().Equal("start");
+        Run(choice, Measurement, single: 200, parallel: 120);
+        decisions.Select(d => d.Reason).Should().Equal("start", "planned");
+        choice.Parallel.Should().BeTrue();
     }
 }
