@@ -15,6 +15,8 @@
 #          "true false" (both, for each rank count).
 #   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
 #   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
+#   META_EXCHANGE_OVERLAP: when set, given to every rank (mpirun -x) and named in the header; a row whose run overlapped
+#          its exchanges (summary.json's "exchange_overlapped") says "overlapped" after its rank count.
 # Rank 0's engine runs: its time inside the backend's runs (its own steps, with the backend's per-run overhead;
 # summary.json's timings_s.rank_engine), and in brackets its thread's CPU time in them (rank_engine_cpu, Linux): the
 # difference is time the rank was descheduled while stepping. A failed run is kept as a row marked failed and the script exits with 1.
@@ -36,6 +38,7 @@ gathers=${META_GATHER:-true}
 mpirun=${MPIRUN:-$(command -v mpirun || command -v mpirun.openmpi || true)}
 [ -n "$mpirun" ] || { echo "mpirun not found (Debian packages openmpi-bin and libopenmpi-dev; or set MPIRUN)" >&2; exit 1; }
 mpi_flags=(--oversubscribe)
+[ -n "${META_EXCHANGE_OVERLAP:-}" ] && mpi_flags+=(-x META_EXCHANGE_OVERLAP)
 [ "$(id -u)" = 0 ] && mpi_flags+=(--allow-run-as-root)
 out=${OUT:-${TMPDIR:-/tmp}/meta-mpi-ranks-$(date -u +%Y%m%dT%H%M%S)}
 mkdir -p "$out"
@@ -49,6 +52,7 @@ cli=${META_CLI:-$repo/Cli/bin/Release/net10.0/Meta.Cli.dll}
   if [ -n "${META_CLI:-}" ]; then build="META_CLI $cli"; else build="this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"; fi
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $build"
   echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts (--gather $gathers); $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
+  echo "# exchanges: META_EXCHANGE_OVERLAP=${META_EXCHANGE_OVERLAP:-unset, so blocking (the default)}"
 } | tee "$out/machine.txt" >&2
 
 # network SIZE: writes the scaled network's file and prints its path.
@@ -95,6 +99,7 @@ print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_
                       engine_s=t.get("rank_engine"), engine_cpu_s=t.get("rank_engine_cpu"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
                       exchanges=summary.get("exchanges"), exchange_overflows=summary.get("exchange_overflows"),
                       recording_gathers=summary.get("recording_gathers"), gather=summary.get("gather", True), join=join,
+                      exchange_overlapped=summary.get("exchange_overlapped"), mpi_yield_when_idle=summary.get("mpi_yield_when_idle"),
                       processes=times, spike_bytes=spikes, folder=folder)))
 EOF
 }
@@ -170,7 +175,7 @@ for r in runs:
     if r.get("engine_cpu_s") is not None: engine += f" ({r['engine_cpu_s'] * per_s:.2f})"
     cpu = ", ".join(f"{p['cpu_s']:.1f}" for p in r["processes"])
     rss = ", ".join(str(p["peak_rss_mb"]) for p in r["processes"])
-    ranks = str(r["ranks"])
+    ranks = str(r["ranks"]) + (" overlapped" if r.get("exchange_overlapped") else "")
     if not r.get("gather", True):
         ranks += f" (--gather false; join {r['join']['wall_s']:.1f} s, {r['join']['peak_rss_mb']} MB)" if r.get("join") else " (--gather false)"
     print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {ranks} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")

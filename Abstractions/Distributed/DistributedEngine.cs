@@ -323,6 +323,18 @@ public sealed class DistributedEngine : ISimulationEngine
         for (int g = 0; g < _local.Program.Groups.Count; g++)
             local.Add(g < initialValues.Count ? _local.SliceValues(g, initialValues[g]) : new Dictionary<string, double[]>());
         _inner.Reset(local);
+        // A run that threw (a progress callback, the engine) between an overlapped exchange's start and its completion left
+        // it pending. It is completed here, before the feeds are cleared, rather than dropped: the next run's first exchange
+        // would otherwise complete it into the cleared feeds (the abandoned run's spikes at its own steps); MPI may write into
+        // its pinned buffers until it is waited for; and its counts set the next slot on every rank alike. Like the gather
+        // before a reset (Simulation.Reset), this is a collective: every rank resets at the same point, as every rank that
+        // threw at the same interval does (a rank that threw alone leaves the others blocked in a collective either way).
+        if (_exchange.Pending)
+        {
+            long since = Stopwatch.GetTimestamp();
+            _exchange.Complete(_communicator);
+            ExchangeSeconds += Stopwatch.GetElapsedTime(since).TotalSeconds;
+        }
         foreach (var feed in _local.Feeds)
         {
             feed?.Clear();

@@ -12,6 +12,10 @@ namespace Meta.Cli.Commands;
 /// own threads and anything else on the machine get its core only when the scheduler takes it. Measured on 2 cores with
 /// COBA 40k on 2 ranks: docs/benchmarks.md, "Where a rank's time went".</item>
 /// </list>
+/// Open MPI ranks an environment variable above its parameter files (<c>mca-params.conf</c>, <c>mpirun --tune</c> files),
+/// so a value set only in such a file is overridden by Meta's: set it with <c>mpirun --mca mpi_yield_when_idle 0</c> or
+/// <c>-x OMPI_MCA_mpi_yield_when_idle=0</c> to keep your value. <c>summary.json</c> records the value each distributed run
+/// had and who set it (<see cref="Origin"/>).
 /// </summary>
 internal static class MpiDefaults
 {
@@ -27,6 +31,19 @@ internal static class MpiDefaults
         var set = new List<string>();
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(YieldVariable)) && Set(YieldVariable, "1")) set.Add(YieldVariable);
         return set;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="variable"/> after <see cref="Apply"/> returned <paramref name="setByMeta"/>, and who set
+    /// it: <c>meta</c> (Apply set it), <c>user</c> (set before Apply: <c>mpirun --mca</c>, <c>-x</c> or the shell), or
+    /// <c>open mpi</c> (no variable: Open MPI's own default or its parameter files decide).
+    /// </summary>
+    public static MpiDefaultOrigin Origin(string variable, IReadOnlyList<string> setByMeta)
+    {
+        ArgumentNullException.ThrowIfNull(setByMeta);
+        string? value = Environment.GetEnvironmentVariable(variable);
+        string by = setByMeta.Contains(variable) ? "meta" : string.IsNullOrEmpty(value) ? "open mpi" : "user";
+        return new MpiDefaultOrigin(value, by);
     }
 
     /// <summary>Sets <paramref name="name"/> to <paramref name="value"/> for native code too (.NET's own setter does not, on Unix).</summary>
@@ -49,3 +66,8 @@ internal static class MpiDefaults
     private static extern IntPtr GetNative([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 #pragma warning restore SYSLIB1054
 }
+
+/// <summary>An Open MPI setting of a run (<see cref="MpiDefaults.Origin"/>): its <paramref name="Value"/> (null: not set as a variable) and who set it.</summary>
+/// <param name="Value">The variable's value, or null when it is not set.</param>
+/// <param name="SetBy"><c>meta</c>, <c>user</c> or <c>open mpi</c>.</param>
+internal sealed record MpiDefaultOrigin(string? Value, string SetBy);

@@ -195,7 +195,16 @@ internal sealed class ResultWriter(string folder)
             w.WriteBoolean("gather", outcome.Gather);
             if (outcome.Exchanges is { } exchanges) w.WriteNumber("exchanges", exchanges);
             if (outcome.ExchangeOverflows is { } overflows) w.WriteNumber("exchange_overflows", overflows);
+            if (outcome.ExchangeOverlapped is { } overlapped) w.WriteBoolean("exchange_overlapped", overlapped);
             if (outcome.Gathers is { } gathers) w.WriteNumber("recording_gathers", gathers);
+            if (outcome.MpiYieldWhenIdle is { } yield)
+            {
+                w.WriteStartObject("mpi_yield_when_idle");
+                if (yield.Value is { } value) w.WriteString("value", value);
+                else w.WriteNull("value");
+                w.WriteString("set_by", yield.SetBy);
+                w.WriteEndObject();
+            }
             w.WriteStartObject("timings_s");
             w.WriteNumber("build", Round(outcome.Timings.Build));
             w.WriteNumber("load", Round(outcome.Timings.Load));

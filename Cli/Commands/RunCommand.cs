@@ -94,7 +94,7 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
         // Under mpirun every rank runs this command on its share of the network; rank 0 prints and writes (docs/architecture.md).
         // Open MPI's defaults that meta run changes (unless set by the user) are set before MPI starts (MpiDefaults).
         bool underMpirun = Meta.Distributed.Mpi.MpiCommunicator.StartedByMpirun();
-        if (underMpirun) MpiDefaults.Apply();
+        var mpiYield = underMpirun ? MpiDefaults.Origin(MpiDefaults.YieldVariable, MpiDefaults.Apply()) : null;
         using var communicator = underMpirun ? new Meta.Distributed.Mpi.MpiCommunicator() : null;
         bool root = communicator is null || communicator.Rank == 0;
         bool quiet = a.Quiet || !root;
@@ -155,8 +155,10 @@ internal sealed class RunCommand(CliApp app, TextWriter stdout, TextWriter stder
             RankRecordSeconds = sim.Distribution?.RecordSeconds,
             GatherSeconds = sim.Distribution?.GatherSeconds,
             ExchangeOverflows = sim.Distribution?.ExchangeOverflows,
+            ExchangeOverlapped = sim.Distribution?.Overlapped,
             Gathers = sim.Distribution?.Gathers,
             Gather = a.Gather,
+            MpiYieldWhenIdle = mpiYield,
         };
         string folder = a.Out ?? Path.Combine("out", ResultWriter.SafeName(document.Name));
         if (!root)

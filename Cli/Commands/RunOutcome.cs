@@ -77,10 +77,14 @@ internal sealed class RunOutcome
     public long? Exchanges { get; init; }
     /// <summary>The number of exchanges of a distributed run that needed a second collective (spikes beyond the fixed slot), else null.</summary>
     public long? ExchangeOverflows { get; init; }
+    /// <summary>Whether a distributed run's exchanges overlapped the next interval (<c>META_EXCHANGE_OVERLAP</c> and a Lag ≥ 2), else null.</summary>
+    public bool? ExchangeOverlapped { get; init; }
     /// <summary>The number of times a distributed run gathered its recordings to rank 0, else null.</summary>
     public long? Gathers { get; init; }
     /// <summary>Whether the recordings were gathered into one file each (<c>--gather true</c>, the default) or written per rank.</summary>
     public bool Gather { get; init; } = true;
+    /// <summary>Open MPI's <c>mpi_yield_when_idle</c> under mpirun and who set it (<see cref="MpiDefaults"/>), else null.</summary>
+    public MpiDefaultOrigin? MpiYieldWhenIdle { get; init; }
 
     public string Name => Network.Document.Name;
     public Simulation Simulation => Network.Simulation;

@@ -109,6 +109,12 @@ public class DistributedRunTests
         summary.RootElement.GetProperty("exchanges").GetInt64().Should().BeGreaterThanOrEqualTo(1 + (600 + interval - 1) / interval)
             .And.BeLessThanOrEqualTo(1 + 600 / interval + 60, "the command line cuts the run into about 50 parts, each ending an interval early");
         summary.RootElement.GetProperty("recording_gathers").GetInt64().Should().Be(1, "the recordings stay on their rank and are gathered once, when read");
+        summary.RootElement.GetProperty("exchange_overlapped").GetBoolean().Should().Be(overlap && lag >= 2, "overlapped when chosen and L ≥ 2");
+        // mpirun's children inherit this process's environment: Meta sets mpi_yield_when_idle unless it is set here.
+        var yield = summary.RootElement.GetProperty("mpi_yield_when_idle");
+        string? given = Environment.GetEnvironmentVariable(Meta.Cli.Commands.MpiDefaults.YieldVariable);
+        yield.GetProperty("set_by").GetString().Should().Be(string.IsNullOrEmpty(given) ? "meta" : "user");
+        yield.GetProperty("value").GetString().Should().Be(string.IsNullOrEmpty(given) ? "1" : given);
         long overflows = summary.RootElement.GetProperty("exchange_overflows").GetInt64();
         if (firstSlot is not null) overflows.Should().BeGreaterThan(0, "a slot of one spike overflows whenever a rank fires two in an interval");
         else overflows.Should().Be(0, "64 spikes per rank and interval are more than this network fires");

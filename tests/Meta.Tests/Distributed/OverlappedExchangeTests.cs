@@ -109,6 +109,53 @@ public class OverlappedExchangeTests
             results[0].Spikes[1][i].Should().Equal(results[0].Spikes[0][i], $"cell {i} after the reset");
     }
 
+    /// <summary>
+    /// A run that throws (here its progress callback, on every rank at the same interval) leaves the last started
+    /// exchange pending; the reset completes it before it clears the feeds, so the run after it records exactly the
+    /// single-process run (without that, its first exchange would complete the old one into the cleared feeds).
+    /// </summary>
+    [Theory]
+    [InlineData(0.2, 2)]
+    [InlineData(0.5, 3)]
+    public void A_reset_after_a_run_that_threw_with_an_exchange_pending_repeats_the_single_process_run(double delay, int ranks)
+    {
+        string network = InProcessDistributionTests.WithDelay(delay);
+        var single = Run(null, network, overlap: true, [30]);
+        var results = new Outcome[ranks];
+        var threw = new bool[ranks];
+        InProcessDistributionTests.OnEveryRank(ranks, c => results[c.Rank] = ThrowResetRun(c, network, 30, threw));
+
+        threw.Should().AllBeEquivalentTo(true, "every rank's progress callback throws half-way");
+        results[0].Overlapped.Should().BeTrue();
+        ShouldEqual(results[0], single, $"after a run that threw half-way and a reset, with {delay} ms delays on {ranks} ranks");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="ms"/> with overlapped exchanges and a progress callback that throws half-way, resets, runs
+    /// <paramref name="ms"/> again; returns the last segment (<paramref name="threw"/>: whether the first run threw).
+    /// </summary>
+    private static Outcome ThrowResetRun(ICommunicator communicator, string network, double ms, bool[] threw)
+    {
+        using var built = NetworkBuilder.Build(NetworkParser.Parse(network), new CpuBackend(), new BuildOptions { Threads = 1, Communicator = communicator });
+        var sim = built.Simulation;
+        sim.Load();
+        sim.Distribution!.OverlapExchanges(true);
+        try
+        {
+            sim.Run(ms, done => { if (done >= 0.5) throw new OperationCanceledException("stopped half-way"); });
+        }
+        catch (OperationCanceledException)
+        {
+            threw[communicator.Rank] = true;
+        }
+        sim.Reset();
+        sim.Run(ms);
+        var last = sim.Populations[0].GetData().Segments[^1];
+        return new Outcome([last.SpikeTrains.Select(t => t.Times.ToArray()).ToArray()],
+            sim.Rank == 0 ? [last.Signal("v").Data.ToArray()] : [],
+            sim.Distribution.Exchanges, sim.Distribution.ExchangeOverflows, sim.Distribution.Overlapped, sim.Distribution.Interval);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
