@@ -4,30 +4,133 @@ using System.Globalization;
 namespace Meta.Backends.Cpu;
 
 /// <summary>
-/// Whether other work keeps the machine's cores busy, for <see cref="ThreadingChoice"/>: the one-minute load average
-/// (/proc/loadavg) less this process's own share (its CPU time over the wall time since the last look, or one thread at
-/// the first look) is at least the number of cores less one, so a worker thread would not find a core of its own. Where
-/// there is no /proc/loadavg the machine is taken as not busy.
+/// Whether other work keeps the cores this process may use busy, for <see cref="ThreadingChoice"/>: the busy CPU time of
+/// those cores (the <c>cpuN</c> lines of /proc/stat for the CPUs in the process's affinity: user, nice, system, irq,
+/// softirq and steal; idle and I/O wait are not work) less this process's own CPU time, both over the same window (from
+/// the last look, or from construction, to now), fills at least all cores but one, so a worker thread would not find a
+/// core of its own. Unlike the load average it does not lag (a run that ended a minute ago does not count), does not
+/// count tasks waiting on the disk, counts only the cores the process may run on, and does not take this process's own
+/// work in the window (JIT compiles included) for other work. Where /proc/stat cannot be read, or the window holds too
+/// few clock ticks to tell, the machine is taken as not busy: the measurement then decides.
 /// </summary>
 internal sealed class MachineLoad
 {
-    private long _lastWall = Stopwatch.GetTimestamp();
-    private TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
-    private bool _looked;
+    /// <summary>
+    /// Other work must fill this much less than all cores but one to count as busy: the kernel's tick counts are whole
+    /// ticks (10 ms) per core, read at a slightly different moment than the process's own time, so a process that fills
+    /// a core shows as 0.9-1.0 cores over a fraction of a second.
+    /// </summary>
+    internal const double Slack = 0.2;
 
-    /// <summary>Looks at the load now; true when the other work alone fills all cores but one.</summary>
+    /// <summary>The fewest kernel ticks per core a window must span to be judged (0.2 s at the usual 100 Hz).</summary>
+    internal const long MinTicksPerCore = 20;
+
+    private CpuReading? _last = Read();
+
+    /// <summary>One reading: the process's cores' busy and total kernel ticks, how many cores, and the process's own CPU time and the wall time, in seconds.</summary>
+    internal readonly record struct CpuReading(long Busy, long Total, int Cores, double OwnSeconds, double WallSeconds);
+
+    /// <summary>Looks at the load since the last look; true when the other work alone fills all cores but one.</summary>
     public bool Busy()
     {
-        long wall = Stopwatch.GetTimestamp();
-        var cpu = Environment.CpuUsage.TotalTime;
-        double seconds = (wall - _lastWall) / (double)Stopwatch.Frequency;
-        double own = _looked && seconds > 0 ? (cpu - _lastCpu).TotalSeconds / seconds : 1;
-        (_lastWall, _lastCpu, _looked) = (wall, cpu, true);
-        if (LoadAverage() is not { } load) return false;
-        return load - own >= Environment.ProcessorCount - 1;
+        var now = Read();
+        var last = _last;
+        _last = now;
+        return last is { } a && now is { } b && Busy(a, b);
     }
 
-    /// <summary>The one-minute load average, or null where /proc/loadavg cannot be read.</summary>
+    /// <summary>
+    /// Whether, between two readings, the other work (the cores' busy time less the process's own CPU time) filled at
+    /// least all cores but one, less <see cref="Slack"/>; false when the window is too short to tell.
+    /// </summary>
+    internal static bool Busy(CpuReading before, CpuReading after) => OtherCores(before, after) is { } other && other >= after.Cores - 1 - Slack;
+
+    /// <summary>The cores' worth of other work between two readings, or null when the window is too short or the readings do not match.</summary>
+    internal static double? OtherCores(CpuReading before, CpuReading after)
+    {
+        long total = after.Total - before.Total, busy = after.Busy - before.Busy;
+        double wall = after.WallSeconds - before.WallSeconds;
+        if (after.Cores != before.Cores || after.Cores < 1 || total < MinTicksPerCore * after.Cores || wall <= 0) return null;
+        double busyCores = after.Cores * busy / (double)total;
+        double own = (after.OwnSeconds - before.OwnSeconds) / wall;
+        return busyCores - own;
+    }
+
+    /// <summary>Reads /proc/stat for the CPUs in the process's affinity (all where the affinity is unknown), with the process's own time; null where it cannot.</summary>
+    internal static CpuReading? Read()
+    {
+        try
+        {
+            double wall = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+            double own = Environment.CpuUsage.TotalTime.TotalSeconds;
+            var allowed = AllowedCpus();
+            long busy = 0, total = 0;
+            int cores = 0;
+            foreach (string line in File.ReadLines("/proc/stat"))
+            {
+                if (!line.StartsWith("cpu", StringComparison.Ordinal) || line.Length < 4 || !char.IsAsciiDigit(line[3])) continue;
+                int space = line.IndexOf(' ');
+                if (space < 0 || !int.TryParse(line.AsSpan(3, space - 3), NumberStyles.None, CultureInfo.InvariantCulture, out int cpu)) continue;
+                if (allowed is not null && !allowed.Contains(cpu)) continue;
+                if (Ticks(line.AsSpan(space)) is not { } t) return null;
+                busy += t.Busy;
+                total += t.Total;
+                cores++;
+            }
+            return cores == 0 ? null : new CpuReading(busy, total, cores, own, wall);
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Busy and total ticks of one cpuN line's numbers: user nice system idle iowait irq softirq steal (guest time is in user already).</summary>
+    internal static (long Busy, long Total)? Ticks(ReadOnlySpan<char> numbers)
+    {
+        long busy = 0, total = 0;
+        int field = 0;
+        var text = numbers.Trim();
+        foreach (var range in text.Split(' '))
+        {
+            var part = text[range];
+            if (part.IsEmpty) continue;
+            if (field >= 8) break;
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out long v)) return null;
+            total += v;
+            if (field is not 3 and not 4) busy += v;
+            field++;
+        }
+        return field >= 4 ? (busy, total) : null;
+    }
+
+    /// <summary>The CPUs this process may run on, from Cpus_allowed_list in /proc/self/status; null where unknown.</summary>
+    internal static HashSet<int>? AllowedCpus()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)) return ParseCpuList(line["Cpus_allowed_list:".Length..]);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    /// <summary>Parses a CPU list such as "0-3,8,10-11"; null where it is not one.</summary>
+    internal static HashSet<int>? ParseCpuList(string list)
+    {
+        var cpus = new HashSet<int>();
+        foreach (string item in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] ends = item.Split('-');
+            if (!int.TryParse(ends[0], NumberStyles.None, CultureInfo.InvariantCulture, out int from)) return null;
+            int to = from;
+            if (ends.Length > 2 || ends.Length == 2 && !int.TryParse(ends[1], NumberStyles.None, CultureInfo.InvariantCulture, out to)) return null;
+            for (int c = from; c <= to; c++) cpus.Add(c);
+        }
+        return cpus.Count == 0 ? null : cpus;
+    }
+
+    /// <summary>The one-minute load average (for the log only), or null where /proc/loadavg cannot be read.</summary>
     internal static double? LoadAverage()
     {
         try

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Meta.Backends.Cpu;
 
 /// <summary>
@@ -5,14 +7,17 @@ namespace Meta.Backends.Cpu;
 /// so that a second thread never makes a run slower. It times whole steps (neuron update, spike listing, delivery and
 /// sampling: a second thread can make the single-threaded phases slower, for instance by leaving the cells' cache lines
 /// on the other core), in short blocks alone and on the workers, alternately; it keeps the workers only when the median
-/// of the adjacent blocks' ratios says they are faster by a margin. While the workers run it keeps timing the steps and
-/// falls back to one thread as soon as they are slower than the single-thread measurement; it measures again later (the
-/// machine's load and the network's activity change), after a stretch that doubles with each fall-back in a row, so that
-/// a busy machine, where the workers are often descheduled, is not paying for measurement after measurement. Steps on
+/// of the adjacent blocks' ratios says they are faster by a margin. While the workers run it keeps timing the steps and,
+/// as soon as they are slower than the single-thread measurement (or much slower than their own), measures afresh, both
+/// ways side by side (reason "fallback"): a step time that drifts with the network's activity does not make the workers
+/// lose to a single-thread time from an earlier moment. Only when that measurement also picks one thread does the choice
+/// fall back, until a later measurement, after a stretch that doubles with each fall-back in a row, so that a busy
+/// machine, where the workers are often descheduled, is not paying for measurement after measurement. Steps on
 /// the workers in which no worker took a chunk (the calling thread did all, the workers not being scheduled) do not count
 /// as a gain: the workers are kept only while they take part in at least <see cref="MinHelped"/> of the steps. When
 /// <see cref="Busy"/> says other work fills the cores, no measurement is made (a spinning worker would only take time
-/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy. Which way runs never changes the results (every cell takes the
+/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy.
+/// Which way runs never changes the results (every cell takes the
 /// same arithmetic path whatever thread updates it).
 /// </summary>
 internal sealed class ThreadingChoice
@@ -29,11 +34,11 @@ internal sealed class ThreadingChoice
     internal const double Margin = 0.95;
     /// <summary>Windows whose median is compared, while the chosen way runs, with the measurement.</summary>
     internal const int WatchWindows = 5;
-    /// <summary>While the workers run, a median window this many times the single-thread step time makes the choice fall back to one thread.</summary>
+    /// <summary>While the workers run, a median window this many times the single-thread step time starts a fresh measurement (reason "fallback").</summary>
     internal const double Fallback = 1.03;
     /// <summary>The fraction of steps on the workers in which a worker must have run a chunk, in a measurement and while they run, for them to be kept.</summary>
     internal const double MinHelped = 0.5;
-    /// <summary>While the workers run, a median window this many times their measured step time (but not slower than one thread) starts a new measurement.</summary>
+    /// <summary>While the workers run, a median window this many times their measured step time (but not slower than one thread as measured) starts a new measurement (reason "slowdown"; only reached where the workers' ratio is under 1.03 / 1.5 ≈ 0.69).</summary>
     internal const double Slowdown = 1.5;
 
     private readonly double[] _single = new double[BlocksEachWay], _parallel = new double[BlocksEachWay];
@@ -64,13 +69,14 @@ internal sealed class ThreadingChoice
     /// <summary>Steps run on the workers and on the calling thread alone, since the engine was loaded.</summary>
     public (long Parallel, long Single) Steps { get; private set; }
 
-    /// <summary>Measurements made and fall-backs to one thread while the workers ran, since the engine was loaded.</summary>
+    /// <summary>Measurements made, and fall-backs (measurements started because the workers lost while they ran that picked one thread), since the engine was loaded.</summary>
     public (int Measurements, int Fallbacks) Counts { get; private set; }
 
     /// <summary>
     /// Takes the time (any unit) of the whole step just run, the way <see cref="Parallel"/> said, and, for a step on the
     /// workers, whether a worker ran part of it (<paramref name="helped"/>; ignored for a step alone).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long elapsed, bool helped = true)
     {
         Steps = Parallel ? (Steps.Parallel + 1, Steps.Single) : (Steps.Parallel, Steps.Single + 1);
@@ -114,9 +120,16 @@ internal sealed class ThreadingChoice
         // A gain measured while the workers hardly ran is the single blocks' bad luck (descheduled), not the workers' work.
         double helpedFraction = _helped / (double)(BlocksEachWay * BlockSteps);
         Parallel = ratio <= Margin && helpedFraction >= MinHelped;
-        _between = _lastChoice == Parallel ? Math.Min(2 * _between, MaxStepsBetweenMeasurements) : StepsBetweenMeasurements;
+        bool fellBack = _reason == "fallback" && !Parallel;
+        if (fellBack)
+        {
+            // The workers lost while they ran and lose side by side too: one thread for a stretch that doubles with each fall-back in a row.
+            _between = _retry;
+            _retry = Math.Min(2 * _retry, MaxStepsBetweenMeasurements);
+        }
+        else _between = _lastChoice == Parallel ? Math.Min(2 * _between, MaxStepsBetweenMeasurements) : StepsBetweenMeasurements;
         _lastChoice = Parallel;
-        Counts = (Counts.Measurements + 1, Counts.Fallbacks);
+        Counts = (Counts.Measurements + 1, Counts.Fallbacks + (fellBack ? 1 : 0));
         Commit();
         Decided?.Invoke(new ThreadingDecision(_measurementStart, StepCount, _reason, Parallel, _singlePerStep, _parallelPerStep, ratio, helpedFraction, BlocksEachWay * (BlockSteps - 1), _between));
     }
@@ -131,6 +144,7 @@ internal sealed class ThreadingChoice
         _helped = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Watch(long elapsed)
     {
         // The first step after a switch is not counted, as in a measurement; then windows of BlockSteps steps.
@@ -145,7 +159,7 @@ internal sealed class ThreadingChoice
                 _sum = 0;
                 _stepInBlock = 0;
                 int windows = Math.Min(_windowCount, WatchWindows);
-                if (_windowCount >= 3 && Check(Median(_windows, windows), _windowHelped.Take(windows).Sum() / (double)(windows * BlockSteps))) return;
+                if (_windowCount >= 3 && Check(Median(_windows, windows), SumHelped(windows) / (double)(windows * BlockSteps))) return;
             }
         }
         if (_chosenSteps < _between) return;
@@ -153,19 +167,35 @@ internal sealed class ThreadingChoice
         Start("planned");
     }
 
-    /// <summary>Compares the median of the last windows with the measurement; true when it fell back or started a measurement.</summary>
+    /// <summary>The steps helped by a worker in the last <paramref name="windows"/> windows (no allocation: it runs every <see cref="BlockSteps"/> steps).</summary>
+    private int SumHelped(int windows)
+    {
+        int sum = 0;
+        foreach (int h in _windowHelped.AsSpan(0, windows)) sum += h;
+        return sum;
+    }
+
+    /// <summary>Compares the median of the last windows with the measurement; true when it started a measurement.</summary>
     private bool Check(double median, double helped)
     {
         if (Parallel && (median > Fallback * _singlePerStep || helped < MinHelped))
         {
-            // The workers now lose to the single thread as it was measured: one thread until the next planned measurement.
-            Parallel = false;
-            _lastChoice = false;
-            _between = _retry;
-            _retry = Math.Min(2 * _retry, MaxStepsBetweenMeasurements);
-            Counts = (Counts.Measurements, Counts.Fallbacks + 1);
-            Decided?.Invoke(new ThreadingDecision(StepCount, StepCount, "fallback", false, _singlePerStep, median, median / _singlePerStep, helped, Math.Min(_windowCount, WatchWindows) * BlockSteps, _between));
-            Commit();
+            // Tripped at the first look after a fresh measurement that kept them, following such a trip: the workers win
+            // only in short stretches (as long as a block) and lose once they run on. Measuring again would repeat it.
+            if (_windowCount == 3 && _reason == "fallback")
+            {
+                Parallel = false;
+                _lastChoice = false;
+                _between = _retry;
+                _retry = Math.Min(2 * _retry, MaxStepsBetweenMeasurements);
+                Counts = (Counts.Measurements, Counts.Fallbacks + 1);
+                Decided?.Invoke(new ThreadingDecision(StepCount, StepCount, "fallback", false, _singlePerStep, median, median / _singlePerStep, helped, 3 * BlockSteps, _between));
+                Commit();
+                return true;
+            }
+            // The workers now lose to the single thread as it was measured some time ago, or hardly take part: measure
+            // both ways afresh, side by side, rather than compare with an old single-thread time (the activity drifts).
+            Start("fallback");
             return true;
         }
         // One thread that slows down is not measured again early: on a busy machine the workers would lose even more.

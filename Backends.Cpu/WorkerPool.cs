@@ -7,7 +7,9 @@ namespace Meta.Backends.Cpu;
 /// per dispatch. Chunks are claimed from a shared counter (tagged with the dispatch's generation), so the caller simply
 /// does every chunk itself when a worker is late: on a busy machine a step never waits for a thread that is not running.
 /// Idle workers spin briefly, then yield, then block, so an idle engine costs no CPU. It counts, for the profile, how long
-/// the workers worked, spun and blocked, and how long the calling thread waited for a late worker (<see cref="Counted"/>).
+/// the workers worked, spun and blocked, and how long the calling thread waited for a late worker (<see cref="Counted"/>),
+/// only when <c>META_CPU_PROFILE=1</c> (<see cref="Counting"/>): otherwise no dispatch pays for the clock reads and the
+/// shared counters (written by every thread, next to the fields the workers poll).
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -23,6 +25,9 @@ internal sealed class WorkerPool : IDisposable
     private Exception? _failure;
     private long _dispatches, _workerChunks, _workerBusy, _workerSpin, _workerBlocked, _mainWait;
 
+    /// <summary>Whether the pool counts its dispatches and times (<see cref="PhaseProfile.Requested"/>, read once); all counts stay 0 otherwise.</summary>
+    internal static readonly bool Counting = PhaseProfile.Requested;
+
     /// <summary>Times in <see cref="Stopwatch"/> ticks, summed over the workers, since the pool was made.</summary>
     /// <param name="Dispatches">Calls of <see cref="Run"/> that used the workers.</param>
     /// <param name="WorkerChunks">Chunks run by the workers (the rest the calling thread ran itself).</param>
@@ -37,7 +42,7 @@ internal sealed class WorkerPool : IDisposable
             a.WorkerBusy - b.WorkerBusy, a.WorkerSpin - b.WorkerSpin, a.WorkerBlocked - b.WorkerBlocked, a.MainWait - b.MainWait);
     }
 
-    /// <summary>The pool's counts and times so far (read while no dispatch runs; a worker's last idle stretch counts once it ends).</summary>
+    /// <summary>The pool's counts and times so far (read while no dispatch runs; a worker's last idle stretch counts once it ends); all 0 unless <see cref="Counting"/>.</summary>
     public Times Counted => new(Volatile.Read(ref _dispatches), Volatile.Read(ref _workerChunks), Volatile.Read(ref _workerBusy),
         Volatile.Read(ref _workerSpin), Volatile.Read(ref _workerBlocked), Volatile.Read(ref _mainWait));
 
@@ -87,12 +92,15 @@ internal sealed class WorkerPool : IDisposable
             Monitor.PulseAll(_gate);
         }
         int own = Participate(generation);
-        long waitFrom = Stopwatch.GetTimestamp();
+        long waitFrom = Counting ? Stopwatch.GetTimestamp() : 0;
         var spin = new SpinWait();
         // Never Sleep(1) here: a chunk takes tens of µs, and a 1 ms sleep would cost more than the whole step.
         while (Volatile.Read(ref _completed) != _chunks) spin.SpinOnce(sleep1Threshold: -1);
-        _mainWait += Stopwatch.GetTimestamp() - waitFrom;
-        _dispatches++;
+        if (Counting)
+        {
+            _mainWait += Stopwatch.GetTimestamp() - waitFrom;
+            _dispatches++;
+        }
         if (_failure is { } f)
         {
             _failure = null;
@@ -123,24 +131,27 @@ internal sealed class WorkerPool : IDisposable
         while (true)
         {
             var spin = new SpinWait();
-            long idleFrom = Stopwatch.GetTimestamp(), blocked = 0;
+            long idleFrom = Counting ? Stopwatch.GetTimestamp() : 0, blocked = 0;
             while (Volatile.Read(ref _generation) == seen && !_stopping)
             {
                 if (_hot || spin.Count < 50) spin.SpinOnce(sleep1Threshold: -1);
                 else
                 {
-                    long blockFrom = Stopwatch.GetTimestamp();
+                    long blockFrom = Counting ? Stopwatch.GetTimestamp() : 0;
                     lock (_gate) { while (_generation == seen && !_stopping && !_hot) Monitor.Wait(_gate); }
-                    blocked += Stopwatch.GetTimestamp() - blockFrom;
+                    if (Counting) blocked += Stopwatch.GetTimestamp() - blockFrom;
                 }
             }
-            long busyFrom = Stopwatch.GetTimestamp();
-            Interlocked.Add(ref _workerSpin, busyFrom - idleFrom - blocked);
-            if (blocked > 0) Interlocked.Add(ref _workerBlocked, blocked);
+            long busyFrom = Counting ? Stopwatch.GetTimestamp() : 0;
+            if (Counting)
+            {
+                Interlocked.Add(ref _workerSpin, busyFrom - idleFrom - blocked);
+                if (blocked > 0) Interlocked.Add(ref _workerBlocked, blocked);
+            }
             if (_stopping) return;
             seen = Volatile.Read(ref _generation);
             int ran = Participate(seen);
-            if (ran > 0)
+            if (ran > 0 && Counting)
             {
                 Interlocked.Add(ref _workerChunks, ran);
                 Interlocked.Add(ref _workerBusy, Stopwatch.GetTimestamp() - busyFrom);

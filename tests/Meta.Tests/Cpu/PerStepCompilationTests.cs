@@ -34,6 +34,7 @@ public class PerStepCompilationTests
         data.Add(typeof(Float64Bridge<float>), "MoveArrivals");
         data.Add(typeof(StepEngine), "RunInIntervals");
         data.Add(typeof(CurrentInjection), "Advance");
+        data.Add(typeof(ThreadingChoice), "Record");
         return data;
     }
 
