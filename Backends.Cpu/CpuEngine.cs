@@ -36,6 +36,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private readonly List<double> _sourceOffsets = new(1024);
     private int _slots;
     private Action<int>? _chunkBody;
+    private Func<int, T[]> _injectedOf = _ => [];
     private SampleCollector?[] _samples = [];
     private SpikeBlockBuilder?[] _spikes = [];
     private (NeuronGroup<T> Group, int[] Bounds)[] _work = [];
@@ -73,10 +74,11 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private NeuronGroup<T> Neurons(int group) => (NeuronGroup<T>)_groups[group];
 
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Couple(long k)
     {
         _couplings!.Step(Program.Timestep);
-        if (!Float64Bridge<T>.Direct) _bridge.StoreInjected(g => Neurons(g).Injected);
+        if (!Float64Bridge<T>.Direct) _bridge.StoreInjected(_injectedOf);
     }
 
     protected override double[] ReadCouplingBuffer(int coupling, string name) => _couplings!.Read(coupling, name);
@@ -86,6 +88,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     protected override void OnLoad(StepProgram program)
     {
         _bridge = new Float64Bridge<T>();
+        _injectedOf = g => Neurons(g).Injected;
         double dt = program.Timestep;
         _groups = program.Groups.Select(g => g switch
         {

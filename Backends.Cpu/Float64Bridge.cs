@@ -66,6 +66,7 @@ internal sealed class Float64Bridge<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>Rounds the couplings' injected currents into the cells' float32 arrays (<paramref name="target"/> gives a group's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void StoreInjected(Func<int, T[]> target)
     {
         foreach (var (group, values) in _injected)

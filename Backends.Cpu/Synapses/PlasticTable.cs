@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Meta.Backends.Cpu.Codegen;
 using Meta.Backends.Programs;
 using Meta.Backends.Runtime;
@@ -121,6 +122,7 @@ internal sealed class PlasticTable : IPlasticSynapses
         if (Kernel.HasPost) Events(true, s, dt, seed, post);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Events(bool post, long s, double dt, ulong seed, SpikeHistory history)
     {
         var delays = post ? _dendriticValues : _axonalValues;

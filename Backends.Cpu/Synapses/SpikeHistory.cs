@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Meta.Backends.Cpu.Synapses;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal sealed class SpikeHistory(int slots)
     private readonly long[] _steps = Enumerable.Repeat(-1L, slots).ToArray();
 
     /// <summary>Records that <paramref name="cells"/> spiked in step <paramref name="s"/> (replacing step s − slots).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long s, ReadOnlySpan<int> cells)
     {
         int slot = (int)(s % _counts.Length);

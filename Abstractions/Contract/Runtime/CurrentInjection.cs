@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Meta.Backends.Programs;
 
 namespace Meta.Backends.Runtime;
@@ -58,20 +59,27 @@ public sealed class CurrentInjection
         _schedule = new CurrentSchedule(sources);
     }
 
-    /// <summary>Recomputes every injected current for step <paramref name="step"/>; every neuron group counts as changed.</summary>
-    public IReadOnlyList<int> Seek(long step)
+    /// <summary>
+    /// Recomputes every injected current for step <paramref name="step"/>; every neuron group counts as changed. The span
+    /// returned is valid until the next call of <see cref="Seek"/> or <see cref="Advance"/>.
+    /// </summary>
+    public ReadOnlySpan<int> Seek(long step)
     {
         foreach (var a in _sourced) if (a is not null) Array.Clear(a);
         _schedule.Seek(step);
         for (int j = 0; j < _schedule.Sources.Count; j++) Add(j, _schedule.Amplitude(j));
         _changed.Clear();
         for (int g = 0; g < _sourced.Length; g++) if (_sourced[g] is not null) _changed.Add(g);
-        return _changed;
+        return CollectionsMarshal.AsSpan(_changed);
     }
 
-    /// <summary>Applies the changes at step <paramref name="step"/> (the step after the last one seen); returns the groups changed.</summary>
+    /// <summary>
+    /// Applies the changes at step <paramref name="step"/> (the step after the last one seen); returns the groups changed, a
+    /// span valid until the next call of <see cref="Seek"/> or <see cref="Advance"/> (a span, so the step loop's
+    /// <c>foreach</c> over it allocates nothing).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public IReadOnlyList<int> Advance(long step)
+    public ReadOnlySpan<int> Advance(long step)
     {
         foreach (int g in _changed) _mark[g] = false;
         _changed.Clear();
@@ -80,7 +88,7 @@ public sealed class CurrentInjection
             int g = Add(source, delta);
             if (!_mark[g]) { _mark[g] = true; _changed.Add(g); }
         }
-        return _changed;
+        return CollectionsMarshal.AsSpan(_changed);
     }
 
     private int Add(int source, double amplitude)

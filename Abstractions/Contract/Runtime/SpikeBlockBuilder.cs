@@ -84,6 +84,7 @@ public sealed class SpikeBlockBuilder
     }
 
     /// <summary>Adds the spikes of several cells at one time index, each with its offset read from <paramref name="offsets"/> (indexed by cell).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<int> cells, long step, ReadOnlySpan<double> offsets)
     {
         foreach (var c in cells) Add(c, step, offsets[c]);
@@ -95,6 +96,7 @@ public sealed class SpikeBlockBuilder
     /// the grid ignores <paramref name="offsets"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">A precise builder is given a different number of offsets than cells.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddPaired(ReadOnlySpan<int> cells, long step, ReadOnlySpan<double> offsets)
     {
         if (!Precise)

@@ -129,9 +129,7 @@ public abstract class StepEngine : ISimulationEngine
                 long s = k + 1;
                 using (StepScope(s))
                 {
-                    // Indexed, not foreach: an interface's enumerator would be a heap object every step.
-                    var changed = Injection.Advance(k);
-                    for (int c = 0; c < changed.Count; c++) InjectionChanged(changed[c]);
+                    foreach (int g in Injection.Advance(k)) InjectionChanged(g);
                     if (CouplingOrder is not null) Couple(k);
                     Advance(k);
                     EmitAndDeliver(s);
