@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-population firing rates (and a raster) of a microcircuit run, beside the full-scale rates of the model.
 
-Usage: rates.py OUT_FOLDER [--begin 500] [--end DURATION] [--raster raster.png]
+Usage: rates.py OUT_FOLDER [--begin 500] [--end DURATION] [--raster raster.png] [--every N]
 
 Reads the L23E.npz ... L6I.npz that `meta run` wrote (spike_times, spike_cells, recorded_cells) and prints, per
 population, the mean rate over [begin, end) ms (cells that never fire count as 0 Hz, as in NEST's example), the sd of
@@ -24,7 +24,8 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--begin", type=float, default=500.0, help="start of the window in ms (default 500: NEST's presimulation)")
     parser.add_argument("--end", type=float, default=None, help="end of the window in ms (default: the run's duration)")
-    parser.add_argument("--raster", default=None, help="write a raster of every 10th cell to this PNG")
+    parser.add_argument("--raster", default=None, help="write a raster of the window to this PNG")
+    parser.add_argument("--every", type=int, default=1, help="plot every n-th cell in the raster (default 1: all)")
     a = parser.parse_args()
     with open(os.path.join(a.folder, "summary.json")) as f:
         duration = json.load(f)["duration_ms"]
@@ -48,10 +49,10 @@ def main():
         import matplotlib.pyplot as plt
         plt.figure(figsize=(8, 6))
         for i, (label, t, c) in enumerate(rasters):
-            keep = c % 10 == 0
+            keep = c % a.every == 0
             plt.plot(t[keep], offset - c[keep], ".", ms=1, color="#595289" if i % 2 == 0 else "#af143c", label=label)
         plt.xlabel("time (ms)")
-        plt.ylabel("cell (every 10th; L2/3 at the top)")
+        plt.ylabel("cell (L2/3 at the top, L6 at the bottom)")
         plt.savefig(a.raster, dpi=150)
         print(f"wrote {a.raster}")
 
