@@ -13,6 +13,8 @@
 #   META_GATHER: "true" (default: rank 0 gathers the recordings and writes them), "false" (--gather false: every rank
 #          writes its own cells' files, then 'meta join' makes the single-process files, timed apart as the row's join), or
 #          "true false" (both, for each rank count).
+#   META_NETWORK: another network file to run instead of COBA (e.g. examples/potjans-diesmann/microcircuit-N0.1-K0.1.json):
+#          SIZES and DELAY_MS are then ignored, rows are named by the file's "name" and every .npz it writes is compared.
 #   META_BACKEND=cpu|ilgpu|torch (default cpu); MPIRUN (default mpirun, else mpirun.openmpi); OUT (default a new folder);
 #   META_CLI: another build's Meta.Cli.dll (e.g. a copy of main's Cli/bin/Release/net10.0, for a before/after).
 #   META_EXCHANGE_OVERLAP: when set, given to every rank (mpirun -x) and named in the header; a row whose run overlapped
@@ -33,6 +35,8 @@ rank_counts=${2:-2}
 duration=${3:-400}
 rounds=${4:-1}
 delay=${5:-}
+custom=${META_NETWORK:-}
+if [ -n "$custom" ]; then custom=$(realpath "$custom"); sizes=0; delay=; fi
 backend=${META_BACKEND:-cpu}
 gathers=${META_GATHER:-true}
 mpirun=${MPIRUN:-$(command -v mpirun || command -v mpirun.openmpi || true)}
@@ -51,12 +55,13 @@ cli=${META_CLI:-$repo/Cli/bin/Release/net10.0/Meta.Cli.dll}
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
   if [ -n "${META_CLI:-}" ]; then build="META_CLI $cli"; else build="this checkout, commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"; fi
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $build"
-  echo "# sizes: $sizes; ranks: 1 (no MPI) and $rank_counts (--gather $gathers); $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the example (0.2 ms)}"
+  echo "# network: ${custom:-COBA, sizes $sizes}; ranks: 1 (no MPI) and $rank_counts (--gather $gathers); $duration ms; backend $backend; rounds: $rounds; delays: ${delay:-as in the network file}"
   echo "# exchanges: META_EXCHANGE_OVERLAP=${META_EXCHANGE_OVERLAP:-unset, so blocking (the default)}"
 } | tee "$out/machine.txt" >&2
 
-# network SIZE: writes the scaled network's file and prints its path.
+# network SIZE: writes the scaled network's file and prints its path (META_NETWORK's file when set).
 network() {
+  if [ -n "$custom" ]; then echo "$custom"; return; fi
   /usr/bin/python3 - "$repo/examples/vogels-abbott-coba.json" "$1" "$delay" "$out/coba-$1.json" <<'EOF'
 import json, sys
 source, size, delay, target = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -91,10 +96,11 @@ for f in sorted(glob.glob(folder + "/time.*")):
     wall, rss_kb, user, system = open(f).read().split()[-4:]
     times.append(dict(wall_s=float(wall), cpu_s=round(float(user) + float(system), 2), peak_rss_mb=round(int(rss_kb) / 1024)))
 spikes = 0
-with zipfile.ZipFile(folder + "/out/all.npz") as z:
-    spikes = z.getinfo("spike_times.npy").file_size
+for npz in glob.glob(folder + "/out/*.npz"):
+    with zipfile.ZipFile(npz) as z:
+        spikes += sum(i.file_size for i in z.infolist() if i.filename == "spike_times.npy")
 t = summary["timings_s"]
-print(json.dumps(dict(round=int(round_), size=int(size), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
+print(json.dumps(dict(round=int(round_), size=int(size), name=summary.get("name"), ranks=int(ranks), load_avg=float(load), duration_ms=summary["duration_ms"],
                       connections=summary["connections"], simulate_s=t["simulate"], exchange_s=t.get("exchange"),
                       engine_s=t.get("rank_engine"), engine_cpu_s=t.get("rank_engine_cpu"), record_s=t.get("rank_record"), gather_s=t.get("gather"),
                       exchanges=summary.get("exchanges"), exchange_overflows=summary.get("exchange_overflows"),
@@ -107,7 +113,7 @@ EOF
 # failed ROUND SIZE RANKS FOLDER LOAD GATHER: a run that exited with an error is kept in runs.jsonl (and shown in the table as
 # failed, with its log's last line), never dropped; the script then exits with status 1.
 failed() {
-  echo "failed: COBA $2 on $3 rank(s), --gather $6, round $1: see $4/log" >&2
+  echo "failed: network $2 on $3 rank(s), --gather $6, round $1: see $4/log" >&2
   /usr/bin/python3 - "$@" >> "$runs" <<'EOF'
 import json, sys
 round_, size, ranks, folder, load, gather = sys.argv[1:]
@@ -126,7 +132,7 @@ for round in $(seq 1 "$rounds"); do
       [ "$gather" = false ] && folder=$folder-perrank
       mkdir -p "$folder"
       load=$(cut -d' ' -f1 /proc/loadavg)
-      echo "round $round: COBA $size on $ranks rank(s), --gather $gather, load $load" >&2
+      echo "round $round: network ${custom:-COBA $size} on $ranks rank(s), --gather $gather, load $load" >&2
       args=(run "$net" -b "$backend" --threads 1 --duration "$duration" --no-plots -q -o "$folder/out")
       [ "$gather" = false ] && args+=(--gather false)
       if [ "$ranks" = 1 ]; then
@@ -147,14 +153,15 @@ for round in $(seq 1 "$rounds"); do
 done
 
 /usr/bin/python3 - "$runs" "$duration" > "$out/summary.md" <<'EOF'
-import json, sys, zipfile
+import glob, json, os, sys, zipfile
 runs = [json.loads(l) for l in open(sys.argv[1])]
 per_s = 1000.0 / float(sys.argv[2])
 
 def entries(folder):
     result = {}
-    for name in ("all.npz", "exc_probe.npz"):
-        with zipfile.ZipFile(f"{folder}/out/{name}") as z:
+    for path in sorted(glob.glob(f"{folder}/out/*.npz")):
+        name = os.path.basename(path)
+        with zipfile.ZipFile(path) as z:
             result.update({f"{name}/{e}": z.read(e) for e in z.namelist()})
     return result
 
@@ -164,7 +171,7 @@ failures = 0
 for r in runs:
     if r.get("failed"):
         failures += 1
-        print(f"| COBA {r['size']} | {r['ranks']}{'' if r.get('gather', True) else ' (--gather false)'} | {r['load_avg']:.0f} | **failed** (round {r['round']}: {r['error']}; {r['folder']}/log) | | | | | | |")
+        print(f"| {'COBA ' + str(r['size']) if r['size'] else 'META_NETWORK'} | {r['ranks']}{'' if r.get('gather', True) else ' (--gather false)'} | {r['load_avg']:.0f} | **failed** (round {r['round']}: {r['error']}; {r['folder']}/log) | | | | | | |")
         continue
     single = next((s for s in runs if s["size"] == r["size"] and s["ranks"] == 1 and s["round"] == r["round"] and not s.get("failed")), None)
     same = "–" if r["ranks"] == 1 or single is None else ("yes" if entries(r["folder"]) == entries(single["folder"]) else "**no**")
@@ -178,7 +185,8 @@ for r in runs:
     ranks = str(r["ranks"]) + (" overlapped" if r.get("exchange_overlapped") else "")
     if not r.get("gather", True):
         ranks += f" (--gather false; join {r['join']['wall_s']:.1f} s, {r['join']['peak_rss_mb']} MB)" if r.get("join") else " (--gather false)"
-    print(f"| COBA {r['size']} ({r['connections']:,} synapses) | {ranks} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")
+    label = f"COBA {r['size']}" if r["size"] else r["name"]
+    print(f"| {label} ({r['connections']:,} synapses) | {ranks} | {r['load_avg']:.0f} | {r['simulate_s'] * per_s:.2f} | {exchange} | {engine} | {exchanges} | {cpu} | {rss} | {same} |")
 if failures:
     print(f"\n**{failures} of {len(runs)} runs failed** (rows marked failed; their logs are named there).")
 EOF

@@ -15,6 +15,7 @@ public class ExampleNetworksTests
     [InlineData("cell-types.json")]
     [InlineData("spatial-grid.json")]
     [InlineData("current-sources.json")]
+    [InlineData("potjans-diesmann/microcircuit-N0.01-K0.1.json")]
     public void An_example_gives_the_same_spikes_on_every_backend(string example)
     {
         var counts = new Dictionary<string, string>();
