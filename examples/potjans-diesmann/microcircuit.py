@@ -89,7 +89,7 @@ def microcircuit(n_scaling, k_scaling, duration, dc_input, seed):
 
     sizes = [round(N_FULL[t] * n_scaling) for t in range(n)]
     k_ext = [round(K_EXT[t] * k_scaling) for t in range(n)]
-    max_delay = round(DELAY_EXC * (1 + DELAY_SDS_ABOVE * DELAY_REL_SD), 1)
+    max_delay = round(max(DELAY_EXC, DELAY_INH) * (1 + DELAY_SDS_ABOVE * DELAY_REL_SD), 1)
 
     populations, projections = [], []
     for t, label in enumerate(POPULATIONS):

@@ -46,6 +46,22 @@ public class MicrocircuitExampleTests
         // L4E -> L2/3E is the doubled one: 2 x 87.81 pA / sqrt(K_scaling), in nA.
         l4e.GetProperty("synapse").GetProperty("weight").GetProperty("mu").GetDouble()
             .Should().BeApproximately(2 * 0.08781 / Math.Sqrt(kScaling), 2e-5);
+        // The background: 8 Hz per external synapse, round(K_ext K_scaling) of them (L2/3E: K_ext 1600).
+        double Parameter(string population, string name) => json.RootElement.GetProperty("populations").EnumerateArray()
+            .Single(p => p.GetProperty("label").GetString() == population).GetProperty("parameters").GetProperty(name).GetDouble();
+        Parameter("bg_L23E", "rate").Should().Be(8 * Math.Round(1600 * kScaling));
+        // The DC that keeps the mean input when K is scaled (NEST's adjust_weights_and_input_to_synapse_scaling), in nA:
+        // 21.48 pA for L2/3E at K_scaling 0.1, worked out by hand by the review from the model's rates and in-degrees.
+        if (kScaling == 0.1)
+            Parameter("L23E", "i_offset").Should().BeApproximately(0.0214835, 1e-6);
+        // Inhibitory weights are negative and redrawn at or below 0 (NEST's redraw to (-inf, 0]).
+        foreach (var projection in json.RootElement.GetProperty("projections").EnumerateArray()
+                     .Where(p => p.GetProperty("label").GetString()!.Split("_to_")[0] is var source && Layers.Contains(source) && source.EndsWith('I')))
+        {
+            var weight = projection.GetProperty("synapse").GetProperty("weight");
+            weight.GetProperty("mu").GetDouble().Should().BeNegative(projection.GetProperty("label").GetString());
+            weight.GetProperty("high").GetDouble().Should().Be(0, projection.GetProperty("label").GetString());
+        }
     }
 
     [Fact]
