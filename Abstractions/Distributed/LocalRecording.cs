@@ -146,14 +146,7 @@ internal sealed class LocalRecording
             {
                 var pairs = _spikes[local];
                 _spikes[local] = [];
-                var cells = new int[pairs.Count / 2];
-                var steps = new long[cells.Length];
-                for (int k = 0; k < cells.Length; k++)
-                {
-                    cells[k] = (int)pairs[2 * k];
-                    steps[k] = pairs[(2 * k) + 1];
-                }
-                spikes.Add(new SpikeBlock { Recorder = r.Index, Cells = cells, Steps = steps });
+                spikes.Add(Block(r.Index, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs)));
             }
             else
             {
@@ -171,15 +164,17 @@ internal sealed class LocalRecording
     /// The spikes of every rank, <paramref name="pairs"/> (cell, step) in rank order, each rank's in time order, as one block
     /// in time order, rank (hence cell) order kept within a step: what a stable sort by step gives, by <see cref="MergeByStep"/>.
     /// </summary>
-    internal static SpikeBlock MergeSpikes(int recorder, long[] pairs)
+    internal static SpikeBlock MergeSpikes(int recorder, long[] pairs) => Block(recorder, MergeByStep(pairs));
+
+    /// <summary>A spike block of recorder <paramref name="recorder"/> from (cell, step) <paramref name="pairs"/>, in their order.</summary>
+    private static SpikeBlock Block(int recorder, ReadOnlySpan<long> pairs)
     {
-        var merged = MergeByStep(pairs);
-        var cells = new int[merged.Length / 2];
+        var cells = new int[pairs.Length / 2];
         var steps = new long[cells.Length];
         for (int k = 0; k < cells.Length; k++)
         {
-            cells[k] = (int)merged[2 * k];
-            steps[k] = merged[(2 * k) + 1];
+            cells[k] = (int)pairs[2 * k];
+            steps[k] = pairs[(2 * k) + 1];
         }
         return new SpikeBlock { Recorder = recorder, Cells = cells, Steps = steps };
     }
