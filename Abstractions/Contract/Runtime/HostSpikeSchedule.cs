@@ -80,7 +80,7 @@ public sealed class SpikeWindow
 /// Engines ask for each index in turn (<see cref="WindowAt"/>) and never beyond the last index of the current run, so that
 /// changes between runs apply from the next index on.
 /// </summary>
-public sealed class HostSpikeSchedule
+public sealed partial class HostSpikeSchedule
 {
     /// <summary>The longest window <see cref="WindowAt"/> produces at once, in time indices.</summary>
     public const int DefaultWindowSteps = 4096;
@@ -173,17 +173,13 @@ public sealed class HostSpikeSchedule
         if (to < from) throw new ArgumentOutOfRangeException(nameof(to), to, $"Indices before {from} were already produced.");
         if (to - from > int.MaxValue - 1) throw new ArgumentOutOfRangeException(nameof(to), to, "A window holds at most 2^31 − 2 indices.");
         if (_anyDirty) Restart(from);
+        if (_kind == SpikeSourceKinds.PoissonMultiple) return NextPoissonMultiple(from, to, int.MaxValue);
         var keys = new List<long>();
         var times = _precise ? new List<double>() : null;
         long width = Size;
         _feed?.Take(from, to, width, keys);
         for (int i = 0; i < Size && _feed is null; i++)
         {
-            if (_kind == SpikeSourceKinds.PoissonMultiple)
-            {
-                AddPoissonMultiple(i, from, to, keys, width);
-                continue;
-            }
             if (_kind == SpikeSourceKinds.Array)
             {
                 var steps = _arraySteps[i];
@@ -253,7 +249,8 @@ public sealed class HostSpikeSchedule
     /// <summary>
     /// The window holding index <paramref name="s"/>: the current one, or a new one of at most
     /// <paramref name="maxSteps"/> indices that starts at <paramref name="s"/> and ends no later than
-    /// <paramref name="lastIndex"/> (the last index of the current run). Indices are asked for in increasing order; any
+    /// <paramref name="lastIndex"/> (the last index of the current run); a <c>SpikeSourcePoissonMultiple</c> window also ends
+    /// after the first index that brings it to <see cref="WindowSpikes"/> spikes, so its memory is bounded at any rate. Indices are asked for in increasing order; any
     /// skipped ones are produced and dropped.
     /// </summary>
     /// <param name="s">The index, ≥ the previous call's.</param>
@@ -266,8 +263,17 @@ public sealed class HostSpikeSchedule
         if (s < Position) throw new InvalidOperationException($"Index {s} was already produced (the schedule is at {Position}).");
         if (lastIndex < s) throw new ArgumentOutOfRangeException(nameof(lastIndex), lastIndex, $"The last index must be ≥ {s}.");
         if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "maxSteps must be ≥ 1.");
+        long to = Math.Min(lastIndex + 1, s + maxSteps);
+        if (_kind == SpikeSourceKinds.PoissonMultiple)
+        {
+            // Counter-based draws: skipped indices need no work, and a window stops early once it holds WindowSpikes.
+            if (_anyDirty) Restart(Position);
+            Position = s;
+            _current = NextPoissonMultiple(s, to, WindowSpikes);
+            return _current;
+        }
         if (s > Position) Next(s);
-        _current = Next(Math.Min(lastIndex + 1, s + maxSteps));
+        _current = Next(to);
         return _current;
     }
 
@@ -328,49 +334,6 @@ public sealed class HostSpikeSchedule
 
     private long IndexOf(double t) => _precise ? PreciseIndex(t, _dt) : (long)Math.Round(t / _dt);
 
-    /// <summary>
-    /// The spikes of a multi-spike Poisson cell in [from, to): in step s, with u = <c>Philox.Uniform(seed, RandomStreams.PoissonCell(g), s)</c>
-    /// (the draw of <c>SpikeSourcePoisson</c>), the cell emits k spikes, k being the number of j ≥ 1 with u &lt; P(K ≥ j) for K
-    /// Poisson with mean rate·dt. So k ≥ 1 exactly when the single-spike source fires.
-    /// </summary>
-    private void AddPoissonMultiple(int i, long from, long to, List<long> keys, long width)
-    {
-        var tail = _tails[i];
-        if (tail.Length == 0) return;
-        double start = _parameters["start"][i], stop = start + _parameters["duration"][i];
-        ulong stream = RandomStreams.PoissonCell(Group.FirstGlobalIndex + i);
-        for (long s = from; s < to; s++)
-        {
-            double t = s * _dt;
-            if (t < start || t >= stop) continue;
-            double u = Philox.Uniform(_seed, stream, (ulong)s);
-            for (int j = 0; j < tail.Length && u < tail[j]; j++) keys.Add((s - from) * width + i);
-        }
-    }
-
-    /// <summary>Per cell of a multi-spike Poisson source, P(K ≥ j) for j = 1, 2, … while it exceeds 2^−60 (K Poisson with mean rate·dt).</summary>
-    private double[][] _tails = [];
-
-    private static double[] Tails(double rate, double dt)
-    {
-        double lambda = rate * dt / 1000.0;
-        if (!(lambda > 0)) return [];
-        if (lambda > 500)
-            throw new InvalidParameterValueException(
-                $"SpikeSourcePoissonMultiple: a rate of {rate} Hz at dt = {dt} ms is a mean of {lambda} spikes per step (at most 500); spread it over more cells.");
-        var tails = new List<double>();
-        double p = Math.Exp(-lambda), cdf = p;
-        // P(K ≥ 1) = 1 − e^(−λ), computed as SpikeSourcePoisson computes its spike probability.
-        tails.Add(1.0 - Math.Exp(-lambda));
-        for (int k = 1; tails[^1] > 1.0 / (1L << 60) && k < 100_000; k++)
-        {
-            p *= lambda / k;
-            cdf += p;
-            tails.Add(Math.Max(0, Math.Min(tails[^1], 1.0 - cdf)));
-        }
-        return tails.ToArray();
-    }
-
     /// <summary>Restarts the changed cells at the time of index from − 1 (the last one emitted), or 0.</summary>
     private void Restart(long from)
     {
@@ -383,7 +346,7 @@ public sealed class HostSpikeSchedule
         }
         if (_kind == SpikeSourceKinds.PoissonMultiple)
         {
-            _tails = _parameters["rate"].Select(r => Tails(r, _dt)).ToArray();
+            RestartPoissonMultiple();
             Array.Clear(_dirty);
             _anyDirty = false;
             return;
