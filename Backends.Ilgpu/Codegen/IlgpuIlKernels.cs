@@ -82,8 +82,11 @@ internal static class IlgpuIlKernels
     /// </summary>
     private static ModuleBuilder CreateModule()
     {
-        using var scope = AssemblyLoadContext.EnterContextualReflection(typeof(IlgpuIlKernels).Assembly);
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Meta.Kernels.ilgpu.il"), AssemblyBuilderAccess.Run);
+        var backend = typeof(IlgpuIlKernels).Assembly;
+        using var scope = AssemblyLoadContext.EnterContextualReflection(backend);
+        // A collectible plugin context can only hold (and be referred to by) a collectible dynamic assembly.
+        var access = AssemblyLoadContext.GetLoadContext(backend)?.IsCollectible == true ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run;
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Meta.Kernels.ilgpu.il"), access);
         return assembly.DefineDynamicModule("Meta.Kernels.ilgpu.il");
     }
 
