@@ -96,7 +96,4 @@ internal static class IlgpuIlKernels
         if (s_log.Value)
             Console.Error.WriteLine($"ilgpu kernels: [{(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms since the process started] {line}");
     }
-
-    /// <summary>Whether the log is on (so that callers time their steps only then).</summary>
-    public static bool Logging => s_log.Value;
 }
