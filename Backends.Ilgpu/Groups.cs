@@ -34,7 +34,11 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
     public Action<KernelConfig, NeuronArgs<T>> NeuronKernel(System.Reflection.MethodInfo method)
     {
         if (!_neuronKernels.TryGetValue(method, out var kernel))
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             _neuronKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<NeuronArgs<T>>>());
+            IlgpuIlKernels.Log($"{method.DeclaringType?.Name}.{method.Name} loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        }
         return kernel;
     }
 

@@ -87,18 +87,18 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
 
     protected override void OnLoad(StepProgram program)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _ctx = new EngineContext<T>(_device, program.Timestep, program.RingSlots);
         _noHistory ??= new DeviceArray<long>(_acc, 1);
         _noOffsets ??= new DeviceArray<double>(_acc, 1);
         _deliver = Num<T>.Single
             ? (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<float>>(StaticKernels.DeliverFloat32)
             : (Action<KernelConfig, DeliveryArgs<T>>)(object)_acc.LoadStreamKernel<DeliveryArgs<double>>(StaticKernels.DeliverFloat64);
-        _deliverOffGrid = Num<T>.Single
-            ? (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<float>>(StaticKernels.DeliverOffGridFloat32)
-            : (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<double>>(StaticKernels.DeliverOffGridFloat64);
+        _deliverOffGrid = OffGridDelivery();
         _record = Num<T>.Single
             ? (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<float>>(StaticKernels.RecordFloat32)
             : (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<double>>(StaticKernels.RecordFloat64);
+        Codegen.IlgpuIlKernels.Log($"delivery and recording kernels loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
 
         // One state buffer for every neuron group, so that one sampling kernel serves all recorders.
         long stateLength = program.Groups.OfType<NeuronGroupProgram>().Sum(g => (long)g.Size * g.States.Count);
@@ -138,6 +138,19 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             ? new DeviceCouplings<T>(program, order, _groups.Select(g => g as NeuronGroup<T>).ToArray(), _ctx, CountKernel)
             : null;
         _acc.Synchronize();
+        Codegen.IlgpuIlKernels.Log($"network loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+    }
+
+    /// <summary>
+    /// The off-grid delivery kernel, loaded on the device at its first launch: only projections from sources with precise
+    /// spike times launch it, and loading a kernel costs a first load tens of milliseconds.
+    /// </summary>
+    private Action<KernelConfig, OffGridArgs<T>> OffGridDelivery()
+    {
+        Action<KernelConfig, OffGridArgs<T>>? kernel = null;
+        return (config, args) => (kernel ??= Num<T>.Single
+            ? (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<float>>(StaticKernels.DeliverOffGridFloat32)
+            : (Action<KernelConfig, OffGridArgs<T>>)(object)_acc.LoadStreamKernel<OffGridArgs<double>>(StaticKernels.DeliverOffGridFloat64))(config, args);
     }
 
     protected override void BeginRun(long start, long end, long firstSample)

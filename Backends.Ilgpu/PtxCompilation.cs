@@ -20,8 +20,9 @@ namespace Meta.Backends.Ilgpu;
 public static class PtxCompilation
 {
     /// <summary>
-    /// Compiles the model-independent kernels and the emitted form of every given step-program kernel (the caller lowers
-    /// the models, e.g. every standard model with uniform and with per-cell values), in float64 and float32, for compute
+    /// Compiles the model-independent kernels and the emitted forms of every given step-program kernel (the one a run takes,
+    /// IL where the IL emitter expresses it, and the C# one compiled with Roslyn; the caller lowers the models, e.g. every
+    /// standard model with uniform and with per-cell values), in float64 and float32, for compute
     /// capability <paramref name="major"/>.<paramref name="minor"/>. Returns one line per kernel (name and PTX size); throws
     /// on the first kernel that does not compile. <paramref name="dumpFolder"/>, if given, receives the PTX files.
     /// </summary>
@@ -44,7 +45,9 @@ public static class PtxCompilation
             foreach (bool single in new[] { false, true })
             {
                 var storage = kernel.Buffers.Any(b => b.Storage == Storage.Uniform) ? "uniform values" : "per-cell values";
+                // The kernel a run takes (IL where the IL emitter expresses it) and its C# form (the fallback), both.
                 kernels.Add(($"{kernel.Model} ({(single ? "float32" : "float64")}, {storage})", IlgpuKernelEmitter.Compile(kernel, single, out _)));
+                kernels.Add(($"{kernel.Model} ({(single ? "float32" : "float64")}, {storage}, C#)", IlgpuKernelEmitter.CompileRoslyn(kernel, single, out _)));
             }
         }
         return Compile(major, minor, kernels, dumpFolder);

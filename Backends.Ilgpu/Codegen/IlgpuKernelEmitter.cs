@@ -20,8 +20,34 @@ internal static class IlgpuKernelEmitter
     private static readonly KernelCompiler s_compiler = new(IlgpuBackend.BackendName, typeof(IlgpuKernelEmitter).Assembly,
         [typeof(IlgpuKernelEmitter).Assembly, typeof(ILGPU.ArrayView<>).Assembly, typeof(Meta.Random.Philox).Assembly]);
 
-    /// <summary>The compiled kernel method (from the process's cache when a kernel of the same structure and precision was compiled before).</summary>
+    /// <summary>
+    /// The kernel method: emitted as IL where the IL emitter can express it (<see cref="IlgpuIlKernels"/>), else compiled from
+    /// C# (<see cref="CompileRoslyn"/>); either from the process's cache when a kernel of the same structure and precision was
+    /// made before (<paramref name="compiled"/> says whether it was made now).
+    /// </summary>
     public static MethodInfo Compile(CellKernel kernel, bool single, out bool compiled)
+    {
+        string precision = single ? "float32" : "float64";
+        if (IlgpuIlKernels.On)
+        {
+            try
+            {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var method = IlgpuIlKernels.Get(kernel, single, out compiled);
+                if (compiled) IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+                return method;
+            }
+            catch (IlgpuIlNotSupportedException e)
+            {
+                IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) falls back to Roslyn: {e.Message}");
+            }
+        }
+        else IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) compiled with Roslyn: {IlgpuIlKernels.EmitterVariable} asks for it");
+        return CompileRoslyn(kernel, single, out compiled);
+    }
+
+    /// <summary>The kernel method compiled from its C# source (<see cref="Source"/>) with Roslyn, or taken from the process's or the disk cache.</summary>
+    public static MethodInfo CompileRoslyn(CellKernel kernel, bool single, out bool compiled)
     {
         string className = "IlgpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (single ? "_f32" : "_f64");
         string source = Source(kernel, single, className);
