@@ -37,7 +37,7 @@ internal sealed partial class IlKernelEmitter<T>
         switch (expr)
         {
             case NumberExpr n: Literal(n.Value); return;
-            case SymbolExpr s when _masks.Contains(s.Name): OneWhere(() => _il.Emit(OpCodes.Ldloc, LocalOf(s.Name))); return;
+            case SymbolExpr s when IsMask(s.Name): OneWhere(() => LoadMask(s.Name)); return;
             case SymbolExpr s: Symbol(s.Name); return;
             case NegateExpr u: Number(u.Operand); _il.Emit(OpCodes.Call, Ops.Negate); return;
             case NotExpr or BinaryExpr { Operator: >= BinaryOperator.Less }: OneWhere(() => Mask(expr)); return;
@@ -110,22 +110,14 @@ internal sealed partial class IlKernelEmitter<T>
     {
         switch (expr)
         {
-            case SymbolExpr s when _masks.Contains(s.Name): _il.Emit(OpCodes.Ldloc, LocalOf(s.Name)); return;
+            case SymbolExpr s when IsMask(s.Name): LoadMask(s.Name); return;
             case NotExpr u: Mask(u.Operand); _il.Emit(OpCodes.Call, Ops.Not); return;
             case BinaryExpr { Operator: BinaryOperator.And } b: Mask(b.Left); Mask(b.Right); _il.Emit(OpCodes.Call, Ops.And); return;
             case BinaryExpr { Operator: BinaryOperator.Or } b: Mask(b.Left); Mask(b.Right); _il.Emit(OpCodes.Call, Ops.Or); return;
             case BinaryExpr { Operator: >= BinaryOperator.Less } b:
                 Number(b.Left);
                 Number(b.Right);
-                _il.Emit(OpCodes.Call, Ops.Compare(b.Operator switch
-                {
-                    BinaryOperator.Less => "LessThan",
-                    BinaryOperator.LessOrEqual => "LessThanOrEqual",
-                    BinaryOperator.Greater => "GreaterThan",
-                    BinaryOperator.GreaterOrEqual => "GreaterThanOrEqual",
-                    BinaryOperator.Equal or BinaryOperator.NotEqual => "Equals",
-                    _ => throw new IlNotSupportedException($"Comparison {b.Operator} is not known to the IL emitter."),
-                }));
+                _il.Emit(OpCodes.Call, Ops.Compare(ComparisonName(b.Operator)));
                 if (b.Operator == BinaryOperator.NotEqual) _il.Emit(OpCodes.Call, Ops.Not);
                 return;
             case NumberExpr n: _il.Emit(OpCodes.Ldloc, n.Value != 0 ? _all : _none); return;

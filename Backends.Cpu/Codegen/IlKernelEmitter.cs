@@ -17,6 +17,8 @@ internal sealed class IlNotSupportedException(string message) : Exception(messag
 /// A kernel that calls phi has two loops, as the C# has: <c>Fast</c>, whose phi is the series alone and which holds no call,
 /// stops before the first vector with a lane outside the series' range, and <c>Exact</c> computes that vector with exp.
 /// Every write of a vector waits in a local until its body is computed (a vector <c>Fast</c> stops at has written nothing).
+/// A condition local is not a vector local of the C#: its comparisons are emitted again where it is used, on operands
+/// held in locals (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
 /// Each expression node is one call of the same operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the
 /// order the C# evaluates it; phi, the lane-wise functions, the halves of wide lanes and the checks are the precompiled
 /// <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
@@ -40,7 +42,6 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     private readonly ILGenerator _il;
     private readonly DynamicMethod _method;
     private readonly Dictionary<string, LocalBuilder> _locals = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _masks = new(StringComparer.Ordinal);
     private readonly Dictionary<int, LocalBuilder> _stored = [];
     private readonly HashSet<int> _received = [];
     private readonly List<Action> _commit = [];
@@ -230,11 +231,8 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 return;
             }
             case LetMask m:
-            {
-                Mask(m.Condition);
-                _il.Emit(OpCodes.Stloc, Declare(m.Name, Ops.Mask, mask: true));
+                DeclareMask(m.Name, m.Condition);
                 return;
-            }
             case Assign { Where: null } a:
                 Number(a.Value);
                 _il.Emit(OpCodes.Stloc, LocalOf(a.Name));
@@ -243,7 +241,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
             {
                 // target = ConditionalSelect(where, value, target)
                 var target = LocalOf(a.Name);
-                _il.Emit(OpCodes.Ldloc, LocalOf(a.Where!));
+                LoadMask(a.Where!);
                 Number(a.Value);
                 _il.Emit(OpCodes.Ldloc, target);
                 _il.Emit(OpCodes.Call, Ops.Select);
@@ -285,11 +283,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 _refractory = Local(Ops.Number);
                 LoadAt(_refractoryRef);
                 _il.Emit(OpCodes.Stloc, _refractory);
-                var local = Declare(r.Name, Ops.Mask, mask: true);
-                _il.Emit(OpCodes.Ldloc, _refractory);
-                _il.Emit(OpCodes.Ldloc, _zero);
-                _il.Emit(OpCodes.Call, Ops.Compare("GreaterThan"));
-                _il.Emit(OpCodes.Stloc, local);
+                DeclarePositive(r.Name, _refractory);
                 return;
             }
             case CountDown c:
@@ -297,11 +291,11 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
                 // var REFNEW = ConditionalSelect(active, refr - ONE, ConditionalSelect(restart, period, refr)) (committed after the body)
                 if (_refractoryRef is null || _refractory is null) throw new IlNotSupportedException("The kernel counts down a refractory counter it has not read.");
                 var next = Local(Ops.Number);
-                _il.Emit(OpCodes.Ldloc, LocalOf(c.Active));
+                LoadMask(c.Active);
                 _il.Emit(OpCodes.Ldloc, _refractory);
                 _il.Emit(OpCodes.Ldloc, _one);
                 _il.Emit(OpCodes.Call, Ops.Subtract);
-                _il.Emit(OpCodes.Ldloc, LocalOf(c.Restart));
+                LoadMask(c.Restart);
                 Number(c.Period);
                 _il.Emit(OpCodes.Ldloc, _refractory);
                 _il.Emit(OpCodes.Call, Ops.Select);
@@ -314,7 +308,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
             {
                 if (_emits) throw new InvalidModelException("The CPU kernel emits spikes once per step; this kernel has a second EmitSpikes.");
                 _emits = true;
-                var mask = LocalOf(e.Mask);
+                string mask = e.Mask;
                 _commit.Add(Ops.Wide ? () => EmitSpikesWide(mask) : () => EmitSpikes(mask));
                 return;
             }
@@ -334,8 +328,12 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     }
 
     /// <summary><c>if (!Vector.EqualsAll(mask, NONE)) for (int l = 0; l &lt; W; l++) if (mask[l] != 0) SPK[begin + NSP++] = j * W + l;</c></summary>
-    private void EmitSpikes(LocalBuilder mask)
+    private void EmitSpikes(string name)
     {
+        // The lanes are read through the mask's address, so here the mask is held in a local.
+        var mask = Local(Ops.Mask);
+        LoadMask(name);
+        _il.Emit(OpCodes.Stloc, mask);
         var done = _il.DefineLabel();
         var test = _il.DefineLabel();
         var next = _il.DefineLabel();
@@ -360,12 +358,12 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     /// <c>for (ulong BITS = Vector512.ExtractMostSignificantBits(mask); BITS != 0; BITS &amp;= BITS - 1) SPK[begin + NSP++] = j * W + BitOperations.TrailingZeroCount(BITS);</c>
     /// (wide masks are vectors of numbers, so their lanes are read as sign bits).
     /// </summary>
-    private void EmitSpikesWide(LocalBuilder mask)
+    private void EmitSpikesWide(string mask)
     {
         var test = _il.DefineLabel();
         var lane = _il.DefineLabel();
         var bits = Local(typeof(ulong));
-        _il.Emit(OpCodes.Ldloc, mask); _il.Emit(OpCodes.Call, Ops.MostSignificantBits!); _il.Emit(OpCodes.Stloc, bits);
+        LoadMask(mask); _il.Emit(OpCodes.Call, Ops.MostSignificantBits!); _il.Emit(OpCodes.Stloc, bits);
         _il.Emit(OpCodes.Br, test);
         _il.MarkLabel(lane);
         AppendSpike(() => { _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Call, Ops.TrailingZeroCount!); });
@@ -374,12 +372,11 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         _il.Emit(OpCodes.Ldloc, bits); _il.Emit(OpCodes.Brtrue, lane);
     }
 
-    private LocalBuilder Declare(string name, Type type, bool mask = false)
+    private LocalBuilder Declare(string name, Type type)
     {
-        if (_locals.ContainsKey(name)) throw new InvalidOperationException($"Local '{name}' is declared twice.");
+        if (_locals.ContainsKey(name) || IsMask(name)) throw new InvalidOperationException($"Local '{name}' is declared twice.");
         var local = Local(type);
         _locals[name] = local;
-        if (mask) _masks.Add(name);
         return local;
     }
 
