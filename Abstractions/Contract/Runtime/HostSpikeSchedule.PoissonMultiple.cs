@@ -7,8 +7,8 @@ public sealed partial class HostSpikeSchedule
 {
     /// <summary>
     /// The spikes after which <see cref="WindowAt"/> ends a <c>SpikeSourcePoissonMultiple</c> window (at the end of the index
-    /// that reaches it): 2^20. So a window holds at most 2^20 spikes plus the spikes of one index (4 MiB of cells plus that
-    /// index's), not a fixed amount whatever the rate.
+    /// that reaches it): 2^20. So a window holds at most 2^20 spikes plus the spikes of one index: 4 MiB of cells plus that
+    /// index's, which grow with the number of cells and their rates.
     /// </summary>
     public const int WindowSpikes = 1 << 20;
 
