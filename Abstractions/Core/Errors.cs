@@ -14,7 +14,7 @@ public sealed class NonExistentParameterException(string parameterName, string m
 }
 
 /// <summary>A value of the wrong kind or out of range (PyNN's <c>InvalidParameterValueError</c>).</summary>
-public sealed class InvalidParameterValueException(string message) : MetaException(message);
+public sealed class InvalidParameterValueException(string message, Exception? inner = null) : MetaException(message, inner);
 
 /// <summary>An array of the wrong shape (PyNN's <c>InvalidDimensionsError</c>).</summary>
 public sealed class InvalidDimensionsException(string message) : MetaException(message);

@@ -7,7 +7,8 @@ public sealed partial class HostSpikeSchedule
 {
     /// <summary>
     /// The spikes after which <see cref="WindowAt"/> ends a <c>SpikeSourcePoissonMultiple</c> window (at the end of the index
-    /// that reaches it): 2^20, 4 MiB of cells, whatever the rate and the number of cells.
+    /// that reaches it): 2^20. So a window holds at most 2^20 spikes plus the spikes of one index: 4 MiB of cells plus that
+    /// index's, which grow with the number of cells and their rates.
     /// </summary>
     public const int WindowSpikes = 1 << 20;
 
@@ -19,11 +20,25 @@ public sealed partial class HostSpikeSchedule
     private ulong[] _poissonStreams = [];
 
     /// <summary>Rebuilds the per-cell tables from the parameters; a table per distinct rate.</summary>
+    /// <exception cref="InvalidParameterValueException">A cell's rate is a mean above 500 spikes per step; names the population and the cell.</exception>
     private void RestartPoissonMultiple()
     {
         var byRate = new Dictionary<double, PoissonTails>();
         var rate = _parameters["rate"];
-        _tailsOf = rate.Select(r => byRate.TryGetValue(r, out var t) ? t : byRate[r] = PoissonTails.Of(r, _dt)).ToArray();
+        var tailsOf = new PoissonTails[rate.Length];
+        for (int i = 0; i < rate.Length; i++)
+        {
+            if (byRate.TryGetValue(rate[i], out var table)) { tailsOf[i] = table; continue; }
+            try
+            {
+                tailsOf[i] = byRate[rate[i]] = PoissonTails.Of(rate[i], _dt);
+            }
+            catch (InvalidParameterValueException e)
+            {
+                throw new InvalidParameterValueException($"Population '{Group.Label}', cell {i}: {e.Message}", e);
+            }
+        }
+        _tailsOf = tailsOf;
         _begin = (double[])_parameters["start"].Clone();
         var duration = _parameters["duration"];
         _end = _begin.Select((b, i) => b + duration[i]).ToArray();
@@ -46,7 +61,7 @@ public sealed partial class HostSpikeSchedule
         var streams = _poissonStreams;
         ulong seed = _seed;
         var offsets = new int[to - from + 1];
-        var cells = new int[InitialCapacity(to - from, budget)];
+        var cells = new int[InitialCapacity(from, to, budget)];
         int count = 0;
         long s = from;
         for (; s < to && count < budget; s++)
@@ -60,7 +75,14 @@ public sealed partial class HostSpikeSchedule
                 double u = Philox.Uniform(seed, streams[i], (ulong)s);
                 if (!(u < table.First)) continue;
                 int k = table.Count(u);
-                if (count + k > cells.Length) Array.Resize(ref cells, (int)Math.Min(Array.MaxLength, Math.Max(2L * cells.Length, (long)count + k)));
+                long needed = (long)count + k;
+                if (needed > cells.Length)
+                {
+                    if (needed > Array.MaxLength)
+                        throw new InvalidParameterValueException(
+                            $"SpikeSourcePoissonMultiple '{Group.Label}': at index {s} the window from index {from} would hold {needed} spikes, more than the {Array.MaxLength} an array can; ask for shorter windows, or use fewer cells or lower rates.");
+                    Array.Resize(ref cells, (int)Math.Min(Array.MaxLength, Math.Max(2L * cells.Length, needed)));
+                }
                 cells.AsSpan(count, k).Fill(i);
                 count += k;
             }
@@ -73,14 +95,17 @@ public sealed partial class HostSpikeSchedule
     }
 
     /// <summary>
-    /// Room for the spikes of <paramref name="steps"/> indices: their mean (every cell inside its window) with six standard
-    /// deviations to spare, and no more than the budget plus an index's worth.
+    /// Room for the spikes of indices <c>[from, to)</c>: their mean with six standard deviations to spare, counting only the
+    /// cells whose [start, start + duration) overlaps the indices' times (as if inside it at every one of them), and no
+    /// more than the budget plus an index's worth. A silent window allocates 16 cells; the array grows if needed.
     /// </summary>
-    private int InitialCapacity(long steps, int budget)
+    private int InitialCapacity(long from, long to, int budget)
     {
+        double first = from * _dt, last = (to - 1) * _dt;
         double perStep = 0;
-        foreach (var table in _tailsOf) perStep += table.Mean;
-        double mean = perStep * steps;
+        for (int i = 0; i < _tailsOf.Length; i++)
+            if (_begin[i] <= last && _end[i] > first) perStep += _tailsOf[i].Mean;
+        double mean = perStep * (to - from);
         double expected = mean + (6 * Math.Sqrt(mean)) + 16;
         double cap = budget + perStep + (6 * Math.Sqrt(perStep)) + 16;
         return (int)Math.Min(Math.Ceiling(Math.Min(expected, cap)), Array.MaxLength);

@@ -78,7 +78,8 @@ public sealed class SpikeWindow
 /// <item><see cref="Reset"/> returns to index 0 and restarts every stream, so a run after a reset repeats the trains.</item>
 /// </list>
 /// Engines ask for each index in turn (<see cref="WindowAt"/>) and never beyond the last index of the current run, so that
-/// changes between runs apply from the next index on.
+/// changes between runs apply from the next index on. A schedule is used by one engine thread at a time: it is not
+/// thread-safe (its position, current window and streams change on every call).
 /// </summary>
 public sealed partial class HostSpikeSchedule
 {
@@ -167,6 +168,8 @@ public sealed partial class HostSpikeSchedule
     /// </summary>
     /// <param name="to">The index after the last one to produce, ≥ <see cref="Position"/>.</param>
     /// <returns>The window.</returns>
+    /// <exception cref="InvalidParameterValueException">A <c>SpikeSourcePoissonMultiple</c> cell's rate is a mean above 500
+    /// spikes per step, or the window's spikes would exceed the largest array.</exception>
     public SpikeWindow Next(long to)
     {
         long from = Position;
@@ -249,14 +252,17 @@ public sealed partial class HostSpikeSchedule
     /// <summary>
     /// The window holding index <paramref name="s"/>: the current one, or a new one of at most
     /// <paramref name="maxSteps"/> indices that starts at <paramref name="s"/> and ends no later than
-    /// <paramref name="lastIndex"/> (the last index of the current run); a <c>SpikeSourcePoissonMultiple</c> window also ends
-    /// after the first index that brings it to <see cref="WindowSpikes"/> spikes, so its memory is bounded at any rate. Indices are asked for in increasing order; any
-    /// skipped ones are produced and dropped.
+    /// <paramref name="lastIndex"/> (the last index of the current run). A <c>SpikeSourcePoissonMultiple</c> window also ends
+    /// after the first index that brings it to <see cref="WindowSpikes"/> spikes, so it holds at most that many plus one
+    /// index's spikes. Indices are asked for in increasing order. Skipped indices are produced and dropped, except for
+    /// <c>SpikeSourcePoissonMultiple</c>, whose draws are counter-based: its skipped indices are not computed at all.
     /// </summary>
     /// <param name="s">The index, ≥ the previous call's.</param>
     /// <param name="lastIndex">The last index the engine will emit before parameters may change, ≥ s.</param>
     /// <param name="maxSteps">The longest window to produce.</param>
     /// <returns>The window containing s.</returns>
+    /// <exception cref="InvalidParameterValueException">A <c>SpikeSourcePoissonMultiple</c> cell's rate is a mean above 500
+    /// spikes per step (the message names the population and the cell), or a window would exceed the largest array.</exception>
     public SpikeWindow WindowAt(long s, long lastIndex, int maxSteps = DefaultWindowSteps)
     {
         if (_current is not null && _current.Contains(s)) return _current;

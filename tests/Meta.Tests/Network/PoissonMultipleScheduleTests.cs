@@ -68,7 +68,8 @@ public class PoissonMultipleScheduleTests
         var rate = spec.Parameters["rate"];
         var start = spec.Parameters["start"];
         var duration = spec.Parameters["duration"];
-        var tails = rate.Select(r => ReferenceTails(r, Dt)).ToArray();
+        var byRate = rate.Distinct().ToDictionary(r => r, r => ReferenceTails(r, Dt));
+        var tails = rate.Select(r => byRate[r]).ToArray();
         var spikes = new List<(long, int)>();
         for (long s = from; s < to; s++)
             for (int i = 0; i < spec.Size; i++)
@@ -117,14 +118,31 @@ public class PoissonMultipleScheduleTests
     }
 
     [Fact]
-    public void At_microcircuit_rates_the_table_is_short_and_a_draw_of_zero_keeps_its_count()
+    public void At_microcircuit_rates_the_table_is_short_and_preserves_the_definitions_count_at_its_floor()
     {
-        // 1.28 kHz at dt 0.1: 1 − cdf stops at a rounding floor above 2^−60, so the recurrence runs to 100 000 terms.
+        // 1.28 kHz at dt 0.1: 1 − cdf stops at a rounding floor (2^−53 or 2^−52) above 2^−60, so the definition's recurrence
+        // runs to 100 000 terms and a draw below the floor (u = 0, probability 2^−53 per cell and step) counts 100 000
+        // spikes. That is an artefact of the definition, not a desirable count; the compact table must preserve it all the
+        // same, because changing it would change the spikes (docs/semantics.md).
         var reference = ReferenceTails(1280, Dt);
         reference.Should().HaveCount(100_000);
         var table = PoissonTails.Of(1280, Dt);
         table.Stored.Length.Should().BeLessThan(40);
         table.Count(0.0).Should().Be(100_000);
+        table.Count(reference[^1]).Should().BeLessThan(100, "a draw at the floor itself is not below it");
+    }
+
+    [Fact]
+    public void A_rate_above_500_spikes_per_step_is_refused_naming_the_population_cell_rate_dt_and_limit()
+    {
+        var act = () => PoissonTails.Of(5_000_001, Dt);
+        act.Should().Throw<InvalidParameterValueException>().Which.Message.Should().Contain("5000001").And.Contain("0.1").And.Contain("500");
+
+        var schedule = new HostSpikeSchedule(Source([8.0, 5_000_000, 5_000_001]), Dt, Seed);
+        var window = () => schedule.WindowAt(0, 9);
+        var error = window.Should().Throw<InvalidParameterValueException>().Which;
+        error.Message.Should().Contain("'bg'").And.Contain("cell 2").And.Contain("5000001 Hz").And.Contain("dt = 0.1 ms").And.Contain("at most 500");
+        error.InnerException.Should().BeOfType<InvalidParameterValueException>();
     }
 
     [Fact]
@@ -170,6 +188,53 @@ public class PoissonMultipleScheduleTests
         var expected = Expected(spec, 0, 30);
         spikes.Should().HaveCount(expected.Count);
         spikes.SequenceEqual(expected).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Changes_of_start_and_duration_mid_run_apply_from_the_next_index_piece_by_piece()
+    {
+        var rate = new[] { 20_000.0, 1280.0, 2320.0, 50_000.0 };
+        var schedule = new HostSpikeSchedule(Source(rate, [0, 10, 0, 5], [1e9, 1e9, 30, 1e9]), Dt, Seed);
+        // Each piece: the parameters in force, then the indices [from, to) produced with them, in windows of up to 37 indices.
+        var pieces = new (double[] Start, double[] Duration, long From, long To)[]
+        {
+            ([0, 10, 0, 5], [1e9, 1e9, 30, 1e9], 0, 250),
+            // cell 0 stops at once (its window ended before now), cell 1 starts later, cell 2 runs longer.
+            ([0, 40, 0, 5], [20, 1e9, 60, 1e9], 250, 500),
+            // cell 0 restarts at 55 ms, cell 3 ends within the piece, cell 1's start moves before now (it goes on).
+            ([55, 12.5, 0, 5], [1e9, 1e9, 60, 58], 500, 900),
+        };
+        foreach (var (start, duration, from, to) in pieces)
+        {
+            schedule.SetParameter("start", start);
+            schedule.SetParameter("duration", duration);
+            var spikes = new List<(long Step, int Cell)>();
+            for (long s = from; s < to;)
+            {
+                var window = schedule.WindowAt(s, to - 1, 37);
+                window.From.Should().Be(s);
+                Append(spikes, window);
+                s = window.To;
+            }
+            var expected = Expected(Source(rate, start, duration), from, to);
+            spikes.Should().Equal(expected, "piece [{0}, {1})", from, to);
+            expected.Should().NotBeEmpty();
+        }
+    }
+
+    [Fact]
+    public void A_window_of_a_source_outside_its_start_and_duration_allocates_little()
+    {
+        // 1 000 cells at 1 MHz that start at 10 s: an allocation sized by their rate would take 2^20 + 10^5 ints (4.6 MB).
+        var spec = Source(Enumerable.Repeat(1_000_000.0, 1000).ToArray(), Enumerable.Repeat(10_000.0, 1000).ToArray());
+        var schedule = new HostSpikeSchedule(spec, Dt, Seed);
+        schedule.WindowAt(0, 99);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var window = schedule.WindowAt(100, 4195);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        window.Count.Should().Be(0);
+        (window.To - window.From).Should().Be(HostSpikeSchedule.DefaultWindowSteps);
+        allocated.Should().BeLessThan(100_000, "a silent window holds its offsets, not room for 2^20 spikes");
     }
 
     [Fact]
