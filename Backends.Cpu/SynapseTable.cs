@@ -49,15 +49,20 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         Spec = spec;
         Target = target;
         _preSize = preSize;
-        bool inRowOrder = InRowOrder(spec.PreIndices);
-        // Every array is laid out by row straight from the row starts (ConnectionRows.ByRow), without the connections'
-        // positions (4 bytes a synapse while the table is built). Connections already in row order (sorted by pre, as
-        // connectors that draw row by row make them) share the step program's post indices instead of copying them
-        // (4 bytes a synapse); the table never writes them.
-        _rowStart = ConnectionRows.Starts(spec.PreIndices, preSize);
+        // A part the host made in row order with its row starts (SynapseGroupProgram.RowStarts) is the table's layout as it is:
+        // its row starts and post indices are shared, and its pre indices never read (nor made). Otherwise every array is laid
+        // out by row straight from the row starts (ConnectionRows.ByRow), without the connections' positions (4 bytes a
+        // synapse while the table is built); connections already in row order (sorted by pre, as connectors that draw row by
+        // row make them) share the step program's post indices instead of copying them (4 bytes a synapse). The table never
+        // writes the arrays it shares.
+        var rowStarts = spec.RowStarts;
+        bool inRowOrder = InRowOrder(spec);
+        if (rowStarts is not null) ConnectionRows.CheckStarts(rowStarts, preSize, spec.PostIndices.Length);
+        _rowStart = rowStarts ?? ConnectionRows.Starts(spec.PreIndices, preSize);
         _post = inRowOrder ? spec.PostIndices : ConnectionRows.ByRow(spec.PreIndices, _rowStart, spec.PostIndices);
         // Noted now: the program's arrays may be released once the engine is loaded (SynapseGroupProgram.ReleaseConnections).
         SharesProgramArrays = inRowOrder;
+        SharesRowStarts = rowStarts is not null;
         foreach (int post in _post)
             if ((uint)post >= (uint)target.Cells) throw new ArgumentException($"Projection '{spec.Label}' has a post index {post} outside its target ({target.Cells} cells).", nameof(spec));
         SetWeights(spec.Weights, inRowOrder);
@@ -78,8 +83,14 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     public long Bytes => 4L * (_rowStart.Length + _post.Length + (_delays?.Length ?? 0)) + (long)Unsafe.SizeOf<T>() * (_weights?.Length ?? 0)
         + 8L * (_rates?.Length ?? 0);
 
-    /// <summary>Whether the table's post indices are the step program's own array (connections already in row order), not a copy.</summary>
+    /// <summary>
+    /// Whether the table's post indices are the step program's own array (connections already in row order), not a copy; with
+    /// the part's <see cref="SynapseGroupProgram.RowStarts"/>, its row starts are the program's too.
+    /// </summary>
     public bool SharesProgramArrays { get; }
+
+    /// <summary>Whether the table's row starts are the part's own (<see cref="SynapseGroupProgram.RowStarts"/>), so its pre indices were never read.</summary>
+    public bool SharesRowStarts { get; }
 
     /// <summary>Whether one weight serves every synapse.</summary>
     public bool SharedWeight => _weights is null;
@@ -244,10 +255,13 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>New weights, in connection (spec) order.</summary>
-    public void SetWeights(IReadOnlyList<double> specOrder) => SetWeights(specOrder, InRowOrder(Spec.PreIndices));
+    public void SetWeights(IReadOnlyList<double> specOrder) => SetWeights(specOrder, InRowOrder(Spec));
 
     /// <summary>New delays in steps, in connection (spec) order.</summary>
-    public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, InRowOrder(Spec.PreIndices));
+    public void SetDelays(IReadOnlyList<double> specOrderSteps) => SetDelays(specOrderSteps, InRowOrder(Spec));
+
+    /// <summary>Whether the part's connection order is row order: given with its row starts, or pre indices that never decrease.</summary>
+    private static bool InRowOrder(SynapseGroupProgram spec) => spec.RowStarts is not null || InRowOrder(spec.PreIndices);
 
     /// <summary>Whether the pre indices never decrease (connection order is row order).</summary>
     private static bool InRowOrder(int[] pre)

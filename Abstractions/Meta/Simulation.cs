@@ -160,13 +160,18 @@ public sealed partial class Simulation : IDisposable
 
     /// <summary>
     /// The network as the backend receives it; <paramref name="projectionDone"/>, if given, is told each projection (without a
-    /// coupling) with its parts as soon as they are made, before the next projection's.
+    /// coupling) with its parts as soon as they are made, before the next projection's; the network is then resolved for the
+    /// engine's load, and the static parts of projections that can draw their connections again are made in row order
+    /// (<see cref="RowOrdered"/>).
     /// </summary>
     private NetworkSpec Resolve(Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone) => new()
     {
         Timestep = Timestep,
         Seed = Options.Seed,
         SpikePrecision = Options.SpikePrecision,
+        // The projections first: their parts are made (and each projection's own arrays released) before the populations'
+        // per-cell arrays are copied, so that those copies are not held with the largest projection's two sets of arrays.
+        Projections = (_partsOfLoad = ProjectionParts(projectionDone: projectionDone, forLoad: projectionDone is not null).ToArray()).Select(p => p.Spec).ToArray(),
         Populations = _populations.Select(p => new PopulationSpec
         {
             Index = p.Index,
@@ -178,7 +183,6 @@ public sealed partial class Simulation : IDisposable
             InitialValues = p.AllInitialValues(),
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
         }).ToArray(),
-        Projections = (_partsOfLoad = ProjectionParts(projectionDone: projectionDone).ToArray()).Select(p => p.Spec).ToArray(),
         Couplings = (_couplingParts = CouplingParts().ToArray()).Select(p => p.Spec).ToArray(),
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
@@ -418,7 +422,7 @@ public sealed partial class Simulation : IDisposable
     /// each with the index of its loaded part.
     /// </summary>
     private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts(IReadOnlySet<Projection>? only = null,
-        Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone = null)
+        Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone = null, bool forLoad = true)
     {
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
@@ -432,10 +436,10 @@ public sealed partial class Simulation : IDisposable
             // A static projection whose weight and delay are one value each never reads its parts' connection positions.
             bool positions = prj.Model is not null || prj.Weights is not RepeatedValue<double> || prj.Delays is not RepeatedValue<double>;
             var made = projectionDone is null ? null : new List<SynapseGroupProgram>();
-            foreach (var part in PopulationParts(prj, positions))
+            foreach (var part in PopulationParts(prj, positions, forLoad && RowOrdered(prj)))
             {
                 var ks = part.Connections;
-                int count = part.PreIndices.Length;
+                int count = part.PostIndices.Length;
                 string label = part.Label;
                 var post = _populations[part.Post].CellType.Model;
                 if (post.Kind != ModelKind.Neuron) throw new ConnectionException($"Projection '{label}' targets spike sources.");
@@ -456,6 +460,7 @@ public sealed partial class Simulation : IDisposable
                     SynapseType = prj.Synapse.Name,
                     PreIndices = part.PreIndices,
                     PostIndices = part.PostIndices,
+                    RowStarts = part.RowStarts,
                     Weights = weights,
                     DelaySteps = delaySteps,
                     DendriticDelayFraction = prj.Synapse.DendriticDelayFraction,
@@ -479,6 +484,17 @@ public sealed partial class Simulation : IDisposable
             if (made is not null) projectionDone!(prj, made);
         }
     }
+
+    /// <summary>
+    /// Whether the loaded parts of <paramref name="prj"/> are made in row order (<see cref="SynapseGroupProgram.RowStarts"/>, no pre
+    /// cell per connection): a static projection whose connections are kept as a fingerprint once loaded
+    /// (<see cref="ReplayedConnections.CanReplay"/>), so that nothing reads its parts in connection order (the part-backed
+    /// <see cref="ReleasedConnections"/> rebuilds a projection's positions from its parts in connection order, and a synapse with
+    /// dynamics reads its state back through them). Every backend's table is by pre cell in a stable order, so it holds the
+    /// same synapses in the same order either way; the cpu table takes a part in row order as it is, without a copy. The
+    /// public <see cref="Resolve()"/> keeps connection order (a sweep's thermalisation key hashes it).
+    /// </summary>
+    private static bool RowOrdered(Projection prj) => prj.Model is null && prj.Coupling is null && ReplayedConnections.CanReplay(prj);
 
     /// <summary>A delay in ms (rounded to the time step by the projection) as whole steps, at least 1.</summary>
     private int DelaySteps(double delay) => (int)Math.Max(1, Math.Round(delay / Timestep));

@@ -28,10 +28,14 @@ public sealed partial class Simulation
     /// </summary>
     private void ReleaseWhileResolving(Projections.Projection projection, IReadOnlyList<Backends.Programs.SynapseGroupProgram> parts)
     {
+        PartsMadeHook?.Invoke(projection, parts);
         if (KeepsPositions(projection)) return;
         if (projection.ReleaseConnections(() => parts)) LoadMemory.AfterProjectionReleased(parts.Sum(p => (long)p.Count));
         ReleasedWhileResolvingHook?.Invoke(projection);
     }
+
+    /// <summary>For tests: told each projection's parts as the load's resolve makes them, before anything is released.</summary>
+    internal Action<Projections.Projection, IReadOnlyList<Backends.Programs.SynapseGroupProgram>>? PartsMadeHook { get; set; }
 
     /// <summary>For tests: told each static projection just after <see cref="ReleaseWhileResolving"/> released it, before the next projection's parts are made.</summary>
     internal Action<Projections.Projection>? ReleasedWhileResolvingHook { get; set; }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Meta.Backends.Programs;
 
 /// <summary>
@@ -102,8 +104,8 @@ public sealed record SpikeSourceProgram : CellGroupProgram
 }
 
 /// <summary>
-/// One projection between two groups as explicit connection arrays, sorted by presynaptic index then creation order, and
-/// the synapse's code. A static synapse (<see cref="Kernel"/> null) adds its weight to the receptor's ring at the arrival
+/// One projection between two groups as explicit connection arrays (in row order, sorted by presynaptic index then creation
+/// order, where <see cref="SynapseGroupProgram.RowStarts"/> says so), and the synapse's code. A static synapse (<see cref="Kernel"/> null) adds its weight to the receptor's ring at the arrival
 /// step. A synapse with dynamics runs its <see cref="SynapseKernel"/> on pre and post events, over per-synapse buffers
 /// (<see cref="Values"/>); its weight, if plastic, is the state buffer <c>weight</c>.
 /// </summary>
@@ -123,18 +125,32 @@ public sealed record SynapseGroupProgram
     public string SynapseType { get; init; } = "StaticSynapse";
     /// <summary>
     /// Presynaptic cell (within the pre group) per connection. A backend reads it in <c>Load</c> and <c>Update</c> only: the
-    /// host may release it once the engine is loaded (<see cref="ReleaseConnections"/>), and reading it then throws.
+    /// host may release it once the engine is loaded (<see cref="ReleaseConnections"/>), and reading it then throws. A part
+    /// given <see cref="RowStarts"/> may leave it out: it is then made from the row starts at its first read.
     /// </summary>
-    public required int[] PreIndices
+    [AllowNull]
+    public int[] PreIndices
     {
-        get => _connections.Pre ?? throw Released();
-        init => _connections = new ConnectionArrays(value, _connections?.Post);
+        get => _connections.Pre ?? throw (_connections.Released ? Released() : new InvalidOperationException($"Projection part '{Label}' has neither pre cells nor row starts."));
+        init => _connections = new ConnectionArrays(value, _connections?.Post, _connections?.RowStarts);
     }
     /// <summary>Postsynaptic cell (within the post group) per connection; read and released as <see cref="PreIndices"/>.</summary>
     public required int[] PostIndices
     {
         get => _connections.Post ?? throw Released();
-        init => _connections = new ConnectionArrays(_connections?.Pre, value);
+        init => _connections = new ConnectionArrays(_connections?.GivenPre, value, _connections?.RowStarts);
+    }
+    /// <summary>
+    /// Null, or the connections are in row order (sorted by pre cell, creation order within a pre cell) and pre cell i's are
+    /// positions <c>RowStarts[i] .. RowStarts[i + 1]</c> (length: the pre group's size + 1, from 0 to <see cref="Count"/>):
+    /// a compressed-sparse-row layout a backend may use as it is, with <see cref="PostIndices"/> as the row's targets, without
+    /// reading <see cref="PreIndices"/> (which the host then need not make: 4 bytes a connection). Read and released as
+    /// <see cref="PreIndices"/>; null again after <see cref="RestoreConnections"/>.
+    /// </summary>
+    public int[]? RowStarts
+    {
+        get => _connections.Released ? throw Released() : _connections.RowStarts;
+        init => _connections = new ConnectionArrays(_connections?.GivenPre, _connections?.Post, value);
     }
     /// <summary>
     /// Weight per connection, in the receptor's unit (for a kernel with a <c>weight</c> state, its initial value). A

@@ -42,6 +42,35 @@ public sealed class ConnectionRows
     }
 
     /// <summary>
+    /// The cell of each connection of connections in row order whose row starts are <paramref name="start"/> (as
+    /// <see cref="Starts"/> gives them): cell i for positions <c>start[i] .. start[i + 1]</c>. Row starts that decrease, or do
+    /// not begin at 0, are an error.
+    /// </summary>
+    public static int[] CellsOf(int[] start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (start.Length == 0) throw new ArgumentException("Row starts need at least one value (0 for no cells).", nameof(start));
+        CheckStarts(start, start.Length - 1, start[^1]);
+        var cells = new int[start[^1]];
+        for (int i = 0; i + 1 < start.Length; i++) cells.AsSpan(start[i], start[i + 1] - start[i]).Fill(i);
+        return cells;
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="start"/> are the row starts of <paramref name="count"/> connections over
+    /// <paramref name="cells"/> cells: <paramref name="cells"/> + 1 values from 0 to <paramref name="count"/>, never decreasing.
+    /// </summary>
+    public static void CheckStarts(int[] start, int cells, int count)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (start.Length == 0 || start.Length != cells + 1 || start[0] != 0 || start[^1] != count)
+            throw new ArgumentException($"Row starts of {count} connections over {cells} cells must be {cells + 1} values from 0 to {count}; got {start.Length} values" +
+                (start.Length == 0 ? "." : $" from {start[0]} to {start[^1]}."), nameof(start));
+        for (int i = 0; i < cells; i++)
+            if (start[i + 1] < start[i]) throw new ArgumentException($"Row starts decrease at cell {i} ({start[i]} then {start[i + 1]}).", nameof(start));
+    }
+
+    /// <summary>
     /// <paramref name="values"/> (connection order) laid out by <paramref name="cellOf"/>'s rows, whose starts are
     /// <paramref name="start"/> (<see cref="Starts"/>): the same array as <see cref="ByPosition{T}"/> of a
     /// <see cref="ConnectionRows"/> over the same cells, made without its per-connection positions (only a cursor per cell).
