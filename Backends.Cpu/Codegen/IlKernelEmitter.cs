@@ -70,7 +70,13 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 
     /// <summary>The kernel as a delegate over IL, in <c>Vector512</c> lanes where <paramref name="wide"/>.</summary>
     /// <exception cref="IlNotSupportedException">The kernel holds a statement or function this emitter does not know.</exception>
-    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide)
+    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide) => Emit(kernel, wide, out _);
+
+    /// <summary>
+    /// <see cref="Emit(CellKernel, bool)"/>, saying in <paramref name="heldAsVectors"/> how many of the loop's condition locals
+    /// were over <see cref="MaskRecipeLimit"/> and so held in vector locals (the <c>Exact</c> loop's count; <c>Fast</c> holds the same).
+    /// </summary>
+    internal static CellKernelStep<T> Emit(CellKernel kernel, bool wide, out int heldAsVectors)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var ops = VectorMethods<T>.Of(wide);
@@ -83,6 +89,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
             f.Loop();
             fast = f._method;
         }
+        heldAsVectors = exact.HeldAsVectors;
         return EmitStep(kernel, ops, fast, exact._method);
     }
 
@@ -374,7 +381,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 
     private LocalBuilder Declare(string name, Type type)
     {
-        if (_locals.ContainsKey(name) || IsMask(name)) throw new InvalidOperationException($"Local '{name}' is declared twice.");
+        CheckNew(name);
         var local = Local(type);
         _locals[name] = local;
         return local;
