@@ -148,6 +148,25 @@ public class IlKernelMaskTests
         }
     }
 
+    [Fact]
+    public void A_number_local_or_an_undeclared_name_used_as_a_condition_is_refused_for_roslyn_to_take()
+    {
+        var number = Kernel("il_number_as_condition",
+            new Let(L("x"), E("v")),
+            new LetMask(L("c"), E("L_x > 0")),
+            new Assign(L("x"), E("0"), L("x")),
+            new Store("v", E("L_x")));
+        FluentActions.Invoking(() => IlKernelEmitter<double>.Emit(number, false)).Should().Throw<IlNotSupportedException>()
+            .WithMessage("*'~x'*number local, not a condition local*");
+        var undeclared = Kernel("il_undeclared_condition",
+            new Let(L("x"), E("v")),
+            new LetMask(L("c"), E("L_x > 0")),
+            new Assign(L("x"), E("0"), L("d")),
+            new Store("v", E("L_x")));
+        FluentActions.Invoking(() => IlKernelEmitter<double>.Emit(undeclared, false)).Should().Throw<IlNotSupportedException>()
+            .WithMessage("*'~d'*before it is declared*declared so far: ~c)*");
+    }
+
     /// <summary>A kernel whose <c>!=</c>, <c>not</c>, plain-number and constant conditions are used after their operands changed.</summary>
     private static CellKernel OperandsChange() => Kernel("il_operands_change",
         new Let(L("x"), E("v")),
