@@ -6,8 +6,9 @@ namespace Meta.Backends.Cpu.Codegen;
 
 /// <summary>
 /// The IL kernel's condition locals, kept as recipes rather than as vectors. A condition local (<see cref="Programs.LetMask"/>,
-/// <see cref="Programs.ReadRefractory"/>) is not stored: its comparisons' operands are, in number locals, when it is declared,
-/// and each use emits the comparisons again on those operands. The JIT then sees every comparison where it is used (in a
+/// <see cref="Programs.ReadRefractory"/>) is not stored: its comparisons' operands that can change later in the body are,
+/// in number locals, when it is declared (constants, dt, t, uniforms and draws are emitted again instead), and each use
+/// emits the comparisons again on those operands. The JIT then sees every comparison where it is used (in a
 /// <c>ConditionalSelect</c>, an <c>and</c>, <c>ExtractMostSignificantBits</c>), so on AVX-512 it keeps the lane mask in a mask
 /// register (<c>vcmppd k</c>, <c>vblendmpd {k}</c>, <c>kandb</c>) and its common-subexpression elimination computes each
 /// comparison once. A mask stored in a vector local is instead converted to a vector (<c>vpmovm2q</c>) and selected bitwise

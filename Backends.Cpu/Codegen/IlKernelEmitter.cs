@@ -18,7 +18,7 @@ internal sealed class IlNotSupportedException(string message) : Exception(messag
 /// stops before the first vector with a lane outside the series' range, and <c>Exact</c> computes that vector with exp.
 /// Every write of a vector waits in a local until its body is computed (a vector <c>Fast</c> stops at has written nothing).
 /// A condition local is not a vector local of the C#: its comparisons are emitted again where it is used, on operands
-/// held in locals (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
+/// held in locals where they can change (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
 /// Each expression node is one call of the same operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the
 /// order the C# evaluates it; phi, the lane-wise functions, the halves of wide lanes and the checks are the precompiled
 /// <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
