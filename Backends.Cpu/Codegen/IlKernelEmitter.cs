@@ -18,7 +18,7 @@ internal sealed class IlNotSupportedException(string message) : Exception(messag
 /// stops before the first vector with a lane outside the series' range, and <c>Exact</c> computes that vector with exp.
 /// Every write of a vector waits in a local until its body is computed (a vector <c>Fast</c> stops at has written nothing).
 /// A condition local is not a vector local of the C#: its comparisons are emitted again where it is used, on operands
-/// held in locals (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
+/// held in locals where they can change (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
 /// Each expression node is one call of the same operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the
 /// order the C# evaluates it; phi, the lane-wise functions, the halves of wide lanes and the checks are the precompiled
 /// <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
@@ -70,7 +70,13 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 
     /// <summary>The kernel as a delegate over IL, in <c>Vector512</c> lanes where <paramref name="wide"/>.</summary>
     /// <exception cref="IlNotSupportedException">The kernel holds a statement or function this emitter does not know.</exception>
-    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide)
+    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide) => Emit(kernel, wide, out _);
+
+    /// <summary>
+    /// <see cref="Emit(CellKernel, bool)"/>, saying in <paramref name="heldAsVectors"/> how many of the loop's condition locals
+    /// were over <see cref="MaskRecipeLimit"/> and so held in vector locals (the <c>Exact</c> loop's count; <c>Fast</c> holds the same).
+    /// </summary>
+    internal static CellKernelStep<T> Emit(CellKernel kernel, bool wide, out int heldAsVectors)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var ops = VectorMethods<T>.Of(wide);
@@ -83,6 +89,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
             f.Loop();
             fast = f._method;
         }
+        heldAsVectors = exact.HeldAsVectors;
         return EmitStep(kernel, ops, fast, exact._method);
     }
 
@@ -374,7 +381,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 
     private LocalBuilder Declare(string name, Type type)
     {
-        if (_locals.ContainsKey(name) || IsMask(name)) throw new InvalidOperationException($"Local '{name}' is declared twice.");
+        CheckNew(name);
         var local = Local(type);
         _locals[name] = local;
         return local;

@@ -58,12 +58,15 @@ internal sealed class KernelRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Runs <paramref name="first"/> and <paramref name="second"/> for <paramref name="steps"/> steps on two copies of the same
     /// random states, inputs and draws, and asserts after every step the same spiking cells and the same bits in every
     /// per-cell buffer, refractory counter and ring; returns the number of spikes seen (so a caller can tell a comparison
-    /// in which nothing happened).
+    /// in which nothing happened). <paramref name="setup"/>, where given, changes both copies alike before the first step
+    /// (NaN states, say).
     /// </summary>
-    public static int SameBits(CellKernel kernel, CellKernelStep<T> first, CellKernelStep<T> second, int seed, int steps)
+    public static int SameBits(CellKernel kernel, CellKernelStep<T> first, CellKernelStep<T> second, int seed, int steps, Action<KernelRun<T>>? setup = null)
     {
         var a = new KernelRun<T>(kernel, seed);
         var b = new KernelRun<T>(kernel, seed);
+        setup?.Invoke(a);
+        setup?.Invoke(b);
         string what = $"{kernel.Model} ({typeof(T).Name})";
         int spikes = 0;
         for (int step = 0; step < steps; step++)
