@@ -42,9 +42,9 @@ internal static class DeviceCatalog
     private static IReadOnlyList<string> FindCudaDevices()
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (!CudaDriverLoads())
+        if (!CudaProbe.Worthwhile(out string reason))
         {
-            Codegen.IlgpuIlKernels.Log($"CUDA probed in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms: no CUDA driver library");
+            LoadLog.Write($"CUDA probe skipped in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms: {reason}");
             return [];
         }
         try
@@ -52,7 +52,7 @@ internal static class DeviceCatalog
             using var context = Context.Create(b => b.Cuda());
             var names = new List<string>();
             foreach (var device in context.GetCudaDevices()) names.Add($"cuda:{names.Count} {device.Name}");
-            Codegen.IlgpuIlKernels.Log($"CUDA probed in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms: {names.Count} device(s)");
+            LoadLog.Write($"CUDA probed in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms ({reason}): {names.Count} device(s)");
             return names;
         }
 #pragma warning disable CA1031 // No CUDA driver, or a broken one, means no CUDA devices; it must not fail discovery.
@@ -61,21 +61,6 @@ internal static class DeviceCatalog
         {
             return [];
         }
-    }
-
-    /// <summary>
-    /// Whether the CUDA driver library loads, looked up as ILGPU's own bindings look it up (<c>nvcuda</c> on Windows, else
-    /// <c>cuda</c>, from ILGPU's assembly with the legacy search path). Where it does not, ILGPU can find no CUDA device,
-    /// and creating an ILGPU context only to be told so (tens of milliseconds of a first load) is skipped.
-    /// </summary>
-    private static bool CudaDriverLoads()
-    {
-        string name = OperatingSystem.IsWindows() ? "nvcuda" : "cuda";
-        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(name, typeof(Context).Assembly,
-                System.Runtime.InteropServices.DllImportSearchPath.LegacyBehavior, out var handle))
-            return false;
-        System.Runtime.InteropServices.NativeLibrary.Free(handle);
-        return true;
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal sealed class EngineContext<T>(DeviceHandle device, double dt, int slots
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             _neuronKernels[method] = kernel = Accelerator.LoadStreamKernel(method.CreateDelegate<Action<NeuronArgs<T>>>());
-            IlgpuIlKernels.Log($"{method.DeclaringType?.Name}.{method.Name} loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+            LoadLog.Write($"{method.DeclaringType?.Name}.{method.Name} loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
         }
         return kernel;
     }

@@ -47,7 +47,7 @@ public sealed class IlgpuBackend : IBackend
             throw new NotSupportedByBackendException(BackendName, $"Precision {asked}");
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var device = DeviceCatalog.Open(options.Device, options.Threads, options.LocalRank);
-        Codegen.IlgpuIlKernels.Log($"device '{device.Name}' opened in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        LoadLog.Write($"device '{device.Name}' opened in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
         try
         {
             // Unless asked, the precision follows the device: float32 on a GPU, float64 on the CPU accelerator.

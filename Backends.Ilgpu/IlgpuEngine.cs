@@ -98,7 +98,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
         _record = Num<T>.Single
             ? (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<float>>(StaticKernels.RecordFloat32)
             : (Action<KernelConfig, RecordArgs<T>>)(object)_acc.LoadStreamKernel<RecordArgs<double>>(StaticKernels.RecordFloat64);
-        Codegen.IlgpuIlKernels.Log($"delivery and recording kernels loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        LoadLog.Write($"delivery and recording kernels loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
 
         // One state buffer for every neuron group, so that one sampling kernel serves all recorders.
         long stateLength = program.Groups.OfType<NeuronGroupProgram>().Sum(g => (long)g.Size * g.States.Count);
@@ -138,7 +138,7 @@ internal sealed class IlgpuEngine<T> : StepEngine where T : unmanaged
             ? new DeviceCouplings<T>(program, order, _groups.Select(g => g as NeuronGroup<T>).ToArray(), _ctx, CountKernel)
             : null;
         _acc.Synchronize();
-        Codegen.IlgpuIlKernels.Log($"network loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        LoadLog.Write($"network loaded on the device in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
     }
 
     /// <summary>

@@ -73,6 +73,78 @@ public static class PtxCompilation
         return Compile(major, minor, kernels, dumpFolder);
     }
 
+    /// <summary>
+    /// Compiles each given cell kernel's IL form (which must be taken: a kernel the IL emitter refuses throws) and its C# form
+    /// to PTX for compute capability <paramref name="major"/>.<paramref name="minor"/>, in float64 and float32, and compares
+    /// the two texts with the kernels' type names replaced by one name and ILGPU's name counters renumbered. Returns one line
+    /// per kernel and precision: <c>same</c> (the same text); else <c>same floating-point arithmetic</c> where both forms
+    /// hold the same floating-point arithmetic instructions, counted by mnemonic (rounding and type included), in another
+    /// register numbering or branch layout (comparisons may be negated with branches swapped); else <c>differs</c> with the first differing line of each form.
+    /// </summary>
+    public static IReadOnlyList<string> CompareEmitters(int major, int minor, IEnumerable<CellKernel> cellKernels)
+    {
+        ArgumentNullException.ThrowIfNull(cellKernels);
+        var architecture = new CudaArchitecture(major, minor);
+        var isa = major >= 9 ? CudaInstructionSet.ISA_78 : major >= 8 ? CudaInstructionSet.ISA_70 : CudaInstructionSet.ISA_60;
+        using var context = Context.Create(b => b.CPU());
+        using var backend = new PTXBackend(context, architecture, isa, null!);
+        string Ptx(MethodInfo method) =>
+            ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty))
+            .PTXAssembly.Replace(method.DeclaringType!.Name, "Kernel", StringComparison.Ordinal) is var text ? Renumber(text) : "";
+        var report = new List<string>();
+        foreach (var kernel in cellKernels)
+        {
+            foreach (bool single in new[] { false, true })
+            {
+                string name = $"{kernel.Model} ({(single ? "float32" : "float64")}, {kernel.Key})";
+                string il = Ptx(IlgpuIlKernels.Get(kernel, single, out _));
+                string roslyn = Ptx(IlgpuKernelEmitter.CompileRoslyn(kernel, single, out _));
+                if (il == roslyn)
+                {
+                    report.Add($"{name}: same ({il.Length} characters)");
+                    continue;
+                }
+                string ilOps = FloatingPointOperations(il), roslynOps = FloatingPointOperations(roslyn);
+                if (ilOps == roslynOps)
+                {
+                    report.Add($"{name}: same floating-point arithmetic ({ilOps.Split(' ').Length} kinds), other registers or branch layout");
+                    continue;
+                }
+                string[] a = il.Split('\n'), b = roslyn.Split('\n');
+                int k = 0;
+                while (k < a.Length && k < b.Length && a[k] == b[k]) k++;
+                report.Add($"{name}: differs at line {k + 1}: IL '{(k < a.Length ? a[k].Trim() : "")}' vs C# '{(k < b.Length ? b[k].Trim() : "")}'");
+            }
+        }
+        return report;
+    }
+
+    /// <summary>
+    /// The floating-point arithmetic of <paramref name="ptx"/> (mnemonics with rounding and type, e.g. <c>fma.rn.f64</c>;
+    /// not loads, stores, moves, comparisons or selections, whose form follows the branch layout), counted: "mnemonic×count"
+    /// sorted, space-separated.
+    /// </summary>
+    private static string FloatingPointOperations(string ptx) => string.Join(' ', ptx.Split('\n')
+        .Select(line => line.Trim().Split([' ', '\t'], 2)[0])
+        .Where(op => op.EndsWith(".f64", StringComparison.Ordinal) || op.EndsWith(".f32", StringComparison.Ordinal))
+        .Where(op => !op.StartsWith("ld.", StringComparison.Ordinal) && !op.StartsWith("st.", StringComparison.Ordinal) && !op.StartsWith("mov.", StringComparison.Ordinal)
+                     && !op.StartsWith("setp.", StringComparison.Ordinal) && !op.StartsWith("selp.", StringComparison.Ordinal))
+        .GroupBy(op => op, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}×{g.Count()}"));
+
+    /// <summary>
+    /// <paramref name="ptx"/> with the numbers ILGPU appends to its names (<c>_a_5374</c>: a counter over every value of the
+    /// context, so two compilations of one kernel differ in them) renumbered in order of first appearance.
+    /// </summary>
+    private static string Renumber(string ptx)
+    {
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        return System.Text.RegularExpressions.Regex.Replace(ptx, @"(?<=[A-Za-z0-9]_)\d+\b", m =>
+        {
+            if (!numbers.TryGetValue(m.Value, out int k)) numbers[m.Value] = k = numbers.Count;
+            return "#" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+    }
+
     private static IReadOnlyList<string> Compile(int major, int minor, List<(string Name, MethodInfo Method)> kernels, string? dumpFolder)
     {
         var architecture = new CudaArchitecture(major, minor);

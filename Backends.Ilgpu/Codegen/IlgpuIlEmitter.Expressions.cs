@@ -66,10 +66,13 @@ internal sealed partial class IlgpuIlEmitter<T>
     }
 
     /// <summary>A literal of the kernel's type (float32: the float64 value rounded once, as the C# cast of a constant).</summary>
-    private void Literal(double value)
+    private void Literal(double value) => Literal(_il, value);
+
+    /// <summary>A literal of the kernel's type, into <paramref name="il"/>.</summary>
+    private static void Literal(ILGenerator il, double value)
     {
-        if (Single) _il.Emit(OpCodes.Ldc_R4, (float)value);
-        else _il.Emit(OpCodes.Ldc_R8, value);
+        if (Single) il.Emit(OpCodes.Ldc_R4, (float)value);
+        else il.Emit(OpCodes.Ldc_R8, value);
     }
 
     /// <summary>Pushes an expression as a number.</summary>
@@ -186,11 +189,6 @@ internal sealed partial class IlgpuIlEmitter<T>
         var x = il.DeclareLocal(typeof(T));
         var r = il.DeclareLocal(typeof(T));
         var exact = il.DefineLabel();
-        void Lit(double v)
-        {
-            if (Single) il.Emit(OpCodes.Ldc_R4, (float)v);
-            else il.Emit(OpCodes.Ldc_R8, v);
-        }
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldarg_1);
         il.Emit(OpCodes.Mul);
@@ -198,16 +196,16 @@ internal sealed partial class IlgpuIlEmitter<T>
         // if (!(Abs(x) < bound)) goto exact: bge.un is "not less", NaN included
         il.Emit(OpCodes.Ldloc, x);
         il.Emit(OpCodes.Call, Math("Abs", 1));
-        Lit(KernelSymbols.PhiTaylorBound);
+        Literal(il, KernelSymbols.PhiTaylorBound);
         il.Emit(OpCodes.Bge_Un, exact);
-        Lit(KernelSymbols.PhiTaylor[0]);
+        Literal(il, KernelSymbols.PhiTaylor[0]);
         il.Emit(OpCodes.Stloc, r);
         foreach (double coefficient in KernelSymbols.PhiTaylor.Skip(1))
         {
             il.Emit(OpCodes.Ldloc, r);
             il.Emit(OpCodes.Ldloc, x);
             il.Emit(OpCodes.Mul);
-            Lit(coefficient);
+            Literal(il, coefficient);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stloc, r);
         }
@@ -218,7 +216,7 @@ internal sealed partial class IlgpuIlEmitter<T>
         il.MarkLabel(exact);
         il.Emit(OpCodes.Ldloc, x);
         il.Emit(OpCodes.Call, Math("Exp", 1));
-        Lit(1);
+        Literal(il, 1);
         il.Emit(OpCodes.Sub);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Div);

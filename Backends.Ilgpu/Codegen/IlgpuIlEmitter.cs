@@ -12,8 +12,12 @@ namespace Meta.Backends.Ilgpu.Codegen;
 /// <c>Phi</c> helper that <see cref="IlgpuKernelEmitter.Source"/> writes as C#, operation for operation, into a type of a
 /// dynamic assembly (ILGPU reads a kernel's body and resolves its tokens through its module, so a baked type's method serves
 /// where a <see cref="DynamicMethod"/> would not). Every expression node is the IL instruction or the call of
-/// <see cref="DeviceMath"/> that the C# compiler emits for the C# the dialect writes, in the same order; so the kernel
-/// computes the same values bit for bit on every accelerator. Nothing here depends on the accelerator.
+/// <see cref="DeviceMath"/> that the C# compiler emits for the C# the dialect writes, in the same order. Checked, not
+/// assumed: on ILGPU's CPU accelerator the recordings of both forms are the same bytes (IlgpuKernelStartupTests, for
+/// IF_curr_alpha), and ILGPU's PTX of both forms of every standard model holds the same floating-point arithmetic
+/// instructions (<c>PtxCompilation.CompareEmitters</c>); the PTX texts are not identical (registers are numbered and
+/// branches laid out differently, a comparison may be negated with its branches swapped), so identity on a GPU rests on
+/// that comparison, not on a GPU run. Nothing here depends on the accelerator.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed partial class IlgpuIlEmitter<T> where T : unmanaged

@@ -18,24 +18,21 @@ internal sealed class IlgpuIlNotSupportedException(string message) : Exception(m
 /// reads like any compiled method; a kernel the IL emitter cannot express is compiled from C# with Roslyn.
 /// <c>META_ILGPU_KERNEL_EMITTER</c> chooses otherwise: <c>il</c> (the default) or <c>roslyn</c> (every kernel from C#, as
 /// before the IL emitter; for comparisons). <c>META_ILGPU_KERNEL_LOG=1</c> writes to standard error which emitter took each
-/// kernel and how long the load's steps took. Synapse and coupling kernels are compiled from C# as before.
+/// kernel and how long the load's steps took (<see cref="LoadLog"/>). Synapse and coupling kernels are compiled from C# as
+/// before. The emitted kernels, one per structure and precision, are kept for the process's lifetime (a dynamic assembly
+/// frees nothing), as the cpu backend's IL kernels are; so are the emitter's refusals, so that a kernel it cannot express
+/// leaves at most one unfinished type in the module.
 /// </summary>
 internal static class IlgpuIlKernels
 {
     /// <summary>The environment variable that chooses the emitter.</summary>
     public const string EmitterVariable = "META_ILGPU_KERNEL_EMITTER";
 
-    /// <summary>The environment variable that turns the log on.</summary>
-    public const string LogVariable = "META_ILGPU_KERNEL_LOG";
-
-    /// <summary>The most IL kernels kept per process (as many as <see cref="KernelCompiler.Capacity"/> keeps of compiled ones).</summary>
-    internal const int Capacity = 256;
-
-    private static readonly LruCache<(string Key, bool Single), MethodInfo> s_cache = new(Capacity);
+    private static readonly Dictionary<(string Key, bool Single), MethodInfo> s_methods = [];
+    private static readonly Dictionary<(string Key, bool Single), string> s_refusals = [];
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
-    private static readonly Lazy<bool> s_log = new(() => Environment.GetEnvironmentVariable(LogVariable) is "1" or "true");
     private static readonly Lazy<ModuleBuilder> s_module = new(CreateModule);
-    private static readonly object s_emitLock = new();
+    private static readonly object s_lock = new();
     private static int s_types;
 
     /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
@@ -54,46 +51,52 @@ internal static class IlgpuIlKernels
     /// The kernel's IL method, from the process's cache when a kernel of the same structure and precision was emitted before
     /// (<paramref name="emitted"/> says whether it was emitted now).
     /// </summary>
-    /// <exception cref="IlgpuIlNotSupportedException">The IL emitter cannot express the kernel.</exception>
+    /// <exception cref="IlgpuIlNotSupportedException">The IL emitter cannot express the kernel (now, or when it was asked before).</exception>
     public static MethodInfo Get(CellKernel kernel, bool single, out bool emitted)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        // A kernel the emitter refuses is not cached: the reason is given to every caller that asks again.
-        return s_cache.GetOrAdd((kernel.Key, single), _ => Emit(kernel, single), out emitted);
+        var key = (kernel.Key, single);
+        // A module builder is not thread-safe; emitting a kernel takes well under a millisecond of the lock.
+        lock (s_lock)
+        {
+            emitted = false;
+            if (s_methods.TryGetValue(key, out var method)) return method;
+            if (s_refusals.TryGetValue(key, out string? reason)) throw new IlgpuIlNotSupportedException(reason);
+            try
+            {
+                method = Emit(kernel, single);
+            }
+            catch (IlgpuIlNotSupportedException e)
+            {
+                s_refusals[key] = e.Message;
+                throw;
+            }
+            s_methods[key] = method;
+            emitted = true;
+            return method;
+        }
     }
 
     private static MethodInfo Emit(CellKernel kernel, bool single)
     {
-        // A module builder is not thread-safe; emitting a kernel takes well under a millisecond of the lock.
-        lock (s_emitLock)
-        {
-            string name = "IlgpuKernelIl_" + KernelBodyWriter.Sanitize(kernel.Model) + (single ? "_f32_" : "_f64_") + s_types++;
-            var type = s_module.Value.DefineType(name, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
-            if (single) IlgpuIlEmitter<float>.Emit(kernel, type);
-            else IlgpuIlEmitter<double>.Emit(kernel, type);
-            return type.CreateType().GetMethod(IlgpuIlEmitter<double>.MethodName, BindingFlags.Public | BindingFlags.Static)
-                   ?? throw new InvalidOperationException($"The emitted kernel {name} has no method {IlgpuIlEmitter<double>.MethodName}.");
-        }
+        string name = "IlgpuKernelIl_" + KernelBodyWriter.Sanitize(kernel.Model) + (single ? "_f32_" : "_f64_") + s_types++;
+        var type = s_module.Value.DefineType(name, TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+        if (single) IlgpuIlEmitter<float>.Emit(kernel, type);
+        else IlgpuIlEmitter<double>.Emit(kernel, type);
+        return type.CreateType().GetMethod(IlgpuIlEmitter<double>.MethodName, BindingFlags.Public | BindingFlags.Static)
+               ?? throw new InvalidOperationException($"The emitted kernel {name} has no method {IlgpuIlEmitter<double>.MethodName}.");
     }
 
     /// <summary>
     /// The process's dynamic module, in this backend's load context (the kernels refer to its argument types, and ILGPU
-    /// resolves the kernels' tokens through the module, which a <see cref="DynamicMethod"/> would not allow).
+    /// resolves the kernels' tokens through the module, which a <see cref="DynamicMethod"/> would not allow). The assembly is
+    /// not collectible: the backend is never loaded into a collectible context (one would refuse this assembly's references).
     /// </summary>
     private static ModuleBuilder CreateModule()
     {
         var backend = typeof(IlgpuIlKernels).Assembly;
         using var scope = AssemblyLoadContext.EnterContextualReflection(backend);
-        // A collectible plugin context can only hold (and be referred to by) a collectible dynamic assembly.
-        var access = AssemblyLoadContext.GetLoadContext(backend)?.IsCollectible == true ? AssemblyBuilderAccess.RunAndCollect : AssemblyBuilderAccess.Run;
-        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Meta.Kernels.ilgpu.il"), access);
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Meta.Kernels.ilgpu.il"), AssemblyBuilderAccess.Run);
         return assembly.DefineDynamicModule("Meta.Kernels.ilgpu.il");
-    }
-
-    /// <summary>Writes <paramref name="line"/> to standard error where <c>META_ILGPU_KERNEL_LOG</c> is 1 or true.</summary>
-    public static void Log(string line)
-    {
-        if (s_log.Value)
-            Console.Error.WriteLine($"ilgpu kernels: [{(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms since the process started] {line}");
     }
 }

@@ -34,15 +34,16 @@ internal static class IlgpuKernelEmitter
             {
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var method = IlgpuIlKernels.Get(kernel, single, out compiled);
-                if (compiled) IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+                if (compiled) LoadLog.Write($"'{kernel.Model}' ({precision}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
                 return method;
             }
             catch (IlgpuIlNotSupportedException e)
             {
-                IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) falls back to Roslyn: {e.Message}");
+                // Always said (not only with the log on): a fallback costs Roslyn's start-up, and the emitter should learn the construct.
+                Console.Error.WriteLine($"ilgpu: the cell kernel of '{kernel.Model}' ({precision}) is compiled with Roslyn: the IL emitter cannot express it ({e.Message})");
             }
         }
-        else IlgpuIlKernels.Log($"'{kernel.Model}' ({precision}) compiled with Roslyn: {IlgpuIlKernels.EmitterVariable} asks for it");
+        else LoadLog.Write($"'{kernel.Model}' ({precision}) compiled with Roslyn: {IlgpuIlKernels.EmitterVariable} asks for it");
         return CompileRoslyn(kernel, single, out compiled);
     }
 
