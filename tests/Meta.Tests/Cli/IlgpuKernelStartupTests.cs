@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 using static Meta.Tests.Cli.CliTestSupport;
+using static Meta.Tests.Cli.TracedCliRun;
 
 namespace Meta.Tests.Cli;
 
@@ -68,42 +67,11 @@ public class IlgpuKernelStartupTests
         return arrays;
     }
 
-    /// <summary>Whether <paramref name="name"/> appears in the trace (the runtime writes names as UTF-16).</summary>
-    private static bool Loaded(byte[] trace, string name) => trace.AsSpan().IndexOf(Encoding.Unicode.GetBytes(name)) >= 0;
-
     /// <summary>
-    /// `meta run examples/small-network.json -b ilgpu` in a child process, with loader events traced, the kernel log on and
+    /// `meta run examples/small-network.json -b ilgpu`, traced (<see cref="TracedCliRun"/>), with the kernel log on and
     /// <c>META_ILGPU_KERNEL_EMITTER</c> set to <paramref name="emitter"/> (null: unset, the default); the trace's bytes and the log.
     /// </summary>
-    private static (byte[] Trace, string Log) RunTraced(string folder, string cache, string name, string? emitter)
-    {
-        string cli = Path.Combine(RepoRoot, "Cli", "bin", Configuration, "net10.0", "Meta.Cli.dll");
-        string trace = Path.Combine(folder, name + ".nettrace");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment =
-            {
-                ["META_KERNEL_CACHE"] = cache,
-                ["META_ILGPU_KERNEL_LOG"] = "1",
-                ["DOTNET_EnableEventPipe"] = "1",
-                ["DOTNET_EventPipeOutputPath"] = trace,
-                // Keyword 0x8: the loader's events (assembly and module loads), at the informational level (4).
-                ["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x8:4",
-            },
-        };
-        if (emitter is null) start.Environment.Remove("META_ILGPU_KERNEL_EMITTER");
-        else start.Environment["META_ILGPU_KERNEL_EMITTER"] = emitter;
-        foreach (var a in new[] { cli, "run", Example("small-network.json"), "--backend", "ilgpu", "--out", Path.Combine(folder, name),
-                     "--no-plots", "--quiet" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, stderr.Result);
-        File.Exists(trace).Should().BeTrue("the runtime writes the EventPipe trace on exit");
-        return (File.ReadAllBytes(trace), stderr.Result);
-    }
+    private static (byte[] Trace, string Log) RunTraced(string folder, string cache, string name, string? emitter) =>
+        TracedCliRun.Run(folder, cache, name, "ilgpu",
+            new Dictionary<string, string?> { ["META_ILGPU_KERNEL_LOG"] = "1", ["META_ILGPU_KERNEL_EMITTER"] = emitter });
 }

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using static Meta.Tests.Cli.CliTestSupport;
+using static Meta.Tests.Cli.TracedCliRun;
 
 namespace Meta.Tests.Cli;
 
@@ -42,41 +41,10 @@ public class KernelCacheStartupTests
         (Directory.Exists(cache) ? Directory.GetFiles(cache, "*.kernel") : []).Should().BeEmpty("no kernel was compiled from C#");
     }
 
-    /// <summary>Whether <paramref name="name"/> appears in the trace (the runtime writes names as UTF-16).</summary>
-    private static bool Loaded(byte[] trace, string name) => trace.AsSpan().IndexOf(Encoding.Unicode.GetBytes(name)) >= 0;
-
     /// <summary>
-    /// `meta run examples/small-network.json -b cpu` in a child process, with loader events traced and
+    /// `meta run examples/small-network.json -b cpu`, traced (<see cref="TracedCliRun"/>), with
     /// <c>META_CPU_KERNEL_EMITTER</c> set to <paramref name="emitter"/> (null: unset, the default); the trace's bytes.
     /// </summary>
-    private static byte[] RunTraced(string folder, string cache, string name, string? emitter)
-    {
-        string cli = Path.Combine(RepoRoot, "Cli", "bin", Configuration, "net10.0", "Meta.Cli.dll");
-        string trace = Path.Combine(folder, name + ".nettrace");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment =
-            {
-                ["META_KERNEL_CACHE"] = cache,
-                ["DOTNET_EnableEventPipe"] = "1",
-                ["DOTNET_EventPipeOutputPath"] = trace,
-                // Keyword 0x8: the loader's events (assembly and module loads), at the informational level (4).
-                ["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x8:4",
-            },
-        };
-        if (emitter is null) start.Environment.Remove("META_CPU_KERNEL_EMITTER");
-        else start.Environment["META_CPU_KERNEL_EMITTER"] = emitter;
-        foreach (var a in new[] { cli, "run", Example("small-network.json"), "--backend", "cpu", "--out", Path.Combine(folder, name),
-                     "--no-plots", "--quiet" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, stderr.Result);
-        File.Exists(trace).Should().BeTrue("the runtime writes the EventPipe trace on exit");
-        return File.ReadAllBytes(trace);
-    }
+    private static byte[] RunTraced(string folder, string cache, string name, string? emitter) =>
+        TracedCliRun.Run(folder, cache, name, "cpu", new Dictionary<string, string?> { ["META_CPU_KERNEL_EMITTER"] = emitter }).Trace;
 }
