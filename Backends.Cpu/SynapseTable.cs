@@ -57,7 +57,7 @@ internal sealed class SynapseTable<T> where T : unmanaged, IFloatingPointIeee754
         // writes the arrays it shares.
         var rowStarts = spec.RowStarts;
         bool inRowOrder = InRowOrder(spec);
-        if (rowStarts is not null) ConnectionRows.CheckStarts(rowStarts, preSize, spec.PostIndices.Length);
+        if (rowStarts is not null) ConnectionRows.CheckStarts(rowStarts, preSize, spec.PostIndices.Length, spec.Label);
         _rowStart = rowStarts ?? ConnectionRows.Starts(spec.PreIndices, preSize);
         _post = inRowOrder ? spec.PostIndices : ConnectionRows.ByRow(spec.PreIndices, _rowStart, spec.PostIndices);
         // Noted now: the program's arrays may be released once the engine is loaded (SynapseGroupProgram.ReleaseConnections).

@@ -23,8 +23,11 @@ public static class Contract
     /// only, and <see cref="Programs.SynapseGroupProgram.Count"/> stays known.
     /// Version 12: <see cref="ISimulationEngine.RunIntervals"/>, a run cut into intervals with a host callback between two
     /// intervals (distributed runs exchange there), by default one <c>Run</c> per interval; <see cref="Runtime.StepEngine"/> implements it in one call.
+    /// Version 13: <see cref="Programs.SynapseGroupProgram.RowStarts"/>, a part in row order given as row starts and post cells
+    /// (a backend's table by pre cell may take them as they are); <see cref="Programs.SynapseGroupProgram.PreIndices"/> is no
+    /// longer required: a part given row starts makes it from them at its first read.
     /// </summary>
-    public const int Version = 12;
+    public const int Version = 13;
 }
 
 /// <summary>

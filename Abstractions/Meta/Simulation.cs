@@ -159,6 +159,29 @@ public sealed partial class Simulation : IDisposable
     public NetworkSpec Resolve() => Resolve(null);
 
     /// <summary>
+    /// The projections' parts: on the load's path (<paramref name="projectionDone"/> given), in row order where
+    /// <see cref="RowOrdered"/> allows and kept as the loaded parts; otherwise in connection order, leaving the loaded parts
+    /// as they are (the public <see cref="Resolve()"/> may be called after the load).
+    /// </summary>
+    private SynapseGroupProgram[] ResolveProjections(Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone)
+    {
+        bool load = projectionDone is not null;
+        if (load) _loadedInRowOrder = RowOrderAtLoad;
+        var parts = ProjectionParts(projectionDone: projectionDone, rowOrdered: load && _loadedInRowOrder).ToArray();
+        if (load) _partsOfLoad = parts;
+        return parts.Select(p => p.Spec).ToArray();
+    }
+
+    /// <summary>
+    /// Whether the load makes the parts <see cref="RowOrdered"/> allows in row order (true, the default); false keeps every
+    /// part in connection order (for tests comparing the two).
+    /// </summary>
+    internal bool RowOrderAtLoad { get; set; } = true;
+
+    // Whether the loaded parts were made in row order where allowed (updates of loaded parts come in the same order).
+    private bool _loadedInRowOrder;
+
+    /// <summary>
     /// The network as the backend receives it; <paramref name="projectionDone"/>, if given, is told each projection (without a
     /// coupling) with its parts as soon as they are made, before the next projection's; the network is then resolved for the
     /// engine's load, and the static parts of projections that can draw their connections again are made in row order
@@ -171,7 +194,7 @@ public sealed partial class Simulation : IDisposable
         SpikePrecision = Options.SpikePrecision,
         // The projections first: their parts are made (and each projection's own arrays released) before the populations'
         // per-cell arrays are copied, so that those copies are not held with the largest projection's two sets of arrays.
-        Projections = (_partsOfLoad = ProjectionParts(projectionDone: projectionDone, forLoad: projectionDone is not null).ToArray()).Select(p => p.Spec).ToArray(),
+        Projections = ResolveProjections(projectionDone),
         Populations = _populations.Select(p => new PopulationSpec
         {
             Index = p.Index,
@@ -384,7 +407,7 @@ public sealed partial class Simulation : IDisposable
             changed.ValidateParameters();
         // The arrays of a projection are rebuilt only when one of its weights or delays changed; the others are not split (nor
         // their connections drawn) again.
-        var parts = _changedSynapses.Count > 0 ? ProjectionParts(_changedSynapses.Select(c => c.Item1).ToHashSet()).ToArray() : [];
+        var parts = _changedSynapses.Count > 0 ? ProjectionParts(_changedSynapses.Select(c => c.Item1).ToHashSet(), rowOrdered: _loadedInRowOrder).ToArray() : [];
         var neurons = new List<NeuronGroupUpdate>();
         var sourceParameters = new List<(int, string, double[])>();
         foreach (var group in _changedParameters.GroupBy(c => c.Item1))
@@ -419,10 +442,11 @@ public sealed partial class Simulation : IDisposable
     /// Splits each projection into one spec per (pre population, post population) pair, with the projection it came from and
     /// the positions of its connections in the projection (connection order; empty for a static synapse, which never needs them). A synapse type with dynamics is lowered into
     /// its kernel here, with its per-synapse values. With <paramref name="only"/> (after load) just the parts of those projections,
-    /// each with the index of its loaded part.
+    /// each with the index of its loaded part. With <paramref name="rowOrdered"/> (the load, and updates of loaded parts, which
+    /// must come in the loaded parts' order) the parts of projections <see cref="RowOrdered"/> allows are in row order.
     /// </summary>
     private IEnumerable<(SynapseGroupProgram Spec, Projection Owner, int[] Connections)> ProjectionParts(IReadOnlySet<Projection>? only = null,
-        Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone = null, bool forLoad = true)
+        Action<Projection, IReadOnlyList<SynapseGroupProgram>>? projectionDone = null, bool rowOrdered = false)
     {
         int index = 0;
         foreach (var prj in _projections.Where(p => p.Coupling is null))
@@ -436,7 +460,7 @@ public sealed partial class Simulation : IDisposable
             // A static projection whose weight and delay are one value each never reads its parts' connection positions.
             bool positions = prj.Model is not null || prj.Weights is not RepeatedValue<double> || prj.Delays is not RepeatedValue<double>;
             var made = projectionDone is null ? null : new List<SynapseGroupProgram>();
-            foreach (var part in PopulationParts(prj, positions, forLoad && RowOrdered(prj)))
+            foreach (var part in PopulationParts(prj, positions, rowOrdered && RowOrdered(prj)))
             {
                 var ks = part.Connections;
                 int count = part.PostIndices.Length;

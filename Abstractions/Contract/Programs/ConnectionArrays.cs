@@ -18,8 +18,21 @@ internal sealed class ConnectionArrays(int[]? pre, int[]? post, int[]? rowStarts
     /// <summary>The pre cells as given (null when none were, or while released), without making them from the row starts.</summary>
     public int[]? GivenPre => _pre;
 
-    /// <summary>The pre cells (made from <see cref="RowStarts"/> at the first read when none were given), or null while released.</summary>
-    public int[]? Pre => _pre ??= RowStarts is { } starts && Post is not null ? ConnectionRows.CellsOf(starts) : null;
+    /// <summary>
+    /// The pre cells (made from <see cref="RowStarts"/> at the first read when none were given), or null while released. Row
+    /// starts that do not begin at 0, decrease or do not end at the number of post cells are an error naming the part
+    /// <paramref name="label"/>.
+    /// </summary>
+    public int[]? PreOf(string label)
+    {
+        if (_pre is not null || RowStarts is not { } starts || Post is null) return _pre;
+        ConnectionRows.CheckStarts(starts, starts.Length - 1, Post.Length, label);
+        PreMade = true;
+        return _pre = ConnectionRows.CellsOf(starts);
+    }
+
+    /// <summary>Whether the pre cells were ever made from the row starts (kept through <see cref="Release"/>; for tests).</summary>
+    public bool PreMade { get; private set; }
 
     /// <summary>The post cells, or null while released (or while the part is being initialised).</summary>
     public int[]? Post { get; private set; } = post;

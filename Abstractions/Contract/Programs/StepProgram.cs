@@ -126,19 +126,24 @@ public sealed record SynapseGroupProgram
     /// <summary>
     /// Presynaptic cell (within the pre group) per connection. A backend reads it in <c>Load</c> and <c>Update</c> only: the
     /// host may release it once the engine is loaded (<see cref="ReleaseConnections"/>), and reading it then throws. A part
-    /// given <see cref="RowStarts"/> may leave it out: it is then made from the row starts at its first read.
+    /// given <see cref="RowStarts"/> may leave it out: it is then made from the row starts at its first read. Setting it drops
+    /// the part's row starts (new pre cells need not be in their order); give <see cref="RowStarts"/> again to keep them.
     /// </summary>
     [AllowNull]
     public int[] PreIndices
     {
-        get => _connections.Pre ?? throw (_connections.Released ? Released() : new InvalidOperationException($"Projection part '{Label}' has neither pre cells nor row starts."));
-        init => _connections = new ConnectionArrays(value, _connections?.Post, _connections?.RowStarts);
+        get => _connections.PreOf(Label) ?? throw (_connections.Released ? Released() : new InvalidOperationException($"Projection part '{Label}' has neither pre cells nor row starts."));
+        init => _connections = new ConnectionArrays(value, _connections?.Post, null);
     }
-    /// <summary>Postsynaptic cell (within the post group) per connection; read and released as <see cref="PreIndices"/>.</summary>
+    /// <summary>
+    /// Postsynaptic cell (within the post group) per connection; read and released as <see cref="PreIndices"/>. Setting it in a
+    /// <c>with</c> expression (post cells already set) drops the part's row starts, which belong to the old connections; in an
+    /// object initializer it keeps the <see cref="RowStarts"/> given before it.
+    /// </summary>
     public required int[] PostIndices
     {
         get => _connections.Post ?? throw Released();
-        init => _connections = new ConnectionArrays(_connections?.GivenPre, value, _connections?.RowStarts);
+        init => _connections = new ConnectionArrays(_connections?.GivenPre, value, _connections?.Post is null ? _connections?.RowStarts : null);
     }
     /// <summary>
     /// Null, or the connections are in row order (sorted by pre cell, creation order within a pre cell) and pre cell i's are
@@ -161,6 +166,9 @@ public sealed record SynapseGroupProgram
     public required IReadOnlyList<int> DelaySteps { get; init; }
     /// <summary>The number of connections (known after <see cref="ReleaseConnections"/> too).</summary>
     public int Count => _connections.Count;
+
+    /// <summary>Whether <see cref="PreIndices"/> was ever made from <see cref="RowStarts"/> (by a read of a part given none; for tests).</summary>
+    internal bool PreIndicesMadeFromRowStarts => _connections.PreMade;
 
     // The pre and post arrays, in one holder shared by the copies a `with` expression makes of this part (the lowering's
     // copies keep the same connections), so that releasing them here releases them for every copy.

@@ -59,15 +59,17 @@ public sealed class ConnectionRows
     /// <summary>
     /// Checks that <paramref name="start"/> are the row starts of <paramref name="count"/> connections over
     /// <paramref name="cells"/> cells: <paramref name="cells"/> + 1 values from 0 to <paramref name="count"/>, never decreasing.
+    /// The error names the projection part <paramref name="label"/> when one is given.
     /// </summary>
-    public static void CheckStarts(int[] start, int cells, int count)
+    public static void CheckStarts(int[] start, int cells, int count, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(start);
+        string of = label is null ? "" : $"Projection part '{label}': ";
         if (start.Length == 0 || start.Length != cells + 1 || start[0] != 0 || start[^1] != count)
-            throw new ArgumentException($"Row starts of {count} connections over {cells} cells must be {cells + 1} values from 0 to {count}; got {start.Length} values" +
+            throw new ArgumentException($"{of}Row starts of {count} connections over {cells} cells must be {cells + 1} values from 0 to {count}; got {start.Length} values" +
                 (start.Length == 0 ? "." : $" from {start[0]} to {start[^1]}."), nameof(start));
         for (int i = 0; i < cells; i++)
-            if (start[i + 1] < start[i]) throw new ArgumentException($"Row starts decrease at cell {i} ({start[i]} then {start[i + 1]}).", nameof(start));
+            if (start[i + 1] < start[i]) throw new ArgumentException($"{of}Row starts decrease at cell {i} ({start[i]} then {start[i + 1]}).", nameof(start));
     }
 
     /// <summary>

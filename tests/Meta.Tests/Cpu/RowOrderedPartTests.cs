@@ -65,9 +65,47 @@ public class RowOrderedPartTests
         notFromZero.Should().Throw<ArgumentException>();
         var p = RowOrdered(new RepeatedValue<double>(0.5, 6), new RepeatedValue<int>(2, 6));
         var tooFewCells = () => new SynapseTable<double>(p, 2, new InputRing<double>(5, 4));
-        tooFewCells.Should().Throw<ArgumentException>().WithMessage("*over 2 cells*");
+        tooFewCells.Should().Throw<ArgumentException>().WithMessage("Projection part 'p':*over 2 cells*");
         var short_ = () => new SynapseTable<double>(p with { RowStarts = [0, 2, 3, 5] }, 3, new InputRing<double>(5, 4));
-        short_.Should().Throw<ArgumentException>().WithMessage("*of 6 connections*");
+        short_.Should().Throw<ArgumentException>().WithMessage("Projection part 'p':*of 6 connections*");
+    }
+
+    [Fact]
+    public void Pre_cells_made_from_row_starts_that_do_not_span_the_post_cells_or_decrease_are_an_error_naming_the_part()
+    {
+        var p = RowOrdered(new RepeatedValue<double>(0.5, 6), new RepeatedValue<int>(2, 6));
+        var short_ = () => (p with { RowStarts = [0, 2, 3, 5] }).PreIndices;
+        short_.Should().Throw<ArgumentException>().WithMessage("Projection part 'p':*of 6 connections*to 5*");
+        var long_ = () => (p with { RowStarts = [0, 2, 3, 7] }).PreIndices;
+        long_.Should().Throw<ArgumentException>().WithMessage("Projection part 'p':*of 6 connections*to 7*");
+        var decreasing = () => (p with { RowStarts = [0, 3, 2, 6] }).PreIndices;
+        decreasing.Should().Throw<ArgumentException>().WithMessage("Projection part 'p': Row starts decrease at cell 1*");
+        p.PreIndicesMadeFromRowStarts.Should().BeFalse("the failed reads made nothing");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void New_connections_given_with_a_with_expression_drop_the_old_row_starts_and_deliver_right(bool preFirst)
+    {
+        double[] weights = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+        int[] delays = [1, 3, 2, 1, 1, 3];
+        var p = RowOrdered(weights, delays);
+        p.RowStarts.Should().Equal([0, 2, 3, 6], "an object initializer keeps the row starts given before the post cells");
+        // Other connections, of the same count, not in row order: the old row starts would deliver them to the wrong cells.
+        int[] pre = [2, 0, 1, 0, 2, 1], post = [0, 1, 2, 3, 4, 0];
+        var q = preFirst ? p with { PreIndices = pre, PostIndices = post } : p with { PostIndices = post, PreIndices = pre };
+        q.RowStarts.Should().BeNull();
+        q.PreIndices.Should().Equal(pre);
+        q.PostIndices.Should().Equal(post);
+        (p with { PostIndices = post }).RowStarts.Should().BeNull("new post cells alone belong to other connections too");
+        (p with { PreIndices = PreOfRows }).RowStarts.Should().BeNull("new pre cells need not be in the row starts' order");
+        var table = new SynapseTable<double>(q, 3, new InputRing<double>(5, 4));
+        table.SharesRowStarts.Should().BeFalse();
+        var expected = Expected(q, table.Target);
+        expected.Should().NotEqual(Expected(p with { PreIndices = PreOfRows, PostIndices = post }, table.Target),
+            "the old row starts would deliver otherwise");
+        Delivered(table).Should().Equal(expected);
     }
 
     [Fact]
