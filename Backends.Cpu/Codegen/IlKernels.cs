@@ -30,12 +30,7 @@ internal static class IlKernels
 
     /// <summary>Whether <paramref name="choice"/> (the value of <see cref="EmitterVariable"/>) asks for IL.</summary>
     /// <exception cref="ArgumentException">The value names no emitter.</exception>
-    public static bool Enabled(string? choice) => choice?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "il" => true,
-        "roslyn" => false,
-        _ => throw new ArgumentException($"{EmitterVariable}='{choice}' names no CPU kernel emitter; valid values: il (the default), roslyn."),
-    };
+    public static bool Enabled(string? choice) => Meta.Backends.CSharp.KernelEmitterChoice.IsIl(EmitterVariable, "CPU", choice);
 
     /// <summary>
     /// The kernel as IL, from the process's cache when a kernel of the same structure and lanes was emitted before

@@ -40,12 +40,7 @@ internal static class IlgpuIlKernels
 
     /// <summary>Whether <paramref name="choice"/> (the value of <see cref="EmitterVariable"/>) asks for IL.</summary>
     /// <exception cref="ArgumentException">The value names no emitter.</exception>
-    public static bool Enabled(string? choice) => choice?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "il" => true,
-        "roslyn" => false,
-        _ => throw new ArgumentException($"{EmitterVariable}='{choice}' names no ILGPU kernel emitter; valid values: il (the default), roslyn."),
-    };
+    public static bool Enabled(string? choice) => Meta.Backends.CSharp.KernelEmitterChoice.IsIl(EmitterVariable, "ILGPU", choice);
 
     /// <summary>
     /// The kernel's IL method, from the process's cache when a kernel of the same structure and precision was emitted before
