@@ -4,10 +4,10 @@ namespace Meta.Backends.Ilgpu;
 
 /// <summary>
 /// Chooses the cell kernels' emitter (IL or C# through Roslyn) for one run in this process, as
-/// <c>META_ILGPU_KERNEL_EMITTER</c> does for a whole process. A test entry point: the conformance tests call it through
+/// <c>META_ILGPU_KERNEL_EMITTER</c> does for a whole process. A test entry point (internal: reflection finds it): the conformance tests call it through
 /// reflection (the backend is loaded as a plugin there) to run one network with both emitters and compare the bits.
 /// </summary>
-public static class EmitterScope
+internal static class EmitterScope
 {
     /// <summary>
     /// Runs <paramref name="action"/> (which builds and runs simulations on this backend) with the IL emitter where

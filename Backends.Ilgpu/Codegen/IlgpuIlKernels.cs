@@ -31,7 +31,7 @@ internal static class IlgpuIlKernels
     private static readonly Dictionary<(string Key, bool Single), MethodInfo> s_methods = [];
     private static readonly Dictionary<(string Key, bool Single), string> s_refusals = [];
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
-    private static readonly AsyncLocal<EmitterScope?> s_scope = new();
+    private static readonly AsyncLocal<Scope?> s_scope = new();
     private static readonly Lazy<ModuleBuilder> s_module = new(CreateModule);
     private static readonly object s_lock = new();
     private static int s_types;
@@ -52,7 +52,7 @@ internal static class IlgpuIlKernels
     {
         ArgumentNullException.ThrowIfNull(action);
         var outer = s_scope.Value;
-        var scope = new EmitterScope(il);
+        var scope = new Scope(il);
         s_scope.Value = scope;
         try
         {
@@ -72,7 +72,7 @@ internal static class IlgpuIlKernels
         lock (scope.Taken) scope.Taken.Add(method.DeclaringType?.Name ?? method.Name);
     }
 
-    private sealed record EmitterScope(bool Il)
+    private sealed record Scope(bool Il)
     {
         public List<string> Taken { get; } = [];
     }

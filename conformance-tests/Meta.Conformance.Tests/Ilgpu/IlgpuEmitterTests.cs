@@ -99,11 +99,12 @@ public sealed class IlgpuEmitterTests(ITestOutputHelper output)
     private static Dictionary<string, Block> Run(bool il, Precision precision, out IReadOnlyList<string> kernels)
     {
         var models = Models();
+        Assert.True(models.Count >= 12, $"the registry lists {models.Count} standard neuron models, fewer than the 12 this comparison was written for");
         var data = new Dictionary<string, Block>(StringComparer.Ordinal);
         var scope = Backend.GetType("Meta.Backends.Ilgpu.EmitterScope", throwOnError: true)!.GetMethod("Run")!;
         kernels = (IReadOnlyList<string>)scope.Invoke(null, [il, (Action)(() =>
         {
-            using var sim = new Simulation(BackendUnderTest.Get("ilgpu"), new SimulationOptions { Timestep = 0.1, MaxDelay = 1.0, Seed = 4242, Precision = precision });
+            using var sim = new Simulation(BackendUnderTest.Get("ilgpu"), new SimulationOptions { Timestep = 0.1, MaxDelay = 1.0, Seed = 4242, Precision = precision, Device = "cpu-accelerator" });
             int total = 2 * models.Count * Cells;
             var excitation = sim.CreatePopulation(total, new CellType("SpikeSourcePoisson").With("rate", 600.0), "excitation");
             var inhibition = sim.CreatePopulation(total, new CellType("SpikeSourcePoisson").With("rate", 150.0), "inhibition");
