@@ -31,12 +31,51 @@ internal static class IlgpuIlKernels
     private static readonly Dictionary<(string Key, bool Single), MethodInfo> s_methods = [];
     private static readonly Dictionary<(string Key, bool Single), string> s_refusals = [];
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
+    private static readonly AsyncLocal<Scope?> s_scope = new();
     private static readonly Lazy<ModuleBuilder> s_module = new(CreateModule);
     private static readonly object s_lock = new();
     private static int s_types;
 
-    /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
-    public static bool On => s_enabled.Value;
+    /// <summary>
+    /// Whether kernels are emitted as IL where they can be: the choice of the calling flow's <see cref="Use"/>, else the
+    /// environment's (read once).
+    /// </summary>
+    public static bool On => s_scope.Value?.Il ?? s_enabled.Value;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the emitter chosen by <paramref name="il"/> instead of the environment's, for the
+    /// calling flow only (an <see cref="AsyncLocal{T}"/>: other threads' runs keep theirs; tasks the action starts inherit it),
+    /// and returns the names of the cell kernel types the flow's loads took, in order (<see cref="Taken"/>): what a test needs
+    /// to run one network with both emitters in one process and to see which emitter made each kernel.
+    /// </summary>
+    public static IReadOnlyList<string> Use(bool il, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var outer = s_scope.Value;
+        var scope = new Scope(il);
+        s_scope.Value = scope;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            s_scope.Value = outer;
+        }
+        lock (scope.Taken) return [.. scope.Taken];
+    }
+
+    /// <summary>Notes, in the calling flow's <see cref="Use"/> scope if there is one, that a load took <paramref name="method"/>.</summary>
+    public static void Taken(MethodInfo method)
+    {
+        if (s_scope.Value is not { } scope) return;
+        lock (scope.Taken) scope.Taken.Add(method.DeclaringType?.Name ?? method.Name);
+    }
+
+    private sealed record Scope(bool Il)
+    {
+        public List<string> Taken { get; } = [];
+    }
 
     /// <summary>Whether <paramref name="choice"/> (the value of <see cref="EmitterVariable"/>) asks for IL.</summary>
     /// <exception cref="ArgumentException">The value names no emitter.</exception>

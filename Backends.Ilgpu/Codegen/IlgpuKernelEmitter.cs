@@ -27,6 +27,13 @@ internal static class IlgpuKernelEmitter
     /// </summary>
     public static MethodInfo Compile(CellKernel kernel, bool single, out bool compiled)
     {
+        var method = Choose(kernel, single, out compiled);
+        IlgpuIlKernels.Taken(method);
+        return method;
+    }
+
+    private static MethodInfo Choose(CellKernel kernel, bool single, out bool compiled)
+    {
         string precision = single ? "float32" : "float64";
         if (IlgpuIlKernels.On)
         {
@@ -43,7 +50,7 @@ internal static class IlgpuKernelEmitter
                 Console.Error.WriteLine($"ilgpu: the cell kernel of '{kernel.Model}' ({precision}) is compiled with Roslyn: the IL emitter cannot express it ({e.Message})");
             }
         }
-        else LoadLog.Write($"'{kernel.Model}' ({precision}) compiled with Roslyn: {IlgpuIlKernels.EmitterVariable} asks for it");
+        else LoadLog.Write($"'{kernel.Model}' ({precision}) compiled with Roslyn: {IlgpuIlKernels.EmitterVariable} (or a test's scope) asks for it");
         return CompileRoslyn(kernel, single, out compiled);
     }
 
