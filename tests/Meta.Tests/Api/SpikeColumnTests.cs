@@ -108,4 +108,39 @@ public class SpikeColumnTests
         second.Steps[^1].Should().Be(n);
         second.Cells[..n].Should().Equal(first.Cells);
     }
+
+    [Fact]
+    public void A_builder_returns_each_spikes_time_index_whatever_the_order_of_the_steps_and_after_a_hand_over()
+    {
+        // The builder keeps a time index once per run of spikes of one step: steps that repeat, go back, or come between
+        // unrecorded cells' spikes must still give every spike its own index.
+        var spec = new RecorderSpec { Index = 0, Population = 0, Variable = "spikes", Cells = [0, 2, 3], IntervalSteps = 1 };
+        var rng = new System.Random(11);
+        var builder = new SpikeBlockBuilder(spec, 4);
+        var cells = new List<int>();
+        var steps = new List<long>();
+        long step = 5;
+        int total = SpikeBlockBuilder.KeepCapacity + 500;
+        while (cells.Count < total)
+        {
+            step += rng.Next(-2, 4); // some steps again, some back, some on
+            var fired = Enumerable.Range(0, rng.Next(0, 6)).Select(_ => rng.Next(0, 4)).ToArray();
+            if (rng.Next(2) == 0) builder.Add(fired, step);
+            else foreach (int c in fired) builder.Add(c, step);
+            foreach (int c in fired.Where(c => c != 1))
+            {
+                cells.Add(c);
+                steps.Add(step);
+            }
+        }
+        var first = builder.ToBlock();
+        first.Cells.Should().Equal(cells);
+        first.Steps.Should().Equal(steps);
+        // After the hand-over (more than KeepCapacity spikes), later spikes follow the handed ones.
+        builder.Add([3, 1, 0], step);
+        builder.Add(2, step - 1);
+        var second = builder.ToBlock();
+        second.Cells.Should().Equal(cells.Concat([3, 0, 2]));
+        second.Steps.Should().Equal(steps.Concat([step, step, step - 1]));
+    }
 }
