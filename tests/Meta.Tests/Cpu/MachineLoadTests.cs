@@ -60,4 +60,71 @@ public class MachineLoadTests
         reading!.Value.Cores.Should().Be(Environment.ProcessorCount);
         reading.Value.Busy.Should().BeLessThanOrEqualTo(reading.Value.Total);
     }
+
+    /// <summary>A machine with two cores whose readings come from a list, with a clock in seconds; counts the reads.</summary>
+    private sealed class FakeMachine
+    {
+        public double Clock = 100;
+        public Reading? Next = Before;
+        public int Reads;
+
+        public MachineLoad Load() => new(() => { Reads++; return Next is { } r ? r with { WallSeconds = Clock } : null; }, () => Clock);
+    }
+
+    [Fact]
+    public void The_first_look_starts_the_window_and_looks_within_it_say_too_early_without_reading()
+    {
+        var machine = new FakeMachine();
+        var judged = new List<MachineLoad.LoadWindow>();
+        var load = machine.Load();
+        load.Judged = judged.Add;
+        // The load phase (this process's own threads sharing the cores with the other work) is not in the window: the
+        // first look, at the run's first step, only starts it.
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(1);
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        machine.Next = Before with { Busy = 1_000 + 25, Total = 2_000 + 25, OwnSeconds = 10.125 };
+        load.Busy().Should().BeNull();
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(1, "a look within the window reads the clock only");
+        judged.Should().BeEmpty();
+        // Another process filled the other core while this one ran one thread: busy, judged over the whole window.
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        machine.Next = Before with { Busy = 1_000 + 50, Total = 2_000 + 50, OwnSeconds = 10.25 };
+        load.Busy().Should().BeTrue();
+        judged.Should().ContainSingle().Which.Seconds.Should().BeApproximately(MachineLoad.MinWindowSeconds, 1e-9);
+        judged[0].OtherCores.Should().BeApproximately(1.0, 1e-9);
+        // The next window starts at that look.
+        machine.Clock += MachineLoad.MinWindowSeconds;
+        load.Busy().Should().BeNull("the window since the last judged look is empty of ticks and so too short to judge");
+    }
+
+    [Fact]
+    public void A_quiet_window_long_enough_is_not_busy()
+    {
+        var machine = new FakeMachine();
+        var load = machine.Load();
+        load.Busy().Should().BeNull();
+        machine.Clock += 0.5;
+        machine.Next = Before with { Busy = 1_000 + 52, Total = 2_000 + 100, OwnSeconds = 10.5 };
+        load.Busy().Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_window_that_stays_too_short_in_ticks_is_given_up_as_not_busy_and_unreadable_stat_is_not_busy()
+    {
+        var machine = new FakeMachine();
+        var load = machine.Load();
+        load.Busy().Should().BeNull();
+        // Wall time goes on but the tick counts do not (a kernel that counts fewer ticks): wait a while, then let the
+        // measurement decide.
+        machine.Clock += MachineLoad.MinWindowSeconds;
+        load.Busy().Should().BeNull();
+        machine.Clock += MachineLoad.GiveUpWindows * MachineLoad.MinWindowSeconds;
+        load.Busy().Should().BeFalse();
+
+        var gone = new FakeMachine { Next = null }.Load();
+        gone.Busy().Should().BeFalse();
+        gone.Busy().Should().BeFalse();
+    }
 }

@@ -150,6 +150,50 @@ public class ThreadingChoiceTests
     }
 
     [Fact]
+    public void Until_the_load_can_be_judged_the_steps_run_alone_and_nothing_is_measured()
+    {
+        var decisions = new List<ThreadingDecision>();
+        bool? busy = null;
+        int asked = 0;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => { asked++; return busy; } };
+        // The window is too short at the run's start: one thread, asked again every step, no measurement paid for.
+        Run(choice, 500, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        asked.Should().Be(500);
+        decisions.Should().BeEmpty();
+        // Judged busy (another process holds a core): still one thread, no measurement, next look much later.
+        busy = true;
+        Run(choice, 1, single: 100, parallel: 60);
+        decisions.Should().ContainSingle().Which.Reason.Should().Be("busy");
+        decisions[0].Step.Should().Be(501);
+        Run(choice, ThreadingChoice.StepsBetweenMeasurements - 1, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        asked.Should().Be(501);
+    }
+
+    [Fact]
+    public void A_quiet_machine_is_measured_once_the_load_is_judged_and_keeps_the_workers()
+    {
+        var decisions = new List<ThreadingDecision>();
+        int asked = 0;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => ++asked <= 100 ? null : false };
+        Run(choice, 100, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        // From the first step judged quiet, the measurement runs as at the start (blocks alone and on the workers).
+        var modes = new List<bool>();
+        for (int k = 0; k < Measurement; k++)
+        {
+            modes.Add(choice.Parallel);
+            choice.Record(choice.Parallel ? 60 : 100);
+        }
+        for (int k = 1; k < Measurement; k++) modes[k].Should().Be(k / ThreadingChoice.BlockSteps % 2 == 1, $"step {k}");
+        choice.Parallel.Should().BeTrue();
+        decisions.Should().ContainSingle().Which.Reason.Should().Be("start");
+        decisions[0].MeasuredFrom.Should().Be(100, "the measurement began with the first step judged quiet");
+        asked.Should().Be(101);
+    }
+
+    [Fact]
     public void Workers_that_slow_down_under_load_are_measured_again_and_dropped()
     {
         var choice = new ThreadingChoice();
