@@ -16,9 +16,11 @@ namespace Meta.Backends.Cpu;
 /// the workers in which no worker took a chunk (the calling thread did all, the workers not being scheduled) do not count
 /// as a gain: the workers are kept only while they take part in at least <see cref="MinHelped"/> of the steps. When
 /// <see cref="Busy"/> says other work fills the cores, no measurement is made (a spinning worker would only take time
-/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy; while
-/// it cannot tell yet (at the start of a run, before its window is long enough) the steps run alone and it is asked again
-/// each step, so the first measurement waits for a verdict rather than being paid for against a core held by other work.
+/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy. While
+/// it has no verdict yet (only before its first: <see cref="MachineLoad"/> judges its first window from the first step of
+/// the engine's first run, and answers later looks that come before a fresh window is long enough with its last
+/// verdict) the steps run alone and it is asked again each step, so the first measurement waits for a verdict rather
+/// than being paid for against a core held by other work; planned, fall-back and slowdown measurements start at once.
 /// Which way runs never changes the results (every cell takes the
 /// same arithmetic path whatever thread updates it).
 /// </summary>
@@ -63,8 +65,9 @@ internal sealed class ThreadingChoice
     public Action<ThreadingDecision>? Decided { get; set; }
 
     /// <summary>
-    /// Asked before each measurement: true skips it (reason "busy") and keeps one thread; null (too early to tell) keeps
-    /// one thread for the coming step and asks again at the next, so it must be cheap when it answers null.
+    /// Asked before each measurement: true skips it (reason "busy") and keeps one thread; null (no verdict yet) keeps one
+    /// thread for the coming step and asks again at the next, so it must be cheap when it answers null, and should say
+    /// null only until its first verdict (a later null would hold back every measurement, the workers' included).
     /// </summary>
     public Func<bool?>? Busy { get; set; }
 
@@ -95,7 +98,7 @@ internal sealed class ThreadingChoice
     private void Measure(long elapsed)
     {
         bool? busy = _block == 0 && _stepInBlock == 0 && Busy is { } ask ? ask() : false;
-        // Too short a window to judge (the run has just begun): one thread, and the same question at the next step. A
+        // No verdict yet (the engine's first run has just begun): one thread, and the same question at the next step. A
         // measurement now could not be won against other work that fills the cores, and would be paid for.
         if (busy is null) return;
         if (_block == 0 && _stepInBlock == 0) _measurementStart = StepCount - 1;

@@ -94,9 +94,36 @@ public class MachineLoadTests
         load.Busy().Should().BeTrue();
         judged.Should().ContainSingle().Which.Seconds.Should().BeApproximately(MachineLoad.MinWindowSeconds, 1e-9);
         judged[0].OtherCores.Should().BeApproximately(1.0, 1e-9);
-        // The next window starts at that look.
-        machine.Clock += MachineLoad.MinWindowSeconds;
-        load.Busy().Should().BeNull("the window since the last judged look is empty of ticks and so too short to judge");
+        // The next window starts at that look; until it can be judged, the last verdict stands.
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        load.Busy().Should().BeTrue("a short window after a verdict is answered with that verdict");
+        machine.Reads.Should().Be(2);
+        judged.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void After_a_verdict_a_short_window_is_answered_with_it_and_goes_on_to_the_next_verdict()
+    {
+        var machine = new FakeMachine();
+        var judged = new List<MachineLoad.LoadWindow>();
+        var load = machine.Load();
+        load.Judged = judged.Add;
+        load.Busy().Should().BeNull();
+        machine.Clock += 0.5;
+        machine.Next = Before with { Busy = 1_000 + 52, Total = 2_000 + 100, OwnSeconds = 10.5 };
+        load.Busy().Should().BeFalse();
+        // A planned look 0.06 s later (1 024 steps of 60 µs on the workers): the last verdict at once, for a clock read.
+        machine.Clock += 0.06;
+        load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(2);
+        // Another process took a core from the verdict on: the window since the verdict says so once it is long enough.
+        machine.Clock += 0.24;
+        machine.Next = Before with { Busy = 1_052 + 60, Total = 2_100 + 60, OwnSeconds = 10.8 };
+        load.Busy().Should().BeTrue();
+        judged.Should().HaveCount(2);
+        judged[1].Seconds.Should().BeApproximately(0.3, 1e-9);
+        judged[1].OtherCores.Should().BeApproximately(1.0, 1e-9);
+        judged[1].GivenUp.Should().BeFalse();
     }
 
     [Fact]
@@ -111,17 +138,37 @@ public class MachineLoadTests
     }
 
     [Fact]
-    public void A_window_that_stays_too_short_in_ticks_is_given_up_as_not_busy_and_unreadable_stat_is_not_busy()
+    public void A_window_that_stays_too_short_in_ticks_is_read_seldom_then_given_up_as_not_busy_and_logged()
     {
         var machine = new FakeMachine();
+        var judged = new List<MachineLoad.LoadWindow>();
         var load = machine.Load();
+        load.Judged = judged.Add;
         load.Busy().Should().BeNull();
-        // Wall time goes on but the tick counts do not (a kernel that counts fewer ticks): wait a while, then let the
-        // measurement decide.
+        // Wall time goes on but the tick counts do not (a kernel that counts fewer ticks): /proc/stat is read again only
+        // every RetrySeconds, the looks between cost a clock read.
         machine.Clock += MachineLoad.MinWindowSeconds;
         load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(2);
+        machine.Clock += MachineLoad.RetrySeconds / 2;
+        load.Busy().Should().BeNull();
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(2);
+        machine.Clock += MachineLoad.RetrySeconds;
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(3);
+        judged.Should().BeEmpty();
+        // Then the measurement decides: not busy, logged as given up, and that verdict answers the short windows after it.
         machine.Clock += MachineLoad.GiveUpWindows * MachineLoad.MinWindowSeconds;
         load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(4);
+        var window = judged.Should().ContainSingle().Which;
+        window.GivenUp.Should().BeTrue();
+        window.Busy.Should().BeFalse();
+        window.Seconds.Should().BeApproximately(MachineLoad.MinWindowSeconds * (1 + MachineLoad.GiveUpWindows) + 1.5 * MachineLoad.RetrySeconds, 1e-9);
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(4);
 
         var gone = new FakeMachine { Next = null }.Load();
         gone.Busy().Should().BeFalse();
