@@ -61,23 +61,25 @@ public class MachineLoadTests
         reading.Value.Busy.Should().BeLessThanOrEqualTo(reading.Value.Total);
     }
 
-    /// <summary>A machine with two cores whose readings come from a list, with a clock in seconds; counts the reads.</summary>
+    /// <summary>A machine with two cores whose readings come from <see cref="Next"/>, with a clock in seconds; counts the reads and keeps the windows logged.</summary>
     private sealed class FakeMachine
     {
         public double Clock = 100;
         public Reading? Next = Before;
         public int Reads;
 
-        public MachineLoad Load() => new(() => { Reads++; return Next is { } r ? r with { WallSeconds = Clock } : null; }, () => Clock);
+        public readonly List<MachineLoad.LoadWindow> Judged = [];
+
+        /// <summary>A <see cref="MachineLoad"/> on this machine that logs its windows to <see cref="Judged"/>.</summary>
+        public MachineLoad Load() => new(() => { Reads++; return Next is { } r ? r with { WallSeconds = Clock } : null; }, () => Clock) { Judged = Judged.Add };
     }
 
     [Fact]
     public void The_first_look_starts_the_window_and_looks_within_it_say_too_early_without_reading()
     {
         var machine = new FakeMachine();
-        var judged = new List<MachineLoad.LoadWindow>();
+        var judged = machine.Judged;
         var load = machine.Load();
-        load.Judged = judged.Add;
         // The load phase (this process's own threads sharing the cores with the other work) is not in the window: the
         // first look, at the run's first step, only starts it.
         load.Busy().Should().BeNull();
@@ -105,9 +107,8 @@ public class MachineLoadTests
     public void After_a_verdict_a_short_window_is_answered_with_it_and_goes_on_to_the_next_verdict()
     {
         var machine = new FakeMachine();
-        var judged = new List<MachineLoad.LoadWindow>();
+        var judged = machine.Judged;
         var load = machine.Load();
-        load.Judged = judged.Add;
         load.Busy().Should().BeNull();
         machine.Clock += 0.5;
         machine.Next = Before with { Busy = 1_000 + 52, Total = 2_000 + 100, OwnSeconds = 10.5 };
@@ -141,9 +142,8 @@ public class MachineLoadTests
     public void A_window_that_stays_too_short_in_ticks_is_read_seldom_then_given_up_as_not_busy_and_logged()
     {
         var machine = new FakeMachine();
-        var judged = new List<MachineLoad.LoadWindow>();
+        var judged = machine.Judged;
         var load = machine.Load();
-        load.Judged = judged.Add;
         load.Busy().Should().BeNull();
         // Wall time goes on but the tick counts do not (a kernel that counts fewer ticks): /proc/stat is read again only
         // every RetrySeconds, the looks between cost a clock read.
