@@ -81,7 +81,7 @@ public class MachineLoadTests
         var judged = machine.Judged;
         var load = machine.Load();
         // The load phase (this process's own threads sharing the cores with the other work) is not in the window: the
-        // first look, at the run's first step, only starts it.
+        // first look, at the first step of the engine's first run, only starts it.
         load.Busy().Should().BeNull();
         machine.Reads.Should().Be(1);
         machine.Clock += MachineLoad.MinWindowSeconds / 2;
