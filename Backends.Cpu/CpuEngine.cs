@@ -103,7 +103,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         for (int g = 0; g < _groups.Length; g++)
             if (_groups[g] is NeuronGroup<T> n) n.Rings = _rings[g].Select(r => r.Buffer).ToArray();
         _work = BuildWork();
-        _threading = new ThreadingChoice { Decided = _profile is null ? null : ThreadingLog.Write, Busy = new MachineLoad().Busy };
+        _threading = new ThreadingChoice { Decided = _profile is null ? null : ThreadingLog.Write, Busy = new MachineLoad { Judged = _profile is null ? null : ThreadingLog.WriteLoad }.Busy };
         _tables = new SynapseTable<T>?[program.Projections.Count];
         for (int i = 0; i < _tables.Length; i++)
         {

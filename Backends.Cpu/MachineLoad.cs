@@ -7,11 +7,17 @@ namespace Meta.Backends.Cpu;
 /// Whether other work keeps the cores this process may use busy, for <see cref="ThreadingChoice"/>: the busy CPU time of
 /// those cores (the <c>cpuN</c> lines of /proc/stat for the CPUs in the process's affinity: user, nice, system, irq,
 /// softirq and steal; idle and I/O wait are not work) less this process's own CPU time, both over the same window (from
-/// the last look, or from construction, to now), fills at least all cores but one, so a worker thread would not find a
-/// core of its own. Unlike the load average it does not lag (a run that ended a minute ago does not count), does not
-/// count tasks waiting on the disk, counts only the cores the process may run on, and does not take this process's own
-/// work in the window (JIT compiles included) for other work. Where /proc/stat cannot be read, or the window holds too
-/// few clock ticks to tell, the machine is taken as not busy: the measurement then decides.
+/// the last verdict to now), fills at least all cores but one, so a worker thread would not find a core of its own.
+/// Unlike the load average it does not lag (a run that ended a minute ago does not count), does not count tasks waiting
+/// on the disk, counts only the cores the process may run on, and does not take this process's own work in the window
+/// (JIT compiles included) for other work. One instance serves an engine for as long as it is loaded: the first window
+/// starts at the first look (the first step of the engine's first run), not when the network was loaded, since while
+/// loading this process's own threads (compiler, garbage collector, table build) share the cores with the other work,
+/// which then gets less than it would take from a worker thread; later windows run on from the last verdict, so the
+/// first window of a later run includes the time between the runs. A window is judged once it spans
+/// <see cref="MinWindowSeconds"/> and <see cref="MinTicksPerCore"/> ticks per core; until then it goes on and
+/// <see cref="Busy()"/> answers with the last verdict, or null before the first one. Where /proc/stat cannot be read the
+/// machine is taken as not busy: the measurement then decides.
 /// </summary>
 internal sealed class MachineLoad
 {
@@ -25,43 +31,123 @@ internal sealed class MachineLoad
     /// <summary>The fewest kernel ticks per core a window must span to be judged (0.2 s at the usual 100 Hz).</summary>
     internal const long MinTicksPerCore = 20;
 
-    private CpuReading? _last = Read();
+    /// <summary>
+    /// The shortest window judged, in seconds of wall time: a little over <see cref="MinTicksPerCore"/> ticks at 100 Hz.
+    /// A shorter look costs a clock read, not a read of /proc/stat: before the first verdict it says null, after it the
+    /// last verdict.
+    /// </summary>
+    internal const double MinWindowSeconds = 0.25;
+
+    /// <summary>After a read of /proc/stat that found too few ticks to judge, looks within this many seconds cost a clock read only.</summary>
+    internal const double RetrySeconds = 0.05;
+
+    /// <summary>A window this many times <see cref="MinWindowSeconds"/> that still holds too few ticks to judge (a kernel with fewer ticks) is taken as not busy rather than waited on further.</summary>
+    internal const int GiveUpWindows = 4;
+
+    private readonly Func<CpuReading?> _read;
+    private readonly Func<double> _clock;
+    private CpuReading? _last;
+    private bool _started, _readable = true;
+    private bool? _verdict;
+    private double _nextRead;
+
+    /// <summary>Reads this machine's /proc/stat, from the first look on.</summary>
+    public MachineLoad() : this(Read, WallSeconds) { }
+
+    /// <summary>For tests: readings and the wall clock (seconds, the clock of <see cref="CpuReading.WallSeconds"/>) from elsewhere.</summary>
+    internal MachineLoad(Func<CpuReading?> read, Func<double> clock)
+    {
+        _read = read;
+        _clock = clock;
+    }
+
+    /// <summary>Called with each window that ends in a verdict (judged, or given up as too few ticks), for logging.</summary>
+    public Action<LoadWindow>? Judged { get; set; }
 
     /// <summary>One reading: the process's cores' busy and total kernel ticks, how many cores, and the process's own CPU time and the wall time, in seconds.</summary>
     internal readonly record struct CpuReading(long Busy, long Total, int Cores, double OwnSeconds, double WallSeconds);
 
-    /// <summary>Looks at the load since the last look; true when the other work alone fills all cores but one.</summary>
-    public bool Busy()
+    /// <summary>
+    /// A window, for the log: its length in seconds, its kernel ticks per core, the cores' busy time, this process's and
+    /// the other work's, in cores, and the verdict; <paramref name="GivenUp"/> where it still held too few ticks to judge
+    /// after <see cref="GiveUpWindows"/> × <see cref="MinWindowSeconds"/> and was taken as not busy (its figures are then
+    /// what the ticks there were say, zero where the readings did not match).
+    /// </summary>
+    internal readonly record struct LoadWindow(double Seconds, int Cores, double TicksPerCore, double BusyCores, double OwnCores, double OtherCores, bool Busy, bool GivenUp = false);
+
+    /// <summary>
+    /// Looks at the load since the last verdict: true when the other work alone filled all cores but one, false when it
+    /// did not (or /proc/stat cannot be read). While the window is too short to judge (under
+    /// <see cref="MinWindowSeconds"/>, or too few ticks) it goes on and the answer is the last verdict, or null before the
+    /// first one (the first look only starts the window): look again later.
+    /// </summary>
+    public bool? Busy()
     {
-        var now = Read();
-        var last = _last;
+        if (!_readable) return false;
+        if (!_started)
+        {
+            _started = true;
+            _last = _read();
+            _readable = _last is not null;
+            return _readable ? null : false;
+        }
+        double clock = _clock();
+        double wall = clock - _last!.Value.WallSeconds;
+        if (wall < MinWindowSeconds || clock < _nextRead) return _verdict;
+        if (_read() is not { } now)
+        {
+            _readable = false;
+            return false;
+        }
+        var before = _last.Value;
+        if (Window(before, now) is not { } window)
+        {
+            if (wall < GiveUpWindows * MinWindowSeconds)
+            {
+                _nextRead = clock + RetrySeconds;
+                return _verdict;
+            }
+            window = (Span(before, now) ?? new LoadWindow(now.WallSeconds - before.WallSeconds, now.Cores, 0, 0, 0, 0, false)) with { Busy = false, GivenUp = true };
+        }
         _last = now;
-        return last is { } a && now is { } b && Busy(a, b);
+        _verdict = window.Busy;
+        Judged?.Invoke(window);
+        return window.Busy;
+    }
+
+    /// <summary>The window between two readings, judged; null when it is too short or the readings do not match.</summary>
+    internal static LoadWindow? Window(CpuReading before, CpuReading after) =>
+        Span(before, after) is { } w && w.TicksPerCore >= MinTicksPerCore ? w : null;
+
+    /// <summary>The window between two readings with its verdict, however few its ticks; null when the readings do not match, no tick or no time passed.</summary>
+    private static LoadWindow? Span(CpuReading before, CpuReading after)
+    {
+        long total = after.Total - before.Total, busy = after.Busy - before.Busy;
+        double wall = after.WallSeconds - before.WallSeconds;
+        if (after.Cores != before.Cores || after.Cores < 1 || total <= 0 || wall <= 0) return null;
+        double busyCores = after.Cores * busy / (double)total;
+        double own = (after.OwnSeconds - before.OwnSeconds) / wall;
+        double other = busyCores - own;
+        return new LoadWindow(wall, after.Cores, total / (double)after.Cores, busyCores, own, other, other >= after.Cores - 1 - Slack);
     }
 
     /// <summary>
     /// Whether, between two readings, the other work (the cores' busy time less the process's own CPU time) filled at
     /// least all cores but one, less <see cref="Slack"/>; false when the window is too short to tell.
     /// </summary>
-    internal static bool Busy(CpuReading before, CpuReading after) => OtherCores(before, after) is { } other && other >= after.Cores - 1 - Slack;
+    internal static bool Busy(CpuReading before, CpuReading after) => Window(before, after) is { Busy: true };
 
     /// <summary>The cores' worth of other work between two readings, or null when the window is too short or the readings do not match.</summary>
-    internal static double? OtherCores(CpuReading before, CpuReading after)
-    {
-        long total = after.Total - before.Total, busy = after.Busy - before.Busy;
-        double wall = after.WallSeconds - before.WallSeconds;
-        if (after.Cores != before.Cores || after.Cores < 1 || total < MinTicksPerCore * after.Cores || wall <= 0) return null;
-        double busyCores = after.Cores * busy / (double)total;
-        double own = (after.OwnSeconds - before.OwnSeconds) / wall;
-        return busyCores - own;
-    }
+    internal static double? OtherCores(CpuReading before, CpuReading after) => Window(before, after)?.OtherCores;
+
+    private static double WallSeconds() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 
     /// <summary>Reads /proc/stat for the CPUs in the process's affinity (all where the affinity is unknown), with the process's own time; null where it cannot.</summary>
     internal static CpuReading? Read()
     {
         try
         {
-            double wall = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+            double wall = WallSeconds();
             double own = Environment.CpuUsage.TotalTime.TotalSeconds;
             var allowed = AllowedCpus();
             long busy = 0, total = 0;

@@ -16,7 +16,11 @@ namespace Meta.Backends.Cpu;
 /// the workers in which no worker took a chunk (the calling thread did all, the workers not being scheduled) do not count
 /// as a gain: the workers are kept only while they take part in at least <see cref="MinHelped"/> of the steps. When
 /// <see cref="Busy"/> says other work fills the cores, no measurement is made (a spinning worker would only take time
-/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy.
+/// from the calling thread): one thread until the next planned look, which comes later each time it is still busy. While
+/// it has no verdict yet (only before its first: <see cref="MachineLoad"/> judges its first window from the first step of
+/// the engine's first run, and answers later looks that come before a fresh window is long enough with its last
+/// verdict) the steps run alone and it is asked again each step, so the first measurement waits for a verdict rather
+/// than being paid for against a core held by other work; planned, fall-back and slowdown measurements start at once.
 /// Which way runs never changes the results (every cell takes the
 /// same arithmetic path whatever thread updates it).
 /// </summary>
@@ -60,8 +64,12 @@ internal sealed class ThreadingChoice
     /// <summary>Called with every decision (after each measurement, and at each fall-back), for logging.</summary>
     public Action<ThreadingDecision>? Decided { get; set; }
 
-    /// <summary>Asked before each measurement: true skips it (reason "busy") and keeps one thread.</summary>
-    public Func<bool>? Busy { get; set; }
+    /// <summary>
+    /// Asked before each measurement: true skips it (reason "busy") and keeps one thread; null (no verdict yet) keeps one
+    /// thread for the coming step and asks again at the next, so it must be cheap when it answers null, and should say
+    /// null only until its first verdict (a later null would hold back every measurement, the workers' included).
+    /// </summary>
+    public Func<bool?>? Busy { get; set; }
 
     /// <summary>Whether the coming step should use the worker threads.</summary>
     public bool Parallel { get; private set; }
@@ -89,7 +97,12 @@ internal sealed class ThreadingChoice
 
     private void Measure(long elapsed)
     {
-        if (_block == 0 && _stepInBlock == 0 && Busy?.Invoke() == true)
+        bool? busy = _block == 0 && _stepInBlock == 0 && Busy is { } ask ? ask() : false;
+        // No verdict yet (the engine's first run has just begun): one thread, and the same question at the next step. A
+        // measurement now could not be won against other work that fills the cores, and would be paid for.
+        if (busy is null) return;
+        if (_block == 0 && _stepInBlock == 0) _measurementStart = StepCount - 1;
+        if (busy.Value)
         {
             Parallel = false;
             _lastChoice = false;

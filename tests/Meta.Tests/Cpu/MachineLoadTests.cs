@@ -60,4 +60,118 @@ public class MachineLoadTests
         reading!.Value.Cores.Should().Be(Environment.ProcessorCount);
         reading.Value.Busy.Should().BeLessThanOrEqualTo(reading.Value.Total);
     }
+
+    /// <summary>A machine with two cores whose readings come from <see cref="Next"/>, with a clock in seconds; counts the reads and keeps the windows logged.</summary>
+    private sealed class FakeMachine
+    {
+        public double Clock = 100;
+        public Reading? Next = Before;
+        public int Reads;
+
+        public readonly List<MachineLoad.LoadWindow> Judged = [];
+
+        /// <summary>A <see cref="MachineLoad"/> on this machine that logs its windows to <see cref="Judged"/>.</summary>
+        public MachineLoad Load() => new(() => { Reads++; return Next is { } r ? r with { WallSeconds = Clock } : null; }, () => Clock) { Judged = Judged.Add };
+    }
+
+    [Fact]
+    public void The_first_look_starts_the_window_and_looks_within_it_say_too_early_without_reading()
+    {
+        var machine = new FakeMachine();
+        var judged = machine.Judged;
+        var load = machine.Load();
+        // The load phase (this process's own threads sharing the cores with the other work) is not in the window: the
+        // first look, at the first step of the engine's first run, only starts it.
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(1);
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        machine.Next = Before with { Busy = 1_000 + 25, Total = 2_000 + 25, OwnSeconds = 10.125 };
+        load.Busy().Should().BeNull();
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(1, "a look within the window reads the clock only");
+        judged.Should().BeEmpty();
+        // Another process filled the other core while this one ran one thread: busy, judged over the whole window.
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        machine.Next = Before with { Busy = 1_000 + 50, Total = 2_000 + 50, OwnSeconds = 10.25 };
+        load.Busy().Should().BeTrue();
+        judged.Should().ContainSingle().Which.Seconds.Should().BeApproximately(MachineLoad.MinWindowSeconds, 1e-9);
+        judged[0].OtherCores.Should().BeApproximately(1.0, 1e-9);
+        // The next window starts at that look; until it can be judged, the last verdict stands.
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        load.Busy().Should().BeTrue("a short window after a verdict is answered with that verdict");
+        machine.Reads.Should().Be(2);
+        judged.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void After_a_verdict_a_short_window_is_answered_with_it_and_goes_on_to_the_next_verdict()
+    {
+        var machine = new FakeMachine();
+        var judged = machine.Judged;
+        var load = machine.Load();
+        load.Busy().Should().BeNull();
+        machine.Clock += 0.5;
+        machine.Next = Before with { Busy = 1_000 + 52, Total = 2_000 + 100, OwnSeconds = 10.5 };
+        load.Busy().Should().BeFalse();
+        // A planned look 0.06 s later (1 024 steps of 60 µs on the workers): the last verdict at once, for a clock read.
+        machine.Clock += 0.06;
+        load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(2);
+        // Another process took a core from the verdict on: the window since the verdict says so once it is long enough.
+        machine.Clock += 0.24;
+        machine.Next = Before with { Busy = 1_052 + 60, Total = 2_100 + 60, OwnSeconds = 10.8 };
+        load.Busy().Should().BeTrue();
+        judged.Should().HaveCount(2);
+        judged[1].Seconds.Should().BeApproximately(0.3, 1e-9);
+        judged[1].OtherCores.Should().BeApproximately(1.0, 1e-9);
+        judged[1].GivenUp.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_quiet_window_long_enough_is_not_busy()
+    {
+        var machine = new FakeMachine();
+        var load = machine.Load();
+        load.Busy().Should().BeNull();
+        machine.Clock += 0.5;
+        machine.Next = Before with { Busy = 1_000 + 52, Total = 2_000 + 100, OwnSeconds = 10.5 };
+        load.Busy().Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_window_that_stays_too_short_in_ticks_is_read_seldom_then_given_up_as_not_busy_and_logged()
+    {
+        var machine = new FakeMachine();
+        var judged = machine.Judged;
+        var load = machine.Load();
+        load.Busy().Should().BeNull();
+        // Wall time goes on but the tick counts do not (a kernel that counts fewer ticks): /proc/stat is read again only
+        // every RetrySeconds, the looks between cost a clock read.
+        machine.Clock += MachineLoad.MinWindowSeconds;
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(2);
+        machine.Clock += MachineLoad.RetrySeconds / 2;
+        load.Busy().Should().BeNull();
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(2);
+        machine.Clock += MachineLoad.RetrySeconds;
+        load.Busy().Should().BeNull();
+        machine.Reads.Should().Be(3);
+        judged.Should().BeEmpty();
+        // Then the measurement decides: not busy, logged as given up, and that verdict answers the short windows after it.
+        machine.Clock += MachineLoad.GiveUpWindows * MachineLoad.MinWindowSeconds;
+        load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(4);
+        var window = judged.Should().ContainSingle().Which;
+        window.GivenUp.Should().BeTrue();
+        window.Busy.Should().BeFalse();
+        window.Seconds.Should().BeApproximately(MachineLoad.MinWindowSeconds * (1 + MachineLoad.GiveUpWindows) + 1.5 * MachineLoad.RetrySeconds, 1e-9);
+        machine.Clock += MachineLoad.MinWindowSeconds / 2;
+        load.Busy().Should().BeFalse();
+        machine.Reads.Should().Be(4);
+
+        var gone = new FakeMachine { Next = null }.Load();
+        gone.Busy().Should().BeFalse();
+        gone.Busy().Should().BeFalse();
+    }
 }

@@ -150,6 +150,114 @@ public class ThreadingChoiceTests
     }
 
     [Fact]
+    public void Until_the_load_can_be_judged_the_steps_run_alone_and_nothing_is_measured()
+    {
+        var decisions = new List<ThreadingDecision>();
+        bool? busy = null;
+        int asked = 0;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => { asked++; return busy; } };
+        // The window is too short at the run's start: one thread, asked again every step, no measurement paid for.
+        Run(choice, 500, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        asked.Should().Be(500);
+        decisions.Should().BeEmpty();
+        // Judged busy (another process holds a core): still one thread, no measurement, next look much later.
+        busy = true;
+        Run(choice, 1, single: 100, parallel: 60);
+        decisions.Should().ContainSingle().Which.Reason.Should().Be("busy");
+        decisions[0].Step.Should().Be(501);
+        Run(choice, ThreadingChoice.StepsBetweenMeasurements - 1, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        asked.Should().Be(501);
+    }
+
+    [Fact]
+    public void A_quiet_machine_is_measured_once_the_load_is_judged_and_keeps_the_workers()
+    {
+        var decisions = new List<ThreadingDecision>();
+        int asked = 0;
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = () => ++asked <= 100 ? null : false };
+        Run(choice, 100, single: 100, parallel: 60);
+        choice.Steps.Parallel.Should().Be(0);
+        // From the first step judged quiet, the measurement runs as at the start (blocks alone and on the workers).
+        var modes = new List<bool>();
+        for (int k = 0; k < Measurement; k++)
+        {
+            modes.Add(choice.Parallel);
+            choice.Record(choice.Parallel ? 60 : 100);
+        }
+        for (int k = 1; k < Measurement; k++) modes[k].Should().Be(k / ThreadingChoice.BlockSteps % 2 == 1, $"step {k}");
+        choice.Parallel.Should().BeTrue();
+        decisions.Should().ContainSingle().Which.Reason.Should().Be("start");
+        decisions[0].MeasuredFrom.Should().Be(100, "the measurement began with the first step judged quiet");
+        asked.Should().Be(101);
+    }
+
+    /// <summary>A quiet machine of two cores at 100 kernel ticks a second whose only work is this process, on a clock the steps move on.</summary>
+    private sealed class QuietMachine
+    {
+        private double _clock = 100, _own = 10;
+
+        public MachineLoad Load() => new(
+            () => new MachineLoad.CpuReading(Busy: (long)Math.Floor(_own * 100), Total: (long)Math.Floor(_clock * 200), Cores: 2, OwnSeconds: _own, WallSeconds: _clock),
+            () => _clock);
+
+        /// <summary>Runs steps of <paramref name="single"/> µs alone and <paramref name="parallel"/> µs on the workers (two threads' CPU time) until <paramref name="done"/>.</summary>
+        public void RunUntil(ThreadingChoice choice, Func<bool> done, long single, long parallel)
+        {
+            for (int k = 0; k < 100_000 && !done(); k++)
+            {
+                bool p = choice.Parallel;
+                double seconds = (p ? parallel : single) * 1e-6;
+                _clock += seconds;
+                _own += p ? 2 * seconds : seconds;
+                choice.Record(p ? parallel : single);
+            }
+            done().Should().BeTrue();
+        }
+    }
+
+    /// <summary>A quiet machine's first verdict, after 0.25 s alone, and the measurement that keeps the workers.</summary>
+    private static (ThreadingChoice Choice, List<ThreadingDecision> Decisions, QuietMachine Machine) KeptAfterTheFirstVerdict()
+    {
+        var decisions = new List<ThreadingDecision>();
+        var machine = new QuietMachine();
+        var choice = new ThreadingChoice { Decided = decisions.Add, Busy = machine.Load().Busy };
+        machine.RunUntil(choice, () => decisions.Count == 1, single: 100, parallel: 60);
+        decisions[0].Reason.Should().Be("start");
+        decisions[0].Parallel.Should().BeTrue();
+        decisions[0].MeasuredFrom.Should().BeGreaterThanOrEqualTo((long)(MachineLoad.MinWindowSeconds / 100e-6) - 1, "the first measurement waits for the first verdict");
+        return (choice, decisions, machine);
+    }
+
+    [Fact]
+    public void A_planned_measurement_after_the_first_verdict_starts_at_once()
+    {
+        var (choice, decisions, machine) = KeptAfterTheFirstVerdict();
+        long single = choice.Steps.Single;
+        // 1 024 steps on the workers (0.06 s, a window too short to judge) and the planned measurement: no wait alone.
+        machine.RunUntil(choice, () => decisions.Count == 2, single: 100, parallel: 60);
+        decisions[1].Reason.Should().Be("planned");
+        decisions[1].MeasuredFrom.Should().Be(decisions[0].Step + ThreadingChoice.StepsBetweenMeasurements);
+        decisions[1].Step.Should().Be(decisions[1].MeasuredFrom + Measurement);
+        choice.Steps.Single.Should().Be(single + Measurement / 2, "only the measurement's blocks ran alone");
+        decisions[1].Parallel.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_fallback_measurement_after_the_first_verdict_starts_at_once()
+    {
+        var (choice, decisions, machine) = KeptAfterTheFirstVerdict();
+        // The workers' steps now take 106 µs, slower than one thread: the watch trips at its third window and the fresh
+        // measurement starts at once (no wait alone for a window long enough to judge), and falls back.
+        machine.RunUntil(choice, () => decisions.Count == 2, single: 100, parallel: 106);
+        decisions[1].Reason.Should().Be("fallback");
+        decisions[1].MeasuredFrom.Should().Be(decisions[0].Step + 1 + 3 * ThreadingChoice.BlockSteps);
+        decisions[1].Step.Should().Be(decisions[1].MeasuredFrom + Measurement);
+        decisions[1].Parallel.Should().BeFalse();
+    }
+
+    [Fact]
     public void Workers_that_slow_down_under_load_are_measured_again_and_dropped()
     {
         var choice = new ThreadingChoice();
