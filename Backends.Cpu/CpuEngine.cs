@@ -19,7 +19,9 @@ namespace Meta.Backends.Cpu;
 /// The methods every step runs (here, in the groups, the synapse tables and the step loop) are marked
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled optimized at their first call instead of running
 /// unoptimized, instrumented code and being recompiled on a background thread during the run, which was about a third of
-/// the CPU time of a 1 s run of 4 000 cells (docs/benchmarks.md, "Per-step paths compiled optimized at once").
+/// the CPU time of a 1 s run of 4 000 cells (docs/benchmarks.md, "Per-step paths compiled optimized at once"). The flag also
+/// keeps ReadyToRun from precompiling them, so they are compiled when the engine loads (<see cref="PerStepTypes"/>), not
+/// in the first run's steps.
 /// </remarks>
 internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -85,6 +87,17 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     protected override void WriteCouplingBuffer(int coupling, string name, double[] values) => _couplings!.Write(coupling, name, values);
 
+    /// <summary>
+    /// The types whose per-step methods (marked <see cref="MethodImplOptions.AggressiveOptimization"/>) every run calls:
+    /// compiled at load (<see cref="StepPathPreparation"/>), so that the first run does not pay for their compilation in its
+    /// steps. Plastic tables and spike histories are compiled at load only where a network has them.
+    /// </summary>
+    internal static readonly Type[] PerStepTypes =
+    [
+        typeof(CpuEngine<T>), typeof(NeuronGroup<T>), typeof(SynapseTable<T>), typeof(Float64Bridge<T>), typeof(SampleCollector),
+        typeof(SourceGroup), typeof(ThreadingChoice), typeof(StepEngine), typeof(CurrentInjection), typeof(SpikeBlockBuilder),
+    ];
+
     protected override void OnLoad(StepProgram program)
     {
         _bridge = new Float64Bridge<T>();
@@ -118,6 +131,8 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         _history = _groups.Select((g, i) => _plastic.Any(t => t.Spec.PreGroup == i || t.Spec.PostGroup == i) ? new SpikeHistory(slots) : null).ToArray();
         _outgoing = _groups.Select((g, i) => _tables.OfType<SynapseTable<T>>().Where(t => t.Spec.PreGroup == i).ToList()).ToArray();
         _chunkBody = RunChunk;
+        StepPathPreparation.Prepare(PerStepTypes);
+        if (_plastic.Length > 0) StepPathPreparation.Prepare(typeof(PlasticTable), typeof(SpikeHistory));
         // The state arrays are looked up every step: an update may replace a group's arrays.
         _couplings = CouplingOrder is { } order
             ? new CouplingRunner(program, order, (g, name) => _bridge.State(g, name, Neurons(g).State(name)), g => _bridge.Injected(g, Neurons(g).Injected), CountKernel)

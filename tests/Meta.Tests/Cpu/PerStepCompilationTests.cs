@@ -75,3 +75,53 @@ public class PerStepCompilationTests
         Assert.True(take.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization), take.ToString());
     }
 }
+
+/// <summary>
+/// The per-step methods are compiled when a cpu engine loads, not in the first run's steps (ReadyToRun leaves methods
+/// marked AggressiveOptimization to the JIT): every type that declares one is in <see cref="CpuEngine{T}.PerStepTypes"/>
+/// (or is compiled at load only with plastic synapses), and loading a network prepares them.
+/// </summary>
+public class StepPathPreparationTests
+{
+    private const BindingFlags All = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    [Fact]
+    public void Every_cpu_type_with_a_per_step_method_is_compiled_at_load()
+    {
+        static bool Marked(Type t) => t.GetMethods(All).Any(m => m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization));
+        var declaring = typeof(CpuEngine<double>).Assembly.GetTypes().Where(t => !t.IsInterface && Marked(t))
+            .Select(t => t.FullName!).ToHashSet();
+        var atLoad = CpuEngine<double>.PerStepTypes.Concat([typeof(PlasticTable), typeof(SpikeHistory)])
+            .Select(t => t.IsGenericType ? t.GetGenericTypeDefinition().FullName! : t.FullName!).ToHashSet();
+        // Kernel math helpers are inlined into the kernels (emitted at load); coupling and synapse kernels are compiled with them.
+        var missing = declaring.Where(n => !atLoad.Contains(n) && !n.Contains(".Codegen.", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"per-step types not compiled at load: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Loading_a_network_compiles_its_per_step_methods()
+    {
+        using var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1, Precision = Backends.Precision.Float32 });
+        sim.CreatePopulation(3, new CellType("IF_cond_exp"));
+        sim.Run(1.0);
+        Assert.All(CpuEngine<float>.PerStepTypes, t => Assert.True(StepPathPreparation.IsPrepared(t), t.ToString()));
+        Assert.Equal(0, StepPathPreparation.Prepare(CpuEngine<float>.PerStepTypes));
+    }
+
+    [Fact]
+    public void Prepare_compiles_each_marked_method_once()
+    {
+        int first = StepPathPreparation.Prepare(typeof(Marked<int>));
+        Assert.Equal(2, first);
+        Assert.Equal(0, StepPathPreparation.Prepare(typeof(Marked<int>)));
+    }
+
+    private sealed class Marked<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static T? Zero() => default;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public T? Echo(T? value) => value;
+        public static int NotMarked() => 1;
+    }
+}
