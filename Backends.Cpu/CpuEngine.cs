@@ -120,7 +120,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         _chunkBody = RunChunk;
         // The state arrays are looked up every step: an update may replace a group's arrays.
         _couplings = CouplingOrder is { } order
-            ? new CouplingRunner(program, order, (g, name) => _bridge.State(g, name, Neurons(g).State(name)), g => _bridge.Injected(g, Neurons(g).Injected), CountKernel)
+            ? new CouplingRunner(program, order, (g, name) => _bridge.State(g, name, Neurons(g).State(name)), g => { Neurons(g).DrivenByCoupling(); return _bridge.Injected(g, Neurons(g).Injected); }, CountKernel)
             : null;
     }
 
@@ -165,6 +165,7 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         {
             var injected = Neurons(group).Injected;
             for (int i = 0; i < host.Length; i++) injected[i] = T.CreateTruncating(host[i]);
+            Neurons(group).InjectedWritten();
         }
     }
 

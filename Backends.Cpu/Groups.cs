@@ -29,6 +29,8 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     private CellKernelStep<T> _step = null!;
     private T[][] _cells = [];
     private T[] _uniforms = [];
+    private Action<bool> _countKernel = _ => { };
+    private bool _injects, _coupled;
 
     public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel) : base(program)
     {
@@ -49,7 +51,10 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     public string[] States { get; }
     /// <summary>Remaining refractory steps per cell.</summary>
     public T[] Refractory { get; }
-    /// <summary>The injected current per cell (nA).</summary>
+    /// <summary>
+    /// The injected current per cell (nA); starts at +0.0. Whoever writes it says so (<see cref="InjectedWritten"/>,
+    /// <see cref="DrivenByCoupling"/>): until then the kernel does not read it.
+    /// </summary>
     public T[] Injected { get; }
     /// <summary>
     /// The cells that spiked at the end of the last step, as the kernel wrote them: each chunk of the update writes its
@@ -86,8 +91,33 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
                     ? RandomStreams.NeuronDraw(first + Math.Min(i, last), d)
                     : RandomStreams.NeuronNoise(first + Math.Min(i, last), d - kernel.UniformDraws)).ToArray()).ToArray();
         }
-        _step = CpuKernelEmitter.Compile<T>(kernel, out bool compiled);
+        _countKernel = countKernel;
+        _step = CpuKernelEmitter.Compile<T>(kernel, _injects, out bool compiled);
         countKernel(compiled);
+    }
+
+    /// <summary>
+    /// Says that <see cref="Injected"/> was written (a current source began or ended): the kernel reads the array unless every
+    /// value is +0.0, where the kernel that takes +0 without loading it runs (the same bits, one array less per cell and step).
+    /// </summary>
+    public void InjectedWritten() => UseInjected(_coupled || Array.Exists(Injected, v => !T.IsZero(v) || T.IsNegative(v)));
+
+    /// <summary>Says that a coupling writes <see cref="Injected"/> every step: the kernel reads it from now on.</summary>
+    public void DrivenByCoupling()
+    {
+        _coupled = true;
+        UseInjected(true);
+    }
+
+    /// <summary>Whether the kernel reads <see cref="Injected"/> (else it takes +0 for every cell).</summary>
+    internal bool ReadsInjected => _injects;
+
+    private void UseInjected(bool injects)
+    {
+        if (injects == _injects) return;
+        _injects = injects;
+        _step = CpuKernelEmitter.Compile<T>(Kernel, injects, out bool compiled);
+        _countKernel(compiled);
     }
 
     /// <summary>New values for some buffers (the kernel unchanged).</summary>
