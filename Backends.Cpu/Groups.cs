@@ -30,12 +30,17 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     private T[][] _cells = [];
     private T[] _uniforms = [];
     private Action<bool> _countKernel = _ => { };
-    private bool _injects, _coupled;
+    private bool _injects;
 
-    public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel) : base(program)
+    /// <summary>
+    /// A group of <paramref name="program"/>'s cells whose kernel reads <see cref="Injected"/> where <paramref name="readsInjected"/>
+    /// (some current source or coupling targets the group), else takes +0 for every cell (<see cref="ReadInjected"/>).
+    /// </summary>
+    public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel, bool readsInjected = true) : base(program)
     {
         _dt = dt;
         _seed = seed;
+        _injects = readsInjected;
         int w = LaneType.Width<T>();
         PaddedSize = (Size + w - 1) / w * w;
         Refractory = new T[PaddedSize];
@@ -52,8 +57,8 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     /// <summary>Remaining refractory steps per cell.</summary>
     public T[] Refractory { get; }
     /// <summary>
-    /// The injected current per cell (nA); starts at +0.0. Whoever writes it says so (<see cref="InjectedWritten"/>,
-    /// <see cref="DrivenByCoupling"/>): until then the kernel does not read it.
+    /// The injected current per cell (nA); starts at +0.0 and stays +0.0 in a group that no current source or coupling targets,
+    /// whose kernel does not read it (<see cref="ReadInjected"/>).
     /// </summary>
     public T[] Injected { get; }
     /// <summary>
@@ -97,28 +102,21 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     }
 
     /// <summary>
-    /// Says that <see cref="Injected"/> was written (a current source began or ended): the kernel reads the array unless every
-    /// value is +0.0, where the kernel that takes +0 without loading it runs (the same bits, one array less per cell and step).
+    /// Chooses whether the kernel reads <see cref="Injected"/>: the engine decides it when the network is loaded and again
+    /// before each run (sources can be added or removed between runs), never per step. A group that no current source or
+    /// coupling targets holds +0.0 in every cell, and the kernel that takes +0 without loading the array gives the same bits
+    /// (one array less per cell and step). Compiles the other kernel only when the choice changes.
     /// </summary>
-    public void InjectedWritten() => UseInjected(_coupled || Array.Exists(Injected, v => !T.IsZero(v) || T.IsNegative(v)));
-
-    /// <summary>Says that a coupling writes <see cref="Injected"/> every step: the kernel reads it from now on.</summary>
-    public void DrivenByCoupling()
-    {
-        _coupled = true;
-        UseInjected(true);
-    }
-
-    /// <summary>Whether the kernel reads <see cref="Injected"/> (else it takes +0 for every cell).</summary>
-    internal bool ReadsInjected => _injects;
-
-    private void UseInjected(bool injects)
+    public void ReadInjected(bool injects)
     {
         if (injects == _injects) return;
         _injects = injects;
         _step = CpuKernelEmitter.Compile<T>(Kernel, injects, out bool compiled);
         _countKernel(compiled);
     }
+
+    /// <summary>Whether the kernel reads <see cref="Injected"/> (else it takes +0 for every cell).</summary>
+    internal bool ReadsInjected => _injects;
 
     /// <summary>New values for some buffers (the kernel unchanged).</summary>
     public void SetValues(IReadOnlyDictionary<string, double[]> values)

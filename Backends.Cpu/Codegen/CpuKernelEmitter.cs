@@ -51,7 +51,8 @@ internal static class CpuKernelEmitter
     /// </summary>
     public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, bool injected, out bool compiled)
     {
-        string variant = (lanes.Wide ? ", Vector512" : "") + (injected || !ReadsInjected(kernel) ? "" : ", no injected current");
+        // The kernel's lanes and variant as the log names them (built only for a line that is written).
+        string Variant() => lanes.Number + (lanes.Wide ? ", Vector512" : "") + (injected || !ReadsInjected(kernel) ? "" : ", no injected current");
         if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
         if (IlKernels.On)
         {
@@ -60,15 +61,15 @@ internal static class CpuKernelEmitter
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, lanes.Wide, injected, out compiled)
                     : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, lanes.Wide, injected, out compiled);
-                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{variant}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
+                if (compiled && IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
                 return step;
             }
             catch (IlNotSupportedException e)
             {
-                IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{variant}) falls back to Roslyn: {e.Message}");
+                if (IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) falls back to Roslyn: {e.Message}");
             }
         }
-        else IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{variant}) compiled with Roslyn: {IlKernels.EmitterVariable} asks for it");
+        else if (IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) compiled with Roslyn: {IlKernels.EmitterVariable} asks for it");
         return CompileRoslyn<T>(kernel, lanes, injected, out compiled);
     }
 

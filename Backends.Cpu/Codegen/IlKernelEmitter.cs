@@ -132,7 +132,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         _drawRefs = Enumerable.Range(0, _kernel.UniformDraws + _kernel.NormalDraws).Select(d => VectorRef(() => Element(DrawsArg, d), offset: false)).ToArray();
         if (_kernel.Refractory) _refractoryRef = VectorRef(() => Arg(RefractoryArg), offset: false);
         // Without injected current the local is ZERO itself: the expressions read +0 where they would read the array's +0.0.
-        if (_kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) _injected = _loadsInjected ? Local(Ops.Number) : _zero;
+        if (CpuKernelEmitter.ReadsInjected(_kernel)) _injected = _loadsInjected ? Local(Ops.Number) : _zero;
         if (_fast) _large = Local(Ops.Mask);
         // int NSP = *countRef (written back on return)
         _spikeCount = Store(typeof(int), () => { Arg(CountArg); _il.Emit(OpCodes.Ldind_I4); });

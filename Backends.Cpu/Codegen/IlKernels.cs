@@ -57,9 +57,12 @@ internal static class IlKernels
         return (CellKernelStep<T>)s_cache.GetOrAdd((kernel.Key, typeof(T), wide, injected), _ => IlKernelEmitter<T>.Emit(kernel, wide, injected), out emitted);
     }
 
-    /// <summary>Writes <paramref name="line"/> to standard error where <c>META_CPU_KERNEL_LOG</c> is 1 or true.</summary>
+    /// <summary>Whether <c>META_CPU_KERNEL_LOG</c> is 1 or true (then <see cref="Log"/> writes).</summary>
+    public static bool Logging => Environment.GetEnvironmentVariable("META_CPU_KERNEL_LOG") is "1" or "true";
+
+    /// <summary>Writes <paramref name="line"/> to standard error where <see cref="Logging"/>.</summary>
     public static void Log(string line)
     {
-        if (Environment.GetEnvironmentVariable("META_CPU_KERNEL_LOG") is "1" or "true") Console.Error.WriteLine("cpu kernels: " + line);
+        if (Logging) Console.Error.WriteLine("cpu kernels: " + line);
     }
 }

@@ -1,3 +1,4 @@
+using Meta.Backends;
 using System.Numerics;
 using Meta.Backends.Cpu;
 using Meta.Backends.Cpu.Codegen;
@@ -7,6 +8,7 @@ using Meta.Lowering.Kernels;
 using Meta.CurrentSources;
 using Meta.Models;
 using Meta.Models.Standard;
+using Meta.Populations;
 using Meta.Random;
 using Meta.Recording;
 using Meta.Network;
@@ -16,7 +18,8 @@ namespace Meta.Tests.Cpu;
 /// <summary>
 /// The CPU kernel without injected current (for cells no current source or coupling drives): it takes +0 as every cell's
 /// injected current instead of loading the array, and gives the bits of the kernel that reads an array of +0.0, as IL and as
-/// C#, narrow and wide; a neuron group runs it exactly while its array holds +0.0 only and nothing couples into it.
+/// C#, narrow and wide; a neuron group runs it exactly where no current source (whatever its start) or coupling targets it,
+/// decided at load and before each run, and every run gives the bits of an engine that always reads the array.
 /// </summary>
 public class InjectedCurrentVariantTests
 {
@@ -43,20 +46,20 @@ public class InjectedCurrentVariantTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void Without_injected_current_il_gives_the_bits_of_roslyn_and_of_the_kernel_reading_zeros(string model, bool uniform)
-    {
-        var kernel = NeuronGroupLowering.KernelOf(StandardModels.All.Single(m => m.Name == model), uniform);
-        Compare<double>(kernel, wide: false, spikes: !uniform);
-        Compare<float>(kernel, wide: false, spikes: !uniform);
-    }
+    public void Without_injected_current_il_gives_the_bits_of_roslyn_and_of_the_kernel_reading_zeros(string model, bool uniform) =>
+        CompareBothPrecisions(model, uniform, wide: false);
 
     [Vector512Theory]
     [MemberData(nameof(Kernels))]
-    public void Without_injected_current_wide_il_gives_the_bits_of_wide_roslyn_and_of_the_kernel_reading_zeros(string model, bool uniform)
+    public void Without_injected_current_wide_il_gives_the_bits_of_wide_roslyn_and_of_the_kernel_reading_zeros(string model, bool uniform) =>
+        CompareBothPrecisions(model, uniform, wide: true);
+
+    /// <summary><see cref="Compare{T}"/> of standard model <paramref name="model"/>'s kernel in float64 and in float32.</summary>
+    private static void CompareBothPrecisions(string model, bool uniform, bool wide)
     {
         var kernel = NeuronGroupLowering.KernelOf(StandardModels.All.Single(m => m.Name == model), uniform);
-        Compare<double>(kernel, wide: true, spikes: !uniform);
-        Compare<float>(kernel, wide: true, spikes: !uniform);
+        Compare<double>(kernel, wide, spikes: !uniform);
+        Compare<float>(kernel, wide, spikes: !uniform);
     }
 
     [Fact]
@@ -90,44 +93,157 @@ public class InjectedCurrentVariantTests
     }
 
     [Fact]
-    public void A_group_reads_its_injected_currents_while_they_are_not_all_positive_zero_or_a_coupling_drives_them()
+    public void A_group_compiles_the_other_kernel_only_when_the_choice_changes()
     {
         using var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1 });
         sim.CreatePopulation(20, new CellType("IF_curr_exp"), "cells");
         var program = (NeuronGroupProgram)new NetworkLowering(sim.Resolve()).Program.Groups[0];
-        int compiled = 0;
-        var group = new NeuronGroup<double>(program, 0.1, 1, _ => compiled++);
-        var plain = new NeuronGroup<double>(program, 0.1, 1, _ => { });
+        int kernels = 0;
+        var group = new NeuronGroup<double>(program, 0.1, 1, _ => kernels++, readsInjected: false);
+        var plain = new NeuronGroup<double>(program, 0.1, 1, _ => { }, readsInjected: false);
         group.Rings = plain.Rings = [new double[group.PaddedSize], new double[group.PaddedSize]];
-        group.ReadsInjected.Should().BeFalse("the array starts at +0.0");
+        group.ReadsInjected.Should().BeFalse();
+        kernels.Should().Be(1);
 
-        group.Injected[3] = 2.0;
-        group.InjectedWritten();
+        group.ReadInjected(true);
+        group.ReadInjected(true);
         group.ReadsInjected.Should().BeTrue();
-        compiled.Should().Be(2, "the kernel that reads the array is taken when a current arrives");
+        kernels.Should().Be(2, "the reading kernel is taken once, when the choice changes");
+        group.Injected[3] = 2.0;
+        plain.Injected[3] = 2.0;
         group.Update(0, group.PaddedSize, 0, 0);
         plain.Update(0, plain.PaddedSize, 0, 0);
-        group.State("v")[3].Should().NotBe(plain.State("v")[3], "the current drives cell 3");
+        group.State("v")[3].Should().NotBe(plain.State("v")[3], "the reading kernel adds cell 3's current, the other takes +0");
         group.State("v")[4].Should().Be(plain.State("v")[4]);
 
-        Array.Clear(group.Injected);
-        group.InjectedWritten();
-        group.ReadsInjected.Should().BeFalse("every current is +0.0 again");
+        group.ReadInjected(false);
+        group.ReadsInjected.Should().BeFalse();
+        kernels.Should().Be(3);
+    }
 
-        group.Injected[5] = -0.0;
-        group.InjectedWritten();
-        group.ReadsInjected.Should().BeTrue("-0.0 is not +0.0: adding it keeps a -0 sum, adding +0 would not");
+    /// <summary>
+    /// Two groups, <c>driven</c> (IF_curr_exp, group 0; <paramref name="sources"/> go into it) and <c>quiet</c> (IF_cond_exp,
+    /// group 1, which no source targets), each recording v and spikes, lowered to a step program.
+    /// </summary>
+    private static StepProgram TwoGroups(Action<Population>? sources)
+    {
+        using var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1, Seed = 3 });
+        var driven = sim.CreatePopulation(12, new CellType("IF_curr_exp"), "driven");
+        var quiet = sim.CreatePopulation(12, new CellType("IF_cond_exp"), "quiet");
+        foreach (var p in new[] { driven, quiet })
+        {
+            p.Initialize("v", new RandomDistribution("uniform", -65.0, -52.0));
+            p.Record("v");
+            p.Record("spikes");
+        }
+        sources?.Invoke(driven);
+        return new NetworkLowering(sim.Resolve()).Program;
+    }
 
-        Array.Clear(group.Injected);
-        group.DrivenByCoupling();
-        group.InjectedWritten();
-        group.ReadsInjected.Should().BeTrue("a coupling writes the array every step");
+    public static TheoryData<bool> Precisions() => new() { false, true };
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> on an engine that chooses each group's kernel by the rule and on one whose kernels always
+    /// read the injected-current array: the spikes and the bits of every sample agree. Returns the choosing engine's choice
+    /// per group after the scenario, and its results.
+    /// </summary>
+    private static (bool[] Reads, List<RunResult> Results) SameAsReading(bool single, StepProgram program, Func<ISimulationEngine, List<RunResult>> scenario)
+    {
+        var options = new EngineOptions { Threads = 1, Precision = single ? Precision.Float32 : Precision.Float64 };
+        using var choosing = new CpuBackend().CreateEngine(options);
+        using var reading = new CpuBackend { ForceInjectedRead = true }.CreateEngine(options);
+        choosing.Load(program);
+        reading.Load(program);
+        var chosen = scenario(choosing);
+        var forced = scenario(reading);
+        Enumerable.Range(0, program.Groups.Count).Select(g => ReadsInjected(reading, g)).Should().AllSatisfy(r => r.Should().BeTrue("the forced engine reads every array"));
+        chosen.Should().HaveSameCount(forced);
+        for (int r = 0; r < chosen.Count; r++)
+        {
+            chosen[r].Spikes.Should().HaveSameCount(forced[r].Spikes);
+            for (int b = 0; b < chosen[r].Spikes.Count; b++)
+            {
+                chosen[r].Spikes[b].Cells.Should().Equal(forced[r].Spikes[b].Cells);
+                chosen[r].Spikes[b].Steps.Should().Equal(forced[r].Spikes[b].Steps);
+            }
+            chosen[r].Samples.Should().HaveSameCount(forced[r].Samples);
+            for (int b = 0; b < chosen[r].Samples.Count; b++)
+                chosen[r].Samples[b].Values.Select(BitConverter.DoubleToInt64Bits).Should().Equal(forced[r].Samples[b].Values.Select(BitConverter.DoubleToInt64Bits));
+        }
+        return (Enumerable.Range(0, program.Groups.Count).Select(g => ReadsInjected(choosing, g)).ToArray(), chosen);
+    }
+
+    private static bool ReadsInjected(ISimulationEngine engine, int group) => engine switch
+    {
+        CpuEngine<double> e => e.KernelReadsInjected(group),
+        CpuEngine<float> e => e.KernelReadsInjected(group),
+        _ => throw new ArgumentException("Not a CPU engine.", nameof(engine)),
+    };
+
+    private static int SpikeCount(IEnumerable<RunResult> results) => results.Sum(r => r.Spikes.Sum(b => b.Cells.Length));
+
+    [Theory]
+    [MemberData(nameof(Precisions))]
+    public void An_ac_source_of_phase_zero_gives_the_bits_of_the_reading_kernel(bool single)
+    {
+        // Its amplitude is 0 at every half period and again after it stops: the group reads the array throughout.
+        var program = TwoGroups(cells => new ACSource { Amplitude = 4.0, Offset = 0.0, Frequency = 25, Phase = 0, Start = 5, Stop = 60 }.InjectInto(cells[0..6]));
+        var (reads, results) = SameAsReading(single, program, e => [e.Run(400), e.Run(400)]);
+        reads.Should().Equal([true, false], "a source targets 'driven', none 'quiet'");
+        SpikeCount(results).Should().BePositive("the comparison must cover spikes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Precisions))]
+    public void A_step_source_that_returns_to_zero_and_comes_back_gives_the_bits_of_the_reading_kernel(bool single)
+    {
+        var program = TwoGroups(cells => new StepCurrentSource([5.0, 20.0, 40.0], [1.5, 0.0, 1.2]).InjectInto(cells[2..9]));
+        var (reads, results) = SameAsReading(single, program, e => [e.Run(300), e.Run(300)]);
+        reads.Should().Equal([true, false]);
+        SpikeCount(results).Should().BePositive();
+    }
+
+    [Theory]
+    [MemberData(nameof(Precisions))]
+    public void A_source_removed_between_runs_returns_the_group_to_the_kernel_without_the_load(bool single)
+    {
+        var program = TwoGroups(cells => new DCSource { Amplitude = 1.5, Start = 2.0, Stop = 1e9 }.InjectInto(cells));
+        bool[]? afterFirst = null; // the choosing engine's, which runs the scenario first
+        var (reads, results) = SameAsReading(single, program, e =>
+        {
+            var first = e.Run(300);
+            afterFirst ??= [ReadsInjected(e, 0), ReadsInjected(e, 1)];
+            e.Update(new ProgramUpdate { CurrentSources = [] });
+            return [first, e.Run(300)];
+        });
+        afterFirst.Should().Equal([true, false]);
+        reads.Should().Equal([false, false], "no source targets either group after the update");
+        SpikeCount([results[0]]).Should().BePositive("the source drives 'driven' in the first run");
+    }
+
+    [Theory]
+    [MemberData(nameof(Precisions))]
+    public void A_source_added_between_runs_makes_the_group_read_its_array(bool single)
+    {
+        var sources = TwoGroups(cells => new DCSource { Amplitude = 1.5, Start = 0.0, Stop = 1e9 }.InjectInto(cells[0..4])).CurrentSources;
+        var program = TwoGroups(null);
+        bool[]? afterFirst = null; // the choosing engine's, which runs the scenario first
+        var (reads, results) = SameAsReading(single, program, e =>
+        {
+            var first = e.Run(300);
+            afterFirst ??= [ReadsInjected(e, 0), ReadsInjected(e, 1)];
+            e.Update(new ProgramUpdate { CurrentSources = sources });
+            return [first, e.Run(300)];
+        });
+        afterFirst.Should().Equal([false, false], "no source targets either group at load");
+        reads.Should().Equal([true, false]);
+        SpikeCount([results[1]]).Should().BePositive("the added source drives 'driven'");
     }
 
     [Fact]
     public void A_current_source_drives_the_cells_it_reaches_and_the_others_keep_the_bits_of_a_network_without_it()
     {
-        // While the source is on, the group runs the kernel that reads the array; before and after, the one that does not.
+        // The group a source targets runs the kernel that reads the array (+0.0 before and after the source); the others keep their bits.
         AnalogSignal Run(bool source)
         {
             using var sim = new Simulation(new CpuBackend(), new SimulationOptions { Timestep = 0.1, Seed = 3 });
