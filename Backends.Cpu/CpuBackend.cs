@@ -43,6 +43,9 @@ public sealed class CpuBackend : IBackend
     /// <summary>For tests: engines run every step of a large network on the workers, whatever the threading choice measures.</summary>
     internal bool ForceWorkers { get; init; }
 
+    /// <summary>For tests: engines' kernels read every group's injected-current array, whether or not a source or coupling targets it.</summary>
+    internal bool ForceInjectedRead { get; init; }
+
     /// <inheritdoc />
     public ISimulationEngine CreateEngine(EngineOptions options)
     {
@@ -53,6 +56,7 @@ public sealed class CpuBackend : IBackend
             throw new NotSupportedByBackendException(BackendName, $"Device '{options.Device}' (available: cpu)");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         // Unless asked, float64: the CPU backend is the reference the other backends are compared with.
-        return options.Precision == Precision.Float32 ? new CpuEngine<float>(threads) { ForceWorkers = ForceWorkers } : new CpuEngine<double>(threads) { ForceWorkers = ForceWorkers };
+        return options.Precision == Precision.Float32 ? new CpuEngine<float>(threads) { ForceWorkers = ForceWorkers, ForceInjectedRead = ForceInjectedRead }
+            : new CpuEngine<double>(threads) { ForceWorkers = ForceWorkers, ForceInjectedRead = ForceInjectedRead };
     }
 }

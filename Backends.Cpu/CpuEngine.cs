@@ -56,9 +56,14 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
     private (int Measurements, int Fallbacks) _runCounts;
     private WorkerPool.Times _runPool;
     private Float64Bridge<T> _bridge = new();
+    /// <summary>The current sources for which the groups' kernels were last chosen (<see cref="ReadsInjected"/>).</summary>
+    private IReadOnlyList<CurrentSourceSpec>? _injectionChosenFor;
 
     /// <summary>For tests: every step of a large network on the workers, whatever <see cref="ThreadingChoice"/> says.</summary>
     internal bool ForceWorkers { get; init; }
+
+    /// <summary>For tests: every neuron group's kernel reads its injected-current array, whether or not a source or coupling targets it.</summary>
+    internal bool ForceInjectedRead { get; init; }
 
     /// <summary>The number of cells from which neuron updates are spread over the worker threads.</summary>
     internal const int ParallelThreshold = 16_384;
@@ -100,12 +105,13 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     protected override void OnLoad(StepProgram program)
     {
+        _injectionChosenFor = null;
         _bridge = new Float64Bridge<T>();
         _injectedOf = g => Neurons(g).Injected;
         double dt = program.Timestep;
         _groups = program.Groups.Select(g => g switch
         {
-            NeuronGroupProgram n => (CellGroup)new NeuronGroup<T>(n, dt, program.Seed, CountKernel),
+            NeuronGroupProgram n => (CellGroup)new NeuronGroup<T>(n, dt, program.Seed, CountKernel, ReadsInjected(n.Index, program.CurrentSources)),
             SpikeSourceProgram s => new SourceGroup(s, dt, program.Seed),
             _ => throw new NotSupportedByBackendException(BackendName, $"Cell group {g.GetType().Name}"),
         }).ToArray();
@@ -141,6 +147,14 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
 
     protected override void BeginRun(long start, long end, long firstSample)
     {
+        // The sources may have changed since the last run (an update): each group's kernel reads the injected-current array
+        // iff a source or coupling targets it, decided before the run's steps, never during them.
+        if (!ReferenceEquals(Injection.Sources, _injectionChosenFor))
+        {
+            _injectionChosenFor = Injection.Sources;
+            for (int g = 0; g < _groups.Length; g++)
+                if (_groups[g] is NeuronGroup<T> n) n.ReadInjected(ReadsInjected(g, Injection.Sources));
+        }
         _samples = Recorders.Select(r => r.IsSpikes ? null : new SampleCollector(r, r.SampleCount(firstSample, end), Neurons(r.Population).State(r.Variable))).ToArray();
         _spikes = SpikeBlockBuilder.ForRun(_spikes, Recorders, Program);
         _pool.Hot = UsesWorkers && _threading.Parallel;
@@ -149,6 +163,16 @@ internal sealed class CpuEngine<T>(int threads) : StepEngine where T : unmanaged
         _runCounts = _threading.Counts;
         _runPool = _pool.Counted;
     }
+
+    /// <summary>
+    /// Whether group <paramref name="group"/>'s kernel reads its injected-current array: where some current source (of any kind,
+    /// whatever its start time) or coupling targets it, else its array holds +0.0 throughout and the kernel takes +0 instead.
+    /// </summary>
+    private bool ReadsInjected(int group, IReadOnlyList<CurrentSourceSpec> sources) =>
+        ForceInjectedRead || CouplingOrder?.Targets.Contains(group) == true || sources.Any(s => s.Population == group);
+
+    /// <summary>For tests: whether group <paramref name="group"/>'s kernel reads its injected-current array.</summary>
+    internal bool KernelReadsInjected(int group) => Neurons(group).ReadsInjected;
 
     /// <summary>Whether the network is large enough, and workers are there, for the threading choice to be made at all.</summary>
     private bool UsesWorkers => _pool.Workers > 1 && !_smallNetwork;

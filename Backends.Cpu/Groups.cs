@@ -29,11 +29,18 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     private CellKernelStep<T> _step = null!;
     private T[][] _cells = [];
     private T[] _uniforms = [];
+    private Action<bool> _countKernel = _ => { };
+    private bool _injects;
 
-    public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel) : base(program)
+    /// <summary>
+    /// A group of <paramref name="program"/>'s cells whose kernel reads <see cref="Injected"/> where <paramref name="readsInjected"/>
+    /// (some current source or coupling targets the group), else takes +0 for every cell (<see cref="ReadInjected"/>).
+    /// </summary>
+    public NeuronGroup(NeuronGroupProgram program, double dt, ulong seed, Action<bool> countKernel, bool readsInjected = true) : base(program)
     {
         _dt = dt;
         _seed = seed;
+        _injects = readsInjected;
         int w = LaneType.Width<T>();
         PaddedSize = (Size + w - 1) / w * w;
         Refractory = new T[PaddedSize];
@@ -49,7 +56,10 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
     public string[] States { get; }
     /// <summary>Remaining refractory steps per cell.</summary>
     public T[] Refractory { get; }
-    /// <summary>The injected current per cell (nA).</summary>
+    /// <summary>
+    /// The injected current per cell (nA); starts at +0.0 and stays +0.0 in a group that no current source or coupling targets,
+    /// whose kernel does not read it (<see cref="ReadInjected"/>).
+    /// </summary>
     public T[] Injected { get; }
     /// <summary>
     /// The cells that spiked at the end of the last step, as the kernel wrote them: each chunk of the update writes its
@@ -86,9 +96,27 @@ internal sealed class NeuronGroup<T> : CellGroup where T : unmanaged, IFloatingP
                     ? RandomStreams.NeuronDraw(first + Math.Min(i, last), d)
                     : RandomStreams.NeuronNoise(first + Math.Min(i, last), d - kernel.UniformDraws)).ToArray()).ToArray();
         }
-        _step = CpuKernelEmitter.Compile<T>(kernel, out bool compiled);
+        _countKernel = countKernel;
+        _step = CpuKernelEmitter.Compile<T>(kernel, _injects, out bool compiled);
         countKernel(compiled);
     }
+
+    /// <summary>
+    /// Chooses whether the kernel reads <see cref="Injected"/>: the engine decides it when the network is loaded and again
+    /// before each run (sources can be added or removed between runs), never per step. A group that no current source or
+    /// coupling targets holds +0.0 in every cell, and the kernel that takes +0 without loading the array gives the same bits
+    /// (one array less per cell and step). Compiles the other kernel only when the choice changes.
+    /// </summary>
+    public void ReadInjected(bool injects)
+    {
+        if (injects == _injects) return;
+        _injects = injects;
+        _step = CpuKernelEmitter.Compile<T>(Kernel, injects, out bool compiled);
+        _countKernel(compiled);
+    }
+
+    /// <summary>Whether the kernel reads <see cref="Injected"/> (else it takes +0 for every cell).</summary>
+    internal bool ReadsInjected => _injects;
 
     /// <summary>New values for some buffers (the kernel unchanged).</summary>
     public void SetValues(IReadOnlyDictionary<string, double[]> values)

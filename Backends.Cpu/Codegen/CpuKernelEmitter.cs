@@ -29,38 +29,60 @@ internal static class CpuKernelEmitter
     public static CellKernelStep<T> Compile<T>(CellKernel kernel, out bool compiled) => Compile<T>(kernel, LaneType.Of<T>(), out compiled);
 
     /// <summary>
+    /// <see cref="Compile{T}(CellKernel, out bool)"/>; where not <paramref name="injected"/>, the kernel takes +0 as every cell's
+    /// injected current and never loads the array (for cells no current source or coupling drives, whose array holds +0.0:
+    /// the same bits, one array less per cell and step).
+    /// </summary>
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, bool injected, out bool compiled) => Compile<T>(kernel, LaneType.Of<T>(), injected, out compiled);
+
+    /// <summary>Whether <paramref name="kernel"/> reads the injected current (else its two variants are one kernel).</summary>
+    public static bool ReadsInjected(CellKernel kernel) => kernel.Statements.Reads(KernelSymbols.InjectedCurrent);
+
+    /// <summary>
     /// The compiled kernel in the given <paramref name="lanes"/> (whose element type must be <typeparamref name="T"/>): emitted
     /// as IL where the IL emitter can express it, narrow or wide (<see cref="IlKernels"/>), else compiled from C#
     /// (<see cref="CompileRoslyn{T}"/>).
     /// </summary>
-    public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, out bool compiled)
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, out bool compiled) => Compile<T>(kernel, lanes, injected: true, out compiled);
+
+    /// <summary>
+    /// <see cref="Compile{T}(CellKernel, LaneType, out bool)"/>, without reading the injected currents where not
+    /// <paramref name="injected"/> (<see cref="Compile{T}(CellKernel, bool, out bool)"/>).
+    /// </summary>
+    public static CellKernelStep<T> Compile<T>(CellKernel kernel, LaneType lanes, bool injected, out bool compiled)
     {
+        // The kernel's lanes and variant as the log names them (built only for a line that is written).
+        string Variant() => lanes.Number + (lanes.Wide ? ", Vector512" : "") + (injected || !ReadsInjected(kernel) ? "" : ", no injected current");
         if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
         if (IlKernels.On)
         {
             try
             {
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, lanes.Wide, out compiled)
-                    : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, lanes.Wide, out compiled);
-                if (compiled) IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
+                var step = typeof(T) == typeof(float) ? (CellKernelStep<T>)(object)IlKernels.Get<float>(kernel, lanes.Wide, injected, out compiled)
+                    : (CellKernelStep<T>)(object)IlKernels.Get<double>(kernel, lanes.Wide, injected, out compiled);
+                if (compiled && IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) emitted as IL in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms (JIT-compiled at its first call)");
                 return step;
             }
             catch (IlNotSupportedException e)
             {
-                IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) falls back to Roslyn: {e.Message}");
+                if (IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) falls back to Roslyn: {e.Message}");
             }
         }
-        else IlKernels.Log($"'{kernel.Model}' ({lanes.Number}{(lanes.Wide ? ", Vector512" : "")}) compiled with Roslyn: {IlKernels.EmitterVariable} asks for it");
-        return CompileRoslyn<T>(kernel, lanes, out compiled);
+        else if (IlKernels.Logging) IlKernels.Log($"'{kernel.Model}' ({Variant()}) compiled with Roslyn: {IlKernels.EmitterVariable} asks for it");
+        return CompileRoslyn<T>(kernel, lanes, injected, out compiled);
     }
 
     /// <summary>The kernel compiled from its C# source (<see cref="Source"/>) with Roslyn, or taken from the process's or the disk cache.</summary>
-    public static CellKernelStep<T> CompileRoslyn<T>(CellKernel kernel, LaneType lanes, out bool compiled)
+    public static CellKernelStep<T> CompileRoslyn<T>(CellKernel kernel, LaneType lanes, out bool compiled) => CompileRoslyn<T>(kernel, lanes, injected: true, out compiled);
+
+    /// <summary><see cref="CompileRoslyn{T}(CellKernel, LaneType, out bool)"/>, without reading the injected currents where not <paramref name="injected"/>.</summary>
+    public static CellKernelStep<T> CompileRoslyn<T>(CellKernel kernel, LaneType lanes, bool injected, out bool compiled)
     {
         if (lanes.Single != (typeof(T) == typeof(float))) throw new ArgumentException($"Lanes of {lanes.Number} do not run a kernel over {typeof(T).Name}.", nameof(lanes));
-        string className = "CpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (lanes.Single ? "_f32" : "") + (lanes.Wide ? "_w" : "");
-        string source = Source(kernel, className, lanes);
+        injected |= !ReadsInjected(kernel);
+        string className = "CpuKernel_" + KernelBodyWriter.Sanitize(kernel.Model) + (lanes.Single ? "_f32" : "") + (lanes.Wide ? "_w" : "") + (injected ? "" : "_noinj");
+        string source = Source(kernel, className, lanes, injected);
         // META_CPU_KERNEL_DIR=<folder> writes every generated kernel there, for inspection.
         KernelCompiler.Dump("META_CPU_KERNEL_DIR", className, source);
         return s_compiler.Get(source, className, MethodName, kernel.Model, out compiled).CreateDelegate<CellKernelStep<T>>();
@@ -77,7 +99,13 @@ internal static class CpuKernelEmitter
     /// and the argument checks are <see cref="KernelMath"/>'s, the precompiled methods the IL kernels call (the fast path's
     /// <c>PhiTaylor</c> is inlined into the loop as in the IL kernel: it is marked for aggressive inlining).
     /// </summary>
-    public static string Source(CellKernel kernel, string className, LaneType lanes)
+    public static string Source(CellKernel kernel, string className, LaneType lanes) => Source(kernel, className, lanes, injected: true);
+
+    /// <summary>
+    /// <see cref="Source(CellKernel, string, LaneType)"/>; where not <paramref name="injected"/>, the loops take <c>ZERO</c> (+0) as
+    /// every cell's injected current instead of loading it from <c>IINJ</c>.
+    /// </summary>
+    public static string Source(CellKernel kernel, string className, LaneType lanes, bool injected)
     {
         var perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         var uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
@@ -135,12 +163,12 @@ internal static class CpuKernelEmitter
             string fastBody = Body(true, out var fastCommit);
             sb.AppendLine("    // The vectors [j, last) while every lane of every Phi is in the Taylor range: returns the first vector that is not (nothing of it written), or last.");
             sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            WriteLoop(sb, "Fast", parameters, fastBody, fastCommit, lanes, kernel);
+            WriteLoop(sb, "Fast", parameters, fastBody, fastCommit, lanes, kernel, injected);
             sb.AppendLine("    // The vectors [j, last) with Phi's exp where a lane needs it (Fast's stopping vector).");
             sb.AppendLine("    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]");
         }
         else sb.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        WriteLoop(sb, "Exact", parameters, exactBody, exactCommit, lanes, kernel);
+        WriteLoop(sb, "Exact", parameters, exactBody, exactCommit, lanes, kernel, injected);
         sb.AppendLine("}");
         return sb.ToString();
     }
@@ -149,7 +177,7 @@ internal static class CpuKernelEmitter
     /// Writes one loop method over the vectors [j, last): its references to the arrays (checked by <c>Step</c>), the body, and
     /// after it the vector's stores (<paramref name="commit"/>); <c>Fast</c>'s loop first returns when a Phi lane was large.
     /// </summary>
-    private static void WriteLoop(StringBuilder sb, string name, string parameters, string body, List<string> commit, LaneType lanes, CellKernel kernel)
+    private static void WriteLoop(StringBuilder sb, string name, string parameters, string body, List<string> commit, LaneType lanes, CellKernel kernel, bool injected)
     {
         bool fast = name == "Fast";
         string T = lanes.Number, V = lanes.NumberVector, M = lanes.MaskVector;
@@ -169,13 +197,14 @@ internal static class CpuKernelEmitter
         if (uniform.Count > 0) sb.AppendLine($"        ref {T} UNIFORM = ref MemoryMarshal.GetArrayDataReference(U);");
         for (int k = 0; k < uniform.Count; k++) sb.AppendLine($"        // U{k}: {uniform[k]}");
         for (int r = 0; r < kernel.Receptors; r++) sb.AppendLine($"        ref {V} R{r} = {At($"RING[{r}]", "slot")}");
-        sb.AppendLine($"        ref {V} I_INJ = {At("IINJ")}");
+        if (injected) sb.AppendLine($"        ref {V} I_INJ = {At("IINJ")}");
+        else if (ReadsInjected(kernel)) sb.AppendLine("        var i_inj = ZERO; // no injected current: +0 for every cell, IINJ not read");
         for (int d = 0; d < kernel.UniformDraws + kernel.NormalDraws; d++) sb.AppendLine($"        ref {V} D{d} = {At($"RAND[{d}]")}");
         if (kernel.Refractory) sb.AppendLine($"        ref {V} REF = {At("REFR")}");
         sb.AppendLine("        for (; j < last; j++)");
         sb.AppendLine("        {");
         if (fast) sb.AppendLine("            var LARGE = NONE; // lanes whose Phi left the Taylor range");
-        if (kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) sb.AppendLine("            var i_inj = Unsafe.Add(ref I_INJ, j);");
+        if (injected && ReadsInjected(kernel)) sb.AppendLine("            var i_inj = Unsafe.Add(ref I_INJ, j);");
         sb.Append(body);
         if (fast)
             sb.AppendLine(lanes.Wide

@@ -15,11 +15,11 @@ internal sealed partial class IlKernelEmitter<T>
     /// <c>for (j = begin / W; j &lt; last; j++) { j = Fast(j, last, ...); if (j &lt; last) Exact(j, j + 1, ...); }</c> where the
     /// kernel has a <paramref name="fast"/> loop, else <c>Exact(begin / W, end / W, ...)</c>; returns the spikes written.
     /// </summary>
-    private static CellKernelStep<T> EmitStep(CellKernel kernel, VectorMethods<T> ops, DynamicMethod? fast, DynamicMethod exact)
+    private static CellKernelStep<T> EmitStep(CellKernel kernel, VectorMethods<T> ops, bool injected, DynamicMethod? fast, DynamicMethod exact)
     {
         Type[] parameters = [typeof(int), typeof(int), typeof(T[][]), typeof(T[]), typeof(T[][]), typeof(T[]), typeof(T[]), typeof(int[]),
             typeof(T[][]), typeof(int), typeof(T), typeof(T)];
-        var method = new DynamicMethod(MethodName(kernel, ops, ""), typeof(int), parameters, typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
+        var method = new DynamicMethod(MethodName(kernel, ops, injected, ""), typeof(int), parameters, typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
         var il = method.GetILGenerator();
         void Arg(int index) => il.Emit(OpCodes.Ldarg_S, (byte)index);
         void Element(int argument, int index) { Arg(argument); il.Emit(OpCodes.Ldc_I4, index); il.Emit(OpCodes.Ldelem_Ref); }

@@ -21,7 +21,8 @@ internal sealed class IlNotSupportedException(string message) : Exception(messag
 /// held in locals where they can change (IlKernelEmitter.Masks.cs), so that the JIT keeps lane masks in AVX-512 mask registers; the bits are the C#'s.
 /// Each expression node is one call of the same operator or function the C# calls (<see cref="VectorMethods{T}"/>), in the
 /// order the C# evaluates it; phi, the lane-wise functions, the halves of wide lanes and the checks are the precompiled
-/// <see cref="KernelMath"/>. A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
+/// <see cref="KernelMath"/>. A kernel emitted without injected current (<see cref="Emit(CellKernel, bool, bool)"/>) reads +0 as every
+/// cell's injected current instead of loading the array (the same sums, one array less per cell and step). A start-up matter: a process that emits its kernels as IL never loads Roslyn, whose first
 /// compilation costs 1.4–1.9 s of CPU (docs/benchmarks.md).
 /// </summary>
 internal sealed partial class IlKernelEmitter<T> where T : unmanaged
@@ -36,6 +37,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
 
     private readonly VectorMethods<T> Ops;
     private readonly bool _fast;
+    private readonly bool _loadsInjected;
     private readonly CellKernel _kernel;
     private readonly List<string> _perCell;
     private readonly List<string> _uniform;
@@ -51,46 +53,57 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
     private LocalBuilder[] _cellRefs = [], _ringRefs = [], _drawRefs = [];
     private bool _emits;
 
-    private IlKernelEmitter(CellKernel kernel, VectorMethods<T> ops, bool fast)
+    private IlKernelEmitter(CellKernel kernel, VectorMethods<T> ops, bool fast, bool injected)
     {
         Ops = ops;
         _fast = fast;
         _kernel = kernel;
+        _loadsInjected = injected;
         _perCell = kernel.Buffers.Where(b => b.Storage == Storage.PerCell).Select(b => b.Name).ToList();
         _uniform = kernel.Buffers.Where(b => b.Storage == Storage.Uniform).Select(b => b.Name).ToList();
-        _method = new DynamicMethod(MethodName(kernel, ops, fast ? "Fast" : "Exact"), typeof(int), LoopParameters, typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
+        _method = new DynamicMethod(MethodName(kernel, ops, injected, fast ? "Fast" : "Exact"), typeof(int), LoopParameters, typeof(IlKernelEmitter<T>).Module, skipVisibility: true);
         _il = _method.GetILGenerator();
     }
 
     /// <summary>Whether the loop called phi (then the kernel runs a <c>Fast</c> loop too).</summary>
     private bool UsesPhi { get; set; }
 
-    private static string MethodName(CellKernel kernel, VectorMethods<T> ops, string part) =>
-        "CpuKernelIl_" + CSharp.KernelBodyWriter.Sanitize(kernel.Model) + (ops.Wide ? "_w" : "") + (part.Length > 0 ? "_" + part : "");
+    private static string MethodName(CellKernel kernel, VectorMethods<T> ops, bool injected, string part) =>
+        "CpuKernelIl_" + CSharp.KernelBodyWriter.Sanitize(kernel.Model) + (ops.Wide ? "_w" : "") + (injected ? "" : "_noinj") + (part.Length > 0 ? "_" + part : "");
 
     /// <summary>The kernel as a delegate over IL, in <c>Vector512</c> lanes where <paramref name="wide"/>.</summary>
     /// <exception cref="IlNotSupportedException">The kernel holds a statement or function this emitter does not know.</exception>
-    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide) => Emit(kernel, wide, out _);
+    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide) => Emit(kernel, wide, injected: true, out _);
+
+    /// <summary>
+    /// <see cref="Emit(CellKernel, bool)"/>; where not <paramref name="injected"/>, the kernel never reads its injected-current
+    /// array and takes +0 as every cell's injected current: it gives the bits of the kernel that reads an array of +0.0 (the
+    /// same additions of the same +0), for cells that no current source or coupling drives.
+    /// </summary>
+    /// <exception cref="IlNotSupportedException">The kernel holds a statement or function this emitter does not know.</exception>
+    public static CellKernelStep<T> Emit(CellKernel kernel, bool wide, bool injected) => Emit(kernel, wide, injected, out _);
 
     /// <summary>
     /// <see cref="Emit(CellKernel, bool)"/>, saying in <paramref name="heldAsVectors"/> how many of the loop's condition locals
     /// were over <see cref="MaskRecipeLimit"/> and so held in vector locals (the <c>Exact</c> loop's count; <c>Fast</c> holds the same).
     /// </summary>
-    internal static CellKernelStep<T> Emit(CellKernel kernel, bool wide, out int heldAsVectors)
+    internal static CellKernelStep<T> Emit(CellKernel kernel, bool wide, out int heldAsVectors) => Emit(kernel, wide, injected: true, out heldAsVectors);
+
+    private static CellKernelStep<T> Emit(CellKernel kernel, bool wide, bool injected, out int heldAsVectors)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var ops = VectorMethods<T>.Of(wide);
-        var exact = new IlKernelEmitter<T>(kernel, ops, fast: false);
+        var exact = new IlKernelEmitter<T>(kernel, ops, fast: false, injected);
         exact.Loop();
         DynamicMethod? fast = null;
         if (exact.UsesPhi)
         {
-            var f = new IlKernelEmitter<T>(kernel, ops, fast: true);
+            var f = new IlKernelEmitter<T>(kernel, ops, fast: true, injected);
             f.Loop();
             fast = f._method;
         }
         heldAsVectors = exact.HeldAsVectors;
-        return EmitStep(kernel, ops, fast, exact._method);
+        return EmitStep(kernel, ops, injected, fast, exact._method);
     }
 
     private LocalBuilder Local(Type type) => _il.DeclareLocal(type);
@@ -118,7 +131,8 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         _injectedRef = VectorRef(() => Arg(InjectedArg), offset: false);
         _drawRefs = Enumerable.Range(0, _kernel.UniformDraws + _kernel.NormalDraws).Select(d => VectorRef(() => Element(DrawsArg, d), offset: false)).ToArray();
         if (_kernel.Refractory) _refractoryRef = VectorRef(() => Arg(RefractoryArg), offset: false);
-        if (_kernel.Statements.Reads(KernelSymbols.InjectedCurrent)) _injected = Local(Ops.Number);
+        // Without injected current the local is ZERO itself: the expressions read +0 where they would read the array's +0.0.
+        if (CpuKernelEmitter.ReadsInjected(_kernel)) _injected = _loadsInjected ? Local(Ops.Number) : _zero;
         if (_fast) _large = Local(Ops.Mask);
         // int NSP = *countRef (written back on return)
         _spikeCount = Store(typeof(int), () => { Arg(CountArg); _il.Emit(OpCodes.Ldind_I4); });
@@ -167,7 +181,7 @@ internal sealed partial class IlKernelEmitter<T> where T : unmanaged
         _il.Emit(OpCodes.Br, test);
         _il.MarkLabel(body);
         if (_large is not null) { _il.Emit(OpCodes.Ldloc, _none); _il.Emit(OpCodes.Stloc, _large); }
-        if (_injected is not null)
+        if (_injected is not null && _loadsInjected)
         {
             LoadAt(_injectedRef);
             _il.Emit(OpCodes.Stloc, _injected);

@@ -22,7 +22,7 @@ internal static class IlKernels
     /// </summary>
     internal const int Capacity = 256;
 
-    private static readonly CSharp.LruCache<(string Key, Type Element, bool Wide), Delegate> s_cache = new(Capacity);
+    private static readonly CSharp.LruCache<(string Key, Type Element, bool Wide, bool Injected), Delegate> s_cache = new(Capacity);
     private static readonly Lazy<bool> s_enabled = new(() => Enabled(Environment.GetEnvironmentVariable(EmitterVariable)));
 
     /// <summary>Whether kernels are emitted as IL where they can be (the environment's choice, read once).</summary>
@@ -41,16 +41,28 @@ internal static class IlKernels
 
     /// <summary>The kernel as IL in <c>Vector512&lt;T&gt;</c> lanes where <paramref name="wide"/>, else in <c>Vector&lt;T&gt;</c> lanes (cached as <see cref="Get{T}(CellKernel, out bool)"/>).</summary>
     /// <exception cref="IlNotSupportedException">The IL emitter cannot express the kernel.</exception>
-    public static CellKernelStep<T> Get<T>(CellKernel kernel, bool wide, out bool emitted) where T : unmanaged
+    public static CellKernelStep<T> Get<T>(CellKernel kernel, bool wide, out bool emitted) where T : unmanaged => Get<T>(kernel, wide, injected: true, out emitted);
+
+    /// <summary>
+    /// <see cref="Get{T}(CellKernel, bool, out bool)"/>; where not <paramref name="injected"/>, the kernel that takes +0 as every
+    /// cell's injected current without reading the array (<see cref="IlKernelEmitter{T}.Emit(CellKernel, bool, bool)"/>). A kernel
+    /// that reads no injected current is one kernel either way.
+    /// </summary>
+    /// <exception cref="IlNotSupportedException">The IL emitter cannot express the kernel.</exception>
+    public static CellKernelStep<T> Get<T>(CellKernel kernel, bool wide, bool injected, out bool emitted) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(kernel);
+        injected |= !CpuKernelEmitter.ReadsInjected(kernel);
         // Emitted outside the cache's lock; a kernel the emitter refuses is not cached: the reason is given to every caller that asks again.
-        return (CellKernelStep<T>)s_cache.GetOrAdd((kernel.Key, typeof(T), wide), _ => IlKernelEmitter<T>.Emit(kernel, wide), out emitted);
+        return (CellKernelStep<T>)s_cache.GetOrAdd((kernel.Key, typeof(T), wide, injected), _ => IlKernelEmitter<T>.Emit(kernel, wide, injected), out emitted);
     }
 
-    /// <summary>Writes <paramref name="line"/> to standard error where <c>META_CPU_KERNEL_LOG</c> is 1 or true.</summary>
+    /// <summary>Whether <c>META_CPU_KERNEL_LOG</c> is 1 or true (then <see cref="Log"/> writes).</summary>
+    public static bool Logging => Environment.GetEnvironmentVariable("META_CPU_KERNEL_LOG") is "1" or "true";
+
+    /// <summary>Writes <paramref name="line"/> to standard error where <see cref="Logging"/>.</summary>
     public static void Log(string line)
     {
-        if (Environment.GetEnvironmentVariable("META_CPU_KERNEL_LOG") is "1" or "true") Console.Error.WriteLine("cpu kernels: " + line);
+        if (Logging) Console.Error.WriteLine("cpu kernels: " + line);
     }
 }
