@@ -16,8 +16,15 @@ internal static class LoadMemory
     /// <summary>Connections (of the network, or of one projection) from which a collection is made: 1 Mi, 8 MiB of pre/post arrays.</summary>
     internal const long Threshold = 1 << 20;
 
+    /// <summary>
+    /// After a projection is built: its connector's transients (chunks, candidate lists) are garbage, and are collected
+    /// before the next projection's build adds its own. Aggressive (the collector gives the freed memory back to the system)
+    /// but without compacting the large object heap, where the projection's arrays lie.
+    /// </summary>
+    public static void AfterProjectionBuilt(long connections) => Collect(connections, "projection built", compacting: false, aggressive: true);
+
     /// <summary>Before the network is resolved: the build's transients (the connectors' chunks) are garbage.</summary>
-    public static void BeforeResolve(long connections) => Collect(connections, "before resolving", compacting: true);
+    public static void BeforeResolve(long connections) => Collect(connections, "before resolving", compacting: true, aggressive: true);
 
     /// <summary>
     /// After a projection's own arrays were released, its parts made: its arrays are garbage. Collected without compacting
@@ -35,11 +42,18 @@ internal static class LoadMemory
     /// </summary>
     public static void AfterLoad(long connections) => Collect(connections, "after load", compacting: false);
 
-    private static void Collect(long connections, string where, bool compacting)
+    /// <summary>
+    /// A full blocking collection, the large object heap compacted too where <paramref name="compacting"/>; an
+    /// <paramref name="aggressive"/> one also gives the freed memory back to the system at once (without, the collector keeps
+    /// it committed for later allocations, and it stays in the resident set: COBA 160k, 100 ms, the resident set at the
+    /// collection before resolving fell from 280 to 192 MiB with it).
+    /// </summary>
+    private static void Collect(long connections, string where, bool compacting, bool aggressive = false)
     {
         if (connections < Threshold) return;
         if (compacting) GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: compacting);
+        // An aggressive collection always compacts the small object heap; the large object heap only after CompactOnce.
+        GC.Collect(2, aggressive ? GCCollectionMode.Aggressive : GCCollectionMode.Forced, blocking: true, compacting: compacting || aggressive);
         Backends.Runtime.MemoryTrace.Mark("collected " + where);
     }
 }
