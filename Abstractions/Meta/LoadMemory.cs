@@ -3,8 +3,8 @@ using System.Runtime;
 namespace Meta;
 
 /// <summary>
-/// Full, blocking collections at the three points of a large network's load where arrays of every connection have just
-/// become garbage, so that the next step's arrays reuse their memory instead of adding to the process's resident size
+/// Full, blocking collections at the points of a large network's build and load where arrays of every connection (or a
+/// connector's transients) have just become garbage, so that the next step's arrays reuse their memory instead of adding to the process's resident size
 /// (measured at COBA 160k, 12.8 M connections: peak RSS of a 100 ms run 378–390 MiB without them, 326 MiB with them; see
 /// docs/benchmarks.md, "The load's peak, projection by projection (loadpeak)"). Before resolving the large
 /// object heap is compacted too (not after each projection, see <see cref="AfterProjectionReleased"/>, nor after the load, see <see cref="AfterLoad"/>), because the build leaves it in holes (the connector's 256 KiB chunks between the projections' arrays) that the next,
