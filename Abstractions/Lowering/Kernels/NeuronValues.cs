@@ -7,8 +7,8 @@ namespace Meta.Lowering.Kernels;
 /// The numbers a neuron group's kernel reads besides its states, computed once on the host from the parameters: every
 /// kernel parameter, the integration plan's coefficients (propagators and exponential factors), each receptor's weight
 /// scale and the refractory period in steps. Cells with the same parameters share one computation, so a population whose
-/// parameters are all equal costs one matrix exponential, not one per cell. A value equal for every cell (bit for bit, as
-/// <see cref="IsUniform"/> compares) is given as one element, not one per cell: the kernel stores it once anyway, and the
+/// parameters are all equal costs one matrix exponential, not one per cell. A value equal for every cell (as <see cref="IsUniform"/>
+/// compares: double.Equals, ±0 the same, NaN equal) is given as one element, not one per cell: the kernel stores it once anyway, and the
 /// per-cell copies were the lowering's largest transient (≈ 30 MB for IF_cond_exp at 160 000 cells).
 /// </summary>
 internal static class NeuronValues
@@ -44,9 +44,9 @@ internal static class NeuronValues
         var derivedNames = plan.Coefficients.Select(c => c.Name).ToList();
         foreach (var r in model.Receptors) derivedNames.Add(NeuronKernelBuilder.ScaleName(r.Name));
         if (model.Refractory is not null) derivedNames.Add(NeuronKernelBuilder.RefractoryStepsName);
-        // Every cell with the same parameters (bit for bit, as ParameterSet compares): one computation for cell 0 is every
-        // cell's, so the derived values are computed for one cell only.
-        if (oneSet) size = 1;
+        // Every cell with equal parameters (double.Equals: ±0 the same, NaN equal): one computation for cell 0 is every
+        // cell's, so the derived values are computed for one cell only. An empty population keeps none.
+        if (oneSet && size > 0) size = 1;
         var derived = derivedNames.Select(_ => new double[size]).ToArray();
 
         // One computation per distinct parameter set.
@@ -79,14 +79,14 @@ internal static class NeuronValues
         return result;
     }
 
-    /// <summary>Whether every value is the same (bit for bit).</summary>
+    /// <summary>Whether there is a value and every value is equal to the first (double.Equals: ±0 the same, NaN equal).</summary>
     public static bool IsUniform(double[] values)
     {
         for (int i = 1; i < values.Length; i++) if (!values[i].Equals(values[0])) return false;
         return values.Length > 0;
     }
 
-    /// <summary>One cell's parameter values, compared bit for bit.</summary>
+    /// <summary>One cell's parameter values, compared with double.Equals (±0 the same, NaN equal).</summary>
     private readonly struct ParameterSet(double[][] columns, int cell) : IEquatable<ParameterSet>
     {
         public bool Equals(ParameterSet other)

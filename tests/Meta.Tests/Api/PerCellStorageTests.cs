@@ -61,30 +61,55 @@ public class PerCellStorageTests
         pop[1, 3].Initialize("v_t", -40.0);
 
         pop.GetInitialValues("v_t").Should().Equal(-50.0, -40.0, -52.0, -40.0);
-        pop.GetInitialValues("v").Should().AllBeEquivalentTo(pop.GetInitialValues("v")[0], "no cell's v was set");
+        pop.GetInitialValues("v").Should().Equal([-65.0, -65.0, -65.0, -65.0], "no cell's v was set: GIF_cond_exp's v starts at -65 mV");
         pop.Invoking(p => p.GetInitialValues("no_such_state")).Should().Throw<NonExistentParameterException>();
+    }
+
+    [Fact]
+    public void An_empty_population_of_a_model_without_parameters_gets_no_values()
+    {
+        var model = new global::Meta.Models.ModelBuilder("leak").State("v", 0.0, "mV").Ode("v", "-v/10").Build();
+        model.KernelParameters.Should().BeEmpty();
+        var values = NeuronValues.Compute(model, "p", 0, new Dictionary<string, double[]>(), 0.1);
+
+        values.Should().NotBeEmpty("the integration plan has coefficients");
+        foreach (var (name, column) in values) column.Should().BeEmpty($"{name}: the population has no cells");
     }
 
     [Fact]
     public void A_parameter_set_after_the_load_is_run_as_if_set_before()
     {
+        double[] perCell = [0.0, 0.9, 1.2];
         double[][] Run(bool changeAfterLoad)
         {
             using var sim = NewSimulation();
-            var pop = sim.CreatePopulation(3, new CellType("IF_cond_exp") { ["i_offset"] = changeAfterLoad ? 0.0 : 0.9 });
+            var pop = sim.CreatePopulation(3, new CellType("IF_cond_exp") { ["i_offset"] = 0.0 });
             pop.Record(["spikes"]);
             if (changeAfterLoad)
             {
                 sim.Run(20);
-                pop.Set("i_offset", new[] { 0.9, 0.9, 0.9 });
+                pop.Set("i_offset", perCell);
                 sim.Reset();
             }
+            else pop.Set("i_offset", perCell);
             sim.Run(100);
+            if (changeAfterLoad)
+            {
+                // The public resolve after the load copies: the spec must not hold the population's own arrays.
+                var resolved = sim.Resolve().Populations[0].Parameters;
+                foreach (var (name, own) in pop.ParameterArrays)
+                {
+                    resolved[name].Should().Equal(own, name);
+                    resolved[name].Should().NotBeSameAs(own, name);
+                }
+            }
             return SpikeTimes(pop);
         }
 
         var set = Run(changeAfterLoad: true);
-        set.Should().AllSatisfy(s => s.Should().NotBeEmpty());
+        set[0].Should().BeEmpty("cell 0 has no drive");
+        set[1].Should().NotBeEmpty();
+        set[2].Length.Should().BeGreaterThan(set[1].Length, "cell 2's drive is the largest");
         set.Should().BeEquivalentTo(Run(changeAfterLoad: false), o => o.WithStrictOrdering());
     }
 }
