@@ -201,7 +201,7 @@ public sealed partial class Simulation : IDisposable
             Label = p.Label,
             Size = p.Size,
             Model = p.CellType.Model,
-            Parameters = p.ParameterArrays.ToDictionary(kv => kv.Key, kv => (double[])kv.Value.Clone()),
+            Parameters = PopulationParameters(p, shared: projectionDone is not null),
             Sequences = p.SequenceArrays.ToDictionary(kv => kv.Key, kv => kv.Value.Select(s => (double[])s.Clone()).ToArray()),
             InitialValues = p.AllInitialValues(),
             FirstGlobalIndex = _populations.Take(p.Index).Sum(q => q.Size),
@@ -210,6 +210,18 @@ public sealed partial class Simulation : IDisposable
         CurrentSources = CurrentSourceSpecs(),
         Recorders = Recorders.Specs(),
     };
+
+    /// <summary>
+    /// A population's scalar parameters for a resolved network: copies, except for a neuron population on the load's path
+    /// (<paramref name="shared"/>), whose arrays are the population's own. That spec is only lowered, and the lowering reads a
+    /// neuron group's parameters once, into the step program's own buffers (a later change reaches the engine as an update
+    /// made from the population's arrays); so the load does not hold a second copy of every parameter of every cell (14 MB
+    /// at COBA 160k). A spike source's arrays are copied always: its group in the step program holds them as they are.
+    /// </summary>
+    private static Dictionary<string, double[]> PopulationParameters(Population p, bool shared) =>
+        shared && p.CellType.Model.Kind == ModelKind.Neuron
+            ? new Dictionary<string, double[]>(p.ParameterArrays, StringComparer.Ordinal)
+            : p.ParameterArrays.ToDictionary(kv => kv.Key, kv => (double[])kv.Value.Clone());
 
     /// <summary>
     /// Warnings about what the network asked for but cannot get, each once: for now, Poisson sources whose rates cannot be

@@ -182,6 +182,7 @@ public sealed class Projection
         TotalSize = Simulation.SumOverRanks(_pre.Length);
         Simulation.AddProjection(this);
         if (Backends.Runtime.MemoryTrace.Requested) Backends.Runtime.MemoryTrace.Mark($"projection {Label} built");
+        LoadMemory.AfterProjectionBuilt(_pre.Length);
     }
 
     /// <summary>What the connector is told about the projection: its cells, distances, random stream and targets.</summary>
