@@ -36,20 +36,26 @@ public class RowOrderAtLoadTests
         return (sim, cells, drawn, listed);
     }
 
+    /// <summary>The static parts <paramref name="sim"/>'s load makes, each with whether it is in row order, as they are made.</summary>
+    private static List<(SynapseGroupProgram Part, bool InRowOrder)> PartsMade(Simulation sim)
+    {
+        var made = new List<(SynapseGroupProgram Part, bool InRowOrder)>();
+        sim.PartsMadeHook = (_, parts) => made.AddRange(parts.Select(p => (p, p.RowStarts != null)));
+        return made;
+    }
+
     private static bool HasMultapses(Projection p) => p.GetList().GroupBy(c => (c.Pre, c.Post)).Any(g => g.Count() > 1);
 
     [Fact]
     public void Multapses_with_random_weights_and_one_delay_give_the_same_spikes_and_v_bits_in_row_order_as_in_connection_order()
     {
-        var made = new List<(SynapseGroupProgram Part, bool InRowOrder)>();
         var (sim, cells, drawn, listed) = Network(rowOrder: true);
         using var disposeSim = sim;
-        sim.PartsMadeHook = (_, parts) => made.AddRange(parts.Select(p => (p, p.RowStarts != null)));
+        var made = PartsMade(sim);
         sim.Run(200.0);
         var (reference, refCells, refDrawn, refListed) = Network(rowOrder: false);
         using var disposeReference = reference;
-        var inConnectionOrder = new List<(SynapseGroupProgram Part, bool InRowOrder)>();
-        reference.PartsMadeHook = (_, parts) => inConnectionOrder.AddRange(parts.Select(p => (p, p.RowStarts != null)));
+        var inConnectionOrder = PartsMade(reference);
         reference.Run(200.0);
 
         made.Should().HaveCount(2).And.OnlyContain(p => p.InRowOrder, "both projections are static and replayable");
@@ -68,10 +74,9 @@ public class RowOrderAtLoadTests
     [Fact]
     public void The_cpu_load_never_makes_the_pre_cells_of_a_row_ordered_part()
     {
-        var made = new List<(SynapseGroupProgram Part, bool InRowOrder)>();
         var (sim, _, _, _) = Network(rowOrder: true);
         using var disposeSim = sim;
-        sim.PartsMadeHook = (_, parts) => made.AddRange(parts.Select(p => (p, p.RowStarts != null)));
+        var made = PartsMade(sim);
         sim.Run(10.0);
         made.Should().HaveCount(2).And.OnlyContain(p => p.InRowOrder);
         made.Should().OnlyContain(p => !p.Part.PreIndicesMadeFromRowStarts, "the cpu table takes the row starts as they are");
